@@ -1,0 +1,31 @@
+/** How an image can be obtained. A catalog entry lists these in order of preference. */
+export type SourceSpec =
+  | { kind: 'tarball'; url: string; sha256?: string; sha256sums?: string }
+  | { kind: 'mmdebstrap'; suite: string; variant?: string; mirror?: string; components?: string[] }
+  | { kind: 'busybox' };
+
+export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'none';
+
+export interface DistroEntry {
+  /** Canonical name: `debian-12`. */
+  name: string;
+  family: string;
+  release: string;
+  aliases: string[];
+  description: string;
+  packageManager: PackageManagerName;
+  /** The shell steps run with: `/bin/sh`. */
+  shell: string;
+  arch: string;
+  sources: SourceSpec[];
+  /** The catalog file it came from (for messages). */
+  file: string;
+}
+
+/** A package manager as a table of shell commands; `{packages}` is replaced by the quoted names. */
+export interface PackageManager {
+  name: PackageManagerName;
+  install: string;
+  /** Removes caches so that the committed layer holds only what was installed. */
+  clean: string;
+}

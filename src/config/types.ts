@@ -1,0 +1,33 @@
+/** A matrix value as written in YAML; kept as written, compared as strings. */
+export type Scalar = string | number | boolean;
+
+/** vmatrix.yml after validation and normalisation. Defaults are filled in; durations are milliseconds. */
+export interface Config {
+  /** Absolute path of the file it was read from (for messages). */
+  file: string;
+  /** Distro names as written (resolved against the catalog later, by run/). */
+  distros: string[];
+  /** Axis name → values, in the order written. `distro` is not an axis here. */
+  matrix: Record<string, Scalar[]>;
+  include: Array<Record<string, Scalar>>;
+  exclude: Array<Record<string, Scalar>>;
+  /** Package names; may contain ${{ matrix.x }} / ${{ distro }} placeholders. */
+  packages: string[];
+  /** Setup commands, run once per distro+recipe, cached as a layer. */
+  setup: string[];
+  /** Test commands, run in order in every cell; the first failure fails the cell. */
+  test: string[];
+  env: Record<string, string>;
+  /** Per-cell timeout of the test step in ms, or undefined for none. */
+  timeout?: number;
+  /** Where the project appears in the cell, and the working directory of steps. Default /src. */
+  workdir: string;
+  /** Network of test steps: loopback only (default) or the host's. Setup always has the host's. */
+  network: 'none' | 'host';
+}
+
+/** The values a placeholder can refer to: `${{ matrix.build }}`, `${{ distro }}`. */
+export interface SubstitutionContext {
+  distro: string;
+  matrix: Record<string, string>;
+}
