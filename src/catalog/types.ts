@@ -29,3 +29,11 @@ export interface PackageManager {
   /** Removes caches so that the committed layer holds only what was installed. */
   clean: string;
 }
+
+/** The distros vmatrix knows, from the built-in `distros/` and any user catalog directories. */
+export interface Catalog {
+  /** Every entry, built-in order first, entries only a user directory adds after. */
+  list(): DistroEntry[];
+  /** An entry by canonical name or alias; throws usageError UNKNOWN_DISTRO with a suggestion. */
+  resolve(nameOrAlias: string): DistroEntry;
+}

@@ -24,10 +24,17 @@ export interface Config {
   workdir: string;
   /** Network of test steps: loopback only (default) or the host's. Setup always has the host's. */
   network: 'none' | 'host';
+  /** Distro pattern (name, family or glob) → replacements, in the order written. */
+  overrides: Array<{ pattern: string; packages?: string[]; setup?: string[]; env?: Record<string, string> }>;
 }
 
 /** The values a placeholder can refer to: `${{ matrix.build }}`, `${{ distro }}`. */
 export interface SubstitutionContext {
   distro: string;
   matrix: Record<string, string>;
+  /**
+   * Every axis of the matrix (see `axisNames`). When given, an axis this cell lacks (possible for cells
+   * added by include) becomes an empty string, as in GitHub Actions, instead of an error.
+   */
+  known?: string[];
 }

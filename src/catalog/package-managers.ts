@@ -1,0 +1,48 @@
+import { usageError } from '../util/errors.js';
+import type { PackageManager, PackageManagerName } from './types.js';
+
+// Package managers as data: one install and one clean command each. `{packages}` becomes the quoted names.
+
+export const packageManagers: Record<PackageManagerName, PackageManager> = {
+  apt: {
+    name: 'apt',
+    install: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {packages}',
+    clean: 'apt-get clean && rm -rf /var/lib/apt/lists/*',
+  },
+  // --no-cache leaves no index behind, so there is nothing to clean.
+  apk: { name: 'apk', install: 'apk add --no-cache {packages}', clean: '' },
+  dnf: { name: 'dnf', install: 'dnf install -y {packages}', clean: 'dnf clean all' },
+  pacman: { name: 'pacman', install: 'pacman -Sy --noconfirm {packages}', clean: 'pacman -Scc --noconfirm' },
+  zypper: { name: 'zypper', install: 'zypper --non-interactive install {packages}', clean: 'zypper clean -a' },
+  none: { name: 'none', install: '', clean: '' },
+};
+
+// Names as the package managers themselves allow them (Debian policy is the strictest common subset,
+// plus `=`/`:` for versions and architectures); anything else is a typo or an injection attempt.
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+:=~_-]*$/;
+
+const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The shell command that installs `packages` and cleans up after itself, or '' when there is nothing to
+ * install. Blank names are dropped (a `${{ matrix.extra }}` that a cell lacks), duplicates kept once.
+ */
+export function installScript(pm: PackageManager | PackageManagerName, packages: string[]): string {
+  const manager = typeof pm === 'string' ? packageManagers[pm] : pm;
+  const names = [...new Set(packages.map((p) => p.trim()).filter(Boolean))];
+  if (names.length === 0) return '';
+  for (const name of names) {
+    if (!PACKAGE_NAME.test(name)) {
+      throw usageError('BAD_PACKAGE_NAME', `"${name}" is not a package name`, {
+        hint: 'a package name is letters, digits and . + : = ~ _ -, starting with a letter or digit',
+      });
+    }
+  }
+  if (manager.name === 'none' || !manager.install) {
+    throw usageError('NO_PACKAGE_MANAGER', `cannot install ${names.join(', ')}: this distro has no package manager`, {
+      hint: 'exclude the distro from cells that need packages, or install them from a setup step',
+    });
+  }
+  const install = manager.install.replace('{packages}', names.map(quote).join(' '));
+  return manager.clean ? `${install} && ${manager.clean}` : install;
+}

@@ -1,0 +1,49 @@
+import { posix } from 'node:path';
+import { parseDuration } from '../util/duration.js';
+import type { Config, Scalar } from './types.js';
+
+/** vmatrix.yml as written, once it has passed the schema. */
+export interface RawConfig {
+  distros: string[];
+  matrix?: Record<string, Scalar[]>;
+  include?: Array<Record<string, Scalar>>;
+  exclude?: Array<Record<string, Scalar>>;
+  packages?: string[];
+  setup?: string | string[];
+  test: string | string[];
+  env?: Record<string, Scalar>;
+  timeout?: string | number;
+  workdir?: string;
+  network?: 'none' | 'host';
+  overrides?: Record<string, { packages?: string[]; setup?: string | string[]; env?: Record<string, Scalar> }>;
+}
+
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
+
+const stringValues = (env: Record<string, Scalar>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+
+/** Fills in defaults and gives every field one shape, so no other module handles "string or list". */
+export function normalise(raw: RawConfig, file: string): Config {
+  const workdir = posix.normalize(raw.workdir ?? '/src').replace(/(.)\/+$/, '$1');
+  return {
+    file,
+    distros: [...raw.distros],
+    matrix: { ...raw.matrix },
+    include: raw.include ?? [],
+    exclude: raw.exclude ?? [],
+    packages: raw.packages ?? [],
+    setup: list(raw.setup),
+    test: list(raw.test),
+    env: stringValues(raw.env ?? {}),
+    timeout: raw.timeout === undefined ? undefined : parseDuration(raw.timeout, 'timeout'),
+    workdir,
+    network: raw.network ?? 'none',
+    overrides: Object.entries(raw.overrides ?? {}).map(([pattern, o]) => ({
+      pattern,
+      ...(o.packages && { packages: [...o.packages] }),
+      ...(o.setup !== undefined && { setup: list(o.setup) }),
+      ...(o.env && { env: stringValues(o.env) }),
+    })),
+  };
+}

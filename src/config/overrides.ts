@@ -1,0 +1,21 @@
+import type { Config } from './types.js';
+
+/** Whether an overrides key names this distro: its name, its family, or a glob (`debian-*`) over the name. */
+export function overrideMatches(pattern: string, distro: { name: string; family: string }): boolean {
+  if (pattern === distro.name || pattern === distro.family) return true;
+  if (!pattern.includes('*')) return false;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(distro.name);
+}
+
+/** packages, setup and env for one distro after every matching override, applied in the order written. */
+export function effectiveSetup(config: Config, distro: { name: string; family: string }): Pick<Config, 'packages' | 'setup' | 'env'> {
+  let { packages, setup, env } = config;
+  for (const o of config.overrides) {
+    if (!overrideMatches(o.pattern, distro)) continue;
+    if (o.packages) packages = o.packages;
+    if (o.setup) setup = o.setup;
+    if (o.env) env = { ...env, ...o.env };
+  }
+  return { packages, setup, env };
+}

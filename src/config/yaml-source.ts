@@ -1,0 +1,83 @@
+import { relative, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
+
+/** A parsed YAML file that remembers where every value came from, so messages can name a line. */
+export interface YamlSource {
+  /** Absolute path. */
+  file: string;
+  /** The path as shown in messages: relative to the cwd when that is shorter. */
+  display: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** The plain data (null for an empty file). */
+  data: unknown;
+  /** YAML syntax errors, already located and formatted. */
+  syntaxErrors: LocatedIssue[];
+}
+
+export function displayPath(file: string): string {
+  const abs = resolve(file);
+  const rel = relative(process.cwd(), abs);
+  return rel && rel.length < abs.length ? rel : abs;
+}
+
+export function readYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: true });
+  const display = displayPath(file);
+  const syntaxErrors = doc.errors.map((e): LocatedIssue => {
+    const line = e.linePos?.[0].line ?? 1;
+    // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
+    const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return { path: [], message, line, text: issueLine(display, line, { path: [], message }) };
+  });
+  if (syntaxErrors.length === 0) keepNumbersAsWritten(doc.contents);
+  const data: unknown = syntaxErrors.length === 0 ? doc.toJS() : null;
+  return { file: resolve(file), display, doc, lineCounter, data, syntaxErrors };
+}
+
+/**
+ * `python: [3.9, 3.10]` must not become `3.1`. Values are compared as strings anyway, so a number whose
+ * canonical form differs from what was written (3.10, 1e3, 0x10) is kept as the written text.
+ */
+function keepNumbersAsWritten(node: unknown): void {
+  if (isScalar(node) && typeof node.value === 'number') {
+    const source = (node.srcToken as { source?: string } | undefined)?.source;
+    if (source !== undefined && String(node.value) !== source) node.value = source;
+  } else if (isMap(node)) {
+    for (const pair of node.items) keepNumbersAsWritten(pair.value);
+  } else if (isSeq(node)) {
+    for (const item of node.items) keepNumbersAsWritten(item);
+  }
+}
+
+/**
+ * The line a path points at: the key's line for a mapping entry (where the user looks), the item's own
+ * line for a list item; when the path goes further than the document, the deepest node that exists.
+ */
+export function lineOf(source: YamlSource, path: FieldPath): number {
+  let node: unknown = source.doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const seg of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      next = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      next = node.items[seg];
+      offset = (next as Node).range?.[0] ?? offset;
+    } else break;
+    node = next;
+  }
+  return source.lineCounter.linePos(offset).line;
+}
+
+export function locate(source: YamlSource, issues: Issue[]): LocatedIssue[] {
+  return issues.map((issue) => {
+    const line = lineOf(source, issue.path);
+    return { ...issue, line, text: issueLine(source.display, line, issue) };
+  });
+}

@@ -1,0 +1,48 @@
+import type { Config } from '../config/types.js';
+import { usageError } from '../util/errors.js';
+import { closest } from '../util/suggest.js';
+import { cellId, uniqueSlugs } from './cell-id.js';
+import { expandStrategy, type Expanded } from './strategy.js';
+import type { Cell } from './types.js';
+
+export type MatrixConfig = Pick<Config, 'distros' | 'matrix' | 'include' | 'exclude'>;
+
+/**
+ * The cells of a config: `distro` is the first axis, then the matrix axes as written; exclude, then
+ * include, exactly as GitHub Actions does. Identical cells (two includes adding the same one) count once.
+ */
+export function expandMatrix(config: MatrixConfig): Cell[] {
+  const axes: Array<[string, Array<string | number | boolean>]> = [['distro', config.distros], ...Object.entries(config.matrix)];
+  checkExcludeKeys(config, axes.map(([name]) => name));
+  const expanded = expandStrategy({ axes, include: config.include, exclude: config.exclude });
+  const seen = new Set<string>();
+  const cells: Array<Omit<Cell, 'slug'>> = [];
+  for (const combo of expanded) {
+    const { distro, ...rest } = combo.values;
+    if (distro === undefined) throw includeWithoutDistro(combo);
+    const id = cellId(distro, rest);
+    if (!seen.has(id)) cells.push({ id, distro, axes: rest });
+    seen.add(id);
+  }
+  const slugs = uniqueSlugs(cells.map((c) => c.id));
+  return cells.map((c, i) => ({ id: c.id, slug: slugs[i]!, distro: c.distro, axes: c.axes }));
+}
+
+/** GitHub rejects an exclude key that is no axis: it is a typo that would silently exclude nothing. */
+function checkExcludeKeys(config: MatrixConfig, axes: string[]): void {
+  config.exclude.forEach((entry, index) => {
+    for (const key of Object.keys(entry)) {
+      if (axes.includes(key)) continue;
+      const guess = closest(key, axes);
+      throw usageError('EXCLUDE_UNKNOWN_KEY', `exclude[${index}]: "${key}" is not an axis of the matrix (axes: ${axes.join(', ')})`, {
+        hint: guess ? `did you mean "${guess}"?` : 'exclude entries name axes of the matrix, or distro',
+      });
+    }
+  });
+}
+
+function includeWithoutDistro(combo: Expanded): Error {
+  return usageError('INCLUDE_WITHOUT_DISTRO', `include[${combo.fromInclude}]: it matches no cell, so it makes a new one, but it names no distro`, {
+    hint: 'add `distro: <name>` to it, or change its values so that it extends existing cells',
+  });
+}

@@ -1,0 +1,152 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { catalogDirs, loadCatalog } from '../../../src/catalog/load.js';
+import { hostArch } from '../../../src/catalog/parse.js';
+import { VmError } from '../../../src/util/errors.js';
+import { packageRoot } from '../../../src/util/package-root.js';
+
+const BUILTIN = join(packageRoot(), 'distros');
+let dir: string;
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'vmatrix-catalog-')); });
+afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function rejection(promise: Promise<unknown>): Promise<VmError> {
+  const e = await promise.then(() => undefined, (err: unknown) => err);
+  if (e instanceof VmError) return e;
+  throw new Error(`expected a VmError, got ${String(e)}`);
+}
+
+describe('the built-in catalog', () => {
+  it('has Debian 11, 12, 13 built by mmdebstrap, and busybox', async () => {
+    const catalog = await loadCatalog([BUILTIN]);
+    expect(catalog.list().map((e) => e.name).sort()).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
+    expect(catalog.resolve('debian-12')).toEqual({
+      name: 'debian-12', family: 'debian', release: '12', aliases: ['debian-oldstable', 'debian-bookworm'],
+      description: 'Debian 12 (bookworm)', packageManager: 'apt', shell: '/bin/sh', arch: 'amd64',
+      sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }], file: join(BUILTIN, 'debian.yml'),
+    });
+  });
+
+  it('resolves the suite aliases: 13 is stable', async () => {
+    const catalog = await loadCatalog([BUILTIN]);
+    expect(catalog.resolve('debian-stable').name).toBe('debian-13');
+    expect(catalog.resolve('debian-oldstable').name).toBe('debian-12');
+    expect(catalog.resolve('debian-oldoldstable').name).toBe('debian-11');
+    expect(catalog.resolve('debian-trixie').sources).toEqual([{ kind: 'mmdebstrap', suite: 'trixie', variant: 'minbase' }]);
+    expect(catalog.resolve('Debian-12').name).toBe('debian-12');
+  });
+
+  it('gives busybox no package manager and the host architecture', async () => {
+    const busybox = (await loadCatalog([BUILTIN])).resolve('busybox');
+    expect(busybox).toMatchObject({ packageManager: 'none', sources: [{ kind: 'busybox' }], arch: hostArch(), shell: '/bin/sh' });
+  });
+
+  it('names no mirror: the host apt configuration chooses it at run time', async () => {
+    for (const name of await readdir(BUILTIN)) {
+      const text = await readFile(join(BUILTIN, name), 'utf8');
+      expect(text).not.toMatch(/mirror\s*:|https?:\/\/|\.org\b/);
+    }
+  });
+
+  it('suggests the closest name for an unknown distro', async () => {
+    const catalog = await loadCatalog([BUILTIN]);
+    const e = (() => { try { catalog.resolve('debian-21'); } catch (err) { return err as VmError; } })();
+    expect(e).toMatchObject({ code: 'UNKNOWN_DISTRO', exit: 2, message: 'unknown distro "debian-21"' });
+    expect(e!.hint).toBe('did you mean debian-12? `vmatrix distros` lists them');
+    expect(() => catalog.resolve('solaris-10')).toThrow(expect.objectContaining({ hint: '`vmatrix distros` lists them' }));
+  });
+});
+
+describe('user catalog directories', () => {
+  const LOCAL_12 = `family: debian
+packageManager: apt
+releases:
+  - name: debian-12
+    sources: [{ kind: tarball, url: ./rootfs/debian-12.tar.zst, sha256sums: ./rootfs/SHA256SUMS }]
+`;
+
+  it('replace built-in entries by name and keep the aliases that lead to them', async () => {
+    await writeFile(join(dir, 'local.yml'), LOCAL_12);
+    const catalog = await loadCatalog([BUILTIN, dir]);
+    const entry = catalog.resolve('debian-oldstable');
+    expect(entry).toMatchObject({
+      name: 'debian-12', release: '12', file: join(dir, 'local.yml'), aliases: ['debian-oldstable', 'debian-bookworm'],
+      sources: [{ kind: 'tarball', url: './rootfs/debian-12.tar.zst', sha256sums: './rootfs/SHA256SUMS' }],
+    });
+    expect(catalog.resolve('debian-11').file).toBe(join(BUILTIN, 'debian.yml'));
+    expect(catalog.list().map((e) => e.name)).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
+  });
+
+  it('add new families after the built-in ones', async () => {
+    await writeFile(join(dir, 'alpine.yaml'), `family: alpine
+packageManager: apk
+arch: amd64
+sources: [{ kind: tarball, url: "./alpine.tar.gz" }]
+releases:
+  - { name: alpine-3.20, release: 3.20, aliases: [alpine-latest] }
+`);
+    const catalog = await loadCatalog([BUILTIN, dir]);
+    expect(catalog.list().at(-1)!.name).toBe('alpine-3.20');
+    expect(catalog.resolve('alpine-latest')).toMatchObject({ release: '3.20', packageManager: 'apk', description: 'alpine-3.20' });
+  });
+
+  it('come from $VMATRIX_CATALOG after the built-in directory', () => {
+    expect(catalogDirs({ VMATRIX_CATALOG: `${dir}::${dir}/more` })).toEqual([BUILTIN, dir, join(dir, 'more')]);
+    expect(catalogDirs({})).toEqual([BUILTIN]);
+  });
+
+  it('must exist', async () => {
+    const e = await rejection(loadCatalog([BUILTIN, join(dir, 'missing')]));
+    expect(e.code).toBe('CATALOG_NOT_FOUND');
+    expect(e.message).toBe(`catalog directory ${join(dir, 'missing')} cannot be read: ENOENT`);
+  });
+});
+
+describe('catalog validation', () => {
+  it('names file, line and field of every problem', async () => {
+    const file = join(dir, 'bad.yml');
+    await writeFile(file, [
+      'family: Fedora', //                                 1
+      'packageManager: yum', //                            2
+      'releases:', //                                      3
+      '  - name: fedora-41', //                            4
+      '    sources:', //                                   5
+      '      - { kind: tarball }', //                      6
+      '      - { kind: mmdebstrap, suite: x, mirorr: y }', //  7
+      '  - nmae: fedora-42', //                            8
+    ].join('\n'));
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.code).toBe('CATALOG_INVALID');
+    expect(e.message.split('\n')).toEqual([
+      `${file}:1: family: a name is lower-case letters, digits, '.', '_' and '-', starting with a letter or digit`,
+      `${file}:2: packageManager: expected one of: apt, apk, dnf, pacman, zypper, none`,
+      `${file}:6: releases[0].sources[0].url: required key is missing`,
+      `${file}:7: releases[0].sources[1].mirorr: unknown key (did you mean "mirror"?)`,
+      `${file}:8: releases[1].name: required key is missing`,
+      `${file}:8: releases[1].nmae: unknown key (did you mean "name"?)`,
+    ]);
+  });
+
+  it('rejects a name or alias defined twice in one directory, naming both places', async () => {
+    await writeFile(join(dir, 'a.yml'), 'family: a\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - { name: a-1, aliases: [a-latest] }\n');
+    await writeFile(join(dir, 'b.yml'), 'family: b\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - name: b-1\n  - { name: a-1 }\n  - { name: b-2, aliases: [a-latest] }\n');
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.message.split('\n')).toEqual([
+      `${join(dir, 'b.yml')}:6: releases[1].name: "a-1" is already defined at ${join(dir, 'a.yml')}:5`,
+      `${join(dir, 'b.yml')}:7: releases[2].aliases[0]: "a-latest" is already defined at ${join(dir, 'a.yml')}:5`,
+    ]);
+  });
+
+  it('rejects a release without sources', async () => {
+    await writeFile(join(dir, 'x.yml'), 'family: x\npackageManager: none\nreleases:\n  - name: x-1\n');
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.message).toBe(`${join(dir, 'x.yml')}:4: releases[0]: x-1 has no sources: give \`sources\` to the release or to its family`);
+  });
+
+  it('reports YAML syntax errors with their line', async () => {
+    await writeFile(join(dir, 'x.yml'), 'family: x\nreleases: [\n');
+    expect((await rejection(loadCatalog([dir]))).message).toMatch(new RegExp(`^${join(dir, 'x.yml')}:\\d+: `));
+  });
+});
