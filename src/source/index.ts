@@ -1,0 +1,1 @@
+export { snapshotProject, snapshotTree, listProjectFiles, type SourceSnapshot } from './snapshot.js';
