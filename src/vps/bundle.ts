@@ -1,0 +1,41 @@
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { usageError } from '../util/errors.js';
+import { exists } from '../util/fs.js';
+import type { CellPaths } from './layout.js';
+import { cellNofile } from './limits.js';
+import { buildOciConfig, hostsFile } from './oci-spec.js';
+import type { CellMarker, CellRunSpec } from './types.js';
+
+/**
+ * Creates the cell dir. It must not exist: we only ever remove
+ * what we created, so a wrong `dir` can never make us delete someone else's files.
+ */
+export async function createCellDir(paths: CellPaths): Promise<void> {
+  await mkdir(paths.dir, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'EEXIST' ? usageError('CELL_DIR_EXISTS', `cell dir ${paths.dir} already exists`, { cause: e }) : e;
+  });
+}
+
+/** Fills the (new, empty) cell dir: marker, bundle, mount points, upper/work dirs. */
+export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<void> {
+  const marker: CellMarker = { id: spec.id, pid: process.pid, created: new Date().toISOString() };
+  await writeFile(paths.marker, JSON.stringify(marker));
+  const dirs = [paths.bundle, paths.rootfs, paths.work, paths.state];
+  if (spec.source) dirs.push(paths.srcWork);
+  for (const d of dirs) await mkdir(d, { mode: 0o700 });
+  if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]!);
+  if (spec.source) await mkdirLike(paths.srcUpper, spec.source.lower);
+  await writeFile(paths.hosts, hostsFile(spec.hostname));
+  if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
+  await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, paths, { nofile: await cellNofile() }), null, 2));
+}
+
+/** The merged root of an overlay takes the upper dir's mode and owner: give it those of the layer below. */
+async function mkdirLike(path: string, model: string): Promise<void> {
+  const st = await stat(model);
+  await mkdir(dirname(path), { recursive: true });
+  await mkdir(path);
+  await chown(path, st.uid, st.gid);
+  await chmod(path, st.mode & 0o7777);
+}

@@ -1,0 +1,108 @@
+import type { CellPaths } from './layout.js';
+import type { CellRunSpec } from './types.js';
+
+// The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
+// a runtime. No seccomp profile yet: the cell relies on namespaces, the Docker default capability set,
+// NoNewPrivileges, a deny-all device cgroup and the masked /proc paths.
+
+/** Docker's default capabilities: what package managers and test suites need, nothing that administers the host. */
+export const DEFAULT_CAPS = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+];
+
+/** runc's defaults plus Docker's powercap mask (CVE-2020-8694). */
+export const MASKED_PATHS = [
+  '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+
+export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The cgroup of a cell, relative to each hierarchy's root; the sweep looks for leftovers there. */
+export function cgroupPathOf(id: string): string {
+  return `/vmatrix/${id}`;
+}
+
+export type OciConfig = Record<string, unknown>;
+
+/** What the spec takes from the host rather than from the cell (see limits.ts). */
+export interface HostLimits { nofile: { soft: number; hard: number } }
+
+export function buildOciConfig(spec: CellRunSpec, paths: CellPaths, host: HostLimits): OciConfig {
+  return {
+    ociVersion: '1.0.2',
+    process: processOf(spec, host),
+    root: { path: paths.rootfs, readonly: false },
+    hostname: spec.hostname,
+    mounts: mountsOf(spec, paths),
+    linux: linuxOf(spec),
+  };
+}
+
+function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
+  const caps = [...DEFAULT_CAPS];
+  return {
+    terminal: false,
+    user: { uid: 0, gid: 0 },
+    args: spec.args,
+    env: envList(spec.env),
+    cwd: spec.cwd,
+    capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+    // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
+    rlimits: [{ type: 'RLIMIT_NOFILE', ...host.nofile }],
+    noNewPrivileges: true,
+  };
+}
+
+/** The caller's variables, plus what a login would set when the caller did not. */
+export function envList(env: Record<string, string>): string[] {
+  const full: Record<string, string> = { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'xterm', ...env };
+  return Object.entries(full).map(([k, v]) => `${k}=${v}`);
+}
+
+function mountsOf(spec: CellRunSpec, paths: CellPaths): Record<string, unknown>[] {
+  const mounts: Record<string, unknown>[] = [
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+    // /tmp stays the overlay's: a tmpfs would hold big build files in RAM; the upper dir is per cell anyway.
+    { destination: '/etc/hosts', type: 'bind', source: paths.hosts, options: ['bind', 'rw'] },
+  ];
+  // A copy, not the host's file: the cell never holds an inode of the host's /etc.
+  if (spec.network === 'host') mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: paths.resolv, options: ['bind', 'ro'] });
+  // The runtime resolves `dest` inside the root (symlinks included), which a host-side mkdir would not.
+  if (spec.source) {
+    mounts.push({
+      destination: spec.source.dest, type: 'overlay', source: 'overlay',
+      options: [`lowerdir=${spec.source.lower}`, `upperdir=${paths.srcUpper}`, `workdir=${paths.srcWork}`],
+    });
+  }
+  return mounts;
+}
+
+function linuxOf(spec: CellRunSpec): Record<string, unknown> {
+  const namespaces = ['pid', 'ipc', 'uts', 'mount', 'cgroup'];
+  // A new network namespace with no path: the runtime brings its loopback up.
+  if (spec.network === 'none') namespaces.push('network');
+  return {
+    namespaces: namespaces.map((type) => ({ type })),
+    cgroupsPath: cgroupPathOf(spec.id),
+    // Deny all; the runtime then allows its default devices (null, zero, full, random, urandom, tty, ptmx).
+    resources: { devices: [{ allow: false, access: 'rwm' }] },
+    rootfsPropagation: 'rprivate',
+    maskedPaths: MASKED_PATHS,
+    readonlyPaths: READONLY_PATHS,
+  };
+}
+
+/** /etc/hosts of a cell: loopback names and the cell's own hostname. */
+export function hostsFile(hostname: string): string {
+  return `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`;
+}

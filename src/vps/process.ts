@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { CellRunSpec } from './types.js';
+import { findNamespaceInit, namespaceGone, type ProcessRef } from './proc.js';
+
+// Runs the launcher, forwards its output, and kills the whole cell on timeout or abort.
+
+export interface LaunchOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+/** The launcher gets a fixed PATH and nothing else of vmatrix's environment. */
+const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
+
+type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'timeoutMs' | 'signal'>;
+
+export function launch(argv: string[], io: Io): Promise<LaunchOutcome> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'], env: HOST_ENV });
+    forward(child.stdout!, io.stdout);
+    forward(child.stderr!, io.stderr);
+    let stop: 'timeout' | 'abort' | undefined;
+    let killed: Promise<ProcessRef | undefined> | undefined;
+    const kill = (why: 'timeout' | 'abort') => { stop ??= why; killed ??= killCell(child); };
+    const timer = io.timeoutMs !== undefined ? setTimeout(() => kill('timeout'), io.timeoutMs) : undefined;
+    const onAbort = () => kill('abort');
+    io.signal?.addEventListener('abort', onAbort, { once: true });
+    if (io.signal?.aborted) onAbort(); // aborted while the cell dir was being prepared
+    const done = () => { clearTimeout(timer); io.signal?.removeEventListener('abort', onAbort); };
+    child.on('error', (e) => { done(); reject(e); });
+    child.on('close', (code, signal) => {
+      done();
+      // The launcher's exit is not the namespace's end when we killed it: wait for that too.
+      // A launcher that exited with a status finished before our SIGKILL landed: that is its real result.
+      const byUs = killed !== undefined && signal === 'SIGKILL';
+      void (killed ?? Promise.resolve(undefined)).then((init) => (init ? namespaceGone(init) : undefined)).then(() => {
+        resolve({ code, signal, timedOut: byUs && stop === 'timeout', aborted: byUs && stop === 'abort', durationMs: performance.now() - started });
+      });
+    });
+  });
+}
+
+/**
+ * Kills unshare, then the PID namespace's init (the runtime), which makes the kernel kill every process of the
+ * namespace. (Killing only the init would be enough, but unshare 2.38 then fails to re-raise SIGKILL and
+ * prints "sigprocmask unblock failed" into the cell's stderr.) Returns the init, to wait for its end.
+ */
+async function killCell(child: ChildProcess): Promise<ProcessRef | undefined> {
+  const init = await findNamespaceInit(child);
+  // A no-op once the launcher has exited, so a recycled pid is never hit.
+  child.kill('SIGKILL');
+  if (init) {
+    try { process.kill(init.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  return init;
+}
+
+/** Copies a child's output to the caller's stream without ending it and without piping (which stacks
+ * listeners on a stream shared by many cells). */
+function forward(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
+}

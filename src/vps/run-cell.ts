@@ -1,0 +1,79 @@
+import { readFile, rm } from 'node:fs/promises';
+import { envError } from '../util/errors.js';
+import { exists } from '../util/fs.js';
+import { createCellDir, fillCellDir } from './bundle.js';
+import { removeCellCgroups } from './cgroups.js';
+import { decodeExit } from './exit-status.js';
+import { cellPaths, type CellPaths } from './layout.js';
+import { launcherArgv, launcherTools } from './launcher.js';
+import { mountsUnder } from './mounts.js';
+import { launch, type LaunchOutcome } from './process.js';
+import type { CellRunResult, CellRunSpec, Runtime } from './types.js';
+import { checkDirectory, checkLayers, validateSpec } from './validate.js';
+
+/**
+ * Runs one command in a fresh copy-on-write cell and releases everything the cell held before returning.
+ * A failing command is a result; a cell that could not be started (bad root, runtime error) throws.
+ */
+export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<CellRunResult> {
+  validateSpec(spec);
+  if (spec.signal?.aborted) return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0 };
+  await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
+  if (spec.source) await checkDirectory(spec.source.lower);
+  const paths = cellPaths(spec.dir, spec.upper);
+  const argv = launcherArgv(await launcherTools(), runtime, spec.id, spec.lowerdirs, paths);
+  await createCellDir(paths);
+  let outcome: LaunchOutcome;
+  try {
+    await fillCellDir(spec, paths);
+    outcome = await launch(argv, spec);
+    if (!outcome.timedOut && !outcome.aborted) await throwIfNotStarted(runtime, spec.id, paths, outcome);
+  } catch (e) {
+    await releaseCell(spec.id, paths).catch(() => { /* the first error is the one to report */ });
+    throw e;
+  }
+  await releaseCell(spec.id, paths);
+  const { timedOut, aborted, durationMs } = outcome;
+  return { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs };
+}
+
+/** Tells "the cell could not start" (an environment error) from "the command failed" (a result). */
+async function throwIfNotStarted(runtime: Runtime, id: string, paths: CellPaths, outcome: LaunchOutcome): Promise<void> {
+  if (outcome.code === 0) return;
+  const setup = (await readFile(paths.setupLog, 'utf8').catch(() => '')).trim();
+  if (setup) throw envError('CELL_SETUP_FAILED', `cell ${id}: could not assemble its root filesystem: ${setup}`);
+  const errors = runtimeErrors(await readFile(paths.runtimeLog, 'utf8').catch(() => ''));
+  if (errors.length > 0) {
+    throw envError('CELL_START_FAILED', `cell ${id}: ${runtime.name} could not run it: ${errors.join('; ')}`, {
+      hint: 'run `vmatrix doctor` to check the host',
+    });
+  }
+}
+
+/** The error messages of a JSON runtime log (one object per line). */
+export function runtimeErrors(log: string): string[] {
+  return log.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      return entry.level === 'error' || entry.level === 'fatal' ? [entry.msg ?? line] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Removes the cell's leftover cgroups and its dir. Nothing can still be mounted there (the mounts lived in
+ * the cell's own namespace), but we check: `rm -rf` through a mount would delete a shared layer.
+ */
+export async function releaseCell(id: string, paths: CellPaths): Promise<void> {
+  const busy = await removeCellCgroups(id);
+  const mounted = await mountsUnder(paths.dir);
+  if (mounted.length > 0) {
+    throw envError('CELL_MOUNT_LEFT', `cell ${id}: ${mounted.join(', ')} is still mounted, so ${paths.dir} was kept`, {
+      hint: `unmount it (umount -R ${mounted[0]}) and remove ${paths.dir}`,
+    });
+  }
+  await rm(paths.dir, { recursive: true, force: true });
+  if (busy.length > 0) throw envError('CELL_PROCESS_LEFT', `cell ${id}: processes survived in ${busy.join(', ')}`);
+}

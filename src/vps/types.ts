@@ -1,0 +1,52 @@
+// The contract between vps/ and its callers (run/). Everything a cell needs arrives in one CellRunSpec;
+// everything it reports leaves in one CellRunResult. A failed command is a result; only a broken host throws.
+
+/** The OCI runtime that executes cells. `reason` says why it was chosen, for `vmatrix doctor` and --debug. */
+export interface Runtime {
+  name: 'runc' | 'crun';
+  path: string;
+  version: string;
+  reason: string;
+}
+
+export interface CellRunSpec {
+  /** Unique among all cells on the host (it names the cgroup): `vmx-<run>-<slug>`. [A-Za-z0-9_.-], <= 64 chars. */
+  id: string;
+  hostname: string;
+  /** Read-only layers, NEWEST FIRST: setup layer diff dirs..., then the image rootfs. */
+  lowerdirs: string[];
+  /** Per-cell scratch dir; must not exist yet (its parent must). Created here, removed at the end. */
+  dir: string;
+  /** An overlay upper dir to use and keep (to commit as a setup layer); outside `dir`, on the same filesystem. */
+  upper?: string;
+  /** A project snapshot mounted copy-on-write at `dest`; writes in the cell never reach `lower`. */
+  source?: { lower: string; dest: string };
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** none: a new network namespace with only loopback (up); host: the host's network. */
+  network: 'none' | 'host';
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Default 'null' (/dev/null). */
+  stdin?: 'inherit' | 'null';
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface CellRunResult {
+  /** The process's exit status, or null when it died of a signal. */
+  exitCode: number | null;
+  /** e.g. 'SIGSEGV' when the process died of a signal (including our SIGKILL on timeout/abort). */
+  signal: string | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+/** Written into each cell dir so that a later sweep knows which cgroup a leftover cell used. */
+export interface CellMarker {
+  id: string;
+  pid: number;
+  created: string;
+}

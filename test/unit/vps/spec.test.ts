@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { cellPaths } from '../../../src/vps/layout.js';
+import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS } from '../../../src/vps/oci-spec.js';
+import type { CellRunSpec } from '../../../src/vps/types.js';
+
+const base: CellRunSpec = {
+  id: 'vmx-r1-debian-12', hostname: 'debian-12', lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'], dir: '/s/cells/r1/debian-12',
+  args: ['/bin/sh', '-c', 'make test'], env: { CI: '1' }, cwd: '/src', network: 'none',
+  stdout: process.stdout, stderr: process.stderr,
+};
+const host = { nofile: { soft: 1024, hard: 4096 } };
+
+// The generated config is untyped JSON: the tests read it structurally.
+type Json = Record<string, any>;
+const build = (over: Partial<CellRunSpec> = {}): Json => {
+  const spec = { ...base, ...over };
+  return buildOciConfig(spec, cellPaths(spec.dir, spec.upper), host) as Json;
+};
+const destinations = (c: Json): string[] => c.mounts.map((m: Json) => m.destination);
+
+describe('buildOciConfig', () => {
+  it('runs the args as root, without a terminal, in cwd, with the host-capped rlimit', () => {
+    const p = build().process;
+    expect(p).toMatchObject({ terminal: false, user: { uid: 0, gid: 0 }, args: base.args, cwd: '/src', noNewPrivileges: true });
+    expect(p.rlimits).toEqual([{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 4096 }]);
+  });
+
+  it('gives the Docker default capabilities and empty inheritable and ambient sets', () => {
+    const caps = build().process.capabilities;
+    expect(DEFAULT_CAPS).toHaveLength(14);
+    for (const set of ['bounding', 'effective', 'permitted']) expect(caps[set]).toEqual(DEFAULT_CAPS);
+    expect(caps.inheritable).toEqual([]);
+    expect(caps.ambient).toEqual([]);
+    expect(DEFAULT_CAPS).not.toContain('CAP_SYS_ADMIN');
+  });
+
+  it('roots the cell in <dir>/rootfs, writable, with its hostname', () => {
+    const c = build();
+    expect(c.ociVersion).toBe('1.0.2');
+    expect(c.root).toEqual({ path: '/s/cells/r1/debian-12/rootfs', readonly: false });
+    expect(c.hostname).toBe('debian-12');
+  });
+
+  it('creates a network namespace only for network none', () => {
+    const types = (c: Json) => c.linux.namespaces.map((n: Json) => n.type);
+    expect(types(build())).toEqual(['pid', 'ipc', 'uts', 'mount', 'cgroup', 'network']);
+    expect(types(build({ network: 'host' }))).toEqual(['pid', 'ipc', 'uts', 'mount', 'cgroup']);
+  });
+
+  it('mounts /proc, a minimal /dev, read-only /sys and cgroups, and the generated /etc/hosts', () => {
+    const c = build();
+    expect(destinations(c)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/etc/hosts']);
+    const sys = c.mounts.find((m: Json) => m.destination === '/sys');
+    expect(sys.options).toEqual(expect.arrayContaining(['ro', 'nosuid', 'noexec', 'nodev']));
+    expect(c.mounts.find((m: Json) => m.destination === '/dev').options).toEqual(expect.arrayContaining(['nosuid', 'mode=755']));
+    expect(c.mounts.find((m: Json) => m.destination === '/etc/hosts').source).toBe('/s/cells/r1/debian-12/bundle/hosts');
+  });
+
+  it("binds a copy of the host's resolv.conf, read-only, with network host only", () => {
+    const resolv = build({ network: 'host' }).mounts.find((m: Json) => m.destination === '/etc/resolv.conf');
+    expect(resolv).toEqual({ destination: '/etc/resolv.conf', type: 'bind', source: '/s/cells/r1/debian-12/bundle/resolv.conf', options: ['bind', 'ro'] });
+    expect(destinations(build())).not.toContain('/etc/resolv.conf');
+  });
+
+  it('mounts the source as its own overlay with upper and work in the cell dir', () => {
+    const src = build({ source: { lower: '/s/sources/abc', dest: '/src' } }).mounts.at(-1);
+    expect(src).toEqual({
+      destination: '/src', type: 'overlay', source: 'overlay',
+      options: ['lowerdir=/s/sources/abc', 'upperdir=/s/cells/r1/debian-12/src-upper', 'workdir=/s/cells/r1/debian-12/src-work'],
+    });
+  });
+
+  it('puts the cell in /vmatrix/<id>, denies devices by default, masks the OCI default paths, keeps mounts private', () => {
+    const l = build().linux;
+    expect(l.cgroupsPath).toBe('/vmatrix/vmx-r1-debian-12');
+    expect(l.resources.devices).toEqual([{ allow: false, access: 'rwm' }]);
+    expect(l.maskedPaths).toEqual(MASKED_PATHS);
+    expect(l.maskedPaths).toEqual(expect.arrayContaining(['/proc/kcore', '/proc/keys', '/sys/firmware']));
+    expect(l.readonlyPaths).toEqual(['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
+    expect(l.rootfsPropagation).toBe('rprivate');
+    expect(l.seccomp).toBeUndefined();
+  });
+});
+
+describe('envList', () => {
+  it("adds PATH, HOME and TERM when missing and keeps the caller's values", () => {
+    expect(envList({ CI: '1' })).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'TERM=xterm', 'CI=1']);
+    expect(envList({ PATH: '/bin', HOME: '/home/u', TERM: 'dumb' })).toEqual(['PATH=/bin', 'HOME=/home/u', 'TERM=dumb']);
+  });
+});
+
+describe('hostsFile', () => {
+  it('names localhost and the cell', () => {
+    expect(hostsFile('debian-12')).toBe('127.0.0.1\tlocalhost debian-12\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+  });
+});
