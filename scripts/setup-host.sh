@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what vmatrix and its test suite need on a Debian/Ubuntu host, then the npm dependencies.
+# Idempotent: on a host that has everything it only checks. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# runc: the OCI runtime (crun also works on pure cgroup v2 hosts); mmdebstrap: builds Debian roots;
+# busybox-static: the tiny busybox image; util-linux: unshare/setpriv tie cells to vmatrix's lifetime;
+# xz-utils/zstd/bzip2: image decompression; attr: file capabilities (setfattr/getfattr); git: snapshots.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2
+  exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-host: installing ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if ! command -v node >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=18)?0:1)'; then
+  echo "setup-host: vmatrix needs Node.js >= 20.18 (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+npm ci --no-audit --no-fund
+npm run build

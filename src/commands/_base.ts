@@ -1,0 +1,29 @@
+import { Command, Flags, Errors } from '@oclif/core';
+import { isVmError } from '../util/errors.js';
+
+// The one boundary where errors become output and exit codes: 2 for the user's mistakes, 3 for the
+// host's, never a stack trace unless --debug asks for one.
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'Show stack traces and internal detail.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    const debug = this.argv.includes('--debug');
+    if (isVmError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n${err.cause ? `cause: ${(err.cause as Error).stack ?? String(err.cause)}\n` : ''}`);
+      this.exit(err.exit);
+    }
+    if (err instanceof Errors.ExitError) throw err;
+    if (err.oclif?.exit !== undefined || err instanceof Errors.CLIError) {
+      // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+      process.stderr.write(`error: ${err.message}\nhint: see \`vmatrix ${this.id?.replaceAll(':', ' ') ?? ''} --help\`\n`);
+      this.exit(2);
+    }
+    process.stderr.write(`error: ${err.message}\n`);
+    process.stderr.write(debug ? `${err.stack}\n` : 'hint: this is a bug in vmatrix; rerun with --debug for details and report it\n');
+    this.exit(3);
+  }
+}

@@ -1,0 +1,56 @@
+import { Flags } from '@oclif/core';
+import { availableParallelism } from 'node:os';
+import { JsonReporter, PlainReporter, type Reporter } from '../report/index.js';
+import { exitCodeOf, planRun, runTests } from '../run/index.js';
+import { Store } from '../store/index.js';
+import { BaseCommand } from './_base.js';
+
+export default class Test extends BaseCommand {
+  static override summary = 'Run the test matrix: every distro × axis cell in its own copy-on-write container.';
+  static override description = `Reads vmatrix.yml, expands the cells, obtains each distro's image once, installs the packages once
+per distro (cached as a layer: the next run does no package-manager work), then runs the test commands of
+every cell in parallel. Each cell sees the project at /src as its own writable copy: builds never reach
+your checkout or another cell. Logs and results.json are written under .vmatrix/runs/<run-id>/.
+
+Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a host problem (see vmatrix doctor).`;
+
+  static override examples = [
+    { description: 'Run every cell, as many at a time as there are CPUs', command: '<%= config.bin %> test' },
+    { description: 'Only the Debian 12 cells, two at a time', command: '<%= config.bin %> test --only "debian-12/*" --jobs 2' },
+    { description: 'Only the cells where build=Debug', command: '<%= config.bin %> test --only build=Debug' },
+  ];
+
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'Path of the config file.', default: 'vmatrix.yml' }),
+    jobs: Flags.integer({ char: 'j', description: 'Cells run at once (default: number of CPUs).', min: 1 }),
+    only: Flags.string({ description: 'Run only cells matching: a cell id, a glob (debian-*), or axis=value. Repeatable.', multiple: true }),
+    runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Test);
+    const plan = await planRun(flags.config, flags.only);
+    const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter()];
+    const controller = interruptible();
+    const result = await runTests({
+      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal,
+      emit: (e) => { for (const r of reporters) r.onEvent(e); },
+    });
+    await Promise.all(reporters.map((r) => r.flush?.()));
+    const code = exitCodeOf(result);
+    if (code !== 0) this.exit(code);
+  }
+}
+
+/** Ctrl-C once: stop and kill the running cells, still write the results; twice: leave at once. */
+function interruptible(): AbortController {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nvmatrix: interrupted, stopping the cells (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller;
+}

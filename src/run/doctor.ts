@@ -1,0 +1,106 @@
+import { access, readFile } from 'node:fs/promises';
+import { execCapture, which } from '../util/exec.js';
+import { messageOf } from '../util/errors.js';
+import { detectRuntime } from '../vps/index.js';
+import { hostDebianMirror } from '../images/index.js';
+
+// `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
+// fixes it. Checks are data (name, probe, packages); `--fix` installs the packages of the failed ones.
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** Debian package names that fix it, when a package does. */
+  packages?: string[];
+  /** The command to run by hand when no package does. */
+  fix?: string;
+}
+
+interface Check {
+  name: string;
+  packages?: string[];
+  run(): Promise<{ ok: boolean; detail: string; fix?: string }>;
+}
+
+const program = (name: string, pkg: string, why: string): Check => ({
+  name: `${name} (${why})`,
+  packages: [pkg],
+  run: async () => {
+    const path = await which(name);
+    return path ? { ok: true, detail: path } : { ok: false, detail: `${name} not found on PATH` };
+  },
+});
+
+const CHECKS: Check[] = [
+  {
+    name: 'privileges',
+    run: async () => process.getuid?.() === 0
+      ? { ok: true, detail: 'running as root' }
+      : { ok: false, detail: 'vmatrix mounts overlays and starts an OCI runtime, which needs root in this version', fix: 'run it with sudo, or as root' },
+  },
+  {
+    name: 'overlayfs',
+    run: async () => (await readFile('/proc/filesystems', 'utf8')).includes('\toverlay\n')
+      ? { ok: true, detail: 'the kernel supports overlay mounts' }
+      : { ok: false, detail: 'the kernel has no overlay filesystem loaded', fix: 'modprobe overlay' },
+  },
+  {
+    name: 'namespaces',
+    run: async () => {
+      const kinds = ['mnt', 'pid', 'net', 'uts', 'ipc', 'cgroup', 'user'];
+      const missing: string[] = [];
+      for (const k of kinds) await access(`/proc/self/ns/${k}`).catch(() => missing.push(k));
+      return missing.length ? { ok: false, detail: `missing: ${missing.join(', ')}`, fix: 'use a kernel built with CONFIG_NAMESPACES and the missing kinds' } : { ok: true, detail: kinds.join(' ') };
+    },
+  },
+  {
+    name: 'OCI runtime',
+    packages: ['runc'],
+    run: async () => {
+      try {
+        const r = await detectRuntime();
+        return { ok: true, detail: `${r.name} ${r.version}: ${r.reason}` };
+      } catch (e) {
+        return { ok: false, detail: messageOf(e) };
+      }
+    },
+  },
+  program('unshare', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
+  program('setpriv', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
+  program('git', 'git', 'project snapshots'),
+  program('mmdebstrap', 'mmdebstrap', 'builds Debian images'),
+  program('busybox', 'busybox-static', 'the busybox image'),
+  program('xz', 'xz-utils', '.tar.xz images'),
+  program('zstd', 'zstd', '.tar.zst images'),
+  program('bzip2', 'bzip2', '.tar.bz2 images'),
+  program('setfattr', 'attr', 'file capabilities in images'),
+  {
+    name: 'Debian mirror',
+    run: async () => {
+      try {
+        return { ok: true, detail: `${await hostDebianMirror()} (from the host's apt sources)` };
+      } catch (e) {
+        return { ok: false, detail: messageOf(e), fix: 'add a deb line to /etc/apt/sources.list, or set VMATRIX_DEBIAN_MIRROR' };
+      }
+    },
+  },
+];
+
+export async function runDoctor(): Promise<CheckResult[]> {
+  return Promise.all(CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, ...(await c.run()) })));
+}
+
+/** The command that installs the packages of the failed checks with the host's package manager. */
+export async function fixCommand(results: CheckResult[]): Promise<string[] | undefined> {
+  const packages = [...new Set(results.filter((r) => !r.ok).flatMap((r) => r.packages ?? []))];
+  if (packages.length === 0) return undefined;
+  if (await which('apt-get')) return ['apt-get', 'install', '-y', ...packages];
+  return undefined;
+}
+
+export async function applyFix(command: string[]): Promise<boolean> {
+  const r = await execCapture(command[0]!, command.slice(1), { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  process.stderr.write(r.stdout.split('\n').slice(-5).join('\n') + r.stderr);
+  return r.code === 0;
+}

@@ -1,0 +1,51 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { constants } from 'node:os';
+import { loadCatalog } from '../catalog/index.js';
+import { ensureImage } from '../images/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../util/log.js';
+import { detectRuntime, runCell, sweepCells } from '../vps/index.js';
+import { newRunId } from './test-run.js';
+
+// `vmatrix run debian-12 -- CMD`: one command in a fresh cell of a distro's bare image, output straight
+// to the terminal, the command's exit status returned. Nothing of the cell remains afterwards.
+
+export interface OneOffOptions {
+  store: Store;
+  distro: string;
+  args: string[];
+  env?: Record<string, string>;
+  network?: 'none' | 'host';
+  runtime?: string;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export async function runOneOff(o: OneOffOptions): Promise<number> {
+  const catalog = await loadCatalog();
+  const distro = catalog.resolve(o.distro);
+  const runtime = await detectRuntime(o.runtime);
+  await o.store.init();
+  await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
+  const image = await ensureImage(o.store, distro, { log: o.log, onProgress: (e) => { if (e.message) o.log.info(`${distro.name}: ${e.message}`); } });
+  const runId = newRunId();
+  const cellsRoot = join(o.store.cellsDir(), runId);
+  await mkdir(cellsRoot, { recursive: true });
+  await writeFile(join(cellsRoot, 'owner'), `${process.pid}\n`);
+  try {
+    const r = await runCell(runtime, {
+      id: `vmx-run-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], dir: join(cellsRoot, 'cell'),
+      args: o.args, env: { VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? 'none',
+      stdout: process.stdout, stderr: process.stderr, signal: o.signal,
+    });
+    if (r.signal) return 128 + (signalNumber(r.signal) ?? 0);
+    return r.exitCode ?? 1;
+  } finally {
+    await rm(cellsRoot, { recursive: true, force: true });
+  }
+}
+
+function signalNumber(name: string): number | undefined {
+  return (constants.signals as Record<string, number>)[name];
+}

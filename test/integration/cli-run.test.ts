@@ -1,0 +1,58 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { debianTarballCatalog } from '../fixtures/catalog.js';
+import { runCli } from '../helpers/cli.js';
+
+// `vmatrix run`, `image ls` and `doctor` against a real store, real images and the real runtime.
+
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const work = await mkdtemp(join(tmpdir(), 'vmx-run-'));
+  env = { VMATRIX_HOME: join(work, 'store'), VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']) };
+}, 900_000);
+
+describe('vmatrix run', () => {
+  it('runs one command in a fresh busybox cell and prints its output', async () => {
+    const r = await runCli(['run', 'busybox', '--', 'cat', '/etc/os-release'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ID=busybox');
+  });
+
+  it('runs a command in a Debian 12 cell; its flags after -- belong to it', async () => {
+    const r = await runCli(['run', 'debian-12', '--', 'sh', '-c', 'cat /etc/os-release; ls -d /proc/1'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('VERSION_CODENAME=bookworm');
+    expect(r.stdout).toContain('/proc/1');
+  });
+
+  it('returns the command\'s exit status and leaves no cell behind', async () => {
+    const r = await runCli(['run', 'busybox', '--', 'sh', '-c', 'exit 7'], { env });
+    expect(r.code).toBe(7);
+    expect(await readdir(join(env.VMATRIX_HOME!, 'cells'))).toEqual([]);
+  });
+
+  it('says what to do when no command is given', async () => {
+    const r = await runCli(['run', 'busybox'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('vmatrix run busybox -- ');
+  });
+
+  it('lists the images it fetched', async () => {
+    const r = await runCli(['image', 'ls'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\S+\s+debian-12\s/m);
+    expect(r.stdout).toMatch(/^\S+\s+busybox\s/m);
+  });
+});
+
+describe('vmatrix doctor', () => {
+  it('finds this host ready and names the runtime it chose and why', async () => {
+    const r = await runCli(['doctor'], { env });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^ok\s+OCI runtime: (runc|crun) .*:/m);
+    expect(r.stdout).toMatch(/^ok\s+Debian mirror: /m);
+  });
+});
