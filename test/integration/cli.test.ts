@@ -13,7 +13,9 @@ describe('vmatrix CLI', () => {
   it('shows every command with its summary', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['test', 'matrix', 'run', 'distros', 'doctor', 'image ls']) expect(r.stdout).toContain(cmd);
+    for (const cmd of ['test', 'matrix', 'run', 'distros', 'doctor']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
+    expect(r.stdout).toMatch(/^  image\s+Inspect the images/m);
+    expect((await runCli(['image', '--help'])).stdout).toMatch(/image ls\s+List the images in the store/);
   });
 
   it('teaches each command with examples', async () => {
