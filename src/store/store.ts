@@ -1,0 +1,147 @@
+import { chmod, lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { envError, usageError } from '../util/errors.js';
+import { execCapture } from '../util/exec.js';
+import { fsyncDir, writeFileAtomic } from '../util/fs.js';
+import { withFileLock, type LockOptions } from './lock.js';
+import { ownRecord } from './owner.js';
+import { removeTree } from './remove.js';
+import { OWNER_SUFFIX, sweepLocks, sweepTmp } from './sweep.js';
+import type { ImageMeta, LayerMeta } from './types.js';
+
+const SUBDIRS = ['blobs/sha256', 'images', 'layers', 'sources', 'cells', 'locks', 'tmp'];
+
+/** The on-disk, content-addressed store: a cache hit is a path that exists. See DESIGN.md "The store". */
+export class Store {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** $VMATRIX_HOME; else /var/lib/vmatrix for root; else $XDG_DATA_HOME/vmatrix (~/.local/share/vmatrix). */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Store {
+    if (env.VMATRIX_HOME) return new Store(env.VMATRIX_HOME);
+    if (uid === 0) return new Store('/var/lib/vmatrix');
+    return new Store(join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local/share'), 'vmatrix'));
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    // Also when the directory existed: host users must not reach extracted setuid binaries (CVE-2021-41091).
+    await chmod(this.root, 0o700);
+    for (const sub of SUBDIRS) await mkdir(join(this.root, sub), { recursive: true, mode: 0o700 });
+  }
+
+  blobPath(digest: string): string {
+    const hex = digest.replace(/^sha256:/, '');
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw usageError('BAD_DIGEST', `"${digest}" is not a sha256 digest`);
+    return join(this.root, 'blobs/sha256', hex);
+  }
+
+  imageDir(id: string): string { return join(this.root, 'images', checkId(id)); }
+  imageRootfs(id: string): string { return join(this.imageDir(id), 'rootfs'); }
+  layerDir(id: string): string { return join(this.root, 'layers', checkId(id)); }
+  layerDiff(id: string): string { return join(this.layerDir(id), 'diff'); }
+  sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
+  cellsDir(): string { return join(this.root, 'cells'); }
+  tmpDir(): string { return join(this.root, 'tmp'); }
+
+  /** A new empty dir under tmp/. Its owner file, written first, lets sweep() remove it if we die. */
+  async staging(prefix: string): Promise<string> {
+    const dir = join(this.tmpDir(), `${checkId(prefix)}-${randomBytes(6).toString('hex')}`);
+    await mkdir(this.tmpDir(), { recursive: true, mode: 0o700 });
+    await writeFile(dir + OWNER_SUFFIX, JSON.stringify(await ownRecord()), { flag: 'wx' });
+    await mkdir(dir, { mode: 0o700 });
+    return dir;
+  }
+
+  /** Removes a staging dir that will not be committed (a failed build). */
+  async discard(staging: string): Promise<void> {
+    await removeTree(staging);
+    await unlink(staging + OWNER_SUFFIX).catch(() => {});
+  }
+
+  withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
+    return withFileLock(join(this.root, 'locks', `${checkId(name)}.lock`), fn, options);
+  }
+
+  /** Makes a complete staging dir visible under its final name. Call it inside the id's lock. */
+  async commitDir(staging: string, final: string): Promise<void> {
+    // rename(2) would silently replace an empty directory: check first (the lock makes this race-free).
+    if (await lstat(final).then(() => true, () => false)) {
+      throw envError('STORE_CONFLICT', `${final} already exists in the store`, { hint: 'another process committed it; remove it or run `vmatrix gc`' });
+    }
+    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    await syncFilesystem(staging);
+    await rename(staging, final);
+    await fsyncDir(dirname(final));
+    await unlink(staging + OWNER_SUFFIX).catch(() => {});
+  }
+
+  async listImages(): Promise<ImageMeta[]> {
+    return this.listMeta('images', (id) => this.readImage(id));
+  }
+
+  readImage(id: string): Promise<ImageMeta | undefined> {
+    return readJson<ImageMeta>(join(this.imageDir(id), 'image.json'));
+  }
+
+  writeImageMeta(meta: ImageMeta): Promise<void> {
+    return writeFileAtomic(join(this.imageDir(meta.id), 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+
+  async listLayers(): Promise<LayerMeta[]> {
+    return this.listMeta('layers', (id) => this.readLayer(id));
+  }
+
+  readLayer(id: string): Promise<LayerMeta | undefined> {
+    return readJson<LayerMeta>(join(this.layerDir(id), 'layer.json'));
+  }
+
+  writeLayerMeta(meta: LayerMeta): Promise<void> {
+    return writeFileAtomic(join(this.layerDir(meta.id), 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+
+  /** Removes staging dirs and lock files left by dead processes; returns the removed paths. */
+  async sweep(): Promise<string[]> {
+    return [...(await sweepTmp(this.tmpDir())), ...(await sweepLocks(join(this.root, 'locks')))];
+  }
+
+  private async listMeta<M extends { created: string }>(sub: string, read: (id: string) => Promise<M | undefined>): Promise<M[]> {
+    const ids = await readdir(join(this.root, sub)).catch(() => [] as string[]);
+    const metas: (M | undefined)[] = await Promise.all(ids.filter(isId).map(read));
+    return metas.filter((m): m is M => m !== undefined).sort((a, b) => a.created.localeCompare(b.created));
+  }
+}
+
+/**
+ * Flushes the filesystem holding `path` (syncfs(2), through `sync -f`; Node has no binding). Without it
+ * a crash soon after the rename could leave a committed tree of empty files: ext4 delays allocating
+ * file data, but may journal the rename first.
+ */
+async function syncFilesystem(path: string): Promise<void> {
+  const r = await execCapture('sync', ['-f', path]);
+  if (r.code !== 0) throw envError('SYNC_FAILED', `sync -f ${path} failed: ${r.stderr.trim()}`);
+}
+
+function isId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id);
+}
+
+/** Ids become path components: anything that could climb out of the store is a caller's mistake. */
+function checkId(id: string): string {
+  if (!isId(id)) throw usageError('BAD_ID', `"${id}" is not a valid store id`);
+  return id;
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
