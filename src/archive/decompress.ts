@@ -1,0 +1,80 @@
+import { Readable, PassThrough } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { envError, messageOf } from '../util/errors.js';
+import { programOutput } from './program-stream.js';
+
+export type Compression = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'none';
+
+interface Format { name: Exclude<Compression, 'none'>; magic: number[]; program?: string; pkg?: string }
+
+// Node 20 has gzip but neither xz nor zstd: those go through the host's programs, which are on every
+// machine that has the distro tooling vmatrix needs anyway.
+const FORMATS: Format[] = [
+  { name: 'gzip', magic: [0x1f, 0x8b] },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], program: 'xz', pkg: 'xz-utils' },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], program: 'zstd', pkg: 'zstd' },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], program: 'bzip2', pkg: 'bzip2' },
+];
+
+const SNIFF_BYTES = 512;
+
+/** The compression of a stream that starts with `head`; a tar header (ustar magic at 257) wins. */
+export function sniffCompression(head: Uint8Array): Compression {
+  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'none';
+  const found = FORMATS.find((f) => f.magic.every((b, i) => head[i] === b));
+  return found?.name ?? 'none';
+}
+
+/** A tar stream from a possibly compressed one. Truncated or corrupt input makes the result error. */
+export async function decompress(input: Readable): Promise<Readable> {
+  const { head, rest } = await peek(input, SNIFF_BYTES);
+  const kind = sniffCompression(head);
+  if (kind === 'none') return rest;
+  if (kind === 'gzip') return gunzip(rest);
+  const f = FORMATS.find((x) => x.name === kind)!;
+  return programOutput(f.program!, ['-dc'], {
+    input: rest,
+    errorCode: 'DECOMPRESS_FAILED',
+    what: `${f.program} -dc (${kind} data)`,
+    missingHint: `install it: apt-get install ${f.pkg}`,
+  });
+}
+
+/** Reads the first `n` bytes and returns them with a stream that still yields everything. */
+async function peek(input: Readable, n: number): Promise<{ head: Buffer; rest: Readable }> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < n) {
+    const r = await it.next();
+    if (r.done) { ended = true; break; }
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      if (head.length) yield head;
+      if (ended) return;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { head, rest: Readable.from(all(), { objectMode: false }) };
+}
+
+function gunzip(input: Readable): Readable {
+  const out = new PassThrough();
+  const z = createGunzip();
+  const fail = (e: unknown): void => {
+    out.destroy(envError('DECOMPRESS_FAILED', `gzip data is corrupt or truncated: ${messageOf(e)}`, { cause: e }));
+    input.destroy();
+  };
+  input.on('error', (e) => { out.destroy(e); z.destroy(); });
+  z.on('error', fail);
+  out.on('close', () => { input.destroy(); z.destroy(); });
+  input.pipe(z).pipe(out);
+  return out;
+}

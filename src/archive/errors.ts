@@ -1,0 +1,34 @@
+import { envError, isVmError, messageOf, type VmError } from '../util/errors.js';
+
+const HINT = 'the archive is damaged or was not made for this tool; check where it came from';
+
+/** An entry that would write outside the root, or that the extractor refuses on principle. */
+export function unsafe(name: string, reason: string): VmError {
+  return envError('ARCHIVE_UNSAFE', `archive entry "${printable(name)}": ${reason}`, { hint: HINT });
+}
+
+/** A malformed archive, or a feature we fail closed on (sparse files, unknown entry types). */
+export function invalid(name: string, reason: string): VmError {
+  return envError('ARCHIVE_INVALID', `archive entry "${printable(name)}": ${reason}`, { hint: HINT });
+}
+
+export function overLimit(what: string): VmError {
+  return envError('ARCHIVE_LIMIT', `archive exceeds the limit on ${what}`, {
+    hint: 'a decompression bomb, or a root far larger than any distro: raise the limit only if you trust the source',
+  });
+}
+
+/** Our errors pass through; a parser error or a failed syscall names the entry it happened at. */
+export function asArchiveError(e: unknown, at: string | undefined): VmError {
+  if (isVmError(e)) return e;
+  const errno = (e as NodeJS.ErrnoException).code;
+  if (errno) return envError('EXTRACT_FAILED', `extracting ${at ? `"${printable(at)}"` : 'the archive'}: ${messageOf(e)}`, { cause: e });
+  return envError('ARCHIVE_INVALID', `not a valid tar archive${at ? ` (after "${printable(at)}")` : ''}: ${messageOf(e)}`, { hint: HINT, cause: e });
+}
+
+/** Names come from the archive: keep control characters out of terminal output. */
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const clean = name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
