@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DistroEntry, SourceSpec } from '../catalog/types.js';
+import type { Store } from '../store/index.js';
+import type { ImageMeta } from '../store/types.js';
+import { envError, isVmError, usageError, type VmError } from '../util/errors.js';
+import { stableJson } from '../util/hash.js';
+import type { Logger } from '../util/log.js';
+import { planBusybox } from './busybox-source.js';
+import { planMmdebstrap } from './mmdebstrap.js';
+import { describeSource, type ImageProgress, type Planner, type SourceContext, type SourcePlan } from './source.js';
+import { planTarball } from './tarball.js';
+
+export interface ImageRef {
+  id: string;
+  rootfs: string;
+  meta: ImageMeta;
+  /** False when this call built it. */
+  cached: boolean;
+}
+
+export interface EnsureOptions { log: Logger; onProgress?: ImageProgress; offline?: boolean }
+
+const PLANNERS: { [K in SourceSpec['kind']]: Planner<Extract<SourceSpec, { kind: K }>> } = {
+  tarball: planTarball,
+  mmdebstrap: planMmdebstrap,
+  busybox: planBusybox,
+};
+
+/**
+ * The image of `distro`, from the store or built from the first of its sources that works. A source
+ * failing for environmental reasons (network, checksum, missing program) makes us try the next one.
+ */
+export async function ensureImage(store: Store, distro: DistroEntry, opts: EnsureOptions): Promise<ImageRef> {
+  if (distro.sources.length === 0) throw usageError('NO_IMAGE_SOURCE', `${distro.file}: ${distro.name} lists no image sources`);
+  const ctx: SourceContext = {
+    store, distro, log: opts.log, offline: opts.offline ?? false,
+    progress: (e) => opts.onProgress?.({ distro: distro.name, ...e }),
+  };
+  const failures: Array<{ spec: SourceSpec; error: VmError }> = [];
+  for (const spec of distro.sources) {
+    try {
+      return await fromSource(spec, ctx);
+    } catch (e) {
+      if (!isVmError(e) || e.exit !== 3) throw e;
+      opts.log.info(`${distro.name}: ${describeSource(spec)}: ${e.message}`);
+      failures.push({ spec, error: e });
+    }
+  }
+  throw allFailed(distro, failures);
+}
+
+async function fromSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRef> {
+  let plan: SourcePlan;
+  try {
+    plan = await (PLANNERS[spec.kind] as Planner<SourceSpec>)(spec, ctx);
+  } catch (e) {
+    // The id could not be worked out (a checksum list unreachable, offline): an image built earlier from
+    // the very same source is better than no image.
+    const previous = isVmError(e) && e.exit === 3 ? await latestFromSameSource(spec, ctx) : undefined;
+    if (!previous) throw e;
+    ctx.log.info(`${ctx.distro.name}: ${(e as Error).message}; using image ${previous.id} built ${previous.meta.created}`);
+    return previous;
+  }
+  const hit = await cached(ctx.store, plan.id);
+  if (hit) return hit;
+  // Callers re-check inside the lock: a second process building the same id waits, then finds it.
+  return ctx.store.withLock(`image-${plan.id}`, async () => (await cached(ctx.store, plan.id)) ?? build(spec, plan, ctx), {
+    onWait: (h) => ctx.progress({ phase: 'build', message: `waiting for process ${h.pid}, which is building image ${plan.id}` }),
+  });
+}
+
+async function build(spec: SourceSpec, plan: SourcePlan, ctx: SourceContext): Promise<ImageRef> {
+  const { store, distro } = ctx;
+  // A dir without readable image.json is not an image (someone edited the store): make way for a good one.
+  await rm(store.imageDir(plan.id), { recursive: true, force: true });
+  const staging = await store.staging(`image-${plan.id}`);
+  try {
+    const rootfs = join(staging, 'rootfs');
+    await mkdir(rootfs, { mode: 0o755 });
+    const built = await plan.build(rootfs, staging);
+    const meta: ImageMeta = {
+      id: plan.id, distro: distro.name, release: distro.release, arch: distro.arch, source: spec,
+      ...(built.digest ? { digest: built.digest } : {}), size: built.size, created: new Date().toISOString(),
+    };
+    await writeFile(join(staging, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    await store.commitDir(staging, store.imageDir(plan.id));
+    ctx.progress({ phase: 'done', message: `image ${plan.id} ready (${(meta.size / 1e6).toFixed(0)} MB)` });
+    return { id: plan.id, rootfs: store.imageRootfs(plan.id), meta, cached: false };
+  } catch (e) {
+    await store.discard(staging);
+    throw e;
+  }
+}
+
+async function cached(store: Store, id: string): Promise<ImageRef | undefined> {
+  if (!existsSync(join(store.imageDir(id), 'image.json'))) return undefined;
+  const meta = await store.readImage(id);
+  return meta && { id, rootfs: store.imageRootfs(id), meta, cached: true };
+}
+
+async function latestFromSameSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRef | undefined> {
+  const key = stableJson(spec);
+  const same = (await ctx.store.listImages()).filter((m) => m.distro === ctx.distro.name && stableJson(m.source) === key);
+  const meta = same.at(-1);
+  return meta && { id: meta.id, rootfs: ctx.store.imageRootfs(meta.id), meta, cached: true };
+}
+
+function allFailed(distro: DistroEntry, failures: Array<{ spec: SourceSpec; error: VmError }>): VmError {
+  // One source: its own error (code, hint) says it best.
+  if (failures.length === 1) {
+    const { error } = failures[0]!;
+    return envError(error.code, `${distro.name}: ${error.message}`, { hint: error.hint, cause: error });
+  }
+  const lines = failures.map((f) => `  - ${describeSource(f.spec)}: ${f.error.message}`);
+  return envError('IMAGE_UNAVAILABLE', `no source of ${distro.name} worked:\n${lines.join('\n')}`, {
+    hint: 'run `vmatrix doctor` to check the host, or try again when the network is back',
+    cause: new AggregateError(failures.map((f) => f.error)),
+  });
+}
