@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../../src/store/index.js';
+import { execOrThrow } from '../../../src/util/exec.js';
+
+// What a vmatrix killed with SIGKILL leaves behind, and what the next run's sweep must (and must not) remove.
+
+const base = await mkdtemp(join(tmpdir(), 'vmx-sweep-'));
+afterAll(() => rm(base, { recursive: true, force: true }));
+
+let n = 0;
+async function freshStore(): Promise<Store> {
+  const store = new Store(join(base, `s${++n}`));
+  await store.init();
+  return store;
+}
+
+/** The owner record of a process that has been killed with SIGKILL. */
+async function killedOwner(): Promise<string> {
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  return JSON.stringify({ pid: child.pid, start, nonce: 'x', created: new Date().toISOString() });
+}
+
+describe('Store.sweep', () => {
+  it('removes the staging dir of a killed process and keeps a live one', async () => {
+    const store = await freshStore();
+    const dead = join(store.tmpDir(), 'image-dead');
+    await writeFile(`${dead}.owner`, await killedOwner());
+    await mkdir(join(dead, 'rootfs/usr/bin'), { recursive: true });
+    await writeFile(join(dead, 'rootfs/usr/bin/half-written'), 'x');
+    const live = await store.staging('image');
+
+    expect(await store.sweep()).toEqual([dead]);
+    expect(existsSync(dead) || existsSync(`${dead}.owner`)).toBe(false);
+    expect(existsSync(live) && existsSync(`${live}.owner`)).toBe(true);
+  });
+
+  it('never removes through a mount left in a dead staging dir; the next sweep does, once unmounted', async () => {
+    expect(process.getuid?.(), 'mounting a tmpfs needs root').toBe(0);
+    const store = await freshStore();
+    const dead = join(store.tmpDir(), 'layer-cell-dead');
+    await writeFile(`${dead}.owner`, await killedOwner());
+    const mnt = join(dead, 'merged');
+    await mkdir(mnt, { recursive: true });
+    await execOrThrow('mount', ['-t', 'tmpfs', 'vmx-test', mnt]);
+    try {
+      await writeFile(join(mnt, 'precious'), 'keep');
+      expect(await store.sweep()).toEqual([]);
+      expect(await readFile(join(mnt, 'precious'), 'utf8')).toBe('keep');
+    } finally {
+      await execOrThrow('umount', [mnt]);
+    }
+    expect(await store.sweep()).toEqual([dead]);
+    expect(existsSync(dead)).toBe(false);
+  });
+
+  it('removes an owner file whose dir is already gone, once its owner is dead', async () => {
+    const store = await freshStore();
+    const path = join(store.tmpDir(), 'layer-x.owner');
+    await writeFile(path, await killedOwner());
+    await store.sweep();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('removes an old entry without an owner file, but not a fresh one', async () => {
+    const store = await freshStore();
+    const old = join(store.tmpDir(), 'stray-old');
+    const fresh = join(store.tmpDir(), 'stray-fresh');
+    await mkdir(old);
+    await mkdir(fresh);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(old, hourAgo, hourAgo);
+    expect(await store.sweep()).toEqual([old]);
+    expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('removes lock files (and takeover leftovers) of dead processes, keeps live ones', async () => {
+    const store = await freshStore();
+    const locks = join(store.root, 'locks');
+    const dead = await killedOwner();
+    await writeFile(join(locks, 'image-a.lock'), dead);
+    await writeFile(join(locks, 'image-a.lock.takeover'), dead);
+    await writeFile(join(locks, 'image-b.lock.123.abc.tmp'), dead);
+    let during: string[] = [];
+    await store.withLock('image-live', async () => { during = await store.sweep(); });
+    expect(during.sort()).toEqual(['image-a.lock', 'image-a.lock.takeover', 'image-b.lock.123.abc.tmp'].map((f) => join(locks, f)));
+    expect(await store.withLock('image-a', async () => 'free')).toBe('free');
+  });
+});
