@@ -39,6 +39,7 @@ export async function runOneOff(o: OneOffOptions): Promise<number> {
       args: o.args, env: { VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? 'none',
       stdout: process.stdout, stderr: process.stderr, signal: o.signal,
     });
+    if (r.aborted) return 130; // interrupted, like a shell's Ctrl-C
     if (r.signal) return 128 + (signalNumber(r.signal) ?? 0);
     return r.exitCode ?? 1;
   } finally {

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { gitProject } from '../helpers/project.js';
+import type { RunResult } from '../../src/run/types.js';
+
+// Ctrl-C during `vmatrix test`: running cells are stopped, the rest are not started, the results are
+// still written, and no process, mount or cell directory of the run remains.
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+async function processesRunning(marker: string): Promise<number> {
+  let n = 0;
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(marker)) n++;
+  }
+  return n;
+}
+
+describe('Ctrl-C during vmatrix test', () => {
+  it('stops the cells, writes the results, exits 130 and leaves nothing behind', async () => {
+    const project = await gitProject('sleepy');
+    const home = join(await mkdtemp(join(tmpdir(), 'vmx-int-')), 'store');
+    const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], { cwd: project, env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    // Wait until both running cells have started their step.
+    const deadline = Date.now() + 60_000;
+    while ((await processesRunning('sleep\u0000300')) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await processesRunning('sleep\u0000300')).toBe(2);
+    const stoppedAt = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(code, out).toBe(130);
+    expect(out).toContain('interrupted');
+    const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
+    expect(results.cells.map((c) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(await processesRunning('sleep\u0000300')).toBe(0);
+    expect(await readdir(join(home, 'cells'))).toEqual([]);
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(mounts).not.toContain(home);
+    expect(existsSync(join(home, 'tmp'))).toBe(true);
+  }, 120_000);
+});
