@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeOf, summarise } from '../../../src/run/summary.js';
+import type { CellResult, CellStatus, RunResult } from '../../../src/run/types.js';
+
+const cell = (status: CellStatus): CellResult => ({
+  id: status, slug: status, distro: 'd', axes: {}, status, exitCode: null, durationMs: 1, phases: { image: 0, setup: 0, test: 1 }, logPath: 'l',
+});
+const run = (...statuses: CellStatus[]): RunResult => {
+  const cells = statuses.map(cell);
+  return { version: 1, runId: 'r', project: '/p', config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 1, jobs: 1, cells, summary: summarise(cells) };
+};
+
+describe('exit codes', () => {
+  it('is 0 only when every cell passed', () => expect(exitCodeOf(run('passed', 'passed'))).toBe(0));
+  it('is 1 when a cell failed or timed out, whatever else happened', () => {
+    expect(exitCodeOf(run('passed', 'failed', 'error'))).toBe(1);
+    expect(exitCodeOf(run('timed-out', 'cancelled'))).toBe(1);
+  });
+  it('is 3 when cells could not run (the host is at fault)', () => expect(exitCodeOf(run('passed', 'error'))).toBe(3));
+  it('is 130 when the run was interrupted', () => expect(exitCodeOf(run('passed', 'cancelled'))).toBe(130));
+  it('counts each status', () => {
+    expect(summarise(run('passed', 'failed', 'failed', 'error').cells)).toEqual({ total: 4, passed: 1, failed: 2, timedOut: 0, errors: 1, cancelled: 0 });
+  });
+});
