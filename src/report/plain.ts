@@ -62,7 +62,7 @@ export class PlainReporter implements Reporter {
     if (s.errors) parts.push(`${s.errors} could not run`);
     if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
     const ok = s.passed === s.total;
-    this.out.write(`\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cells: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`);
+    this.out.write(`\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`);
     this.out.write(paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n');
   }
 }

@@ -74,7 +74,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     const key = hashOf({ distro: distro.name, recipe });
     const layer = await layers.get(key, () => ensureLayer({
       store, runtime, image, distro, recipe, sourceTree, workdir: plan.config.workdir,
-      logPath: join(runDir, 'setup', `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: plan.projectDir, signal: o.signal, timeoutMs: SETUP_TIMEOUT_MS,
+      logPath: join(runDir, 'setup', `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: o.signal, timeoutMs: SETUP_TIMEOUT_MS,
       onProgress: (message) => o.emit({ type: 'progress', scope: distro.name, message }),
     }));
     return { image, imageMs: ms, layer };
