@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { loadCatalog } from '../catalog/index.js';
@@ -30,9 +30,7 @@ export async function runOneOff(o: OneOffOptions): Promise<number> {
   await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
   const image = await ensureImage(o.store, distro, { log: o.log, onProgress: (e) => { if (e.message) o.log.info(`${distro.name}: ${e.message}`); } });
   const runId = newRunId();
-  const cellsRoot = join(o.store.cellsDir(), runId);
-  await mkdir(cellsRoot, { recursive: true });
-  await writeFile(join(cellsRoot, 'owner'), `${process.pid}\n`);
+  const cellsRoot = await o.store.createRunDir(runId);
   try {
     const r = await runCell(runtime, {
       id: `vmx-run-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], dir: join(cellsRoot, 'cell'),

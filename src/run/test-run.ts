@@ -50,9 +50,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const runDir = join(plan.projectDir, '.vmatrix', 'runs', runId);
   await mkdir(runDir, { recursive: true });
   await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
-  const cellsRoot = join(store.cellsDir(), runId);
-  await mkdir(cellsRoot, { recursive: true });
-  await writeFile(join(cellsRoot, 'owner'), `${process.pid}\n`);
+  const cellsRoot = await store.createRunDir(runId);
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
 

@@ -47,6 +47,14 @@ export class Store {
   layerDiff(id: string): string { return join(this.layerDir(id), 'diff'); }
   sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
   cellsDir(): string { return join(this.root, 'cells'); }
+
+  /** cells/<run>/ for a run's cell dirs, with an owner record so that a sweep can tell a dead run's leftovers. */
+  async createRunDir(runId: string): Promise<string> {
+    const dir = join(this.cellsDir(), checkId(runId));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, 'owner'), JSON.stringify(await ownRecord()));
+    return dir;
+  }
   tmpDir(): string { return join(this.root, 'tmp'); }
 
   /** A new empty dir under tmp/. Its owner file, written first, lets sweep() remove it if we die. */

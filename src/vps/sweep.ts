@@ -1,5 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAlive, parseOwner } from '../store/index.js';
 import { removeCellCgroups } from './cgroups.js';
 import { mountsUnder } from './mounts.js';
 import type { CellMarker } from './types.js';
@@ -31,18 +32,10 @@ export async function sweepCells(cellsDir: string): Promise<string[]> {
 async function isAbandoned(runDir: string): Promise<boolean> {
   const owner = await readFile(join(runDir, 'owner'), 'utf8').catch(() => undefined);
   if (owner === undefined) return Date.now() - (await stat(runDir)).mtimeMs > ORPHAN_AGE_MS;
+  // The store's owner record (pid + start time); a bare pid is accepted too.
   const pid = Number.parseInt(owner.trim(), 10);
-  return !Number.isInteger(pid) || pid <= 0 || !isAlive(pid);
-}
-
-/** A reused pid looks alive: the run is then kept, the safe mistake; the next sweep gets it. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const record = parseOwner(owner) ?? (Number.isInteger(pid) && pid > 0 ? { pid, nonce: '', created: '' } : undefined);
+  return !(await isAlive(record));
 }
 
 async function cellIds(runDir: string): Promise<string[]> {
