@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 
@@ -19,7 +19,9 @@ export interface YamlSource {
 export function displayPath(file: string): string {
   const abs = resolve(file);
   const rel = relative(process.cwd(), abs);
-  return rel && rel.length < abs.length ? rel : abs;
+  // Relative inside the working directory (what the user typed, usually), absolute outside it: a path
+  // of ../../ climbs depends on where the command ran and is harder to read.
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 export function readYaml(text: string, file: string): YamlSource {
