@@ -1,7 +1,9 @@
+import { once } from 'node:events';
+import { read, ReadStream } from 'node:fs';
 import { Readable, PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { envError, messageOf } from '../util/errors.js';
-import { programOutput } from './program-stream.js';
+import { programOutput, type ProgramStreamOptions } from './program-stream.js';
 
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'none';
 
@@ -27,13 +29,51 @@ export function sniffCompression(head: Uint8Array): Compression {
 
 /** A tar stream from a possibly compressed one. Truncated or corrupt input makes the result error. */
 export async function decompress(input: Readable): Promise<Readable> {
+  const file = await wholeFile(input);
+  if (file) return decompressFile(file);
   const { head, rest } = await peek(input, SNIFF_BYTES);
   const kind = sniffCompression(head);
   if (kind === 'none') return rest;
   if (kind === 'gzip') return gunzip(rest);
+  return decompressor(kind, { input: rest });
+}
+
+/**
+ * A file (createReadStream(path), nothing read yet) is sniffed with pread and, when a program decompresses
+ * it, handed to the program as its stdin: the compressed bytes then never pass through Node's event loop
+ * (a copy and a pipe write per 64 KiB less).
+ */
+async function decompressFile(file: FileStream): Promise<Readable> {
+  const head = Buffer.alloc(SNIFF_BYTES);
+  const n = await new Promise<number>((resolve, reject) => read(file.fd!, head, 0, SNIFF_BYTES, 0, (e, bytes) => e ? reject(e) : resolve(bytes)))
+    .catch((e: unknown) => { file.destroy(); throw e; });
+  const kind = sniffCompression(head.subarray(0, n));
+  if (kind === 'none') return file;
+  if (kind === 'gzip') return gunzip(file);
+  try {
+    return decompressor(kind, { stdin: file.fd! });
+  } finally {
+    file.destroy(); // the program has its own copy of the descriptor
+  }
+}
+
+/** What @types/node leaves out of fs.ReadStream. */
+type FileStream = ReadStream & { fd: number | null; start?: number; end: number };
+
+/** The input as an open file stream, when it is a whole file from which nothing was read yet. */
+async function wholeFile(input: Readable): Promise<FileStream | undefined> {
+  if (!(input instanceof ReadStream)) return undefined;
+  const f = input as FileStream;
+  if (f.start !== undefined || f.end !== Infinity || f.bytesRead !== 0) return undefined;
+  if (f.readableFlowing !== null || f.readableLength > 0) return undefined;
+  if (f.pending) await once(f, 'open');
+  return typeof f.fd === 'number' ? f : undefined;
+}
+
+function decompressor(kind: Compression, o: Pick<ProgramStreamOptions, 'input' | 'stdin'>): Readable {
   const f = FORMATS.find((x) => x.name === kind)!;
   return programOutput(f.program!, ['-dc'], {
-    input: rest,
+    ...o,
     errorCode: 'DECOMPRESS_FAILED',
     what: `${f.program} -dc (${kind} data)`,
     missingHint: `install it: apt-get install ${f.pkg}`,

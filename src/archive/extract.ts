@@ -1,11 +1,14 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { usageError } from '../util/errors.js';
-import { toEntry, type RawHeader } from './entry.js';
+import { toEntry } from './entry.js';
 import { asArchiveError, overLimit } from './errors.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { createExtract } from './pax.js';
+import { TarParser } from './parse.js';
 import { TreeWriter } from './writer.js';
+
+/** Input read ahead of the extraction, so that a decompressor keeps working while we write. */
+const QUEUE_BYTES = 4 * 1024 * 1024;
 
 export interface ExtractProgress { entries: number; bytes: number }
 
@@ -17,6 +20,8 @@ export interface ExtractOptions {
   devices?: boolean;
   /** Called every 1000 entries and at the end. */
   onProgress?: (p: ExtractProgress) => void;
+  /** 'oci': the archive is an OCI layer applied over `dest`; its whiteout entries remove lower files. */
+  whiteouts?: 'oci';
 }
 
 export interface ExtractResult {
@@ -35,32 +40,49 @@ export interface ExtractResult {
 export async function extractTar(input: Readable, dest: string, o: ExtractOptions = {}): Promise<ExtractResult> {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   // Listen before the first await: a decompressor that fails at once must not become an unhandled error.
-  const ex = createExtract();
-  input.on('error', (e) => ex.destroy(e));
-  ex.on('error', () => {}); // surfaced by the iteration below, or by input.errored before it starts
-  const root = await prepareRoot(dest);
+  const chunks = chunksOf(input);
+  const root = await prepareRoot(dest).catch((e: unknown) => { input.destroy(); throw e; });
   if (input.errored) throw asArchiveError(input.errored, undefined);
   const asRoot = process.getuid?.() === 0;
-  const writer = new TreeWriter(root, { sameOwner: o.sameOwner ?? asRoot, devices: o.devices ?? asRoot, securityXattrs: asRoot });
+  const writer = new TreeWriter(root, {
+    sameOwner: o.sameOwner ?? asRoot, devices: o.devices ?? asRoot, securityXattrs: asRoot, whiteouts: o.whiteouts,
+  });
   const progress: ExtractProgress = { entries: 0, bytes: 0 };
-  const tail = watchTail(input);
-  input.pipe(ex as unknown as NodeJS.WritableStream);
   let at: string | undefined;
-  try {
-    for await (const source of ex) {
-      at = source.header.name;
-      const e = toEntry(source.header as unknown as RawHeader, limits);
+  const parser = new TarParser({
+    entry(h) {
+      at = h.name;
+      const e = toEntry(h, limits);
       if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`);
       if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`);
-      await writer.add(e, source as AsyncIterable<Buffer>, (n) => { progress.bytes += n; });
       if (progress.entries % 1000 === 0) o.onProgress?.({ ...progress });
+      return writer.add(e);
+    },
+    data(chunk) {
+      progress.bytes += chunk.length;
+      writer.write(chunk);
+    },
+    end: () => writer.endEntry(),
+  });
+  const tail = new Tail();
+  try {
+    let sinceTurn = 0;
+    for await (const chunk of chunks) {
+      tail.push(chunk);
+      await parser.push(chunk);
+      // Buffered input is handed over without an event-loop turn; take one now and then, so that the
+      // decompressor's output is read while we write, and it keeps decompressing on another core.
+      if ((sinceTurn += chunk.length) >= 1024 * 1024) {
+        sinceTurn = 0;
+        await new Promise(setImmediate);
+      }
     }
+    parser.end();
     if (!tail.endsWithMarker()) throw asArchiveError(new Error('no end-of-archive marker: the archive is truncated'), at);
     await writer.finish();
   } catch (e) {
-    input.unpipe();
+    writer.abort();
     input.destroy();
-    ex.destroy();
     throw asArchiveError(e, at);
   }
   o.onProgress?.({ ...progress });
@@ -68,13 +90,55 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
 }
 
 /**
- * Every tar writer ends an archive with two zero blocks; tar-stream accepts a stream cut at an entry
+ * Every tar writer ends an archive with two zero blocks; a parser accepts a stream cut at an entry
  * boundary as complete, so we check the marker ourselves: a cut plain tar must fail, not yield half a root.
  */
-function watchTail(input: Readable): { endsWithMarker(): boolean } {
-  let tail: Buffer = Buffer.alloc(0);
-  input.on('data', (c: Buffer) => { tail = c.length >= 1024 ? c.subarray(-1024) : Buffer.concat([tail, c]).subarray(-1024); });
-  return { endsWithMarker: () => tail.length === 1024 && tail.every((b) => b === 0) };
+class Tail {
+  private tail: Buffer = Buffer.alloc(0);
+
+  push(c: Buffer): void {
+    this.tail = c.length >= 1024 ? c.subarray(-1024) : Buffer.concat([this.tail, c]).subarray(-1024);
+  }
+
+  endsWithMarker(): boolean {
+    return this.tail.length === 1024 && this.tail.every((b) => b === 0);
+  }
+}
+
+/**
+ * The chunks of a stream as they arrive. A stream's own iterator hands over everything buffered as one
+ * Buffer.concat() of it: with a decompressor running ahead, that copied the whole root once more.
+ */
+function chunksOf(input: Readable): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let done = false;
+  let error: unknown;
+  let wake: (() => void) | undefined;
+  const notify = (): void => { const w = wake; wake = undefined; w?.(); };
+  input.on('data', (c: Buffer) => {
+    queue.push(c);
+    if ((queued += c.length) >= QUEUE_BYTES) input.pause();
+    notify();
+  });
+  input.on('end', () => { done = true; notify(); });
+  input.on('error', (e) => { error ??= e; notify(); });
+  input.on('close', () => { if (!done) error ??= new Error('the input stream closed before its end'); notify(); });
+  return (async function* next(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const c = queue.shift();
+      if (c) {
+        if ((queued -= c.length) < QUEUE_BYTES / 2 && input.isPaused()) input.resume();
+        yield c;
+      } else if (error !== undefined) {
+        throw error;
+      } else if (done) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => { wake = resolve; });
+      }
+    }
+  })();
 }
 
 async function prepareRoot(dest: string): Promise<string> {

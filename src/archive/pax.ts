@@ -1,19 +1,26 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import tar from 'tar-stream';
 
-// Two gaps of tar-stream 3 that matter to a distro root, closed here so the rest of the extractor can
-// trust `header.pax`:
+// PAX extended headers, and the part of tar-stream that parse.ts builds on: its `headers` module, which
+// decodes a 512-byte header block. Two gaps of tar-stream 3 that matter to a distro root are closed here:
 // 1. It decodes every PAX value as UTF-8, which destroys binary values: GNU tar stores an xattr
 //    (`SCHILY.xattr.security.capability`) as raw bytes, and any byte >= 0x80 (cap_setuid is 0x80)
 //    would become U+FFFD. Our decoder keeps xattr values byte-for-byte as latin1 strings.
-// 2. It merges a global PAX header (`g`) only into entries that also have their own PAX header, so a
-//    `path` or `size` in a global header would rename some entries and not others: parsers disagree,
-//    which is how smuggling attacks work (CVE-2025-62518). A global header may only carry comments.
-// Both reach into tar-stream's internals; `assertPatchable` fails loudly if an upgrade moves them.
+// 2. A global PAX header (`g`) that sets `path` or `size` would rename some entries and not others
+//    in tar-stream: parsers disagree, which is how smuggling attacks work (CVE-2025-62518). A global
+//    header may only carry comments.
+
+interface TarHeaders {
+  decode(buf: Buffer, filenameEncoding: string, allowUnknownFormat: boolean): unknown;
+  decodeLongPath(buf: Buffer, encoding: string): string;
+}
 
 const require = createRequire(import.meta.url);
-const headers = require(join(dirname(require.resolve('tar-stream')), 'headers.js')) as { decodePax: (buf: Buffer) => Record<string, string> };
+/** tar-stream's header codec; not part of its documented API, hence the check below. */
+export const tarHeaders = require(join(dirname(require.resolve('tar-stream')), 'headers.js')) as TarHeaders;
+if (typeof tarHeaders.decode !== 'function' || typeof tarHeaders.decodeLongPath !== 'function') {
+  throw new Error('tar-stream internals changed: update src/archive/pax.ts');
+}
 
 const BINARY_KEY_PREFIXES = ['SCHILY.xattr.'];
 const GLOBAL_KEYS_ALLOWED = new Set(['comment', 'charset', 'hdrcharset']);
@@ -39,30 +46,10 @@ export function decodePax(buf: Buffer): Record<string, string> {
   return result;
 }
 
-headers.decodePax = decodePax;
-
-interface ExtractInternals {
-  _header: { type: string } | null;
-  _decodeLongHeader: (buf: Buffer) => void;
-}
-
-/** tar-stream's extract() with the global-header guard installed. */
-export function createExtract(): tar.Extract {
-  const ex = tar.extract() as tar.Extract & ExtractInternals;
-  assertPatchable(ex);
-  const original = ex._decodeLongHeader;
-  ex._decodeLongHeader = function guarded(this: ExtractInternals, buf: Buffer): void {
-    if (this._header?.type === 'pax-global-header') {
-      const bad = Object.keys(decodePax(buf)).filter((k) => !GLOBAL_KEYS_ALLOWED.has(k));
-      if (bad.length) throw new Error(`global PAX header sets ${bad.join(', ')}: refused (only comments are accepted there)`);
-    }
-    original.call(this, buf);
-  };
-  return ex;
-}
-
-function assertPatchable(ex: Partial<ExtractInternals>): void {
-  if (typeof ex._decodeLongHeader !== 'function' || !('_header' in ex) || typeof headers.decodePax !== 'function') {
-    throw new Error('tar-stream internals changed: update src/archive/pax.ts');
-  }
+/** A global PAX header: only comments are accepted. */
+export function decodeGlobalPax(buf: Buffer): Record<string, string> {
+  const pax = decodePax(buf);
+  const bad = Object.keys(pax).filter((k) => !GLOBAL_KEYS_ALLOWED.has(k));
+  if (bad.length) throw new Error(`global PAX header sets ${bad.join(', ')}: refused (only comments are accepted there)`);
+  return pax;
 }

@@ -5,6 +5,8 @@ import { envError } from '../util/errors.js';
 export interface ProgramStreamOptions {
   /** Piped to the program's stdin. */
   input?: Readable;
+  /** A descriptor the program reads as its stdin (a file), instead of `input`. */
+  stdin?: number;
   /** Code of the error thrown when the program fails. */
   errorCode?: string;
   /** How messages name the program: `xz -dc`, `mmdebstrap bookworm`. */
@@ -26,7 +28,7 @@ export interface ProgramStreamOptions {
 export function programOutput(cmd: string, args: string[], o: ProgramStreamOptions = {}): Readable {
   const what = o.what ?? cmd;
   const out = new PassThrough();
-  const child = spawn(cmd, args, { stdio: [o.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: o.env });
+  const child = spawn(cmd, args, { stdio: [o.stdin ?? (o.input ? 'pipe' : 'ignore'), 'pipe', 'pipe'], env: o.env });
   let stderr = '';
   const keep = o.stderrBytes ?? 8192;
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-keep); });

@@ -2,16 +2,17 @@ import {
   chmodSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, futimesSync, lchownSync, linkSync, lstatSync,
   lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Entry } from './entry.js';
 import { unsafe } from './errors.js';
-import { mknod } from './mknod.js';
+import { mknodAll, type NodeToMake } from './mknod.js';
 import { RootResolver } from './resolve.js';
+import { OciWhiteouts } from './whiteout.js';
 import { setXattrsOnFd } from './xattrs.js';
 
 // Synchronous syscalls on purpose: an async fs call costs a thread-pool round trip (~100 µs) and a distro
 // root is ~50k calls, which made extraction 3-5x slower than GNU tar. Each call here takes microseconds and
-// the caller awaits the tar stream between entries, so the event loop is never held for long.
+// the caller awaits the input between chunks (64 KiB), so the event loop is never held for long.
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_DIRECTORY, O_NONBLOCK } = constants;
 
@@ -22,6 +23,8 @@ export interface WriterOptions {
   devices: boolean;
   /** Set security.* attributes (file capabilities need CAP_SETFCAP). */
   securityXattrs: boolean;
+  /** Apply OCI whiteouts (`.wh.<name>`, `.wh..wh..opq`) to what lower layers left in the root. */
+  whiteouts?: 'oci';
 }
 
 interface DirRecord { path: string; ino: number; dev: number; entry: Entry }
@@ -35,20 +38,38 @@ interface DirRecord { path: string; ino: number; dev: number; entry: Entry }
 export class TreeWriter {
   private readonly resolver: RootResolver;
   private readonly dirs = new Map<string, DirRecord>();
+  private open: { fd: number; entry: Entry; path: string } | undefined;
+  private nodes: NodeToMake[] = [];
+  private readonly nodePaths = new Set<string>();
+  private readonly nodeDirs = new Set<string>();
+  private readonly whiteouts?: OciWhiteouts;
   skippedDevices = 0;
   readonly dropped = new Set<string>();
 
   constructor(readonly root: string, private readonly o: WriterOptions) {
     this.resolver = new RootResolver(root);
+    if (o.whiteouts === 'oci') this.whiteouts = new OciWhiteouts(this.resolver);
   }
 
-  async add(e: Entry, data: AsyncIterable<Buffer>, onBytes: (n: number) => void): Promise<void> {
+  /**
+   * Creates the entry. A file is left open: its content follows through write(), then endEntry().
+   * Returns a promise only when a helper program must run first (waiting device nodes), so that the
+   * common case costs no await.
+   */
+  add(e: Entry): void | Promise<void> {
+    if (this.nodes.length > 0 && !this.clearOfNodes(e)) return this.makeNodes().then(() => this.addNow(e));
+    return this.addNow(e);
+  }
+
+  private addNow(e: Entry): void {
     for (const name of e.dropped) this.dropped.add(name);
     if (e.parts.length === 0) return this.rootEntry(e);
+    if (this.whiteouts && OciWhiteouts.isWhiteout(e)) return this.whiteouts.apply(e);
+    this.whiteouts?.wrote(e);
     const parent = this.resolver.parentOf(e.parts, e.name, { follow: true, create: true });
     const path = join(parent, e.parts[e.parts.length - 1]!);
     switch (e.kind) {
-      case 'file': return this.file(path, e, data, onBytes);
+      case 'file': return this.file(path, e);
       case 'dir': return this.dir(path, e);
       case 'symlink': return this.symlink(path, e);
       case 'hardlink': return this.hardlink(path, e);
@@ -56,8 +77,38 @@ export class TreeWriter {
     }
   }
 
+  /** Content of the file being written, in order (dropped for an entry that made no file: a whiteout). */
+  write(chunk: Buffer): void {
+    if (!this.open) return;
+    const fd = this.open.fd;
+    for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
+  }
+
+  /** The entry added last is complete: a file gets its metadata and is closed. */
+  endEntry(): void | Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    let pending: void | Promise<void>;
+    try {
+      pending = this.finishInode(open.fd, open.entry, open.path);
+    } catch (e) {
+      closeSync(open.fd);
+      throw e;
+    }
+    if (!pending) return closeSync(open.fd);
+    return pending.finally(() => closeSync(open.fd));
+  }
+
+  /** Closes the file being written, if any, after an error. */
+  abort(): void {
+    if (this.open) closeSync(this.open.fd);
+    this.open = undefined;
+  }
+
   /** The deferred pass over directories: owner, mode, attributes, mtime. */
   async finish(): Promise<void> {
+    await this.makeNodes();
     for (const r of this.dirs.values()) {
       let fd: number;
       try {
@@ -81,25 +132,24 @@ export class TreeWriter {
     this.record(this.root, e);
   }
 
-  private async file(path: string, e: Entry, data: AsyncIterable<Buffer>, onBytes: (n: number) => void): Promise<void> {
+  private file(path: string, e: Entry): void {
     const fd = this.exclusive(path, () => openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600));
-    try {
-      for await (const chunk of data) {
-        onBytes(chunk.length);
-        for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
-      }
-      await this.finishInode(fd, e, path);
-    } finally {
-      closeSync(fd);
-    }
+    this.open = { fd, entry: e, path };
   }
 
   private dir(path: string, e: Entry): void {
     // An existing directory is kept (archives list a directory again, layers add to it); anything else
     // at the name is replaced.
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) this.remove(path, st);
-    if (!st?.isDirectory()) mkdirSync(path, 0o700);
+    try {
+      mkdirSync(path, 0o700); // mkdir(2) never follows a symlink at the name: EEXIST
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const st = lstatSync(path);
+      if (!st.isDirectory()) {
+        this.remove(path, st);
+        mkdirSync(path, 0o700);
+      }
+    }
     this.record(path, e);
     this.resolver.remember(e.parts.join('/'), path);
   }
@@ -123,31 +173,61 @@ export class TreeWriter {
     this.exclusive(path, () => linkSync(target, path));
   }
 
-  private async node(path: string, e: Entry): Promise<void> {
+  /** Device nodes and FIFOs wait in `nodes` until makeNodes(); see clearOfNodes() for why that is safe. */
+  private node(path: string, e: Entry): void {
     if (e.kind !== 'fifo' && !this.o.devices) {
       this.skippedDevices++;
       return;
     }
     const existing = lstatSync(path, { throwIfNoEntry: false });
     if (existing) this.remove(path, existing);
-    await mknod(path, e);
-    if (this.o.sameOwner) lchownSync(path, e.uid, e.gid);
-    // chmod(2) follows links, but the name is the node we have just made, in a directory only we write.
-    chmodSync(path, e.mode);
-    lutimesSync(path, e.mtime, e.mtime);
+    this.nodes.push({ path, entry: e });
+    this.nodePaths.add(path);
+    this.nodeDirs.add(dirname(path));
   }
 
-  private async finishInode(fd: number, e: Entry, path: string): Promise<void> {
+  /**
+   * Whether `e` can be created while device nodes wait to be made, with the same result as in archive
+   * order: it looks nothing up (its parent is a cached, real directory) and replaces nothing (its name is
+   * free, and is not one of the waiting nodes). Anything else (a hardlink, a whiteout, a name to replace,
+   * which may be a directory holding a waiting node) makes the nodes first.
+   */
+  private clearOfNodes(e: Entry): boolean {
+    if (e.parts.length === 0 || e.kind === 'hardlink' || this.whiteouts) return false;
+    // Only beside the waiting nodes (a root's /dev): elsewhere, making them now costs no more.
+    const parent = this.resolver.cachedParent(e.parts);
+    if (parent === undefined || !this.nodeDirs.has(parent)) return false;
+    const path = join(parent, e.parts[e.parts.length - 1]!);
+    return !this.nodePaths.has(path) && lstatSync(path, { throwIfNoEntry: false }) === undefined;
+  }
+
+  private async makeNodes(): Promise<void> {
+    if (this.nodes.length === 0) return;
+    const nodes = this.nodes;
+    this.nodes = [];
+    this.nodePaths.clear();
+    this.nodeDirs.clear();
+    await mknodAll(nodes);
+    for (const { path, entry: e } of nodes) {
+      if (this.o.sameOwner) lchownSync(path, e.uid, e.gid);
+      // chmod(2) follows links, but the name is the node we have just made, in a directory only we write.
+      chmodSync(path, e.mode);
+      lutimesSync(path, e.mtime, e.mtime);
+    }
+  }
+
+  private finishInode(fd: number, e: Entry, path: string): void | Promise<void> {
     if (this.o.sameOwner) fchownSync(fd, e.uid, e.gid);
     fchmodSync(fd, e.mode); // after chown, which clears setuid and setgid
-    if (e.xattrs.length) await this.setXattrs(fd, e, path); // after chown, which clears capabilities
+    // Attributes after chown, which clears capabilities; the mtime last, once nothing else changes the inode.
+    if (e.xattrs.length) return this.setXattrs(fd, e, path).then(() => futimesSync(fd, e.mtime, e.mtime));
     futimesSync(fd, e.mtime, e.mtime);
   }
 
-  private async setXattrs(fd: number, e: Entry, path: string): Promise<void> {
+  private setXattrs(fd: number, e: Entry, path: string): Promise<void> {
     const allowed = e.xattrs.filter(([name]) => this.o.securityXattrs || !name.startsWith('security.'));
     for (const [name] of e.xattrs) if (!allowed.some(([n]) => n === name)) this.dropped.add(name);
-    await setXattrsOnFd(fd, allowed, path);
+    return setXattrsOnFd(fd, allowed, path);
   }
 
   private record(path: string, e: Entry): void {
