@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { envError, messageOf } from '../../util/errors.js';
+
+// The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
+// the environment, and errors that name the URL, the status and what to do.
+
+const PROXY_VARS = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'];
+let proxyAgent: Dispatcher | undefined;
+
+export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+  if (PROXY_VARS.some((v) => process.env[v])) proxyAgent ??= new EnvHttpProxyAgent();
+  try {
+    return await request(url, {
+      method: 'GET', dispatcher: proxyAgent,
+      headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
+    });
+  } catch (e) {
+    throw envError('OCI_REGISTRY_UNREACHABLE', `GET ${url.href}: ${messageOf(e)}`, {
+      cause: e, hint: 'check the network (or a proxy: http_proxy, https_proxy) and the registry name',
+    });
+  }
+}
+
+/** A whole small body (a manifest, a token), bounded so a wrong URL cannot fill memory. */
+export async function readBounded(body: Readable, max: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw envError('OCI_TOO_LARGE', `${what} is larger than ${max} bytes`, { hint: 'the registry sent something other than a manifest' });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An error for a non-2xx answer; reads the registry's own error code from the body when it sends one. */
+export async function statusError(res: Dispatcher.ResponseData, url: URL): Promise<Error> {
+  const text = await readBounded(res.body, 64 << 10, url.href).then((b) => b.toString('utf8'), () => '');
+  let detail = '';
+  try {
+    const first = (JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> }).errors?.[0];
+    if (first) detail = `: ${[first.code, first.message].filter(Boolean).join(' ')}`;
+  } catch { /* not the registry's JSON: the status says enough */ }
+  const where = `GET ${url.href}: HTTP ${res.statusCode}${detail}`;
+  const h = res.headers;
+  const limit = h['ratelimit-limit'] ?? h['ratelimit-remaining'];
+  if (res.statusCode === 429 || (limit !== undefined && String(h['ratelimit-remaining']).startsWith('0'))) {
+    const rate = limit === undefined ? '' : ` (ratelimit-limit: ${String(h['ratelimit-limit'] ?? '?')}, ratelimit-remaining: ${String(h['ratelimit-remaining'] ?? '?')})`;
+    return envError('OCI_RATE_LIMITED', `${where}${rate}`, { hint: 'the registry limits anonymous pulls: wait and try again, or use a mirror of the image' });
+  }
+  if (res.statusCode === 404) return envError('OCI_NOT_FOUND', where, { hint: 'check the image name and tag in the catalog entry' });
+  if (res.statusCode === 401 || res.statusCode === 403) {
+    return envError('OCI_UNAUTHORIZED', where, { hint: 'the image may be private (vmatrix pulls public images only), or the name is wrong' });
+  }
+  return envError('OCI_REGISTRY_ERROR', where, { hint: 'the registry failed: try again later, or use another source' });
+}
