@@ -1,6 +1,6 @@
 import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
-import type { ParsedEntry } from './parse.js';
+import { hostArch, type ParsedEntry } from './parse.js';
 import type { Catalog, DistroEntry } from './types.js';
 
 // Catalog directories are layers: a later one replaces an earlier one's entries by name, entry by entry,
@@ -13,20 +13,54 @@ class LayeredCatalog implements Catalog {
     private readonly aliases: Map<string, string>,
   ) {}
 
-  list(): DistroEntry[] {
-    return [...this.entries.values()];
+  /** Each entry with `arch` the host's when it has it, else its first; with `arch`, only those that have it. */
+  list(arch?: string): DistroEntry[] {
+    const wanted = arch ? normalArch(arch) : undefined;
+    const host = hostArch();
+    return [...this.entries.values()]
+      .filter((e) => !wanted || e.arches.includes(wanted))
+      .map((e) => {
+        const a = wanted ?? (e.arches.includes(host) ? host : e.arches[0]!);
+        return { ...e, arch: a, sources: sourcesFor(e, a) };
+      });
   }
 
-  resolve(nameOrAlias: string): DistroEntry {
+  resolve(nameOrAlias: string, opts: { arch?: string } = {}): DistroEntry {
     for (const key of [nameOrAlias, nameOrAlias.trim().toLowerCase()]) {
       const entry = this.entries.get(key) ?? this.entries.get(this.aliases.get(key) ?? '');
-      if (entry) return entry;
+      if (entry) return withArch(entry, opts.arch);
     }
     const guess = closest(nameOrAlias, [...this.entries.keys(), ...this.aliases.keys()]);
     throw usageError('UNKNOWN_DISTRO', `unknown distro "${nameOrAlias}"`, {
       hint: `${guess ? `did you mean ${guess}? ` : ''}\`vmatrix distros\` lists them`,
     });
   }
+}
+
+// What `uname -m` and Node say, for the names the catalog uses.
+const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x64: 'amd64', aarch64: 'arm64' };
+
+/** The sources that can give `arch`: all but the tarballs made for another one. */
+function sourcesFor(entry: DistroEntry, arch: string): DistroEntry['sources'] {
+  return entry.sources.filter((s) => !('arch' in s) || s.arch === undefined || s.arch === arch);
+}
+
+function normalArch(arch: string): string {
+  const a = arch.trim().toLowerCase();
+  return ARCH_ALIASES[a] ?? a;
+}
+
+/** The entry for one architecture (default: the host's). No silent fallback: a foreign arch needs emulation. */
+function withArch(entry: DistroEntry, wanted: string | undefined): DistroEntry {
+  const arch = wanted ? normalArch(wanted) : hostArch();
+  const sources = sourcesFor(entry, arch);
+  if (entry.arches.includes(arch) && sources.length > 0) return { ...entry, arch, sources };
+  const has = entry.arches.includes(arch) ? `none of its sources is for ${arch}` : `it has ${entry.arches.join(', ')}`;
+  throw usageError('UNSUPPORTED_ARCH', `${entry.name} has no ${arch} images: ${has}`, {
+    hint: wanted
+      ? `choose one of them with --arch, or add ${arch} to ${entry.file}`
+      : `this host is ${arch}; pass --arch ${entry.arches[0]} to run it anyway (a foreign arch needs qemu-user binfmt)`,
+  });
 }
 
 /** Two entries of one layer may not claim the same name or alias: which one is meant would be a guess. */
@@ -61,4 +95,16 @@ export function layeredCatalog(layers: ParsedEntry[][]): Catalog {
     final.set(name, { ...entry, aliases: own });
   }
   return new LayeredCatalog(final, aliases);
+}
+
+/**
+ * The catalog as seen for one architecture (`--arch`): `resolve` and `list` default to it, so code that
+ * resolves names without knowing about arches (imported names, plans) picks the chosen one.
+ */
+export function forArch(catalog: Catalog, arch: string | undefined): Catalog {
+  if (!arch) return catalog;
+  return {
+    list: (a) => catalog.list(a ?? arch),
+    resolve: (name, opts) => catalog.resolve(name, { arch, ...opts }),
+  };
 }

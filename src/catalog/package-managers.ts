@@ -11,9 +11,15 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
   },
   // --no-cache leaves no index behind, so there is nothing to clean.
   apk: { name: 'apk', install: 'apk add --no-cache {packages}', clean: '' },
-  dnf: { name: 'dnf', install: 'dnf install -y {packages}', clean: 'dnf clean all' },
-  pacman: { name: 'pacman', install: 'pacman -Sy --noconfirm {packages}', clean: 'pacman -Scc --noconfirm' },
-  zypper: { name: 'zypper', install: 'zypper --non-interactive install {packages}', clean: 'zypper clean -a' },
+  // Minimal images: weak deps / recommends would pull in far more than was asked for.
+  dnf: { name: 'dnf', install: 'dnf install -y --setopt=install_weak_deps=False {packages}', clean: 'dnf clean all' },
+  // -Syu, not -Sy: on a rolling distro a new package against old libraries is a partial upgrade, which Arch
+  // does not support. `pacman -Scc --noconfirm` answers its own questions "no", so the cache goes by hand.
+  pacman: {
+    name: 'pacman', install: 'pacman -Syu --noconfirm --needed {packages}',
+    clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
+  },
+  zypper: { name: 'zypper', install: 'zypper --non-interactive install --no-recommends {packages}', clean: 'zypper clean -a' },
   none: { name: 'none', install: '', clean: '' },
 };
 

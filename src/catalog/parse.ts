@@ -12,6 +12,7 @@ interface Defaults {
   packageManager: PackageManagerName;
   shell?: string;
   arch?: string;
+  arches?: string[];
   sources?: SourceSpec[];
 }
 
@@ -63,6 +64,7 @@ function toEntry(family: RawFile, r: RawRelease, index: number, source: YamlSour
   const familyName = r.family ?? family.family;
   const prefix = `${familyName}-`;
   const release = r.release !== undefined ? String(r.release) : r.name.startsWith(prefix) ? r.name.slice(prefix.length) : r.name;
+  const arches = archesOf(r) ?? archesOf(family) ?? [hostArch()];
   const entry: DistroEntry = {
     name: r.name,
     family: familyName,
@@ -71,12 +73,18 @@ function toEntry(family: RawFile, r: RawRelease, index: number, source: YamlSour
     description: r.description ?? (family.description ? `${family.description} ${release}` : r.name),
     packageManager: r.packageManager ?? family.packageManager,
     shell: r.shell ?? family.shell ?? '/bin/sh',
-    arch: r.arch ?? family.arch ?? hostArch(),
+    arch: arches[0]!,
+    arches,
     sources: r.sources ?? family.sources ?? [],
     file: source.file,
   };
   const [located] = locate(source, [{ path: ['releases', index, 'name'], message: '' }]);
   return { entry, where: `${source.display}:${located!.line}`, path: `releases[${index}]` };
+}
+
+/** `arches` as given, or `arch` as a one-element list; a release's own wins over its family's. */
+function archesOf(d: Partial<Defaults>): string[] | undefined {
+  return d.arches ?? (d.arch ? [d.arch] : undefined);
 }
 
 /** A release that inherits no sources from its family and gives none is unusable. */

@@ -1,7 +1,10 @@
 /** How an image can be obtained. A catalog entry lists these in order of preference. */
 export type SourceSpec =
-  | { kind: 'tarball'; url: string; sha256?: string; sha256sums?: string }
+  // `arch`: the one architecture a tarball is for (upstream tarballs are per arch); absent = any.
+  | { kind: 'tarball'; url: string; sha256?: string; sha256sums?: string; arch?: string }
   | { kind: 'mmdebstrap'; suite: string; variant?: string; mirror?: string; components?: string[] }
+  | { kind: 'oci'; ref: string; insecure?: boolean }
+  | { kind: 'lxc'; dist: string; release: string; variant?: string; server?: string }
   | { kind: 'busybox' };
 
 export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'none';
@@ -16,7 +19,10 @@ export interface DistroEntry {
   packageManager: PackageManagerName;
   /** The shell steps run with: `/bin/sh`. */
   shell: string;
+  /** The architecture selected (by `resolve`, default the host's), Debian-style: amd64. */
   arch: string;
+  /** Every architecture the distro has images for. */
+  arches: string[];
   sources: SourceSpec[];
   /** The catalog file it came from (for messages). */
   file: string;
@@ -32,8 +38,11 @@ export interface PackageManager {
 
 /** The distros vmatrix knows, from the built-in `distros/` and any user catalog directories. */
 export interface Catalog {
-  /** Every entry, built-in order first, entries only a user directory adds after. */
-  list(): DistroEntry[];
-  /** An entry by canonical name or alias; throws usageError UNKNOWN_DISTRO with a suggestion. */
-  resolve(nameOrAlias: string): DistroEntry;
+  /** Every entry, built-in order first, entries only a user directory adds after; with `arch`, those that have it. */
+  list(arch?: string): DistroEntry[];
+  /**
+   * An entry by canonical name or alias, with `arch` set to `opts.arch` (default: the host's); throws
+   * usageError UNKNOWN_DISTRO with a suggestion, or UNSUPPORTED_ARCH when the distro lacks that arch.
+   */
+  resolve(nameOrAlias: string, opts?: { arch?: string }): DistroEntry;
 }

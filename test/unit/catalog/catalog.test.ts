@@ -21,10 +21,10 @@ async function rejection(promise: Promise<unknown>): Promise<VmError> {
 describe('the built-in catalog', () => {
   it('has Debian 11, 12, 13 built by mmdebstrap, and busybox', async () => {
     const catalog = await loadCatalog([BUILTIN]);
-    expect(catalog.list().map((e) => e.name).sort()).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
-    expect(catalog.resolve('debian-12')).toEqual({
+    expect(catalog.list().map((e) => e.name)).toEqual(expect.arrayContaining(['busybox', 'debian-11', 'debian-12', 'debian-13']));
+    expect(catalog.resolve('debian-12', { arch: 'amd64' })).toEqual({
       name: 'debian-12', family: 'debian', release: '12', aliases: ['debian-oldstable', 'debian-bookworm'],
-      description: 'Debian 12 (bookworm)', packageManager: 'apt', shell: '/bin/sh', arch: 'amd64',
+      description: 'Debian 12 (bookworm)', packageManager: 'apt', shell: '/bin/sh', arch: 'amd64', arches: ['amd64', 'arm64'],
       sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }], file: join(BUILTIN, 'debian.yml'),
     });
   });
@@ -40,11 +40,11 @@ describe('the built-in catalog', () => {
 
   it('gives busybox no package manager and the host architecture', async () => {
     const busybox = (await loadCatalog([BUILTIN])).resolve('busybox');
-    expect(busybox).toMatchObject({ packageManager: 'none', sources: [{ kind: 'busybox' }], arch: hostArch(), shell: '/bin/sh' });
+    expect(busybox).toMatchObject({ packageManager: 'none', sources: [{ kind: 'busybox' }], arch: hostArch(), arches: [hostArch()], shell: '/bin/sh' });
   });
 
-  it('names no mirror: the host apt configuration chooses it at run time', async () => {
-    for (const name of await readdir(BUILTIN)) {
+  it('names no Debian mirror: the host apt configuration chooses it at run time', async () => {
+    for (const name of (await readdir(BUILTIN)).filter((n) => n === 'debian.yml' || n === 'busybox.yml')) {
       const text = await readFile(join(BUILTIN, name), 'utf8');
       expect(text).not.toMatch(/mirror\s*:|https?:\/\/|\.org\b/);
     }
@@ -76,20 +76,27 @@ releases:
       sources: [{ kind: 'tarball', url: './rootfs/debian-12.tar.zst', sha256sums: './rootfs/SHA256SUMS' }],
     });
     expect(catalog.resolve('debian-11').file).toBe(join(BUILTIN, 'debian.yml'));
-    expect(catalog.list().map((e) => e.name)).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
+    expect(catalog.list().filter((e) => ['busybox', 'debian'].includes(e.family)).map((e) => e.name)).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
   });
 
   it('add new families after the built-in ones', async () => {
-    await writeFile(join(dir, 'alpine.yaml'), `family: alpine
-packageManager: apk
+    await writeFile(join(dir, 'slackware.yaml'), `family: slackware
+packageManager: none
 arch: amd64
-sources: [{ kind: tarball, url: "./alpine.tar.gz" }]
+sources: [{ kind: tarball, url: "./slackware.tar.gz" }]
 releases:
-  - { name: alpine-3.20, release: 3.20, aliases: [alpine-latest] }
+  - { name: slackware-15.0, release: 15.0, aliases: [slackware-latest] }
 `);
     const catalog = await loadCatalog([BUILTIN, dir]);
-    expect(catalog.list().at(-1)!.name).toBe('alpine-3.20');
-    expect(catalog.resolve('alpine-latest')).toMatchObject({ release: '3.20', packageManager: 'apk', description: 'alpine-3.20' });
+    expect(catalog.list().at(-1)!.name).toBe('slackware-15.0');
+    expect(catalog.resolve('slackware-latest', { arch: 'amd64' })).toMatchObject({ release: '15.0', packageManager: 'none', description: 'slackware-15.0', arches: ['amd64'] });
+  });
+
+  it('replace a built-in alias when they name it for their own entry', async () => {
+    await writeFile(join(dir, 'alpine.yml'), 'family: alpine\npackageManager: apk\nsources: [{ kind: busybox }]\nreleases:\n  - { name: alpine-3.22, aliases: [alpine-latest] }\n');
+    const catalog = await loadCatalog([BUILTIN, dir]);
+    expect(catalog.resolve('alpine-latest').name).toBe('alpine-3.22');
+    expect(catalog.resolve('alpine-3.21').aliases).toEqual([]);
   });
 
   it('come from $VMATRIX_CATALOG after the built-in directory', () => {

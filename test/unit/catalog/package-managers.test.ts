@@ -17,10 +17,10 @@ describe('installScript', () => {
 
   it('has one install/clean pair per package manager', () => {
     expect(installScript('apk', ['make'])).toBe("apk add --no-cache 'make'");
-    expect(installScript('dnf', ['make'])).toBe("dnf install -y 'make' && dnf clean all");
-    expect(installScript('pacman', ['make'])).toBe("pacman -Sy --noconfirm 'make' && pacman -Scc --noconfirm");
-    expect(installScript('zypper', ['make'])).toBe("zypper --non-interactive install 'make' && zypper clean -a");
-    expect(installScript(packageManagers.dnf, ['python3.12'])).toBe("dnf install -y 'python3.12' && dnf clean all");
+    expect(installScript('dnf', ['make'])).toBe("dnf install -y --setopt=install_weak_deps=False 'make' && dnf clean all");
+    expect(installScript('pacman', ['make'])).toBe("pacman -Syu --noconfirm --needed 'make' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*");
+    expect(installScript('zypper', ['make'])).toBe("zypper --non-interactive install --no-recommends 'make' && zypper clean -a");
+    expect(installScript(packageManagers.dnf, ['python3.12'])).toBe("dnf install -y --setopt=install_weak_deps=False 'python3.12' && dnf clean all");
   });
 
   it('drops blank names and duplicates, and returns nothing when nothing is left', () => {
