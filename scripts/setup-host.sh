@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # runc: the OCI runtime (crun also works on pure cgroup v2 hosts); mmdebstrap: builds Debian roots;
 # busybox-static: the tiny busybox image; util-linux: unshare/setpriv tie cells to vmatrix's lifetime;
 # xz-utils/zstd/bzip2: image decompression; attr: file capabilities (setfattr/getfattr); git: snapshots.
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates)
+# docker-registry + skopeo: a real local OCI registry, and pushing test images to it (test/integration/images-oci)
+# nginx-light: the real HTTP server the download tests start themselves (Range, ETag, If-Range, 206/416); not as a service.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

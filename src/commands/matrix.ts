@@ -18,7 +18,7 @@ export default class Matrix extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Matrix);
-    const { cells } = await planRun(flags.config, flags.only);
+    const { cells } = await planRun(flags.config, { only: flags.only });
     if (flags.json) {
       this.log(JSON.stringify(cells.map(({ id, distro, axes }) => ({ id, distro, axes })), null, 2));
       return;

@@ -4,6 +4,7 @@ import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import { stderrLogger } from '../util/log.js';
 import { BaseCommand } from './_base.js';
+import { stderrImageProgress } from './_progress.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Run one command in a fresh cell of a distro and print its output.';
@@ -22,6 +23,8 @@ export default class Run extends BaseCommand {
     network: Flags.string({ description: 'Network of the cell.', options: ['none', 'host'], default: 'none' }),
     env: Flags.string({ char: 'e', description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.', multiple: true }),
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
+    offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
+    arch: Flags.string({ description: 'Architecture of the image (default: the host\'s); a foreign one needs qemu-user binfmt.' }),
   };
 
   async run(): Promise<void> {
@@ -40,7 +43,8 @@ export default class Run extends BaseCommand {
     process.on('SIGTERM', () => controller.abort());
     const code = await runOneOff({
       store: Store.fromEnv(), distro: args.distro, args: command, env, network: flags.network as 'none' | 'host',
-      runtime: flags.runtime, log: stderrLogger(), signal: controller.signal,
+      runtime: flags.runtime, arch: flags.arch, log: stderrLogger(), signal: controller.signal,
+      offline: flags.offline, onProgress: stderrImageProgress(),
     });
     if (code !== 0) this.exit(code);
   }

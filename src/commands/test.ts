@@ -25,15 +25,17 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     jobs: Flags.integer({ char: 'j', description: 'Cells run at once (default: number of CPUs).', min: 1 }),
     only: Flags.string({ description: 'Run only cells matching: a cell id, a glob (debian-*), or axis=value. Repeatable.', multiple: true }),
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
+    offline: Flags.boolean({ description: 'Use only images already in the store; a missing one is an error, not a download.' }),
+    arch: Flags.string({ description: 'Architecture of the images (default: the host\'s), e.g. arm64; a foreign one needs qemu-user binfmt.' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const plan = await planRun(flags.config, flags.only);
+    const plan = await planRun(flags.config, { only: flags.only, arch: flags.arch });
     const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter()];
     const controller = interruptible();
     const result = await runTests({
-      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal,
+      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline,
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
     await Promise.all(reporters.map((r) => r.flush?.()));

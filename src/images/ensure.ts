@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DistroEntry, SourceSpec } from '../catalog/types.js';
-import type { Store } from '../store/index.js';
+import { markUsed, type Store } from '../store/index.js';
 import type { ImageMeta } from '../store/types.js';
 import { envError, isVmError, usageError, type VmError } from '../util/errors.js';
 import { stableJson } from '../util/hash.js';
 import type { Logger } from '../util/log.js';
 import { planBusybox } from './busybox-source.js';
+import { planLxc } from './lxc.js';
 import { planMmdebstrap } from './mmdebstrap.js';
+import { planOci } from './oci/source.js';
 import { describeSource, type ImageProgress, type Planner, type SourceContext, type SourcePlan } from './source.js';
 import { planTarball } from './tarball.js';
 
@@ -26,6 +28,8 @@ const PLANNERS: { [K in SourceSpec['kind']]: Planner<Extract<SourceSpec, { kind:
   tarball: planTarball,
   mmdebstrap: planMmdebstrap,
   busybox: planBusybox,
+  oci: planOci,
+  lxc: planLxc,
 };
 
 /**
@@ -41,12 +45,18 @@ export async function ensureImage(store: Store, distro: DistroEntry, opts: Ensur
   const failures: Array<{ spec: SourceSpec; error: VmError }> = [];
   for (const spec of distro.sources) {
     try {
-      return await fromSource(spec, ctx);
+      const ref = await fromSource(spec, ctx);
+      await markUsed(store.imageDir(ref.id)); // for `vmatrix image prune --older-than`
+      return ref;
     } catch (e) {
       if (!isVmError(e) || e.exit !== 3) throw e;
       opts.log.info(`${distro.name}: ${describeSource(spec)}: ${e.message}`);
       failures.push({ spec, error: e });
     }
+  }
+  // Offline, a source that needs the network is not broken: say the one thing that helps.
+  if (opts.offline && failures.some((f) => f.error.code === 'OFFLINE')) {
+    throw envError('OFFLINE', `offline: ${distro.name} is not in the store; run without --offline once`, { cause: allFailed(distro, failures) });
   }
   throw allFailed(distro, failures);
 }
@@ -102,7 +112,9 @@ async function cached(store: Store, id: string): Promise<ImageRef | undefined> {
 
 async function latestFromSameSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRef | undefined> {
   const key = stableJson(spec);
-  const same = (await ctx.store.listImages()).filter((m) => m.distro === ctx.distro.name && stableJson(m.source) === key);
+  // The same arch too: one spec (lxc, oci) names an image per architecture.
+  const same = (await ctx.store.listImages())
+    .filter((m) => m.distro === ctx.distro.name && m.arch === ctx.distro.arch && stableJson(m.source) === key);
   const meta = same.at(-1);
   return meta && { id: meta.id, rootfs: ctx.store.imageRootfs(meta.id), meta, cached: true };
 }

@@ -6,7 +6,11 @@ import type { Logger } from '../util/log.js';
 // busybox). A source first *plans*: it works out the image id cheaply, so a cache hit costs an
 // existsSync; only on a miss is `build` called, inside the id's lock, into an empty staging rootfs.
 
-export type ImageProgress = (e: { distro: string; phase: 'download' | 'build' | 'extract' | 'done'; bytes?: number; total?: number; message?: string }) => void;
+export type ImageProgress = (e: {
+  distro: string; phase: 'download' | 'build' | 'extract' | 'done'; bytes?: number; total?: number; message?: string;
+  /** Download speed and estimated seconds left, when known. */
+  bytesPerSecond?: number; etaSeconds?: number;
+}) => void;
 
 export interface SourceContext {
   store: Store;
@@ -39,5 +43,7 @@ export function describeSource(spec: SourceSpec): string {
     case 'tarball': return `tarball ${spec.url}`;
     case 'mmdebstrap': return `mmdebstrap ${spec.suite}`;
     case 'busybox': return 'busybox (from the host)';
+    case 'oci': return `oci ${spec.ref}`;
+    case 'lxc': return `lxc ${spec.dist}/${spec.release}${spec.server ? ` from ${spec.server}` : ''}`;
   }
 }

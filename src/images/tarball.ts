@@ -1,13 +1,11 @@
-import { existsSync, createReadStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decompress, extractTar } from '../archive/index.js';
 import type { SourceSpec } from '../catalog/types.js';
 import { envError, usageError } from '../util/errors.js';
-import { fsyncDir } from '../util/fs.js';
 import { hashOf, shortId } from '../util/hash.js';
-import { downloadTo, fetchText } from './download.js';
+import { ensureBlob } from './blob.js';
+import { fetchText } from './download.js';
 import { digestFor, normalizeDigest, sha256File, urlBasename } from './sha256sums.js';
 import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from './source.js';
 
@@ -20,7 +18,7 @@ export const planTarball: Planner<TarballSpec> = async (spec, ctx) => {
   const digest = await expectedDigest(spec, ctx);
   return {
     id: shortId(hashOf({ kind: 'tarball', digest, format: IMAGE_FORMAT })),
-    build: (rootfs, staging) => buildTarball(spec, digest, rootfs, staging, ctx),
+    build: (rootfs) => buildTarball(spec, digest, rootfs, ctx),
   };
 };
 
@@ -44,34 +42,19 @@ async function expectedDigest(spec: TarballSpec, ctx: SourceContext): Promise<st
   });
 }
 
-async function buildTarball(spec: TarballSpec, digest: string, rootfs: string, staging: string, ctx: SourceContext): Promise<Built> {
-  const blob = ctx.store.blobPath(digest);
-  if (!existsSync(blob)) await fetchBlob(spec.url, digest, blob, staging, ctx);
+async function buildTarball(spec: TarballSpec, digest: string, rootfs: string, ctx: SourceContext): Promise<Built> {
+  let told = false;
+  const blob = await ensureBlob(ctx.store, {
+    url: spec.url, digest, offline: ctx.offline,
+    onProgress: (t) => {
+      ctx.progress({ phase: 'download', ...t, ...(told ? {} : { message: `downloading ${spec.url}${t.bytes ? ` (resuming at ${t.bytes} bytes)` : ''}` }) });
+      told = true;
+    },
+    onWait: (pid) => ctx.progress({ phase: 'download', message: `waiting for process ${pid}, which is downloading ${spec.url}` }),
+  });
   ctx.progress({ phase: 'extract', message: `extracting ${urlBasename(spec.url)}` });
   const r = await extractTar(await decompress(createReadStream(blob)), rootfs, {
     onProgress: (p) => ctx.progress({ phase: 'extract', bytes: p.bytes }),
   });
   return { digest, size: r.bytes };
-}
-
-/** Download → sha256 → verify → rename into blobs/; a mismatch leaves nothing behind. */
-async function fetchBlob(url: string, digest: string, blob: string, staging: string, ctx: SourceContext): Promise<void> {
-  if (ctx.offline) throw envError('OFFLINE', `${url} is not in the store yet, and we are offline`);
-  const tmp = join(staging, 'download');
-  ctx.progress({ phase: 'download', bytes: 0, message: `downloading ${url}` });
-  let last = 0;
-  const got = await downloadTo(url, tmp, (bytes, total) => {
-    if (Date.now() - last < 250 && bytes !== total) return;
-    last = Date.now();
-    ctx.progress({ phase: 'download', bytes, total });
-  });
-  if (got.sha256 !== digest) {
-    await rm(tmp, { force: true });
-    throw envError('CHECKSUM_MISMATCH', `expected sha256 ${digest}, got ${got.sha256} for ${url}`, {
-      hint: 'the file changed upstream or was damaged on the way; nothing was kept. If upstream re-released it, update the catalog',
-    });
-  }
-  await mkdir(dirname(blob), { recursive: true, mode: 0o700 });
-  await rename(tmp, blob);
-  await fsyncDir(dirname(blob));
 }

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { formatDuration } from '../util/duration.js';
 import type { CellResult, RunEvent, RunResult } from '../run/types.js';
 import type { Reporter } from './types.js';
+import { DownloadLine } from './download-line.js';
 import { paint, STATUS_LABEL, useColor } from './style.js';
 
 const TAIL_LINES = 15;
@@ -12,10 +13,12 @@ const TAIL_LINES = 15;
 export class PlainReporter implements Reporter {
   private readonly color: boolean;
   private pending = Promise.resolve();
+  private readonly downloads: DownloadLine;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr,
     private readonly projectDir = process.cwd()) {
     this.color = useColor(out);
+    this.downloads = new DownloadLine(err);
   }
 
   onEvent(event: RunEvent): void {
@@ -29,6 +32,8 @@ export class PlainReporter implements Reporter {
   }
 
   private async handle(event: RunEvent): Promise<void> {
+    if (event.type === 'download') return this.downloads.update(event);
+    this.downloads.clear();
     switch (event.type) {
       case 'run-start':
         this.err.write(`vmatrix: ${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}, ${event.jobs} at a time; runtime: ${event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)')}\n`);

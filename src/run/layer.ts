@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { installScript, packageManagers } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
-import type { Store } from '../store/index.js';
+import { markUsed, type Store } from '../store/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { hashOf, shortId } from '../util/hash.js';
 import { exists } from '../util/fs.js';
@@ -83,7 +83,10 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
   const id = await layerId(b.image, b.distro, b.recipe, b.sourceTree);
   const dir = b.store.layerDir(id);
   const hit = { id, diff: join(dir, 'diff'), cached: true, durationMs: 0 };
-  if (await exists(dir)) return hit;
+  if (await exists(dir)) {
+    await markUsed(dir); // for `vmatrix image prune --older-than`
+    return hit;
+  }
   return b.store.withLock(`layer-${id}`, async () => (await exists(dir)) ? hit : build(b, id));
 }
 

@@ -1,13 +1,13 @@
 import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { ensureImage, type ImageRef } from '../images/index.js';
+import type { ImageRef } from '../images/index.js';
 import { cellEnv } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { axisNames, effectiveSetup, substitute } from '../config/index.js';
 import type { SubstitutionContext } from '../config/index.js';
 import { snapshotProject, snapshotTree } from '../source/index.js';
-import type { Store } from '../store/index.js';
+import { recordUse, type Store } from '../store/index.js';
 import { messageOf } from '../util/errors.js';
 import { silentLogger } from '../util/log.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
@@ -19,6 +19,8 @@ import type { CellResult, EventSink, RunResult } from './types.js';
 import { hashOf } from '../util/hash.js';
 import { formatDuration } from '../util/duration.js';
 import { summarise } from './summary.js';
+import { obtainImage } from './imported.js';
+import { imageEvents } from './progress.js';
 
 export interface TestRunOptions {
   plan: Plan;
@@ -27,6 +29,8 @@ export interface TestRunOptions {
   runtime?: string;
   signal?: AbortSignal;
   emit: EventSink;
+  /** Use only the store: an image that is not there is an error, not a download. */
+  offline?: boolean;
 }
 
 /** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
@@ -64,7 +68,8 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     const distro = plan.distros.get(cell.distro)!;
     const { image, ms } = await images.get(distro.name, async () => {
       const t = Date.now();
-      const image = await ensureImage(store, distro, { log: silentLogger, onProgress: (e) => { if (e.message) o.emit({ type: 'progress', scope: distro.name, message: e.message }); } });
+      const image = await obtainImage(store, distro, { log: silentLogger, offline: o.offline, onProgress: imageEvents(o.emit) });
+      await recordUse(cellsRoot, [image.id]); // `image rm` and `prune` leave it alone while we run
       return { image, ms: Date.now() - t };
     });
     const recipe = recipeFor(plan, cell);
@@ -75,6 +80,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
       logPath: join(runDir, 'setup', `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: o.signal, timeoutMs: SETUP_TIMEOUT_MS,
       onProgress: (message) => o.emit({ type: 'progress', scope: distro.name, message }),
     }));
+    await recordUse(cellsRoot, [layer.id]);
     return { image, imageMs: ms, layer };
   };
   // Images and setup layers are prepared for every distro at once (they wait on the network and the

@@ -1,5 +1,11 @@
 // The on-disk store: blobs, images, layers, sources, cells, locks, staging. Imports only util.
 export { Store } from './store.js';
+export { markUsed, lastUsed, recordUse, idsInUse } from './usage.js';
+export { inventory, type Entry } from './inventory.js';
+export { inspectImages, removeImages, type Inspected } from './manage.js';
+export { pruneStore, planPrune, type PruneOptions, type PruneResult } from './prune.js';
+export { readName, writeName, listNames, type ImportedName } from './names.js';
+export { PARTIAL_PREFIX } from './sweep.js';
 export { withFileLock, type LockOptions } from './lock.js';
 export { ownRecord, parseOwner, isAlive, type Owner } from './owner.js';
 export type { ImageMeta, LayerMeta } from './types.js';

@@ -12,6 +12,10 @@ export const OWNER_SUFFIX = '.owner';
 /** An entry of tmp/ without an owner file is only removed after this long (it cannot be a fresh one). */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
+/** Partial downloads (images/blob.ts) have no owner on purpose: a later process resumes them. A week is plenty. */
+export const PARTIAL_PREFIX = 'partial-';
+const PARTIAL_AGE_MS = 7 * 24 * 3_600_000;
+
 export async function sweepTmp(tmp: string): Promise<string[]> {
   const names = new Set(await readdir(tmp).catch(() => [] as string[]));
   const removed: string[] = [];
@@ -27,7 +31,8 @@ export async function sweepTmp(tmp: string): Promise<string[]> {
         removed.push(dir);
       }
       await unlink(path).catch(() => {});
-    } else if (!names.has(name + OWNER_SUFFIX) && (await olderThan(path, ORPHAN_AGE_MS)) && (await removeUnlessMounted(path))) {
+    } else if (!names.has(name + OWNER_SUFFIX) && (await olderThan(path, name.startsWith(PARTIAL_PREFIX) ? PARTIAL_AGE_MS : ORPHAN_AGE_MS))
+      && (await removeUnlessMounted(path))) {
       removed.push(path);
     }
   }

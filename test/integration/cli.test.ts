@@ -14,7 +14,7 @@ describe('vmatrix CLI', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const cmd of ['test', 'matrix', 'run', 'distros', 'doctor']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
-    expect(r.stdout).toMatch(/^  image\s+Inspect the images/m);
+    expect(r.stdout).toMatch(/^  image\s+Manage the images/m);
     expect((await runCli(['image', '--help'])).stdout).toMatch(/image ls\s+List the images in the store/);
   });
 
@@ -74,5 +74,14 @@ describe('vmatrix CLI', () => {
     expect(r.stdout).toMatch(/^busybox\s/m);
     const json = JSON.parse((await runCli(['distros', '--json'])).stdout) as Array<{ name: string }>;
     expect(json.map((d) => d.name)).toEqual(expect.arrayContaining(['debian-11', 'debian-12', 'debian-13', 'busybox']));
+  });
+
+  it('filters the catalog by --arch and shows each distro\'s arches', async () => {
+    const r = await runCli(['distros', '--arch', 'arm64']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ubuntu-24\.04\s+ubuntu-lts, ubuntu-noble\s+apt\s+amd64, arm64\s+lxc, tarball$/m);
+    const json = JSON.parse((await runCli(['distros', '--arch', 'arm64', '--json'])).stdout) as Array<{ arch: string }>;
+    expect(json.length).toBeGreaterThan(10);
+    expect(json.every((d) => d.arch === 'arm64')).toBe(true);
   });
 });

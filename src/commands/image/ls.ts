@@ -1,27 +1,38 @@
 import { Flags } from '@oclif/core';
-import { Store } from '../../store/index.js';
+import { inventory, Store } from '../../store/index.js';
+import { formatSize } from '../../util/size.js';
 import { BaseCommand } from '../_base.js';
 import { table } from '../_table.js';
 
 export default class ImageLs extends BaseCommand {
   static override summary = 'List the images in the store.';
-  static override description = 'Images are extracted, read-only base roots, one per distinct source content, under $VMATRIX_HOME/images (default /var/lib/vmatrix for root).';
-  static override examples = ['<%= config.bin %> image ls', '<%= config.bin %> image ls --json'];
-  static override flags = { json: Flags.boolean({ description: 'Print the images as JSON.' }) };
+  static override description = 'Images are extracted, read-only base roots, one per distinct source content, under $VMATRIX_HOME/images (default /var/lib/vmatrix for root). LAST USED is when a run last used the image; `vmatrix image prune` goes by it.';
+  static override examples = ['<%= config.bin %> image ls', '<%= config.bin %> image ls --layers', '<%= config.bin %> image ls --json'];
+  static override flags = {
+    json: Flags.boolean({ description: 'Print the images (and layers) as JSON.' }),
+    layers: Flags.boolean({ description: 'Also list the setup layers built on the images.' }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ImageLs);
-    const images = await Store.fromEnv().listImages();
+    const all = (await inventory(Store.fromEnv())).filter((e) => flags.layers || e.kind === 'image');
     if (flags.json) {
-      this.log(JSON.stringify(images, null, 2));
+      this.log(JSON.stringify(all.map((e) => ({ ...e.meta, kind: e.kind, lastUsed: e.lastUsed.toISOString(), ...(e.kind === 'image' ? { names: e.names } : {}) })), null, 2));
       return;
     }
-    if (images.length === 0) {
-      this.log('no images yet: `vmatrix test` or `vmatrix run <distro> -- true` fetches one');
+    if (all.length === 0) {
+      this.log('no images yet: `vmatrix image pull <distro>` or `vmatrix run <distro> -- true` fetches one');
       return;
     }
-    this.log(table(['ID', 'DISTRO', 'ARCH', 'SIZE', 'CREATED', 'SOURCE'], images.map((i) => [
-      i.id, i.distro, i.arch, `${(i.size / 1048576).toFixed(0)} MB`, i.created.slice(0, 19).replace('T', ' '), (i.source as { kind?: string })?.kind ?? '',
+    this.log(table(['ID', 'DISTRO', 'RELEASE', 'ARCH', 'SOURCE', 'DIGEST', 'SIZE', 'LAST USED'], all.map((e) => [
+      e.id,
+      e.kind === 'image' ? [e.meta.distro, ...e.names.filter((n) => n !== e.meta.distro)].join(',') : `layer on ${e.meta.image}`,
+      e.kind === 'image' ? e.meta.release : '',
+      e.kind === 'image' ? e.meta.arch : '',
+      e.kind === 'image' ? (e.meta.source as { kind?: string })?.kind ?? '' : 'setup',
+      e.kind === 'image' && e.meta.digest ? e.meta.digest.slice(0, 12) : '',
+      formatSize(e.size),
+      e.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
     ])));
   }
 }

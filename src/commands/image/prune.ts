@@ -1,0 +1,39 @@
+import { Flags } from '@oclif/core';
+import { pruneStore, Store } from '../../store/index.js';
+import { parseDuration } from '../../util/duration.js';
+import { formatSize, parseSize } from '../../util/size.js';
+import { BaseCommand } from '../_base.js';
+
+export default class ImagePrune extends BaseCommand {
+  static override summary = 'Remove images and layers that have not been used for a while, or that make the store too big.';
+  static override description = `First everything not used for --older-than (default 30d when --max-size is not given); then, with
+--max-size, the least recently used until the store fits. A layer goes with the image it was built on. Nothing a
+running vmatrix uses is removed.`;
+
+  static override examples = [
+    '<%= config.bin %> image prune --dry-run',
+    '<%= config.bin %> image prune --older-than 7d',
+    '<%= config.bin %> image prune --max-size 20G',
+  ];
+
+  static override flags = {
+    'older-than': Flags.string({ description: 'Remove what was last used longer ago than this (30d, 12h).' }),
+    'max-size': Flags.string({ description: 'Then remove the least recently used until images and layers fit in this (20G, 500M).' }),
+    'dry-run': Flags.boolean({ description: 'Only list what would be removed.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ImagePrune);
+    const olderThan = flags['older-than'] ?? (flags['max-size'] ? undefined : '30d');
+    const r = await pruneStore(Store.fromEnv(), {
+      olderThanMs: olderThan === undefined ? undefined : parseDuration(olderThan, '--older-than'),
+      maxBytes: flags['max-size'] === undefined ? undefined : parseSize(flags['max-size'], '--max-size'),
+      dryRun: flags['dry-run'],
+    });
+    const verb = flags['dry-run'] ? 'would remove' : 'removed';
+    for (const e of r.removed) {
+      this.log(`${verb} ${e.kind} ${e.id} (${e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`);
+    }
+    this.log(`${r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove'}; ${formatSize(r.keptBytes)} kept${r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : ''}`);
+  }
+}

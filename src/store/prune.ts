@@ -1,0 +1,61 @@
+import { inventory, removeEntries, withDependents, type Entry } from './inventory.js';
+import type { Store } from './store.js';
+import { idsInUse } from './usage.js';
+
+// `vmatrix image prune`: images and layers not used for a while, then least recently used first until the
+// store fits a size budget. Never one a live run uses; a layer goes with the image it was built on.
+
+export interface PruneOptions {
+  olderThanMs?: number;
+  maxBytes?: number;
+  dryRun?: boolean;
+  now?: Date;
+}
+
+export interface PruneResult { removed: Entry[]; freedBytes: number; keptBytes: number; skippedInUse: string[] }
+
+export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneResult> {
+  const all = await inventory(store);
+  const { ids } = await idsInUse(store.cellsDir());
+  const removed = planPrune(all, ids, o);
+  if (!o.dryRun) await removeEntries(store, removed);
+  const freedBytes = sum(removed);
+  return { removed, freedBytes, keptBytes: sum(all) - freedBytes, skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id) };
+}
+
+/** What to remove, layers before the images they sit on. Pure: the tests call it with made-up entries. */
+export function planPrune(all: Entry[], inUse: Set<string>, o: PruneOptions): Entry[] {
+  const busy = withAncestors(all, inUse);
+  const doomed = new Set<Entry>();
+  const drop = (e: Entry): void => {
+    const group = withDependents(all, e.id);
+    if (!group.some((g) => busy.has(g.id))) for (const g of group) doomed.add(g);
+  };
+  const lru = [...all].sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
+  const now = (o.now ?? new Date()).getTime();
+  if (o.olderThanMs !== undefined) for (const e of lru) if (now - e.lastUsed.getTime() > o.olderThanMs) drop(e);
+  if (o.maxBytes !== undefined) {
+    for (const e of lru) {
+      if (sum(all.filter((x) => !doomed.has(x))) <= o.maxBytes) break;
+      if (!doomed.has(e)) drop(e);
+    }
+  }
+  return [...doomed].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'layer' ? -1 : 1));
+}
+
+/** A layer in use keeps its image and the layers under it. */
+function withAncestors(all: Entry[], ids: Set<string>): Set<string> {
+  const out = new Set(ids);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const e of all) {
+      if (e.kind !== 'layer' || !out.has(e.id)) continue;
+      for (const up of [e.meta.image, e.meta.parent]) if (up && !out.has(up)) { out.add(up); grew = true; }
+    }
+  }
+  return out;
+}
+
+function sum(entries: Entry[]): number {
+  return entries.reduce((n, e) => n + e.size, 0);
+}
