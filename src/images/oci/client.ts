@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { envError } from '../../util/errors.js';
 import { fetchToken, parseChallenge } from './auth.js';
@@ -36,10 +35,14 @@ export class RegistryClient {
     return { bytes, digest, url: url.href, ...(typeof type === 'string' ? { contentType: type.split(';')[0]!.trim() } : {}) };
   }
 
-  /** A blob's body (unverified: the caller hashes it as it streams). */
-  async blob(digest: string): Promise<{ body: Readable; url: string }> {
-    const { res, url } = await this.get(`blobs/${digest}`, {});
-    return { body: res.body, url: url.href };
+  /**
+   * Where a blob is and the headers that fetch it, for the store's resumable, retrying downloader (which
+   * drops Authorization when a redirect leaves the registry's origin). The token is the one the manifest
+   * request obtained: a pull always starts with the manifest.
+   */
+  blobRequest(digest: string): { url: string; headers: Record<string, string> } {
+    const url = new URL(`/v2/${this.ref.repository}/blobs/${digest}`, this.origin);
+    return { url: url.href, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
   }
 
   private async get(path: string, headers: Record<string, string>): Promise<{ res: Dispatcher.ResponseData; url: URL }> {

@@ -4,7 +4,7 @@ import { hashOf, shortId } from '../../util/hash.js';
 import { treeSize } from '../../util/tree.js';
 import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from '../source.js';
 import { RegistryClient, type FetchedManifest } from './client.js';
-import { ensureBlob, applyLayers } from './layers.js';
+import { ensureLayerBlob, applyLayers } from './layers.js';
 import { checkLayer, checkManifest, isIndex, ociPlatform, selectPlatform, type Manifest } from './media.js';
 import { parseOciRef } from './ref.js';
 
@@ -22,15 +22,15 @@ export const planOci: Planner<OciSpec> = async (spec, ctx) => {
   const platform = ociPlatform(ctx.distro.arch);
   return {
     id: shortId(hashOf({ kind: 'oci', digest: top.digest, platform, format: IMAGE_FORMAT })),
-    build: (rootfs, staging) => build(client, top, rootfs, staging, ctx),
+    build: (rootfs) => build(client, top, rootfs, ctx),
   };
 };
 
-async function build(client: RegistryClient, top: FetchedManifest, rootfs: string, staging: string, ctx: SourceContext): Promise<Built> {
+async function build(client: RegistryClient, top: FetchedManifest, rootfs: string, ctx: SourceContext): Promise<Built> {
   const { digest, manifest, where } = await imageManifest(client, top, ctx);
   for (const layer of manifest.layers) checkLayer(layer, where);
   const blobs: string[] = [];
-  for (const layer of manifest.layers) blobs.push(await ensureBlob(client, layer, staging, ctx));
+  for (const layer of manifest.layers) blobs.push(await ensureLayerBlob(client, layer, ctx));
   await applyLayers(blobs, rootfs, ctx);
   return { digest, size: await treeSize(rootfs) };
 }
