@@ -20,6 +20,8 @@ export interface BlobRequest {
   headers?: Record<string, string>;
   retry?: RetryOptions;
   onProgress?: (t: Transfer) => void;
+  /** The size the file must not exceed (an OCI descriptor's): a longer body is refused, not retried. */
+  maxBytes?: number;
   /** Called once when another process holds the blob's lock. */
   onWait?: (pid: number) => void;
 }

@@ -18,6 +18,8 @@ export interface ResumeOptions {
   headers?: Record<string, string>;
   retry?: RetryOptions;
   onProgress?: (t: Transfer) => void;
+  /** The most bytes the file may have (an OCI descriptor states its size): more is refused, not retried. */
+  maxBytes?: number;
 }
 
 export interface Downloaded { sha256: string; bytes: number; resumed: boolean }
@@ -63,6 +65,7 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
   const started = Date.now();
   let bytes = from;
   let last = 0;
+  let tooLarge: Error | undefined;
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const bytesPerSecond = seconds > 0 ? (bytes - from) / seconds : undefined;
@@ -72,6 +75,12 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
   try {
     report();
     for await (const chunk of body) {
+      if (o.maxBytes !== undefined && bytes + chunk.length > o.maxBytes) {
+        tooLarge = envError('DOWNLOAD_TOO_LARGE', `GET ${href}: more than the ${o.maxBytes} bytes expected`, {
+          hint: 'the server is not sending the file it was asked for; nothing was kept',
+        });
+        throw tooLarge;
+      }
       hash.update(chunk);
       for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
       bytes += chunk.length;
@@ -83,11 +92,13 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
     report();
   } catch (e) {
     body.destroy();
+    if (tooLarge) throw tooLarge;
     // What arrived is kept: the next try (or the next vmatrix) asks only for the rest.
     throw new Transient(`GET ${href}: ${messageOf(e)}`, undefined, { cause: e });
   } finally {
     await fh.sync().catch(() => {});
     await fh.close();
+    if (tooLarge) await forget(partial);
   }
   return bytes;
 }

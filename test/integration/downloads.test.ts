@@ -154,6 +154,17 @@ describe('downloads', () => {
     expect(counters.get('/always-503.bin')).toBe(3);
   });
 
+  it('refuses a body longer than the size it was told to expect, and keeps nothing', async () => {
+    const s = await freshStore();
+    const url = nodeUrl('/flaky.bin');
+    counters.set('/flaky.bin', 5); // past its 503s: it sends the whole 3 MiB
+    await expect(ensureBlob(s, { url, digest: blobDigest, retry: fast, maxBytes: 1 << 20 })).rejects.toMatchObject({
+      code: 'DOWNLOAD_TOO_LARGE', exit: 3, message: `GET ${url}: more than the ${1 << 20} bytes expected`,
+    });
+    expect(counters.get('/flaky.bin')).toBe(6); // refused, not retried
+    expect(await readdir(s.tmpDir())).toEqual([]);
+  });
+
   it('follows a redirect to another host without forwarding Authorization', async () => {
     const blob = await ensureBlob(await freshStore(), { url: nginx.url('/moved/blob.bin'), digest: blobDigest, retry: fast, headers: { authorization: 'Bearer s3cret' } });
     expect(sha256(await readFile(blob))).toBe(blobDigest);

@@ -20,7 +20,7 @@ export async function ensureLayerBlob(client: RegistryClient, layer: Descriptor,
   let told = false;
   try {
     return await ensureBlob(ctx.store, {
-      url, digest: hex, headers, offline: ctx.offline,
+      url, digest: hex, headers, offline: ctx.offline, maxBytes: layer.size,
       onProgress: (t) => {
         ctx.progress({ phase: 'download', ...t, total: t.total ?? layer.size, ...(told ? {} : { message: `downloading ${layer.digest.slice(0, 19)}` }) });
         told = true;
