@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DistroEntry } from '../../src/catalog/types.js';
 import { ensureImage } from '../../src/images/index.js';
-import { Store } from '../../src/store/index.js';
 import { VmError } from '../../src/util/errors.js';
 import { memoryLogger, testDistro } from '../helpers/distro.js';
 import { tarOf } from '../helpers/tar.js';
+import { storeMaker } from '../helpers/store.js';
 
 // lxc images against a real HTTP server on 127.0.0.1 serving the image server's layout: the index, and
 // per build a SHA256SUMS and a rootfs.tar.xz (made here with tar-stream and the host's xz).
@@ -36,7 +36,7 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const sums = (digest: string): string => `${'0'.repeat(64)}  meta.tar.xz\n${digest}  rootfs.tar.xz\n${'f'.repeat(64)}  rootfs.squashfs\n`;
 
 const files = new Map<string, Buffer | string>();
-const roots = { [OLD]: await rootfs(OLD), [NEW]: await rootfs(NEW) };
+const roots: Record<string, Buffer> = { [OLD]: await rootfs(OLD), [NEW]: await rootfs(NEW) };
 files.set('/meta/1.0/index-system', [
   `debian;bookworm;amd64;default;${NEW};/images/debian/bookworm/amd64/default/${NEW}/`,
   `testos;1;amd64;default;${NEW};${dir('testos', 'amd64', NEW)}`,
@@ -74,12 +74,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-let n = 0;
-async function freshStore(): Promise<Store> {
-  const store = new Store(join(work, `store${++n}`));
-  await store.init();
-  return store;
-}
+const freshStore = storeMaker(work);
 const list = async (d: string): Promise<string[]> => readdir(d).catch(() => []);
 const lxc = (dist = 'testos', arch = 'amd64'): DistroEntry => ({ ...testDistro([{ kind: 'lxc', dist, release: '1', server: base() }]), arch });
 async function failure(p: Promise<unknown>): Promise<VmError> {

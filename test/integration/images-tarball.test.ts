@@ -13,6 +13,7 @@ import { ensureImage, type ImageProgress } from '../../src/images/index.js';
 import { Store } from '../../src/store/index.js';
 import { memoryLogger, testDistro } from '../helpers/distro.js';
 import { tarOf } from '../helpers/tar.js';
+import { storeMaker } from '../helpers/store.js';
 
 // Tarball images against a real HTTP server on 127.0.0.1: checksums from a SHA256SUMS file or inline,
 // the blob cache, redirects, errors, fallback to the next source, and concurrent builds of one image.
@@ -65,12 +66,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-let n = 0;
-async function freshStore(): Promise<Store> {
-  const store = new Store(join(work, `store${++n}`));
-  await store.init();
-  return store;
-}
+const freshStore = storeMaker(work);
 
 const list = async (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
 

@@ -5,16 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/index.js';
 import type { ImageMeta } from '../../../src/store/types.js';
+import { storeMaker } from '../../helpers/store.js';
 
 const base = await mkdtemp(join(tmpdir(), 'vmx-store-'));
 afterAll(() => rm(base, { recursive: true, force: true }));
 
-let n = 0;
-async function freshStore(): Promise<Store> {
-  const store = new Store(join(base, `s${++n}`));
-  await store.init();
-  return store;
-}
+const freshStore = storeMaker(base);
 
 const image = (id: string, created: string): ImageMeta => ({ id, distro: 'debian-12', release: '12', arch: 'amd64', source: { kind: 'busybox' }, size: 1, created });
 

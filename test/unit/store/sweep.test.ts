@@ -4,20 +4,15 @@ import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../src/store/index.js';
 import { execOrThrow } from '../../../src/util/exec.js';
+import { storeMaker } from '../../helpers/store.js';
 
 // What a vmatrix killed with SIGKILL leaves behind, and what the next run's sweep must (and must not) remove.
 
 const base = await mkdtemp(join(tmpdir(), 'vmx-sweep-'));
 afterAll(() => rm(base, { recursive: true, force: true }));
 
-let n = 0;
-async function freshStore(): Promise<Store> {
-  const store = new Store(join(base, `s${++n}`));
-  await store.init();
-  return store;
-}
+const freshStore = storeMaker(base);
 
 /** The owner record of a process that has been killed with SIGKILL. */
 async function killedOwner(): Promise<string> {
