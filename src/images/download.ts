@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { envError, messageOf } from '../util/errors.js';
-import { checkStatus, httpGet, parseUrl, withRetry, type RetryOptions } from './http.js';
+import { checkStatus, httpGet, parseUrl, readBounded, withRetry, type RetryOptions } from './http.js';
 
 // Whole-body reads for image sources: a checksum list, or a stream to hash. Large files that must survive
 // an interrupted connection go through resume.ts (ensureBlob) instead.
@@ -35,15 +35,7 @@ async function openFile(url: URL): Promise<Opened> {
 /** A small text resource (a SHA256SUMS file), bounded so a wrong URL cannot fill memory. */
 export async function fetchText(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<string> {
   const { body } = await openUrl(url, o);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw envError('DOWNLOAD_FAILED', `${url} is larger than ${maxBytes} bytes: not a checksum list`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readBounded(body as Readable & AsyncIterable<Buffer>, maxBytes,
+    () => envError('DOWNLOAD_FAILED', `${url} is larger than ${maxBytes} bytes: not a checksum list`));
+  return bytes.toString('utf8');
 }

@@ -11,7 +11,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PROXY_VARS = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'];
 
 let proxyAgent: Dispatcher | undefined;
-function dispatcher(): Dispatcher | undefined {
+/** The proxy from the environment, if one is set; shared by every HTTP client of images/. */
+export function dispatcher(): Dispatcher | undefined {
   if (!PROXY_VARS.some((v) => process.env[v])) return undefined;
   proxyAgent ??= new EnvHttpProxyAgent(); // honours NO_PROXY too
   return proxyAgent;
@@ -104,4 +105,19 @@ export function parseUrl(url: string): URL {
   }
   if (!['http:', 'https:', 'file:'].includes(u.protocol)) throw usageError('BAD_URL', `${url}: only http, https and file URLs are supported`);
   return u;
+}
+
+/** A whole small body (a checksum list, a manifest, a token), bounded so that a wrong URL cannot fill memory. */
+export async function readBounded(body: AsyncIterable<Buffer> & { destroy(): void }, max: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -1,18 +1,15 @@
 import type { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { envError, messageOf } from '../../util/errors.js';
+import { dispatcher, readBounded as readShared } from '../http.js';
 
 // The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
 // the environment, and errors that name the URL, the status and what to do.
 
-const PROXY_VARS = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'];
-let proxyAgent: Dispatcher | undefined;
-
 export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
-  if (PROXY_VARS.some((v) => process.env[v])) proxyAgent ??= new EnvHttpProxyAgent();
   try {
     return await request(url, {
-      method: 'GET', dispatcher: proxyAgent,
+      method: 'GET', dispatcher: dispatcher(),
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
@@ -23,18 +20,9 @@ export async function httpGet(url: URL, headers: Record<string, string>): Promis
 }
 
 /** A whole small body (a manifest, a token), bounded so a wrong URL cannot fill memory. */
-export async function readBounded(body: Readable, max: number, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      throw envError('OCI_TOO_LARGE', `${what} is larger than ${max} bytes`, { hint: 'the registry sent something other than a manifest' });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+export function readBounded(body: Readable, max: number, what: string): Promise<Buffer> {
+  return readShared(body as Readable & AsyncIterable<Buffer>, max,
+    () => envError('OCI_TOO_LARGE', `${what} is larger than ${max} bytes`, { hint: 'the registry sent something other than a manifest' }));
 }
 
 /** An error for a non-2xx answer; reads the registry's own error code from the body when it sends one. */
