@@ -2,25 +2,21 @@ import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ImageRef } from '../images/index.js';
-import { cellEnv } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
-import { axisNames, effectiveSetup, substitute } from '../config/index.js';
-import type { SubstitutionContext } from '../config/index.js';
 import { snapshotProject, snapshotTree } from '../source/index.js';
 import { recordUse, type Store } from '../store/index.js';
-import { messageOf } from '../util/errors.js';
+import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
-import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
-import { ensureLayer, recipeIsEmpty, SetupFailed, type LayerRef, type Recipe } from './layer.js';
+import { cancelledResult, runCellTask, type Prepared, type RunContext } from './cell-task.js';
+import { obtainImage } from './imported.js';
+import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
 import { Once, runPool } from './pool.js';
 import type { Plan } from './prepare.js';
-import type { CellResult, EventSink, RunResult } from './types.js';
-import { hashOf } from '../util/hash.js';
-import { formatDuration } from '../util/duration.js';
-import { summarise } from './summary.js';
-import { obtainImage } from './imported.js';
 import { imageEvents } from './progress.js';
+import { recipeFor } from './recipe.js';
+import { summarise } from './summary.js';
+import type { CellResult, EventSink, RunResult } from './types.js';
 
 export interface TestRunOptions {
   plan: Plan;
@@ -35,8 +31,6 @@ export interface TestRunOptions {
 
 /** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
 const SETUP_TIMEOUT_MS = 30 * 60_000;
-
-interface Prepared { image: ImageRef; imageMs: number; layer?: LayerRef }
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -88,12 +82,12 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   for (const cell of plan.cells) prepare(cell).catch(() => {});
 
   const results: CellResult[] = [];
-  const runCellTask = async (cell: Cell): Promise<void> => {
-    const result = await runOne(o, cell, runDir, cellsRoot, sourceTree, runtime, prepare);
+  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: o.signal };
+  const skipped = await runPool(plan.cells, jobs, async (cell) => {
+    const result = await runCellTask(context, cell);
     results.push(result);
     o.emit({ type: 'cell-end', result });
-  };
-  const skipped = await runPool(plan.cells, jobs, runCellTask, o.signal);
+  }, o.signal);
   for (const cell of skipped) {
     const result = cancelledResult(cell, plan.projectDir, runDir);
     results.push(result);
@@ -111,73 +105,6 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   await pointLatest(join(plan.projectDir, '.vmatrix', 'runs'), runId);
   o.emit({ type: 'run-end', result, runDir });
   return result;
-}
-
-function contextOf(plan: Plan, cell: Cell): SubstitutionContext {
-  // A cell added by include may lack an axis: its placeholders become '' as on GitHub, not an error.
-  return { distro: cell.distro, matrix: cell.axes, known: axisNames(plan.config) };
-}
-
-function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(v, ctx)]));
-}
-
-function recipeFor(plan: Plan, cell: Cell): Recipe {
-  const ctx = contextOf(plan, cell);
-  const { packages, setup, env } = effectiveSetup(plan.config, plan.distros.get(cell.distro)!);
-  return {
-    packages: packages.map((p) => substitute(p, ctx)).filter(Boolean),
-    setup: setup.map((s) => substitute(s, ctx)),
-    env: substituteEnv(env, ctx),
-  };
-}
-
-async function runOne(o: TestRunOptions, cell: Cell, runDir: string, cellsRoot: string, sourceTree: string,
-  runtime: Awaited<ReturnType<typeof detectRuntime>>, prepare: (c: Cell) => Promise<Prepared>): Promise<CellResult> {
-  const { plan } = o;
-  const started = Date.now();
-  const logFile = cellLogPath(runDir, cell);
-  const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, logFile) };
-  const log = await openLog(logFile);
-  log.write(`# vmatrix cell ${cell.id}\n`);
-  try {
-    let prepared: Prepared;
-    try {
-      prepared = await prepare(cell);
-    } catch (e) {
-      if (e instanceof SetupFailed) {
-        await appendFileTo(log, e.logPath);
-        return { ...base, status: e.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: e.exitCode, signal: e.signal, durationMs: Date.now() - started, phases: { image: 0, setup: 0, test: 0 } };
-      }
-      log.write(`# could not prepare the cell: ${messageOf(e)}\n`);
-      return { ...base, status: o.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), durationMs: Date.now() - started, phases: { image: 0, setup: 0, test: 0 } };
-    }
-    const { image, imageMs, layer } = prepared;
-    log.write(`# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`);
-    if (layer?.logPath) await appendFileTo(log, layer.logPath);
-    const ctx = contextOf(plan, cell);
-    const outcome = await runTestStep({
-      runtime, cell, distro: plan.distros.get(cell.distro)!,
-      lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs], sourceTree, workdir: plan.config.workdir,
-      commands: plan.config.test.map((t) => substitute(t, ctx)),
-      env: { ...substituteEnv(effectiveSetup(plan.config, plan.distros.get(cell.distro)!).env, ctx), ...cellEnv(cell) },
-      network: plan.config.network, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-      log, timeoutMs: plan.config.timeout, signal: o.signal,
-    });
-    log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
-    return {
-      ...base, status: outcome.status, phase: outcome.status === 'passed' ? undefined : 'test', exitCode: outcome.exitCode, signal: outcome.signal,
-      durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, setupCached: layer?.cached,
-      phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
-    };
-  } finally {
-    await closeLog(log);
-  }
-}
-
-function cancelledResult(cell: Cell, projectDir: string, runDir: string): CellResult {
-  return { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, status: 'cancelled', exitCode: null, durationMs: 0,
-    phases: { image: 0, setup: 0, test: 0 }, logPath: relative(projectDir, cellLogPath(runDir, cell)) };
 }
 
 /** .vmatrix/runs/latest → the newest run, replaced atomically. */

@@ -1,0 +1,26 @@
+import { axisNames, effectiveSetup, substitute } from '../config/index.js';
+import type { SubstitutionContext } from '../config/index.js';
+import type { Cell } from '../matrix/types.js';
+import type { Recipe } from './layer.js';
+import type { Plan } from './prepare.js';
+
+// What a cell's strings become once its distro and axis values are substituted in.
+
+export function contextOf(plan: Plan, cell: Cell): SubstitutionContext {
+  // A cell added by include may lack an axis: its placeholders become '' as on GitHub, not an error.
+  return { distro: cell.distro, matrix: cell.axes, known: axisNames(plan.config) };
+}
+
+function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(v, ctx)]));
+}
+
+export function recipeFor(plan: Plan, cell: Cell): Recipe {
+  const ctx = contextOf(plan, cell);
+  const { packages, setup, env } = effectiveSetup(plan.config, plan.distros.get(cell.distro)!);
+  return {
+    packages: packages.map((p) => substitute(p, ctx)).filter(Boolean),
+    setup: setup.map((s) => substitute(s, ctx)),
+    env: substituteEnv(env, ctx),
+  };
+}
