@@ -21,14 +21,14 @@ export async function createCellDir(paths: CellPaths): Promise<void> {
 export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<void> {
   const marker: CellMarker = { id: spec.id, pid: process.pid, created: new Date().toISOString() };
   await writeFile(paths.marker, JSON.stringify(marker));
-  const dirs = [paths.bundle, paths.rootfs, paths.work, paths.state];
+  const dirs = [paths.bundle, paths.work];
   if (spec.source) dirs.push(paths.srcWork);
   for (const d of dirs) await mkdir(d, { mode: 0o700 });
   if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]!);
   if (spec.source) await mkdirLike(paths.srcUpper, spec.source.lower);
   await writeFile(paths.hosts, hostsFile(spec.hostname));
   if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
-  await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, paths, { nofile: await cellNofile() }), null, 2));
+  await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, { nofile: await cellNofile() }), null, 2));
 }
 
 /** The merged root of an overlay takes the upper dir's mode and owner: give it those of the layer below. */

@@ -1,8 +1,8 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { envError } from '../util/errors.js';
 import { which } from '../util/exec.js';
-import type { CellPaths } from './layout.js';
+import { CELL_MOUNT, CELL_STATE, type CellPaths } from './layout.js';
 import type { Runtime } from './types.js';
 
 // How a cell is started. Node spawns
@@ -12,16 +12,28 @@ import type { Runtime } from './types.js';
 // namespace, the container included. setpriv's pdeathsig ties unshare to vmatrix, --kill-child ties the
 // init to unshare, so `kill -9 vmatrix` tears the whole cell down. Paths reach the script as "$1".., never
 // as script text.
+// Everything the container mounts lives on the tmpfs at CELL_MOUNT (see layout.ts).
+
+// $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
+// upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid).
 const SCRIPT = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
-  'exec 3>&2 2>>"$7"',
-  'mount -t tmpfs -o size=4m,mode=0700 vmatrix-state "$1"',
+  'exec 3>&2 2>>"$1"',
+  `m=${CELL_MOUNT}`,
+  'mount -t tmpfs -o size=4m,mode=0711 vmatrix-cell "$m"',
+  'mkdir -m 0700 "$m/state"',
+  'mkdir -m 0755 "$m/root"',
   // Layers are named relative to their common parent: the whole option string must fit in one page.
-  'cd "$3"',
-  'mount -t overlay vmatrix-root -o "lowerdir=$4,upperdir=$5,workdir=$6" "$2"',
+  'cd "$2"',
+  'mount -t overlay vmatrix-root -o "lowerdir=$3,upperdir=$4,workdir=$5" "$m/root"',
   'cd /',
-  'shift 7',
+  'if [ -n "$6" ]; then mkdir -m 0755 "$m/src"; mount -t overlay vmatrix-src -o "lowerdir=$6,upperdir=$7,workdir=$8" "$m/src"; fi',
+  // Copies: the cell never holds an inode of the host's /etc, and its root may write its own /etc/hosts.
+  'cp "$9" "$m/hosts"',
+  'if [ -n "${10}" ]; then cp "${10}" "$m/resolv.conf"; fi',
+  'chown "${11}" "$m/hosts"',
+  'shift 11',
   'exec "$@" 2>&3 3>&-',
 ].join('\n');
 
@@ -29,6 +41,17 @@ const MAX_OPTIONS = 4000;
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 export interface LauncherTools { setpriv: string; unshare: string }
+
+/** What the launcher needs of a cell besides its paths. */
+export interface LaunchSpec {
+  id: string;
+  lowerdirs: string[];
+  /** The project snapshot to mount copy-on-write, if any. */
+  sourceLower?: string;
+  withResolv: boolean;
+  /** Host ids of the cell's root: it owns the cell's /etc/hosts. */
+  owner: { uid: number; gid: number };
+}
 
 /** Finds a host program on PATH, then in the sbin dirs a non-login root shell may lack. */
 export async function findProgram(name: string): Promise<string | undefined> {
@@ -49,6 +72,8 @@ export function launcherTools(): Promise<LauncherTools> {
       tools = undefined;
       throw envError('NO_UTIL_LINUX', `${setpriv ? 'unshare' : 'setpriv'} is not installed on this host`, { hint: 'apt-get install util-linux' });
     }
+    // The mount point of every cell's private tmpfs (see CELL_MOUNT); on the host it stays empty.
+    await mkdir(CELL_MOUNT, { recursive: true, mode: 0o711 });
     return { setpriv, unshare };
   })();
   return tools;
@@ -64,15 +89,19 @@ export function relativeLowerdirs(lowerdirs: string[]): { base: string; lower: s
 }
 
 /** argv of the launcher, from setpriv to the runtime's own arguments. */
-export function launcherArgv(t: LauncherTools, runtime: Runtime, id: string, lowerdirs: string[], paths: CellPaths): string[] {
+export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpec, paths: CellPaths): string[] {
+  const { id, lowerdirs } = spec;
   const { base, lower } = relativeLowerdirs(lowerdirs);
   if (`lowerdir=${lower},upperdir=${paths.upper},workdir=${paths.work}`.length > MAX_OPTIONS) {
     throw envError('TOO_MANY_LAYERS', `cell ${id}: ${lowerdirs.length} layers do not fit in one overlayfs mount`, {
       hint: 'merge setup steps into fewer layers, or move the store to a shorter path',
     });
   }
-  const positional = [paths.state, paths.rootfs, base, lower, paths.upper, paths.work, paths.setupLog];
-  const runtimeArgv = [runtime.path, '--root', paths.state, '--log', paths.runtimeLog, '--log-format', 'json', 'run', '--bundle', paths.bundle, id];
+  const owner = `${spec.owner.uid}:${spec.owner.gid}`;
+  const source = spec.sourceLower ? [spec.sourceLower, paths.srcUpper, paths.srcWork] : ['', '', ''];
+  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner];
+  // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
+  const runtimeArgv = [runtime.path, '--root', CELL_STATE, '--log', paths.runtimeLog, '--log-format', 'json', 'run', '--keep', '--bundle', paths.bundle, id];
   return [
     t.setpriv, '--pdeathsig', 'KILL', '--',
     t.unshare, '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--',

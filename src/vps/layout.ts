@@ -8,14 +8,10 @@ export interface CellPaths {
   config: string;
   hosts: string;
   resolv: string;
-  /** Mount point of the root overlay (inside the cell's private mount namespace only). */
-  rootfs: string;
   upper: string;
   work: string;
   srcUpper: string;
   srcWork: string;
-  /** Mount point of the tmpfs that holds the runtime's state (--root): it vanishes with the namespace. */
-  state: string;
   /** The runtime's own log (--log): how we tell "runc failed" from "the test failed". */
   runtimeLog: string;
   /** stderr of the mount steps of the launcher script. */
@@ -30,14 +26,23 @@ export function cellPaths(dir: string, upper?: string): CellPaths {
     config: join(dir, 'bundle', 'config.json'),
     hosts: join(dir, 'bundle', 'hosts'),
     resolv: join(dir, 'bundle', 'resolv.conf'),
-    rootfs: join(dir, 'rootfs'),
     upper: upper ?? join(dir, 'upper'),
     work: join(dir, 'work'),
     srcUpper: join(dir, 'src-upper'),
     srcWork: join(dir, 'src-work'),
-    state: join(dir, 'state'),
     runtimeLog: join(dir, 'runtime.log'),
     setupLog: join(dir, 'setup.log'),
     marker: join(dir, 'cell.json'),
   };
 }
+
+// Everything the container mounts lives on a tmpfs at CELL_MOUNT, mounted in that private namespace only
+// (the host sees an empty directory): the root and source overlays, the runtime's state, /etc/hosts. Every
+// cell has its own, so all use the same paths; and the path is one a user namespace's root may traverse,
+// which the store's own directories (0700, perhaps under /root) are not.
+export const CELL_MOUNT = '/run/vmatrix';
+export const CELL_ROOTFS = `${CELL_MOUNT}/root`;
+export const CELL_SOURCE = `${CELL_MOUNT}/src`;
+export const CELL_HOSTS = `${CELL_MOUNT}/hosts`;
+export const CELL_RESOLV = `${CELL_MOUNT}/resolv.conf`;
+export const CELL_STATE = `${CELL_MOUNT}/state`;

@@ -1,9 +1,10 @@
-import type { CellPaths } from './layout.js';
+import { CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import type { CellRunSpec } from './types.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
-// a runtime. No seccomp profile yet: the cell relies on namespaces, the Docker default capability set,
-// NoNewPrivileges, a deny-all device cgroup and the masked /proc paths.
+// a runtime. No seccomp profile yet: the cell relies on namespaces (a user namespace where the host has
+// subordinate ids), the Docker default capability set (none for a non-root user), NoNewPrivileges, a
+// deny-all device cgroup and the masked /proc paths. Host-side paths are those of the launcher's tmpfs.
 
 /** Docker's default capabilities: what package managers and test suites need, nothing that administers the host. */
 export const DEFAULT_CAPS = [
@@ -31,26 +32,29 @@ export type OciConfig = Record<string, unknown>;
 /** What the spec takes from the host rather than from the cell (see limits.ts). */
 export interface HostLimits { nofile: { soft: number; hard: number } }
 
-export function buildOciConfig(spec: CellRunSpec, paths: CellPaths, host: HostLimits): OciConfig {
+export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
   return {
     ociVersion: '1.0.2',
     process: processOf(spec, host),
-    root: { path: paths.rootfs, readonly: false },
+    root: { path: CELL_ROOTFS, readonly: false },
     hostname: spec.hostname,
-    mounts: mountsOf(spec, paths),
+    mounts: mountsOf(spec),
     linux: linuxOf(spec),
   };
 }
 
 function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
+  const user = spec.user ?? { uid: 0, gid: 0 };
   const caps = [...DEFAULT_CAPS];
+  // Like a login: root holds the capabilities, any other user only has them in its bounding set.
+  const held = user.uid === 0 ? caps : [];
   return {
     terminal: false,
-    user: { uid: 0, gid: 0 },
+    user,
     args: spec.args,
     env: envList(spec.env),
     cwd: spec.cwd,
-    capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+    capabilities: { bounding: caps, effective: held, permitted: held, inheritable: [], ambient: [] },
     // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
     rlimits: [{ type: 'RLIMIT_NOFILE', ...host.nofile }],
     noNewPrivileges: true,
@@ -63,36 +67,49 @@ export function envList(env: Record<string, string>): string[] {
   return Object.entries(full).map(([k, v]) => `${k}=${v}`);
 }
 
-function mountsOf(spec: CellRunSpec, paths: CellPaths): Record<string, unknown>[] {
+function mountsOf(spec: CellRunSpec): Record<string, unknown>[] {
   const mounts: Record<string, unknown>[] = [
     { destination: '/proc', type: 'proc', source: 'proc' },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    sysMount(spec),
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
     // /tmp stays the overlay's: a tmpfs would hold big build files in RAM; the upper dir is per cell anyway.
-    { destination: '/etc/hosts', type: 'bind', source: paths.hosts, options: ['bind', 'rw'] },
+    { destination: '/etc/hosts', type: 'bind', source: CELL_HOSTS, options: ['bind', 'rw'] },
   ];
   // A copy, not the host's file: the cell never holds an inode of the host's /etc.
-  if (spec.network === 'host') mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: paths.resolv, options: ['bind', 'ro'] });
-  // The runtime resolves `dest` inside the root (symlinks included), which a host-side mkdir would not.
-  if (spec.source) {
-    mounts.push({
-      destination: spec.source.dest, type: 'overlay', source: 'overlay',
-      options: [`lowerdir=${spec.source.lower}`, `upperdir=${paths.srcUpper}`, `workdir=${paths.srcWork}`],
-    });
-  }
+  if (spec.network === 'host') mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
+  // The launcher mounted the source overlay; the runtime resolves `dest` inside the root (symlinks
+  // included), which a host-side mount would not.
+  if (spec.source) mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });
   return mounts;
+}
+
+/**
+ * sysfs can only be mounted by the owner of the network namespace: a cell with a user namespace and the
+ * host's network (setup steps) gets a read-only bind of the host's /sys instead, as Podman does.
+ */
+function sysMount(spec: CellRunSpec): Record<string, unknown> {
+  if (spec.userns && spec.network === 'host') {
+    return { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
+  }
+  return { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] };
 }
 
 function linuxOf(spec: CellRunSpec): Record<string, unknown> {
   const namespaces = ['pid', 'ipc', 'uts', 'mount', 'cgroup'];
   // A new network namespace with no path: the runtime brings its loopback up.
   if (spec.network === 'none') namespaces.push('network');
+  if (spec.userns) namespaces.push('user');
+  const { userns } = spec;
   return {
     namespaces: namespaces.map((type) => ({ type })),
+    ...(userns ? {
+      uidMappings: [{ containerID: 0, hostID: userns.uid, size: userns.size }],
+      gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],
+    } : {}),
     cgroupsPath: cgroupPathOf(spec.id),
     // Deny all; the runtime then allows its default devices (null, zero, full, random, urandom, tty, ptmx).
     resources: { devices: [{ allow: false, access: 'rwm' }] },

@@ -9,6 +9,7 @@ import { launcherArgv, launcherTools } from './launcher.js';
 import { mountsUnder } from './mounts.js';
 import { launch, type LaunchOutcome } from './process.js';
 import type { CellRunResult, CellRunSpec, Runtime } from './types.js';
+import { hostId } from './userns.js';
 import { checkDirectory, checkLayers, validateSpec } from './validate.js';
 
 /**
@@ -21,7 +22,10 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
   if (spec.source) await checkDirectory(spec.source.lower);
   const paths = cellPaths(spec.dir, spec.upper);
-  const argv = launcherArgv(await launcherTools(), runtime, spec.id, spec.lowerdirs, paths);
+  const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
+  const argv = launcherArgv(await launcherTools(), runtime, {
+    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source?.lower, withResolv: spec.network === 'host', owner,
+  }, paths);
   await createCellDir(paths);
   let outcome: LaunchOutcome;
   try {

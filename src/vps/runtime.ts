@@ -3,6 +3,7 @@ import { envError, usageError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import type { Runtime } from './types.js';
+import { chooseUserns } from './userns.js';
 
 // Which OCI runtime runs the cells. crun is faster and the reference for cgroup v2; on a hybrid v1/v2 host
 // it refuses to start containers, so there runc is the one that works.
@@ -26,7 +27,8 @@ export async function detectRuntime(prefer?: string): Promise<Runtime> {
   const layout = await cgroupLayout();
   const [runc, crun] = await Promise.all([findProgram('runc'), findProgram('crun')]);
   const choice = chooseRuntime(layout, { runc, crun }, prefer as RuntimeName | undefined);
-  return { ...choice, version: await versionOf(choice.path) };
+  const [version, userns] = await Promise.all([versionOf(choice.path), chooseUserns()]);
+  return { ...choice, version, userns };
 }
 
 /** The installed runtimes, by name. */

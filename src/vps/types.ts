@@ -1,5 +1,6 @@
 // The contract between vps/ and its callers (run/). Everything a cell needs arrives in one CellRunSpec;
 // everything it reports leaves in one CellRunResult. A failed command is a result; only a broken host throws.
+import type { IdMap, UsernsChoice } from './userns.js';
 
 /** The OCI runtime that executes cells. `reason` says why it was chosen, for `vmatrix doctor` and --debug. */
 export interface Runtime {
@@ -7,6 +8,8 @@ export interface Runtime {
   path: string;
   version: string;
   reason: string;
+  /** Whether cells can get a user namespace on this host, and why (callers pass `userns.map` on to cells). */
+  userns: UsernsChoice;
 }
 
 export interface CellRunSpec {
@@ -24,6 +27,13 @@ export interface CellRunSpec {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /**
+   * A user namespace mapping cell ids 0..size-1 to host ids from `uid`/`gid`. The layers and the source must
+   * then be owned by ids of that range (the caller shifts them); without it, root in the cell is host root.
+   */
+  userns?: IdMap;
+  /** The cell ids the command runs as (default 0:0). A non-root user gets no capabilities. */
+  user?: { uid: number; gid: number };
   /** none: a new network namespace with only loopback (up); host: the host's network. */
   network: 'none' | 'host';
   stdout: NodeJS.WritableStream;

@@ -3,7 +3,7 @@ import { cellPaths } from '../../../src/vps/layout.js';
 import { launcherArgv, relativeLowerdirs } from '../../../src/vps/launcher.js';
 import type { Runtime } from '../../../src/vps/types.js';
 
-const runtime: Runtime = { name: 'runc', path: '/usr/sbin/runc', version: '1.1.5', reason: 'test' };
+const runtime: Runtime = { name: 'runc', path: '/usr/sbin/runc', version: '1.1.5', reason: 'test', userns: { reason: 'test' } };
 const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare' };
 
 describe('relativeLowerdirs', () => {
@@ -20,7 +20,8 @@ describe('relativeLowerdirs', () => {
 
 describe('launcherArgv', () => {
   const paths = cellPaths('/s/cells/r/c');
-  const argv = launcherArgv(tools, runtime, 'vmx-r-c', ['/s/layers/a/diff', '/s/images/i/rootfs'], paths);
+  const spec = { id: 'vmx-r-c', lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'], withResolv: false, owner: { uid: 100000, gid: 100001 } };
+  const argv = launcherArgv(tools, runtime, spec, paths);
 
   it('ties the cell to vmatrix (pdeathsig) and to private mount and PID namespaces', () => {
     expect(argv.slice(0, 13)).toEqual(['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', '/usr/bin/unshare', '--mount', '--propagation',
@@ -31,17 +32,23 @@ describe('launcherArgv', () => {
     const script = argv[15]!;
     expect(argv.slice(13, 15)).toEqual(['/bin/sh', '-c']);
     expect(script).not.toContain('/s/');
-    expect(argv.slice(16, 24)).toEqual(['vmatrix-cell', '/s/cells/r/c/state', '/s/cells/r/c/rootfs', '/s',
-      'layers/a/diff:images/i/rootfs', '/s/cells/r/c/upper', '/s/cells/r/c/work', '/s/cells/r/c/setup.log']);
+    expect(argv.slice(16, 28)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
+      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001']);
   });
 
-  it('runs the runtime in the foreground with private state and a JSON log', () => {
-    expect(argv.slice(24)).toEqual(['/usr/sbin/runc', '--root', '/s/cells/r/c/state', '--log', '/s/cells/r/c/runtime.log',
-      '--log-format', 'json', 'run', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
+  it('names the source overlay and the resolv.conf copy when the cell has them', () => {
+    const a = launcherArgv(tools, runtime, { ...spec, sourceLower: '/s/sources/x/tree', withResolv: true }, paths);
+    expect(a.slice(22, 28)).toEqual(['/s/sources/x/tree', '/s/cells/r/c/src-upper', '/s/cells/r/c/src-work',
+      '/s/cells/r/c/bundle/hosts', '/s/cells/r/c/bundle/resolv.conf', '100000:100001']);
+  });
+
+  it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
+    expect(argv.slice(28)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
+      '--log-format', 'json', 'run', '--keep', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
   });
 
   it('refuses more layers than one overlay mount can name', () => {
     const many = Array.from({ length: 300 }, (_, i) => `/s/layers/${String(i).padStart(16, '0')}/diff`);
-    expect(() => launcherArgv(tools, runtime, 'x', many, paths)).toThrow(expect.objectContaining({ code: 'TOO_MANY_LAYERS' }));
+    expect(() => launcherArgv(tools, runtime, { ...spec, id: 'x', lowerdirs: many }, paths)).toThrow(expect.objectContaining({ code: 'TOO_MANY_LAYERS' }));
   });
 });

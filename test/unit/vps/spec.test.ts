@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { cellPaths } from '../../../src/vps/layout.js';
 import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS } from '../../../src/vps/oci-spec.js';
 import type { CellRunSpec } from '../../../src/vps/types.js';
 
@@ -14,7 +13,7 @@ const host = { nofile: { soft: 1024, hard: 4096 } };
 type Json = Record<string, any>;
 const build = (over: Partial<CellRunSpec> = {}): Json => {
   const spec = { ...base, ...over };
-  return buildOciConfig(spec, cellPaths(spec.dir, spec.upper), host) as Json;
+  return buildOciConfig(spec, host) as Json;
 };
 const destinations = (c: Json): string[] => c.mounts.map((m: Json) => m.destination);
 
@@ -34,10 +33,10 @@ describe('buildOciConfig', () => {
     expect(DEFAULT_CAPS).not.toContain('CAP_SYS_ADMIN');
   });
 
-  it('roots the cell in <dir>/rootfs, writable, with its hostname', () => {
+  it("roots the cell in the launcher's private tmpfs, writable, with its hostname", () => {
     const c = build();
     expect(c.ociVersion).toBe('1.0.2');
-    expect(c.root).toEqual({ path: '/s/cells/r1/debian-12/rootfs', readonly: false });
+    expect(c.root).toEqual({ path: '/run/vmatrix/root', readonly: false });
     expect(c.hostname).toBe('debian-12');
   });
 
@@ -53,21 +52,42 @@ describe('buildOciConfig', () => {
     const sys = c.mounts.find((m: Json) => m.destination === '/sys');
     expect(sys.options).toEqual(expect.arrayContaining(['ro', 'nosuid', 'noexec', 'nodev']));
     expect(c.mounts.find((m: Json) => m.destination === '/dev').options).toEqual(expect.arrayContaining(['nosuid', 'mode=755']));
-    expect(c.mounts.find((m: Json) => m.destination === '/etc/hosts').source).toBe('/s/cells/r1/debian-12/bundle/hosts');
+    expect(c.mounts.find((m: Json) => m.destination === '/etc/hosts').source).toBe('/run/vmatrix/hosts');
   });
 
   it("binds a copy of the host's resolv.conf, read-only, with network host only", () => {
     const resolv = build({ network: 'host' }).mounts.find((m: Json) => m.destination === '/etc/resolv.conf');
-    expect(resolv).toEqual({ destination: '/etc/resolv.conf', type: 'bind', source: '/s/cells/r1/debian-12/bundle/resolv.conf', options: ['bind', 'ro'] });
+    expect(resolv).toEqual({ destination: '/etc/resolv.conf', type: 'bind', source: '/run/vmatrix/resolv.conf', options: ['bind', 'ro'] });
     expect(destinations(build())).not.toContain('/etc/resolv.conf');
   });
 
-  it('mounts the source as its own overlay with upper and work in the cell dir', () => {
+  it('binds the source overlay the launcher mounted, resolved by the runtime inside the root', () => {
     const src = build({ source: { lower: '/s/sources/abc', dest: '/src' } }).mounts.at(-1);
-    expect(src).toEqual({
-      destination: '/src', type: 'overlay', source: 'overlay',
-      options: ['lowerdir=/s/sources/abc', 'upperdir=/s/cells/r1/debian-12/src-upper', 'workdir=/s/cells/r1/debian-12/src-work'],
-    });
+    expect(src).toEqual({ destination: '/src', type: 'bind', source: '/run/vmatrix/src', options: ['bind', 'rw'] });
+  });
+
+  it('maps the cell ids to the host range and adds a user namespace when given one', () => {
+    const l = build({ userns: { uid: 100000, gid: 200000, size: 65536 } }).linux;
+    expect(l.namespaces.map((n: Json) => n.type)).toContain('user');
+    expect(l.uidMappings).toEqual([{ containerID: 0, hostID: 100000, size: 65536 }]);
+    expect(l.gidMappings).toEqual([{ containerID: 0, hostID: 200000, size: 65536 }]);
+    expect(build().linux.namespaces.map((n: Json) => n.type)).not.toContain('user');
+    expect(build().linux.uidMappings).toBeUndefined();
+  });
+
+  it('binds the host /sys read-only where sysfs cannot be mounted: a user namespace with the host network', () => {
+    const userns = { uid: 100000, gid: 100000, size: 65536 };
+    const sys = (c: Json) => c.mounts.find((m: Json) => m.destination === '/sys');
+    expect(sys(build({ userns, network: 'host' }))).toEqual({ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+    expect(sys(build({ userns, network: 'none' })).type).toBe('sysfs');
+    expect(sys(build({ network: 'host' })).type).toBe('sysfs');
+  });
+
+  it('runs a non-root user with capabilities in its bounding set only', () => {
+    const p = build({ user: { uid: 2000, gid: 2000 } }).process;
+    expect(p.user).toEqual({ uid: 2000, gid: 2000 });
+    expect(p.capabilities.bounding).toEqual(DEFAULT_CAPS);
+    for (const set of ['effective', 'permitted', 'inheritable', 'ambient']) expect(p.capabilities[set]).toEqual([]);
   });
 
   it('puts the cell in /vmatrix/<id>, denies devices by default, masks the OCI default paths, keeps mounts private', () => {

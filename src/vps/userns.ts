@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+
+// Root in a cell is not root on the host when the host gives vmatrix a range of subordinate ids: cell ids
+// 0..65535 are then host ids start..start+65535, taken from root's line in /etc/subuid and /etc/subgid (the
+// files newuidmap, Podman and LXD use). The cell's files must be owned by ids in that range, so the image,
+// the setup layers and the project snapshot are kept "shifted" (see images/ and source/): the mapping
+// decides their ownership, which is why it is part of every layer key.
+
+/** Ids inside a cell: 0..SIZE-1, which covers nobody (65534) and every id package managers create. */
+export const IDMAP_SIZE = 65536;
+
+export interface IdMap {
+  /** Host uid of the cell's uid 0. */
+  uid: number;
+  /** Host gid of the cell's gid 0. */
+  gid: number;
+  size: number;
+}
+
+export interface UsernsChoice {
+  map?: IdMap;
+  /** Why the mapping is used or not, in the user's terms (doctor, --debug, run-start). */
+  reason: string;
+}
+
+/** The first range of at least `size` ids for one of `names` in a subuid/subgid text. */
+export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE): number | undefined {
+  for (const line of text.split('\n')) {
+    const [name, start, count] = line.trim().split(':');
+    if (!name || line.trim().startsWith('#') || !names.includes(name)) continue;
+    const s = Number(start);
+    const n = Number(count);
+    if (Number.isSafeInteger(s) && Number.isSafeInteger(n) && s > 0 && n >= size) return s;
+  }
+  return undefined;
+}
+
+export const ADD_SUBIDS_HINT = 'add a range for root: `usermod --add-subuids 1000000-1065535 --add-subgids 1000000-1065535 root`, or run `vmatrix doctor --fix`';
+
+/**
+ * Decides whether cells get a user namespace. `VMATRIX_USERNS=off` turns it off (a host whose kernel or
+ * sandbox refuses user namespaces); otherwise it is on whenever root has subordinate ids.
+ */
+export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '/etc'): Promise<UsernsChoice> {
+  if (process.getuid?.() !== 0) return { reason: 'no user namespace: vmatrix is not running as root' };
+  if (env.VMATRIX_USERNS === 'off' || env.VMATRIX_USERNS === '0') {
+    return { reason: 'no user namespace: turned off with VMATRIX_USERNS=off, so root in a cell is root on the host (with fewer capabilities)' };
+  }
+  const names = ['root', '0'];
+  const [subuid, subgid] = await Promise.all([
+    readFile(`${etc}/subuid`, 'utf8').catch(() => ''),
+    readFile(`${etc}/subgid`, 'utf8').catch(() => ''),
+  ]);
+  const uid = findSubidRange(subuid, names);
+  const gid = findSubidRange(subgid, names);
+  if (uid === undefined || gid === undefined) {
+    const file = uid === undefined ? 'subuid' : 'subgid';
+    return { reason: `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is root on the host (with fewer capabilities)` };
+  }
+  return { map: { uid, gid, size: IDMAP_SIZE }, reason: `user namespace: root in a cell is host uid ${uid} (root's range in /etc/subuid)` };
+}
+
+/** The host id of a cell id under a mapping (identity without one). */
+export function hostId(map: IdMap | undefined, id: number, kind: 'uid' | 'gid' = 'uid'): number {
+  return map ? map[kind] + id : id;
+}
