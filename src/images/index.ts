@@ -10,3 +10,4 @@ export { importImage, type ImportRequest } from './import.js';
 export { ensureBlob, partialPath, type BlobRequest } from './blob.js';
 export type { Transfer } from './resume.js';
 export type { RetryOptions } from './http.js';
+export { imageIds, ownImageBy } from './ownership.js';

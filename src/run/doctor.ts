@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { execCapture, which } from '../util/exec.js';
 import { messageOf } from '../util/errors.js';
-import { detectRuntime } from '../vps/index.js';
+import { addRootSubids, chooseUserns, detectRuntime } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
@@ -15,12 +15,17 @@ export interface CheckResult {
   packages?: string[];
   /** The command to run by hand when no package does. */
   fix?: string;
+  /** Not fatal: cells run, with less than they could have. */
+  warn?: boolean;
+  /** What `--fix` does for it, when it is not a package. */
+  repair?: () => Promise<string>;
 }
 
 interface Check {
   name: string;
   packages?: string[];
-  run(): Promise<{ ok: boolean; detail: string; fix?: string }>;
+  run(): Promise<{ ok: boolean; detail: string; fix?: string; warn?: boolean }>;
+  repair?: () => Promise<string>;
 }
 
 const program = (name: string, pkg: string, why: string): Check => ({
@@ -66,6 +71,33 @@ const CHECKS: Check[] = [
       }
     },
   },
+  {
+    name: 'user namespace',
+    run: async () => {
+      const c = await chooseUserns();
+      if (c.map) return { ok: true, detail: `${c.reason}; ids 0-${c.map.size - 1} of a cell are host ids ${c.map.uid}-${c.map.uid + c.map.size - 1}` };
+      return {
+        ok: false, warn: true, detail: `${c.reason}.`,
+        fix: 'vmatrix doctor --fix adds a range for root to /etc/subuid and /etc/subgid (or by hand: usermod --add-subuids START-END --add-subgids START-END root, with 65536 ids no other user has)',
+      };
+    },
+    repair: async () => {
+      const line = await addRootSubids();
+      return line ? `added ${line} to /etc/subuid and /etc/subgid` : 'root already has subordinate ids';
+    },
+  },
+  {
+    name: 'AppArmor and user namespaces',
+    run: async () => {
+      const v = (await readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').catch(() => '')).trim();
+      if (v !== '1') return { ok: true, detail: 'no AppArmor restriction on user namespaces' };
+      return {
+        ok: true,
+        detail: 'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which the restriction does not cover, '
+          + 'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
+      };
+    },
+  },
   program('unshare', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
   program('setpriv', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
   program('git', 'git', 'project snapshots'),
@@ -75,6 +107,7 @@ const CHECKS: Check[] = [
   program('zstd', 'zstd', '.tar.zst images'),
   program('bzip2', 'bzip2', '.tar.bz2 images'),
   program('setfattr', 'attr', 'file capabilities in images'),
+  program('getfattr', 'attr', 'file capabilities of images given to a user namespace'),
   {
     name: 'Debian mirror',
     run: async () => {
@@ -88,7 +121,7 @@ const CHECKS: Check[] = [
 ];
 
 export async function runDoctor(): Promise<CheckResult[]> {
-  return Promise.all(CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, ...(await c.run()) })));
+  return Promise.all(CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })));
 }
 
 /** The command that installs the packages of the failed checks with the host's package manager. */

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { DistroEntry, PackageManagerName } from '../catalog/types.js';
-import { ensureImage, type EnsureOptions, type ImageRef } from '../images/index.js';
+import { ensureImage, ownImageBy, type EnsureOptions, type ImageRef } from '../images/index.js';
+import { IDMAP_SIZE, type Runtime } from '../vps/index.js';
 import { markUsed, readName, type Store } from '../store/index.js';
 import { envError, isVmError } from '../util/errors.js';
 
@@ -35,4 +36,14 @@ export async function obtainImage(store: Store, distro: DistroEntry, opts: Ensur
   }
   await markUsed(store.imageDir(meta.id));
   return { id: meta.id, rootfs: store.imageRootfs(meta.id), meta, cached: true };
+}
+
+/**
+ * The image, owned by the id range of the runtime's user namespace: cells whose root is not host root
+ * need their files owned by the ids they map to (done once per image; see images/ownership.ts).
+ */
+export async function obtainCellImage(store: Store, distro: DistroEntry, opts: EnsureOptions, runtime: Runtime): Promise<ImageRef> {
+  const image = await obtainImage(store, distro, opts);
+  await ownImageBy(store, image, runtime.userns.map, IDMAP_SIZE, () => opts.onProgress?.({ distro: distro.name, phase: 'build', message: `giving image ${image.id} the ids of the cells' user namespace` }));
+  return image;
 }

@@ -11,7 +11,7 @@ import type { LayerMeta } from '../store/types.js';
 import { hashOf, shortId } from '../util/hash.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
-import { runCell, type Runtime } from '../vps/index.js';
+import { runCell, type IdMap, type Runtime } from '../vps/index.js';
 import { STEP_LOOP } from './steps.js';
 
 // The setup layer: packages installed with the distro's package manager, then the user's setup commands,
@@ -58,9 +58,11 @@ async function namedFileHashes(sourceTree: string, setup: string[]): Promise<Rec
   return hashes;
 }
 
-export async function layerId(image: ImageRef, distro: DistroEntry, recipe: Recipe, sourceTree: string): Promise<string> {
+export async function layerId(image: ImageRef, distro: DistroEntry, recipe: Recipe, sourceTree: string, userns?: IdMap): Promise<string> {
   const files = await namedFileHashes(sourceTree, recipe.setup);
-  return shortId(hashOf({ format: LAYER_FORMAT, image: image.id, pm: distro.packageManager, ...recipe, files }));
+  // A layer built in a user namespace holds files owned by the host ids of that mapping.
+  const ids = userns ? { uid: userns.uid, gid: userns.gid } : undefined;
+  return shortId(hashOf({ format: LAYER_FORMAT, image: image.id, pm: distro.packageManager, ...recipe, files, ...(ids ? { ids } : {}) }));
 }
 
 export interface LayerBuild {
@@ -80,7 +82,7 @@ export interface LayerBuild {
 }
 
 export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
-  const id = await layerId(b.image, b.distro, b.recipe, b.sourceTree);
+  const id = await layerId(b.image, b.distro, b.recipe, b.sourceTree, b.runtime.userns.map);
   const dir = b.store.layerDir(id);
   const hit = { id, diff: join(dir, 'diff'), cached: true, durationMs: 0 };
   if (await exists(dir)) {
@@ -112,6 +114,7 @@ async function build(b: LayerBuild, id: string): Promise<LayerRef> {
       env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
       cwd: b.workdir,
       network: 'host',
+      userns: b.runtime.userns.map,
       stdout: log,
       stderr: log,
       timeoutMs: b.timeoutMs,

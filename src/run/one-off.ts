@@ -6,7 +6,7 @@ import type { ImageProgress } from '../images/index.js';
 import { recordUse, type Store } from '../store/index.js';
 import type { Logger } from '../util/log.js';
 import { detectRuntime, runCell, sweepCells } from '../vps/index.js';
-import { obtainImage, resolveDistro } from './imported.js';
+import { obtainCellImage, resolveDistro } from './imported.js';
 import { newRunId } from './test-run.js';
 
 // `vmatrix run debian-12 -- CMD`: one command in a fresh cell of a distro's bare image, output straight
@@ -35,14 +35,14 @@ export async function runOneOff(o: OneOffOptions): Promise<number> {
   const runtime = await detectRuntime(o.runtime);
   await o.store.init();
   await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
-  const image = await obtainImage(o.store, distro, { log: o.log, offline: o.offline, onProgress: o.onProgress ?? ((e) => { if (e.message) o.log.info(`${distro.name}: ${e.message}`); }) });
+  const image = await obtainCellImage(o.store, distro, { log: o.log, offline: o.offline, onProgress: o.onProgress ?? ((e) => { if (e.message) o.log.info(`${distro.name}: ${e.message}`); }) }, runtime);
   const runId = newRunId();
   const cellsRoot = await o.store.createRunDir(runId);
   await recordUse(cellsRoot, [image.id]);
   try {
     const r = await runCell(runtime, {
       id: `vmx-run-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], dir: join(cellsRoot, 'cell'),
-      args: o.args, env: { VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? 'none',
+      args: o.args, env: { VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? 'none', userns: runtime.userns.map,
       stdout: process.stdout, stderr: process.stderr, signal: o.signal,
     });
     if (r.aborted) return 130; // interrupted, like a shell's Ctrl-C

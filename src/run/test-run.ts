@@ -8,8 +8,9 @@ import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
+import { cellRootOwner } from './cell.js';
 import { cancelledResult, runCellTask, type Prepared, type RunContext } from './cell-task.js';
-import { obtainImage } from './imported.js';
+import { obtainCellImage } from './imported.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
 import { Once, runPool } from './pool.js';
 import type { Plan } from './prepare.js';
@@ -52,7 +53,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
 
-  const snapshot = await snapshotProject(store, plan.projectDir);
+  const snapshot = await snapshotProject(store, plan.projectDir, { owner: cellRootOwner(runtime) });
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);
 
@@ -62,7 +63,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     const distro = plan.distros.get(cell.distro)!;
     const { image, ms } = await images.get(distro.name, async () => {
       const t = Date.now();
-      const image = await obtainImage(store, distro, { log: silentLogger, offline: o.offline, onProgress: imageEvents(o.emit) });
+      const image = await obtainCellImage(store, distro, { log: silentLogger, offline: o.offline, onProgress: imageEvents(o.emit) }, runtime);
       await recordUse(cellsRoot, [image.id]); // `image rm` and `prune` leave it alone while we run
       return { image, ms: Date.now() - t };
     });

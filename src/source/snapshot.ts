@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { usageError, envError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
+import { chownTree, type IdBase } from '../util/idshift.js';
 import { shortId } from '../util/hash.js';
 import type { Store } from '../store/index.js';
 
@@ -66,11 +67,18 @@ async function materialise(projectDir: string, entries: Entry[], dest: string): 
 }
 
 /** Snapshots the project into the store, keyed by content: an unchanged tree is reused at no copy cost. */
-export async function snapshotProject(store: Store, projectDir: string): Promise<SourceSnapshot> {
+export interface SnapshotOptions {
+  /** Host ids to own every file (a user namespace's root); default: vmatrix's own. Part of the key. */
+  owner?: IdBase;
+}
+
+export async function snapshotProject(store: Store, projectDir: string, options: SnapshotOptions = {}): Promise<SourceSnapshot> {
   const paths = await listProjectFiles(projectDir);
   const entries = (await Promise.all(paths.map((p) => describe(projectDir, p)))).filter((e): e is Entry => !!e);
   const key = createHash('sha256');
   for (const e of entries) key.update(`${e.path}\0${e.mode}\0${e.link ?? ''}\0${e.hash}\n`);
+  const { owner } = options;
+  if (owner && (owner.uid !== 0 || owner.gid !== 0)) key.update(`owner ${owner.uid}:${owner.gid}\n`);
   const id = shortId(key.digest('hex'));
   const dir = store.sourceDir(id);
   const bytes = entries.reduce((n, e) => n + e.size, 0);
@@ -80,6 +88,7 @@ export async function snapshotProject(store: Store, projectDir: string): Promise
     const staging = await store.staging('source');
     await materialise(projectDir, entries, join(staging, 'tree'));
     await mkdir(join(staging, 'tree'), { recursive: true }); // an empty project still gets a /src
+    if (owner) await chownTree(join(staging, 'tree'), owner);
     await writeFile(join(staging, 'source.json'), JSON.stringify({ id, project: projectDir, files: entries.length, bytes, created: new Date().toISOString() }, null, 2));
     await store.commitDir(staging, dir);
     return { id, dir, files: entries.length, bytes, reused: false };

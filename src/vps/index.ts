@@ -6,4 +6,4 @@ export type { CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { detectRuntime } from './runtime.js';
 export { runCell } from './run-cell.js';
 export { sweepCells } from './sweep.js';
-export { chooseUserns, hostId, IDMAP_SIZE, ADD_SUBIDS_HINT, type IdMap, type UsernsChoice } from './userns.js';
+export { addRootSubids, chooseUserns, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';

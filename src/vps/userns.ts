@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 
 // Root in a cell is not root on the host when the host gives vmatrix a range of subordinate ids: cell ids
 // 0..65535 are then host ids start..start+65535, taken from root's line in /etc/subuid and /etc/subgid (the
@@ -35,7 +35,6 @@ export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE)
   return undefined;
 }
 
-export const ADD_SUBIDS_HINT = 'add a range for root: `usermod --add-subuids 1000000-1065535 --add-subgids 1000000-1065535 root`, or run `vmatrix doctor --fix`';
 
 /**
  * Decides whether cells get a user namespace. `VMATRIX_USERNS=off` turns it off (a host whose kernel or
@@ -63,4 +62,33 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
 /** The host id of a cell id under a mapping (identity without one). */
 export function hostId(map: IdMap | undefined, id: number, kind: 'uid' | 'gid' = 'uid'): number {
   return map ? map[kind] + id : id;
+}
+
+/** The first id above every range of the files and at least `floor`, aligned to IDMAP_SIZE. */
+export function freeSubidStart(texts: string[], floor = 1_000_000): number {
+  let end = floor;
+  for (const line of texts.join('\n').split('\n')) {
+    const [, start, count] = line.trim().split(':');
+    const s = Number(start);
+    const n = Number(count);
+    if (Number.isSafeInteger(s) && Number.isSafeInteger(n)) end = Math.max(end, s + n);
+  }
+  return Math.ceil(end / IDMAP_SIZE) * IDMAP_SIZE;
+}
+
+/**
+ * Gives root a range of IDMAP_SIZE subordinate ids that no other line of /etc/subuid or /etc/subgid uses
+ * (`vmatrix doctor --fix`). Returns the line added, or undefined when root already had one.
+ */
+export async function addRootSubids(etc = '/etc'): Promise<string | undefined> {
+  const files = [`${etc}/subuid`, `${etc}/subgid`];
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
+  if (texts.every((t) => findSubidRange(t, ['root', '0']) !== undefined)) return undefined;
+  const line = `root:${freeSubidStart(texts)}:${IDMAP_SIZE}`;
+  for (const [i, f] of files.entries()) {
+    if (findSubidRange(texts[i]!, ['root', '0']) !== undefined) continue;
+    const text = texts[i]!;
+    await appendFile(f, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`, { mode: 0o644 });
+  }
+  return line;
 }

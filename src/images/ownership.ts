@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Store } from '../store/index.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { shiftTree, type IdBase } from '../util/idshift.js';
+import type { ImageRef } from './ensure.js';
+
+// An image is built with the ids its archive names (root is 0). Cells with a user namespace need its files
+// owned by the host range their root maps to, so before such a cell uses the image, the image is shifted to
+// that range in place, once: a host keeps one range, so an image is shifted once in its life. `ids.json`
+// records the range the files are in now; it is written after the walk, which is idempotent, so an
+// interrupted shift is finished by the next run.
+
+const FILE = 'ids.json';
+const IDENTITY: IdBase = { uid: 0, gid: 0 };
+
+export async function imageIds(store: Store, id: string): Promise<IdBase> {
+  const text = await readFile(join(store.imageDir(id), FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return IDENTITY;
+  const { uid, gid } = JSON.parse(text) as IdBase;
+  return { uid, gid };
+}
+
+/** Makes the image's files owned by the range that starts at `to` (identity when undefined). */
+export async function ownImageBy(store: Store, image: ImageRef, to: IdBase | undefined, size: number, onShift?: () => void): Promise<void> {
+  const target = to ?? IDENTITY;
+  const same = (a: IdBase) => a.uid === target.uid && a.gid === target.gid;
+  if (same(await imageIds(store, image.id))) return;
+  await store.withLock(`image-${image.id}`, async () => {
+    const from = await imageIds(store, image.id);
+    if (same(from)) return;
+    onShift?.();
+    await shiftTree(image.rootfs, from, target, size);
+    await writeFileAtomic(join(store.imageDir(image.id), FILE), `${JSON.stringify(target)}\n`);
+  });
+}

@@ -1,0 +1,99 @@
+import { chmod, lchown, lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { envError } from './errors.js';
+import { execCapture } from './exec.js';
+
+// Moving a tree's owners from one id range to another, as LXD and Podman do when a user namespace maps a
+// container's ids elsewhere on the host. chown(2) clears the set-user-ID and set-group-ID bits and removes
+// file capabilities, so both are put back: the bits as they were, the capabilities rewritten for the new
+// range (a version 3 capability names the host uid of the namespace's root; version 2 means host root).
+// Ids outside the source range are left alone. The walk is idempotent, so an interrupted shift is
+// finished by running it again.
+
+export interface IdBase { uid: number; gid: number }
+
+const CONCURRENCY = 64;
+const CAP_XATTR = 'security.capability';
+
+/** Every path of a tree, the root first, parents before children; symlinks are not followed. */
+async function listTree(root: string): Promise<string[]> {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) {
+    const st = await lstat(out[i]!);
+    if (!st.isDirectory()) continue;
+    for (const name of await readdir(out[i]!)) out.push(join(out[i]!, name));
+  }
+  return out;
+}
+
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+async function chownKeepingMode(path: string, uid: number, gid: number): Promise<void> {
+  const st = await lstat(path);
+  if (st.uid === uid && st.gid === gid) return;
+  await lchown(path, uid, gid);
+  if (!st.isSymbolicLink() && st.mode & 0o6000) await chmod(path, st.mode & 0o7777);
+}
+
+/** Moves ids in [from, from+size) to [to, to+size). */
+export async function shiftTree(root: string, from: IdBase, to: IdBase, size: number): Promise<void> {
+  if (from.uid === to.uid && from.gid === to.gid) return;
+  const caps = await readCapabilities(root);
+  const move = (id: number, a: number, b: number) => (id >= a && id < a + size ? b + (id - a) : id);
+  await eachLimited(await listTree(root), async (path) => {
+    const st = await lstat(path);
+    await chownKeepingMode(path, move(st.uid, from.uid, to.uid), move(st.gid, from.gid, to.gid));
+  });
+  for (const [path, value] of caps) await writeCapability(path, rebaseCapability(value, to.uid));
+}
+
+/** Gives every entry of a tree (one we created) the same owner. */
+export async function chownTree(root: string, owner: IdBase): Promise<void> {
+  await eachLimited(await listTree(root), (path) => chownKeepingMode(path, owner.uid, owner.gid));
+}
+
+/** Files with a capability attribute, read with getfattr in one pass (no output: none, or no getfattr). */
+async function readCapabilities(root: string): Promise<Map<string, Buffer>> {
+  const r = await execCapture('getfattr', ['-R', '-P', '--absolute-names', '-e', 'hex', '-n', CAP_XATTR, root]);
+  const caps = new Map<string, Buffer>();
+  let file: string | undefined;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('# file: ')) file = line.slice(8);
+    else if (file && line.startsWith(`${CAP_XATTR}=0x`)) caps.set(file, Buffer.from(line.slice(CAP_XATTR.length + 3), 'hex'));
+  }
+  return caps;
+}
+
+async function writeCapability(path: string, value: Buffer): Promise<void> {
+  const r = await execCapture('setfattr', ['-h', '-n', CAP_XATTR, '-v', `0x${value.toString('hex')}`, path]);
+  if (r.code !== 0) throw envError('SETFATTR_FAILED', `could not restore the file capability of ${path}: ${r.stderr.trim()}`);
+}
+
+const VFS_CAP_REVISION_MASK = 0xff000000;
+const VFS_CAP_REVISION_2 = 0x02000000;
+const VFS_CAP_REVISION_3 = 0x03000000;
+
+/** A capability attribute for a namespace whose root is host uid `rootUid`: v2 for host root, else v3. */
+export function rebaseCapability(value: Buffer, rootUid: number): Buffer {
+  if (value.length < 20) return value;
+  const magic = value.readUInt32LE(0);
+  const rev = magic & VFS_CAP_REVISION_MASK;
+  if (rev !== VFS_CAP_REVISION_2 && rev !== VFS_CAP_REVISION_3) return value;
+  const flags = magic & ~VFS_CAP_REVISION_MASK;
+  const body = value.subarray(4, 20);
+  if (rootUid === 0) {
+    const out = Buffer.alloc(20);
+    out.writeUInt32LE((VFS_CAP_REVISION_2 | flags) >>> 0, 0);
+    body.copy(out, 4);
+    return out;
+  }
+  const out = Buffer.alloc(24);
+  out.writeUInt32LE((VFS_CAP_REVISION_3 | flags) >>> 0, 0);
+  body.copy(out, 4);
+  out.writeUInt32LE(rootUid, 20);
+  return out;
+}
