@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { parseDuration } from '../util/duration.js';
+import { parseSize } from '../util/size.js';
 import type { Config, Scalar } from './types.js';
 
 /** vmatrix.yml as written, once it has passed the schema. */
@@ -15,6 +16,8 @@ export interface RawConfig {
   timeout?: string | number;
   workdir?: string;
   network?: 'none' | 'host';
+  user?: string;
+  resources?: { memory?: string | number; cpus?: number; pids?: number };
   overrides?: Record<string, { packages?: string[]; setup?: string | string[]; env?: Record<string, Scalar> }>;
 }
 
@@ -39,6 +42,12 @@ export function normalise(raw: RawConfig, file: string): Config {
     timeout: raw.timeout === undefined ? undefined : parseDuration(raw.timeout, 'timeout'),
     workdir,
     network: raw.network ?? 'none',
+    user: raw.user ?? 'root',
+    resources: {
+      ...(raw.resources?.memory !== undefined && { memory: typeof raw.resources.memory === 'number' ? raw.resources.memory : parseSize(raw.resources.memory, 'resources.memory') }),
+      ...(raw.resources?.cpus !== undefined && { cpus: raw.resources.cpus }),
+      ...(raw.resources?.pids !== undefined && { pids: raw.resources.pids }),
+    },
     overrides: Object.entries(raw.overrides ?? {}).map(([pattern, o]) => ({
       pattern,
       ...(o.packages && { packages: [...o.packages] }),

@@ -24,6 +24,10 @@ export interface Config {
   workdir: string;
   /** Network of test steps: loopback only (default) or the host's. Setup always has the host's. */
   network: 'none' | 'host';
+  /** Who runs the test steps: 'root', or a user vmatrix creates in every cell (uid/gid USER_ID). */
+  user: string;
+  /** Cgroup limits of each cell; memory in bytes. */
+  resources: { memory?: number; cpus?: number; pids?: number };
   /** Distro pattern (name, family or glob) → replacements, in the order written. */
   overrides: Array<{ pattern: string; packages?: string[]; setup?: string[]; env?: Record<string, string> }>;
 }

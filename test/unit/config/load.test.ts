@@ -26,6 +26,8 @@ env: { CI: 1, VERBOSE: true, NAME: x }
 timeout: 15m
 workdir: /project/
 network: host
+user: tester
+resources: { memory: 512m, cpus: 1.5, pids: 256 }
 `;
 
 describe('loadConfig', () => {
@@ -46,6 +48,8 @@ describe('loadConfig', () => {
       timeout: 900_000,
       workdir: '/project',
       network: 'host',
+      user: 'tester',
+      resources: { memory: 512 * 2 ** 20, cpus: 1.5, pids: 256 },
       overrides: [],
     });
   });
@@ -55,7 +59,7 @@ describe('loadConfig', () => {
     await writeFile(file, 'distros: [debian-12]\ntest: make test\n');
     expect(await loadConfig(file)).toEqual({
       file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], setup: [],
-      test: ['make test'], env: {}, timeout: undefined, workdir: '/src', network: 'none', overrides: [],
+      test: ['make test'], env: {}, timeout: undefined, workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
     });
   });
 

@@ -80,7 +80,7 @@ describe('placeholders at load time', () => {
   it('checkPlaceholders checks a config built in code', () => {
     const config: Config = {
       file: 'vmatrix.yml', distros: ['d'], matrix: { cc: ['gcc'] }, include: [], exclude: [], packages: [],
-      setup: [], test: ['ok ${{ matrix.cc }}', 'bad ${{ matrix.cx }}'], env: {}, workdir: '/src', network: 'none', overrides: [],
+      setup: [], test: ['ok ${{ matrix.cc }}', 'bad ${{ matrix.cx }}'], env: {}, workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
     };
     const e = caught(() => checkPlaceholders(config));
     expect(e.message).toBe('vmatrix.yml: test[1]: unknown axis "cx" in ${{ matrix.cx }} (did you mean "cc"?)');
