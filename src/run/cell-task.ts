@@ -11,6 +11,7 @@ import { SetupFailed, type LayerRef } from './layer.js';
 import type { Plan } from './prepare.js';
 import { contextOf, recipeFor } from './recipe.js';
 import type { CellResult } from './types.js';
+import { testUser, userEnv } from './user.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
@@ -56,8 +57,8 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
       runtime, cell, distro: plan.distros.get(cell.distro)!,
       lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs], sourceTree, workdir: plan.config.workdir,
       commands: plan.config.test.map((t) => substitute(t, ctx)),
-      env: { ...recipeFor(plan, cell).env, ...cellEnv(cell) },
-      network: plan.config.network, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
+      env: { ...recipeFor(plan, cell).env, ...userEnv(plan.config.user), ...cellEnv(cell) },
+      network: plan.config.network, user: testUser(plan.config.user), scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
       log, timeoutMs: plan.config.timeout, signal: r.signal,
     });
     log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);

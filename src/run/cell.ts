@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { DistroEntry } from '../catalog/types.js';
 import type { Cell } from '../matrix/types.js';
-import { hostId, runCell, type Runtime } from '../vps/index.js';
+import { runCell, type Runtime } from '../vps/index.js';
 import { STEP_LOOP } from './steps.js';
 import type { CellStatus } from './types.js';
 
@@ -21,6 +21,8 @@ export interface TestStep {
   commands: string[];
   env: Record<string, string>;
   network: 'none' | 'host';
+  /** Cell ids the steps run as. */
+  user?: { uid: number; gid: number };
   scratch: string;
   containerId: string;
   log: WriteStream;
@@ -47,6 +49,7 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
     cwd: t.workdir,
     network: t.network,
     userns: t.runtime.userns.map,
+    user: t.user,
     stdout: t.log,
     stderr: t.log,
     timeoutMs: t.timeoutMs,
@@ -80,9 +83,4 @@ export function cellLogPath(runDir: string, cell: Cell): string {
   // The id's distro/axes structure becomes directories; values are made safe for a path segment.
   const parts = cell.id.split('/').map((p) => p.replace(/[^A-Za-z0-9._=,+-]/g, '_').replace(/^\.+/, '_'));
   return join(runDir, ...parts, 'log.txt');
-}
-
-/** Host ids that own the project snapshot: the cell's root, so that tests can write under /src. */
-export function cellRootOwner(runtime: Runtime): { uid: number; gid: number } {
-  return { uid: hostId(runtime.userns.map, 0, 'uid'), gid: hostId(runtime.userns.map, 0, 'gid') };
 }

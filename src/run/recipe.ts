@@ -3,6 +3,7 @@ import type { SubstitutionContext } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
 import type { Recipe } from './layer.js';
 import type { Plan } from './prepare.js';
+import { createUserStep } from './user.js';
 
 // What a cell's strings become once its distro and axis values are substituted in.
 
@@ -18,9 +19,10 @@ function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): R
 export function recipeFor(plan: Plan, cell: Cell): Recipe {
   const ctx = contextOf(plan, cell);
   const { packages, setup, env } = effectiveSetup(plan.config, plan.distros.get(cell.distro)!);
+  const user = plan.config.user === 'root' ? [] : [createUserStep(plan.config.user)];
   return {
     packages: packages.map((p) => substitute(p, ctx)).filter(Boolean),
-    setup: setup.map((s) => substitute(s, ctx)),
+    setup: [...user, ...setup.map((s) => substitute(s, ctx))],
     env: substituteEnv(env, ctx),
   };
 }

@@ -8,7 +8,6 @@ import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
-import { cellRootOwner } from './cell.js';
 import { cancelledResult, runCellTask, type Prepared, type RunContext } from './cell-task.js';
 import { obtainCellImage } from './imported.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
@@ -17,6 +16,7 @@ import type { Plan } from './prepare.js';
 import { imageEvents } from './progress.js';
 import { recipeFor } from './recipe.js';
 import { summarise } from './summary.js';
+import { sourceOwner } from './user.js';
 import type { CellResult, EventSink, RunResult } from './types.js';
 
 export interface TestRunOptions {
@@ -49,11 +49,11 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const runDir = join(plan.projectDir, '.vmatrix', 'runs', runId);
   await mkdir(runDir, { recursive: true });
   await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
-  const cellsRoot = await store.createRunDir(runId);
+  const cellsRoot = await store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) });
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
 
-  const snapshot = await snapshotProject(store, plan.projectDir, { owner: cellRootOwner(runtime) });
+  const snapshot = await snapshotProject(store, plan.projectDir, { owner: sourceOwner(runtime.userns.map, plan.config.user) });
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);
 
