@@ -8,6 +8,7 @@ import { fsyncDir, writeFileAtomic } from '../util/fs.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { ownRecord } from './owner.js';
 import { removeTree } from './remove.js';
+import { writeRunInfo, type RunInfo } from './runs.js';
 import { OWNER_SUFFIX, sweepLocks, sweepTmp } from './sweep.js';
 import type { ImageMeta, LayerMeta } from './types.js';
 
@@ -47,12 +48,18 @@ export class Store {
   layerDiff(id: string): string { return join(this.layerDir(id), 'diff'); }
   sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
   cellsDir(): string { return join(this.root, 'cells'); }
+  /** kept/<run>/<cell>: the writable layers of cells kept with `vmatrix test --keep`, for `vmatrix shell --run`. */
+  keptDir(runId: string, slug?: string): string { return slug ? join(this.root, 'kept', checkId(runId), slug) : join(this.root, 'kept', checkId(runId)); }
 
-  /** cells/<run>/ for a run's cell dirs, with an owner record so that a sweep can tell a dead run's leftovers. */
-  async createRunDir(runId: string): Promise<string> {
+  /**
+   * cells/<run>/ for a run's cell dirs, with an owner record so that a sweep can tell a dead run's leftovers,
+   * and run.json saying what runs there, for `vmatrix ps`.
+   */
+  async createRunDir(runId: string, info: Omit<RunInfo, 'startedAt'> = {}): Promise<string> {
     const dir = join(this.cellsDir(), checkId(runId));
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(join(dir, 'owner'), JSON.stringify(await ownRecord()));
+    await writeRunInfo(dir, { ...info, startedAt: new Date().toISOString() });
     return dir;
   }
   tmpDir(): string { return join(this.root, 'tmp'); }

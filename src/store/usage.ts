@@ -1,6 +1,6 @@
-import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive, parseOwner } from './owner.js';
+import { liveRuns } from './runs.js';
 
 // Which images and layers are used, and when they last were. `prune` removes what has not been used for
 // a while and never what a live run uses. A run records the ids it stacks its cells on in
@@ -28,13 +28,10 @@ export async function recordUse(runDir: string, ids: string[]): Promise<void> {
 /** Ids used by runs whose vmatrix is alive, and how many such runs there are. */
 export async function idsInUse(cellsDir: string): Promise<{ ids: Set<string>; liveRuns: number }> {
   const ids = new Set<string>();
-  let liveRuns = 0;
-  for (const run of await readdir(cellsDir).catch(() => [] as string[])) {
-    const owner = await readFile(join(cellsDir, run, 'owner'), 'utf8').catch(() => undefined);
-    if (owner === undefined || !(await isAlive(parseOwner(owner)))) continue;
-    liveRuns++;
-    const uses = await readFile(join(cellsDir, run, USES), 'utf8').catch(() => '');
+  const runs = await liveRuns(cellsDir);
+  for (const run of runs) {
+    const uses = await readFile(join(run.dir, USES), 'utf8').catch(() => '');
     for (const id of uses.split('\n')) if (id) ids.add(id);
   }
-  return { ids, liveRuns };
+  return { ids, liveRuns: runs.length };
 }
