@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { usageError } from '../util/errors.js';
 import { invalidFileError, type Issue, type LocatedIssue } from './issues.js';
-import { normalise, type RawConfig } from './normalise.js';
+import { limitIssues, normalise, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
 import type { Config } from './types.js';
@@ -21,7 +21,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
     : schemaIssues('vmatrix.schema.json', source.data);
   if (issues.length === 0) {
     const raw = source.data as RawConfig;
-    issues = placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] }));
+    issues = [...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw)];
   }
   if (issues.length > 0) return { issues: locate(source, issues) };
   return { config: normalise(source.data as RawConfig, source.file) };

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { parseDuration } from '../util/duration.js';
 import { parseSize } from '../util/size.js';
+import type { Issue } from './issues.js';
 import type { Config, Scalar } from './types.js';
 
 /** vmatrix.yml as written, once it has passed the schema. */
@@ -44,7 +45,7 @@ export function normalise(raw: RawConfig, file: string): Config {
     network: raw.network ?? 'none',
     user: raw.user ?? 'root',
     resources: {
-      ...(raw.resources?.memory !== undefined && { memory: typeof raw.resources.memory === 'number' ? raw.resources.memory : parseSize(raw.resources.memory, 'resources.memory') }),
+      ...(raw.resources?.memory !== undefined && { memory: memoryLimit(raw.resources.memory) }),
       ...(raw.resources?.cpus !== undefined && { cpus: raw.resources.cpus }),
       ...(raw.resources?.pids !== undefined && { pids: raw.resources.pids }),
     },
@@ -55,4 +56,17 @@ export function normalise(raw: RawConfig, file: string): Config {
       ...(o.env && { env: stringValues(o.env) }),
     })),
   };
+}
+
+const MIN_MEMORY = 4 * 2 ** 20;
+
+function memoryLimit(value: string | number): number {
+  return typeof value === 'number' ? value : parseSize(value, 'resources.memory');
+}
+
+/** The kernel and runc refuse tiny memory limits: say so, with the line, before any cell starts. */
+export function limitIssues(raw: RawConfig): Issue[] {
+  const memory = raw.resources?.memory;
+  if (memory === undefined || memoryLimit(memory) >= MIN_MEMORY) return [];
+  return [{ path: ['resources', 'memory'], message: `${memory} is too small for a cell: give it at least 4m (512m or more for real test suites)` }];
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatDuration } from '../util/duration.js';
+import { formatSize } from '../util/size.js';
 import type { CellResult, RunEvent, RunResult } from '../run/types.js';
 import type { Reporter } from './types.js';
 import { DownloadLine } from './download-line.js';
@@ -64,6 +65,7 @@ export class PlainReporter implements Reporter {
     const s = result.summary;
     const parts = [`${s.passed} passed`, `${s.failed} failed`];
     if (s.timedOut) parts.push(`${s.timedOut} timed out`);
+    if (s.oomKilled) parts.push(`${s.oomKilled} out of memory`);
     if (s.errors) parts.push(`${s.errors} could not run`);
     if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
     const ok = s.passed === s.total;
@@ -74,6 +76,7 @@ export class PlainReporter implements Reporter {
 
 export function describeFailure(r: CellResult): string {
   if (r.status === 'timed-out') return `(timed out in ${r.phase ?? 'test'})`;
+  if (r.status === 'oom-killed') return `(killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''})`;
   if (r.status === 'error') return `(${r.message ?? 'could not run'})`;
   if (r.status === 'cancelled') return '(cancelled)';
   if (r.signal) return `(${r.phase ?? 'test'} killed by ${r.signal})`;

@@ -16,6 +16,7 @@ export const STATUS_LABEL: Record<CellStatus, { label: string; tone: Tone }> = {
   passed: { label: 'PASS', tone: 'green' },
   failed: { label: 'FAIL', tone: 'red' },
   'timed-out': { label: 'TIME', tone: 'red' },
+  'oom-killed': { label: 'OOM ', tone: 'red' },
   error: { label: 'ERR ', tone: 'yellow' },
   cancelled: { label: 'STOP', tone: 'dim' },
 };

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { execCapture, which } from '../util/exec.js';
 import { messageOf } from '../util/errors.js';
-import { addRootSubids, chooseUserns, detectRuntime } from '../vps/index.js';
+import { addRootSubids, CGROUP_LIMITS, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
@@ -87,6 +87,10 @@ const CHECKS: Check[] = [
     },
   },
   {
+    name: 'cgroup limits',
+    run: async () => describeLimits(await cgroupSupport()),
+  },
+  {
     name: 'AppArmor and user namespaces',
     run: async () => {
       const v = (await readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').catch(() => '')).trim();
@@ -119,6 +123,17 @@ const CHECKS: Check[] = [
     },
   },
 ];
+
+/** Which of resources: memory, cpus and pids the host can apply; a missing one is a warning, since cells run without it. */
+export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string; fix?: string; warn?: boolean } {
+  const keys = (limits: readonly CgroupLimit[]): string => limits.map((c) => LIMIT_KEYS[c]).join(', ');
+  const swap = s.limits.includes('memory') && !s.swapLimit ? '; swap is not limited with memory (no swap accounting: memory.memsw.* is missing)' : '';
+  const missing = CGROUP_LIMITS.filter((c) => !s.limits.includes(c));
+  if (missing.length === 0) return { ok: true, detail: `resources: ${keys(s.limits)} can be applied (cgroup ${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}` };
+  const { why, fix } = explainMissing(s.layout, missing);
+  const can = s.limits.length > 0 ? `${keys(s.limits)} can be applied${swap}; ` : '';
+  return { ok: false, warn: true, detail: `resources: ${can}${keys(missing)} cannot (${why}): a vmatrix.yml that sets it fails with exit 3`, fix };
+}
 
 export async function runDoctor(): Promise<CheckResult[]> {
   return Promise.all(CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })));

@@ -2,22 +2,53 @@ import { readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cgroupPathOf } from './oci-spec.js';
 
-// The runtime creates the cell's cgroup in every hierarchy and removes it when it exits normally. When it is
-// killed (timeout, abort, kill -9 of vmatrix) the empty cgroups stay behind: we remove them, killing first any
-// process still inside (there should be none: the PID namespace is gone).
+// The runtime creates the cell's cgroup in every hierarchy and, run with --keep, leaves it when the cell ends,
+// as it does when it is killed (timeout, abort, kill -9 of vmatrix). We read the cell's OOM-kill count there,
+// then remove the cgroups, killing first any process still inside (there should be none: the PID namespace
+// is gone). What the host's cgroups can limit at all is cgroup-support.ts.
+
+/** A cgroup hierarchy as mounted: v1 ones name their controllers in their options (`rw,cpu,cpuacct`). */
+export interface CgroupMount { point: string; version: 1 | 2; options: string[] }
+
+export function parseCgroupMountEntries(mountinfo: string): CgroupMount[] {
+  return mountinfo.split('\n').filter(Boolean).flatMap((line) => {
+    const [left, right] = line.split(' - ');
+    const [fstype, , options = ''] = right?.split(' ') ?? [];
+    if (fstype !== 'cgroup' && fstype !== 'cgroup2') return [];
+    const version: 1 | 2 = fstype === 'cgroup' ? 1 : 2;
+    return [{ point: left!.split(' ')[4]!, version, options: options.split(',') }];
+  });
+}
 
 /** Mount points of the cgroup v1 hierarchies and of the v2 one, from a mountinfo text. */
 export function parseCgroupMounts(mountinfo: string): string[] {
-  return mountinfo.split('\n').filter(Boolean).flatMap((line) => {
-    const [left, right] = line.split(' - ');
-    const fstype = right?.split(' ')[0];
-    return fstype === 'cgroup' || fstype === 'cgroup2' ? [left!.split(' ')[4]!] : [];
-  });
+  return parseCgroupMountEntries(mountinfo).map((m) => m.point);
 }
 
 export async function cellCgroupDirs(id: string): Promise<string[]> {
   const mounts = parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8'));
   return mounts.map((m) => join(m, cgroupPathOf(id)));
+}
+
+/** The `oom_kill N` count of a cgroup v1 memory.oom_control or a v2 memory.events text; 0 when absent. */
+export function parseOomKills(text: string): number {
+  const m = /^oom_kill (\d+)$/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * How many of the cell's processes the kernel killed for want of memory. Read from its cgroups before they are
+ * removed (the runtime runs with --keep, so they outlive the container): the v1 memory hierarchy's
+ * memory.oom_control, or v2's memory.events; the other hierarchies have neither file.
+ */
+export async function cellOomKills(id: string): Promise<number> {
+  let kills = 0;
+  for (const dir of await cellCgroupDirs(id)) {
+    for (const file of ['memory.oom_control', 'memory.events']) {
+      kills = Math.max(kills, parseOomKills(await readFile(join(dir, file), 'utf8').catch(() => '')));
+    }
+  }
+  return kills;
 }
 
 /** Removes the cell's cgroups; returns those that could not be removed (still busy after retries). */

@@ -92,4 +92,9 @@ describe('config validation messages', () => {
     expect(validateConfig('distros: [d]\n', 'vmatrix.yml')).toEqual({ errors: ['vmatrix.yml:1: test: required key is missing'] });
     expect(validateConfig('distros: [d]\ntest: x\n', 'vmatrix.yml').errors).toEqual([]);
   });
+
+  it('names the line of a memory limit too small for a cell, and of a user name that is not one', () => {
+    expect(configError('distros: [d]\ntest: x\nresources:\n  memory: 1k\n').message).toContain('vmatrix.yml:4: resources.memory: 1k is too small for a cell');
+    expect(configError('distros: [d]\ntest: x\nuser: Bad User\n').message).toContain('vmatrix.yml:3: user: expected a user name');
+  });
 });

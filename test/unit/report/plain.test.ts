@@ -29,7 +29,7 @@ describe('PlainReporter', () => {
     reporter.onEvent({ type: 'cell-end', result: failed });
     reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
       version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 62_000, jobs: 2,
-      cells: [passed, failed], summary: { total: 2, passed: 1, failed: 1, timedOut: 0, errors: 0, cancelled: 0 },
+      cells: [passed, failed], summary: { total: 2, passed: 1, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
     } });
     await reporter.flush();
     const lines = out.text().split('\n');
@@ -40,5 +40,29 @@ describe('PlainReporter', () => {
     expect(lines[17]).toBe('     └ full log: logs/fail.txt');
     expect(out.text()).toContain('2 cells: 1 passed, 1 failed in 1m02s');
     expect(out.text()).not.toContain('\u001b['); // not a TTY: no colour
+  });
+
+  it('labels an oom-killed cell with its memory limit, prints its log tail, and counts it in the summary', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'vmx-report-'));
+    await writeFile(join(project, 'oom.txt'), '+ ./grow\nKilled\n');
+    const out = capture();
+    const reporter = new PlainReporter(out.stream, capture().stream, project);
+    const oom: CellResult = { ...base, id: 'debian-12/build=Debug', status: 'oom-killed', phase: 'test', exitCode: 137, durationMs: 2000, logPath: 'oom.txt', memoryLimit: 64 * 2 ** 20 };
+    reporter.onEvent({ type: 'cell-end', result: oom });
+    reporter.onEvent({ type: 'cell-end', result: { ...oom, id: 'debian-11/build=Debug', memoryLimit: 1536 * 2 ** 20 } });
+    reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
+      version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 2000, jobs: 1,
+      cells: [oom], summary: { total: 2, passed: 0, failed: 0, timedOut: 0, oomKilled: 2, errors: 0, cancelled: 0 },
+    } });
+    await reporter.flush();
+    const lines = out.text().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'OOM     2.0s  debian-12/build=Debug  (killed: out of memory, limit 64 MB)',
+      '     │ + ./grow',
+      '     │ Killed',
+      '     └ full log: oom.txt',
+    ]);
+    expect(lines[4]).toBe('OOM     2.0s  debian-11/build=Debug  (killed: out of memory, limit 1.5 GB)');
+    expect(out.text()).toContain('2 cells: 0 passed, 0 failed, 2 out of memory in');
   });
 });

@@ -12,13 +12,14 @@ const run = (...statuses: CellStatus[]): RunResult => {
 
 describe('exit codes', () => {
   it('is 0 only when every cell passed', () => expect(exitCodeOf(run('passed', 'passed'))).toBe(0));
-  it('is 1 when a cell failed or timed out, whatever else happened', () => {
+  it('is 1 when a cell failed, timed out or ran out of memory, whatever else happened', () => {
     expect(exitCodeOf(run('passed', 'failed', 'error'))).toBe(1);
     expect(exitCodeOf(run('timed-out', 'cancelled'))).toBe(1);
+    expect(exitCodeOf(run('passed', 'oom-killed', 'error'))).toBe(1);
   });
   it('is 3 when cells could not run (the host is at fault)', () => expect(exitCodeOf(run('passed', 'error'))).toBe(3));
   it('is 130 when the run was interrupted', () => expect(exitCodeOf(run('passed', 'cancelled'))).toBe(130));
   it('counts each status', () => {
-    expect(summarise(run('passed', 'failed', 'failed', 'error').cells)).toEqual({ total: 4, passed: 1, failed: 2, timedOut: 0, errors: 1, cancelled: 0 });
+    expect(summarise(run('passed', 'failed', 'failed', 'error', 'oom-killed').cells)).toEqual({ total: 5, passed: 1, failed: 2, timedOut: 0, oomKilled: 1, errors: 1, cancelled: 0 });
   });
 });

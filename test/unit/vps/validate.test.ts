@@ -28,6 +28,15 @@ describe('validateSpec', () => {
     expect(bad({ source: { lower: p, dest: '/src' } })).toThrow();
   });
 
+  it('accepts positive limits and refuses others', () => {
+    expect(() => validateSpec({ ...ok, resources: { memoryBytes: 2 ** 26, cpus: 0.25, pids: 64 } })).not.toThrow();
+    expect(bad({ resources: { memoryBytes: 0 } })).toThrow(/memory limit/);
+    expect(bad({ resources: { memoryBytes: 1.5 } })).toThrow(/memory limit/);
+    expect(bad({ resources: { cpus: 0 } })).toThrow(/cpu limit/);
+    expect(bad({ resources: { cpus: Number.NaN } })).toThrow(/cpu limit/);
+    expect(bad({ resources: { pids: -1 } })).toThrow(/pids limit/);
+  });
+
   it('refuses an upper dir inside the cell dir, which is removed', () => {
     expect(bad({ upper: '/s/cells/r1/c/upper' })).toThrow(/outside the cell dir/);
   });
