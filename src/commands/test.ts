@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { JsonReporter, PlainReporter, type Reporter } from '../report/index.js';
-import { exitCodeOf, planRun, runTests } from '../run/index.js';
+import { exitCodeOf, planRun, runTests, type KeepMode } from '../run/index.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';
 
@@ -18,6 +18,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     { description: 'Run every cell, as many at a time as there are CPUs', command: '<%= config.bin %> test' },
     { description: 'Only the Debian 12 cells, two at a time', command: '<%= config.bin %> test --only "debian-12/*" --jobs 2' },
     { description: 'Only the cells where build=Debug', command: '<%= config.bin %> test --only build=Debug' },
+    { description: 'Keep the failed cells, then look at what one left', command: '<%= config.bin %> test --keep failed; <%= config.bin %> shell --run latest debian-12/cc=gcc' },
   ];
 
   static override flags = {
@@ -27,6 +28,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
     offline: Flags.boolean({ description: 'Use only images already in the store; a missing one is an error, not a download.' }),
     arch: Flags.string({ description: 'Architecture of the images (default: the host\'s), e.g. arm64; a foreign one needs qemu-user binfmt.' }),
+    keep: Flags.string({ description: 'Keep what these cells wrote (their root and project copy), to open a shell on it: vmatrix shell --run <run-id> <cell>.', options: ['none', 'failed', 'all'], default: 'none' }),
   };
 
   async run(): Promise<void> {
@@ -35,7 +37,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter()];
     const controller = interruptible();
     const result = await runTests({
-      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline,
+      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline, keep: flags.keep as KeepMode,
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
     await Promise.all(reporters.map((r) => r.flush?.()));

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { DistroEntry } from '../catalog/types.js';
 import type { Cell } from '../matrix/types.js';
-import { runCell, type Runtime } from '../vps/index.js';
+import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
 import { STEP_LOOP } from './steps.js';
 import type { CellStatus } from './types.js';
 
@@ -21,9 +21,13 @@ export interface TestStep {
   commands: string[];
   env: Record<string, string>;
   network: 'none' | 'host';
+  /** Cgroup limits (resources: of vmatrix.yml); only test steps get them, never setup. */
+  resources?: CellResources;
   /** Cell ids the steps run as. */
   user?: { uid: number; gid: number };
   scratch: string;
+  /** Writable dirs outside the cell dir, to keep after the cell (`--keep`). */
+  keepDirs?: { upper: string; srcUpper: string };
   containerId: string;
   log: WriteStream;
   timeoutMs?: number;
@@ -43,11 +47,13 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
     hostname: t.cell.slug,
     lowerdirs: t.lowerdirs,
     dir: t.scratch,
-    source: { lower: t.sourceTree, dest: t.workdir },
+    upper: t.keepDirs?.upper,
+    source: { lower: t.sourceTree, dest: t.workdir, upper: t.keepDirs?.srcUpper },
     args: [t.distro.shell, '-c', STEP_LOOP, 'vmatrix-test', ...t.commands],
     env: t.env,
     cwd: t.workdir,
     network: t.network,
+    resources: t.resources,
     userns: t.runtime.userns.map,
     user: t.user,
     stdout: t.log,
@@ -55,8 +61,15 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
     timeoutMs: t.timeoutMs,
     signal: t.signal,
   });
-  const status: CellStatus = r.aborted ? 'cancelled' : r.timedOut ? 'timed-out' : r.exitCode === 0 ? 'passed' : 'failed';
-  return { status, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs };
+  return { status: statusOf(r), exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs };
+}
+
+/** A step that succeeded despite an OOM kill (it handled its child's death) passed; one that failed after one was oom-killed. */
+export function statusOf(r: CellRunResult): CellStatus {
+  if (r.aborted) return 'cancelled';
+  if (r.timedOut) return 'timed-out';
+  if (r.exitCode === 0) return 'passed';
+  return r.oomKilled ? 'oom-killed' : 'failed';
 }
 
 /** Opens a cell's log file, creating its directory. */

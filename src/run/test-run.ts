@@ -1,20 +1,16 @@
 import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import type { ImageRef } from '../images/index.js';
-import type { Cell } from '../matrix/types.js';
 import { snapshotProject, snapshotTree } from '../source/index.js';
-import { recordUse, type Store } from '../store/index.js';
-import { hashOf } from '../util/hash.js';
-import { silentLogger } from '../util/log.js';
+import type { Store } from '../store/index.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
-import { cancelledResult, runCellTask, type Prepared, type RunContext } from './cell-task.js';
-import { obtainCellImage } from './imported.js';
-import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
-import { Once, runPool } from './pool.js';
+import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
+import { cellPreparer } from './inputs.js';
+import type { KeepMode } from './keep.js';
+import { runPool } from './pool.js';
 import type { Plan } from './prepare.js';
 import { imageEvents } from './progress.js';
-import { recipeFor } from './recipe.js';
+import { requireResources } from './resources.js';
 import { summarise } from './summary.js';
 import { sourceOwner } from './user.js';
 import type { CellResult, EventSink, RunResult } from './types.js';
@@ -28,10 +24,9 @@ export interface TestRunOptions {
   emit: EventSink;
   /** Use only the store: an image that is not there is an error, not a download. */
   offline?: boolean;
+  /** Keep the writable layers of failed cells, of all, or of none (default). */
+  keep?: KeepMode;
 }
-
-/** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
-const SETUP_TIMEOUT_MS = 30 * 60_000;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -42,6 +37,7 @@ export function newRunId(now = new Date()): string {
 export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
   const runtime = await detectRuntime(o.runtime);
+  await requireResources(plan.config.resources);
   await store.init();
   await Promise.all([store.sweep(), sweepCells(store.cellsDir())]);
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
@@ -57,33 +53,16 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);
 
-  const images = new Once<{ image: ImageRef; ms: number }>();
-  const layers = new Once<LayerRef>();
-  const prepare = async (cell: Cell): Promise<Prepared> => {
-    const distro = plan.distros.get(cell.distro)!;
-    const { image, ms } = await images.get(distro.name, async () => {
-      const t = Date.now();
-      const image = await obtainCellImage(store, distro, { log: silentLogger, offline: o.offline, onProgress: imageEvents(o.emit) }, runtime);
-      await recordUse(cellsRoot, [image.id]); // `image rm` and `prune` leave it alone while we run
-      return { image, ms: Date.now() - t };
-    });
-    const recipe = recipeFor(plan, cell);
-    if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
-    const key = hashOf({ distro: distro.name, recipe });
-    const layer = await layers.get(key, () => ensureLayer({
-      store, runtime, image, distro, recipe, sourceTree, workdir: plan.config.workdir,
-      logPath: join(runDir, 'setup', `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: o.signal, timeoutMs: SETUP_TIMEOUT_MS,
-      onProgress: (message) => o.emit({ type: 'progress', scope: distro.name, message }),
-    }));
-    await recordUse(cellsRoot, [layer.id]);
-    return { image, imageMs: ms, layer };
-  };
+  const prepare = cellPreparer({
+    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: o.signal,
+    onImageProgress: imageEvents(o.emit), onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
+  });
   // Images and setup layers are prepared for every distro at once (they wait on the network and the
   // package manager, not the CPU); cells then take their turn in the pool.
   for (const cell of plan.cells) prepare(cell).catch(() => {});
 
   const results: CellResult[] = [];
-  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: o.signal };
+  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: o.signal, store, runId, keep: o.keep ?? 'none' };
   const skipped = await runPool(plan.cells, jobs, async (cell) => {
     const result = await runCellTask(context, cell);
     results.push(result);

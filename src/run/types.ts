@@ -3,8 +3,11 @@ import type { Cell } from '../matrix/types.js';
 // The results a run produces and the events it emits while producing them. Reporters consume these;
 // results.json is RunResult as JSON, so this file is also its schema (bump `version` on a breaking change).
 
-/** error = vmatrix could not run the cell (image, runtime); failed = the project's setup or test failed. */
-export type CellStatus = 'passed' | 'failed' | 'timed-out' | 'error' | 'cancelled';
+/**
+ * error = vmatrix could not run the cell (image, runtime); failed = the project's setup or test failed;
+ * oom-killed = the test failed after the kernel killed one of its processes for exceeding the memory limit.
+ */
+export type CellStatus = 'passed' | 'failed' | 'timed-out' | 'oom-killed' | 'error' | 'cancelled';
 
 export interface PhaseTimes {
   /** Obtaining the image (0 when cached). */
@@ -32,8 +35,12 @@ export interface CellResult {
   setupCached?: boolean;
   /** Relative to the project directory. */
   logPath: string;
+  /** Where its writable layers were kept (`--keep`): open a shell on them with `vmatrix shell --run`. */
+  kept?: string;
   /** A one-line reason when status is error. */
   message?: string;
+  /** The memory limit in bytes (resources.memory) of an oom-killed cell, when it had one. */
+  memoryLimit?: number;
 }
 
 export interface RunSummary {
@@ -41,6 +48,7 @@ export interface RunSummary {
   passed: number;
   failed: number;
   timedOut: number;
+  oomKilled: number;
   errors: number;
   cancelled: number;
 }

@@ -2,6 +2,7 @@ import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises
 import { dirname } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
+import { cgroupSupport } from './cgroup-support.js';
 import type { CellPaths } from './layout.js';
 import { cellNofile } from './limits.js';
 import { buildOciConfig, hostsFile } from './oci-spec.js';
@@ -25,10 +26,13 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<
   if (spec.source) dirs.push(paths.srcWork);
   for (const d of dirs) await mkdir(d, { mode: 0o700 });
   if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]!);
-  if (spec.source) await mkdirLike(paths.srcUpper, spec.source.lower);
+  if (spec.source && !(await exists(paths.srcUpper))) await mkdirLike(paths.srcUpper, spec.source.layers?.[0] ?? spec.source.lower);
   await writeFile(paths.hosts, hostsFile(spec.hostname));
   if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
-  await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, { nofile: await cellNofile() }), null, 2));
+  // Only a memory limit needs to know about swap accounting.
+  const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
+  const host = { nofile: await cellNofile(), swapLimit };
+  await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
 }
 
 /** The merged root of an overlay takes the upper dir's mode and owner: give it those of the layer below. */

@@ -19,7 +19,7 @@ export interface CellPaths {
   marker: string;
 }
 
-export function cellPaths(dir: string, upper?: string): CellPaths {
+export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellPaths {
   return {
     dir,
     bundle: join(dir, 'bundle'),
@@ -28,7 +28,7 @@ export function cellPaths(dir: string, upper?: string): CellPaths {
     resolv: join(dir, 'bundle', 'resolv.conf'),
     upper: upper ?? join(dir, 'upper'),
     work: join(dir, 'work'),
-    srcUpper: join(dir, 'src-upper'),
+    srcUpper: srcUpper ?? join(dir, 'src-upper'),
     srcWork: join(dir, 'src-work'),
     runtimeLog: join(dir, 'runtime.log'),
     setupLog: join(dir, 'setup.log'),

@@ -1,5 +1,5 @@
 import { CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
-import type { CellRunSpec } from './types.js';
+import type { CellResources, CellRunSpec } from './types.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
 // a runtime. No seccomp profile yet: the cell relies on namespaces (a user namespace where the host has
@@ -29,8 +29,16 @@ export function cgroupPathOf(id: string): string {
 
 export type OciConfig = Record<string, unknown>;
 
-/** What the spec takes from the host rather than from the cell (see limits.ts). */
-export interface HostLimits { nofile: { soft: number; hard: number } }
+/** What the spec takes from the host rather than from the cell (see limits.ts, cgroups.ts). */
+export interface HostLimits {
+  nofile: { soft: number; hard: number };
+  /** Whether swap can be limited: not on cgroup v1 without swap accounting, where runc fails writing memsw. */
+  swapLimit: boolean;
+}
+
+/** The CFS period of a CPU limit (100 ms, the kernel's default); the quota is `cpus` of it, at least 1 ms. */
+export const CPU_PERIOD_US = 100_000;
+const MIN_CPU_QUOTA_US = 1_000;
 
 export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
   return {
@@ -39,7 +47,7 @@ export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
     root: { path: CELL_ROOTFS, readonly: false },
     hostname: spec.hostname,
     mounts: mountsOf(spec),
-    linux: linuxOf(spec),
+    linux: linuxOf(spec, host),
   };
 }
 
@@ -49,7 +57,7 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
   // Like a login: root holds the capabilities, any other user only has them in its bounding set.
   const held = user.uid === 0 ? caps : [];
   return {
-    terminal: false,
+    terminal: spec.terminal === true,
     user,
     args: spec.args,
     env: envList(spec.env),
@@ -98,7 +106,7 @@ function sysMount(spec: CellRunSpec): Record<string, unknown> {
   return { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] };
 }
 
-function linuxOf(spec: CellRunSpec): Record<string, unknown> {
+function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
   const namespaces = ['pid', 'ipc', 'uts', 'mount', 'cgroup'];
   // A new network namespace with no path: the runtime brings its loopback up.
   if (spec.network === 'none') namespaces.push('network');
@@ -111,11 +119,22 @@ function linuxOf(spec: CellRunSpec): Record<string, unknown> {
       gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],
     } : {}),
     cgroupsPath: cgroupPathOf(spec.id),
-    // Deny all; the runtime then allows its default devices (null, zero, full, random, urandom, tty, ptmx).
-    resources: { devices: [{ allow: false, access: 'rwm' }] },
+    resources: resourcesOf(spec.resources ?? {}, host),
     rootfsPropagation: 'rprivate',
     maskedPaths: MASKED_PATHS,
     readonlyPaths: READONLY_PATHS,
+  };
+}
+
+/** linux.resources: the device cgroup, and the limits the cell asked for. */
+export function resourcesOf(r: CellResources, host: HostLimits): Record<string, unknown> {
+  return {
+    // Deny all; the runtime then allows its default devices (null, zero, full, random, urandom, tty, ptmx).
+    devices: [{ allow: false, access: 'rwm' }],
+    // swap is memory+swap: the same value as the limit means no swap on top of it.
+    ...(r.memoryBytes !== undefined && { memory: { limit: r.memoryBytes, ...(host.swapLimit && { swap: r.memoryBytes }) } }),
+    ...(r.cpus !== undefined && { cpu: { quota: Math.max(MIN_CPU_QUOTA_US, Math.round(r.cpus * CPU_PERIOD_US)), period: CPU_PERIOD_US } }),
+    ...(r.pids !== undefined && { pids: { limit: r.pids } }),
   };
 }
 

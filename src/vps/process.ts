@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { CellRunSpec } from './types.js';
 import { findNamespaceInit, namespaceGone, type ProcessRef } from './proc.js';
 
@@ -15,14 +15,16 @@ export interface LaunchOutcome {
 /** The launcher gets a fixed PATH and nothing else of vmatrix's environment. */
 const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
 
-type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'timeoutMs' | 'signal'>;
+type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'timeoutMs' | 'signal'>;
 
 export function launch(argv: string[], io: Io): Promise<LaunchOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'], env: HOST_ENV });
-    forward(child.stdout!, io.stdout);
-    forward(child.stderr!, io.stderr);
+    // A terminal cell talks to vmatrix's own terminal: the runtime copies between it and the cell's pty.
+    const stdio: StdioOptions = io.terminal ? 'inherit' : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio, env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) } });
+    if (child.stdout) forward(child.stdout, io.stdout);
+    if (child.stderr) forward(child.stderr, io.stderr);
     let stop: 'timeout' | 'abort' | undefined;
     let killed: Promise<ProcessRef | undefined> | undefined;
     const kill = (why: 'timeout' | 'abort') => { stop ??= why; killed ??= killCell(child); };

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { envError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
 import { createCellDir, fillCellDir } from './bundle.js';
-import { removeCellCgroups } from './cgroups.js';
+import { cellOomKills, removeCellCgroups } from './cgroups.js';
 import { decodeExit } from './exit-status.js';
 import { cellPaths, type CellPaths } from './layout.js';
 import { launcherArgv, launcherTools } from './launcher.js';
@@ -18,13 +18,13 @@ import { checkDirectory, checkLayers, validateSpec } from './validate.js';
  */
 export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<CellRunResult> {
   validateSpec(spec);
-  if (spec.signal?.aborted) return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0 };
+  if (spec.signal?.aborted) return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, oomKilled: false };
   await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
-  if (spec.source) await checkDirectory(spec.source.lower);
-  const paths = cellPaths(spec.dir, spec.upper);
+  if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
+  const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
   const argv = launcherArgv(await launcherTools(), runtime, {
-    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source?.lower, withResolv: spec.network === 'host', owner,
+    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host', owner,
   }, paths);
   await createCellDir(paths);
   let outcome: LaunchOutcome;
@@ -36,9 +36,9 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     await releaseCell(spec.id, paths).catch(() => { /* the first error is the one to report */ });
     throw e;
   }
-  await releaseCell(spec.id, paths);
+  const oomKills = await releaseCell(spec.id, paths);
   const { timedOut, aborted, durationMs } = outcome;
-  return { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs };
+  return { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs, oomKilled: oomKills > 0 };
 }
 
 /** Tells "the cell could not start" (an environment error) from "the command failed" (a result). */
@@ -67,10 +67,12 @@ export function runtimeErrors(log: string): string[] {
 }
 
 /**
- * Removes the cell's leftover cgroups and its dir. Nothing can still be mounted there (the mounts lived in
- * the cell's own namespace), but we check: `rm -rf` through a mount would delete a shared layer.
+ * Removes the cell's leftover cgroups and its dir, and returns the cell's OOM-kill count, read from its memory
+ * cgroup first. Nothing can still be mounted there (the mounts lived in the cell's own namespace), but we
+ * check: `rm -rf` through a mount would delete a shared layer.
  */
-export async function releaseCell(id: string, paths: CellPaths): Promise<void> {
+export async function releaseCell(id: string, paths: CellPaths): Promise<number> {
+  const oomKills = await cellOomKills(id);
   const busy = await removeCellCgroups(id);
   const mounted = await mountsUnder(paths.dir);
   if (mounted.length > 0) {
@@ -80,4 +82,5 @@ export async function releaseCell(id: string, paths: CellPaths): Promise<void> {
   }
   await rm(paths.dir, { recursive: true, force: true });
   if (busy.length > 0) throw envError('CELL_PROCESS_LEFT', `cell ${id}: processes survived in ${busy.join(', ')}`);
+  return oomKills;
 }

@@ -22,8 +22,12 @@ export interface CellRunSpec {
   dir: string;
   /** An overlay upper dir to use and keep (to commit as a setup layer); outside `dir`, on the same filesystem. */
   upper?: string;
-  /** A project snapshot mounted copy-on-write at `dest`; writes in the cell never reach `lower`. */
-  source?: { lower: string; dest: string };
+  /**
+   * A project snapshot mounted copy-on-write at `dest`; writes in the cell never reach `lower`. `layers`
+   * (newest first) are stacked above it read-only (a kept cell's writes); `upper` is a writable dir to use
+   * and keep, like `upper` above, instead of one inside `dir`.
+   */
+  source?: { lower: string; dest: string; layers?: string[]; upper?: string };
   args: string[];
   env: Record<string, string>;
   cwd: string;
@@ -36,10 +40,17 @@ export interface CellRunSpec {
   user?: { uid: number; gid: number };
   /** none: a new network namespace with only loopback (up); host: the host's network. */
   network: 'none' | 'host';
+  /** Cgroup limits: memory in bytes (swap included), CPU time in CPUs (0.5 = half of one), processes and threads. */
+  resources?: CellResources;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   /** Default 'null' (/dev/null). */
   stdin?: 'inherit' | 'null';
+  /**
+   * An interactive cell: the command gets a pseudo-terminal of its own, which the runtime joins to
+   * vmatrix's terminal (raw mode, window size, Ctrl-C to the cell). stdin/stdout/stderr are vmatrix's own.
+   */
+  terminal?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -52,6 +63,14 @@ export interface CellRunResult {
   timedOut: boolean;
   aborted: boolean;
   durationMs: number;
+  /** The kernel killed a process of the cell because its memory cgroup ran out (its limit, or the host's). */
+  oomKilled: boolean;
+}
+
+export interface CellResources {
+  memoryBytes?: number;
+  cpus?: number;
+  pids?: number;
 }
 
 /** Written into each cell dir so that a later sweep knows which cgroup a leftover cell used. */

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { envError, usageError } from '../util/errors.js';
-import type { CellRunSpec } from './types.js';
+import type { CellResources, CellRunSpec } from './types.js';
 
 // Checks done before anything is created. Paths end up inside overlay mount options, where ',' separates
 // options, ':' separates layers and '\' escapes: such paths would inject options, so they are refused.
@@ -14,13 +14,21 @@ export function validateSpec(spec: CellRunSpec): void {
   if (!CELL_ID.test(spec.id)) bad(`cell id "${spec.id}" must be 1-64 of [A-Za-z0-9_.-], starting with a letter or digit`);
   if (!HOSTNAME.test(spec.hostname) || spec.hostname.length > 64) bad(`hostname "${spec.hostname}" is not a valid host name`);
   if (spec.lowerdirs.length === 0) bad('a cell needs at least one lower dir (the image root)');
-  for (const p of [...spec.lowerdirs, spec.dir, spec.upper, spec.source?.lower]) if (p !== undefined) checkHostPath(p);
-  if (spec.upper && isInside(spec.upper, spec.dir)) bad(`upper ${spec.upper} must be outside the cell dir, which is removed`);
+  const { source } = spec;
+  for (const p of [...spec.lowerdirs, spec.dir, spec.upper, source?.lower, ...(source?.layers ?? []), source?.upper]) if (p !== undefined) checkHostPath(p);
+  for (const upper of [spec.upper, source?.upper]) if (upper && isInside(upper, spec.dir)) bad(`upper ${upper} must be outside the cell dir, which is removed`);
   if (spec.args.length === 0) bad('a cell needs a command');
   checkCellPath(spec.cwd, 'cwd');
   if (spec.source) checkCellPath(spec.source.dest, 'source dest');
   if (spec.source?.dest === '/') bad('the source cannot be mounted over the root');
   for (const key of Object.keys(spec.env)) if (!/^[^=\0]+$/.test(key)) bad(`environment variable name "${key}" is invalid`);
+  if (spec.resources) checkResources(spec.resources);
+}
+
+function checkResources({ memoryBytes, cpus, pids }: CellResources): void {
+  if (memoryBytes !== undefined && !(Number.isSafeInteger(memoryBytes) && memoryBytes > 0)) bad(`memory limit ${memoryBytes} must be a positive number of bytes`);
+  if (cpus !== undefined && !(Number.isFinite(cpus) && cpus > 0)) bad(`cpu limit ${cpus} must be a positive number of CPUs`);
+  if (pids !== undefined && !(Number.isSafeInteger(pids) && pids > 0)) bad(`pids limit ${pids} must be a positive integer`);
 }
 
 function checkHostPath(p: string): void {

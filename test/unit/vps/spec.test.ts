@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS } from '../../../src/vps/oci-spec.js';
+import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS, type HostLimits } from '../../../src/vps/oci-spec.js';
 import type { CellRunSpec } from '../../../src/vps/types.js';
 
 const base: CellRunSpec = {
@@ -7,13 +7,13 @@ const base: CellRunSpec = {
   args: ['/bin/sh', '-c', 'make test'], env: { CI: '1' }, cwd: '/src', network: 'none',
   stdout: process.stdout, stderr: process.stderr,
 };
-const host = { nofile: { soft: 1024, hard: 4096 } };
+const host: HostLimits = { nofile: { soft: 1024, hard: 4096 }, swapLimit: true };
 
 // The generated config is untyped JSON: the tests read it structurally.
 type Json = Record<string, any>;
-const build = (over: Partial<CellRunSpec> = {}): Json => {
+const build = (over: Partial<CellRunSpec> = {}, hostOver: Partial<HostLimits> = {}): Json => {
   const spec = { ...base, ...over };
-  return buildOciConfig(spec, host) as Json;
+  return buildOciConfig(spec, { ...host, ...hostOver }) as Json;
 };
 const destinations = (c: Json): string[] => c.mounts.map((m: Json) => m.destination);
 
@@ -99,6 +99,34 @@ describe('buildOciConfig', () => {
     expect(l.readonlyPaths).toEqual(['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
     expect(l.rootfsPropagation).toBe('rprivate');
     expect(l.seccomp).toBeUndefined();
+  });
+
+  it('sets no limits unless asked', () => {
+    expect(build().linux.resources).toEqual({ devices: [{ allow: false, access: 'rwm' }] });
+  });
+
+  it('limits memory with swap included, CPU time over a 100 ms period, and processes, keeping the device rule', () => {
+    const r = build({ resources: { memoryBytes: 64 * 2 ** 20, cpus: 1.5, pids: 256 } }).linux.resources;
+    expect(r).toEqual({
+      devices: [{ allow: false, access: 'rwm' }],
+      memory: { limit: 67108864, swap: 67108864 },
+      cpu: { quota: 150000, period: 100000 },
+      pids: { limit: 256 },
+    });
+  });
+
+  it('sets only the limits given', () => {
+    const r = build({ resources: { pids: 64 } }).linux.resources;
+    expect(Object.keys(r)).toEqual(['devices', 'pids']);
+  });
+
+  it('leaves swap out where the host cannot limit it (cgroup v1 without swap accounting)', () => {
+    expect(build({ resources: { memoryBytes: 2 ** 30 } }, { swapLimit: false }).linux.resources.memory).toEqual({ limit: 2 ** 30 });
+  });
+
+  it('rounds a CPU quota to whole microseconds and keeps it at the kernel minimum of 1 ms', () => {
+    expect(build({ resources: { cpus: 0.333333 } }).linux.resources.cpu).toEqual({ quota: 33333, period: 100000 });
+    expect(build({ resources: { cpus: 0.001 } }).linux.resources.cpu).toEqual({ quota: 1000, period: 100000 });
   });
 });
 

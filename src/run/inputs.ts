@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import type { ImageProgress, ImageRef } from '../images/index.js';
+import type { Cell } from '../matrix/types.js';
+import { recordUse, type Store } from '../store/index.js';
+import { hashOf } from '../util/hash.js';
+import { silentLogger } from '../util/log.js';
+import type { Runtime } from '../vps/index.js';
+import type { Prepared } from './cell-task.js';
+import { obtainCellImage } from './imported.js';
+import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
+import { Once } from './pool.js';
+import type { Plan } from './prepare.js';
+import { recipeFor } from './recipe.js';
+
+// A cell's inputs: its distro's image and its setup layer, each obtained once however many cells share it,
+// and marked as in use so that `image rm` and `prune` leave them alone while the run lasts.
+
+/** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
+export const SETUP_TIMEOUT_MS = 30 * 60_000;
+
+export interface InputsContext {
+  plan: Plan;
+  store: Store;
+  runtime: Runtime;
+  /** The run's dir in the store (cells/<run>): where the in-use marks go. */
+  cellsRoot: string;
+  /** Where setup logs are written (<dir>/<distro>-<key>.log). */
+  setupLogDir: string;
+  sourceTree: string;
+  offline?: boolean;
+  signal?: AbortSignal;
+  onImageProgress?: ImageProgress;
+  onProgress?: (scope: string, message: string) => void;
+}
+
+export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared> {
+  const { plan, store, runtime, cellsRoot } = c;
+  const images = new Once<{ image: ImageRef; ms: number }>();
+  const layers = new Once<LayerRef>();
+  return async (cell) => {
+    const distro = plan.distros.get(cell.distro)!;
+    const { image, ms } = await images.get(distro.name, async () => {
+      const t = Date.now();
+      const image = await obtainCellImage(store, distro, { log: silentLogger, offline: c.offline, onProgress: c.onImageProgress }, runtime);
+      await recordUse(cellsRoot, [image.id]);
+      return { image, ms: Date.now() - t };
+    });
+    const recipe = recipeFor(plan, cell);
+    if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
+    const key = hashOf({ distro: distro.name, recipe });
+    const layer = await layers.get(key, () => ensureLayer({
+      store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir,
+      logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS,
+      onProgress: (message) => c.onProgress?.(distro.name, message),
+    }));
+    await recordUse(cellsRoot, [layer.id]);
+    return { image, imageMs: ms, layer };
+  };
+}

@@ -1,0 +1,188 @@
+import { access, readlink, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { findKept } from './keep.js';
+import { forArch, loadCatalog } from '../catalog/index.js';
+import type { DistroEntry } from '../catalog/types.js';
+import type { ImageProgress } from '../images/index.js';
+import { constants } from 'node:os';
+import { cellEnv } from '../matrix/index.js';
+import type { Cell } from '../matrix/types.js';
+import { snapshotProject, snapshotTree } from '../source/index.js';
+import type { Store } from '../store/index.js';
+import { usageError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import { closest } from '../util/suggest.js';
+import { detectRuntime, runCell, sweepCells, type CellRunResult } from '../vps/index.js';
+import { cellPreparer } from './inputs.js';
+import { obtainCellImage, resolveDistro } from './imported.js';
+import { planRun, type Plan } from './prepare.js';
+import { recipeFor } from './recipe.js';
+import { cellResources } from './resources.js';
+import { newRunId } from './test-run.js';
+import { sourceOwner, testUser, userEnv } from './user.js';
+
+// `vmatrix shell` and `vmatrix run`: one command (a shell, by default) in exactly one cell's environment
+// (its image, its setup layer, the project at the workdir, the matrix variables, the test user), for
+// reproducing a failure by hand. With no vmatrix.yml, or for a distro the matrix does not use, it is a bare
+// cell of that distro. The cell is removed when the command ends.
+
+export interface SessionOptions {
+  store: Store;
+  /** A cell id, a distro (name or alias), or nothing for the first cell. */
+  target?: string;
+  /** --set axis=value: narrows a distro down to one of its cells. */
+  sets: Record<string, string>;
+  /** vmatrix.yml; when absent (and not given), the shell is a bare distro cell. */
+  configPath?: string;
+  configGiven?: boolean;
+  /** A run kept with `vmatrix test --keep` (an id, or `latest`): the shell opens on what its cell left. */
+  keptRun?: string;
+  /** What to run instead of a login shell. */
+  command?: string[];
+  /** Variables added to the cell's (`vmatrix run -e`). */
+  env?: Record<string, string>;
+  network?: 'none' | 'host';
+  /** Network of a bare cell when `network` is not given. */
+  bareNetwork: 'none' | 'host';
+  /** A terminal session (shell) or a command whose output is copied (run). */
+  terminal: boolean;
+  signal?: AbortSignal;
+  runtime?: string;
+  arch?: string;
+  offline?: boolean;
+  log: Logger;
+  onProgress?: ImageProgress;
+}
+
+/** A shell that exists in every image: bash where there is one. */
+const SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; fi; exec sh -l'];
+
+export async function runSession(o: SessionOptions): Promise<number> {
+  if (o.keptRun) return keptSession(o, o.keptRun);
+  const configPath = o.configPath && (o.configGiven || (await access(o.configPath).then(() => true, () => false))) ? resolve(o.configPath) : undefined;
+  const plan = configPath ? await planRun(configPath, { store: o.store, arch: o.arch }) : undefined;
+  const cell = plan ? await pickCell(plan, o) : undefined;
+  if (!cell && !o.target) {
+    throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });
+  }
+  const runtime = await detectRuntime(o.runtime);
+  await o.store.init();
+  await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
+  const runId = newRunId();
+  const cellsRoot = await o.store.createRunDir(runId, { project: plan?.projectDir });
+  try {
+    const term: Record<string, string> = process.env.TERM ? { TERM: process.env.TERM } : {};
+    const common = {
+      dir: join(cellsRoot, 'cell'), stdout: process.stdout, stderr: process.stderr, terminal: o.terminal, userns: runtime.userns.map, signal: o.signal,
+    };
+    const what = o.terminal ? 'shell' : 'command';
+    const args = o.command?.length ? o.command : SHELL;
+    if (!plan || !cell) {
+      const distro = await resolveDistro(forArch(await loadCatalog(), o.arch), o.store, o.target!);
+      const image = await obtainCellImage(o.store, distro, { log: o.log, offline: o.offline, onProgress: o.onProgress }, runtime);
+      if (o.terminal) o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
+      const r = await runCell(runtime, {
+        ...common, id: `vmx-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], args,
+        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? o.bareNetwork,
+      });
+      return decodeShellExit(r);
+    }
+    const { config } = plan;
+    const snapshot = await snapshotProject(o.store, plan.projectDir, { owner: sourceOwner(runtime.userns.map, config.user) });
+    const sourceTree = snapshotTree(snapshot);
+    const prepare = cellPreparer({
+      plan, store: o.store, runtime, cellsRoot, setupLogDir: join(cellsRoot, 'setup'), sourceTree, offline: o.offline,
+      onImageProgress: o.onProgress, onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
+    });
+    const { image, layer } = await prepare(cell);
+    o.log.info(`${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}`
+      + `${o.terminal ? '; what you change is dropped when the shell exits' : ''}`);
+    const r = await runCell(runtime, {
+      ...common, id: `vmx-${runId}`, hostname: cell.slug,
+      lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs],
+      source: { lower: sourceTree, dest: config.workdir },
+      args, env: { ...term, ...recipeFor(plan, cell).env, ...userEnv(config.user), ...cellEnv(cell), ...o.env }, cwd: config.workdir,
+      network: o.network ?? config.network, user: testUser(config.user), resources: cellResources(config.resources),
+    });
+    return decodeShellExit(r);
+  } finally {
+    await rm(cellsRoot, { recursive: true, force: true });
+  }
+}
+
+/** The cell a target names: a cell id, or a distro narrowed by --set; undefined for a distro outside the matrix. */
+async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined> {
+  const matchesSets = (c: Cell) => Object.entries(o.sets).every(([k, v]) => c.axes[k] === v);
+  for (const k of Object.keys(o.sets)) {
+    if (!plan.cells.some((c) => k in c.axes)) {
+      const axes = [...new Set(plan.cells.flatMap((c) => Object.keys(c.axes)))];
+      const near = closest(k, axes);
+      throw usageError('UNKNOWN_AXIS', `--set ${k}=…: the matrix has no axis "${k}"`, { hint: near ? `did you mean ${near}?` : `axes: ${axes.join(', ') || 'none'}` });
+    }
+  }
+  let candidates: Cell[];
+  if (o.target === undefined) {
+    candidates = plan.cells;
+  } else {
+    const exact = plan.cells.find((c) => c.id === o.target || c.slug === o.target);
+    if (exact) return exact;
+    let distro: DistroEntry;
+    try {
+      distro = await resolveDistro(plan.catalog, o.store, o.target);
+    } catch {
+      const near = closest(o.target, [...plan.cells.map((c) => c.id), ...plan.distros.keys()]);
+      throw usageError('UNKNOWN_CELL', `"${o.target}" is neither a cell of ${plan.config.file} nor a distro`, {
+        hint: near ? `did you mean ${near}? (vmatrix matrix lists the cells)` : 'vmatrix matrix lists the cells; vmatrix distros the distros',
+      });
+    }
+    candidates = plan.cells.filter((c) => plan.distros.get(c.distro)?.name === distro.name);
+    if (candidates.length === 0) return undefined;
+  }
+  const chosen = candidates.filter(matchesSets);
+  if (chosen.length === 0) {
+    throw usageError('NO_SUCH_CELL', `no cell${o.target ? ` of ${o.target}` : ''} has ${Object.entries(o.sets).map(([k, v]) => `${k}=${v}`).join(', ')}`, {
+      hint: `cells: ${candidates.map((c) => c.id).join(', ')}`,
+    });
+  }
+  if (chosen.length > 1) o.log.info(`${chosen.length} cells match; using ${chosen[0]!.id} (narrow it with --set axis=value or a cell id)`);
+  return chosen[0]!;
+}
+
+/** A cell's end as a shell's exit status: 130 when interrupted, 128+n for signal n. */
+export function decodeShellExit(r: CellRunResult): number {
+  if (r.aborted) return 130; // interrupted, like a shell's Ctrl-C
+  if (r.signal) return 128 + ((constants.signals as Record<string, number>)[r.signal] ?? 0);
+  return r.exitCode ?? 1;
+}
+
+/** A shell on a kept cell: its kept writes stacked read-only over what it ran on, in a fresh cell. */
+async function keptSession(o: SessionOptions, run: string): Promise<number> {
+  const runId = run === 'latest' ? await latestRun(o) : run;
+  const { dir, kept } = await findKept(o.store, runId, o.target);
+  const runtime = await detectRuntime(o.runtime);
+  await o.store.init();
+  await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
+  const id = newRunId();
+  const cellsRoot = await o.store.createRunDir(id, {});
+  try {
+    o.log.info(`${o.terminal ? 'shell' : 'command'} on cell ${kept.cell} as run ${runId} left it (${kept.status}); your changes are dropped when it exits`);
+    const r = await runCell(runtime, {
+      id: `vmx-${id}`, hostname: kept.slug, dir: join(cellsRoot, 'cell'), lowerdirs: [join(dir, 'upper'), ...kept.lowerdirs],
+      source: { lower: kept.sourceTree, layers: [join(dir, 'src-upper')], dest: kept.workdir },
+      args: o.command?.length ? o.command : SHELL, env: { ...(process.env.TERM ? { TERM: process.env.TERM } : {}), ...kept.env, ...o.env },
+      cwd: kept.workdir, network: o.network ?? kept.network, user: kept.user, userns: runtime.userns.map,
+      stdout: process.stdout, stderr: process.stderr, terminal: o.terminal, signal: o.signal,
+    });
+    return decodeShellExit(r);
+  } finally {
+    await rm(cellsRoot, { recursive: true, force: true });
+  }
+}
+
+/** The run `.vmatrix/runs/latest` points at, in the project of the config. */
+async function latestRun(o: SessionOptions): Promise<string> {
+  const runs = join(dirname(resolve(o.configPath ?? 'vmatrix.yml')), '.vmatrix', 'runs');
+  const target = await readlink(join(runs, 'latest')).catch(() => undefined);
+  if (!target) throw usageError('NO_RUNS', `no run of this project yet (${runs}/latest is missing)`, { hint: 'vmatrix test --keep failed, then vmatrix shell --run latest <cell>' });
+  return target;
+}

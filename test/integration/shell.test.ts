@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { gitProject } from '../helpers/project.js';
+import type { RunResult } from '../../src/run/types.js';
+
+// `vmatrix shell` driven through a real pseudo-terminal: util-linux's `script` gives it one (as a user's
+// terminal would), and this test types into it and reads the screen.
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const shq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+class Terminal {
+  screen = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(command: string, cwd: string, env: Record<string, string>) {
+    // The window size is set on the pty before vmatrix starts, as a terminal emulator would.
+    this.child = spawn('script', ['-qfec', `stty cols 101 rows 37; exec ${command}`, '/dev/null'], {
+      cwd, env: { ...process.env, ...env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const take = (d: Buffer) => { this.screen += d.toString(); };
+    this.child.stdout!.on('data', take);
+    this.child.stderr!.on('data', take);
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  type(text: string): void { this.child.stdin!.write(text); }
+
+  /** Waits until the screen, after `from`, matches. */
+  async waitFor(pattern: RegExp, from = 0, ms = 60_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const m = pattern.exec(this.screen.slice(from));
+      if (m) return m[0];
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${pattern}; the screen was:\n${this.screen}`);
+  }
+
+  kill(): void { this.child.kill('SIGKILL'); }
+}
+
+let project: string;
+let home: string;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+  project = await gitProject('busybox-mix');
+  home = join(await mkdtemp(join(tmpdir(), 'vmx-shell-')), 'store');
+});
+afterAll(() => { for (const t of terminals) t.kill(); });
+
+function open(args: string): Terminal {
+  const t = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell ${args}`, project, { VMATRIX_HOME: home, NO_COLOR: '1' });
+  terminals.push(t);
+  return t;
+}
+
+describe('vmatrix shell in a pseudo-terminal', () => {
+  it("opens a shell in exactly that cell: its matrix variables, the project at /src, a tty of the terminal's size", async () => {
+    const t = open('busybox --set mode=fail');
+    await t.waitFor(/shell in cell busybox\/mode=fail/);
+    let mark = t.screen.length;
+    t.type('echo "cell=$VMATRIX_CELL mode=$MODE greeting=$GREETING"; tty; stty size; pwd; ls /src\n');
+    await t.waitFor(/cell=busybox\/mode=fail mode=fail greeting=hello-busybox/, mark);
+    await t.waitFor(/\/dev\/pts\/\d+/, mark);
+    await t.waitFor(/37 101/, mark);
+    await t.waitFor(/check\.sh/, mark);
+
+    // Ctrl-C stops the program in the cell, not vmatrix: the shell goes on.
+    mark = t.screen.length;
+    t.type('sleep 60; echo "after sleep: $?"\n');
+    await new Promise((r) => setTimeout(r, 1000));
+    t.type('\x03');
+    t.type('echo "still here: $VMATRIX_CELL"\n');
+    await t.waitFor(/still here: busybox\/mode=fail/, mark, 10_000);
+    expect(t.screen.slice(mark)).not.toContain('after sleep: 0');
+
+    // The shell's exit status is vmatrix's.
+    t.type('exit 7\n');
+    expect(await t.exited).toBe(7);
+  }, 120_000);
+
+  it('writes in the cell never reach the checkout, and no cell is left behind', async () => {
+    const t = open('"busybox/mode=ok"');
+    await t.waitFor(/shell in cell busybox\/mode=ok/);
+    t.type('echo scribble > /src/check.sh && echo > /src/new-file && echo "wrote: $?"; exit\n');
+    expect(await t.exited).toBe(0);
+    expect(t.screen).toContain('wrote: 0');
+    expect(existsSync(join(project, 'new-file'))).toBe(false);
+    const cells = await readdir(join(home, 'cells')).catch(() => []);
+    expect(cells).toEqual([]);
+  }, 120_000);
+
+  it('runs a command given after -- in the terminal, and says what to do for an unknown cell', async () => {
+    const t = open('busybox -- sh -c "test -t 0 && test -t 1 && echo both-ttys; exit 3"');
+    expect(await t.exited).toBe(3);
+    expect(t.screen).toContain('both-ttys');
+
+    const bad = open('busybox --set mood=ok');
+    expect(await bad.exited).toBe(2);
+    expect(bad.screen).toMatch(/the matrix has no axis "mood"[\s\S]*did you mean mode\?/);
+  }, 120_000);
+});
+
+describe('vmatrix run in a project', () => {
+  it("runs a command in the named cell's environment, without a terminal, and returns its status", async () => {
+    const r = await runCli(['run', 'busybox', '--set', 'mode=fail', '--', 'sh', '-c', 'echo "$MODE $VMATRIX_CELL $(pwd)"; test -t 1 || echo no-tty; exit 4'], {
+      cwd: project, env: { VMATRIX_HOME: home },
+    });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stdout).toBe('fail busybox/mode=fail /src\nno-tty\n');
+    expect(r.stderr).toContain('command in cell busybox/mode=fail');
+  }, 120_000);
+});
+
+describe('vmatrix test --keep, then vmatrix shell --run', () => {
+  it('keeps what a failed cell wrote, and opens a shell on it without changing it', async () => {
+    const r = await runCli(['test', '--keep', 'failed', '--only', 'mode=fail', '--only', 'mode=ok'], { cwd: project, env: { VMATRIX_HOME: home } });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
+    const byMode = (m: string) => result.cells.find((c) => c.axes.mode === m)!;
+    expect(byMode('ok').kept).toBeUndefined();
+    expect(byMode('fail').kept).toBe(join(home, 'kept', result.runId, byMode('fail').slug));
+    expect(await readdir(join(home, 'kept', result.runId))).toEqual([byMode('fail').slug]);
+    expect(r.stdout).toContain(`vmatrix shell --run ${result.runId} busybox/mode=fail`);
+
+    const look = 'cat /src/fail-evidence /tmp/fail-tmp-evidence; echo changed > /src/fail-evidence; echo "status $?"';
+    const t = open(`--run latest busybox/mode=fail -- sh -c ${shq(look)}`);
+    expect(await t.exited).toBe(0);
+    expect(t.screen).toMatch(/left by the failing cell\r?\ntmp\r?\nstatus 0/);
+    const again = open(`--run ${result.runId} busybox/mode=fail -- cat /src/fail-evidence`);
+    expect(await again.exited).toBe(0);
+    expect(again.screen).toContain('left by the failing cell');
+    expect(again.screen).not.toContain('changed');
+
+    const none = open(`--run ${result.runId} busybox/mode=ok`);
+    expect(await none.exited).toBe(2);
+    expect(none.screen).toContain('did not keep cell busybox/mode=ok');
+  }, 180_000);
+});
+
