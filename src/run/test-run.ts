@@ -48,6 +48,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const cellsRoot = await store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) });
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
+  o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
 
   const snapshot = await snapshotProject(store, plan.projectDir, { owner: sourceOwner(runtime.userns.map, plan.config.user) });
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
