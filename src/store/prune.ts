@@ -1,4 +1,7 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { inventory, removeEntries, withDependents, type Entry } from './inventory.js';
+import { removeTree } from './remove.js';
 import type { Store } from './store.js';
 import { idsInUse } from './usage.js';
 
@@ -12,7 +15,14 @@ export interface PruneOptions {
   now?: Date;
 }
 
-export interface PruneResult { removed: Entry[]; freedBytes: number; keptBytes: number; skippedInUse: string[] }
+export interface PruneResult {
+  removed: Entry[];
+  freedBytes: number;
+  keptBytes: number;
+  skippedInUse: string[];
+  /** Runs whose kept cells (`vmatrix test --keep`) were removed: those older than --older-than. */
+  keptRuns: string[];
+}
 
 export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneResult> {
   const all = await inventory(store);
@@ -20,7 +30,8 @@ export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneRe
   const removed = planPrune(all, ids, o);
   if (!o.dryRun) await removeEntries(store, removed);
   const freedBytes = sum(removed);
-  return { removed, freedBytes, keptBytes: sum(all) - freedBytes, skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id) };
+  const keptRuns = o.olderThanMs === undefined ? [] : await pruneKept(store, o.olderThanMs, (o.now ?? new Date()).getTime(), o.dryRun);
+  return { removed, freedBytes, keptBytes: sum(all) - freedBytes, skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id), keptRuns };
 }
 
 /** What to remove, layers before the images they sit on. Pure: the tests call it with made-up entries. */
@@ -58,4 +69,17 @@ function withAncestors(all: Entry[], ids: Set<string>): Set<string> {
 
 function sum(entries: Entry[]): number {
   return entries.reduce((n, e) => n + e.size, 0);
+}
+
+/** kept/<run> dirs last changed more than `olderThanMs` ago. */
+async function pruneKept(store: Store, olderThanMs: number, now: number, dryRun = false): Promise<string[]> {
+  const root = store.keptRoot();
+  const runs = await readdir(root).catch(() => [] as string[]);
+  const old: string[] = [];
+  for (const run of runs) {
+    const st = await stat(join(root, run)).catch(() => undefined);
+    if (st && now - st.mtimeMs > olderThanMs) old.push(run);
+  }
+  if (!dryRun) for (const run of old) await removeTree(join(root, run));
+  return old;
 }

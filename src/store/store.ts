@@ -49,7 +49,8 @@ export class Store {
   sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
   cellsDir(): string { return join(this.root, 'cells'); }
   /** kept/<run>/<cell>: the writable layers of cells kept with `vmatrix test --keep`, for `vmatrix shell --run`. */
-  keptDir(runId: string, slug?: string): string { return slug ? join(this.root, 'kept', checkId(runId), slug) : join(this.root, 'kept', checkId(runId)); }
+  keptRoot(): string { return join(this.root, 'kept'); }
+  keptDir(runId: string, slug?: string): string { return slug ? join(this.keptRoot(), checkId(runId), slug) : join(this.keptRoot(), checkId(runId)); }
 
   /**
    * cells/<run>/ for a run's cell dirs, with an owner record so that a sweep can tell a dead run's leftovers,

@@ -34,6 +34,7 @@ running vmatrix uses is removed.`;
     for (const e of r.removed) {
       this.log(`${verb} ${e.kind} ${e.id} (${e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`);
     }
+    if (r.keptRuns.length) this.log(`${flags['dry-run'] ? 'would remove' : 'removed'} the kept cells of ${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}: ${r.keptRuns.join(', ')}`);
     this.log(`${r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove'}; ${formatSize(r.keptBytes)} kept${r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : ''}`);
   }
 }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { mkdir, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planPrune, type Entry } from '../../../src/store/index.js';
+import { planPrune, pruneStore, type Entry } from '../../../src/store/index.js';
+import { storeMaker } from '../../helpers/store.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(now.getTime() - d * 86_400_000);
@@ -27,5 +31,23 @@ describe('planPrune', () => {
   it('then removes least recently used first until the store fits', () => {
     expect(ids(planPrune(all, new Set(), { maxBytes: 120, now }))).toEqual(['old-l', 'old']);
     expect(ids(planPrune(all, new Set(), { maxBytes: 1000, now }))).toEqual([]);
+  });
+});
+
+describe('pruneStore and kept cells', () => {
+  it('removes the kept cells of runs older than --older-than, and only with it', async () => {
+    const store = await storeMaker('vmx-prune-kept-')();
+    await store.init();
+    const old = store.keptDir('20200101-000000-aaaa', 'busybox-n-1');
+    const recent = store.keptDir('20991231-000000-bbbb', 'busybox-n-1');
+    for (const d of [old, recent]) await mkdir(join(d, 'upper'), { recursive: true });
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    await utimes(store.keptDir('20200101-000000-aaaa'), longAgo, longAgo);
+    expect((await pruneStore(store, { maxBytes: 0, dryRun: true })).keptRuns).toEqual([]);
+    expect((await pruneStore(store, { olderThanMs: 30 * 86_400_000, dryRun: true })).keptRuns).toEqual(['20200101-000000-aaaa']);
+    expect(existsSync(old)).toBe(true);
+    expect((await pruneStore(store, { olderThanMs: 30 * 86_400_000 })).keptRuns).toEqual(['20200101-000000-aaaa']);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 });
