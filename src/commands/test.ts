@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { JsonReporter, PlainReporter, type Reporter } from '../report/index.js';
-import { exitCodeOf, planRun, runTests, type KeepMode } from '../run/index.js';
+import { exitCodeOf, planRevision, planRun, runTests, type KeepMode } from '../run/index.js';
+import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';
 
@@ -18,6 +19,8 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     { description: 'Run every cell, as many at a time as there are CPUs', command: '<%= config.bin %> test' },
     { description: 'Only the Debian 12 cells, two at a time', command: '<%= config.bin %> test --only "debian-12/*" --jobs 2' },
     { description: 'Only the cells where build=Debug', command: '<%= config.bin %> test --only build=Debug' },
+    { description: 'The project as it was at tag v1.2 (with today\'s matrix)', command: '<%= config.bin %> test --ref v1.2' },
+    { description: 'Another repository at a release, with its own vmatrix.yml', command: '<%= config.bin %> test --repo https://example.org/lib.git --ref v2.0.1' },
     { description: 'Keep the failed cells, then look at what one left', command: '<%= config.bin %> test --keep failed; <%= config.bin %> shell --run latest debian-12/cc=gcc' },
   ];
 
@@ -28,16 +31,21 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
     offline: Flags.boolean({ description: 'Use only images already in the store; a missing one is an error, not a download.' }),
     arch: Flags.string({ description: 'Architecture of the images (default: the host\'s), e.g. arm64; a foreign one needs qemu-user binfmt.' }),
+    ref: Flags.string({ description: 'Test this commit, branch or tag instead of the working tree (with today\'s vmatrix.yml; with --repo, the repository\'s own at that commit).' }),
+    repo: Flags.string({ description: 'Test another repository (a URL, cloned into the store and fetched on later runs, or a path), at --ref (default HEAD).' }),
     keep: Flags.string({ description: 'Keep what these cells wrote (their root and project copy), to open a shell on it: vmatrix shell --run <run-id> <cell>.', options: ['none', 'failed', 'all'], default: 'none' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const plan = await planRun(flags.config, { only: flags.only, arch: flags.arch });
+    const { plan, source } = flags.ref || flags.repo
+      ? await planRevision({ configPath: flags.config, configGiven: configGiven(this.argv), repo: flags.repo, ref: flags.ref, only: flags.only, arch: flags.arch,
+        onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })
+      : { plan: await planRun(flags.config, { only: flags.only, arch: flags.arch }), source: undefined };
     const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter()];
     const controller = interruptible();
     const result = await runTests({
-      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline, keep: flags.keep as KeepMode,
+      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline, keep: flags.keep as KeepMode, source,
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
     await Promise.all(reporters.map((r) => r.flush?.()));

@@ -1,4 +1,4 @@
-export { planRun, type Plan } from './prepare.js';
+export { planRevision, planRun, type Plan, type RevisionSource } from './prepare.js';
 export { runTests, newRunId, type TestRunOptions } from './test-run.js';
 export { pullImages, importNamed, type PullOptions } from './images.js';
 export { resolveDistro, obtainImage } from './imported.js';

@@ -1,7 +1,9 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { fileAtRevision, repositoryFor, resolveRef } from '../source/index.js';
 import { forArch, loadCatalog, type Catalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, parseConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { expandMatrix, filterCells } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
@@ -27,10 +29,14 @@ export interface PlanOptions {
   store?: Store;
   /** The images' architecture; default: the host's. */
   arch?: string;
+  /** The config's text, when it is not a file of the project (`--repo`): `name` appears in messages. */
+  configText?: { text: string; name: string };
+  /** Where results go; default: the config's directory. */
+  projectDir?: string;
 }
 
-export async function planRun(configPath: string, { only = [], store = Store.fromEnv(), arch }: PlanOptions = {}): Promise<Plan> {
-  const config = await loadConfig(resolve(configPath));
+export async function planRun(configPath: string, { only = [], store = Store.fromEnv(), arch, configText, projectDir }: PlanOptions = {}): Promise<Plan> {
+  const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath));
   const catalog = forArch(await loadCatalog(), arch);
   const all = expandMatrix(config);
   const cells = only.length ? filterCells(all, only) : all;
@@ -43,5 +49,51 @@ export async function planRun(configPath: string, { only = [], store = Store.fro
   for (const cell of cells) {
     if (!distros.has(cell.distro)) distros.set(cell.distro, await resolveDistro(catalog, store, cell.distro));
   }
-  return { config, projectDir: dirname(resolve(configPath)), cells, distros, catalog };
+  return { config, projectDir: projectDir ?? dirname(resolve(configPath)), cells, distros, catalog };
+}
+
+/** Where the project's files come from: the working tree (default) or a commit of a repository. */
+export interface RevisionSource {
+  /** A local repository (work tree or bare clone). */
+  repoDir: string;
+  ref: string;
+  /** As the user wrote it: the URL or path of --repo, or "this repository". */
+  label: string;
+}
+
+export interface RevisionPlanOptions extends PlanOptions {
+  /** --repo: a URL or path; absent: the repository of the config. */
+  repo?: string;
+  ref?: string;
+  /** The config file, when the user named one; with --repo and none, the repository's own vmatrix.yml at the ref. */
+  configPath: string;
+  configGiven: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * A plan for a commit: `--ref` alone tests that commit of the config's repository with today's config
+ * (old commits may predate it); `--repo` tests another repository, with its own vmatrix.yml at that
+ * commit unless --config names one. Results go to the current directory's .vmatrix/runs.
+ */
+export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan; source: RevisionSource }> {
+  const store = o.store ?? Store.fromEnv();
+  const ref = o.ref ?? 'HEAD';
+  if (!o.repo) {
+    const plan = await planRun(o.configPath, o);
+    return { plan, source: { repoDir: plan.projectDir, ref, label: 'this repository' } };
+  }
+  const repoDir = await repositoryFor(store, o.repo, o.onProgress);
+  if (o.configGiven) {
+    const plan = await planRun(o.configPath, { ...o, projectDir: process.cwd() });
+    return { plan, source: { repoDir, ref, label: o.repo } };
+  }
+  const git = simpleGit(repoDir);
+  const { commit } = await resolveRef(git, ref, o.repo);
+  const text = await fileAtRevision(git, commit, 'vmatrix.yml');
+  if (text === undefined) {
+    throw usageError('CONFIG_NOT_FOUND', `${o.repo} has no vmatrix.yml at ${ref}`, { hint: 'pass the config to use with --config' });
+  }
+  const plan = await planRun(join(process.cwd(), 'vmatrix.yml'), { ...o, configText: { text, name: `${o.repo}@${ref}:vmatrix.yml` }, projectDir: process.cwd() });
+  return { plan, source: { repoDir, ref, label: o.repo } };
 }

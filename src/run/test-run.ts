@@ -1,14 +1,14 @@
 import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { snapshotProject, snapshotTree } from '../source/index.js';
+import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
 import { cellPreparer } from './inputs.js';
 import type { KeepMode } from './keep.js';
 import { runPool } from './pool.js';
-import type { Plan } from './prepare.js';
+import type { Plan, RevisionSource } from './prepare.js';
 import { imageEvents } from './progress.js';
 import { requireResources } from './resources.js';
 import { summarise } from './summary.js';
@@ -24,6 +24,8 @@ export interface TestRunOptions {
   emit: EventSink;
   /** Use only the store: an image that is not there is an error, not a download. */
   offline?: boolean;
+  /** Test a commit instead of the working tree (`--ref`, `--repo`). */
+  source?: RevisionSource;
   /** Keep the writable layers of failed cells, of all, or of none (default). */
   keep?: KeepMode;
 }
@@ -50,7 +52,11 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
 
-  const snapshot = await snapshotProject(store, plan.projectDir, { owner: sourceOwner(runtime.userns.map, plan.config.user) });
+  const owner = sourceOwner(runtime.userns.map, plan.config.user);
+  const snapshot = o.source
+    ? await snapshotRevision(store, o.source.repoDir, o.source.ref, { owner })
+    : await snapshotProject(store, plan.projectDir, { owner });
+  if ('commit' in snapshot) o.emit({ type: 'progress', scope: 'source', message: `${o.source!.label} at ${o.source!.ref} (commit ${String(snapshot.commit).slice(0, 12)})` });
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);
 
@@ -80,6 +86,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const finished = new Date();
   const result: RunResult = {
     version: 1, runId, project: plan.projectDir, config: relative(plan.projectDir, plan.config.file), runtime: runtime.name,
+    ...('commit' in snapshot && o.source && { source: { repository: o.source.label, ref: o.source.ref, commit: String(snapshot.commit) } }),
     startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
     jobs, cells: results, summary: summarise(results),
   };

@@ -65,6 +65,8 @@ export interface RunResult {
   jobs: number;
   cells: CellResult[];
   summary: RunSummary;
+  /** The commit the project's files came from (`--ref`, `--repo`); absent: the working tree. */
+  source?: { repository: string; ref: string; commit: string };
 }
 
 export type RunEvent =

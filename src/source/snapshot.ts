@@ -35,7 +35,18 @@ export async function listProjectFiles(projectDir: string): Promise<string[]> {
     });
   }
   const out = await git.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']);
-  return [...new Set(out.split('\0').filter(Boolean))].sort();
+  const files = new Set(out.split('\0').filter(Boolean));
+  // A submodule is one entry (a commit id) to this repository: when it is checked out, its own files
+  // are listed the same way, under its path.
+  const stage = await git.raw(['ls-files', '-z', '--stage', '--', '.']);
+  for (const line of stage.split('\0')) {
+    if (!line.startsWith('160000 ')) continue;
+    const sub = line.slice(line.indexOf('\t') + 1);
+    files.delete(sub);
+    if (!(await exists(join(projectDir, sub, '.git')))) continue;
+    for (const f of await listProjectFiles(join(projectDir, sub))) files.add(`${sub}/${f}`);
+  }
+  return [...files].sort();
 }
 
 async function describe(projectDir: string, path: string): Promise<Entry | undefined> {

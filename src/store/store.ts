@@ -47,6 +47,8 @@ export class Store {
   layerDir(id: string): string { return join(this.root, 'layers', checkId(id)); }
   layerDiff(id: string): string { return join(this.layerDir(id), 'diff'); }
   sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
+  /** repos/<id>: bare clones of repositories named with `vmatrix test --repo URL`. */
+  repoDir(id: string): string { return join(this.root, 'repos', checkId(id)); }
   cellsDir(): string { return join(this.root, 'cells'); }
   /** kept/<run>/<cell>: the writable layers of cells kept with `vmatrix test --keep`, for `vmatrix shell --run`. */
   keptRoot(): string { return join(this.root, 'kept'); }

@@ -12,3 +12,22 @@ export async function treeSize(dir: string): Promise<number> {
   }
   return total;
 }
+
+/** Regular files and symlinks under `dir`, and the bytes of the files (never following symlinks). */
+export async function treeStats(dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      const sub = await treeStats(path);
+      files += sub.files;
+      bytes += sub.bytes;
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      files++;
+      if (e.isFile()) bytes += (await lstat(path)).size;
+    }
+  }
+  return { files, bytes };
+}
