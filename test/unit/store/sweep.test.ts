@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execOrThrow } from '../../../src/util/exec.js';
-import { storeMaker } from '../../helpers/store.js';
+import { deadOwner, storeMaker } from '../../helpers/store.js';
 
 // What a vmatrix killed with SIGKILL leaves behind, and what the next run's sweep must (and must not) remove.
 
@@ -14,22 +13,11 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 
 const freshStore = storeMaker(base);
 
-/** The owner record of a process that has been killed with SIGKILL. */
-async function killedOwner(): Promise<string> {
-  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
-  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
-  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  const exited = new Promise((r) => child.on('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-  return JSON.stringify({ pid: child.pid, start, nonce: 'x', created: new Date().toISOString() });
-}
-
 describe('Store.sweep', () => {
   it('removes the staging dir of a killed process and keeps a live one', async () => {
     const store = await freshStore();
     const dead = join(store.tmpDir(), 'image-dead');
-    await writeFile(`${dead}.owner`, await killedOwner());
+    await writeFile(`${dead}.owner`, await deadOwner());
     await mkdir(join(dead, 'rootfs/usr/bin'), { recursive: true });
     await writeFile(join(dead, 'rootfs/usr/bin/half-written'), 'x');
     const live = await store.staging('image');
@@ -43,7 +31,7 @@ describe('Store.sweep', () => {
     expect(process.getuid?.(), 'mounting a tmpfs needs root').toBe(0);
     const store = await freshStore();
     const dead = join(store.tmpDir(), 'layer-cell-dead');
-    await writeFile(`${dead}.owner`, await killedOwner());
+    await writeFile(`${dead}.owner`, await deadOwner());
     const mnt = join(dead, 'merged');
     await mkdir(mnt, { recursive: true });
     await execOrThrow('mount', ['-t', 'tmpfs', 'vmx-test', mnt]);
@@ -61,7 +49,7 @@ describe('Store.sweep', () => {
   it('removes an owner file whose dir is already gone, once its owner is dead', async () => {
     const store = await freshStore();
     const path = join(store.tmpDir(), 'layer-x.owner');
-    await writeFile(path, await killedOwner());
+    await writeFile(path, await deadOwner());
     await store.sweep();
     expect(existsSync(path)).toBe(false);
   });
@@ -81,7 +69,7 @@ describe('Store.sweep', () => {
   it('removes lock files (and takeover leftovers) of dead processes, keeps live ones', async () => {
     const store = await freshStore();
     const locks = join(store.root, 'locks');
-    const dead = await killedOwner();
+    const dead = await deadOwner();
     await writeFile(join(locks, 'image-a.lock'), dead);
     await writeFile(join(locks, 'image-a.lock.takeover'), dead);
     await writeFile(join(locks, 'image-b.lock.123.abc.tmp'), dead);
