@@ -1,19 +1,11 @@
 // Safe extraction of a real Debian root vs GNU tar on the same archive. Neither syncs: the store's
 // `sync -f` before its rename is a separate, fixed cost (measure it with the cell or store benchmarks).
-import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDist } from './dist.mjs';
+import { run } from './exec.mjs';
 
 const cache = process.env.VMATRIX_TEST_CACHE ?? '/var/cache/vmatrix-test';
-
-export function run(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}`)));
-  });
-}
 
 function extractCase(release) {
   const tarball = join(cache, `debian-${release}.tar.zst`);
@@ -22,6 +14,7 @@ function extractCase(release) {
     name: `extract debian-${release}`,
     description: `${tarball}: vmatrix extractTar(decompress(file)) vs tar --zstd -xpf --numeric-owner --xattrs, no sync`,
     baseline: 'GNU tar',
+    target: 1.0,
     async setup() {
       if (!existsSync(tarball)) return `${tarball} is missing (npx vitest run test/integration/archive-debian.test.ts builds it)`;
       archive = await importDist('archive/index.js');

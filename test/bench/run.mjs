@@ -1,74 +1,114 @@
 // The benchmark suite: `npm run bench` (builds dist/ first, runs as root). Each case names its variants; every
 // round runs each variant once, in an order that alternates from round to round, so that a noisy machine
 // (other jobs, the page cache, ext4 reusing recently deleted inodes) hurts no variant more than another.
-// Reports medians and ranges, the ratio of the first variant's median to the baseline's (and the median of
-// the per-round ratios, which cancels slow phases of the machine), writes results.json beside
-// this file and prints a markdown table. Options: VMATRIX_BENCH_RUNS (default 5), VMATRIX_BENCH_CASES
-// (comma-separated case names, default all), VMATRIX_BENCH_DIR (scratch dir; default the OS temp dir, which
-// should be on the filesystem of the store).
+// Reports medians and ranges and the first variant's time ÷ each other variant's: as a ratio of medians, as
+// the median of the per-round ratios (which cancels slow phases of the machine) and as a ratio of minima.
+// The case's target applies to the ratio of medians to its baseline; targets are reported, never enforced
+// (the exit status only says whether every case ran). Writes results.json beside this file and prints a
+// markdown table.
+//   --quick                one round per case, a smoke check; writes no results.json unless VMATRIX_BENCH_OUT
+//   VMATRIX_BENCH_RUNS     rounds for every case (default: the case's own `rounds`, else 5)
+//   VMATRIX_BENCH_CASES    comma-separated case names (default all)
+//   VMATRIX_BENCH_DIR      scratch dir (default the OS temp dir, which should be on the filesystem of the store)
+//   VMATRIX_BENCH_OUT      where to write the JSON report
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cellCases } from './cells.mjs';
+import { cpuCases } from './cpu.mjs';
 import { extractCases } from './extract.mjs';
+import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = Number(process.env.VMATRIX_BENCH_RUNS ?? 5);
+const quick = process.argv.includes('--quick');
 const only = process.env.VMATRIX_BENCH_CASES?.split(',').filter(Boolean);
+const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 'results.json'));
 
 /**
  * A case: `variants` maps a name to `run(scratch) → ms` (or undefined to time the whole call); the first
- * variant is ours, `baseline` names the one it is compared with. `setup()` may return a reason to skip.
+ * variant is ours, `baseline` names the one `target` (the highest acceptable ratio) is about. `setup()` may
+ * return a reason to skip; `rounds` overrides the default number of rounds.
  */
-const cases = [...extractCases, ...cellCases].filter((c) => !only || only.includes(c.name));
+const cases = [...extractCases, ...cellCases, ...cpuCases].filter((c) => !only || only.includes(c.name));
+
+const roundsOf = (c) => quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const ms = (x) => Math.round(x * 10) / 10;
+const stats = (xs) => ({ medianMs: ms(median(xs)), minMs: ms(Math.min(...xs)), maxMs: ms(Math.max(...xs)), runsMs: xs.map(ms) });
 
-async function runCase(c, scratch) {
-  const skip = await c.setup?.();
-  if (typeof skip === 'string') return { name: c.name, skipped: skip };
+/**
+ * Runs the rounds. A variant that reports its own time also gets the whole call's, as `wall`; one that
+ * reports `{ ms, ...more }` gets a series for each further measure (e.g. `cpu`).
+ */
+async function measure(c, scratch, rounds) {
   const names = Object.keys(c.variants);
-  const times = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < runs; round++) {
-    const order = round % 2 ? [...names].reverse() : names;
-    for (const name of order) {
+  const times = Object.fromEntries(names.map((n) => [n, { main: [], wall: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
       const dir = await mkdtemp(join(scratch, 'run-'));
       const started = performance.now();
       const reported = await c.variants[name](dir);
-      times[name].push(typeof reported === 'number' ? reported : performance.now() - started);
+      const wall = performance.now() - started;
+      const { ms: main = wall, ...more } = typeof reported === 'number' ? { ms: reported } : reported ?? {};
+      for (const [series, t] of Object.entries({ main, wall, ...more })) (times[name][series] ??= []).push(t);
       // Kept until the case ends: deleting now would make the next variant allocate among freshly freed inodes.
       c.leftovers = [...(c.leftovers ?? []), dir];
     }
   }
-  for (const dir of c.leftovers ?? []) await rm(dir, { recursive: true, force: true });
-  await c.teardown?.();
-  const stats = Object.fromEntries(names.map((n) => [n, {
-    medianMs: Math.round(median(times[n])), minMs: Math.round(Math.min(...times[n])), maxMs: Math.round(Math.max(...times[n])),
-    runsMs: times[n].map(Math.round),
-  }]));
-  const ratio = stats[names[0]].medianMs / stats[c.baseline].medianMs;
-  // Each round runs the variants back to back: the median of the per-round ratios cancels slow phases.
-  const paired = median(times[names[0]].map((t, i) => t / times[c.baseline][i]));
+  return times;
+}
+
+/**
+ * ours ÷ other: of the medians; the median of the per-round ratios (a round runs the variants back to back, so
+ * this cancels slow phases of the machine); and of the minima (other jobs only ever add time).
+ */
+function ratioOf(ours, other) {
+  const r3 = (x) => Number(x.toFixed(3));
   return {
-    name: c.name, description: c.description, ours: names[0], baseline: c.baseline, variants: stats,
-    ratio: Number(ratio.toFixed(2)), pairedRatio: Number(paired.toFixed(2)),
+    ratio: r3(median(ours) / median(other)),
+    pairedRatio: r3(median(ours.map((t, i) => t / other[i]))),
+    minRatio: r3(Math.min(...ours) / Math.min(...other)),
   };
 }
 
-function table(results) {
-  const lines = ['| case | variant | median ms | range ms | ratio (paired) |', '|---|---|---:|---:|---:|'];
-  for (const r of results) {
-    if (r.skipped) { lines.push(`| ${r.name} | skipped: ${r.skipped} | | | |`); continue; }
-    for (const [name, s] of Object.entries(r.variants)) {
-      const ratio = name === r.ours ? `**${r.ratio.toFixed(2)}** (${r.pairedRatio.toFixed(2)}) vs ${r.baseline}` : '';
-      lines.push(`| ${r.name} | ${name} | ${s.medianMs} | ${s.minMs}–${s.maxMs} | ${ratio} |`);
-    }
+/** A variant's figures: its own time, then each further series (`wall` only where it differs from its own). */
+function figures({ main, ...series }) {
+  const shown = Object.entries(series).filter(([name, t]) => name !== 'wall' || t.some((x, i) => x !== main[i]));
+  return { ...stats(main), ...Object.fromEntries(shown.map(([name, t]) => [name, stats(t)])) };
+}
+
+/** ours ÷ each other variant, for its own time and for every further series both have. */
+function ratios(times, variants, ours, others) {
+  const series = Object.keys(variants[ours]).filter((k) => typeof variants[ours][k] === 'object' && !Array.isArray(variants[ours][k]));
+  return Object.fromEntries(others.map((n) => [n, {
+    ...ratioOf(times[ours].main, times[n].main),
+    ...Object.fromEntries(series.filter((k) => variants[n][k]).map((k) => [k, ratioOf(times[ours][k], times[n][k])])),
+  }]));
+}
+
+async function runCase(c, scratch) {
+  const skip = await c.setup?.();
+  if (typeof skip === 'string') return { name: c.name, skipped: skip };
+  let times;
+  try {
+    times = await measure(c, scratch, roundsOf(c));
+  } finally {
+    for (const dir of c.leftovers ?? []) await rm(dir, { recursive: true, force: true });
+    await c.teardown?.();
   }
-  return lines.join('\n');
+  const [ours, ...others] = Object.keys(c.variants);
+  const variants = Object.fromEntries(Object.entries(times).map(([n, t]) => [n, figures(t)]));
+  const vs = ratios(times, variants, ours, others);
+  const { ratio, pairedRatio } = vs[c.baseline];
+  return {
+    name: c.name, description: c.description, rounds: roundsOf(c), ours, baseline: c.baseline, variants,
+    ratio, pairedRatio, target: c.target ?? null, met: quick || c.target === undefined ? null : ratio <= c.target, ratios: vs,
+  };
 }
 
 if (process.getuid?.() !== 0) {
@@ -79,12 +119,12 @@ const scratch = await mkdtemp(join(process.env.VMATRIX_BENCH_DIR ?? tmpdir(), 'v
 const results = [];
 try {
   for (const c of cases) {
-    console.error(`${c.name}: ${runs} rounds…`);
+    console.error(`${c.name}: ${roundsOf(c)} round(s)…`);
     results.push(await runCase(c, scratch));
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
-const report = { date: new Date().toISOString(), node: process.version, runs, results };
-await writeFile(join(here, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+const report = { date: new Date().toISOString(), node: process.version, quick, results };
+if (out) await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(table(results));
