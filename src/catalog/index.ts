@@ -1,7 +1,8 @@
 // catalog/: distros as data — loading distros/*.yml (built in, then $VMATRIX_CATALOG overrides),
-// resolving names and aliases, and the package managers as tables of commands.
+// resolving names and aliases, the package managers as tables of commands, and common package names.
 export type { Catalog, DistroEntry, SourceSpec, PackageManager, PackageManagerName } from './types.js';
 export { loadCatalog, catalogDirs } from './load.js';
 export { forArch } from './catalog.js';
 export { parseCatalogFile, hostArch } from './parse.js';
 export { packageManagers, installScript } from './package-managers.js';
+export { packageNames, mapPackageNames } from './package-names.js';

@@ -8,6 +8,7 @@ import type { Runtime } from '../vps/index.js';
 import type { Prepared } from './cell-task.js';
 import { obtainCellImage } from './imported.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
+import { setupInputFiles, type FileDigest } from './layer-key.js';
 import { Once } from './pool.js';
 import type { Plan } from './prepare.js';
 import { recipeFor } from './recipe.js';
@@ -31,12 +32,22 @@ export interface InputsContext {
   signal?: AbortSignal;
   onImageProgress?: ImageProgress;
   onProgress?: (scope: string, message: string) => void;
+  /** `--rebuild`: build each setup layer of the run again, even when the store has it. */
+  rebuild?: boolean;
 }
 
 export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared> {
   const { plan, store, runtime, cellsRoot } = c;
   const images = new Once<{ image: ImageRef; ms: number }>();
   const layers = new Once<LayerRef>();
+  const rebuilt = c.rebuild ? new Set<string>() : undefined;
+  // The files setup_inputs matches: the snapshot does not change during a run, so they are read once.
+  let setupInputs: Promise<Record<string, FileDigest>> | undefined;
+  const readSetupInputs = async (): Promise<Record<string, FileDigest>> => {
+    const { files, unmatched } = await setupInputFiles(c.sourceTree, plan.config.setupInputs);
+    for (const glob of unmatched) c.onProgress?.('setup_inputs', `warning: ${glob} matches no file of the project`);
+    return files;
+  };
   return async (cell) => {
     const distro = plan.distros.get(cell.distro)!;
     const { image, ms } = await images.get(distro.name, async () => {
@@ -48,8 +59,8 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
     const recipe = recipeFor(plan, cell);
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
     const key = hashOf({ distro: distro.name, recipe });
-    const layer = await layers.get(key, () => ensureLayer({
-      store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir,
+    const layer = await layers.get(key, async () => ensureLayer({
+      store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir, setupInputs: await (setupInputs ??= readSetupInputs()), rebuild: rebuilt,
       logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS,
       onProgress: (message) => c.onProgress?.(distro.name, message),
     }));

@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import { installScript, packageManagers } from '../catalog/index.js';
@@ -8,24 +7,18 @@ import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
 import { markUsed, type Store } from '../store/index.js';
 import type { LayerMeta } from '../store/types.js';
-import { hashOf, shortId } from '../util/hash.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
 import { runCell, type IdMap, type Runtime } from '../vps/index.js';
+import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
 import { STEP_LOOP } from './steps.js';
+
+export { LAYER_FORMAT, type Recipe } from './layer-key.js';
 
 // The setup layer: packages installed with the distro's package manager, then the user's setup commands,
 // run once in a cell with the host's network; the cell's upper dir is committed to the store as a layer
-// that every cell of that distro+recipe stacks on. Its id covers everything that can change its content.
-
-/** Bump when the way a layer is built changes, so that old layers are not reused. */
-const LAYER_FORMAT = 1;
-
-export interface Recipe {
-  packages: string[];
-  setup: string[];
-  env: Record<string, string>;
-}
+// that every cell of that distro+recipe stacks on. Its id covers everything that can change its content
+// (layer-key.ts).
 
 export interface LayerRef {
   id: string;
@@ -46,53 +39,60 @@ export function recipeIsEmpty(r: Recipe): boolean {
   return r.packages.length === 0 && r.setup.length === 0;
 }
 
-/** Project files a setup command names (`./ci/install-deps.sh`) are part of the key: edit one, get a rebuild. */
-async function namedFileHashes(sourceTree: string, setup: string[]): Promise<Record<string, string>> {
-  const hashes: Record<string, string> = {};
-  for (const token of setup.flatMap((s) => s.split(/\s+/))) {
-    const rel = token.replace(/^\.\//, '');
-    if (!rel || rel.startsWith('/') || rel.includes('..') || !/^[\w./-]+$/.test(rel)) continue;
-    const content = await readFile(join(sourceTree, rel)).catch(() => undefined);
-    if (content) hashes[rel] = createHash('sha256').update(content).digest('hex');
-  }
-  return hashes;
-}
-
-export async function layerId(image: ImageRef, distro: DistroEntry, recipe: Recipe, sourceTree: string, userns?: IdMap): Promise<string> {
-  const files = await namedFileHashes(sourceTree, recipe.setup);
-  // A layer built in a user namespace holds files owned by the host ids of that mapping.
-  const ids = userns ? { uid: userns.uid, gid: userns.gid } : undefined;
-  return shortId(hashOf({ format: LAYER_FORMAT, image: image.id, pm: distro.packageManager, ...recipe, files, ...(ids ? { ids } : {}) }));
-}
-
-export interface LayerBuild {
-  store: Store;
-  runtime: Runtime;
+/** What a layer is built from, as the run knows it; `layerInputs` turns it into what its id is a hash of. */
+export interface LayerSource {
   image: ImageRef;
   distro: DistroEntry;
   recipe: Recipe;
+  /** The project snapshot: files named in setup commands are read from it. */
   sourceTree: string;
+  /** Where setup sees the project, and its working directory. */
   workdir: string;
+  userns?: IdMap;
+  /** The project files `setup_inputs` matched. */
+  setupInputs?: Record<string, FileDigest>;
+}
+
+export async function layerInputs(s: LayerSource): Promise<LayerInputs> {
+  return {
+    format: LAYER_FORMAT, image: s.image.id, packageManager: s.distro.packageManager, ...s.recipe, workdir: s.workdir,
+    files: await namedFiles(s.sourceTree, s.recipe.setup), setupInputs: s.setupInputs ?? {},
+    // A layer built in a user namespace holds files owned by the host ids of that mapping.
+    ...(s.userns ? { ids: { uid: s.userns.uid, gid: s.userns.gid } } : {}),
+  };
+}
+
+export interface LayerBuild extends Omit<LayerSource, 'userns'> {
+  store: Store;
+  runtime: Runtime;
   logPath: string;
   signal?: AbortSignal;
   timeoutMs?: number;
   onProgress?: (message: string) => void;
   /** Paths in messages are shown relative to this directory (the project's). */
   displayRoot?: string;
+  /**
+   * `--rebuild`: build every layer whose id is not in this set yet, cached or not, and add its id, so that
+   * a run rebuilds each layer once. The new layer replaces the old one under the same id.
+   */
+  rebuild?: Set<string>;
 }
 
 export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
-  const id = await layerId(b.image, b.distro, b.recipe, b.sourceTree, b.runtime.userns.map);
+  const inputs = await layerInputs({ ...b, userns: b.runtime.userns.map });
+  const id = layerKey(inputs);
   const dir = b.store.layerDir(id);
   const hit = { id, diff: join(dir, 'diff'), cached: true, durationMs: 0 };
-  if (await exists(dir)) {
+  const rebuild = b.rebuild !== undefined && !b.rebuild.has(id);
+  b.rebuild?.add(id);
+  if (!rebuild && await exists(dir)) {
     await markUsed(dir); // for `vmatrix image prune --older-than`
     return hit;
   }
-  return b.store.withLock(`layer-${id}`, async () => (await exists(dir)) ? hit : build(b, id));
+  return b.store.withLock(`layer-${id}`, async () => (!rebuild && await exists(dir)) ? hit : build(b, id, inputs));
 }
 
-async function build(b: LayerBuild, id: string): Promise<LayerRef> {
+async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const started = Date.now();
   const steps = [...(b.recipe.packages.length ? [installScript(packageManagers[b.distro.packageManager], b.recipe.packages)] : []), ...b.recipe.setup];
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`);
@@ -132,9 +132,10 @@ async function build(b: LayerBuild, id: string): Promise<LayerRef> {
     throw new SetupFailed(result.exitCode, result.signal, result.timedOut, b.logPath);
   }
   const size = await treeSize(join(staging, 'diff'));
-  const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, packageManager: b.distro.packageManager, ...b.recipe }, size, created: new Date().toISOString() };
+  const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
   await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  await b.store.commitDir(staging, b.store.layerDir(id));
+  // A rebuilt layer replaces the old one, which stays whole for the cells still running on it.
+  await b.store.replaceDir(staging, b.store.layerDir(id));
   return { id, diff: join(b.store.layerDir(id), 'diff'), cached: false, durationMs: Date.now() - started, logPath: b.logPath };
 }
 

@@ -1,11 +1,13 @@
-import { axisNames, effectiveSetup, substitute } from '../config/index.js';
+import { mapPackageNames } from '../catalog/index.js';
+import { axisNames, effectiveSetup, overrideMatches, substitute } from '../config/index.js';
 import type { SubstitutionContext } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
 import type { Recipe } from './layer.js';
 import type { Plan } from './prepare.js';
 import { createUserStep } from './user.js';
 
-// What a cell's strings become once its distro and axis values are substituted in.
+// What a cell's strings become once its distro and axis values are substituted in, and its package
+// names once they are mapped to the distro's package manager (the layer's key sees the mapped list).
 
 export function contextOf(plan: Plan, cell: Cell): SubstitutionContext {
   // A cell added by include may lack an axis: its placeholders become '' as on GitHub, not an error.
@@ -18,10 +20,14 @@ function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): R
 
 export function recipeFor(plan: Plan, cell: Cell): Recipe {
   const ctx = contextOf(plan, cell);
-  const { packages, setup, env } = effectiveSetup(plan.config, plan.distros.get(cell.distro)!);
+  const distro = plan.distros.get(cell.distro)!;
+  const { packages, setup, env } = effectiveSetup(plan.config, distro);
   const user = plan.config.user === 'root' ? [] : [createUserStep(plan.config.user)];
+  const names = packages.map((p) => substitute(p, ctx)).filter(Boolean);
+  // Names an override gives were written for this distro: they are used as written.
+  const overridden = plan.config.overrides.some((o) => o.packages && overrideMatches(o.pattern, distro));
   return {
-    packages: packages.map((p) => substitute(p, ctx)).filter(Boolean),
+    packages: overridden ? names : mapPackageNames(distro.packageManager, names),
     setup: [...user, ...setup.map((s) => substitute(s, ctx))],
     env: substituteEnv(env, ctx),
   };

@@ -8,11 +8,12 @@ import { fsyncDir, writeFileAtomic } from '../util/fs.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { ownRecord } from './owner.js';
 import { removeTree } from './remove.js';
+import { retireDir, sweepRetired } from './retire.js';
 import { writeRunInfo, type RunInfo } from './runs.js';
 import { OWNER_SUFFIX, sweepLocks, sweepTmp } from './sweep.js';
 import type { ImageMeta, LayerMeta } from './types.js';
 
-const SUBDIRS = ['blobs/sha256', 'images', 'layers', 'sources', 'cells', 'locks', 'tmp'];
+const SUBDIRS = ['blobs/sha256', 'images', 'layers', 'sources', 'cells', 'locks', 'tmp', 'retired'];
 
 /** The on-disk, content-addressed store: a cache hit is a path that exists. See DESIGN.md "The store". */
 export class Store {
@@ -99,6 +100,23 @@ export class Store {
     await unlink(staging + OWNER_SUFFIX).catch(() => {});
   }
 
+  /**
+   * Like commitDir, but an existing `final` is replaced (a rebuilt layer): it moves to retired/, whole, for
+   * the cells of live runs still stacked on it, and the staging dir takes its name. Call it inside the id's
+   * lock. rename(2) cannot swap non-empty dirs, so for a moment neither is there; the lock keeps builders
+   * out of that moment, and a reader that finds no dir takes the lock and waits for the new one.
+   */
+  async replaceDir(staging: string, final: string): Promise<void> {
+    if (await lstat(final).then(() => true, () => false)) {
+      await mkdir(this.retiredDir(), { recursive: true, mode: 0o700 });
+      await retireDir(final, this.retiredDir(), this.cellsDir());
+    }
+    await this.commitDir(staging, final);
+  }
+
+  /** retired/: replaced layers, kept until no run that was using them is alive (see retire.ts). */
+  retiredDir(): string { return join(this.root, 'retired'); }
+
   async listImages(): Promise<ImageMeta[]> {
     return this.listMeta('images', (id) => this.readImage(id));
   }
@@ -123,9 +141,12 @@ export class Store {
     return writeFileAtomic(join(this.layerDir(meta.id), 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
   }
 
-  /** Removes staging dirs and lock files left by dead processes; returns the removed paths. */
+  /** Removes staging dirs and lock files left by dead processes, and retired dirs; returns the removed paths. */
   async sweep(): Promise<string[]> {
-    return [...(await sweepTmp(this.tmpDir())), ...(await sweepLocks(join(this.root, 'locks')))];
+    return [
+      ...(await sweepTmp(this.tmpDir())), ...(await sweepLocks(join(this.root, 'locks'))),
+      ...(await sweepRetired(this.retiredDir(), this.cellsDir())),
+    ];
   }
 
   private async listMeta<M extends { created: string }>(sub: string, read: (id: string) => Promise<M | undefined>): Promise<M[]> {

@@ -35,3 +35,13 @@ export async function idsInUse(cellsDir: string): Promise<{ ids: Set<string>; li
   }
   return { ids, liveRuns: runs.length };
 }
+
+/** The live runs (their ids: cells/<run>) that recorded a use of `id`. */
+export async function runsUsing(cellsDir: string, id: string): Promise<string[]> {
+  const users: string[] = [];
+  for (const run of await liveRuns(cellsDir)) {
+    const uses = await readFile(join(run.dir, USES), 'utf8').catch(() => '');
+    if (uses.split('\n').includes(id)) users.push(run.id);
+  }
+  return users;
+}

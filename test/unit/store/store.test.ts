@@ -29,7 +29,7 @@ describe('Store layout', () => {
     const store = new Store(root);
     await store.init();
     expect((await stat(root)).mode & 0o777).toBe(0o700);
-    expect((await readdir(root)).sort()).toEqual(['blobs', 'cells', 'images', 'layers', 'locks', 'sources', 'tmp']);
+    expect((await readdir(root)).sort()).toEqual(['blobs', 'cells', 'images', 'layers', 'locks', 'retired', 'sources', 'tmp']);
     expect(existsSync(join(root, 'blobs/sha256'))).toBe(true);
   });
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { Catalog, DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
+import { parseConfig } from '../../../src/config/index.js';
+import { expandMatrix } from '../../../src/matrix/index.js';
+import type { Plan } from '../../../src/run/prepare.js';
+import { recipeFor } from '../../../src/run/recipe.js';
+
+// A cell's recipe: placeholders substituted, then package names mapped to its distro's package manager
+// (what the layer key sees), unless an override wrote the list for that distro.
+
+function recipe(yaml: string, distro: { name: string; family: string; pm: PackageManagerName }) {
+  const config = parseConfig(`distros: [${distro.name}]\ntest: make\n${yaml}`, 'vmatrix.yml');
+  const entry = { name: distro.name, family: distro.family, packageManager: distro.pm } as DistroEntry;
+  const plan: Plan = { config, projectDir: '/p', cells: expandMatrix(config), distros: new Map([[distro.name, entry]]), catalog: {} as Catalog };
+  return recipeFor(plan, plan.cells[0]!);
+}
+
+const ALPINE = { name: 'alpine-3.20', family: 'alpine', pm: 'apk' } as const;
+const FEDORA = { name: 'fedora-41', family: 'fedora', pm: 'dnf' } as const;
+
+describe('recipeFor', () => {
+  it('maps common package names to the distro\'s, after placeholders', () => {
+    expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, python3-pip, "${{ matrix.cxx }}", libfoo]', ALPINE).packages)
+      .toEqual(['build-base', 'py3-pip', 'g++', 'libfoo']);
+    expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, pkg-config, "${{ matrix.cxx }}"]', FEDORA).packages)
+      .toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
+  });
+
+  it('takes the packages an override gives as written', () => {
+    const yaml = 'packages: [build-essential]\noverrides: { alpine: { packages: [build-essential, musl-dev] } }';
+    expect(recipe(yaml, ALPINE).packages).toEqual(['build-essential', 'musl-dev']);
+    expect(recipe(yaml, FEDORA).packages).toEqual(['gcc', 'gcc-c++', 'make']);
+  });
+
+  it('still maps when a matching override changes only env or setup', () => {
+    expect(recipe('packages: [python3]\noverrides: { alpine-*: { env: { X: "1" } } }', ALPINE).packages).toEqual(['python3']);
+    expect(recipe('packages: [python3-pip]\noverrides: { alpine-*: { setup: ["echo hi"] } }', ALPINE).packages).toEqual(['py3-pip']);
+  });
+});
