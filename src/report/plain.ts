@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatDuration } from '../util/duration.js';
 import { formatSize } from '../util/size.js';
-import type { CellResult, RunEvent, RunResult } from '../run/types.js';
+import type { AttemptResult, CellResult, RunEvent, RunResult } from '../run/types.js';
 import type { Reporter } from './types.js';
 import { DownloadLine } from './download-line.js';
 import { paint, STATUS_LABEL, useColor } from './style.js';
@@ -54,8 +54,10 @@ export class PlainReporter implements Reporter {
   private async cellLine(r: CellResult): Promise<void> {
     const { label, tone } = STATUS_LABEL[r.status];
     const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
-    this.out.write(`${paint(this.color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${r.id}${why}\n`);
-    if (r.status === 'passed' || r.status === 'cancelled') return;
+    // FLAKY is one letter longer than the other labels: the duration gives it back, so columns stay aligned.
+    this.out.write(`${paint(this.color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${r.id}${why}\n`);
+    for (const warning of r.warnings ?? []) this.out.write(paint(this.color, 'yellow', `     ! ${warning}`) + '\n');
+    if (r.status === 'passed' || r.status === 'flaky' || r.status === 'cancelled') return;
     const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
     for (const line of tail) this.out.write(paint(this.color, 'dim', `     │ ${line}`) + '\n');
     this.out.write(paint(this.color, 'dim', `     └ full log: ${r.logPath}`) + '\n');
@@ -63,7 +65,7 @@ export class PlainReporter implements Reporter {
 
   private summary(result: RunResult, runDir: string): void {
     const s = result.summary;
-    const parts = [`${s.passed} passed`, `${s.failed} failed`];
+    const parts = [`${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ''}`, `${s.failed} failed`];
     if (s.timedOut) parts.push(`${s.timedOut} timed out`);
     if (s.oomKilled) parts.push(`${s.oomKilled} out of memory`);
     if (s.errors) parts.push(`${s.errors} could not run`);
@@ -74,13 +76,27 @@ export class PlainReporter implements Reporter {
   }
 }
 
+/** Why a cell did not simply pass, in parentheses; the attempts when it was retried. */
 export function describeFailure(r: CellResult): string {
-  if (r.status === 'timed-out') return `(timed out in ${r.phase ?? 'test'})`;
-  if (r.status === 'oom-killed') return `(killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''})`;
-  if (r.status === 'error') return `(${r.message ?? 'could not run'})`;
-  if (r.status === 'cancelled') return '(cancelled)';
-  if (r.signal) return `(${r.phase ?? 'test'} killed by ${r.signal})`;
-  return `(${r.phase ?? 'test'} exited ${r.exitCode})`;
+  const tries = r.attempts?.length ?? 1;
+  if (r.status === 'flaky') return `(passed on attempt ${tries}; ${r.attempts!.slice(0, -1).map(attemptFailure).join('; ')})`;
+  const why = failure(r);
+  return tries > 1 ? `(${why}, ${tries} attempts)` : `(${why})`;
+}
+
+function failure(r: Pick<CellResult, 'status' | 'phase' | 'step' | 'steps' | 'exitCode' | 'signal' | 'memoryLimit' | 'message'>): string {
+  const own = r.steps?.find((s) => s.timedOut);
+  if (r.status === 'timed-out') return own ? `step "${own.name}" timed out after ${formatDuration(own.timeoutMs ?? own.durationMs)}` : `timed out in ${r.phase ?? 'test'}`;
+  if (r.status === 'oom-killed') return `killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''}`;
+  if (r.status === 'error') return r.message ?? 'could not run';
+  if (r.status === 'cancelled') return r.message ? `cancelled: ${r.message}` : 'cancelled';
+  const what = r.step !== undefined && r.phase === 'test' ? `step "${r.step}"` : (r.phase ?? 'test');
+  return r.signal ? `${what} killed by ${r.signal}` : `${what} exited ${r.exitCode}`;
+}
+
+function attemptFailure(a: AttemptResult): string {
+  // Only a test that failed or timed out is retried: every earlier attempt failed in the test phase.
+  return `attempt ${a.attempt}: ${a.status === 'timed-out' && a.step ? `step "${a.step}" timed out` : failure({ ...a, phase: 'test' })}`;
 }
 
 async function logTail(path: string, lines: number): Promise<string[]> {

@@ -14,6 +14,7 @@ export function paint(enabled: boolean, tone: Tone, text: string): string {
 
 export const STATUS_LABEL: Record<CellStatus, { label: string; tone: Tone }> = {
   passed: { label: 'PASS', tone: 'green' },
+  flaky: { label: 'FLAKY', tone: 'yellow' },
   failed: { label: 'FAIL', tone: 'red' },
   'timed-out': { label: 'TIME', tone: 'red' },
   'oom-killed': { label: 'OOM ', tone: 'red' },

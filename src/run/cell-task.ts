@@ -1,3 +1,4 @@
+import type { WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ImageRef } from '../images/index.js';
 import { cellEnv } from '../matrix/index.js';
@@ -15,6 +16,8 @@ import type { CellResult } from './types.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
 import type { Store } from '../store/index.js';
 import { testUser, userEnv } from './user.js';
+import { artifactsDir, saveArtifacts } from './artifacts.js';
+import { combineAttempts, shouldRetry } from './attempts.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
@@ -34,58 +37,95 @@ export interface RunContext {
   runId: string;
   /** Which cells' writable layers outlive the run (`--keep`). */
   keep: KeepMode;
+  /** How many more times a failed or timed-out cell is run (`retries:`, `--retries`). */
+  retries: number;
+  /** The most bytes of artifacts copied out of one cell. */
+  artifactCap: number;
 }
 
-/** One cell from preparation to result; a failure of the project is a result, never a throw. */
+/** One cell from preparation to result, retried as `retries` says; a failure of the project is a result, never a throw. */
 export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult> {
-  const { plan, runDir, cellsRoot, sourceTree, runtime, prepare } = r;
-  const started = Date.now();
-  const logFile = cellLogPath(runDir, cell);
-  const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, logFile) };
-  const log = await openLog(logFile);
+  const log = await openLog(cellLogPath(r.runDir, cell));
   log.write(`# vmatrix cell ${cell.id}\n`);
   try {
-    let prepared: Prepared;
-    try {
-      prepared = await prepare(cell);
-    } catch (e) {
-      if (e instanceof SetupFailed) {
-        await appendFileTo(log, e.logPath);
-        return { ...base, status: e.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: e.exitCode, signal: e.signal, durationMs: Date.now() - started, phases: { image: 0, setup: 0, test: 0 } };
-      }
-      log.write(`# could not prepare the cell: ${messageOf(e)}\n`);
-      return { ...base, status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), durationMs: Date.now() - started, phases: { image: 0, setup: 0, test: 0 } };
+    const attempts: CellResult[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const { result, again } = await runAttempt(r, cell, log, attempt);
+      attempts.push(result);
+      if (!again) return combineAttempts(attempts);
+      log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
     }
-    const { image, imageMs, layer } = prepared;
-    log.write(`# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`);
-    if (layer?.logPath) await appendFileTo(log, layer.logPath);
-    const ctx = contextOf(plan, cell);
-    const lowerdirs = [...(layer ? [layer.diff] : []), image.rootfs];
-    const env = { ...recipeFor(plan, cell).env, ...userEnv(plan.config.user), ...cellEnv(cell) };
-    const user = testUser(plan.config.user);
-    const keeping = r.keep !== 'none' ? keepScratch(cellsRoot, cell.slug) : undefined;
-    const outcome = await runTestStep({
-      runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
-      commands: plan.config.test.map((t) => substitute(t, ctx)), env,
-      network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-      resources: cellResources(plan.config.resources), log, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-    });
-    log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
-    const kept = keeping && await settleKept(r.store, keeping.dir, shouldKeep(r.keep, outcome.status) ? {
-      version: 1, runId: r.runId, cell: cell.id, slug: cell.slug, distro: cell.distro, status: outcome.status, lowerdirs, sourceTree,
-      workdir: plan.config.workdir, env, user, network: plan.config.network, keptAt: new Date().toISOString(),
-    } : undefined);
-    if (kept) log.write(`# kept: vmatrix shell --run ${r.runId} ${cell.id}\n`);
-    return {
-      ...base, status: outcome.status, phase: outcome.status === 'passed' ? undefined : 'test', exitCode: outcome.exitCode, signal: outcome.signal,
-      durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, setupCached: layer?.cached,
-      phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
-      ...(outcome.status === 'oom-killed' && { memoryLimit: plan.config.resources.memory }),
-      ...(kept && { kept }),
-    };
   } finally {
     await closeLog(log);
   }
+}
+
+/** One attempt: a fresh cell. `again` says whether the cell is to be run once more. */
+async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: number): Promise<{ result: CellResult; again: boolean }> {
+  const { plan, cellsRoot, sourceTree, runtime } = r;
+  const started = Date.now();
+  const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)) };
+  const prepared = await prepareCell(r, cell, log, attempt === 1);
+  if ('status' in prepared) return { result: { ...base, ...prepared, durationMs: Date.now() - started }, again: false };
+  const { image, imageMs, layer } = prepared;
+  const ctx = contextOf(plan, cell);
+  const lowerdirs = [...(layer ? [layer.diff] : []), image.rootfs];
+  const env = { ...recipeFor(plan, cell).env, ...userEnv(plan.config.user), ...cellEnv(cell), VMATRIX_ATTEMPT: String(attempt) };
+  const user = testUser(plan.config.user);
+  const artifacts = plan.config.artifacts.map((a) => substitute(a, ctx));
+  // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
+  const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
+  const outcome = await runTestStep({
+    runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
+    steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
+    network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
+    resources: cellResources(plan.config.resources), log, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
+  });
+  log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
+  const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
+  const saved = keeping && artifacts.length > 0 ? await saveArtifacts({
+    patterns: artifacts, workdir: plan.config.workdir, upper: keeping.upper, srcUpper: keeping.srcUpper, maxBytes: r.artifactCap,
+    dest: artifactsDir(r.runDir, cell, again ? attempt : undefined), projectDir: plan.projectDir, log,
+  }) : {};
+  // Only the last attempt is kept: it is the one the result describes.
+  const kept = keeping && await settleKept(r.store, keeping.dir, !again && shouldKeep(r.keep, outcome.status) ? {
+    version: 1, runId: r.runId, cell: cell.id, slug: cell.slug, distro: cell.distro, status: outcome.status, lowerdirs, sourceTree,
+    workdir: plan.config.workdir, env, user, network: plan.config.network, keptAt: new Date().toISOString(),
+  } : undefined);
+  if (kept) log.write(`# kept: vmatrix shell --run ${r.runId} ${cell.id}\n`);
+  return { again, result: {
+    ...base, status: outcome.status, phase: outcome.status === 'passed' ? undefined : 'test', exitCode: outcome.exitCode, signal: outcome.signal,
+    durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, setupCached: layer?.cached,
+    phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
+    ...(outcome.status === 'oom-killed' && { memoryLimit: plan.config.resources.memory }),
+    steps: outcome.steps, ...(outcome.step !== undefined && { step: outcome.step }),
+    ...saved,
+    ...(kept && { kept }),
+  } };
+}
+
+type NotPrepared = Omit<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath' | 'durationMs'>;
+
+/** The cell's image and setup layer, or the result of a cell that could not get them. */
+async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: boolean): Promise<Prepared | NotPrepared> {
+  let prepared: Prepared;
+  try {
+    prepared = await r.prepare(cell);
+  } catch (e) {
+    const phases = { image: 0, setup: 0, test: 0 };
+    if (e instanceof SetupFailed) {
+      await appendFileTo(log, e.logPath);
+      return { status: e.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: e.exitCode, signal: e.signal, phases };
+    }
+    log.write(`# could not prepare the cell: ${messageOf(e)}\n`);
+    return { status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), phases };
+  }
+  const { image, layer } = prepared;
+  if (first) {
+    log.write(`# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`);
+    if (layer?.logPath) await appendFileTo(log, layer.logPath);
+  }
+  return prepared;
 }
 
 export function cancelledResult(cell: Cell, projectDir: string, runDir: string): CellResult {

@@ -3,13 +3,16 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { DistroEntry } from '../catalog/types.js';
+import type { TestStep as StepSpec } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
+import { formatDuration } from '../util/duration.js';
 import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
-import { STEP_LOOP } from './steps.js';
-import type { CellStatus } from './types.js';
+import { StepClock } from './step-clock.js';
+import { TEST_LOOP } from './steps.js';
+import type { CellStatus, StepResult } from './types.js';
 
 // The test step of one cell: a fresh copy-on-write root (image + setup layer), the project snapshot
-// copy-on-write at the workdir, the test commands run in order. Output goes to the cell's log.
+// copy-on-write at the workdir, the test steps run in order. Output goes to the cell's log.
 
 export interface TestStep {
   runtime: Runtime;
@@ -18,7 +21,8 @@ export interface TestStep {
   lowerdirs: string[];
   sourceTree: string;
   workdir: string;
-  commands: string[];
+  /** The test steps, placeholders already replaced. */
+  steps: StepSpec[];
   env: Record<string, string>;
   network: 'none' | 'host';
   /** Cgroup limits (resources: of vmatrix.yml); only test steps get them, never setup. */
@@ -39,17 +43,39 @@ export interface TestOutcome {
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
+  steps: StepResult[];
+  /** The step that failed or timed out. */
+  step?: string;
 }
 
 export async function runTestStep(t: TestStep): Promise<TestOutcome> {
-  const r = await runCell(t.runtime, {
+  // A step's own timeout kills the cell like a cancel does; `stepFirst` tells the two apart afterwards.
+  const stepTimeout = new AbortController();
+  let stepFirst = false;
+  const clock = new StepClock(t.steps, () => { stepFirst = !t.signal?.aborted; stepTimeout.abort(); });
+  const signal = t.signal ? AbortSignal.any([t.signal, stepTimeout.signal]) : stepTimeout.signal;
+  let r: CellRunResult;
+  try {
+    r = await runCellFor(t, clock, signal);
+  } finally {
+    clock.stop();
+  }
+  const stepTimedOut = stepFirst && r.aborted;
+  const status = stepTimedOut ? 'timed-out' : statusOf(r);
+  const step = stepTimedOut ? t.steps[clock.expired!] : status === 'passed' ? undefined : clock.lastStarted();
+  if (stepTimedOut) t.log.write(`# step "${step!.name}" timed out after ${formatDuration(step!.timeout!)}: its cell was killed\n`);
+  return { status, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs, steps: clock.results(), ...(step && { step: step.name }) };
+}
+
+function runCellFor(t: TestStep, clock: StepClock, signal: AbortSignal): Promise<CellRunResult> {
+  return runCell(t.runtime, {
     id: t.containerId,
     hostname: t.cell.slug,
     lowerdirs: t.lowerdirs,
     dir: t.scratch,
     upper: t.keepDirs?.upper,
     source: { lower: t.sourceTree, dest: t.workdir, upper: t.keepDirs?.srcUpper },
-    args: [t.distro.shell, '-c', STEP_LOOP, 'vmatrix-test', ...t.commands],
+    args: [t.distro.shell, '-c', TEST_LOOP, 'vmatrix-test', ...t.steps.map((s) => s.run)],
     env: t.env,
     cwd: t.workdir,
     network: t.network,
@@ -58,10 +84,10 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
     user: t.user,
     stdout: t.log,
     stderr: t.log,
+    onControl: clock.onLine,
     timeoutMs: t.timeoutMs,
-    signal: t.signal,
+    signal,
   });
-  return { status: statusOf(r), exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs };
 }
 
 /** A step that succeeded despite an OOM kill (it handled its child's death) passed; one that failed after one was oom-killed. */

@@ -15,16 +15,19 @@ export interface LaunchOutcome {
 /** The launcher gets a fixed PATH and nothing else of vmatrix's environment. */
 const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
 
-type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'timeoutMs' | 'signal'>;
+type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'onControl' | 'timeoutMs' | 'signal'>;
 
 export function launch(argv: string[], io: Io): Promise<LaunchOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // A terminal cell talks to vmatrix's own terminal: the runtime copies between it and the cell's pty.
-    const stdio: StdioOptions = io.terminal ? 'inherit' : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+    const stdio: StdioOptions = io.terminal ? 'inherit' : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe', ...(io.onControl ? ['pipe' as const] : [])];
     const child = spawn(argv[0]!, argv.slice(1), { stdio, env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) } });
     if (child.stdout) forward(child.stdout, io.stdout);
     if (child.stderr) forward(child.stderr, io.stderr);
+    // fd 3 of a spawned child is a socket pair end: Node types it as either direction.
+    const control = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
+    if (io.onControl && control) readLines(control, io.onControl);
     let stop: 'timeout' | 'abort' | undefined;
     let killed: Promise<ProcessRef | undefined> | undefined;
     const kill = (why: 'timeout' | 'abort') => { stop ??= why; killed ??= killCell(child); };
@@ -70,4 +73,16 @@ function forward(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
       to.once('drain', () => from.resume());
     }
   });
+}
+
+/** Calls `onLine` with each line of a stream as it arrives (the last one even without its newline). */
+function readLines(from: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) onLine(line);
+  });
+  from.on('end', () => { if (rest) onLine(rest); });
 }

@@ -24,7 +24,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
   const argv = launcherArgv(await launcherTools(), runtime, {
-    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host', owner,
+    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host', owner, control: spec.onControl !== undefined,
   }, paths);
   await createCellDir(paths);
   let outcome: LaunchOutcome;

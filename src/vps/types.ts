@@ -51,6 +51,12 @@ export interface CellRunSpec {
    * vmatrix's terminal (raw mode, window size, Ctrl-C to the cell). stdin/stdout/stderr are vmatrix's own.
    */
   terminal?: boolean;
+  /**
+   * A side channel from the command, apart from its output: each line it writes to fd 3 (a pipe the runtime
+   * passes through with --preserve-fds) is given here as it arrives. The command should close fd 3 for
+   * anything that may outlive it, or the channel stays open until the cell ends.
+   */
+  onControl?: (line: string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
 }

@@ -18,6 +18,7 @@ export function validateSpec(spec: CellRunSpec): void {
   for (const p of [...spec.lowerdirs, spec.dir, spec.upper, source?.lower, ...(source?.layers ?? []), source?.upper]) if (p !== undefined) checkHostPath(p);
   for (const upper of [spec.upper, source?.upper]) if (upper && isInside(upper, spec.dir)) bad(`upper ${upper} must be outside the cell dir, which is removed`);
   if (spec.args.length === 0) bad('a cell needs a command');
+  if (spec.terminal && spec.onControl) bad('a terminal cell has no control channel (its stdio is the terminal\'s)');
   checkCellPath(spec.cwd, 'cwd');
   if (spec.source) checkCellPath(spec.source.dest, 'source dest');
   if (spec.source?.dest === '/') bad('the source cannot be mounted over the root');

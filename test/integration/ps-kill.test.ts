@@ -88,7 +88,7 @@ describe('vmatrix ps and vmatrix kill', () => {
     const { code } = await closed;
     const out = output();
     expect(code, out).toBe(1);
-    expect(out).toMatch(/FAIL .* busybox\/n=1 +\(test killed by SIGKILL\)/);
+    expect(out).toMatch(/FAIL .* busybox\/n=1 +\(step "echo started-1; sleep 300" killed by SIGKILL\)/);
     expect(out).toContain('interrupted');
     const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
     expect(results.runId).toBe(runId);

@@ -44,6 +44,14 @@ describe('runCell: a command in a cell', () => {
     const r = await run(f, 'head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null-ok; touch /sys/x 2>/dev/null || echo sys-ro; cat; echo stdin-eof');
     expect(r.stdout).toBe('3\nnull-ok\nsys-ro\nstdin-eof\n');
   });
+
+  it('hands lines written to fd 3 to onControl, apart from the output; without onControl fd 3 is closed', async () => {
+    const lines: string[] = [];
+    const r = await run(f, 'echo out; echo "start 1" >&3; echo err >&2; printf "end 1 0" >&3', { onControl: (l) => lines.push(l) });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
+    expect(lines).toEqual(['start 1', 'end 1 0']);
+    expect((await run(f, 'echo x >&3 2>/dev/null && echo open || echo closed')).stdout).toBe('closed\n');
+  });
 });
 
 describe('runCell: copy-on-write', () => {

@@ -65,4 +65,38 @@ describe('PlainReporter', () => {
     expect(lines[4]).toBe('OOM     2.0s  debian-11/build=Debug  (killed: out of memory, limit 1.5 GB)');
     expect(out.text()).toContain('2 cells: 0 passed, 0 failed, 2 out of memory in');
   });
+
+  it('reports a flaky cell as FLAKY in the same columns, names failing steps, fail-fast cancels and warnings', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'vmx-report-'));
+    await writeFile(join(project, 'log.txt'), '+ sleep 60\n# step "slow" timed out after 2.0s: its cell was killed\n');
+    const out = capture();
+    const reporter = new PlainReporter(out.stream, capture().stream, project);
+    const cell = { ...base, exitCode: null, durationMs: 3000, logPath: 'log.txt', phase: 'test' as const };
+    const flaky: CellResult = { ...cell, id: 'a', status: 'flaky', exitCode: 0, attempts: [
+      { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1000, step: 'unit' },
+      { attempt: 2, status: 'timed-out', exitCode: null, durationMs: 1000, step: 'slow' },
+      { attempt: 3, status: 'passed', exitCode: 0, durationMs: 1000 },
+    ], warnings: ['artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)'] };
+    const timedOut: CellResult = { ...cell, id: 'b', status: 'timed-out', signal: 'SIGKILL', step: 'slow',
+      steps: [{ name: 'build', exitCode: 0, durationMs: 5 }, { name: 'slow', exitCode: null, durationMs: 2004, timeoutMs: 2000, timedOut: true }] };
+    const failed: CellResult = { ...cell, id: 'c', status: 'failed', exitCode: 3, step: 'sh ./check.sh fail', attempts: [
+      { attempt: 1, status: 'failed', exitCode: 3, durationMs: 1500 }, { attempt: 2, status: 'failed', exitCode: 3, durationMs: 1500 },
+    ] };
+    const cancelled: CellResult = { ...cell, id: 'd', status: 'cancelled', message: '--fail-fast after c failed' };
+    for (const result of [flaky, timedOut, failed, cancelled]) reporter.onEvent({ type: 'cell-end', result });
+    reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
+      version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 2000, jobs: 1,
+      cells: [flaky, timedOut, failed, cancelled], summary: { total: 4, passed: 1, flaky: 1, failed: 1, timedOut: 1, oomKilled: 0, errors: 0, cancelled: 1 },
+    } });
+    await reporter.flush();
+    const lines = out.text().split('\n');
+    expect(lines[0]).toBe('FLAKY   3.0s  a  (passed on attempt 3; attempt 1: step "unit" exited 1; attempt 2: step "slow" timed out)');
+    expect(lines[1]).toBe('     ! artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)');
+    expect(lines[2]).toBe('TIME    3.0s  b  (step "slow" timed out after 2.0s)');
+    expect(lines[3]).toBe('     │ + sleep 60');
+    expect(lines[6]).toBe('FAIL    3.0s  c  (step "sh ./check.sh fail" exited 3, 2 attempts)');
+    expect(lines[10]).toBe('STOP    3.0s  d  (cancelled: --fail-fast after c failed)');
+    expect(lines[11]).toBe('');
+    expect(out.text()).toContain('4 cells: 1 passed (1 flaky), 1 failed, 1 timed out, 1 cancelled in');
+  });
 });

@@ -20,6 +20,13 @@ describe('exit codes', () => {
   it('is 3 when cells could not run (the host is at fault)', () => expect(exitCodeOf(run('passed', 'error'))).toBe(3));
   it('is 130 when the run was interrupted', () => expect(exitCodeOf(run('passed', 'cancelled'))).toBe(130));
   it('counts each status', () => {
-    expect(summarise(run('passed', 'failed', 'failed', 'error', 'oom-killed').cells)).toEqual({ total: 5, passed: 1, failed: 2, timedOut: 0, oomKilled: 1, errors: 1, cancelled: 0 });
+    expect(summarise(run('passed', 'failed', 'failed', 'error', 'oom-killed').cells)).toEqual({ total: 5, passed: 1, flaky: 0, failed: 2, timedOut: 0, oomKilled: 1, errors: 1, cancelled: 0 });
   });
+  it('counts a flaky cell as passed, and apart, and exits 0 for it', () => {
+    const r = run('passed', 'flaky', 'flaky');
+    expect(r.summary).toMatchObject({ total: 3, passed: 3, flaky: 2, failed: 0 });
+    expect(exitCodeOf(r)).toBe(0);
+    expect(exitCodeOf(run('flaky', 'failed'))).toBe(1);
+  });
+  it('is 1 when --fail-fast cancelled the rest after a failure', () => expect(exitCodeOf(run('failed', 'cancelled', 'cancelled'))).toBe(1));
 });

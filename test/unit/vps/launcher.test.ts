@@ -4,7 +4,7 @@ import { launcherArgv, relativeLowerdirs } from '../../../src/vps/launcher.js';
 import type { Runtime } from '../../../src/vps/types.js';
 
 const runtime: Runtime = { name: 'runc', path: '/usr/sbin/runc', version: '1.1.5', reason: 'test', userns: { reason: 'test' } };
-const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare' };
+const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare', shell: ['/bin/sh'] };
 
 describe('relativeLowerdirs', () => {
   it('names the layers relative to their common parent, newest first', () => {
@@ -45,6 +45,19 @@ describe('launcherArgv', () => {
   it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
     expect(argv.slice(28)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
       '--log-format', 'json', 'run', '--keep', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
+  });
+
+  it('passes fd 3 through to the command only when the cell has a control channel', () => {
+    expect(argv).not.toContain('--preserve-fds');
+    const a = launcherArgv(tools, runtime, { ...spec, control: true }, paths);
+    expect(a.slice(36, 39)).toEqual(['--keep', '--preserve-fds', '1']);
+    expect(argv[15]).not.toMatch(/\b3>/); // the script keeps fd 3 free for it
+  });
+
+  it("runs the script with busybox's sh when the launcher found busybox", () => {
+    const a = launcherArgv({ ...tools, shell: ['/bin/busybox', 'sh'] }, runtime, spec, paths);
+    expect(a.slice(13, 16)).toEqual(['/bin/busybox', 'sh', '-c']);
+    expect(a.slice(17)).toEqual(argv.slice(16));
   });
 
   it('refuses more layers than one overlay mount can name', () => {
