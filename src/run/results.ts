@@ -1,0 +1,62 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { usageError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import type { RunResult } from './types.js';
+
+// results.json files written by earlier runs, read back: for `vmatrix report`, and for the durations that
+// balance shards and order cells slowest first.
+
+/** A results.json, checked enough that the code reading it can trust its shape. */
+export async function readResults(file: string): Promise<RunResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw usageError('RESULTS_NOT_FOUND', `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'a run writes .vmatrix/runs/<run-id>/results.json in its project', cause: e,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw usageError('RESULTS_INVALID', `${file}: not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const problem = shapeProblem(value);
+  if (problem) throw usageError('RESULTS_INVALID', `${file}: not a vmatrix results.json: ${problem}`);
+  return value as RunResult;
+}
+
+function shapeProblem(value: unknown): string | undefined {
+  const r = value as Partial<RunResult> | null;
+  if (!r || typeof r !== 'object') return 'expected an object';
+  if (r.version !== 1) return `version ${String(r.version)}, this vmatrix reads version 1`;
+  if (typeof r.runId !== 'string' || !Array.isArray(r.cells)) return 'no runId or cells';
+  const bad = r.cells.findIndex((c) => !c || typeof c.id !== 'string' || typeof c.status !== 'string' || typeof c.durationMs !== 'number');
+  return bad >= 0 ? `cells[${bad}] has no id, status or durationMs` : undefined;
+}
+
+export async function writeResults(file: string, result: RunResult): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** How many runs back to look for a full one: older durations are stale, and reading them costs. */
+const LOOK_BACK = 50;
+
+/**
+ * The newest run under `.vmatrix/runs` that ran its whole matrix, not a shard or an --only/--cell part:
+ * shards run one after another on this machine must all see the same durations, and the runs of the
+ * other shards must not change them.
+ */
+export async function lastFullRun(projectDir: string): Promise<{ file: string; result: RunResult } | undefined> {
+  const runsDir = join(projectDir, '.vmatrix', 'runs');
+  const ids = (await readdir(runsDir, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory()).map((d) => d.name).sort().reverse().slice(0, LOOK_BACK);
+  for (const id of ids) {
+    const file = join(runsDir, id, 'results.json');
+    const result = await readResults(file).catch(() => undefined);
+    if (result?.matrix && !result.matrix.shard && result.cells.length === result.matrix.cells.length) return { file, result };
+  }
+  return undefined;
+}
