@@ -4,6 +4,7 @@ import { invalidFileError, type Issue, type LocatedIssue } from './issues.js';
 import { limitIssues, normalise, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
+import { stepIssues } from './steps.js';
 import type { Config } from './types.js';
 import { displayPath, locate, readYaml } from './yaml-source.js';
 
@@ -21,7 +22,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
     : schemaIssues('vmatrix.schema.json', source.data);
   if (issues.length === 0) {
     const raw = source.data as RawConfig;
-    issues = [...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw)];
+    issues = [...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw), ...stepIssues(raw.test)];
   }
   if (issues.length > 0) return { issues: locate(source, issues) };
   return { config: normalise(source.data as RawConfig, source.file) };

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { parseDuration } from '../util/duration.js';
 import { parseSize } from '../util/size.js';
 import type { Issue } from './issues.js';
+import { normaliseSteps, type RawStep } from './steps.js';
 import type { Config, Scalar } from './types.js';
 
 /** vmatrix.yml as written, once it has passed the schema. */
@@ -12,9 +13,12 @@ export interface RawConfig {
   exclude?: Array<Record<string, Scalar>>;
   packages?: string[];
   setup?: string | string[];
-  test: string | string[];
+  setup_inputs?: string[];
+  test: RawStep | RawStep[];
   env?: Record<string, Scalar>;
   timeout?: string | number;
+  retries?: number;
+  artifacts?: string[];
   workdir?: string;
   network?: 'none' | 'host';
   user?: string;
@@ -38,9 +42,12 @@ export function normalise(raw: RawConfig, file: string): Config {
     exclude: raw.exclude ?? [],
     packages: raw.packages ?? [],
     setup: list(raw.setup),
-    test: list(raw.test),
+    setupInputs: raw.setup_inputs ?? [],
+    test: normaliseSteps(raw.test),
     env: stringValues(raw.env ?? {}),
     timeout: raw.timeout === undefined ? undefined : parseDuration(raw.timeout, 'timeout'),
+    retries: raw.retries ?? 0,
+    artifacts: raw.artifacts ?? [],
     workdir,
     network: raw.network ?? 'none',
     user: raw.user ?? 'root',

@@ -65,7 +65,7 @@ function unknownAxis(axis: string, axes: string[]): string {
 }
 
 /** Fields whose strings may hold placeholders. */
-const FIELDS = ['packages', 'setup', 'test', 'env'] as const;
+const FIELDS = ['packages', 'setup', 'test', 'env', 'artifacts'] as const;
 
 /** Placeholder problems of a config, raw (as written) or normalised; paths follow the data's shape. */
 export function placeholderIssues(data: Partial<Record<(typeof FIELDS)[number], unknown>>, axes: string[]): Issue[] {

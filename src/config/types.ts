@@ -15,11 +15,17 @@ export interface Config {
   packages: string[];
   /** Setup commands, run once per distro+recipe, cached as a layer. */
   setup: string[];
-  /** Test commands, run in order in every cell; the first failure fails the cell. */
-  test: string[];
+  /** `setup_inputs`: globs of project files (relative to its root) whose content is part of the setup layer's key. */
+  setupInputs: string[];
+  /** Test steps, run in order in every cell; the first failure fails the cell. */
+  test: TestStep[];
   env: Record<string, string>;
   /** Per-cell timeout of the test step in ms, or undefined for none. */
   timeout?: number;
+  /** How many more times a failed or timed-out cell is run, from a fresh cell (`retries:`; `--retries` wins). */
+  retries: number;
+  /** Globs (relative to the workdir, or absolute in the cell) of files copied out of each cell after its tests. */
+  artifacts: string[];
   /** Where the project appears in the cell, and the working directory of steps. Default /src. */
   workdir: string;
   /** Network of test steps: loopback only (default) or the host's. Setup always has the host's. */
@@ -30,6 +36,15 @@ export interface Config {
   resources: { memory?: number; cpus?: number; pids?: number };
   /** Distro pattern (name, family or glob) → replacements, in the order written. */
   overrides: Array<{ pattern: string; packages?: string[]; setup?: string[]; env?: Record<string, string> }>;
+}
+
+/** One test step: an item of `test:`. An unnamed step is named after its command. */
+export interface TestStep {
+  name: string;
+  /** The shell command; may contain placeholders. */
+  run: string;
+  /** The step's own time limit in ms (the cell's `timeout` still applies). */
+  timeout?: number;
 }
 
 /** The values a placeholder can refer to: `${{ matrix.build }}`, `${{ distro }}`. */

@@ -5,11 +5,14 @@ import { forArch, loadCatalog, type Catalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import { loadConfig, parseConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import { expandMatrix, filterCells } from '../matrix/index.js';
+import { expandMatrix, type Durations } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
+import { hashOf } from '../util/hash.js';
 import { resolveDistro } from './imported.js';
+import { chooseCells, type SelectOptions } from './select.js';
+import type { RunMatrix } from './types.js';
 
 // Everything that can be decided without touching the store or the runtime: the config, the cells and
 // their distros. Errors here are the user's (exit 2) and come before any slow work starts.
@@ -20,11 +23,16 @@ export interface Plan {
   cells: Cell[];
   distros: Map<string, DistroEntry>;
   catalog: Catalog;
+  /** The cells' last known durations, when asked for and known: cells start slowest first. */
+  durations?: Durations;
+  /** The whole matrix and the part of it chosen (--shard), for results.json. */
+  matrix?: RunMatrix;
+  /** For people, about the choice of cells: `shard 2/3: 4 of 12 cells, …`. */
+  note?: string;
 }
 
-export interface PlanOptions {
-  /** --only patterns; none means every cell. */
-  only?: string[];
+/** --only, --cell, --shard and where durations come from (see select.ts). */
+export interface PlanOptions extends SelectOptions {
   /** Imported image names (`vmatrix image import`) are looked up here when the catalog does not know them. */
   store?: Store;
   /** The images' architecture; default: the host's. */
@@ -35,21 +43,19 @@ export interface PlanOptions {
   projectDir?: string;
 }
 
-export async function planRun(configPath: string, { only = [], store = Store.fromEnv(), arch, configText, projectDir }: PlanOptions = {}): Promise<Plan> {
+export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, ...select }: PlanOptions = {}): Promise<Plan> {
   const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath));
   const catalog = forArch(await loadCatalog(), arch);
   const all = expandMatrix(config);
-  const cells = only.length ? filterCells(all, only) : all;
-  if (cells.length === 0) {
-    throw usageError('NO_CELLS', `--only ${only.join(' ')} matches none of the ${all.length} cells`, {
-      hint: '`vmatrix matrix` lists the cells; a pattern is a cell id, a glob like debian-*, or axis=value',
-    });
-  }
+  const dir = projectDir ?? dirname(resolve(configPath));
+  const { cells, durations, shard, split, note } = await chooseCells(all, dir, select);
   const distros = new Map<string, DistroEntry>();
   for (const cell of cells) {
     if (!distros.has(cell.distro)) distros.set(cell.distro, await resolveDistro(catalog, store, cell.distro));
   }
-  return { config, projectDir: projectDir ?? dirname(resolve(configPath)), cells, distros, catalog };
+  // The config's file path differs from runner to runner; what it says is what makes two runs comparable.
+  const matrix: RunMatrix = { configHash: hashOf({ ...config, file: undefined }), cells: all.map((c) => c.id), shard, split };
+  return { config, projectDir: dir, cells, distros, catalog, durations, matrix, note };
 }
 
 /** Where the project's files come from: the working tree (default) or a commit of a repository. */

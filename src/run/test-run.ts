@@ -4,6 +4,9 @@ import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
+import { slowestFirst } from '../matrix/index.js';
+import { artifactCap } from './artifacts.js';
+import { FailFast } from './attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
 import { cellPreparer } from './inputs.js';
 import type { KeepMode } from './keep.js';
@@ -28,6 +31,12 @@ export interface TestRunOptions {
   source?: RevisionSource;
   /** Keep the writable layers of failed cells, of all, or of none (default). */
   keep?: KeepMode;
+  /** Build the setup layers of the run's cells again, even when the store has them (`--rebuild`). */
+  rebuild?: boolean;
+  /** Run a failed or timed-out cell again up to this many times (`--retries`; default: the config's `retries:`). */
+  retries?: number;
+  /** Stop at the first failing cell: cancel the queued ones and kill the running ones (`--fail-fast`). */
+  failFast?: boolean;
 }
 
 export function newRunId(now = new Date()): string {
@@ -60,8 +69,9 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);
 
+  const stop = new FailFast(o.failFast ?? false, o.signal);
   const prepare = cellPreparer({
-    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: o.signal,
+    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: stop.signal, rebuild: o.rebuild,
     onImageProgress: imageEvents(o.emit), onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });
   // Images and setup layers are prepared for every distro at once (they wait on the network and the
@@ -69,14 +79,16 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   for (const cell of plan.cells) prepare(cell).catch(() => {});
 
   const results: CellResult[] = [];
-  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: o.signal, store, runId, keep: o.keep ?? 'none' };
-  const skipped = await runPool(plan.cells, jobs, async (cell) => {
-    const result = await runCellTask(context, cell);
+  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
+    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap() };
+  const skipped = await runPool(slowestFirst(plan.cells, plan.durations), jobs, async (cell) => {
+    const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
+    stop.record(result);
     results.push(result);
     o.emit({ type: 'cell-end', result });
-  }, o.signal);
+  }, stop.signal);
   for (const cell of skipped) {
-    const result = cancelledResult(cell, plan.projectDir, runDir);
+    const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted);
     results.push(result);
     o.emit({ type: 'cell-end', result });
   }
@@ -88,7 +100,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     version: 1, runId, project: plan.projectDir, config: relative(plan.projectDir, plan.config.file), runtime: runtime.name,
     ...('commit' in snapshot && o.source && { source: { repository: o.source.label, ref: o.source.ref, commit: String(snapshot.commit) } }),
     startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
-    jobs, cells: results, summary: summarise(results),
+    jobs, cells: results, summary: summarise(results), matrix: plan.matrix,
   };
   await pointLatest(join(plan.projectDir, '.vmatrix', 'runs'), runId);
   o.emit({ type: 'run-end', result, runDir });

@@ -5,9 +5,36 @@ import type { Cell } from '../matrix/types.js';
 
 /**
  * error = vmatrix could not run the cell (image, runtime); failed = the project's setup or test failed;
- * oom-killed = the test failed after the kernel killed one of its processes for exceeding the memory limit.
+ * oom-killed = the test failed after the kernel killed one of its processes for exceeding the memory limit;
+ * flaky = it failed or timed out, then passed on a retry (`retries:`): it counts as passed.
  */
-export type CellStatus = 'passed' | 'failed' | 'timed-out' | 'oom-killed' | 'error' | 'cancelled';
+export type CellStatus = 'passed' | 'flaky' | 'failed' | 'timed-out' | 'oom-killed' | 'error' | 'cancelled';
+
+/** One test step of a cell, in the order run; steps after a failing one did not run and are not listed. */
+export interface StepResult {
+  name: string;
+  /** null when the step did not finish: killed by a timeout (its own or the cell's), a cancel or the kernel. */
+  exitCode: number | null;
+  durationMs: number;
+  /** The step's own timeout, when it had one. */
+  timeoutMs?: number;
+  /** Its own timeout expired: vmatrix killed the cell. (A step that exits 124 by itself just failed.) */
+  timedOut?: boolean;
+}
+
+/** One run of a cell that was retried (`retries:`): each attempt is a fresh cell. */
+export interface AttemptResult {
+  attempt: number;
+  status: CellStatus;
+  exitCode: number | null;
+  signal?: string | null;
+  durationMs: number;
+  /** The step that failed or timed out. */
+  step?: string;
+  /** Files copied out of this attempt, relative to `artifactsPath`. */
+  artifacts?: string[];
+  artifactsPath?: string;
+}
 
 export interface PhaseTimes {
   /** Obtaining the image (0 when cached). */
@@ -37,15 +64,30 @@ export interface CellResult {
   logPath: string;
   /** Where its writable layers were kept (`--keep`): open a shell on them with `vmatrix shell --run`. */
   kept?: string;
-  /** A one-line reason when status is error. */
+  /** A one-line reason when status is error, or what cancelled the cell (`--fail-fast`). */
   message?: string;
   /** The memory limit in bytes (resources.memory) of an oom-killed cell, when it had one. */
   memoryLimit?: number;
+  /** The test steps that ran (of the last attempt). */
+  steps?: StepResult[];
+  /** The name of the step that failed or timed out, when one did. */
+  step?: string;
+  /** Every attempt, when the cell was run more than once (`retries:`); the fields above are the last one's. */
+  attempts?: AttemptResult[];
+  /** Files copied out of the cell (`artifacts:`), relative to `artifactsPath`. */
+  artifacts?: string[];
+  /** The cell's artifacts dir, relative to the project directory. */
+  artifactsPath?: string;
+  /** Things the user should know that did not fail the cell (artifacts left out over the size cap). */
+  warnings?: string[];
 }
 
 export interface RunSummary {
   total: number;
+  /** Passed cells, flaky ones included. */
   passed: number;
+  /** Of the passed cells, those that passed only on a retry (absent in results written before retries existed). */
+  flaky?: number;
   failed: number;
   timedOut: number;
   oomKilled: number;
@@ -67,6 +109,22 @@ export interface RunResult {
   summary: RunSummary;
   /** The commit the project's files came from (`--ref`, `--repo`); absent: the working tree. */
   source?: { repository: string; ref: string; commit: string };
+  /** Which matrix the cells are of, and which part of it ran: what `vmatrix report --merge` checks. */
+  matrix?: RunMatrix;
+  /** Set by `vmatrix report --merge`: the ids of the runs it joined, in matrix order of their cells. */
+  mergedFrom?: string[];
+}
+
+/** The matrix a run belongs to: runs of one matrix merge into one result, in its order. */
+export interface RunMatrix {
+  /** A hash of the config as read (normalised: comments and layout do not count). */
+  configHash: string;
+  /** Every cell id of the matrix, in matrix order, before --only, --cell or --shard chose among them. */
+  cells: string[];
+  /** `2/3` when the run was the second of three shards. */
+  shard?: string;
+  /** What the shards were cut by: `matrix-order`, or `durations:<hash>` of the durations they were balanced by. */
+  split?: string;
 }
 
 export type RunEvent =

@@ -19,6 +19,7 @@ include:
   - { distro: debian-12, cc: gcc, build: asan }
 packages: [make, "\${{ matrix.cc }}"]
 setup: ./ci/install-deps.sh
+setup_inputs: [requirements.txt, 'ci/*.sh']
 test:
   - make
   - make test CC=\${{matrix.cc}}
@@ -43,9 +44,12 @@ describe('loadConfig', () => {
       include: [{ distro: 'debian-12', cc: 'gcc', build: 'asan' }],
       packages: ['make', '${{ matrix.cc }}'],
       setup: ['./ci/install-deps.sh'],
-      test: ['make', 'make test CC=${{matrix.cc}}'],
+      setupInputs: ['requirements.txt', 'ci/*.sh'],
+      test: [{ name: 'make', run: 'make' }, { name: 'make test CC=${{matrix.cc}}', run: 'make test CC=${{matrix.cc}}' }],
       env: { CI: '1', VERBOSE: 'true', NAME: 'x' },
       timeout: 900_000,
+      retries: 0,
+      artifacts: [],
       workdir: '/project',
       network: 'host',
       user: 'tester',
@@ -58,8 +62,8 @@ describe('loadConfig', () => {
     const file = join(dir, 'vmatrix.yml');
     await writeFile(file, 'distros: [debian-12]\ntest: make test\n');
     expect(await loadConfig(file)).toEqual({
-      file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], setup: [],
-      test: ['make test'], env: {}, timeout: undefined, workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
+      file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], setup: [], setupInputs: [],
+      test: [{ name: 'make test', run: 'make test' }], env: {}, timeout: undefined, retries: 0, artifacts: [], workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
     });
   });
 

@@ -80,10 +80,11 @@ describe('placeholders at load time', () => {
   it('checkPlaceholders checks a config built in code', () => {
     const config: Config = {
       file: 'vmatrix.yml', distros: ['d'], matrix: { cc: ['gcc'] }, include: [], exclude: [], packages: [],
-      setup: [], test: ['ok ${{ matrix.cc }}', 'bad ${{ matrix.cx }}'], env: {}, workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
+      setup: [], setupInputs: [], test: [{ name: 'ok', run: 'ok ${{ matrix.cc }}' }, { name: 'bad', run: 'bad ${{ matrix.cx }}' }], env: {}, workdir: '/src',
+      network: 'none', user: 'root', resources: {}, overrides: [], retries: 0, artifacts: [],
     };
     const e = caught(() => checkPlaceholders(config));
-    expect(e.message).toBe('vmatrix.yml: test[1]: unknown axis "cx" in ${{ matrix.cx }} (did you mean "cc"?)');
-    expect(() => checkPlaceholders({ ...config, test: ['ok'] })).not.toThrow();
+    expect(e.message).toBe('vmatrix.yml: test[1].run: unknown axis "cx" in ${{ matrix.cx }} (did you mean "cc"?)');
+    expect(() => checkPlaceholders({ ...config, test: [{ name: 'ok', run: 'ok' }] })).not.toThrow();
   });
 });
