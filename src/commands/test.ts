@@ -31,6 +31,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     config: Flags.string({ char: 'c', description: 'Path of the config file.', default: 'vmatrix.yml' }),
     jobs: Flags.integer({ char: 'j', description: 'Cells run at once (default: number of CPUs).', min: 1 }),
     only: Flags.string({ description: 'Run only cells matching: a cell id, a glob (debian-*), or axis=value. Repeatable.', multiple: true }),
+    distro: Flags.string({ description: 'Run only the cells of this distro (a name or alias). Repeatable.', multiple: true }),
     cell: Flags.string({ description: 'Run exactly this cell (its id, as vmatrix matrix prints it). Repeatable.', multiple: true, exclusive: ['only', 'shard'] }),
     shard: Flags.string({ description: 'Run part i of N (1-based, e.g. 2/3) of the cells: every runner of a CI matrix computes the same split, balanced by the last known durations.' }),
     durations: Flags.string({ description: 'The results.json whose cell durations balance --shard and order cells slowest first (default: the project\'s last full run, if any).' }),
@@ -47,7 +48,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const select = { only: flags.only, cellIds: flags.cell, shard: flags.shard, durations: flags.durations ? { file: flags.durations } : 'last-full-run' as const };
+    const select = { only: flags.only, distros: flags.distro, cellIds: flags.cell, shard: flags.shard, durations: flags.durations ? { file: flags.durations } : 'last-full-run' as const };
     const { plan, source } = flags.ref || flags.repo
       ? await planRevision({ configPath: flags.config, configGiven: configGiven(this.argv), repo: flags.repo, ref: flags.ref, ...select, arch: flags.arch,
         onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })

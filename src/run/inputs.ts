@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ImageProgress, ImageRef } from '../images/index.js';
 import type { Cell } from '../matrix/types.js';
@@ -9,12 +10,16 @@ import type { Prepared } from './cell-task.js';
 import { obtainCellImage } from './imported.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
 import { setupInputFiles, type FileDigest } from './layer-key.js';
-import { Once } from './pool.js';
+import { Limiter, Once } from './pool.js';
 import type { Plan } from './prepare.js';
 import { recipeFor } from './recipe.js';
 
 // A cell's inputs: its distro's image and its setup layer, each obtained once however many cells share it,
 // and marked as in use so that `image rm` and `prune` leave them alone while the run lasts.
+
+/** Images obtained at once (downloads, builds, extraction), and setup layers built at once. */
+export const IMAGE_CONCURRENCY = 4;
+export const LAYER_CONCURRENCY = Math.max(2, Math.floor(availableParallelism() / 2));
 
 /** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
 export const SETUP_TIMEOUT_MS = 30 * 60_000;
@@ -40,6 +45,9 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
   const { plan, store, runtime, cellsRoot } = c;
   const images = new Once<{ image: ImageRef; ms: number }>();
   const layers = new Once<LayerRef>();
+  // Bounded: downloads and extractions share the network and the disk, setup layers the CPU.
+  const imageSlots = new Limiter(IMAGE_CONCURRENCY);
+  const layerSlots = new Limiter(LAYER_CONCURRENCY);
   const rebuilt = c.rebuild ? new Set<string>() : undefined;
   // The files setup_inputs matches: the snapshot does not change during a run, so they are read once.
   let setupInputs: Promise<Record<string, FileDigest>> | undefined;
@@ -50,20 +58,20 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
   };
   return async (cell) => {
     const distro = plan.distros.get(cell.distro)!;
-    const { image, ms } = await images.get(distro.name, async () => {
+    const { image, ms } = await images.get(distro.name, () => imageSlots.run(async () => {
       const t = Date.now();
       const image = await obtainCellImage(store, distro, { log: silentLogger, offline: c.offline, onProgress: c.onImageProgress }, runtime);
       await recordUse(cellsRoot, [image.id]);
       return { image, ms: Date.now() - t };
-    });
+    }));
     const recipe = recipeFor(plan, cell);
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
     const key = hashOf({ distro: distro.name, recipe });
-    const layer = await layers.get(key, async () => ensureLayer({
+    const layer = await layers.get(key, () => layerSlots.run(async () => ensureLayer({
       store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir, setupInputs: await (setupInputs ??= readSetupInputs()), rebuild: rebuilt,
       logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS,
       onProgress: (message) => c.onProgress?.(distro.name, message),
-    }));
+    })));
     await recordUse(cellsRoot, [layer.id]);
     return { image, imageMs: ms, layer };
   };

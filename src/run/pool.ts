@@ -1,20 +1,62 @@
 // A fixed number of workers take items from a queue. A worker's failure is the worker's business (it
-// records a result); the pool only stops handing out items once the signal is aborted.
+// records a result); the pool only stops handing out items once the signal is aborted. With `ready`, a
+// worker takes the first queued item whose inputs are ready (its promise settled, either way), so a cell
+// whose image is still downloading never holds a slot that a cell with everything at hand could use; the
+// queue's order (slowest first, say) decides among the ready ones.
 
-export async function runPool<T>(items: readonly T[], jobs: number, worker: (item: T) => Promise<void>, signal?: AbortSignal): Promise<T[]> {
+export async function runPool<T>(
+  items: readonly T[], jobs: number, worker: (item: T) => Promise<void>, signal?: AbortSignal, ready?: (item: T) => Promise<unknown>,
+): Promise<T[]> {
   const queue = [...items];
   const skipped: T[] = [];
-  const next = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      if (signal?.aborted) {
-        skipped.push(item, ...queue.splice(0));
-        return;
-      }
-      await worker(item);
+  const settled = new Set<T>();
+  let wake: (() => void)[] = [];
+  const settle = (item: T) => {
+    settled.add(item);
+    const waiting = wake;
+    wake = [];
+    for (const w of waiting) w();
+  };
+  if (ready) for (const item of items) ready(item).then(() => settle(item), () => settle(item));
+  const onAbort = () => settle(undefined as T);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const take = async (): Promise<T | undefined> => {
+    for (;;) {
+      if (queue.length === 0 || signal?.aborted) return undefined;
+      const i = ready ? queue.findIndex((item) => settled.has(item)) : 0;
+      if (i >= 0) return queue.splice(i, 1)[0];
+      await new Promise<void>((resolve) => wake.push(resolve));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, next));
+  const next = async (): Promise<void> => {
+    for (let item = await take(); item !== undefined; item = await take()) await worker(item);
+    if (signal?.aborted) skipped.push(...queue.splice(0));
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, next));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   return skipped;
+}
+
+/** At most `limit` calls of `run` at once; the others wait their turn, in order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<V>(fn: () => Promise<V>): Promise<V> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 /** Runs `make` once per key, however many callers ask for it at once or later. */

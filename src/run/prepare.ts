@@ -41,14 +41,16 @@ export interface PlanOptions extends SelectOptions {
   configText?: { text: string; name: string };
   /** Where results go; default: the config's directory. */
   projectDir?: string;
+  /** --distro: only the cells of these distros (names or aliases). */
+  distros?: string[];
 }
 
-export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, ...select }: PlanOptions = {}): Promise<Plan> {
+export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, distros: only, ...select }: PlanOptions = {}): Promise<Plan> {
   const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath));
   const catalog = forArch(await loadCatalog(), arch);
   const all = expandMatrix(config);
   const dir = projectDir ?? dirname(resolve(configPath));
-  const { cells, durations, shard, split, note } = await chooseCells(all, dir, select);
+  const { cells, durations, shard, split, note } = await chooseCells(only?.length ? await ofDistros(all, only, catalog, store) : all, dir, select);
   const distros = new Map<string, DistroEntry>();
   for (const cell of cells) {
     if (!distros.has(cell.distro)) distros.set(cell.distro, await resolveDistro(catalog, store, cell.distro));
@@ -102,4 +104,18 @@ export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan
   }
   const plan = await planRun(join(process.cwd(), 'vmatrix.yml'), { ...o, configText: { text, name: `${o.repo}@${ref}:vmatrix.yml` }, projectDir: process.cwd() });
   return { plan, source: { repoDir, ref, label: o.repo } };
+}
+
+/** The cells whose distro is one of `names` (aliases allowed on both sides: `debian-stable` is debian-12). */
+async function ofDistros(all: Cell[], names: string[], catalog: Catalog, store: Store): Promise<Cell[]> {
+  const canonical = async (name: string) => (await resolveDistro(catalog, store, name)).name;
+  const wanted = new Set(await Promise.all(names.map(canonical)));
+  const of = new Map(await Promise.all([...new Set(all.map((c) => c.distro))].map(async (d) => [d, await canonical(d)] as const)));
+  const cells = all.filter((c) => wanted.has(of.get(c.distro)!));
+  if (cells.length === 0) {
+    throw usageError('NO_CELLS', `--distro ${names.join(' ')}: the matrix has no cell of ${names.length === 1 ? 'that distro' : 'those distros'}`, {
+      hint: `its distros: ${[...new Set(all.map((c) => c.distro))].join(', ')}`,
+    });
+  }
+  return cells;
 }

@@ -74,9 +74,8 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: stop.signal, rebuild: o.rebuild,
     onImageProgress: imageEvents(o.emit), onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });
-  // Images and setup layers are prepared for every distro at once (they wait on the network and the
-  // package manager, not the CPU); cells then take their turn in the pool.
-  for (const cell of plan.cells) prepare(cell).catch(() => {});
+  // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts); a
+  // cell takes a pool slot once its own inputs are ready, so cells of a cached distro start at once.
 
   const results: CellResult[] = [];
   const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
@@ -86,7 +85,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     stop.record(result);
     results.push(result);
     o.emit({ type: 'cell-end', result });
-  }, stop.signal);
+  }, stop.signal, (cell) => prepare(cell));
   for (const cell of skipped) {
     const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted);
     results.push(result);

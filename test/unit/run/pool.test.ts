@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Once, runPool } from '../../../src/run/pool.js';
+import { Limiter, Once, runPool } from '../../../src/run/pool.js';
 
 describe('runPool', () => {
   it('never runs more than `jobs` workers at once and runs every item', async () => {
@@ -36,5 +36,50 @@ describe('Once', () => {
     const make = async () => { calls++; return 42; };
     expect(await Promise.all([once.get('a', make), once.get('a', make), once.get('b', make)])).toEqual([42, 42, 42]);
     expect(calls).toBe(2);
+  });
+});
+
+describe('runPool with readiness', () => {
+  it('takes the first queued item whose inputs are ready, so a slow input never holds a slot', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => { release = r; });
+    const started: string[] = [];
+    await runPool(['slow', 'a', 'b'], 1, async (item) => {
+      started.push(item);
+      if (item === 'b') release();
+    }, undefined, (item) => (item === 'slow' ? slow : Promise.resolve()));
+    expect(started).toEqual(['a', 'b', 'slow']);
+  });
+
+  it('keeps the queue order among ready items, and a failed input counts as ready (the worker reports it)', async () => {
+    const started: number[] = [];
+    await runPool([1, 2, 3], 1, async (n) => { started.push(n); }, undefined, (n) => (n === 2 ? Promise.reject(new Error('no image')) : Promise.resolve()));
+    expect(started).toEqual([1, 2, 3]);
+  });
+
+  it('stops waiting for inputs when aborted and returns the items it skipped', async () => {
+    const controller = new AbortController();
+    const never = new Promise<void>(() => {});
+    const pending = runPool([1, 2], 2, async () => {}, controller.signal, () => never);
+    controller.abort();
+    expect((await pending).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('Limiter', () => {
+  it('runs at most `limit` calls at once, the rest in order', async () => {
+    const limiter = new Limiter(2);
+    let active = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all([1, 2, 3, 4, 5].map((n) => limiter.run(async () => {
+      active++;
+      peak = Math.max(peak, active);
+      order.push(n);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+    })));
+    expect(peak).toBe(2);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -1,0 +1,32 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planRun } from '../../../src/run/prepare.js';
+import { Store } from '../../../src/store/index.js';
+
+// planRun decides the cells before anything slow starts: --distro narrows the matrix by distro, aliases
+// included, and says what the matrix has when nothing matches.
+
+async function config(text: string): Promise<{ file: string; store: Store }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vmx-plan-'));
+  await writeFile(join(dir, 'vmatrix.yml'), text);
+  return { file: join(dir, 'vmatrix.yml'), store: new Store(join(dir, 'store')) };
+}
+
+describe('planRun --distro', () => {
+  it('keeps the cells of the named distros, resolving aliases on both sides', async () => {
+    const { file, store } = await config('distros: [debian-12, busybox, debian-11]\nmatrix:\n  cc: [gcc, clang]\ntest: make\n');
+    const plan = await planRun(file, { store, distros: ['debian-bookworm'] });
+    expect(plan.cells.map((c) => c.id)).toEqual(['debian-12/cc=gcc', 'debian-12/cc=clang']);
+    const two = await planRun(file, { store, distros: ['busybox', 'debian-11'] });
+    expect(two.cells.map((c) => c.distro)).toEqual(['busybox', 'busybox', 'debian-11', 'debian-11']);
+  });
+
+  it('refuses a distro the matrix does not use, listing the ones it does', async () => {
+    const { file, store } = await config('distros: [busybox]\ntest: make\n');
+    await expect(planRun(file, { store, distros: ['debian-12'] })).rejects.toMatchObject({
+      code: 'NO_CELLS', exit: 2, hint: 'its distros: busybox',
+    });
+  });
+});
