@@ -57,8 +57,8 @@ beforeAll(async () => {
 });
 afterAll(() => { for (const t of terminals) t.kill(); });
 
-function open(args: string): Terminal {
-  const t = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell ${args}`, project, { VMATRIX_HOME: home, NO_COLOR: '1' });
+function open(args: string, store = home): Terminal {
+  const t = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell ${args}`, project, { VMATRIX_HOME: store, NO_COLOR: '1' });
   terminals.push(t);
   return t;
 }
@@ -68,10 +68,12 @@ describe('vmatrix shell in a pseudo-terminal', () => {
     const t = open('busybox --set mode=fail');
     await t.waitFor(/shell in cell busybox\/mode=fail/);
     let mark = t.screen.length;
-    t.type('echo "cell=$VMATRIX_CELL mode=$MODE greeting=$GREETING"; tty; stty size; pwd; ls /src\n');
+    // The runtime sizes the cell's pty just after the shell starts: ask until it has.
+    t.type('echo "cell=$VMATRIX_CELL mode=$MODE greeting=$GREETING"; tty; pwd; ls /src\n');
+    t.type('for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size 2>/dev/null); [ "$s" = "37 101" ] && break; sleep 0.2; done; echo "size=$s"\n');
     await t.waitFor(/cell=busybox\/mode=fail mode=fail greeting=hello-busybox/, mark);
     await t.waitFor(/\/dev\/pts\/\d+/, mark);
-    await t.waitFor(/37 101/, mark);
+    await t.waitFor(/size=37 101/, mark);
     await t.waitFor(/check\.sh/, mark);
 
     // Ctrl-C stops the program in the cell, not vmatrix: the shell goes on.
@@ -89,13 +91,15 @@ describe('vmatrix shell in a pseudo-terminal', () => {
   }, 120_000);
 
   it('writes in the cell never reach the checkout, and no cell is left behind', async () => {
-    const t = open('"busybox/mode=ok"');
+    // A store of its own: what other tests' shells leave (when they fail) must not count here.
+    const store = join(await mkdtemp(join(tmpdir(), 'vmx-shell-')), 'store');
+    const t = open('"busybox/mode=ok"', store);
     await t.waitFor(/shell in cell busybox\/mode=ok/);
     t.type('echo scribble > /src/check.sh && echo > /src/new-file && echo "wrote: $?"; exit\n');
     expect(await t.exited).toBe(0);
     expect(t.screen).toContain('wrote: 0');
     expect(existsSync(join(project, 'new-file'))).toBe(false);
-    const cells = await readdir(join(home, 'cells')).catch(() => []);
+    const cells = await readdir(join(store, 'cells')).catch(() => []);
     expect(cells).toEqual([]);
   }, 120_000);
 
