@@ -39,3 +39,14 @@ async function makeWritable(path: string): Promise<void> {
   await chmod(path, 0o700);
   for (const name of await readdir(path)) await makeWritable(join(path, name));
 }
+
+/** A dir with something still mounted in it is left for a later sweep, after the cells' cleanup. */
+export async function removeUnlessMounted(path: string): Promise<boolean> {
+  try {
+    await removeTree(path);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'STILL_MOUNTED') return false;
+    throw e;
+  }
+}

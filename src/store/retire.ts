@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../util/fs.js';
-import { removeTree } from './remove.js';
+import { removeUnlessMounted } from './remove.js';
 import { liveRuns } from './runs.js';
 import { runsUsing } from './usage.js';
 
@@ -59,16 +59,5 @@ async function readRecord(path: string): Promise<Retired | undefined> {
     return Array.isArray(r.keepFor) ? (r as Retired) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** A dir with something mounted inside (never the case for a layer, but a sweep must not fail a run). */
-async function removeUnlessMounted(path: string): Promise<boolean> {
-  try {
-    await removeTree(path);
-    return true;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'STILL_MOUNTED') return false;
-    throw e;
   }
 }

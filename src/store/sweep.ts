@@ -2,7 +2,7 @@ import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readOrUndefined, removeIfUnchanged } from './lock.js';
 import { isAlive, parseOwner } from './owner.js';
-import { removeTree } from './remove.js';
+import { removeUnlessMounted } from './remove.js';
 
 // What a killed vmatrix leaves behind: staging dirs in tmp/ and lock files in locks/. Each names its owner,
 // so anything whose owner is dead is garbage. Live owners' entries are never touched.
@@ -57,16 +57,6 @@ export async function sweepLocks(locks: string): Promise<string[]> {
   return removed;
 }
 
-/** A dir with something still mounted in it is left for a later sweep, after the cells' cleanup. */
-async function removeUnlessMounted(path: string): Promise<boolean> {
-  try {
-    await removeTree(path);
-    return true;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'STILL_MOUNTED') return false;
-    throw e;
-  }
-}
 
 async function olderThan(path: string, ms: number): Promise<boolean> {
   const st = await lstat(path).catch(() => undefined);

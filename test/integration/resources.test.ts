@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cgroupLayout } from '../../src/vps/runtime.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { CellResult, RunResult } from '../../src/run/types.js';
 
@@ -97,14 +96,3 @@ async function withoutPidsController(args: string[], cwd: string): Promise<CliRe
   });
 }
 
-function spawnCapture(cmd: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
