@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import type { RunResult } from './types.js';
@@ -35,6 +35,21 @@ function shapeProblem(value: unknown): string | undefined {
   if (typeof r.runId !== 'string' || !Array.isArray(r.cells)) return 'no runId or cells';
   const bad = r.cells.findIndex((c) => !c || typeof c.id !== 'string' || typeof c.status !== 'string' || typeof c.durationMs !== 'number');
   return bad >= 0 ? `cells[${bad}] has no id, status or durationMs` : undefined;
+}
+
+/** `.vmatrix/runs/latest/results.json` of a project: what `vmatrix report --last` reads. */
+export function lastResultsFile(projectDir: string): string {
+  return join(projectDir, '.vmatrix', 'runs', 'latest', 'results.json');
+}
+
+/**
+ * The project directory a results file's log and artifact paths are relative to: the one it sits in,
+ * when it is still where a run wrote it (`<project>/.vmatrix/runs/<run>/results.json`), else the one
+ * it names (where the run ran).
+ */
+export function projectDirOf(file: string, result: RunResult): string {
+  const runs = dirname(dirname(resolve(file)));
+  return basename(runs) === 'runs' && basename(dirname(runs)) === '.vmatrix' ? dirname(dirname(runs)) : result.project;
 }
 
 export async function writeResults(file: string, result: RunResult): Promise<void> {

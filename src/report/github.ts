@@ -1,0 +1,84 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CellResult, CellStatus, RunEvent, RunResult } from '../run/types.js';
+import { describeFailure } from './plain.js';
+import { clean } from './junit.js';
+import { summaryLine } from './text.js';
+import type { Reporter } from './types.js';
+
+// On GitHub Actions: an `::error` workflow command per failed cell, which GitHub shows as an annotation
+// on the run, and a markdown summary appended to the file $GITHUB_STEP_SUMMARY names, shown on the run's
+// page. Both at the end of the run, in matrix order. Escaping follows GitHub's toolkit (@actions/core):
+// in a command's message %, CR and LF are escaped; in a property also : and , (they separate properties).
+
+const TAIL_LINES = 20;
+const FAILED: CellStatus[] = ['failed', 'timed-out', 'oom-killed', 'error'];
+
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** `::error title=…::…` for a cell that did not pass: why, and the tail of its log when there is one. */
+export function errorCommand(cell: CellResult, logTail?: string): string {
+  const why = describeFailure(cell).replace(/^\((.*)\)$/s, '$1');
+  const message = [why, ...(logTail ? ['', clean(logTail)] : []), '', `full log: ${cell.logPath}`].join('\n');
+  return `::error title=${escapeProperty(`vmatrix: ${cell.id} ${cell.status}`)}::${escapeData(message)}\n`;
+}
+
+const COLUMNS: CellStatus[] = ['passed', 'flaky', 'failed', 'timed-out', 'oom-killed', 'error', 'cancelled'];
+
+/** The step summary: counts per distro and status, then the cells that failed with their step and exit code. */
+export function markdownSummary(result: RunResult): string {
+  const distros = [...new Set(result.cells.map((c) => c.distro))];
+  const count = (distro: string, status: CellStatus): number => result.cells.filter((c) => c.distro === distro && c.status === status).length;
+  const lines = [`### vmatrix: ${summaryLine(result.summary)}`, '', `| distro | ${COLUMNS.join(' | ')} |`, `|---|${COLUMNS.map(() => '---:').join('|')}|`];
+  for (const d of distros) lines.push(`| ${cellText(d)} | ${COLUMNS.map((s) => count(d, s)).join(' | ')} |`);
+  const failed = result.cells.filter((c) => FAILED.includes(c.status));
+  if (failed.length > 0) {
+    lines.push('', '#### Failed cells', '', '| cell | status | phase | step | exit code |', '|---|---|---|---|---:|');
+    for (const c of failed) {
+      lines.push(`| ${cellText(c.id)} | ${c.status} | ${c.phase ?? ''} | ${cellText(c.step ?? '')} | ${c.exitCode ?? (c.signal ? cellText(c.signal) : '')} |`);
+    }
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Text that stays inside one cell of a markdown table. */
+function cellText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/** Active only on GitHub Actions (GITHUB_ACTIONS=true); the summary only when GITHUB_STEP_SUMMARY is set. */
+export class GithubReporter implements Reporter {
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly projectDir: string, private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  static enabled(env: NodeJS.ProcessEnv = process.env): boolean {
+    return env.GITHUB_ACTIONS === 'true';
+  }
+
+  onEvent(event: RunEvent): void {
+    if (event.type === 'run-end') this.pending = this.finish(event.result);
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  private async finish(result: RunResult): Promise<void> {
+    for (const cell of result.cells.filter((c) => FAILED.includes(c.status))) {
+      const log = await readFile(join(this.projectDir, cell.logPath), 'utf8').catch(() => undefined);
+      this.out.write(errorCommand(cell, log?.replace(/\n$/, '').split('\n').slice(-TAIL_LINES).join('\n')));
+    }
+    const file = this.env.GITHUB_STEP_SUMMARY;
+    if (!file) return;
+    await appendFile(file, markdownSummary(result))
+      .catch((e: unknown) => { this.err.write(`vmatrix: could not write the step summary to ${file}: ${(e as Error).message}\n`); });
+  }
+}

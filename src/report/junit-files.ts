@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { writeFileAtomic } from '../util/fs.js';
+import type { RunEvent, RunResult } from '../run/types.js';
+import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './junit.js';
+import type { Reporter } from './types.js';
+
+// What junit.xml is built from besides results.json: the tail of each cell's log and the testcases of
+// the JUnit files a cell's `artifacts:` collected. Both are read from the project directory the run
+// wrote them to; a log or an artifact that is not there (results of another machine) is left out.
+
+const TAIL_LINES = 50;
+
+export async function readJunitInputs(result: RunResult, projectDir: string): Promise<JunitInputs> {
+  const inputs: JunitInputs = { logTails: new Map(), projectCases: new Map() };
+  for (const cell of result.cells) {
+    const log = await readFile(join(projectDir, cell.logPath), 'utf8').catch(() => undefined);
+    if (log !== undefined) inputs.logTails.set(cell.id, log.replace(/\n$/, '').split('\n').slice(-TAIL_LINES).join('\n'));
+    const cases: ProjectCase[] = [];
+    for (const file of (cell.artifacts ?? []).filter((f) => f.toLowerCase().endsWith('.xml'))) {
+      const text = await readFile(join(projectDir, cell.artifactsPath ?? '', file), 'utf8').catch(() => undefined);
+      if (text !== undefined) cases.push(...parseJunitCases(text));
+    }
+    if (cases.length > 0) inputs.projectCases.set(cell.id, cases);
+  }
+  return inputs;
+}
+
+export async function writeJunit(file: string, result: RunResult, projectDir: string): Promise<void> {
+  await writeFileAtomic(file, renderJunit(result, await readJunitInputs(result, projectDir)));
+}
+
+const REPEATED = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped', 'system-out', 'system-err']);
+type Element = Record<string, unknown>;
+
+/**
+ * Every testcase of a JUnit file (a <testsuites> or <testsuite> root, suites nested to any depth), with
+ * the name of its innermost suite standing in for a missing classname. Not JUnit, or not XML: none.
+ */
+export function parseJunitCases(xml: string): ProjectCase[] {
+  const parser = new XMLParser({
+    ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', parseTagValue: false, trimValues: false,
+    isArray: (name) => REPEATED.has(name),
+  });
+  let doc: Element;
+  try {
+    doc = parser.parse(xml) as Element;
+  } catch {
+    return [];
+  }
+  const root = (doc.testsuites as Element | undefined) ?? { testsuite: doc.testsuite };
+  return casesOf(root, '');
+}
+
+function casesOf(suite: Element, suiteName: string): ProjectCase[] {
+  const own = list(suite.testcase).map((c) => testCase(c, suiteName));
+  return [...own, ...list(suite.testsuite).flatMap((s) => casesOf(s, attr(s, 'name') ?? suiteName))];
+}
+
+function testCase(c: Element, suiteName: string): ProjectCase {
+  const skipped = list(c.skipped)[0];
+  return {
+    classname: attr(c, 'classname') ?? suiteName, name: attr(c, 'name') ?? '', time: attr(c, 'time'),
+    ...(skipped !== undefined && { skipped: detail(skipped) }),
+    errors: list(c.error).map(detail), failures: list(c.failure).map(detail),
+    out: list(c['system-out']).map(textOf), err: list(c['system-err']).map(textOf),
+  };
+}
+
+function list(value: unknown): Element[] {
+  return Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'object' && v !== null ? v as Element : { '#text': String(v) })) : [];
+}
+
+function attr(e: Element, name: string): string | undefined {
+  const v = e[`@_${name}`];
+  return v === undefined ? undefined : String(v);
+}
+
+function textOf(e: Element): string {
+  return e['#text'] === undefined ? '' : String(e['#text']);
+}
+
+function detail(e: Element): Detail {
+  return { message: attr(e, 'message'), type: attr(e, 'type'), text: textOf(e) };
+}
+
+/** Writes <runDir>/junit.xml at the end of a run, beside results.json. */
+export class JunitReporter implements Reporter {
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly projectDir: string, private readonly err: NodeJS.WritableStream = process.stderr) {}
+
+  onEvent(event: RunEvent): void {
+    if (event.type !== 'run-end') return;
+    // A report that cannot be written is worth a warning, not the run's result.
+    this.pending = writeJunit(join(event.runDir, 'junit.xml'), event.result, this.projectDir)
+      .catch((e: unknown) => { this.err.write(`vmatrix: could not write junit.xml: ${(e as Error).message}\n`); });
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+}
