@@ -1,0 +1,59 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
+import { formatSize } from '../util/size.js';
+import type { RunEvent, RunResult } from '../run/types.js';
+import { renderHtml } from './html.js';
+import type { Reporter } from './types.js';
+
+/** Of each cell's log, report.html holds at most the last this many bytes: a runaway log must not make a page no browser opens. */
+export const LOG_CAP_BYTES = 200 * 1024;
+
+/** Writes <runDir>/report.html beside results.json at the end of a run. */
+export class HtmlReporter implements Reporter {
+  private pending: Promise<void> = Promise.resolve();
+
+  /** Cells' log paths are relative to the project directory (default: the one results.json names). */
+  constructor(private readonly projectDir?: string) {}
+
+  onEvent(event: RunEvent): void {
+    if (event.type !== 'run-end') return;
+    this.pending = writeHtmlReport(event.result, this.projectDir ?? event.result.project, join(event.runDir, 'report.html'));
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+}
+
+/** Reads every cell's log (capped) and writes the report to `file`; also for rebuilding a report from results.json. */
+export async function writeHtmlReport(result: RunResult, projectDir: string, file: string): Promise<void> {
+  await writeFileAtomic(file, renderHtml(result, await readCellLogs(result, projectDir)));
+}
+
+/** Cell id → log text, the tail of a long log with a first line saying so; a missing log is left out. */
+export async function readCellLogs(result: RunResult, projectDir: string, cap = LOG_CAP_BYTES): Promise<Map<string, string>> {
+  const logs = new Map<string, string>();
+  for (const cell of result.cells) {
+    const text = await readTail(join(projectDir, cell.logPath), cap, cell.logPath).catch(() => undefined);
+    if (text !== undefined) logs.set(cell.id, text);
+  }
+  return logs;
+}
+
+async function readTail(path: string, cap: number, shownPath: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(0, size - cap);
+    const buffer = Buffer.alloc(size - start);
+    await file.read(buffer, 0, buffer.length, start);
+    if (start === 0) return buffer.toString('utf8');
+    // Start at a line boundary, which is also never inside a UTF-8 character.
+    const from = buffer.indexOf(0x0a) + 1;
+    const left = start + from;
+    return `[vmatrix: the first ${formatSize(left)} of this log are left out; the whole log is ${shownPath}]\n${buffer.subarray(from).toString('utf8')}`;
+  } finally {
+    await file.close();
+  }
+}
