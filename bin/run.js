@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+import { flush, handle, run } from '@oclif/core';
+import { outsideCommandError } from '../dist/commands/_usage.js';
 
-await execute({ dir: import.meta.url });
+// oclif's execute(), except that a usage error raised outside vmatrix's own commands (a plugin's command,
+// `vmatrix help <unknown>`) is printed in vmatrix's error:/hint: shape too (src/commands/_usage.ts).
+const argv = process.argv.slice(2);
+await run(argv, import.meta.url).then(() => flush()).catch((err) => handle(outsideCommandError(err, argv)));

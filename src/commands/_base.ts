@@ -1,5 +1,6 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { isVmError } from '../util/errors.js';
+import { usageText } from './_usage.js';
 
 // The one boundary where errors become output and exit codes: 2 for the user's mistakes, 3 for the
 // host's, never a stack trace unless --debug asks for one.
@@ -19,7 +20,10 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError) throw err;
     if (err.oclif?.exit !== undefined || err instanceof Errors.CLIError) {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-      process.stderr.write(`error: ${err.message}\nhint: see \`vmatrix ${this.id?.replaceAll(':', ' ') ?? ''} --help\`\n`);
+      const flags = Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags });
+      const { message, hint } = usageText(err, flags, `vmatrix ${this.id?.replaceAll(':', ' ') ?? ''} --help`);
+      process.stderr.write(`error: ${message}\nhint: ${hint}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
       this.exit(2);
     }
     process.stderr.write(`error: ${err.message}\n`);
