@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
-import { JsonReporter, PlainReporter, type Reporter } from '../report/index.js';
+import { GithubReporter, HtmlReporter, JsonReporter, JunitReporter, PlainReporter, type Reporter } from '../report/index.js';
 import { exitCodeOf, planRevision, planRun, runTests, type KeepMode } from '../run/index.js';
 import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
@@ -54,7 +54,8 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
         onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
     if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
-    const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter()];
+    const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
+    if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
     const controller = interruptible();
     const result = await runTests({
       plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,
