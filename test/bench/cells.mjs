@@ -5,23 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchId, busyboxFixture, runInCell } from './busybox.mjs';
-import { run } from './exec.mjs';
-
-let fx;
-let merged;
-let bundle;
+import { run as runProgram } from './exec.mjs';
 
 /** The copy-on-write root the baselines get for free: mounted once, before any of them is timed. */
-async function mountOverlay() {
+async function mountOverlay(fx) {
   const dirs = ['upper', 'work', 'merged'].map((d) => join(fx.tmp, d));
   for (const d of dirs) await mkdir(d);
   const [upper, work, target] = dirs;
   execFileSync('mount', ['-t', 'overlay', 'vmx-bench', '-o', `lowerdir=${fx.root},upperdir=${upper},workdir=${work}`, target]);
-  merged = target;
+  return target;
 }
 
 /** `<runtime> spec`'s default container (its namespaces, mounts, masked paths), running /bin/true on the overlay. */
-async function prepareBundle() {
+async function prepareBundle(fx, merged) {
   const dir = join(fx.tmp, 'bundle');
   await mkdir(dir);
   execFileSync(fx.runtime.path, ['spec', '--bundle', dir]);
@@ -32,6 +28,27 @@ async function prepareBundle() {
   await writeFile(join(dir, 'config.json'), JSON.stringify(config));
   return dir;
 }
+
+/**
+ * The bare runtime on a busybox fixture: `run(dir)` runs `true` in a container of a prepared bundle on an
+ * overlay of the fixture's root mounted beforehand; `unmount()` before the fixture is removed.
+ */
+export async function bareRuntime(fx) {
+  const merged = await mountOverlay(fx);
+  let mounted = true;
+  const unmount = () => { if (mounted) execFileSync('umount', [merged]); mounted = false; };
+  try {
+    const bundle = await prepareBundle(fx, merged);
+    const run = (dir) => runProgram(fx.runtime.path, ['--root', join(dir, 'state'), 'run', '--bundle', bundle, benchId()]);
+    return { merged, run, unmount };
+  } catch (e) {
+    unmount();
+    throw e;
+  }
+}
+
+let fx;
+let bare;
 
 const cellCase = {
   name: 'cell busybox true',
@@ -44,8 +61,7 @@ const cellCase = {
   async setup() {
     try {
       fx = await busyboxFixture('cells');
-      await mountOverlay();
-      bundle = await prepareBundle();
+      bare = await bareRuntime(fx);
     } catch (e) {
       await this.teardown();
       return `no cell fixture: ${e.message}`;
@@ -54,15 +70,15 @@ const cellCase = {
   },
   async teardown() {
     // Never remove the fixture through a mounted overlay: keep it when the unmount fails.
-    if (merged) execFileSync('umount', [merged]);
-    merged = undefined;
+    bare?.unmount();
+    bare = undefined;
     await fx?.dispose();
     fx = undefined;
   },
   variants: {
     'vmatrix runCell': (dir) => runInCell(fx, dir, ['/bin/true']),
-    'bare runtime': (dir) => run(fx.runtime.path, ['--root', join(dir, 'state'), 'run', '--bundle', bundle, benchId()]),
-    'unshare+chroot': () => run('unshare', ['-mpf', '--mount-proc', 'chroot', merged, '/bin/true']),
+    'bare runtime': (dir) => bare.run(dir),
+    'unshare+chroot': () => runProgram('unshare', ['-mpf', '--mount-proc', 'chroot', bare.merged, '/bin/true']),
   },
 };
 

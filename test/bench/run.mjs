@@ -17,7 +17,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cellCases } from './cells.mjs';
 import { cpuCases } from './cpu.mjs';
+import { diskCases } from './disk.mjs';
 import { extractCases } from './extract.mjs';
+import { matrixCases } from './matrix.mjs';
+import { scaleCases } from './scale.mjs';
 import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,10 +30,12 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
 
 /**
  * A case: `variants` maps a name to `run(scratch) → ms` (or undefined to time the whole call); the first
- * variant is ours, `baseline` names the one `target` (the highest acceptable ratio) is about. `setup()` may
- * return a reason to skip; `rounds` overrides the default number of rounds.
+ * variant is ours, `baseline` names the one `target` (the highest acceptable ratio) is about. `setup(scratch)`
+ * may return a reason to skip; `rounds` overrides the default number of rounds; `unit` names what the
+ * variants return when it is not milliseconds; `wall: false` drops the whole call's time where the sides'
+ * calls do different work; `measures` holds further figures the case noted.
  */
-const cases = [...extractCases, ...cellCases, ...cpuCases].filter((c) => !only || only.includes(c.name));
+const cases = [...extractCases, ...cellCases, ...cpuCases, ...matrixCases, ...scaleCases, ...diskCases].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5);
 
@@ -39,7 +44,11 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ms = (x) => Math.round(x * 10) / 10;
-const stats = (xs) => ({ medianMs: ms(median(xs)), minMs: ms(Math.min(...xs)), maxMs: ms(Math.max(...xs)), runsMs: xs.map(ms) });
+/** A series' figures, named for its unit: `medianMs`… for times, `medianKiB`… for a case in another `unit`. */
+const stats = (xs, unit = 'ms') => {
+  const u = unit === 'ms' ? 'Ms' : unit;
+  return { [`median${u}`]: ms(median(xs)), [`min${u}`]: ms(Math.min(...xs)), [`max${u}`]: ms(Math.max(...xs)), [`runs${u}`]: xs.map(ms) };
+};
 
 /**
  * Runs the rounds. A variant that reports its own time also gets the whole call's, as `wall`; one that
@@ -55,7 +64,8 @@ async function measure(c, scratch, rounds) {
       const reported = await c.variants[name](dir);
       const wall = performance.now() - started;
       const { ms: main = wall, ...more } = typeof reported === 'number' ? { ms: reported } : reported ?? {};
-      for (const [series, t] of Object.entries({ main, wall, ...more })) (times[name][series] ??= []).push(t);
+      // A case in another unit than time (`unit`), or whose sides' calls do different work (`wall: false`), has no use for the call's time.
+      for (const [series, t] of Object.entries({ main, ...(!c.unit && c.wall !== false && { wall }), ...more })) (times[name][series] ??= []).push(t);
       // Kept until the case ends: deleting now would make the next variant allocate among freshly freed inodes.
       c.leftovers = [...(c.leftovers ?? []), dir];
     }
@@ -77,9 +87,15 @@ function ratioOf(ours, other) {
 }
 
 /** A variant's figures: its own time, then each further series (`wall` only where it differs from its own). */
-function figures({ main, ...series }) {
+function figures({ main, ...series }, unit) {
   const shown = Object.entries(series).filter(([name, t]) => name !== 'wall' || t.some((x, i) => x !== main[i]));
-  return { ...stats(main), ...Object.fromEntries(shown.map(([name, t]) => [name, stats(t)])) };
+  return { ...stats(main, unit), ...Object.fromEntries(shown.map(([name, t]) => [name, stats(t, name === 'wall' ? 'ms' : unit)])) };
+}
+
+/** What a case noted besides its variants' figures (`c.measures`: label → { unit, values }), e.g. a peak RSS. */
+function measuresOf(c) {
+  const entries = Object.entries(c.measures ?? {}).filter(([, m]) => m.values.length);
+  return entries.length ? Object.fromEntries(entries.map(([label, m]) => [label, { unit: m.unit, ...stats(m.values, m.unit) }])) : undefined;
 }
 
 /** ours ÷ each other variant, for its own time and for every further series both have. */
@@ -92,7 +108,7 @@ function ratios(times, variants, ours, others) {
 }
 
 async function runCase(c, scratch) {
-  const skip = await c.setup?.();
+  const skip = await c.setup?.(scratch);
   if (typeof skip === 'string') return { name: c.name, skipped: skip };
   let times;
   try {
@@ -102,12 +118,13 @@ async function runCase(c, scratch) {
     await c.teardown?.();
   }
   const [ours, ...others] = Object.keys(c.variants);
-  const variants = Object.fromEntries(Object.entries(times).map(([n, t]) => [n, figures(t)]));
+  const variants = Object.fromEntries(Object.entries(times).map(([n, t]) => [n, figures(t, c.unit)]));
   const vs = ratios(times, variants, ours, others);
   const { ratio, pairedRatio } = vs[c.baseline];
   return {
-    name: c.name, description: c.description, rounds: roundsOf(c), ours, baseline: c.baseline, variants,
+    name: c.name, description: c.description, rounds: roundsOf(c), ...(c.unit && { unit: c.unit }), ours, baseline: c.baseline, variants,
     ratio, pairedRatio, target: c.target ?? null, met: quick || c.target === undefined ? null : ratio <= c.target, ratios: vs,
+    ...(measuresOf(c) && { measures: measuresOf(c) }),
   };
 }
 
