@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,46 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
+import { shq, Terminal } from '../helpers/terminal.js';
 import type { RunResult } from '../../src/run/types.js';
 
 // `vmatrix shell` driven through a real pseudo-terminal: util-linux's `script` gives it one (as a user's
 // terminal would), and this test types into it and reads the screen.
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
-const shq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
-class Terminal {
-  screen = '';
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcess;
-
-  constructor(command: string, cwd: string, env: Record<string, string>) {
-    // The window size is set on the pty before vmatrix starts, as a terminal emulator would.
-    this.child = spawn('script', ['-qfec', `stty cols 101 rows 37; exec ${command}`, '/dev/null'], {
-      cwd, env: { ...process.env, ...env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const take = (d: Buffer) => { this.screen += d.toString(); };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
-  }
-
-  type(text: string): void { this.child.stdin!.write(text); }
-
-  /** Waits until the screen, after `from`, matches. */
-  async waitFor(pattern: RegExp, from = 0, ms = 60_000): Promise<string> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const m = pattern.exec(this.screen.slice(from));
-      if (m) return m[0];
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${pattern}; the screen was:\n${this.screen}`);
-  }
-
-  kill(): void { this.child.kill('SIGKILL'); }
-}
-
 let project: string;
 let home: string;
 const terminals: Terminal[] = [];

@@ -1,0 +1,75 @@
+import { createLogUpdate } from 'log-update';
+import type { Cell } from '../matrix/types.js';
+import type { RunEvent } from '../run/types.js';
+import { Board, summaryGrid } from './board.js';
+import { cellLine } from './plain.js';
+import { summaryLine } from './text.js';
+import { paint } from './style.js';
+import type { Reporter } from './types.js';
+
+// The live board on a terminal: the board (board.ts) redrawn in place a few times a second, then the
+// final board, a distro × configuration grid and the summary. log-update does the in-place redraw: it
+// erases exactly the lines it drew last time (however the terminal wrapped them), hides the cursor while
+// drawing and restores it on exit, which hand-written \r and cursor-up codes get wrong on resize.
+
+const REDRAW_MS = 250;
+
+export interface TtyOptions { color: boolean; follow?: string; now?: () => number }
+
+export class TtyReporter implements Reporter {
+  private readonly board: Board;
+  private readonly draw: ReturnType<typeof createLogUpdate>;
+  private timer?: NodeJS.Timeout;
+  private cells: Cell[] = [];
+
+  constructor(private readonly out: NodeJS.WriteStream, private readonly o: TtyOptions) {
+    this.board = new Board(o.now);
+    this.draw = createLogUpdate(out);
+  }
+
+  onEvent(e: RunEvent): void {
+    this.board.update(e);
+    if (e.type === 'run-start') {
+      this.cells = e.cells;
+      this.timer = setInterval(() => this.redraw(), REDRAW_MS);
+      this.timer.unref();
+    } else if (e.type === 'cell-output' && e.cell === this.o.follow) {
+      // A followed cell's lines scroll above the board: wipe it, print them, draw it again below.
+      this.draw.clear();
+      this.out.write(e.lines.map((l) => `${paint(this.o.color, 'dim', `${e.cell} │`)} ${l}\n`).join(''));
+      this.redraw();
+    } else if (e.type === 'run-end') this.finish(e.result);
+  }
+
+  private redraw(): void {
+    this.draw(this.board.render(this.out.columns || 80, this.o.color, (this.out.rows || 24) - 1).join('\n'));
+  }
+
+  private finish(result: Extract<RunEvent, { type: 'run-end' }>['result']): void {
+    clearInterval(this.timer);
+    // The final board in full: it stays in the terminal's scrollback.
+    this.draw(this.board.render(this.out.columns || 80, this.o.color).join('\n'));
+    this.draw.done();
+    const failed = result.cells.filter((r) => r.status !== 'passed' && r.status !== 'flaky');
+    const lines = ['', ...summaryGrid(this.cells, result.cells, this.o.color), ''];
+    for (const r of failed) lines.push(cellLine(r, this.o.color), paint(this.o.color, 'dim', `     └ log: ${r.logPath}`));
+    for (const r of result.cells) for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${r.id}: ${w}`));
+    const ok = result.summary.passed === result.summary.total;
+    lines.push(`${paint(this.o.color, ok ? 'green' : 'red', summaryLine(result.summary))}`);
+    this.out.write(`${lines.join('\n')}\n`);
+  }
+}
+
+/** `--follow` for the plain reporter: the cell's lines go to stdout as they come, prefixed by its id. */
+export class FollowReporter implements Reporter {
+  constructor(private readonly inner: Reporter, private readonly out: NodeJS.WritableStream, private readonly cell: string) {}
+
+  onEvent(e: RunEvent): void {
+    if (e.type === 'cell-output' && e.cell === this.cell) this.out.write(e.lines.map((l) => `${e.cell} │ ${l}\n`).join(''));
+    this.inner.onEvent(e);
+  }
+
+  flush(): Promise<void> {
+    return this.inner.flush?.() ?? Promise.resolve();
+  }
+}
