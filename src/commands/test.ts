@@ -1,10 +1,12 @@
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
-import { GithubReporter, HtmlReporter, JsonReporter, JunitReporter, PlainReporter, type Reporter } from '../report/index.js';
+import { FollowReporter, GithubReporter, HtmlReporter, JsonReporter, JunitReporter, PlainReporter, TtyReporter, useColor, type Reporter } from '../report/index.js';
 import { exitCodeOf, planRevision, planRun, runTests, type KeepMode } from '../run/index.js';
 import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';
+import { usageError } from '../util/errors.js';
+import { closest } from '../util/suggest.js';
 
 export default class Test extends BaseCommand {
   static override summary = 'Run the test matrix: every distro × axis cell in its own copy-on-write container.';
@@ -25,6 +27,8 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     { description: 'Give failing cells two more tries, and stop everything at the first cell that still fails', command: '<%= config.bin %> test --retries 2 --fail-fast' },
     { description: 'On CI runner 2 of 3: its part of the matrix (then vmatrix report --merge joins the parts)', command: '<%= config.bin %> test --shard 2/3' },
     { description: 'Exactly one cell, as a CI job per cell does', command: '<%= config.bin %> test --cell debian-12/cc=gcc' },
+    { description: 'Watch one cell\'s output as it runs, the others on the board', command: '<%= config.bin %> test --follow debian-12/cc=gcc' },
+    { description: 'A log-friendly block per cell even on a terminal, without colour', command: '<%= config.bin %> test --reporter plain --no-color' },
   ];
 
   static override flags = {
@@ -43,6 +47,10 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     rebuild: Flags.boolean({ description: 'Build the setup layers of these cells again, even when cached; the new layer replaces the old one.' }),
     keep: Flags.string({ description: 'Keep what these cells wrote (their root and project copy), to open a shell on it: vmatrix shell --run <run-id> <cell>.', options: ['none', 'failed', 'all'], default: 'none' }),
     retries: Flags.integer({ description: 'Run a failed or timed-out cell again, in a fresh cell, up to N more times (default: retries: of vmatrix.yml, else 0); one that then passes is flaky.', min: 0, max: 10 }),
+    reporter: Flags.string({ description: 'How progress is shown: tty (a live board, redrawn in place) or plain (a block per cell as it ends, for logs). Default: tty when stdout is a terminal.', options: ['tty', 'plain'] }),
+    color: Flags.boolean({ description: 'Colour the output (default: on a terminal, unless NO_COLOR is set).', allowNo: true }),
+    follow: Flags.string({ description: 'Stream this cell\'s output live to stdout, each line prefixed by the cell id, while the others are reported as usual.' }),
+    verbose: Flags.boolean({ char: 'v', description: 'Stream a cell\'s output live: --follow\'s cell, else the first cell of the run.' }),
     'fail-fast': Flags.boolean({ description: 'At the first failing cell (after its retries), cancel the queued cells and kill the running ones; the results are still written.' }),
   };
 
@@ -54,7 +62,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
         onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
     if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
-    const reporters: Reporter[] = [new PlainReporter(process.stdout, process.stderr, plan.projectDir), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
+    const reporters: Reporter[] = [progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
     if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
     const controller = interruptible();
     const result = await runTests({
@@ -66,6 +74,19 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const code = exitCodeOf(result);
     if (code !== 0) this.exit(code);
   }
+}
+
+/** The live board on a terminal, else (or with --reporter plain) a stamped block per cell; --follow adds a cell's output. */
+function progressReporter(flags: { reporter?: string; color?: boolean; follow?: string; verbose?: boolean }, projectDir: string, cellIds: string[]): Reporter {
+  const color = flags.color ?? useColor(process.stdout);
+  const follow = flags.follow ?? (flags.verbose ? cellIds[0] : undefined);
+  if (flags.follow && !cellIds.includes(flags.follow)) {
+    const near = closest(flags.follow, cellIds);
+    throw usageError('UNKNOWN_CELL', `--follow ${flags.follow}: this run has no such cell`, { hint: near ? `did you mean ${near}?` : 'vmatrix matrix lists the cells' });
+  }
+  if ((flags.reporter ?? (process.stdout.isTTY ? 'tty' : 'plain')) === 'tty') return new TtyReporter(process.stdout, { color, follow });
+  const plain = new PlainReporter(process.stdout, process.stderr, projectDir, { color, clock: () => new Date() });
+  return follow ? new FollowReporter(plain, process.stdout, follow) : plain;
 }
 
 /** Ctrl-C once: stop and kill the running cells, still write the results; twice: leave at once. */

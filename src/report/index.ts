@@ -7,3 +7,5 @@ export { JunitReporter, writeJunit } from './junit-files.js';
 export { GithubReporter } from './github.js';
 export { formatResultsText, summaryLine, type TextOptions } from './text.js';
 export { useColor } from './style.js';
+export { TtyReporter, FollowReporter } from './tty.js';
+export { Board, summaryGrid } from './board.js';

@@ -9,16 +9,26 @@ import { paint, STATUS_LABEL, useColor } from './style.js';
 
 const TAIL_LINES = 15;
 
-// One line per cell as it finishes, then a summary; the tail of a failed cell's log is printed with it
-// so that the reason is on screen without opening a file. Cell lines go to stdout, progress to stderr.
+export interface PlainOptions {
+  /** Colour the labels (default: stdout is a terminal and NO_COLOR is not set); `--no-color` gives false. */
+  color?: boolean;
+  /** Stamp the first line of each cell's block with this clock's local time (HH:MM:SS); none: no stamp. */
+  clock?: () => Date;
+}
+
+// One block per cell as it finishes (its line, then the tail of a failed cell's log, so that the reason is
+// on screen without opening a file), written at once so that blocks never interleave; then a summary.
+// Cell blocks go to stdout, progress to stderr. No cursor movement: this is what CI logs get.
 export class PlainReporter implements Reporter {
   private readonly color: boolean;
+  private readonly clock?: () => Date;
   private pending = Promise.resolve();
   private readonly downloads: DownloadLine;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr,
-    private readonly projectDir = process.cwd()) {
-    this.color = useColor(out);
+    private readonly projectDir = process.cwd(), options: PlainOptions = {}) {
+    this.color = options.color ?? useColor(out);
+    this.clock = options.clock;
     this.downloads = new DownloadLine(err);
   }
 
@@ -43,7 +53,7 @@ export class PlainReporter implements Reporter {
         this.err.write(paint(this.color, 'dim', `  ${event.scope}: ${event.message}`) + '\n');
         return;
       case 'cell-end':
-        return this.cellLine(event.result);
+        return this.block(event.result);
       case 'run-end':
         this.summary(event.result, event.runDir);
         return;
@@ -51,16 +61,17 @@ export class PlainReporter implements Reporter {
     }
   }
 
-  private async cellLine(r: CellResult): Promise<void> {
-    const { label, tone } = STATUS_LABEL[r.status];
-    const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
-    // FLAKY is one letter longer than the other labels: the duration gives it back, so columns stay aligned.
-    this.out.write(`${paint(this.color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${r.id}${why}\n`);
-    for (const warning of r.warnings ?? []) this.out.write(paint(this.color, 'yellow', `     ! ${warning}`) + '\n');
-    if (r.status === 'passed' || r.status === 'flaky' || r.status === 'cancelled') return;
-    const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
-    for (const line of tail) this.out.write(paint(this.color, 'dim', `     │ ${line}`) + '\n');
-    this.out.write(paint(this.color, 'dim', `     └ full log: ${r.logPath}`) + '\n');
+  private async block(r: CellResult): Promise<void> {
+    const stamp = this.clock ? `${paint(this.color, 'dim', clockTime(this.clock()))} ` : '';
+    const lines = [stamp + cellLine(r, this.color)];
+    for (const warning of r.warnings ?? []) lines.push(paint(this.color, 'yellow', `     ! ${warning}`));
+    if (r.status !== 'passed' && r.status !== 'flaky' && r.status !== 'cancelled') {
+      const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
+      for (const line of tail) lines.push(paint(this.color, 'dim', `     │ ${line}`));
+      lines.push(paint(this.color, 'dim', `     └ full log: ${r.logPath}`));
+    }
+    // One write per block: nothing else written to stdout (a followed cell's output) can land inside it.
+    this.out.write(`${lines.join('\n')}\n`);
   }
 
   private summary(result: RunResult, runDir: string): void {
@@ -74,6 +85,19 @@ export class PlainReporter implements Reporter {
     this.out.write(`\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`);
     this.out.write(paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n');
   }
+}
+
+/** A finished cell's line: label, duration, id and why it did not pass. */
+export function cellLine(r: CellResult, color: boolean): string {
+  const { label, tone } = STATUS_LABEL[r.status];
+  const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
+  // FLAKY is one letter longer than the other labels: the duration gives it back, so columns stay aligned.
+  return `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${r.id}${why}`;
+}
+
+/** HH:MM:SS in local time. */
+export function clockTime(d: Date): string {
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 /** Why a cell did not simply pass, in parentheses; the attempts when it was retried. */

@@ -12,7 +12,8 @@ import { SetupFailed, type LayerRef } from './layer.js';
 import type { Plan } from './prepare.js';
 import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
-import type { CellResult } from './types.js';
+import type { CellResult, EventSink } from './types.js';
+import { OutputTap } from './output-tap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
 import type { Store } from '../store/index.js';
 import { testUser, userEnv } from './user.js';
@@ -41,6 +42,8 @@ export interface RunContext {
   retries: number;
   /** The most bytes of artifacts copied out of one cell. */
   artifactCap: number;
+  /** Where `cell-start` and `cell-output` go. */
+  emit?: EventSink;
 }
 
 /** One cell from preparation to result, retried as `retries` says; a failure of the project is a result, never a throw. */
@@ -75,12 +78,14 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
   const artifacts = plan.config.artifacts.map((a) => substitute(a, ctx));
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
+  r.emit?.({ type: 'cell-start', cell });
+  const output = r.emit && new OutputTap(log, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }));
   const outcome = await runTestStep({
     runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
     steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
     network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-    resources: cellResources(plan.config.resources), log, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-  });
+    resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
+  }).finally(() => output?.close());
   log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
   const saved = keeping && artifacts.length > 0 ? await saveArtifacts({

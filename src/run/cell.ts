@@ -34,6 +34,8 @@ export interface TestStep {
   keepDirs?: { upper: string; srcUpper: string };
   containerId: string;
   log: WriteStream;
+  /** Where the steps' output goes (default: the log); it must end up in the log. */
+  output?: NodeJS.WritableStream;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -82,8 +84,8 @@ function runCellFor(t: TestStep, clock: StepClock, signal: AbortSignal): Promise
     resources: t.resources,
     userns: t.runtime.userns.map,
     user: t.user,
-    stdout: t.log,
-    stderr: t.log,
+    stdout: t.output ?? t.log,
+    stderr: t.output ?? t.log,
     onControl: clock.onLine,
     timeoutMs: t.timeoutMs,
     signal,

@@ -79,7 +79,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const results: CellResult[] = [];
   const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
-    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap() };
+    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), emit: o.emit };
   const skipped = await runPool(slowestFirst(plan.cells, plan.durations), jobs, async (cell) => {
     const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
     stop.record(result);

@@ -132,7 +132,10 @@ export type RunEvent =
   | { type: 'progress'; scope: string; message: string }
   /** Bytes of an image download so far; frequent (several a second): reporters throttle. */
   | { type: 'download'; scope: string; bytes: number; total?: number; bytesPerSecond?: number; etaSeconds?: number }
+  /** A cell took a slot: its image and setup layer are ready, its test steps start now. */
   | { type: 'cell-start'; cell: Cell }
+  /** Lines a running cell's steps printed since the last such event (at most a few a second). */
+  | { type: 'cell-output'; cell: string; lines: string[] }
   | { type: 'cell-end'; result: CellResult }
   | { type: 'run-end'; result: RunResult; runDir: string };
 

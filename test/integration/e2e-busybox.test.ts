@@ -36,7 +36,7 @@ describe('vmatrix test on busybox cells', () => {
 
   it('kills a cell at its timeout and says so, with the tail of its log', () => {
     expect(cell('hang').durationMs).toBeLessThan(20_000);
-    expect(run.stdout).toMatch(/^TIME .*busybox\/mode=hang {2}\(timed out in test\)$/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d TIME .*busybox\/mode=hang {2}\(timed out in test\)$/m);
     expect(run.stdout).toContain('│ about to hang');
   });
 

@@ -40,7 +40,7 @@ describe('vmatrix test with resources:', () => {
   });
 
   it('says out of memory and the limit, with the tail of the log', () => {
-    expect(run.stdout).toMatch(/^OOM .*busybox\/mode=oom {2}\(killed: out of memory, limit 32 MB\)$/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d OOM .*busybox\/mode=oom {2}\(killed: out of memory, limit 32 MB\)$/m);
     expect(run.stdout).toContain('│ growing a string past the memory limit');
     expect(run.stdout).toMatch(/4 cells: 2 passed, 1 failed, 1 out of memory in/);
   });

@@ -72,7 +72,7 @@ describe('a sharded run over N=3, merged', () => {
   it('starts the slowest cell first once durations are known', async () => {
     // One at a time, so cells end in the order they started; in matrix order ok would come before hang.
     const r = await runCli(['test', '--jobs', '1', '--only', 'mode=ok', '--only', 'mode=hang'], { cwd: project, env });
-    expect([...r.stdout.matchAll(/^(?:PASS|TIME) .*busybox\/mode=(\w+)/gm)].map((m) => m[1])).toEqual(['hang', 'ok']);
+    expect([...r.stdout.matchAll(/^\d\d:\d\d:\d\d (?:PASS|TIME) .*busybox\/mode=(\w+)/gm)].map((m) => m[1])).toEqual(['hang', 'ok']);
   });
 
   it('runs exactly the cell --cell names', async () => {

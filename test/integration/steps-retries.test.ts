@@ -46,7 +46,7 @@ describe('vmatrix test: steps, retries and artifacts', () => {
   });
 
   it('runs a flaky cell again in a fresh cell with VMATRIX_ATTEMPT=2 and records both attempts', async () => {
-    expect(run.stdout).toMatch(/^FLAKY +[\d.]+m?s {2}busybox\/mode=flaky {2}\(passed on attempt 2; attempt 1: step "check" exited 1\)$/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d FLAKY +[\d.]+m?s {2}busybox\/mode=flaky {2}\(passed on attempt 2; attempt 1: step "check" exited 1\)$/m);
     expect(cell('flaky').attempts?.map((a) => [a.attempt, a.status, a.exitCode])).toEqual([[1, 'failed', 1], [2, 'passed', 0]]);
     expect(cell('flaky').durationMs).toBe(cell('flaky').attempts!.reduce((sum, a) => sum + a.durationMs, 0));
     const log = await readFile(join(project, cell('flaky').logPath), 'utf8');
@@ -72,7 +72,7 @@ describe('vmatrix test: steps, retries and artifacts', () => {
     expect(c.steps![1]).toMatchObject({ name: 'check', exitCode: null, timeoutMs: 2000, timedOut: true });
     expect(c.steps![1]!.durationMs).toBeGreaterThanOrEqual(1900);
     expect(c.attempts!.every((a) => a.durationMs < 15_000)).toBe(true); // not the 50 s sleep, nor the 30 s cell timeout
-    expect(run.stdout).toMatch(/^TIME .*busybox\/mode=slow-step {2}\(step "check" timed out after 2\.0s, 2 attempts\)$/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d TIME .*busybox\/mode=slow-step {2}\(step "check" timed out after 2\.0s, 2 attempts\)$/m);
     expect(run.stdout).toContain('│ about to hang');
     expect(run.stdout).toContain('│ # step "check" timed out after 2.0s: its cell was killed');
   });
@@ -80,7 +80,7 @@ describe('vmatrix test: steps, retries and artifacts', () => {
   it('tells a step that exits 124 by itself from one that timed out', () => {
     expect(cell('exit124')).toMatchObject({ status: 'failed', exitCode: 124, step: 'check' });
     expect(cell('exit124').steps![1]).toEqual({ name: 'check', exitCode: 124, durationMs: expect.any(Number), timeoutMs: 2000 });
-    expect(run.stdout).toMatch(/^FAIL .*busybox\/mode=exit124 {2}\(step "check" exited 124, 2 attempts\)$/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d FAIL .*busybox\/mode=exit124 {2}\(step "check" exited 124, 2 attempts\)$/m);
   });
 
   it('copies the artifacts of a failed cell, inside and outside the workdir, and only files the steps wrote', async () => {
