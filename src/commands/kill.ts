@@ -7,7 +7,7 @@ export default class Kill extends BaseCommand {
   static override summary = 'Stop a running vmatrix run, or kill one of its cells.';
   static override description = `NAME is a run id, a matrix cell id (debian-12/cc=gcc), <run-id>/<cell id> or a container id, as \`vmatrix ps\` shows them.
 
-A run is asked to stop like Ctrl-C does (SIGINT): it kills its running cells, starts no more and still writes its results; kill waits until it has ended. --force ends it at once (SIGKILL): its cells die with it and the next vmatrix start sweeps what they left.
+A run is asked to stop with SIGTERM: it kills its running cells at once, starts no more and still writes its results; kill waits until it has ended. --force ends it at once (SIGKILL): its cells die with it and the next vmatrix start sweeps what they left.
 
 A cell is killed with SIGKILL (every process in its cgroups); its run goes on with the other cells and reports it as failed, killed by SIGKILL.`;
 
@@ -23,7 +23,7 @@ A cell is killed with SIGKILL (every process in its cgroups); its run goes on wi
   };
 
   static override flags = {
-    force: Flags.boolean({ description: 'For a run: SIGKILL instead of SIGINT, no results written. (A cell is always killed with SIGKILL.)' }),
+    force: Flags.boolean({ description: 'For a run: SIGKILL instead of SIGTERM, no results written. (A cell is always killed with SIGKILL.)' }),
   };
 
   async run(): Promise<void> {
@@ -41,5 +41,5 @@ function describe(o: KillOutcome): string {
   }
   const which = `run ${o.run.id} (vmatrix pid ${o.run.pid})`;
   if (!o.signalled) return `${which} had already ended`;
-  return o.signal === 'SIGINT' ? `stopped ${which}, as Ctrl-C would (SIGINT)` : `killed ${which} with SIGKILL; its cells died with it`;
+  return o.signal === 'SIGTERM' ? `stopped ${which} (SIGTERM: its running cells were killed, its results written)` : `killed ${which} with SIGKILL; its cells died with it`;
 }

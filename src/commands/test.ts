@@ -51,6 +51,8 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     color: Flags.boolean({ description: 'Colour the output (default: on a terminal, unless NO_COLOR is set).', allowNo: true }),
     follow: Flags.string({ description: 'Stream this cell\'s output live to stdout, each line prefixed by the cell id, while the others are reported as usual.' }),
     verbose: Flags.boolean({ char: 'v', description: 'Stream a cell\'s output live: --follow\'s cell, else the first cell of the run.' }),
+    grace: Flags.integer({ description: 'Seconds the running cells get to finish after a first Ctrl-C, before they are killed.', default: 10, min: 0 }),
+    output: Flags.string({ description: 'Directory for the run directories (results.json, logs, reports) instead of .vmatrix/runs.' }),
     'fail-fast': Flags.boolean({ description: 'At the first failing cell (after its retries), cancel the queued cells and kill the running ones; the results are still written.' }),
   };
 
@@ -64,9 +66,9 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
     const reporters: Reporter[] = [progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
     if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
-    const controller = interruptible();
+    const controller = interruptible(flags.grace);
     const result = await runTests({
-      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.signal, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,
+      plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.kill.signal, drain: controller.drain.signal, output: flags.output, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,
       retries: flags.retries, failFast: flags['fail-fast'],
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
@@ -89,15 +91,36 @@ function progressReporter(flags: { reporter?: string; color?: boolean; follow?: 
   return follow ? new FollowReporter(plain, process.stdout, follow) : plain;
 }
 
-/** Ctrl-C once: stop and kill the running cells, still write the results; twice: leave at once. */
-function interruptible(): AbortController {
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nvmatrix: interrupted, stopping the cells (press Ctrl-C again to quit at once)\n');
-    controller.abort();
+/**
+ * Ctrl-C once: start no more cells and give the running ones `graceSeconds` to finish, then kill them;
+ * twice: kill them now; three times: leave at once. SIGTERM (and `vmatrix kill <run>`) kills them now.
+ * The results are written in every case but the last.
+ */
+function interruptible(graceSeconds: number): { drain: AbortController; kill: AbortController } {
+  const drain = new AbortController();
+  const kill = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const killNow = (): void => {
+    clearTimeout(timer);
+    drain.abort();
+    kill.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller;
+  process.on('SIGINT', () => {
+    if (kill.signal.aborted) process.exit(130);
+    if (drain.signal.aborted) {
+      process.stderr.write('\nvmatrix: stopping the running cells now (press Ctrl-C again to quit at once)\n');
+      killNow();
+      return;
+    }
+    process.stderr.write(`\nvmatrix: interrupted: starting no more cells, giving the running ones ${graceSeconds}s to finish (press Ctrl-C again to stop them now)\n`);
+    drain.abort();
+    timer = setTimeout(killNow, graceSeconds * 1000);
+    timer.unref();
+  });
+  process.on('SIGTERM', () => {
+    if (kill.signal.aborted) process.exit(130);
+    process.stderr.write('\nvmatrix: terminated: stopping the running cells now\n');
+    killNow();
+  });
+  return { drain, kill };
 }

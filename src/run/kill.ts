@@ -5,20 +5,20 @@ import { killCell, readCellDir } from '../vps/index.js';
 import { scanRunning, type RunningCell, type RunningRun, type Scan } from './ps.js';
 import { findTarget } from './target.js';
 
-// `vmatrix kill`: a run is asked to stop the way Ctrl-C asks it (SIGINT: it kills its running cells, starts
+// `vmatrix kill`: a run is asked to stop with SIGTERM (it kills its running cells at once, starts
 // no more and still writes its results), or ended at once with --force (SIGKILL: its cells die with it
 // through their parent-death signal, the next start sweeps the rest). A cell is killed through its
 // cgroups; its run goes on and records it as failed, killed by SIGKILL.
 
 export interface KillOptions {
-  /** A run: SIGKILL instead of SIGINT. */
+  /** A run: SIGKILL instead of SIGTERM. */
   force?: boolean;
-  /** How long to wait for the run or cell to end (default: 30s for SIGINT, 10s otherwise). */
+  /** How long to wait for the run or cell to end (default: 30s for SIGTERM, 10s otherwise). */
   waitMs?: number;
 }
 
 export type KillOutcome =
-  | { kind: 'run'; run: RunningRun; signal: 'SIGINT' | 'SIGKILL'; /** false: it ended before we signalled it */ signalled: boolean }
+  | { kind: 'run'; run: RunningRun; signal: 'SIGTERM' | 'SIGKILL'; /** false: it ended before we signalled it */ signalled: boolean }
   | { kind: 'cell'; cell: RunningCell; processes: number };
 
 export async function killRunning(store: Store, name: string, o: KillOptions = {}): Promise<KillOutcome> {
@@ -29,7 +29,7 @@ export async function killRunning(store: Store, name: string, o: KillOptions = {
 
 async function killRun(run: Scan['runs'][number], o: KillOptions): Promise<KillOutcome> {
   const { live, ...view } = run;
-  const signal = o.force ? 'SIGKILL' : 'SIGINT';
+  const signal = o.force ? 'SIGKILL' : 'SIGTERM';
   // The pid may have ended, and been reused, since the scan: the owner record (pid + start time) is checked
   // again right before the signal.
   if (!(await isAlive(live.owner))) return { kind: 'run', run: view, signal, signalled: false };

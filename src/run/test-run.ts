@@ -1,6 +1,6 @@
 import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { detectRuntime, sweepCells } from '../vps/index.js';
@@ -23,7 +23,12 @@ export interface TestRunOptions {
   store: Store;
   jobs?: number;
   runtime?: string;
+  /** Kills the running cells (second Ctrl-C, SIGTERM, the grace period's end); results are still written. */
   signal?: AbortSignal;
+  /** Starts no more cells and lets the running ones finish (first Ctrl-C). */
+  drain?: AbortSignal;
+  /** Where run directories go; default: <project>/.vmatrix/runs. */
+  output?: string;
   emit: EventSink;
   /** Use only the store: an image that is not there is an error, not a download. */
   offline?: boolean;
@@ -53,9 +58,10 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   await Promise.all([store.sweep(), sweepCells(store.cellsDir())]);
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const runId = newRunId();
-  const runDir = join(plan.projectDir, '.vmatrix', 'runs', runId);
+  const runsDir = o.output ? resolve(o.output) : join(plan.projectDir, '.vmatrix', 'runs');
+  const runDir = join(runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
+  if (!o.output) await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
   const cellsRoot = await store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) });
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
@@ -85,9 +91,9 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     stop.record(result);
     results.push(result);
     o.emit({ type: 'cell-end', result });
-  }, stop.signal, (cell) => prepare(cell));
+  }, o.drain ? AbortSignal.any(stop.signal ? [stop.signal, o.drain] : [o.drain]) : stop.signal, (cell) => prepare(cell));
   for (const cell of skipped) {
-    const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted);
+    const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted || o.drain?.aborted);
     results.push(result);
     o.emit({ type: 'cell-end', result });
   }
@@ -101,7 +107,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
     jobs, cells: results, summary: summarise(results), matrix: plan.matrix,
   };
-  await pointLatest(join(plan.projectDir, '.vmatrix', 'runs'), runId);
+  await pointLatest(runsDir, runId);
   o.emit({ type: 'run-end', result, runDir });
   return result;
 }

@@ -1,16 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { Running } from '../../src/run/ps.js';
 import type { RunResult } from '../../src/run/types.js';
 
 // `vmatrix ps` and `vmatrix kill` from another process, against a real `vmatrix test` whose cells sleep:
-// the cells are listed, one is killed (it fails, the run goes on), then the run is stopped like Ctrl-C.
+// the cells are listed, one is killed (it fails, the run goes on), then the run is stopped with SIGTERM (its cells killed, its results written).
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
@@ -33,10 +33,15 @@ async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boo
 }
 
 /** A `vmatrix test` of the sleepy project in the background, on a store of its own. */
+// A failed test must not leave its run going: its cells would confuse the tests that count processes.
+const started: ChildProcess[] = [];
+afterEach(() => { for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+
 async function startSleepy() {
   const project = await gitProject('sleepy');
   const env = { VMATRIX_HOME: join(await mkdtemp(join(tmpdir(), 'vmx-int-')), 'store') };
   const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], { cwd: project, env: { ...process.env, ...env, NO_COLOR: '1' } });
+  started.push(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -89,7 +94,7 @@ describe('vmatrix ps and vmatrix kill', () => {
     const out = output();
     expect(code, out).toBe(1);
     expect(out).toMatch(/FAIL .* busybox\/n=1 +\(step "echo started-1; sleep 300" killed by SIGKILL\)/);
-    expect(out).toContain('interrupted');
+    expect(out).toContain('terminated: stopping the running cells now');
     const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
     expect(results.runId).toBe(runId);
     expect(results.cells.map((c) => [c.id, c.status])).toEqual([['busybox/n=1', 'failed'], ['busybox/n=2', 'cancelled'], ['busybox/n=3', 'cancelled']]);
