@@ -12,11 +12,15 @@ export function notFoundText(id: string, known: string[]): { message: string; hi
   if (id.startsWith('-')) {
     return { message: `unknown flag ${id} before a command`, hint: 'flags go after the command: `vmatrix <command> --flag`; `vmatrix --help` lists the commands' };
   }
-  const guess = closest(id, known);
-  return {
-    message: `unknown command "${spaced(id)}"`,
-    hint: guess ? `did you mean \`vmatrix ${spaced(guess)}\`? (\`vmatrix --help\` lists the commands)` : '`vmatrix --help` lists the commands',
-  };
+  // oclif joins the words of the command line (`shel busybox` → `shel:busybox`): the command is some
+  // prefix of them, the rest its arguments. The longest prefix that resembles a command names it.
+  const words = id.split(':');
+  for (let n = words.length; n > 0; n--) {
+    const prefix = words.slice(0, n).join(':');
+    const guess = closest(prefix, known);
+    if (guess) return { message: `unknown command "${spaced(prefix)}"`, hint: `did you mean \`vmatrix ${spaced(guess)}\`? (\`vmatrix --help\` lists the commands)` };
+  }
+  return { message: `unknown command "${spaced(id)}"`, hint: '`vmatrix --help` lists the commands' };
 }
 
 const hook: Hook.CommandNotFound = async function ({ id, config }) {

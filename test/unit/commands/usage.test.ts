@@ -46,6 +46,8 @@ describe('notFoundText', () => {
   it('suggests the closest command, spelt as the user types it', () => {
     expect(notFoundText('tset', known)).toEqual({ message: 'unknown command "tset"', hint: 'did you mean `vmatrix test`? (`vmatrix --help` lists the commands)' });
     expect(notFoundText('image:lss', known).hint).toMatch(/^did you mean `vmatrix image ls`\?/);
+    // oclif joins a command's arguments to it: `shel busybox` arrives as `shel:busybox`.
+    expect(notFoundText('shel:busybox', [...known, 'shell'])).toEqual({ message: 'unknown command "shel"', hint: 'did you mean `vmatrix shell`? (`vmatrix --help` lists the commands)' });
   });
 
   it('lists the commands when none is close, and says where flags go', () => {
