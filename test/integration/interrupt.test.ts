@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gitProject } from '../helpers/project.js';
+import { descendantsMatching, stillRunning } from '../helpers/procs.js';
 import type { RunResult } from '../../src/run/types.js';
 
 // Ctrl-C during `vmatrix test`: the first one starts no more cells and gives the running ones a grace
@@ -14,14 +15,6 @@ import type { RunResult } from '../../src/run/types.js';
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
-async function processesRunning(marker: string): Promise<number> {
-  let n = 0;
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(marker)) n++;
-  }
-  return n;
-}
 
 describe('Ctrl-C during vmatrix test', () => {
   it('twice: kills the cells, writes the results, exits 130 and leaves nothing behind', async () => {
@@ -33,8 +26,10 @@ describe('Ctrl-C during vmatrix test', () => {
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
     // Wait until both running cells have started their step.
     const deadline = Date.now() + 60_000;
-    while ((await processesRunning('sleep\u0000300')) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(await processesRunning('sleep\u0000300')).toBe(2);
+    // Only this run's cells count: another test's leftovers must not decide when to press Ctrl-C.
+    let mine: number[] = [];
+    while ((mine = await descendantsMatching(child.pid!, 'sleep\u0000300')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(mine).toHaveLength(2);
     const stoppedAt = Date.now();
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300));
@@ -46,7 +41,7 @@ describe('Ctrl-C during vmatrix test', () => {
     expect(out).toContain('stopping the running cells now');
     const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
     expect(results.cells.map((c) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
-    expect(await processesRunning('sleep\u0000300')).toBe(0);
+    expect(await stillRunning(mine, 'sleep\u0000300')).toEqual([]);
     expect(await readdir(join(home, 'cells'))).toEqual([]);
     const mounts = await readFile('/proc/self/mountinfo', 'utf8');
     expect(mounts).not.toContain(home);
@@ -62,7 +57,7 @@ describe('Ctrl-C during vmatrix test', () => {
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
     const deadline = Date.now() + 60_000;
-    while ((await processesRunning('sleep\u00003')) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await descendantsMatching(child.pid!, 'sleep\u00003\u0000')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, out).toBe(130);

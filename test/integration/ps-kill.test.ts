@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
+import { descendantsMatching, stillRunning } from '../helpers/procs.js';
 import type { Running } from '../../src/run/ps.js';
 import type { RunResult } from '../../src/run/types.js';
 
@@ -13,14 +14,8 @@ import type { RunResult } from '../../src/run/types.js';
 // the cells are listed, one is killed (it fails, the run goes on), then the run is stopped with SIGTERM (its cells killed, its results written).
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const SLEEP = 'sleep\u0000300';
 
-async function sleepers(): Promise<number> {
-  let n = 0;
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('sleep\u0000300')) n++;
-  }
-  return n;
-}
 
 async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -59,7 +54,8 @@ describe('vmatrix ps and vmatrix kill', () => {
     const ps = psOf(env);
     const labels = (r: Running): string[] => r.cells.map((c) => c.cell).sort();
 
-    await waitFor('two sleeping cells', sleepers, (n) => n === 2);
+    // Only this run's cells count: another test's leftovers must not make this one wait or hurry.
+    const mine = await waitFor('two sleeping cells', () => descendantsMatching(child.pid!, SLEEP), (p) => p.length === 2);
     const before = await ps();
     expect(before.runs).toEqual([{ id: expect.stringMatching(/^\d{8}-\d{6}-\w{4}$/), pid: child.pid, project, startedAt: expect.any(String) }]);
     const runId = before.runs[0]!.id;
@@ -106,12 +102,12 @@ describe('vmatrix ps and vmatrix kill', () => {
     const gone = await runCli(['kill', runId], { env });
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain('no vmatrix run is using this store');
-    expect(await sleepers()).toBe(0);
+    expect(await stillRunning(mine, SLEEP)).toEqual([]);
   }, 120_000);
 
   it('kill --force ends a run at once, and its cells with it', async () => {
-    const { project, env, closed } = await startSleepy();
-    await waitFor('two sleeping cells', sleepers, (n) => n === 2);
+    const { project, env, child, closed } = await startSleepy();
+    const mine = await waitFor('two sleeping cells', () => descendantsMatching(child.pid!, SLEEP), (p) => p.length === 2);
     const [run] = (await psOf(env)()).runs;
     const killed = await runCli(['kill', run!.id, '--force'], { env });
     expect(killed.code, killed.stderr).toBe(0);
@@ -119,7 +115,7 @@ describe('vmatrix ps and vmatrix kill', () => {
     expect(await closed).toEqual({ code: null, signal: 'SIGKILL' });
     // No results: the process had no chance to write them. Its cells died through their parent-death signal.
     expect(await readdir(join(project, '.vmatrix/runs', run!.id))).not.toContain('results.json');
-    await waitFor('the cells to die', sleepers, (n) => n === 0, 10_000);
+    await waitFor('the cells to die', () => stillRunning(mine, SLEEP), (p) => p.length === 0, 10_000);
     expect(await psOf(env)()).toEqual({ runs: [], cells: [] });
   }, 120_000);
 });
