@@ -92,7 +92,7 @@ async function etagOf(url: string): Promise<string> {
 
 const requestsTo = async (uri: string) => (await nginx.log()).filter((l) => l.uri === uri);
 
-describe('downloads', () => {
+describe('downloads', { tags: ['safety', 'network'] }, () => {
   it('resumes after the connection drops mid-body: the retry asks for the rest, with If-Range', async () => {
     const s = await freshStore();
     const events: Transfer[] = [];

@@ -53,7 +53,7 @@ afterAll(() => {
   server?.close();
 });
 
-describe('a cell is isolated from the host and from other cells', () => {
+describe('a cell is isolated from the host and from other cells', { tags: ['safety', 'isolation'] }, () => {
   it('runs on a host that gives cells a user namespace (vmatrix doctor --fix sets it up)', async () => {
     expect((await chooseUserns()).map, 'root has no subordinate ids: run scripts/setup-host.sh').toBeDefined();
   });

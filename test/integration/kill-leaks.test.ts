@@ -48,7 +48,7 @@ async function until(check: () => Promise<string[]>, ms: number): Promise<string
   return left;
 }
 
-describe('vmatrix killed at random moments', () => {
+describe('vmatrix killed at random moments', { tags: ['safety', 'killed'] }, () => {
   it(`leaves no process, mount or runtime state, and the next run cleans up and passes (${TRIALS} kills)`, async () => {
     const project = await gitProject('churn');
     const home = join(await mkdtemp(join(tmpdir(), 'vmx-kill-')), 'store');

@@ -57,7 +57,7 @@ describe('runCell: ending a cell', () => {
   });
 });
 
-describe('runCell: vmatrix killed with SIGKILL', () => {
+describe('runCell: vmatrix killed with SIGKILL', { tags: ['safety', 'killed'] }, () => {
   let dist: string;
   beforeAll(() => {
     // The child is plain Node: compile vps/ (and util/) for it.
@@ -97,7 +97,7 @@ describe('runCell: vmatrix killed with SIGKILL', () => {
   });
 });
 
-describe('sweepCells', () => {
+describe('sweepCells', { tags: ['safety', 'killed'] }, () => {
   async function runDir(name: string, owner?: string): Promise<string> {
     const dir = join(f.tmp, 'sweep', name);
     await mkdir(join(dir, 'cell'), { recursive: true });

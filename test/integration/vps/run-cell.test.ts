@@ -95,7 +95,7 @@ describe('runCell: copy-on-write', () => {
   });
 });
 
-describe('runCell: confinement (SAFETY 16-22)', () => {
+describe('runCell: confinement (SAFETY 16-22)', { tags: ['safety', 'isolation'] }, () => {
   it('has NoNewPrivs, the known capability set, empty inheritable and ambient sets', async () => {
     const status = (await run(f, 'cat /proc/self/status')).stdout;
     expect(status).toMatch(/^NoNewPrivs:\s+1$/m);

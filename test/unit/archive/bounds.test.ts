@@ -16,7 +16,7 @@ afterAll(removeSandboxes);
 const rejects = (buf: Buffer | Promise<Buffer>, code: string, message: RegExp, limits = {}) =>
   expect(Promise.resolve(buf).then((b) => extractBuffer(b, s.root, { limits }))).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
 
-describe('bounds (SAFETY 13)', () => {
+describe('bounds (SAFETY 13)', { tags: ['safety', 'archives'] }, () => {
   it('caps the number of entries', () => rejects(tarOf([1, 2, 3, 4].map((i) => ({ name: `f${i}` }))), 'ARCHIVE_LIMIT', /entries \(3\)/, { maxEntries: 3 }));
 
   it('caps the total size before writing the file that would exceed it', async () => {
@@ -62,7 +62,7 @@ describe('bounds (SAFETY 13)', () => {
   });
 });
 
-describe('fail closed (SAFETY 14) and truncation', () => {
+describe('fail closed (SAFETY 14) and truncation', { tags: ['safety', 'archives'] }, () => {
   it('refuses an unknown type flag', () => rejects(Buffer.concat([rawHeader({ name: 'vol', typeflag: 'V' }), END]), 'ARCHIVE_INVALID', /unsupported entry type/));
   it('refuses an old-style GNU sparse entry (type S)', () => rejects(Buffer.concat([rawHeader({ name: 'sp', typeflag: 'S' }), END]), 'ARCHIVE_INVALID', /unsupported entry type/));
   it('refuses PAX sparse records', () => rejects(tarOf([{ name: 'f', pax: { 'GNU.sparse.major': '1', 'GNU.sparse.minor': '0' } }]), 'ARCHIVE_INVALID', /GNU sparse files are not supported/));

@@ -34,7 +34,7 @@ const compressors: Record<string, (b: Buffer) => Buffer> = {
 
 const extractFrom = async (data: Buffer): Promise<unknown> => extractTar(await decompress(Readable.from([data])), s.root);
 
-describe('decompress', () => {
+describe('decompress', { tags: ['safety', 'archives'] }, () => {
   it('recognises each format by its magic bytes; a tar header wins over a look-alike name', async () => {
     const tar = await tarball();
     for (const [kind, fn] of Object.entries(compressors)) expect(sniffCompression(fn(tar).subarray(0, 512)), kind).toBe(kind);

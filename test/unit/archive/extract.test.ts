@@ -12,7 +12,7 @@ afterAll(removeSandboxes);
 const T = new Date(1_500_000_000_000);
 const mode = async (p: string): Promise<number> => (await lstat(p)).mode & 0o7777;
 
-describe('extractTar: what a root needs', () => {
+describe('extractTar: what a root needs', { tags: ['safety', 'archives'] }, () => {
   it('runs as root (owners, devices and capabilities need it)', () => {
     expect(process.getuid?.()).toBe(0);
   });
@@ -156,7 +156,7 @@ describe('extractTar: what a root needs', () => {
   });
 });
 
-describe('extractTar: extended attributes', () => {
+describe('extractTar: extended attributes', { tags: ['safety', 'archives'] }, () => {
   // cap_net_raw+ep as a VFS_CAP_REVISION_2 value, the way `setcap` stores it on /usr/bin/ping.
   const netRaw = Buffer.from('0100000200200000000000000000000000000000', 'hex');
 

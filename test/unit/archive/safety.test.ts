@@ -15,7 +15,7 @@ afterAll(removeSandboxes);
 const extract = async (entries: Spec[]): Promise<unknown> => extractBuffer(await tarOf(entries), s.root);
 const refused = (entries: Spec[], code: string, message: RegExp) => expect(extract(entries)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
 
-describe('names (SAFETY 1, 9)', () => {
+describe('names (SAFETY 1, 9)', { tags: ['safety', 'archives'] }, () => {
   it('refuses ".." that climbs out', () => refused([{ name: '../victim/hello', content: 'pwned' }], 'ARCHIVE_UNSAFE', /"\.\." in the name/));
   it('refuses ".." anywhere in a name', () => refused([{ name: 'a/../../victim/hello', content: 'pwned' }], 'ARCHIVE_UNSAFE', /"\.\."/));
   it('refuses absolute names', () => refused([{ name: `${s.canary}/file`, content: 'pwned' }], 'ARCHIVE_UNSAFE', /absolute name/));
@@ -29,7 +29,7 @@ describe('names (SAFETY 1, 9)', () => {
   });
 });
 
-describe('symlinks in parents resolve inside the root (SAFETY 2, 3, 4, 8)', () => {
+describe('symlinks in parents resolve inside the root (SAFETY 2, 3, 4, 8)', { tags: ['safety', 'archives'] }, () => {
   it('sub/etc -> /etc, then sub/etc/passwd: lands in <root>/etc/passwd', async () => {
     await extract([{ name: 'sub/etc', type: 'symlink', linkname: '/etc' }, { name: 'sub/etc/passwd', content: 'root::0:0::/:/bin/sh\n' }]);
     expect(await readFile(join(s.root, 'etc/passwd'), 'utf8')).toBe('root::0:0::/:/bin/sh\n');
@@ -89,7 +89,7 @@ describe('symlinks in parents resolve inside the root (SAFETY 2, 3, 4, 8)', () =
   it('a parent that is a regular file is refused', () => refused([{ name: 'f', content: 'x' }, { name: 'f/x', content: 'y' }], 'ARCHIVE_UNSAFE', /is not a directory/));
 });
 
-describe('hardlinks (SAFETY 5)', () => {
+describe('hardlinks (SAFETY 5)', { tags: ['safety', 'archives'] }, () => {
   it('refuses ../victim', () => refused([{ name: 'h', type: 'link', linkname: '../victim/hello' }], 'ARCHIVE_UNSAFE', /"\.\."/));
   it('refuses a sibling prefix ../root-evil/x', () => refused([{ name: 'h', type: 'link', linkname: '../root-evil/x' }], 'ARCHIVE_UNSAFE', /"\.\."/));
   it('re-roots /etc/shadow, which does not exist in the root: refused', () => refused([{ name: 'h', type: 'link', linkname: '/etc/shadow' }], 'ARCHIVE_UNSAFE', /does not exist/));
@@ -112,7 +112,7 @@ describe('hardlinks (SAFETY 5)', () => {
   ], 'ARCHIVE_UNSAFE', /runs through the symlink/));
 });
 
-describe('replacing names (SAFETY 6, 7)', () => {
+describe('replacing names (SAFETY 6, 7)', { tags: ['safety', 'archives'] }, () => {
   it('a file over a symlink to the canary replaces the link, never writes through it', async () => {
     await extract([{ name: 'f', type: 'symlink', linkname: join(s.canary, 'file') }, { name: 'f', content: 'pwned' }]);
     expect((await lstat(join(s.root, 'f'))).isFile()).toBe(true);

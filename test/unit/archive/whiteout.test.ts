@@ -13,7 +13,7 @@ const layer = async (root: string, entries: Spec[], whiteouts = true) =>
   extractBuffer(await tarOf(entries), root, whiteouts ? { whiteouts: 'oci' } : {});
 const ls = async (dir: string): Promise<string[]> => (await readdir(dir)).sort();
 
-describe('extractTar with OCI whiteouts', () => {
+describe('extractTar with OCI whiteouts', { tags: ['safety', 'archives'] }, () => {
   it('.wh.<name> removes a file or a whole directory of a lower layer, and is not created', async () => {
     const s = await sandbox();
     await layer(s.root, [

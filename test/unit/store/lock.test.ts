@@ -100,7 +100,7 @@ describe('withFileLock and other processes', () => {
   });
 });
 
-describe('withFileLock across real processes running the same code', () => {
+describe('withFileLock across real processes running the same code', { tags: ['safety', 'concurrency'] }, () => {
   const worker = join(dir, 'worker');
   async function buildWorker(): Promise<void> {
     const { mkdir } = await import('node:fs/promises');

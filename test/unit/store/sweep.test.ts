@@ -13,7 +13,7 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 
 const freshStore = storeMaker(base);
 
-describe('Store.sweep', () => {
+describe('Store.sweep', { tags: ['safety', 'killed'] }, () => {
   it('removes the staging dir of a killed process and keeps a live one', async () => {
     const store = await freshStore();
     const dead = join(store.tmpDir(), 'image-dead');

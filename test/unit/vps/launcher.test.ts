@@ -18,7 +18,7 @@ describe('relativeLowerdirs', () => {
   });
 });
 
-describe('launcherArgv', () => {
+describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
   const paths = cellPaths('/s/cells/r/c');
   const spec = { id: 'vmx-r-c', lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'], withResolv: false, owner: { uid: 100000, gid: 100001 } };
   const argv = launcherArgv(tools, runtime, spec, paths);

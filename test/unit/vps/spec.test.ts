@@ -17,7 +17,7 @@ const build = (over: Partial<CellRunSpec> = {}, hostOver: Partial<HostLimits> = 
 };
 const destinations = (c: Json): string[] => c.mounts.map((m: Json) => m.destination);
 
-describe('buildOciConfig', () => {
+describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
   it('runs the args as root, without a terminal, in cwd, with the host-capped rlimit', () => {
     const p = build().process;
     expect(p).toMatchObject({ terminal: false, user: { uid: 0, gid: 0 }, args: base.args, cwd: '/src', noNewPrivileges: true });
@@ -38,6 +38,13 @@ describe('buildOciConfig', () => {
     expect(c.ociVersion).toBe('1.0.2');
     expect(c.root).toEqual({ path: '/run/vmatrix/root', readonly: false });
     expect(c.hostname).toBe('debian-12');
+  });
+
+  it('lets the runtime pivot_root into the cell (never chroot) and runs a command of the image (SAFETY 20)', () => {
+    const c = build();
+    expect(c).not.toHaveProperty('noPivotRoot');
+    expect(c.root.path).toBe('/run/vmatrix/root');
+    expect(c.process.args[0]).toBe('/bin/sh'); // resolved inside the cell's root by the runtime, not a host binary
   });
 
   it('creates a network namespace only for network none', () => {
