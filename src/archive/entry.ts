@@ -1,5 +1,5 @@
 import type { Header } from 'tar-stream';
-import { invalid, unsafe } from './errors.js';
+import { invalid, printable, unsafe } from './errors.js';
 import type { Limits } from './limits.js';
 
 // A tar header turned into what the extractor acts on, with every field checked. Names are split into
@@ -78,14 +78,17 @@ export function toEntry(h: RawHeader, limits: Limits): Entry {
   return entry;
 }
 
-/** `./usr/bin/x` → ['usr', 'bin', 'x']. Absolute names, `..` components and NUL bytes are refused. */
-export function splitName(name: string, limits: Limits): string[] {
-  if (name.includes('\0')) throw unsafe(name, 'NUL byte in the name');
-  if (Buffer.byteLength(name) > limits.maxPathLength) throw unsafe(name, `name longer than ${limits.maxPathLength} bytes`);
-  if (name.startsWith('/')) throw unsafe(name, 'absolute name');
+/**
+ * `./usr/bin/x` → ['usr', 'bin', 'x']. Absolute names, `..` components and NUL bytes are refused, by
+ * `refuse` when the name is not the entry's own (a hardlink target).
+ */
+export function splitName(name: string, limits: Limits, refuse = (reason: string) => unsafe(name, reason)): string[] {
+  if (name.includes('\0')) throw refuse('NUL byte in the name');
+  if (Buffer.byteLength(name) > limits.maxPathLength) throw refuse(`name longer than ${limits.maxPathLength} bytes`);
+  if (name.startsWith('/')) throw refuse('absolute name');
   const parts = name.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) throw unsafe(name, '".." in the name');
-  if (parts.length > limits.maxDepth) throw unsafe(name, `deeper than ${limits.maxDepth} directories`);
+  if (parts.includes('..')) throw refuse('".." in the name');
+  if (parts.length > limits.maxDepth) throw refuse(`deeper than ${limits.maxDepth} directories`);
   return parts;
 }
 
@@ -99,7 +102,8 @@ function symlinkTarget(name: string, target: string | null | undefined, limits: 
 /** A hardlink names another entry of the archive; an absolute name is taken as relative to the root. */
 function hardlinkTarget(name: string, target: string | null | undefined, limits: Limits): string[] {
   if (!target) throw invalid(name, 'hardlink without a target');
-  const parts = splitName(target.replace(/^\/+/, ''), limits);
+  // Messages name the entry, not its target: the target is no entry of the archive if it climbs.
+  const parts = splitName(target.replace(/^\/+/, ''), limits, (reason) => unsafe(name, `hardlink target "${printable(target)}": ${reason}`));
   if (parts.length === 0) throw unsafe(name, 'hardlink to the root directory');
   return parts;
 }

@@ -12,14 +12,19 @@ export function invalid(name: string, reason: string): VmError {
   return envError('ARCHIVE_INVALID', `archive entry "${printable(name)}": ${reason}`, { hint: HINT });
 }
 
-export function overLimit(what: string): VmError {
-  return envError('ARCHIVE_LIMIT', `archive exceeds the limit on ${what}`, {
+/** `at`: the entry that went over the limit, when one did. */
+export function overLimit(what: string, at?: string): VmError {
+  const where = at === undefined ? 'archive' : `archive entry "${printable(at)}"`;
+  return envError('ARCHIVE_LIMIT', `${where} exceeds the limit on ${what}`, {
     hint: 'a decompression bomb, or a root far larger than any distro: raise the limit only if you trust the source',
   });
 }
 
-/** Our errors pass through; a parser error or a failed syscall names the entry it happened at. */
+/** Our errors pass through; a parser error, a failed syscall or a broken stream names the entry it happened at. */
 export function asArchiveError(e: unknown, at: string | undefined): VmError {
+  if (isVmError(e) && e.code === 'DECOMPRESS_FAILED' && at !== undefined) {
+    return envError(e.code, `${e.message} (after archive entry "${printable(at)}")`, { hint: e.hint ?? HINT, cause: e });
+  }
   if (isVmError(e)) return e;
   const errno = (e as NodeJS.ErrnoException).code;
   if (errno) return envError('EXTRACT_FAILED', `extracting ${at ? `"${printable(at)}"` : 'the archive'}: ${messageOf(e)}`, { cause: e });
@@ -27,7 +32,7 @@ export function asArchiveError(e: unknown, at: string | undefined): VmError {
 }
 
 /** Names come from the archive: keep control characters out of terminal output. */
-function printable(name: string): string {
+export function printable(name: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const clean = name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;

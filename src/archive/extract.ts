@@ -53,8 +53,8 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
     entry(h) {
       at = h.name;
       const e = toEntry(h, limits);
-      if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`);
-      if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`);
+      if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`, h.name);
+      if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`, h.name);
       if (progress.entries % 1000 === 0) o.onProgress?.({ ...progress });
       return writer.add(e);
     },
@@ -64,11 +64,9 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
     },
     end: () => writer.endEntry(),
   });
-  const tail = new Tail();
   try {
     let sinceTurn = 0;
     for await (const chunk of chunks) {
-      tail.push(chunk);
       await parser.push(chunk);
       // Buffered input is handed over without an event-loop turn; take one now and then, so that the
       // decompressor's output is read while we write, and it keeps decompressing on another core.
@@ -78,7 +76,8 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
       }
     }
     parser.end();
-    if (!tail.endsWithMarker()) throw asArchiveError(new Error('no end-of-archive marker: the archive is truncated'), at);
+    // A stream cut at an entry boundary parses fine: only the marker says the archive is whole.
+    if (!parser.complete) throw asArchiveError(new Error('no end-of-archive marker: the archive is truncated'), at);
     await writer.finish();
   } catch (e) {
     writer.abort();
@@ -87,22 +86,6 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
   }
   o.onProgress?.({ ...progress });
   return { ...progress, skippedDevices: writer.skippedDevices, droppedXattrs: [...writer.dropped].sort() };
-}
-
-/**
- * Every tar writer ends an archive with two zero blocks; a parser accepts a stream cut at an entry
- * boundary as complete, so we check the marker ourselves: a cut plain tar must fail, not yield half a root.
- */
-class Tail {
-  private tail: Buffer = Buffer.alloc(0);
-
-  push(c: Buffer): void {
-    this.tail = c.length >= 1024 ? c.subarray(-1024) : Buffer.concat([this.tail, c]).subarray(-1024);
-  }
-
-  endsWithMarker(): boolean {
-    return this.tail.length === 1024 && this.tail.every((b) => b === 0);
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { RawHeader } from './entry.js';
+import { overLimit } from './errors.js';
 import { decodeGlobalPax, decodePax, tarHeaders } from './pax.js';
 
 // A push parser for tar: chunks in, entries and their content out, synchronously. tar-stream's extract()
@@ -8,6 +9,14 @@ import { decodeGlobalPax, decodePax, tarHeaders } from './pax.js';
 
 /** More than any real PAX or GNU long-name header; larger ones are refused before being buffered. */
 const MAX_HEADER_SIZE = 4 * 1024 * 1024;
+
+/**
+ * Zeros read after the end-of-archive marker: writers pad to their record size (GNU tar: 10 KiB). More is
+ * a bomb (gigabytes of zeros cost one compressed megabyte), refused before it costs minutes of CPU.
+ */
+const MAX_TRAILER = 8 * 1024 * 1024;
+
+const ZEROS = Buffer.alloc(64 * 1024);
 
 const LONG_TYPES = new Set(['gnu-long-path', 'gnu-long-link-path', 'pax-global-header', 'pax-header']);
 
@@ -33,12 +42,20 @@ export class TarParser {
   private paxGlobal: Record<string, string> | null = null;
   private gnuLongPath: string | null = null;
   private gnuLongLinkPath: string | null = null;
+  /** A zero block came where a header was due: the archive ends there, as it does for GNU tar and Go. */
+  private ended = false;
+  /** Bytes read after that block, all zeros. */
+  private trailer = 0;
 
   constructor(private readonly sink: TarSink) {}
 
   async push(chunk: Buffer): Promise<void> {
     let at = 0;
     while (at < chunk.length) {
+      if (this.ended) {
+        this.afterEnd(chunk.subarray(at));
+        return;
+      }
       if (this.missing > 0) {
         const n = Math.min(this.missing, chunk.length - at);
         this.sink.data(chunk.subarray(at, at + n));
@@ -56,6 +73,11 @@ export class TarParser {
         if (block) await this.consume(block);
       }
     }
+  }
+
+  /** Whether the archive ended with its end-of-archive marker (two zero blocks). */
+  get complete(): boolean {
+    return this.ended && this.trailer >= 512;
   }
 
   /** Throws when the input ended inside an entry. */
@@ -79,7 +101,10 @@ export class TarParser {
   private async consume(block: Buffer): Promise<void> {
     if (this.long) return this.consumeLong(block);
     const h = tarHeaders.decode(block, 'utf-8', false) as RawHeader | null;
-    if (!h) return; // a zero block: the end-of-archive marker, checked by the caller
+    if (!h) {
+      this.ended = true; // the end-of-archive marker; `complete` tells whether it is whole
+      return;
+    }
     if (h.type && LONG_TYPES.has(h.type)) {
       if (h.size! > MAX_HEADER_SIZE) throw new Error('Header exceeds max size');
       if (!(h.size! >= 0)) throw new Error('Invalid header');
@@ -95,6 +120,16 @@ export class TarParser {
     if (h.size === 0 || h.type === 'directory') await this.endEntry();
     else this.missing = h.size!;
     this.skip = padding(h.type === 'directory' ? 0 : h.size!);
+  }
+
+  /**
+   * Entries after the marker would be extracted by us and ignored by GNU tar and Go (a smuggling
+   * disagreement, like CVE-2025-62518): anything but zero padding there is refused.
+   */
+  private afterEnd(rest: Buffer): void {
+    if (!isZero(rest)) throw new Error('data after the end-of-archive marker (tar stops reading there; a second archive appended?)');
+    this.trailer += rest.length;
+    if (this.trailer > MAX_TRAILER) throw overLimit(`zeros after the end-of-archive marker (${MAX_TRAILER} bytes)`);
   }
 
   private consumeLong(buf: Buffer): void {
@@ -132,4 +167,12 @@ export class TarParser {
 function padding(size: number): number {
   const rest = size & 511;
   return rest && 512 - rest;
+}
+
+function isZero(b: Buffer): boolean {
+  for (let at = 0; at < b.length; at += ZEROS.length) {
+    const part = b.subarray(at, at + ZEROS.length);
+    if (!part.equals(ZEROS.subarray(0, part.length))) return false;
+  }
+  return true;
 }

@@ -42,7 +42,9 @@ export function extractBuffer(buf: Buffer, dest: string, o?: ExtractOptions): Pr
 }
 
 /** A ustar header block with any type flag and size, checksummed. */
-export function rawHeader(o: { name: string; typeflag: string; size?: number; mode?: number; linkname?: string; sizeField?: Buffer }): Buffer {
+export function rawHeader(o: {
+  name: string; typeflag: string; size?: number; mode?: number; linkname?: string; sizeField?: Buffer; devmajor?: number; devminor?: number;
+}): Buffer {
   const b = Buffer.alloc(512);
   b.write(o.name, 0, 100, 'utf8');
   b.write(`${(o.mode ?? 0o644).toString(8).padStart(7, '0')}\0`, 100);
@@ -53,6 +55,9 @@ export function rawHeader(o: { name: string; typeflag: string; size?: number; mo
   b.write('13000000000\0', 136);
   b.write(o.typeflag, 156, 1, 'latin1');
   if (o.linkname) b.write(o.linkname, 157, 100);
+  // 7 octal digits: tar-stream's pack() writes 6, which cannot hold Linux's largest minor (0xfffff).
+  if (o.devmajor !== undefined) b.write(`${o.devmajor.toString(8).padStart(7, '0')}\0`, 329);
+  if (o.devminor !== undefined) b.write(`${o.devminor.toString(8).padStart(7, '0')}\0`, 337);
   b.write('ustar\x0000', 257, 'latin1');
   b.write('        ', 148);
   let sum = 0;
@@ -78,6 +83,32 @@ export function paxData(records: Record<string, string | Buffer>): Buffer {
 }
 
 export const END = Buffer.alloc(1024);
+
+/** A raw entry: its header and its content, padded to whole blocks. */
+export function rawEntry(o: Omit<Parameters<typeof rawHeader>[0], 'size'> & { content?: string | Buffer }): Buffer {
+  const content = Buffer.from(o.content ?? '');
+  return Buffer.concat([rawHeader({ ...o, size: content.length }), blocks(content)]);
+}
+
+/** A GNU long name (`L`) or long link target (`K`) for the entry that follows, as GNU tar writes it. */
+export function gnuLong(typeflag: 'L' | 'K', value: string): Buffer {
+  const data = Buffer.from(`${value}\0`);
+  return Buffer.concat([rawHeader({ name: '././@LongLink', typeflag, size: data.length }), blocks(data)]);
+}
+
+/** A PAX extended header (`x`) whose records override the fields of the entry that follows. */
+export function paxHeader(records: Record<string, string | Buffer>): Buffer {
+  const data = paxData(records);
+  return Buffer.concat([rawHeader({ name: 'PaxHeader', typeflag: 'x', size: data.length }), blocks(data)]);
+}
+
+/** A 12-byte base-256 size field: how GNU tar writes sizes of 8 GiB and more in a ustar header. */
+export function base256Size(n: number): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x80;
+  b.writeBigUInt64BE(BigInt(n), 4);
+  return b;
+}
 
 export interface Sandbox {
   work: string;
