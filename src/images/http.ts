@@ -9,6 +9,9 @@ import { envError, messageOf, usageError, type VmError } from '../util/errors.js
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PROXY_VARS = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'];
+const TIMEOUT_VARIABLE = 'VMATRIX_HTTP_TIMEOUT';
+const DEFAULT_TIMEOUT_S = 30;
+const MAX_TIMEOUT_S = 86_400;
 
 let proxyAgent: Dispatcher | undefined;
 /** The proxy from the environment, if one is set; shared by every HTTP client of images/. */
@@ -20,9 +23,39 @@ export function dispatcher(): Dispatcher | undefined {
 
 /** A failure a later try may not see (connection reset, 503); withRetry retries these, nothing else. */
 export class Transient extends Error {
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+  readonly hint?: string;
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown; hint?: string }) {
     super(message, options);
+    this.hint = options?.hint;
   }
+}
+
+/**
+ * How many seconds a server may send nothing (no headers yet, or no body bytes) before the try fails:
+ * $VMATRIX_HTTP_TIMEOUT, else 30. undici's own default (300 s) would leave a dead mirror hanging a run.
+ */
+export function stallTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[TIMEOUT_VARIABLE]?.trim();
+  if (!text) return DEFAULT_TIMEOUT_S;
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_S)) {
+    throw usageError('BAD_HTTP_TIMEOUT', `${TIMEOUT_VARIABLE}: "${text}" is not a number of seconds`, {
+      hint: `write a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, like ${TIMEOUT_VARIABLE}=120 for a slow link`,
+    });
+  }
+  return seconds;
+}
+
+/** A failure on the wire, naming the URL; a stall says how long the server was silent. `got`: how far the body came. */
+export function wireError(href: string, e: unknown, got?: string): Transient {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  const after = got ? ` after ${got}` : '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new Transient(`GET ${href}: no data for ${stallTimeout()} s${after} (${TIMEOUT_VARIABLE})`, undefined, {
+      cause: e, hint: `the server stopped sending: try again later, or raise ${TIMEOUT_VARIABLE} (seconds) for a slow link`,
+    });
+  }
+  return new Transient(`GET ${href}: ${messageOf(e)}${after}`, undefined, { cause: e });
 }
 
 export interface RetryOptions { tries?: number; baseMs?: number; onRetry?: (e: Transient, attempt: number, delayMs: number) => void }
@@ -45,7 +78,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
 
 function gaveUp(e: Transient, tries: number): VmError {
   return envError('DOWNLOAD_FAILED', `${e.message} (gave up after ${tries} tries)`, {
-    cause: e, hint: e.status ? 'the server is failing: try again later, or use another source' : 'check the network (or a proxy: http_proxy, https_proxy)',
+    cause: e, hint: e.hint ?? (e.status ? 'the server is failing: try again later, or use another source' : 'check the network (or a proxy: http_proxy, https_proxy)'),
   });
 }
 
@@ -63,8 +96,13 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
     const location = res.headers.location;
     if (!REDIRECTS.has(res.statusCode) || !location) return { res, url: current };
     await res.body.dump();
-    const next = new URL(String(location), current);
-    if (hops >= MAX_REDIRECTS) throw envError('DOWNLOAD_FAILED', `GET ${url.href}: more than ${MAX_REDIRECTS} redirects`);
+    const next = URL.parse(String(location), current);
+    if (!next) throw envError('DOWNLOAD_FAILED', `GET ${current.href}: redirected to "${String(location)}", which is not a URL`);
+    if (hops >= MAX_REDIRECTS) {
+      throw envError('DOWNLOAD_FAILED', `GET ${url.href}: too many redirects (more than ${MAX_REDIRECTS}, the last to ${next.href})`, {
+        hint: 'the server redirects in a loop: try again later, or use another source',
+      });
+    }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') throw envError('DOWNLOAD_FAILED', `GET ${url.href}: redirected to ${next.protocol} URL, refused`);
     if (next.host !== current.host) sent = withoutAuthorization(sent);
     current = next;
@@ -72,13 +110,14 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
 }
 
 async function getOnce(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+  const stallMs = stallTimeout() * 1000; // outside the try: a bad value is the user's mistake, not the network's
   try {
     return await request(url, {
-      method: 'GET', dispatcher: dispatcher(),
+      method: 'GET', dispatcher: dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
-    throw new Transient(`GET ${url.href}: ${messageOf(e)}`, undefined, { cause: e });
+    throw wireError(url.href, e);
   }
 }
 

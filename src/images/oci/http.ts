@@ -1,20 +1,22 @@
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { envError, messageOf } from '../../util/errors.js';
-import { dispatcher, readBounded as readShared } from '../http.js';
+import { envError } from '../../util/errors.js';
+import { dispatcher, readBounded as readShared, stallTimeout, wireError } from '../http.js';
 
 // The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
 // the environment, and errors that name the URL, the status and what to do.
 
 export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+  const stallMs = stallTimeout() * 1000; // the same VMATRIX_HTTP_TIMEOUT as every other download
   try {
     return await request(url, {
-      method: 'GET', dispatcher: dispatcher(),
+      method: 'GET', dispatcher: dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
-    throw envError('OCI_REGISTRY_UNREACHABLE', `GET ${url.href}: ${messageOf(e)}`, {
-      cause: e, hint: 'check the network (or a proxy: http_proxy, https_proxy) and the registry name',
+    const wire = wireError(url.href, e);
+    throw envError('OCI_REGISTRY_UNREACHABLE', wire.message, {
+      cause: e, hint: wire.hint ?? 'check the network (or a proxy: http_proxy, https_proxy) and the registry name',
     });
   }
 }
