@@ -12,12 +12,13 @@ import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
-import { detectRuntime, runCell, sweepCells, type CellRunResult } from '../vps/index.js';
+import { detectRuntime, runCell, type CellRunResult } from '../vps/index.js';
 import { cellPreparer } from './inputs.js';
 import { obtainCellImage, resolveDistro } from './imported.js';
 import { planRun, type Plan } from './prepare.js';
 import { recipeFor } from './recipe.js';
 import { cellResources } from './resources.js';
+import { sweepStore } from './sweep.js';
 import { newRunId } from './test-run.js';
 import { sourceOwner, testUser, userEnv } from './user.js';
 
@@ -67,7 +68,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   }
   const runtime = await detectRuntime(o.runtime);
   await o.store.init();
-  await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
+  await sweepStore(o.store);
   const runId = newRunId();
   const cellsRoot = await o.store.createRunDir(runId, { project: plan?.projectDir });
   try {
@@ -161,7 +162,7 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
   const { dir, kept } = await findKept(o.store, runId, o.target);
   const runtime = await detectRuntime(o.runtime);
   await o.store.init();
-  await Promise.all([o.store.sweep(), sweepCells(o.store.cellsDir())]);
+  await sweepStore(o.store);
   const id = newRunId();
   const cellsRoot = await o.store.createRunDir(id, {});
   try {

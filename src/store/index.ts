@@ -8,5 +8,5 @@ export { readName, writeName, listNames, type ImportedName } from './names.js';
 export { PARTIAL_PREFIX } from './sweep.js';
 export { withFileLock, type LockOptions } from './lock.js';
 export { ownRecord, parseOwner, isAlive, type Owner } from './owner.js';
-export { liveRuns, liveStaging, type LiveRun, type LiveStaging, type RunInfo } from './runs.js';
+export { deadStaging, liveRuns, liveStaging, type LiveRun, type LiveStaging, type RunInfo } from './runs.js';
 export type { ImageMeta, LayerMeta } from './types.js';

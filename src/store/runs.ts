@@ -57,6 +57,16 @@ export async function liveStaging(tmpDir: string): Promise<LiveStaging[]> {
   return found;
 }
 
+/** The staging dirs of `tmpDir` whose owner is dead: what killed vmatrix processes were building. */
+export async function deadStaging(tmpDir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of (await listDir(tmpDir)).filter((n) => n.endsWith(OWNER_SUFFIX))) {
+    const raw = await readFile(join(tmpDir, name), 'utf8').catch(() => undefined);
+    if (raw !== undefined && !(await isAlive(parseOwner(raw)))) found.push(join(tmpDir, name.slice(0, -OWNER_SUFFIX.length)));
+  }
+  return found;
+}
+
 async function readInfo(runDir: string): Promise<RunInfo | undefined> {
   try {
     const info = JSON.parse(await readFile(join(runDir, RUN_INFO), 'utf8')) as Partial<RunInfo>;

@@ -5,7 +5,7 @@
 export type { CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { detectRuntime } from './runtime.js';
 export { runCell } from './run-cell.js';
-export { sweepCells } from './sweep.js';
+export { sweepCells, sweepStagedCells } from './sweep.js';
 export { addRootSubids, chooseUserns, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';
 export { readCellDir, killCell, type CellSeen } from './signal.js';
 export { CGROUP_LIMITS, cgroupSupport, explainMissing, LIMIT_KEYS, requireLimits, type CgroupLimit, type CgroupSupport } from './cgroup-support.js';

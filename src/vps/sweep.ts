@@ -1,13 +1,14 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive, parseOwner } from '../store/index.js';
+import { deadStaging, isAlive, parseOwner } from '../store/index.js';
 import { removeCellCgroups } from './cgroups.js';
 import { mountsUnder } from './mounts.js';
 import type { CellMarker } from './types.js';
 import { CELL_ID } from './validate.js';
 
-// Leftovers of a vmatrix that was killed: cells/<run>/ dirs whose owner is dead. Their processes and mounts
-// died with their namespaces; what can remain is the dir itself and empty cgroups.
+// Leftovers of a vmatrix that was killed: cells/<run>/ dirs whose owner is dead, and the setup cells it ran
+// in staging dirs of tmp/. Their processes and mounts died with their namespaces; what can remain is the
+// dir itself and empty cgroups.
 // Layout (owned by run/): <cellsDir>/<run>/owner holds the pid of the vmatrix process; <run>/<cell>/ is a cell dir.
 
 /** A run dir without an owner file younger than this may be one whose owner is still writing it. */
@@ -27,6 +28,22 @@ export async function sweepCells(cellsDir: string): Promise<string[]> {
     removed.push(runDir);
   }
   return removed;
+}
+
+/**
+ * Removes the cgroups of the cells that ran in staging dirs of `tmpDir` whose owner is gone (a setup layer's
+ * cell runs in its layer's staging dir). The store's sweep removes those dirs, and their cell markers with
+ * them, so this must run before it; the dirs themselves are left to it. Returns the cells' ids.
+ */
+export async function sweepStagedCells(tmpDir: string): Promise<string[]> {
+  const released: string[] = [];
+  for (const staging of await deadStaging(tmpDir)) {
+    for (const id of await cellIds(staging).catch(() => [] as string[])) {
+      await removeCellCgroups(id);
+      released.push(id);
+    }
+  }
+  return released;
 }
 
 async function isAbandoned(runDir: string): Promise<boolean> {
