@@ -45,11 +45,12 @@ export async function ensureImage(store: Store, distro: DistroEntry, opts: Ensur
   const failures: Array<{ spec: SourceSpec; error: VmError }> = [];
   for (const spec of distro.sources) {
     try {
-      const ref = await fromSource(spec, ctx);
+      const ref = await store.writing(`getting the image of ${distro.name}`, () => fromSource(spec, ctx));
       await markUsed(store.imageDir(ref.id)); // for `vmatrix image prune --older-than`
       return ref;
     } catch (e) {
-      if (!isVmError(e) || e.exit !== 3) throw e;
+      // A full store fails every source alike: say so at once rather than download the next one.
+      if (!isVmError(e) || e.exit !== 3 || e.code === 'STORE_FULL') throw e;
       opts.log.info(`${distro.name}: ${describeSource(spec)}: ${e.message}`);
       failures.push({ spec, error: e });
     }

@@ -1,11 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { envError, messageOf } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { checkStatus, httpGet, parseUrl, Transient, withRetry, type RetryOptions } from './http.js';
+import { checkStatus, httpGet, parseUrl, Transient, wireError, withRetry, type RetryOptions } from './http.js';
 
 // A download into a partial file that survives a dropped connection and a killed process: the next try
 // asks for the rest with `Range: bytes=N-` and `If-Range: <validator>`, so that a server whose file has
@@ -65,7 +65,8 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
   const started = Date.now();
   let bytes = from;
   let last = 0;
-  let tooLarge: Error | undefined;
+  // Failures retrying cannot mend: a body longer than announced, or a write that failed (a full disk).
+  let fatal: unknown;
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const bytesPerSecond = seconds > 0 ? (bytes - from) / seconds : undefined;
@@ -76,13 +77,13 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
     report();
     for await (const chunk of body) {
       if (o.maxBytes !== undefined && bytes + chunk.length > o.maxBytes) {
-        tooLarge = envError('DOWNLOAD_TOO_LARGE', `GET ${href}: more than the ${o.maxBytes} bytes expected`, {
+        fatal = envError('DOWNLOAD_TOO_LARGE', `GET ${href}: more than the ${o.maxBytes} bytes expected`, {
           hint: 'the server is not sending the file it was asked for; nothing was kept',
         });
-        throw tooLarge;
+        throw fatal;
       }
       hash.update(chunk);
-      for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+      await writeAll(fh, chunk).catch((e: unknown) => { fatal = e; throw e; });
       bytes += chunk.length;
       if (Date.now() - last >= PROGRESS_MS) {
         last = Date.now();
@@ -92,15 +93,20 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
     report();
   } catch (e) {
     body.destroy();
-    if (tooLarge) throw tooLarge;
+    if (fatal) throw fatal;
     // What arrived is kept: the next try (or the next vmatrix) asks only for the rest.
-    throw new Transient(`GET ${href}: ${messageOf(e)}`, undefined, { cause: e });
+    throw wireError(href, e, total === undefined ? `${bytes} bytes` : `${bytes} of ${total} bytes`);
   } finally {
     await fh.sync().catch(() => {});
     await fh.close();
-    if (tooLarge) await forget(partial);
+    // After a failed write the partial goes too: on a full disk, keeping it would keep the store full.
+    if (fatal) await forget(partial);
   }
   return bytes;
+}
+
+async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
+  for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
 }
 
 /** A file: URL is copied whole: nothing to resume, nothing to retry. */

@@ -5,7 +5,7 @@ import { cellEnv } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { substitute } from '../config/index.js';
 import { formatDuration } from '../util/duration.js';
-import { messageOf } from '../util/errors.js';
+import { isVmError, messageOf } from '../util/errors.js';
 import type { Runtime } from '../vps/index.js';
 import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
 import { SetupFailed, type LayerRef } from './layer.js';
@@ -80,12 +80,24 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
   const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
   const output = r.emit && new OutputTap(log, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }));
-  const outcome = await runTestStep({
-    runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
-    steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
-    network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-    resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-  }).finally(() => output?.close());
+  let outcome: Awaited<ReturnType<typeof runTestStep>>;
+  try {
+    outcome = await runTestStep({
+      runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
+      steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
+      network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
+      resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
+    }).finally(() => output?.close());
+  } catch (e) {
+    // The cell could not be started or torn down (the runtime failed, the store filled up): this cell's
+    // result, so the others still run and the run's reports are still written.
+    log.write(`# could not run the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
+    if (keeping) await settleKept(r.store, keeping.dir, undefined).catch(() => {});
+    return { again: false, result: {
+      ...base, status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'test', exitCode: null, message: messageOf(e),
+      durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
+    } };
+  }
   log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
   const saved = keeping && artifacts.length > 0 ? await saveArtifacts({
@@ -122,7 +134,7 @@ async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: b
       await appendFileTo(log, e.logPath);
       return { status: e.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: e.exitCode, signal: e.signal, phases };
     }
-    log.write(`# could not prepare the cell: ${messageOf(e)}\n`);
+    log.write(`# could not prepare the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
     return { status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), phases };
   }
   const { image, layer } = prepared;

@@ -5,6 +5,7 @@ import type { ImageMeta } from '../store/types.js';
 import { isVmError, usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { obtainImage, resolveDistro } from './imported.js';
+import { sweepStore } from './sweep.js';
 
 // `vmatrix image pull` and `image import`: the parts that need the catalog as well as the store.
 
@@ -14,7 +15,7 @@ export interface PullOptions { store: Store; distros: string[]; offline?: boolea
 export async function pullImages(o: PullOptions): Promise<ImageRef[]> {
   const catalog = await loadCatalog();
   await o.store.init();
-  await o.store.sweep();
+  await sweepStore(o.store);
   const entries = await Promise.all(o.distros.map((d) => resolveDistro(catalog, o.store, d)));
   return Promise.all(entries.map((d) => obtainImage(o.store, d, { log: o.log, offline: o.offline, onProgress: o.onProgress })));
 }
@@ -31,5 +32,5 @@ export async function importNamed(store: Store, req: ImportRequest): Promise<Ima
     }
   })();
   if (known) throw usageError('NAME_TAKEN', `"${req.name}" is a distro of the catalog (${known.name})`, { hint: 'import under another name, like my-' + req.name });
-  return importImage(store, req);
+  return store.writing(`importing ${req.name}`, () => importImage(store, req));
 }

@@ -89,7 +89,8 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
     await markUsed(dir); // for `vmatrix image prune --older-than`
     return hit;
   }
-  return b.store.withLock(`layer-${id}`, async () => (!rebuild && await exists(dir)) ? hit : build(b, id, inputs));
+  return b.store.writing(`building setup layer ${id}`,
+    () => b.store.withLock(`layer-${id}`, async () => (!rebuild && await exists(dir)) ? hit : build(b, id, inputs)));
 }
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { detectRuntime, sweepCells } from '../vps/index.js';
+import { detectRuntime } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from './artifacts.js';
 import { FailFast } from './attempts.js';
@@ -15,6 +15,7 @@ import type { Plan, RevisionSource } from './prepare.js';
 import { imageEvents } from './progress.js';
 import { requireResources } from './resources.js';
 import { summarise } from './summary.js';
+import { sweepStore } from './sweep.js';
 import { sourceOwner } from './user.js';
 import type { CellResult, EventSink, RunResult } from './types.js';
 
@@ -55,22 +56,23 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const runtime = await detectRuntime(o.runtime);
   await requireResources(plan.config.resources);
   await store.init();
-  await Promise.all([store.sweep(), sweepCells(store.cellsDir())]);
+  await sweepStore(store);
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const runId = newRunId();
   const runsDir = o.output ? resolve(o.output) : join(plan.projectDir, '.vmatrix', 'runs');
   const runDir = join(runsDir, runId);
   await mkdir(runDir, { recursive: true });
   if (!o.output) await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
-  const cellsRoot = await store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) });
+  const cellsRoot = await store.writing('starting the run',
+    () => store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) }));
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);
-  const snapshot = o.source
-    ? await snapshotRevision(store, o.source.repoDir, o.source.ref, { owner })
-    : await snapshotProject(store, plan.projectDir, { owner });
+  const snapshot = await store.writing('copying the project', () => o.source
+    ? snapshotRevision(store, o.source.repoDir, o.source.ref, { owner })
+    : snapshotProject(store, plan.projectDir, { owner }));
   if ('commit' in snapshot) o.emit({ type: 'progress', scope: 'source', message: `${o.source!.label} at ${o.source!.ref} (commit ${String(snapshot.commit).slice(0, 12)})` });
   o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
   const sourceTree = snapshotTree(snapshot);

@@ -51,17 +51,22 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
   return store.withLock(`source-${id}`, async () => {
     if (await exists(dir)) return done(true);
     const staging = await store.staging('source');
-    const treeDir = join(staging, 'tree');
-    await mkdir(treeDir);
-    const index = join(staging, 'index');
-    // Only what git needs: simple-git refuses variables that could run programs (EDITOR, PAGER, ...).
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', GIT_INDEX_FILE: index };
-    await git.env(env).raw(['read-tree', tree]);
-    // The staging dir as the work tree: works for bare clones too, and the repository's own is untouched.
-    await git.env(env).raw([`--work-tree=${treeDir}`, 'checkout-index', '--all', '--force']);
-    if (owner) await chownTree(treeDir, owner);
-    await writeFile(join(staging, 'source.json'), JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2));
-    await store.commitDir(staging, dir);
+    try {
+      const treeDir = join(staging, 'tree');
+      await mkdir(treeDir);
+      const index = join(staging, 'index');
+      // Only what git needs: simple-git refuses variables that could run programs (EDITOR, PAGER, ...).
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', GIT_INDEX_FILE: index };
+      await git.env(env).raw(['read-tree', tree]);
+      // The staging dir as the work tree: works for bare clones too, and the repository's own is untouched.
+      await git.env(env).raw([`--work-tree=${treeDir}`, 'checkout-index', '--all', '--force']);
+      if (owner) await chownTree(treeDir, owner);
+      await writeFile(join(staging, 'source.json'), JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2));
+      await store.commitDir(staging, dir);
+    } catch (e) {
+      await store.discard(staging);
+      throw e;
+    }
     return done(false);
   });
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { envError, usageError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { fsyncDir, writeFileAtomic } from '../util/fs.js';
+import { asStoreFull } from './full.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { ownRecord } from './owner.js';
 import { removeTree } from './remove.js';
@@ -81,6 +82,15 @@ export class Store {
   async discard(staging: string): Promise<void> {
     await removeTree(staging);
     await unlink(staging + OWNER_SUFFIX).catch(() => {});
+  }
+
+  /** Runs `fn`, which writes into the store: a write that does not fit becomes STORE_FULL (see full.ts). */
+  async writing<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw asStoreFull(this.root, doing, e);
+    }
   }
 
   withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {

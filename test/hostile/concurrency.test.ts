@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { debianTarball } from '../fixtures/debian-roots.js';
+import { runCli } from '../helpers/cli.js';
+import { gitProject } from '../helpers/project.js';
+import type { RunResult } from '../../src/run/types.js';
+
+// SAFETY 15 and 26 with real processes: four `vmatrix test` started together on one project and one empty
+// store. The Debian image comes from a server on 127.0.0.1 that logs what it is asked for, and the
+// project's setup step asks it for /setup-ran at each layer build: one download, one extracted tree, one
+// layer build, and four runs that pass.
+
+const RUNS = 4;
+const TARBALL = '/debian-12.tar.zst';
+
+let work: string;
+let project: string;
+let home: string;
+let server: Server;
+let env: Record<string, string>;
+const asked: Array<{ path: string; range?: string }> = [];
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Serves the Debian root tarball (no validator: a resume could not be told apart from a new file) and logs every request. */
+async function serve(file: string): Promise<number> {
+  const size = (await stat(file)).size;
+  server = createServer((req, res) => {
+    asked.push({ path: req.url!, range: req.headers.range });
+    if (req.url === TARBALL) createReadStream(file).pipe(res.writeHead(200, { 'content-length': size }));
+    else res.writeHead(200).end('ok\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A catalog whose debian-12 is the tarball at `url`, as test/fixtures/catalog.ts writes it for file: URLs. */
+async function httpCatalog(dir: string, url: string, sha256: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'debian.yml'), `family: debian\ndescription: Debian (test)\npackageManager: apt\nshell: /bin/sh\narch: amd64
+releases:
+  - name: debian-12
+    release: "12"
+    description: Debian 12 (test tarball over http)
+    sources:
+      - { kind: tarball, url: "${url}", sha256: ${sha256} }\n`);
+  return dir;
+}
+
+const askedFor = (path: string) => asked.filter((a) => a.path === path);
+
+beforeAll(async () => {
+  const file = await debianTarball('12');
+  const port = await serve(file);
+  work = await mkdtemp(join(tmpdir(), 'vmx-concurrency-'));
+  project = await gitProject('concurrency');
+  await writeFile(join(project, 'ci/port'), `${port}\n`);
+  home = join(work, 'store');
+  env = { VMATRIX_HOME: home, VMATRIX_CATALOG: await httpCatalog(join(work, 'catalog'), `http://127.0.0.1:${port}${TARBALL}`, await sha256File(file)) };
+}, 900_000);
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await rm(work, { recursive: true, force: true });
+  await rm(project, { recursive: true, force: true });
+});
+
+describe('several vmatrix processes on one project and one empty store', { tags: ['safety', 'concurrency'] }, () => {
+  it(`${RUNS} runs at once: one download, one image, one layer build, and every cell of every run passes`, async () => {
+    const runs = await Promise.all(Array.from({ length: RUNS }, () => runCli(['test', '--reporter', 'plain'], { cwd: project, env })));
+    for (const run of runs) {
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^2 cells: 2 passed, 0 failed in /m);
+    }
+
+    // One GET of the blob, and a whole one: nobody downloaded it a second time or resumed someone else's.
+    expect(askedFor(TARBALL)).toEqual([{ path: TARBALL, range: undefined }]);
+    expect(askedFor('/setup-ran')).toHaveLength(1);
+
+    // Every cell of every run stands on the same image and the same layer.
+    const runsDir = join(project, '.vmatrix/runs');
+    const ids = (await readdir(runsDir)).filter((n) => n !== 'latest' && !n.startsWith('.'));
+    expect(ids).toHaveLength(RUNS);
+    const results = await Promise.all(ids.map(async (id) => JSON.parse(await readFile(join(runsDir, id, 'results.json'), 'utf8')) as RunResult));
+    const cells = results.flatMap((r) => r.cells);
+    expect(cells).toHaveLength(RUNS * 2);
+    expect(cells.every((c) => c.status === 'passed')).toBe(true);
+    expect(new Set(cells.map((c) => c.imageId)).size).toBe(1);
+    expect(new Set(cells.map((c) => c.layerId)).size).toBe(1);
+    // One run built it (both its cells say so); the others found it in the store.
+    expect(results.filter((r) => r.cells.some((c) => c.setupCached === false))).toHaveLength(1);
+
+    // SAFETY 15: exactly one tree committed, each with its metadata; nothing staged, locked or left running.
+    const [image] = cells.map((c) => c.imageId!);
+    const [layer] = cells.map((c) => c.layerId!);
+    expect(await readdir(join(home, 'images'))).toEqual([image]);
+    expect(await readdir(join(home, 'images', image!))).toEqual(expect.arrayContaining(['image.json', 'rootfs']));
+    expect(await readdir(join(home, 'layers'))).toEqual([layer]);
+    expect(await readdir(join(home, 'layers', layer!))).toEqual(expect.arrayContaining(['diff', 'layer.json']));
+    expect(await readdir(join(home, 'blobs/sha256'))).toHaveLength(1);
+    expect(await readdir(join(home, 'tmp'))).toEqual([]);
+    expect(await readdir(join(home, 'locks'))).toEqual([]);
+    expect(await readdir(join(home, 'cells'))).toEqual([]);
+  }, 170_000);
+});
