@@ -64,7 +64,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
         onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
     if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
-    const reporters: Reporter[] = [progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
+    const reporters: Reporter[] = [await progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
     if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
     const controller = interruptible(flags.grace);
     const result = await runTests({
@@ -79,14 +79,14 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
 }
 
 /** The live board on a terminal, else (or with --reporter plain) a stamped block per cell; --follow adds a cell's output. */
-function progressReporter(flags: { reporter?: string; color?: boolean; follow?: string; verbose?: boolean }, projectDir: string, cellIds: string[]): Reporter {
+async function progressReporter(flags: { reporter?: string; color?: boolean; follow?: string; verbose?: boolean }, projectDir: string, cellIds: string[]): Promise<Reporter> {
   const color = flags.color ?? useColor(process.stdout);
   const follow = flags.follow ?? (flags.verbose ? cellIds[0] : undefined);
   if (flags.follow && !cellIds.includes(flags.follow)) {
     const near = closest(flags.follow, cellIds);
     throw usageError('UNKNOWN_CELL', `--follow ${flags.follow}: this run has no such cell`, { hint: near ? `did you mean ${near}?` : 'vmatrix matrix lists the cells' });
   }
-  if ((flags.reporter ?? (process.stdout.isTTY ? 'tty' : 'plain')) === 'tty') return new TtyReporter(process.stdout, { color, follow });
+  if ((flags.reporter ?? (process.stdout.isTTY ? 'tty' : 'plain')) === 'tty') return TtyReporter.create(process.stdout, { color, follow });
   const plain = new PlainReporter(process.stdout, process.stderr, projectDir, { color, clock: () => new Date() });
   return follow ? new FollowReporter(plain, process.stdout, follow) : plain;
 }

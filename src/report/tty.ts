@@ -1,4 +1,4 @@
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate } from 'log-update';
 import type { Cell } from '../matrix/types.js';
 import type { RunEvent } from '../run/types.js';
 import { Board, summaryGrid } from './board.js';
@@ -22,9 +22,15 @@ export class TtyReporter implements Reporter {
   private timer?: NodeJS.Timeout;
   private cells: Cell[] = [];
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly o: TtyOptions) {
+  /** log-update is loaded only for a terminal: a run in CI or with `--reporter plain` never pays for it. */
+  static async create(out: NodeJS.WriteStream, o: TtyOptions): Promise<TtyReporter> {
+    const { createLogUpdate } = await import('log-update');
+    return new TtyReporter(out, o, createLogUpdate(out));
+  }
+
+  private constructor(private readonly out: NodeJS.WriteStream, private readonly o: TtyOptions, draw: ReturnType<typeof createLogUpdate>) {
     this.board = new Board(o.now);
-    this.draw = createLogUpdate(out);
+    this.draw = draw;
   }
 
   onEvent(e: RunEvent): void {
