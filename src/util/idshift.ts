@@ -1,5 +1,5 @@
 import { chmod, lchown, lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { envError } from './errors.js';
 import { execCapture } from './exec.js';
 
@@ -7,8 +7,9 @@ import { execCapture } from './exec.js';
 // container's ids elsewhere on the host. chown(2) clears the set-user-ID and set-group-ID bits and removes
 // file capabilities, so both are put back: the bits as they were, the capabilities rewritten for the new
 // range (a version 3 capability names the host uid of the namespace's root; version 2 means host root).
-// Ids outside the source range are left alone. The walk is idempotent, so an interrupted shift is
-// finished by running it again.
+// Ids outside the source range are left alone. What chown takes away is read before the walk, as a plan:
+// a caller that keeps the plan (a journal) can finish an interrupted shift with it, bits and capabilities
+// included, since the tree itself no longer shows them once a file has been chowned.
 
 export interface IdBase { uid: number; gid: number }
 
@@ -39,16 +40,36 @@ async function chownKeepingMode(path: string, uid: number, gid: number): Promise
   if (!st.isSymbolicLink() && st.mode & 0o6000) await chmod(path, st.mode & 0o7777);
 }
 
-/** Moves ids in [from, from+size) to [to, to+size). */
-export async function shiftTree(root: string, from: IdBase, to: IdBase, size: number): Promise<void> {
-  if (from.uid === to.uid && from.gid === to.gid) return;
-  const caps = await readCapabilities(root);
+/** A shift, with what chown will clear: set-id modes and capabilities (hex) by path relative to the root. */
+export interface ShiftPlan { from: IdBase; to: IdBase; size: number; setIds: Record<string, number>; caps: Record<string, string> }
+
+/** Reads what a shift from `from` to `to` must put back; call it before any file is chowned. */
+export async function planShift(root: string, from: IdBase, to: IdBase, size: number): Promise<ShiftPlan> {
+  const setIds: Record<string, number> = {};
+  await eachLimited(await listTree(root), async (path) => {
+    const st = await lstat(path);
+    if (!st.isSymbolicLink() && st.mode & 0o6000) setIds[relative(root, path)] = st.mode & 0o7777;
+  });
+  const caps = Object.fromEntries([...(await readCapabilities(root))].map(([path, value]) => [relative(root, path), value.toString('hex')]));
+  return { from, to, size, setIds, caps };
+}
+
+/** Carries out a plan; running it again, or after an interruption, gives the same tree. */
+export async function applyShift(root: string, plan: ShiftPlan): Promise<void> {
+  const { from, to, size } = plan;
   const move = (id: number, a: number, b: number) => (id >= a && id < a + size ? b + (id - a) : id);
   await eachLimited(await listTree(root), async (path) => {
     const st = await lstat(path);
     await chownKeepingMode(path, move(st.uid, from.uid, to.uid), move(st.gid, from.gid, to.gid));
   });
-  for (const [path, value] of caps) await writeCapability(path, rebaseCapability(value, to.uid));
+  for (const [path, mode] of Object.entries(plan.setIds)) await chmod(join(root, path), mode);
+  for (const [path, hex] of Object.entries(plan.caps)) await writeCapability(join(root, path), rebaseCapability(Buffer.from(hex, 'hex'), to.uid));
+}
+
+/** Moves ids in [from, from+size) to [to, to+size). */
+export async function shiftTree(root: string, from: IdBase, to: IdBase, size: number): Promise<void> {
+  if (from.uid === to.uid && from.gid === to.gid) return;
+  await applyShift(root, await planShift(root, from, to, size));
 }
 
 /** Gives every entry of a tree (one we created) the same owner. */
