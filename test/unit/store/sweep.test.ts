@@ -66,6 +66,17 @@ describe('Store.sweep', { tags: ['safety', 'killed'] }, () => {
     expect(existsSync(fresh)).toBe(true);
   });
 
+  it("removes an atomic write's temp file once its writer is dead, even beside a partial download", async () => {
+    const store = await freshStore();
+    const { pid } = JSON.parse(await deadOwner()) as { pid: number };
+    const dead = join(store.tmpDir(), `partial-abc.validator.tmp-${pid}-1700000000000`);
+    const live = join(store.tmpDir(), `partial-abc.validator.tmp-${process.pid}-1700000000000`);
+    const partial = join(store.tmpDir(), 'partial-abc');
+    for (const f of [dead, live, partial]) await writeFile(f, 'x');
+    expect(await store.sweep()).toEqual([dead]);
+    expect([existsSync(live), existsSync(partial)]).toEqual([true, true]);
+  });
+
   it('removes lock files (and takeover leftovers) of dead processes, keeps live ones', async () => {
     const store = await freshStore();
     const locks = join(store.root, 'locks');
