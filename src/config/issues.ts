@@ -26,10 +26,14 @@ export function formatPath(path: FieldPath): string {
   return out;
 }
 
-/** `vmatrix.yml:4: matrix.build: expected a list`. */
+/** Control characters quoted from the file (a lone \r, an escape sequence) would garble the terminal. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** `vmatrix.yml:4: matrix.build: expected a list`: always one line. */
 export function issueLine(display: string, line: number, issue: Issue): string {
   const where = formatPath(issue.path);
-  return `${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`;
+  const text = `${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`;
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** All issues of a file in one error, one per line, in the order of the file. */

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { usageError } from '../util/errors.js';
-import { invalidFileError, type Issue, type LocatedIssue } from './issues.js';
+import { usageError, type VmError } from '../util/errors.js';
+import { formatSize } from '../util/size.js';
+import { invalidFileError, issueLine, type Issue, type LocatedIssue } from './issues.js';
 import { limitIssues, normalise, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
@@ -8,15 +10,21 @@ import { stepIssues } from './steps.js';
 import type { Config } from './types.js';
 import { displayPath, locate, readYaml } from './yaml-source.js';
 
-const HINT = 'fix the lines above; every key is described in vmatrix\'s schema/vmatrix.schema.json';
+/** Past this many problems the rest are only counted: a wrong file (a log, a binary) has thousands. */
+const SHOWN = 20;
 
-/** The result of checking a vmatrix.yml: a config, or every problem found, formatted `file:line: path: message`. */
+function invalidConfig(issues: LocatedIssue[], total: number): VmError {
+  const counted = total > issues.length ? ` (the first ${issues.length} of ${total} problems)` : '';
+  return invalidFileError('CONFIG_INVALID', issues, `fix the lines above${counted}; every key is described in vmatrix's schema/vmatrix.schema.json`);
+}
+
+/** The result of checking a vmatrix.yml: a config, or its problems (the first SHOWN), formatted `file:line: path: message`. */
 export type ConfigCheck = { config: Config; errors: [] } | { config?: undefined; errors: string[] };
 
 /** Syntax, then the schema, then rules across fields; each stage needs the previous one to have passed. */
-function check(text: string, file: string): { config: Config } | { issues: LocatedIssue[] } {
+function check(text: string, file: string): { config: Config } | { issues: LocatedIssue[]; total: number } {
   const source = readYaml(text, file);
-  if (source.syntaxErrors.length > 0) return { issues: source.syntaxErrors };
+  if (source.syntaxErrors.length > 0) return { issues: source.syntaxErrors.slice(0, SHOWN), total: source.syntaxErrors.length };
   let issues: Issue[] = source.data == null
     ? [{ path: [], message: 'the file is empty: it needs at least `distros` and `test`' }]
     : schemaIssues('vmatrix.schema.json', source.data);
@@ -24,7 +32,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
     const raw = source.data as RawConfig;
     issues = [...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw), ...stepIssues(raw.test)];
   }
-  if (issues.length > 0) return { issues: locate(source, issues) };
+  if (issues.length > 0) return { issues: locate(source, issues.slice(0, SHOWN)), total: issues.length };
   return { config: normalise(source.data as RawConfig, source.file) };
 }
 
@@ -32,20 +40,29 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
 export function validateConfig(text: string, file: string): ConfigCheck {
   const result = check(text, file);
   if ('config' in result) return { config: result.config, errors: [] };
-  return { errors: invalidFileError('CONFIG_INVALID', result.issues, HINT).message.split('\n') };
+  return { errors: invalidConfig(result.issues, result.total).message.split('\n') };
 }
 
-/** Parses and validates vmatrix.yml text; throws one CONFIG_INVALID usage error listing every problem. */
+/** Parses and validates vmatrix.yml text; throws one CONFIG_INVALID usage error listing its problems. */
 export function parseConfig(text: string, file: string): Config {
   const result = check(text, file);
-  if ('issues' in result) throw invalidFileError('CONFIG_INVALID', result.issues, HINT);
+  if ('issues' in result) throw invalidConfig(result.issues, result.total);
   return result.config;
 }
 
+/** 50 times any real vmatrix.yml; a larger one is the wrong file, and yaml takes quadratic time over long mappings. */
+const MAX_SIZE = 256 * 2 ** 10;
+
+/** Why a file cannot be read, in words, for the errno codes a user can cause and fix. */
+const UNREADABLE: Record<string, string> = {
+  EISDIR: 'it is a directory', EACCES: 'permission denied', EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links', ENOTDIR: 'a part of the path is not a directory',
+};
+
 export async function loadConfig(path: string): Promise<Config> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -53,7 +70,25 @@ export async function loadConfig(path: string): Promise<Config> {
         hint: "run in your project's root or pass --config", cause: e,
       });
     }
-    throw usageError('CONFIG_UNREADABLE', `cannot read ${displayPath(path)}: ${code ?? String(e)}`, { cause: e });
+    const why = code === undefined ? String(e) : UNREADABLE[code] ? `${UNREADABLE[code]} (${code})` : code;
+    throw usageError('CONFIG_UNREADABLE', `cannot read ${displayPath(path)}: ${why}`, { cause: e });
   }
-  return parseConfig(text, path);
+  if (bytes.length > MAX_SIZE) {
+    throw usageError('CONFIG_TOO_LARGE', `${displayPath(path)} is ${formatSize(bytes.length)}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`, { hint: 'is --config the right file?' });
+  }
+  if (!isUtf8(bytes)) {
+    const line = firstLineNotUtf8(bytes);
+    throw usageError('CONFIG_NOT_TEXT', issueLine(displayPath(path), line, { path: [], message: 'not UTF-8 text' }), { hint: 'save the file as UTF-8; is --config the right file?' });
+  }
+  return parseConfig(bytes.toString('utf8'), path);
+}
+
+/** A newline byte is never part of a multi-byte UTF-8 character, so lines can be checked one by one. */
+function firstLineNotUtf8(bytes: Buffer): number {
+  let line = 1;
+  for (let start = 0, end = 0; end !== -1; start = end + 1, line++) {
+    end = bytes.indexOf(0x0a, start);
+    if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) return line;
+  }
+  return 1;
 }

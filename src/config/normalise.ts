@@ -71,9 +71,22 @@ function memoryLimit(value: string | number): number {
   return typeof value === 'number' ? value : parseSize(value, 'resources.memory');
 }
 
-/** The kernel and runc refuse tiny memory limits: say so, with the line, before any cell starts. */
+/**
+ * Limits the schema lets through but no cell could live with: a tiny memory limit (the kernel and runc
+ * refuse it) and a time limit of zero ("0s" passes the pattern): said with the line before any cell starts.
+ */
 export function limitIssues(raw: RawConfig): Issue[] {
+  const issues: Issue[] = [];
   const memory = raw.resources?.memory;
-  if (memory === undefined || memoryLimit(memory) >= MIN_MEMORY) return [];
-  return [{ path: ['resources', 'memory'], message: `${memory} is too small for a cell: give it at least 4m (512m or more for real test suites)` }];
+  if (memory !== undefined && memoryLimit(memory) < MIN_MEMORY) {
+    // Spaces, newlines included, may surround the number and its unit; the message must stay one line.
+    const size = String(memory).replace(/\s+/g, '');
+    issues.push({ path: ['resources', 'memory'], message: `${size} is too small for a cell: give it at least 4m (512m or more for real test suites)` });
+  }
+  const zero = (value: string | number | undefined, path: Array<string | number>) => {
+    if (value !== undefined && parseDuration(value, path.join('.')) === 0) issues.push({ path, message: `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for no limit` });
+  };
+  zero(raw.timeout, ['timeout']);
+  if (Array.isArray(raw.test)) raw.test.forEach((step, i) => typeof step === 'object' && zero(step.timeout, ['test', i, 'timeout']));
+  return issues;
 }

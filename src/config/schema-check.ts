@@ -28,7 +28,7 @@ function validatorFor(schemaFile: string): ValidateFunction {
 export function schemaIssues(schemaFile: string, data: unknown): Issue[] {
   const validate = validatorFor(schemaFile);
   if (validate(data)) return [];
-  const issues = (validate.errors ?? []).map(toIssue).filter((i): i is Issue => i !== undefined);
+  const issues = (validate.errors ?? []).map((e) => toIssue(e, data)).filter((i): i is Issue => i !== undefined);
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = JSON.stringify(i);
@@ -36,11 +36,15 @@ export function schemaIssues(schemaFile: string, data: unknown): Issue[] {
   });
 }
 
-function pointerToPath(pointer: string): FieldPath {
+/** A segment is an index where the data holds a list: `matrix: { 1: [a] }` has a key "1", not an item. */
+function pointerToPath(pointer: string, data: unknown): FieldPath {
   if (!pointer) return [];
+  let value = data;
   return pointer.slice(1).split('/').map((s) => {
     const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(seg) ? Number(seg) : seg;
+    const index = Array.isArray(value) && /^\d+$/.test(seg);
+    value = (value as Record<string, unknown> | undefined)?.[seg];
+    return index ? Number(seg) : seg;
   });
 }
 
@@ -55,8 +59,8 @@ function either(words: string[]): string {
 
 interface Custom { errorMessage?: string; patternErrorMessage?: string; properties?: Record<string, unknown> }
 
-function toIssue(e: ErrorObject): Issue | undefined {
-  const path = pointerToPath(e.instancePath);
+function toIssue(e: ErrorObject, data: unknown): Issue | undefined {
+  const path = pointerToPath(e.instancePath, data);
   const parent = (e.parentSchema ?? {}) as Custom;
   const params = e.params as Record<string, unknown>;
   // ajv reports these twice: a propertyNames failure's inner error knows the key, and an if/then

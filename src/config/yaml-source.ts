@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml';
 import { issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 
 /** A parsed YAML file that remembers where every value came from, so messages can name a line. */
@@ -26,17 +26,55 @@ export function displayPath(file: string): string {
 
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: true });
   const display = displayPath(file);
-  const syntaxErrors = doc.errors.map((e): LocatedIssue => {
-    const line = e.linePos?.[0].line ?? 1;
+  const at = (line: number, message: string): LocatedIssue => ({ path: [], message, line, text: issueLine(display, line, { path: [], message }) });
+  const deep = tooDeep(text);
+  // The core schema whatever a `%YAML 1.1` line asks for: its !!binary, !!set, !!omap and merge keys make
+  // values that are not JSON (a Set passes for an empty mapping) or throw while being built.
+  const doc = parseDocument(deep === undefined ? text : '', { lineCounter, keepSourceTokens: true, prettyErrors: true, schema: 'core' });
+  const syntaxErrors = deep !== undefined
+    ? [at(lineAt(text, deep), `lists and mappings are nested more than ${MAX_DEPTH} deep`)]
     // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
-    const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    return { path: [], message, line, text: issueLine(display, line, { path: [], message }) };
-  });
-  if (syntaxErrors.length === 0) keepNumbersAsWritten(doc.contents);
-  const data: unknown = syntaxErrors.length === 0 ? doc.toJS() : null;
+    : doc.errors.map((e) => at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')));
+  let data: unknown = null;
+  if (syntaxErrors.length === 0) {
+    keepNumbersAsWritten(doc.contents);
+    try {
+      data = doc.toJS();
+    } catch (e) {
+      // yaml refuses, with a ReferenceError, aliases that expand to too much (a "billion laughs").
+      if (!(e instanceof ReferenceError)) throw e;
+      const alias = firstAlias(doc);
+      syntaxErrors.push(at(lineCounter.linePos(alias?.range?.[0] ?? 0).line, `the aliases (*${alias?.source}) expand to too many values`));
+    }
+  }
   return { file: resolve(file), display, doc, lineCounter, data, syntaxErrors };
+}
+
+/** yaml builds values recursively: far deeper than any vmatrix.yml (5 levels), it runs out of stack. */
+const MAX_DEPTH = 64;
+
+/** Where a collection nested more than MAX_DEPTH deep starts, if one is: found without recursion. */
+function tooDeep(text: string): number | undefined {
+  const stack = [...new Parser().parse(text)].map((token) => ({ token, depth: 0 }));
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { token, depth } = next;
+    if (depth > MAX_DEPTH) return token.offset;
+    const children: Array<CST.Token | null | undefined> = token.type === 'document' ? [token.value]
+      : 'items' in token ? token.items.flatMap((item) => [item.key, item.value]) : [];
+    for (const child of children) if (child) stack.push({ token: child, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+function firstAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, { Alias: (_, alias) => { found = alias; return visit.BREAK; } });
+  return found;
 }
 
 /**

@@ -97,4 +97,10 @@ describe('config validation messages', () => {
     expect(configError('distros: [d]\ntest: x\nresources:\n  memory: 1k\n').message).toContain('vmatrix.yml:4: resources.memory: 1k is too small for a cell');
     expect(configError('distros: [d]\ntest: x\nuser: Bad User\n').message).toContain('vmatrix.yml:3: user: expected a user name');
   });
+
+  it('refuses a time limit of zero written as a string (the pattern lets "0s" through), for the cell and for a step', () => {
+    expect(configError('distros: [d]\ntest: x\ntimeout: "0s"\n').message).toContain('vmatrix.yml:3: timeout: "0s" is no time at all');
+    expect(configError('distros: [d]\ntest:\n  - x\n  - { name: b, run: y, timeout: 0m }\n').message).toContain('vmatrix.yml:4: test[1].timeout: "0m" is no time at all');
+    expect(validateConfig('distros: [d]\ntest: x\ntimeout: "0.5s"\n', 'vmatrix.yml').errors).toEqual([]);
+  });
 });
