@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { closest } from '../util/suggest.js';
 import { packageRoot } from '../util/package-root.js';
 import type { FieldPath, Issue } from './issues.js';
@@ -8,17 +10,43 @@ import type { FieldPath, Issue } from './issues.js';
 // JSON Schema is the single description of a file's shape: editors complete from it, ajv checks it, and
 // this module turns ajv's errors into sentences a user can act on. Messages written for editors
 // (`errorMessage`, `patternErrorMessage`, which VS Code's YAML support also shows) are reused here.
+//
+// Compiling the schemas costs about 0.15 s of every start, so `npm run build` writes ajv's standalone
+// code for each (scripts/schema-validators.mjs, into dist/validators/). One is used only when it was made
+// from the schema as it is now, by its hash; otherwise the schema is compiled here, as before.
 
+/** verbose: errors carry their parentSchema, where the custom messages live. */
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, allowUnionTypes: true };
+export const AJV_KEYWORDS = ['errorMessage', 'patternErrorMessage', 'markdownDescription'];
+
+const require = createRequire(import.meta.url);
 const validators = new Map<string, ValidateFunction>();
+
+export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const precompiledPath = (schemaFile: string): string => join(packageRoot(), 'dist', 'validators', schemaFile.replace(/\.json$/, '.cjs'));
+
+/** The standalone validator built from exactly this schema text, if the build wrote one. */
+export function precompiled(schemaFile: string, text: string): ValidateFunction | undefined {
+  try {
+    const m = require(precompiledPath(schemaFile)) as ValidateFunction & { schemaHash?: string };
+    return m.schemaHash === schemaHash(text) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function compileSchema(text: string): ValidateFunction {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const ajv = new Ajv(AJV_OPTIONS);
+  ajv.addVocabulary(AJV_KEYWORDS);
+  return ajv.compile(JSON.parse(text) as object);
+}
 
 function validatorFor(schemaFile: string): ValidateFunction {
   let validate = validators.get(schemaFile);
   if (!validate) {
-    // verbose: errors carry their parentSchema, where the custom messages live.
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-    ajv.addVocabulary(['errorMessage', 'patternErrorMessage', 'markdownDescription']);
-    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', schemaFile), 'utf8')) as object;
-    validate = ajv.compile(schema);
+    const text = readFileSync(join(packageRoot(), 'schema', schemaFile), 'utf8');
+    validate = precompiled(schemaFile, text) ?? compileSchema(text);
     validators.set(schemaFile, validate);
   }
   return validate;
