@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { envError, messageOf, usageError, type VmError } from '../util/errors.js';
 
 // The HTTP under every download: undici.request (fetch would decompress a gzip Content-Encoding, so the
@@ -13,10 +13,20 @@ const TIMEOUT_VARIABLE = 'VMATRIX_HTTP_TIMEOUT';
 const DEFAULT_TIMEOUT_S = 30;
 const MAX_TIMEOUT_S = 86_400;
 
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
 let proxyAgent: Dispatcher | undefined;
+
+/** undici, loaded at the first request: a run whose images are all in the store never pays for it. */
+export function loadUndici(): Promise<Undici> {
+  undici ??= import('undici');
+  return undici;
+}
+
 /** The proxy from the environment, if one is set; shared by every HTTP client of images/. */
-export function dispatcher(): Dispatcher | undefined {
+export async function dispatcher(): Promise<Dispatcher | undefined> {
   if (!PROXY_VARS.some((v) => process.env[v])) return undefined;
+  const { EnvHttpProxyAgent } = await loadUndici();
   proxyAgent ??= new EnvHttpProxyAgent(); // honours NO_PROXY too
   return proxyAgent;
 }
@@ -111,9 +121,10 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
 
 async function getOnce(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
   const stallMs = stallTimeout() * 1000; // outside the try: a bad value is the user's mistake, not the network's
+  const { request } = await loadUndici();
   try {
     return await request(url, {
-      method: 'GET', dispatcher: dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
+      method: 'GET', dispatcher: await dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {

@@ -1,16 +1,17 @@
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { envError } from '../../util/errors.js';
-import { dispatcher, readBounded as readShared, stallTimeout, wireError } from '../http.js';
+import { dispatcher, loadUndici, readBounded as readShared, stallTimeout, wireError } from '../http.js';
 
 // The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
 // the environment, and errors that name the URL, the status and what to do.
 
 export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
   const stallMs = stallTimeout() * 1000; // the same VMATRIX_HTTP_TIMEOUT as every other download
+  const { request } = await loadUndici();
   try {
     return await request(url, {
-      method: 'GET', dispatcher: dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
+      method: 'GET', dispatcher: await dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
