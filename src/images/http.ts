@@ -119,7 +119,8 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
   }
 }
 
-async function getOnce(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+/** One GET, no redirects followed: identity encoding, the proxy, the stall timeout; a failure is a Transient. */
+export async function getOnce(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
   const stallMs = stallTimeout() * 1000; // outside the try: a bad value is the user's mistake, not the network's
   const { request } = await loadUndici();
   try {

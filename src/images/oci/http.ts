@@ -1,23 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { envError } from '../../util/errors.js';
-import { dispatcher, loadUndici, readBounded as readShared, stallTimeout, wireError } from '../http.js';
+import { getOnce, readBounded as readShared, Transient } from '../http.js';
 
 // The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
 // the environment, and errors that name the URL, the status and what to do.
 
 export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
-  const stallMs = stallTimeout() * 1000; // the same VMATRIX_HTTP_TIMEOUT as every other download
-  const { request } = await loadUndici();
   try {
-    return await request(url, {
-      method: 'GET', dispatcher: await dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
-      headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
-    });
+    return await getOnce(url, headers);
   } catch (e) {
-    const wire = wireError(url.href, e);
-    throw envError('OCI_REGISTRY_UNREACHABLE', wire.message, {
-      cause: e, hint: wire.hint ?? 'check the network (or a proxy: http_proxy, https_proxy) and the registry name',
+    if (!(e instanceof Transient)) throw e;
+    throw envError('OCI_REGISTRY_UNREACHABLE', e.message, {
+      cause: e.cause, hint: e.hint ?? 'check the network (or a proxy: http_proxy, https_proxy) and the registry name',
     });
   }
 }
