@@ -1,4 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Processes below `root` (children, grandchildren, ...) whose command line contains `marker`. */
 export async function descendantsMatching(root: number, marker: string): Promise<number[]> {
@@ -23,5 +25,31 @@ export async function descendantsMatching(root: number, marker: string): Promise
 export async function stillRunning(pids: number[], marker: string): Promise<number[]> {
   const left: number[] = [];
   for (const pid of pids) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(marker)) left.push(pid);
+  return left;
+}
+
+/** Polls `check` until it finds nothing or `ms` pass; returns what it found last. */
+export async function until(check: () => Promise<string[]>, ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let left = await check();
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(50);
+    left = await check();
+  }
+  return left;
+}
+
+/** A cell's cgroup or container name belongs to one of these vmatrix processes (test cells and setup cells). */
+export const ownsCell = (name: string, pids: number[]): boolean =>
+  pids.some((p) => name.startsWith(`vmx-${p}-`) || (name.startsWith('vmx-layer-') && name.endsWith(`-${p}`)));
+
+/** Cgroups of the cells of the vmatrix processes in `pids`, in every hierarchy. */
+export async function cgroupsOf(pids: number[]): Promise<string[]> {
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[4]!);
+  const left: string[] = [];
+  for (const m of mounts) {
+    const dirs = await readdir(join(m, 'vmatrix')).catch(() => [] as string[]);
+    left.push(...dirs.filter((d) => ownsCell(d, pids)).map((d) => join(m, 'vmatrix', d)));
+  }
   return left;
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File, tarballCatalog } from '../fixtures/catalog.js';
 import { debianTarball } from '../fixtures/debian-roots.js';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
@@ -26,12 +26,6 @@ let server: Server;
 let env: Record<string, string>;
 const asked: Array<{ path: string; range?: string }> = [];
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Serves the Debian root tarball (no validator: a resume could not be told apart from a new file) and logs every request. */
 async function serve(file: string): Promise<number> {
   const size = (await stat(file)).size;
@@ -44,18 +38,8 @@ async function serve(file: string): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A catalog whose debian-12 is the tarball at `url`, as test/fixtures/catalog.ts writes it for file: URLs. */
-async function httpCatalog(dir: string, url: string, sha256: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'debian.yml'), `family: debian\ndescription: Debian (test)\npackageManager: apt\nshell: /bin/sh\narch: amd64
-releases:
-  - name: debian-12
-    release: "12"
-    description: Debian 12 (test tarball over http)
-    sources:
-      - { kind: tarball, url: "${url}", sha256: ${sha256} }\n`);
-  return dir;
-}
+const httpCatalog = (dir: string, url: string, sha256: string): Promise<string> =>
+  tarballCatalog(dir, [{ release: '12', url, sha256, description: 'Debian 12 (test tarball over http)' }]);
 
 const askedFor = (path: string) => asked.filter((a) => a.path === path);
 

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File, tarballCatalog } from '../fixtures/catalog.js';
 import { debianTarball } from '../fixtures/debian-roots.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
@@ -30,12 +30,6 @@ let env: Record<string, string>;
 let blobMiB: number;
 const asked: Array<{ path: string; range?: string }> = [];
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Serves the Debian root tarball on 127.0.0.1 and logs every request. */
 async function serve(file: string): Promise<number> {
   const size = (await stat(file)).size;
@@ -48,18 +42,8 @@ async function serve(file: string): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A catalog whose debian-12 is the tarball at `url`, as test/fixtures/catalog.ts writes it for file: URLs. */
-async function httpCatalog(dir: string, url: string, sha256: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'debian.yml'), `family: debian\ndescription: Debian (test)\npackageManager: apt\nshell: /bin/sh\narch: amd64
-releases:
-  - name: debian-12
-    release: "12"
-    description: Debian 12 (test tarball over http)
-    sources:
-      - { kind: tarball, url: "${url}", sha256: ${sha256} }\n`);
-  return dir;
-}
+const httpCatalog = (dir: string, url: string, sha256: string): Promise<string> =>
+  tarballCatalog(dir, [{ release: '12', url, sha256, description: 'Debian 12 (test tarball over http)' }]);
 
 async function mount(args: string[]): Promise<void> {
   const r = await spawnCapture('mount', args, {});

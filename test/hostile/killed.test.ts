@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File, tarballCatalog } from '../fixtures/catalog.js';
 import { debianTarball } from '../fixtures/debian-roots.js';
 import { runCli } from '../helpers/cli.js';
+import { cgroupsOf, ownsCell, until } from '../helpers/procs.js';
 import { gitProject } from '../helpers/project.js';
 
 // SAFETY 15, 26, 27 and 28: `vmatrix test` killed by SIGKILL, SIGTERM and SIGINT (in turn) at a random moment
@@ -90,11 +91,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
 }
 
 async function newStore(name: string): Promise<{ home: string; catalog: string; project: string; killed: number[]; moments: string[] }> {
-  const catalog = join(work, `${name}-catalog`);
-  await mkdir(catalog, { recursive: true });
-  await writeFile(join(catalog, 'debian.yml'), `family: debian\ndescription: Debian (test)\npackageManager: apt\nshell: /bin/sh\narch: amd64
-releases:\n  - name: debian-12\n    release: "12"\n    description: Debian 12 (served by the test)
-    sources:\n      - { kind: tarball, url: "${url}", sha256: ${digest} }\n`);
+  const catalog = await tarballCatalog(join(work, `${name}-catalog`), [{ release: '12', url, sha256: digest, description: 'Debian 12 (served by the test)' }]);
   return { home: join(work, `${name}-store`), catalog, project: await gitProject('killed'), killed: [], moments: [] };
 }
 type Phase = Awaited<ReturnType<typeof newStore>>;
@@ -148,9 +145,6 @@ async function waitFor(run: Run, what: string, cond: () => boolean | Promise<boo
 // ---- what a kill may leave, and what it must not ----
 
 /** Container ids of a vmatrix process's cells (cell-task.ts) and setup cells (layer.ts). */
-const ownsCell = (name: string, pids: number[]): boolean =>
-  pids.some((p) => name.startsWith(`vmx-${p}-`) || (name.startsWith('vmx-layer-') && name.endsWith(`-${p}`)));
-
 async function leftovers(home: string, pid: number, before: Proc[]): Promise<string[]> {
   const now = await procs();
   const alive = (p: Proc) => now.some((q) => q.pid === p.pid && q.start === p.start && q.state !== 'Z');
@@ -188,16 +182,6 @@ async function partialEntries(home: string): Promise<string[]> {
   return bad;
 }
 
-async function until(check: () => Promise<string[]>, ms: number): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  let left = await check();
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(50);
-    left = await check();
-  }
-  return left;
-}
-
 /** Kills `count` runs, each at the moment `moment` waits for (it returns a description of it). */
 async function killTrials(p: Phase, phase: string, count: number, moment: (run: Run, trial: number) => Promise<string>,
   afterKill?: (label: string, signal: Signal) => Promise<void>): Promise<void> {
@@ -215,13 +199,6 @@ async function killTrials(p: Phase, phase: string, count: number, moment: (run: 
     expect(await partialEntries(p.home), label).toEqual([]);
     await afterKill?.(label, signal);
   }
-}
-
-async function cgroupsOf(pids: number[]): Promise<string[]> {
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[4]!);
-  const left: string[] = [];
-  for (const m of mounts) left.push(...(await list(join(m, 'vmatrix'))).filter((d) => ownsCell(d, pids)).map((d) => join(m, 'vmatrix', d)));
-  return left;
 }
 
 /** The next run passes, sweeps everything the killed ones left, and the store holds one whole image and layer. */
@@ -297,9 +274,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vmx-killed-'));
   tarball = await debianTarball('12');
   size = (await stat(tarball)).size;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(tarball)) hash.update(chunk as Buffer);
-  digest = hash.digest('hex');
+  digest = await sha256File(tarball);
   server = createServer(serve);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debian-12.tar.zst`;

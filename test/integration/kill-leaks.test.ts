@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { cgroupsOf, until } from '../helpers/procs.js';
 import { gitProject } from '../helpers/project.js';
 
 // vmatrix killed at random moments of a multi-cell run, by SIGKILL (no chance to clean up), SIGTERM and
@@ -24,28 +25,6 @@ async function processesOf(marker: string): Promise<string[]> {
     if (cmd.includes(marker)) found.push(`${pid}: ${cmd.replaceAll('\0', ' ')}`);
   }
   return found;
-}
-
-/** Cgroups of the cells of the vmatrix processes in `pids`, in every hierarchy. */
-async function cgroupsOf(pids: number[]): Promise<string[]> {
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n')
-    .filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[4]!);
-  const left: string[] = [];
-  for (const m of mounts) {
-    const dirs = await readdir(join(m, 'vmatrix')).catch(() => [] as string[]);
-    left.push(...dirs.filter((d) => pids.some((p) => d.startsWith(`vmx-${p}-`))).map((d) => join(m, 'vmatrix', d)));
-  }
-  return left;
-}
-
-async function until(check: () => Promise<string[]>, ms: number): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  let left = await check();
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(50);
-    left = await check();
-  }
-  return left;
 }
 
 describe('vmatrix killed at random moments', { tags: ['safety', 'killed'] }, () => {
