@@ -1,4 +1,5 @@
 import { Command, Flags, Errors } from '@oclif/core';
+import { noSpaceErrno } from '../store/index.js';
 import { isVmError } from '../util/errors.js';
 import { usageText } from './_usage.js';
 
@@ -27,6 +28,12 @@ export abstract class BaseCommand extends Command {
       this.exit(2);
     }
     process.stderr.write(`error: ${err.message}\n`);
+    if (noSpaceErrno(err)) {
+      // A full disk outside the store (the store's own writes say STORE_FULL): the host's problem, not a bug.
+      process.stderr.write('hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports, VMATRIX_HOME for the store)\n');
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      this.exit(3);
+    }
     process.stderr.write(debug ? `${err.stack}\n` : 'hint: this is a bug in vmatrix; rerun with --debug for details and report it\n');
     this.exit(3);
   }

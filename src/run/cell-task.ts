@@ -50,16 +50,24 @@ export interface RunContext {
 export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult> {
   const log = await openLog(cellLogPath(r.runDir, cell));
   log.write(`# vmatrix cell ${cell.id}\n`);
+  let result: CellResult;
   try {
-    const attempts: CellResult[] = [];
-    for (let attempt = 1; ; attempt++) {
-      const { result, again } = await runAttempt(r, cell, log, attempt);
-      attempts.push(result);
-      if (!again) return combineAttempts(attempts);
-      log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
-    }
-  } finally {
-    await closeLog(log);
+    result = await runAttempts(r, cell, log);
+  } catch (e) {
+    await closeLog(log).catch(() => {});
+    throw e;
+  }
+  // A log that could not be written (its filesystem is full) makes the cell an error, not the run a crash.
+  return closeLog(log).then(() => result, (e: unknown) => ({ ...result, status: 'error' as const, phase: result.phase ?? 'test', message: messageOf(e) }));
+}
+
+async function runAttempts(r: RunContext, cell: Cell, log: WriteStream): Promise<CellResult> {
+  const attempts: CellResult[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const { result, again } = await runAttempt(r, cell, log, attempt);
+    attempts.push(result);
+    if (!again) return combineAttempts(attempts);
+    log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
   }
 }
 

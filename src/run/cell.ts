@@ -6,6 +6,7 @@ import type { DistroEntry } from '../catalog/types.js';
 import type { TestStep as StepSpec } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
 import { formatDuration } from '../util/duration.js';
+import { envError } from '../util/errors.js';
 import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
 import { TEST_LOOP } from './steps.js';
@@ -101,17 +102,29 @@ export function statusOf(r: CellRunResult): CellStatus {
 }
 
 /** Opens a cell's log file, creating its directory. */
+/** A log's first write error: kept, so a full disk ends the cell's log instead of crashing the process. */
+const logErrors = new WeakMap<WriteStream, Error>();
+
 export async function openLog(path: string): Promise<WriteStream> {
   await mkdir(dirname(path), { recursive: true });
   const stream = createWriteStream(path, { flags: 'a' });
+  stream.on('error', (e) => { if (!logErrors.has(stream)) logErrors.set(stream, e); });
   await once(stream, 'open');
   return stream;
 }
 
+/** Closes a log; throws (an environment error naming the file) when a write to it failed. */
 export async function closeLog(stream: WriteStream): Promise<void> {
-  if (stream.closed) return;
-  stream.end();
-  await once(stream, 'close');
+  if (!stream.closed) {
+    stream.end();
+    await once(stream, 'close').catch(() => {}); // an error is in logErrors
+  }
+  const failed = logErrors.get(stream);
+  if (failed) {
+    throw envError('LOG_WRITE_FAILED', `could not write the cell log ${String(stream.path)}: ${failed.message}`, {
+      cause: failed, hint: 'free space on that filesystem, or write the run elsewhere with --output DIR',
+    });
+  }
 }
 
 /** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story. */

@@ -10,3 +10,4 @@ export { withFileLock, type LockOptions } from './lock.js';
 export { ownRecord, parseOwner, isAlive, type Owner } from './owner.js';
 export { deadStaging, liveRuns, liveStaging, type LiveRun, type LiveStaging, type RunInfo } from './runs.js';
 export type { ImageMeta, LayerMeta } from './types.js';
+export { asStoreFull, noSpaceErrno } from './full.js';

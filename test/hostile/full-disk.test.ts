@@ -149,4 +149,22 @@ describe('the store on a full filesystem', { tags: ['safety', 'full-disk'] }, ()
     const next = await test('no');
     expect(next.code, next.stdout + next.stderr).toBe(0);
   });
+
+  it('a full filesystem for the reports (--output): exit 3 saying so, no crash, and the cells cleaned up', async () => {
+    const out = join(work, 'out');
+    await mkdir(out);
+    await mount(['-t', 'tmpfs', '-o', 'size=1m', 'vmx-full-output', out]);
+    try {
+      await spawnCapture('dd', ['if=/dev/zero', `of=${join(out, 'fill')}`, 'bs=64k', 'count=32'], {});
+      const run = await runCli(['test', '--reporter', 'plain', '--only', 'fill=no', '--output', join(out, 'runs')], { cwd: project, env });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).toBe(3);
+      expect(output).toMatch(/could not write the cell log .*log\.txt: ENOSPC/);
+      expect(run.stderr).toContain('hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports');
+      expect(output).not.toMatch(/this is a bug|Unhandled|\n\s+at .+:\d+:\d+\)?\n/);
+      await expectConsistent();
+    } finally {
+      await spawnCapture('umount', [out], {});
+    }
+  });
 });
