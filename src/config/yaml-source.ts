@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node, type Scalar } from 'yaml';
 import { issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 
 /** A parsed YAML file that remembers where every value came from, so messages can name a line. */
@@ -31,11 +31,18 @@ export function readYaml(text: string, file: string): YamlSource {
   const deep = tooDeep(text);
   // The core schema whatever a `%YAML 1.1` line asks for: its !!binary, !!set, !!omap and merge keys make
   // values that are not JSON (a Set passes for an empty mapping) or throw while being built.
-  const doc = parseDocument(deep === undefined ? text : '', { lineCounter, keepSourceTokens: true, prettyErrors: true, schema: 'core' });
+  // Duplicate keys are found below, in one pass: yaml's own check compares every key with every other
+  // (a 256 KiB file of keys took seconds).
+  const doc = parseDocument(deep === undefined ? text : '', { lineCounter, keepSourceTokens: true, prettyErrors: true, schema: 'core', uniqueKeys: false });
   const syntaxErrors = deep !== undefined
     ? [at(lineAt(text, deep), `lists and mappings are nested more than ${MAX_DEPTH} deep`)]
     // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
     : doc.errors.map((e) => at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')));
+  if (syntaxErrors.length === 0) {
+    for (const { key, first } of duplicateKeys(doc)) {
+      syntaxErrors.push(at(lineCounter.linePos(key.range?.[0] ?? 0).line, `${JSON.stringify(String(key.value))} is given twice in this mapping (first on line ${lineCounter.linePos(first.range?.[0] ?? 0).line})`));
+    }
+  }
   let data: unknown = null;
   if (syntaxErrors.length === 0) {
     keepNumbersAsWritten(doc.contents);
@@ -49,6 +56,24 @@ export function readYaml(text: string, file: string): YamlSource {
     }
   }
   return { file: resolve(file), display, doc, lineCounter, data, syntaxErrors };
+}
+
+/** Scalar keys given twice in one mapping, each with the first one, in document order. */
+function duplicateKeys(doc: Document): Array<{ key: Scalar; first: Scalar }> {
+  const found: Array<{ key: Scalar; first: Scalar }> = [];
+  visit(doc, {
+    Map: (_, map) => {
+      const seen = new Map<string, Scalar>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const first = seen.get(name);
+        if (first) found.push({ key: pair.key, first });
+        else seen.set(name, pair.key);
+      }
+    },
+  });
+  return found;
 }
 
 /** yaml builds values recursively: far deeper than any vmatrix.yml (5 levels), it runs out of stack. */

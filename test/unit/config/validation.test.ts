@@ -77,7 +77,8 @@ describe('config validation messages', () => {
   });
 
   it('reports a duplicate key as a syntax error on its line', () => {
-    expect(configError('distros: [d]\ntest: a\ntest: b\n').message).toBe('vmatrix.yml:3: Map keys must be unique');
+    expect(configError('distros: [d]\ntest: a\ntest: b\n').message).toBe('vmatrix.yml:3: "test" is given twice in this mapping (first on line 2)');
+    expect(configError('distros: [d]\ntest: a\nenv:\n  A: 1\n  B: 2\n  A: 3\n').message).toBe('vmatrix.yml:6: "A" is given twice in this mapping (first on line 4)');
   });
 
   it('says what an empty file lacks', () => {
