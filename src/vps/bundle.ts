@@ -6,6 +6,7 @@ import { cgroupSupport } from './cgroup-support.js';
 import type { CellPaths } from './layout.js';
 import { cellNofile } from './limits.js';
 import { buildOciConfig, hostsFile } from './oci-spec.js';
+import { seccompWanted } from './seccomp.js';
 import type { CellMarker, CellRunSpec } from './types.js';
 
 /**
@@ -31,7 +32,7 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<
   if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
   // Only a memory limit needs to know about swap accounting.
   const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
-  const host = { nofile: await cellNofile(), swapLimit };
+  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted() };
   await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
 }
 

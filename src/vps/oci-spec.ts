@@ -1,5 +1,6 @@
 import { CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import type { CellResources, CellRunSpec } from './types.js';
+import { seccompProfile } from './seccomp.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
 // a runtime. No seccomp profile yet: the cell relies on namespaces (a user namespace where the host has
@@ -34,6 +35,8 @@ export interface HostLimits {
   nofile: { soft: number; hard: number };
   /** Whether swap can be limited: not on cgroup v1 without swap accounting, where runc fails writing memsw. */
   swapLimit: boolean;
+  /** The seccomp filter (seccomp.ts), unless VMATRIX_SECCOMP=off. */
+  seccomp?: boolean;
 }
 
 /** The CFS period of a CPU limit (100 ms, the kernel's default); the quota is `cpus` of it, at least 1 ms. */
@@ -123,6 +126,7 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
     rootfsPropagation: 'rprivate',
     maskedPaths: MASKED_PATHS,
     readonlyPaths: READONLY_PATHS,
+    ...(host.seccomp && { seccomp: seccompProfile() }),
   };
 }
 

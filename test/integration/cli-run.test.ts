@@ -48,6 +48,20 @@ describe('vmatrix run', () => {
   });
 });
 
+describe('the seccomp filter, on the real kernel', { tags: ['safety', 'isolation'] }, () => {
+  it('refuses clone(CLONE_NEWUSER) in a Debian cell and still lets it fork', async () => {
+    // perl-base's syscall(): clone is 56 on x86-64 and 220 on arm64; CLONE_NEWUSER | SIGCHLD. The plain
+    // clone, with only SIGCHLD, is a fork: the child exits at once (output unbuffered, so it has nothing
+    // of the parent's to flush), the parent prints what it got.
+    const script = '$| = 1; my $n = `uname -m` =~ /aarch64/ ? 220 : 56;'
+      + ' my $r = syscall($n, 0x10000011, 0, 0, 0, 0); print "newuser $r $!\\n";'
+      + ' my $f = syscall($n, 17, 0, 0, 0, 0); if ($f == 0) { exit 0 } waitpid($f, 0); print "fork ", ($f > 0 ? "ok" : "failed $!"), "\\n";';
+    const r = await runCli(['run', 'debian-12', '--', 'perl', '-e', script], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('newuser -1 Operation not permitted\nfork ok\n');
+  });
+});
+
 describe('vmatrix doctor', () => {
   it('finds this host ready and names the runtime it chose and why', async () => {
     const r = await runCli(['doctor'], { env });

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const port = (server.address() as { port: number }).port;
   await appendFile(join(project, 'vmatrix.yml'), `env:\n  CANARY: ${canary}\n  HOST_PID: ${hostSleep.pid}\n  HOST_PORT: ${port}\n`);
   before = await treeHashes(project);
-  run = await runCli(['test', '--jobs', '8'], { cwd: project, env: { VMATRIX_HOME: join(scratch, 'store') } });
+  run = await runCli(['test', '--jobs', '9'], { cwd: project, env: { VMATRIX_HOME: join(scratch, 'store') } });
   result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
 }, 180_000);
 
@@ -66,12 +66,12 @@ describe('a cell is isolated from the host and from other cells', { tags: ['safe
     for (const c of result.cells) {
       expect(await readFile(join(project, c.logPath), 'utf8')).toContain(`ISOLATED ${c.axes.probe}`);
     }
-    expect(result.cells).toHaveLength(8);
+    expect(result.cells).toHaveLength(9);
   });
 
   it('ran the writer and the reader at the same time', () => {
     const cell = (p: string) => result.cells.find((c) => c.axes.probe === p)!;
-    // Both sleep (4 s and 2 s); in one run of 8 jobs they overlap, which is what the reader's check needs.
+    // Both sleep (4 s and 2 s); in one run of 9 jobs they overlap, which is what the reader's check needs.
     expect(result.durationMs).toBeLessThan(cell('writer').durationMs + cell('reader').durationMs + 20_000);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS, type HostLimits } from '../../../src/vps/oci-spec.js';
+import { DENIED_SYSCALLS, seccompProfile, seccompWanted } from '../../../src/vps/seccomp.js';
 import type { CellRunSpec } from '../../../src/vps/types.js';
 
 const base: CellRunSpec = {
@@ -147,5 +148,31 @@ describe('envList', () => {
 describe('hostsFile', () => {
   it('names localhost and the cell', () => {
     expect(hostsFile('debian-12')).toBe('127.0.0.1\tlocalhost debian-12\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+  });
+});
+
+describe('the seccomp filter', { tags: ['safety', 'isolation'] }, () => {
+  it('is in the spec unless the host turned it off, for every architecture an x86-64 process can call as', () => {
+    expect(build({}, { seccomp: true }).linux.seccomp).toEqual(seccompProfile());
+    expect(build({}, { seccomp: false }).linux).not.toHaveProperty('seccomp');
+    expect(seccompProfile('x64').architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+    expect(seccompProfile('arm64').architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
+    expect([seccompWanted({}), seccompWanted({ VMATRIX_SECCOMP: 'off' }), seccompWanted({ VMATRIX_SECCOMP: '0' })]).toEqual([true, false, false]);
+  });
+
+  it('allows by default and refuses new namespaces, mounts, modules, keyrings, BPF and io_uring with EPERM', () => {
+    const p = seccompProfile('x64') as { defaultAction: string; syscalls: Json[] };
+    expect(p.defaultAction).toBe('SCMP_ACT_ALLOW');
+    expect(p.syscalls[0]).toEqual({ names: DENIED_SYSCALLS, action: 'SCMP_ACT_ERRNO', errnoRet: 1 });
+    for (const name of ['unshare', 'setns', 'mount', 'init_module', 'keyctl', 'bpf', 'io_uring_setup', 'open_by_handle_at']) expect(DENIED_SYSCALLS).toContain(name);
+    // Test suites need these: they must stay allowed.
+    for (const name of ['clone', 'ptrace', 'personality', 'chroot', 'socket']) expect(DENIED_SYSCALLS).not.toContain(name);
+  });
+
+  it('refuses clone only with CLONE_NEWUSER (its first argument; the second on s390x), and clone3 as not implemented', () => {
+    const clone = (arch: string) => (seccompProfile(arch) as { syscalls: Json[] }).syscalls.find((r) => r.names.includes('clone'))!;
+    expect(clone('x64')).toEqual({ names: ['clone'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 0x10000000, valueTwo: 0x10000000, op: 'SCMP_CMP_MASKED_EQ' }] });
+    expect(clone('s390x').args[0].index).toBe(1);
+    expect((seccompProfile('x64') as { syscalls: Json[] }).syscalls.at(-1)).toEqual({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 });
   });
 });
