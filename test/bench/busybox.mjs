@@ -24,6 +24,39 @@ export async function busyboxFixture(name) {
   }
 }
 
+/**
+ * setup() and teardown() of a case on a busybox fixture of its own. `set(fx)` hands the fixture (undefined once
+ * it is removed) to the case; `ready(fx, c, beforeRemoval)` finishes it (a store, a project, a bare runtime)
+ * and passes `beforeRemoval` what must be undone before the fixture is removed. Any failure removes the fixture
+ * and is the reason the case is skipped.
+ */
+export function fixtureSteps(name, set, ready) {
+  let fx;
+  let undo;
+  async function teardown() {
+    // Undo first: never remove the fixture through a mounted overlay, so it is kept when the undo fails.
+    await undo?.();
+    undo = undefined;
+    await fx?.dispose();
+    fx = undefined;
+    set(undefined);
+  }
+  return {
+    async setup() {
+      try {
+        fx = await busyboxFixture(name);
+        set(fx);
+        // Registered as soon as it is made, so that a later step's failure undoes it too.
+        await ready(fx, this, (fn) => { undo = fn; });
+      } catch (e) {
+        await teardown();
+        return `no cell fixture: ${e.message}`;
+      }
+    },
+    teardown,
+  };
+}
+
 /** A unique cell or container id: it names a cgroup, so two runs must never share one. */
 export const benchId = () => `vmx-bench-${process.pid}-${++counter}`;
 

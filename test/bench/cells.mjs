@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchId, busyboxFixture, runInCell } from './busybox.mjs';
+import { benchId, fixtureSteps, runInCell } from './busybox.mjs';
 import { run as runProgram } from './exec.mjs';
 
 /** The copy-on-write root the baselines get for free: mounted once, before any of them is timed. */
@@ -58,23 +58,11 @@ const cellCase = {
   target: 1.2,
   // Each round takes ~0.1 s: many rounds make the medians of these short, noisy runs stable.
   rounds: 30,
-  async setup() {
-    try {
-      fx = await busyboxFixture('cells');
-      bare = await bareRuntime(fx);
-    } catch (e) {
-      await this.teardown();
-      return `no cell fixture: ${e.message}`;
-    }
-    this.description += ` (${fx.runtime.name} ${fx.runtime.version})`;
-  },
-  async teardown() {
-    // Never remove the fixture through a mounted overlay: keep it when the unmount fails.
-    bare?.unmount();
-    bare = undefined;
-    await fx?.dispose();
-    fx = undefined;
-  },
+  ...fixtureSteps('cells', (f) => { fx = f; }, async (f, c, beforeRemoval) => {
+    bare = await bareRuntime(f);
+    beforeRemoval(bare.unmount);
+    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+  }),
   variants: {
     'vmatrix runCell': (dir) => runInCell(fx, dir, ['/bin/true']),
     'bare runtime': (dir) => bare.run(dir),

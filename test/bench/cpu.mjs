@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { busyboxFixture, runInCell } from './busybox.mjs';
+import { fixtureSteps, runInCell } from './busybox.mjs';
 
 // ~2.5-3 s of busybox gzip -9 on a 2-core Xeon VM; enough that a 1% difference is 25 ms.
 const INPUT_MIB = 64;
@@ -68,21 +68,11 @@ const cpuCase = {
   baseline: 'host',
   target: 1.01,
   rounds: 9,
-  async setup() {
-    try {
-      fx = await busyboxFixture('cpu');
-      await mkdir(join(fx.root, 'data'));
-      await writeFile(join(fx.root, 'data/input'), text(INPUT_MIB * 1024 * 1024));
-    } catch (e) {
-      await this.teardown();
-      return `no cell fixture: ${e.message}`;
-    }
-    this.description += ` (${fx.runtime.name} ${fx.runtime.version})`;
-  },
-  async teardown() {
-    await fx?.dispose();
-    fx = undefined;
-  },
+  ...fixtureSteps('cpu', (f) => { fx = f; }, async (f, c) => {
+    await mkdir(join(f.root, 'data'));
+    await writeFile(join(f.root, 'data/input'), text(INPUT_MIB * 1024 * 1024));
+    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+  }),
   variants: {
     'vmatrix cell': async (dir) => {
       const clock = stopwatch();

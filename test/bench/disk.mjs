@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { busyboxFixture } from './busybox.mjs';
+import { fixtureSteps } from './busybox.mjs';
 import { benchProject, vmatrixTest } from './project.mjs';
 
 const EXTRA = 4;
@@ -58,21 +58,11 @@ const diskCase = {
   unit: 'KiB',
   target: 1.0,
   rounds: 3,
-  async setup() {
-    try {
-      fx = await busyboxFixture('disk');
-      fx.home = join(fx.tmp, 'store');
-      fx.project = await benchProject(join(fx.tmp, 'project'), { '1.yml': YML(1), [`${1 + EXTRA}.yml`]: YML(1 + EXTRA) });
-      await vmatrixTest(fx.project, fx.home, ['--config', '1.yml']); // the image, built once
-    } catch (e) {
-      await this.teardown();
-      return `no cell fixture: ${e.message}`;
-    }
-  },
-  async teardown() {
-    await fx?.dispose();
-    fx = undefined;
-  },
+  ...fixtureSteps('disk', (f) => { fx = f; }, async (f) => {
+    f.home = join(f.tmp, 'store');
+    f.project = await benchProject(join(f.tmp, 'project'), { '1.yml': YML(1), [`${1 + EXTRA}.yml`]: YML(1 + EXTRA) });
+    await vmatrixTest(f.project, f.home, ['--config', '1.yml']); // the image, built once
+  }),
   variants: {
     'store per extra cell': async () => {
       const one = await storeDuringRun(1);

@@ -5,7 +5,7 @@
 // - the setup cache: the setup phase of a second run with an unchanged recipe vs that of the first.
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { busyboxFixture } from './busybox.mjs';
+import { fixtureSteps } from './busybox.mjs';
 import { bareRuntime } from './cells.mjs';
 import { benchProject, vmatrix, vmatrixTest } from './project.mjs';
 
@@ -39,26 +39,15 @@ const warmMatrixCase = {
   target: 1.2,
   rounds: 5,
   wall: false, // the bare side's own time is its call's ÷ jobs
-  async setup() {
-    try {
-      fx = await busyboxFixture('matrix');
-      bare = await bareRuntime(fx);
-      const home = join(fx.tmp, 'store');
-      await importCopies(home);
-      project = { dir: await benchProject(join(fx.tmp, 'project'), { 'vmatrix.yml': MATRIX_YML }), home };
-      await vmatrixTest(project.dir, home); // warms the store: builds the busybox image, shifts the ids of all three
-    } catch (e) {
-      await this.teardown();
-      return `no cell fixture: ${e.message}`;
-    }
-    this.description += ` (${fx.runtime.name} ${fx.runtime.version})`;
-  },
-  async teardown() {
-    bare?.unmount();
-    bare = undefined;
-    await fx?.dispose();
-    fx = undefined;
-  },
+  ...fixtureSteps('matrix', (f) => { fx = f; }, async (f, c, beforeRemoval) => {
+    bare = await bareRuntime(f);
+    beforeRemoval(bare.unmount);
+    const home = join(f.tmp, 'store');
+    await importCopies(home);
+    project = { dir: await benchProject(join(f.tmp, 'project'), { 'vmatrix.yml': MATRIX_YML }), home };
+    await vmatrixTest(project.dir, home); // warms the store: builds the busybox image, shifts the ids of all three
+    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+  }),
   variants: {
     'vmatrix test': async () => {
       const { result } = await vmatrixTest(project.dir, project.home, ['--offline']);
@@ -106,21 +95,12 @@ const setupCacheCase = {
   target: 0.01,
   rounds: 5,
   wall: false, // the second run's call makes two runs
-  async setup() {
-    try {
-      const fixture = await busyboxFixture('setup-cache');
-      cacheFx = { ...fixture, home: join(fixture.tmp, 'store'), project: join(fixture.tmp, 'project') };
-      await benchProject(cacheFx.project, { 'vmatrix.yml': setupYml('warm-up') });
-      await vmatrixTest(cacheFx.project, cacheFx.home); // the image: its build is the image phase, not the setup's
-    } catch (e) {
-      await this.teardown();
-      return `no cell fixture: ${e.message}`;
-    }
-  },
-  async teardown() {
-    await cacheFx?.dispose();
-    cacheFx = undefined;
-  },
+  ...fixtureSteps('setup-cache', (f) => { cacheFx = f; }, async (f) => {
+    f.home = join(f.tmp, 'store');
+    f.project = join(f.tmp, 'project');
+    await benchProject(f.project, { 'vmatrix.yml': setupYml('warm-up') });
+    await vmatrixTest(f.project, f.home); // the image: its build is the image phase, not the setup's
+  }),
   variants: {
     'second run': () => setupPhase(true),
     'first run': () => setupPhase(false),

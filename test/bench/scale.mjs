@@ -5,7 +5,7 @@
 // vmatrix's own peak RSS (VmHWM of the CLI's process, polled from /proc while it runs).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { busyboxFixture } from './busybox.mjs';
+import { fixtureSteps } from './busybox.mjs';
 import { benchProject, vmatrixTest } from './project.mjs';
 
 const CPUS = availableParallelism();
@@ -30,22 +30,13 @@ function scaleCase(n) {
     target: Number((1 / 0.9).toFixed(3)),
     rounds: 3,
     wall: false, // the ideal side's call runs one cell, not n
-    async setup() {
+    ...fixtureSteps(`scale-${n}`, (f) => { fx = f; }, async (f) => {
+      // Fresh figures for each run of the case (a skipped case reports none).
       c.measures = { 'efficiency (ideal ÷ measured)': { unit: '%', values: [] }, ...(n === 16 && { 'vmatrix peak RSS': { unit: 'MiB', values: [] } }) };
-      try {
-        fx = await busyboxFixture(`scale-${n}`);
-        fx.home = join(fx.tmp, 'store');
-        fx.project = await benchProject(join(fx.tmp, 'project'), { 'one.yml': YML(1), 'all.yml': YML(n) });
-        await vmatrixTest(fx.project, fx.home, ['--config', 'one.yml']); // the image and the layer, built once
-      } catch (e) {
-        await c.teardown();
-        return `no cell fixture: ${e.message}`;
-      }
-    },
-    async teardown() {
-      await fx?.dispose();
-      fx = undefined;
-    },
+      f.home = join(f.tmp, 'store');
+      f.project = await benchProject(join(f.tmp, 'project'), { 'one.yml': YML(1), 'all.yml': YML(n) });
+      await vmatrixTest(f.project, f.home, ['--config', 'one.yml']); // the image and the layer, built once
+    }),
     variants: {
       'vmatrix test': async () => {
         const { result, peakKiB } = await vmatrixTest(fx.project, fx.home, flags('all.yml'));
