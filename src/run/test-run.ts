@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { detectRuntime } from '../vps/index.js';
+import { detectRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from './artifacts.js';
 import { FailFast } from './attempts.js';
@@ -68,6 +68,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const started = new Date();
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
+  o.emit({ type: 'progress', scope: 'isolation', message: seccompReason() });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);
   const snapshot = await store.writing('copying the project', () => o.source

@@ -9,3 +9,4 @@ export { sweepCells, sweepStagedCells } from './sweep.js';
 export { addRootSubids, chooseUserns, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';
 export { readCellDir, killCell, type CellSeen } from './signal.js';
 export { CGROUP_LIMITS, cgroupSupport, explainMissing, LIMIT_KEYS, requireLimits, type CgroupLimit, type CgroupSupport } from './cgroup-support.js';
+export { seccompReason, seccompWanted } from './seccomp.js';

@@ -3,6 +3,7 @@ import { envError, usageError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import type { Runtime } from './types.js';
+import { seccompWanted } from './seccomp.js';
 import { chooseUserns } from './userns.js';
 
 // Which OCI runtime runs the cells. crun is faster and the reference for cgroup v2; on a hybrid v1/v2 host
@@ -24,6 +25,7 @@ export async function detectRuntime(prefer?: string): Promise<Runtime> {
   if (prefer !== undefined && !NAMES.includes(prefer as RuntimeName)) {
     throw usageError('UNKNOWN_RUNTIME', `unknown runtime "${prefer}"`, { hint: 'use --runtime runc or --runtime crun' });
   }
+  seccompWanted(); // a bad VMATRIX_SECCOMP stops the run before any work
   const layout = await cgroupLayout();
   const [runc, crun] = await Promise.all([findProgram('runc'), findProgram('crun')]);
   const choice = chooseRuntime(layout, { runc, crun }, prefer as RuntimeName | undefined);

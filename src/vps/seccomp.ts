@@ -8,6 +8,8 @@
 // root with every capability there, and reach mount, keyring and BPF code written for privileged
 // callers, the kernel's largest attack surface for unprivileged users. `VMATRIX_SECCOMP=off` turns it off.
 
+import { usageError } from '../util/errors.js';
+
 const EPERM = 1;
 const ENOSYS = 38;
 const CLONE_NEWUSER = 0x10000000;
@@ -59,7 +61,15 @@ export function seccompProfile(arch: string = process.arch): Record<string, unkn
   };
 }
 
-/** Whether cells get the filter: yes, unless VMATRIX_SECCOMP=off (or 0). */
+/** Whether cells get the filter: yes, unless VMATRIX_SECCOMP=off (or 0); any other value is a mistake. */
 export function seccompWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.VMATRIX_SECCOMP !== 'off' && env.VMATRIX_SECCOMP !== '0';
+  const value = env.VMATRIX_SECCOMP?.trim() ?? '';
+  if (['', 'on', '1'].includes(value)) return true;
+  if (['off', '0'].includes(value)) return false;
+  throw usageError('BAD_SECCOMP', `VMATRIX_SECCOMP="${value}": expected on or off`, { hint: 'unset it for the filter (the default), or set VMATRIX_SECCOMP=off to run cells without one' });
+}
+
+/** For the run's header: what the cells' filter is. */
+export function seccompReason(env: NodeJS.ProcessEnv = process.env): string {
+  return seccompWanted(env) ? 'seccomp filter: no namespaces, mounts, modules, keyrings, BPF or io_uring' : 'no seccomp filter (VMATRIX_SECCOMP=off)';
 }

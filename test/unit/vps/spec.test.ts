@@ -157,7 +157,8 @@ describe('the seccomp filter', { tags: ['safety', 'isolation'] }, () => {
     expect(build({}, { seccomp: false }).linux).not.toHaveProperty('seccomp');
     expect(seccompProfile('x64').architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
     expect(seccompProfile('arm64').architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
-    expect([seccompWanted({}), seccompWanted({ VMATRIX_SECCOMP: 'off' }), seccompWanted({ VMATRIX_SECCOMP: '0' })]).toEqual([true, false, false]);
+    expect([seccompWanted({}), seccompWanted({ VMATRIX_SECCOMP: 'on' }), seccompWanted({ VMATRIX_SECCOMP: 'off' }), seccompWanted({ VMATRIX_SECCOMP: '0' })]).toEqual([true, true, false, false]);
+    expect(() => seccompWanted({ VMATRIX_SECCOMP: 'maybe' })).toThrow(expect.objectContaining({ code: 'BAD_SECCOMP', exit: 2, message: 'VMATRIX_SECCOMP="maybe": expected on or off' }));
   });
 
   it('allows by default and refuses new namespaces, mounts, modules, keyrings, BPF and io_uring with EPERM', () => {
