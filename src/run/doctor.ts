@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { execCapture, which } from '../util/exec.js';
 import { messageOf } from '../util/errors.js';
-import { addRootSubids, CGROUP_LIMITS, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
+import { addRootSubids, CGROUP_LIMITS, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, seccompWanted, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
@@ -87,6 +87,25 @@ const CHECKS: Check[] = [
     },
   },
   {
+    name: 'seccomp',
+    run: async () => {
+      let wanted: boolean;
+      try {
+        wanted = seccompWanted();
+      } catch (e) {
+        return { ok: false, detail: messageOf(e), fix: 'unset VMATRIX_SECCOMP, or set it to off' };
+      }
+      if (!wanted) return { ok: true, warn: true, detail: 'turned off with VMATRIX_SECCOMP=off: a cell can make namespaces of its own and reach mount, keyring and BPF code' };
+      const runtime = await detectRuntime().catch(() => undefined);
+      if (!runtime) return { ok: false, detail: 'no OCI runtime to apply the filter (see above)' };
+      // `features` (runc 1.1+, crun 1.5+) says whether the runtime was built with libseccomp.
+      const r = await execCapture(runtime.path, ['features']);
+      const enabled = r.code === 0 ? seccompEnabled(r.stdout) : undefined;
+      if (enabled === false) return { ok: false, detail: `${runtime.name} was built without seccomp: cells cannot start with a filter`, fix: 'install a runtime built with libseccomp (Debian\'s runc and crun are), or set VMATRIX_SECCOMP=off' };
+      return { ok: true, detail: `cells get a filter: no namespaces, mounts, modules, keyrings, BPF or io_uring${enabled === undefined ? ` (${runtime.name} does not say whether it supports seccomp)` : ''}` };
+    },
+  },
+  {
     name: 'cgroup limits',
     run: async () => describeLimits(await cgroupSupport()),
   },
@@ -151,4 +170,14 @@ export async function applyFix(command: string[]): Promise<boolean> {
   const r = await execCapture(command[0]!, command.slice(1), { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   process.stderr.write(r.stdout.split('\n').slice(-5).join('\n') + r.stderr);
   return r.code === 0;
+}
+
+/** linux.seccomp.enabled of `<runtime> features`; undefined when it does not say. */
+export function seccompEnabled(features: string): boolean | undefined {
+  try {
+    const enabled = (JSON.parse(features) as { linux?: { seccomp?: { enabled?: unknown } } }).linux?.seccomp?.enabled;
+    return typeof enabled === 'boolean' ? enabled : undefined;
+  } catch {
+    return undefined;
+  }
 }

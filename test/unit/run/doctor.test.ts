@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLimits } from '../../../src/run/doctor.js';
+import { describeLimits, seccompEnabled } from '../../../src/run/doctor.js';
 
 describe('describeLimits (the doctor check "cgroup limits")', () => {
   it('is ok when memory, cpus and pids can all be applied', () => {
@@ -22,5 +22,14 @@ describe('describeLimits (the doctor check "cgroup limits")', () => {
     const r = describeLimits({ layout: 'v2', limits: [], swapLimit: true });
     expect(r).toMatchObject({ ok: false, warn: true });
     expect(r.detail).toBe('resources: memory, cpus, pids cannot (no memory, cpu or pids controller in /sys/fs/cgroup/cgroup.controllers): a vmatrix.yml that sets it fails with exit 3');
+  });
+});
+
+describe('seccompEnabled', () => {
+  it("reads linux.seccomp.enabled of the runtime's features, and nothing it cannot parse", () => {
+    expect(seccompEnabled('{"linux":{"seccomp":{"enabled":true,"actions":["SCMP_ACT_ERRNO"]}}}')).toBe(true);
+    expect(seccompEnabled('{"linux":{"seccomp":{"enabled":false}}}')).toBe(false);
+    expect(seccompEnabled('{"ociVersionMin":"1.0.0"}')).toBeUndefined();
+    expect(seccompEnabled('Incorrect Usage: flag provided but not defined')).toBeUndefined();
   });
 });
