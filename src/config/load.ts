@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { usageError, type VmError } from '../util/errors.js';
 import { formatSize } from '../util/size.js';
-import { invalidFileError, issueLine, type Issue, type LocatedIssue } from './issues.js';
+import { invalidFileError, issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 import { limitIssues, normalise, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
@@ -30,7 +30,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
     : schemaIssues('vmatrix.schema.json', source.data);
   if (issues.length === 0) {
     const raw = source.data as RawConfig;
-    issues = [...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw), ...stepIssues(raw.test)];
+    issues = [...nulIssues(raw), ...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw), ...stepIssues(raw.test)];
   }
   if (issues.length > 0) return { issues: locate(source, issues.slice(0, SHOWN)), total: issues.length };
   return { config: normalise(source.data as RawConfig, source.file) };
@@ -91,4 +91,17 @@ function firstLineNotUtf8(bytes: Buffer): number {
     if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) return line;
   }
   return 1;
+}
+
+/**
+ * A NUL (`"\0"` in a quoted string) ends a string wherever it reaches the system: a command, a package
+ * name or a path would be cut there, silently. Every string of the file, keys included, is checked.
+ */
+function nulIssues(value: unknown, path: FieldPath = []): Issue[] {
+  if (typeof value === 'string') return value.includes('\0') ? [{ path, message: 'holds a NUL character ("\\0"), which no command, name or path can' }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulIssues(v, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [...nulIssues(k, [...path, k]), ...nulIssues(v, [...path, k])]);
+  }
+  return [];
 }

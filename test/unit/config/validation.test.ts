@@ -99,6 +99,11 @@ describe('config validation messages', () => {
     expect(configError('distros: [d]\ntest: x\nuser: Bad User\n').message).toContain('vmatrix.yml:3: user: expected a user name');
   });
 
+  it('refuses a NUL character anywhere, which would cut a command or a name short', () => {
+    expect(configError('distros: [d]\ntest:\n  - make\n  - "make \\0check"\n').message).toBe('vmatrix.yml:4: test[1]: holds a NUL character ("\\0"), which no command, name or path can');
+    expect(configError('distros: [d]\ntest: x\nsetup: "echo \\0"\n').message).toContain('vmatrix.yml:3: setup: holds a NUL character');
+  });
+
   it('refuses a time limit of zero written as a string (the pattern lets "0s" through), for the cell and for a step', () => {
     expect(configError('distros: [d]\ntest: x\ntimeout: "0s"\n').message).toContain('vmatrix.yml:3: timeout: "0s" is no time at all');
     expect(configError('distros: [d]\ntest:\n  - x\n  - { name: b, run: y, timeout: 0m }\n').message).toContain('vmatrix.yml:4: test[1].timeout: "0m" is no time at all');
