@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { formatResultsText, useColor, writeHtmlReport, writeJunit } from '../report/index.js';
+import { formatResultsText, useColor, writeHtmlReport } from '../report/index.js';
+import { writeJunit } from '../report/junit-files.js';
 import { cellsNotRun, exitCodeOf, lastResultsFile, mergeResultFiles, projectDirOf, readResults, writeResults } from '../run/index.js';
 import { usageError } from '../util/errors.js';
 import { BaseCommand } from './_base.js';

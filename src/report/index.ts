@@ -3,7 +3,7 @@ export { PlainReporter, describeFailure } from './plain.js';
 export { JsonReporter } from './json.js';
 export { HtmlReporter, writeHtmlReport } from './html-reporter.js';
 export { renderHtml } from './html.js';
-export { JunitReporter, writeJunit } from './junit-files.js';
+export { JunitReporter } from './junit-reporter.js';
 export { GithubReporter } from './github.js';
 export { formatResultsText, summaryLine, type TextOptions } from './text.js';
 export { useColor } from './style.js';

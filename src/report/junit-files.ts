@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { writeFileAtomic } from '../util/fs.js';
-import type { RunEvent, RunResult } from '../run/types.js';
+import type { RunResult } from '../run/types.js';
 import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './junit.js';
-import type { Reporter } from './types.js';
 
 // What junit.xml is built from besides results.json: the tail of each cell's log and the testcases of
 // the JUnit files a cell's `artifacts:` collected. Both are read from the project directory the run
@@ -83,22 +82,4 @@ function textOf(e: Element): string {
 
 function detail(e: Element): Detail {
   return { message: attr(e, 'message'), type: attr(e, 'type'), text: textOf(e) };
-}
-
-/** Writes <runDir>/junit.xml at the end of a run, beside results.json. */
-export class JunitReporter implements Reporter {
-  private pending: Promise<void> = Promise.resolve();
-
-  constructor(private readonly projectDir: string, private readonly err: NodeJS.WritableStream = process.stderr) {}
-
-  onEvent(event: RunEvent): void {
-    if (event.type !== 'run-end') return;
-    // A report that cannot be written is worth a warning, not the run's result.
-    this.pending = writeJunit(join(event.runDir, 'junit.xml'), event.result, this.projectDir)
-      .catch((e: unknown) => { this.err.write(`vmatrix: could not write junit.xml: ${(e as Error).message}\n`); });
-  }
-
-  flush(): Promise<void> {
-    return this.pending;
-  }
 }
