@@ -19,15 +19,6 @@ const PARTIAL_AGE_MS = 7 * 24 * 3_600_000;
 /** writeFileAtomic's temp file (`<name>.tmp-<pid>-<ms>`): its writer died between writing and renaming it. */
 const ATOMIC_TEMP = /\.tmp-(\d+)-\d+$/;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function sweepTmp(tmp: string): Promise<string[]> {
   const names = new Set(await readdir(tmp).catch(() => [] as string[]));
   const removed: string[] = [];
@@ -47,7 +38,8 @@ export async function sweepTmp(tmp: string): Promise<string[]> {
       continue;
     } else if (ATOMIC_TEMP.test(name)) {
       // Its writer's pid, once dead, makes it garbage at once; a pid in use again only after ORPHAN_AGE_MS.
-      if ((!pidAlive(Number(ATOMIC_TEMP.exec(name)![1])) || (await olderThan(path, ORPHAN_AGE_MS))) && (await removeUnlessMounted(path))) removed.push(path);
+      const writer = { pid: Number(ATOMIC_TEMP.exec(name)![1]), nonce: '', created: '' };
+      if ((!(await isAlive(writer)) || (await olderThan(path, ORPHAN_AGE_MS))) && (await removeUnlessMounted(path))) removed.push(path);
     } else if ((await olderThan(path, name.startsWith(PARTIAL_PREFIX) ? PARTIAL_AGE_MS : ORPHAN_AGE_MS)) && (await removeUnlessMounted(path))) {
       removed.push(path);
     }

@@ -1,12 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File, tarballCatalog } from '../fixtures/catalog.js';
 import { debianTarball } from '../fixtures/debian-roots.js';
+import { serveFile, type FileServer } from '../helpers/file-server.js';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { RunResult } from '../../src/run/types.js';
@@ -22,30 +20,15 @@ const TARBALL = '/debian-12.tar.zst';
 let work: string;
 let project: string;
 let home: string;
-let server: Server;
+let server: FileServer;
 let env: Record<string, string>;
-const asked: Array<{ path: string; range?: string }> = [];
-
-/** Serves the Debian root tarball (no validator: a resume could not be told apart from a new file) and logs every request. */
-async function serve(file: string): Promise<number> {
-  const size = (await stat(file)).size;
-  server = createServer((req, res) => {
-    asked.push({ path: req.url!, range: req.headers.range });
-    if (req.url === TARBALL) createReadStream(file).pipe(res.writeHead(200, { 'content-length': size }));
-    else res.writeHead(200).end('ok\n');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
-
 const httpCatalog = (dir: string, url: string, sha256: string): Promise<string> =>
   tarballCatalog(dir, [{ release: '12', url, sha256, description: 'Debian 12 (test tarball over http)' }]);
 
-const askedFor = (path: string) => asked.filter((a) => a.path === path);
-
 beforeAll(async () => {
   const file = await debianTarball('12');
-  const port = await serve(file);
+  server = await serveFile(TARBALL, file);
+  const { port } = server;
   work = await mkdtemp(join(tmpdir(), 'vmx-concurrency-'));
   project = await gitProject('concurrency');
   await writeFile(join(project, 'ci/port'), `${port}\n`);
@@ -54,7 +37,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await rm(work, { recursive: true, force: true });
   await rm(project, { recursive: true, force: true });
 });
@@ -68,8 +51,8 @@ describe('several vmatrix processes on one project and one empty store', { tags:
     }
 
     // One GET of the blob, and a whole one: nobody downloaded it a second time or resumed someone else's.
-    expect(askedFor(TARBALL)).toEqual([{ path: TARBALL, range: undefined }]);
-    expect(askedFor('/setup-ran')).toHaveLength(1);
+    expect(server.askedFor(TARBALL)).toEqual([{ path: TARBALL, range: undefined }]);
+    expect(server.askedFor('/setup-ran')).toHaveLength(1);
 
     // Every cell of every run stands on the same image and the same layer.
     const runsDir = join(project, '.vmatrix/runs');

@@ -1,12 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File, tarballCatalog } from '../fixtures/catalog.js';
 import { debianTarball } from '../fixtures/debian-roots.js';
+import { serveFile, type FileServer } from '../helpers/file-server.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { RunResult } from '../../src/run/types.js';
@@ -25,23 +24,9 @@ let work: string;
 let mountPoint: string;
 let home: string;
 let project: string;
-let server: Server;
+let server: FileServer;
 let env: Record<string, string>;
 let blobMiB: number;
-const asked: Array<{ path: string; range?: string }> = [];
-
-/** Serves the Debian root tarball on 127.0.0.1 and logs every request. */
-async function serve(file: string): Promise<number> {
-  const size = (await stat(file)).size;
-  server = createServer((req, res) => {
-    asked.push({ path: req.url!, range: req.headers.range });
-    if (req.url === TARBALL) createReadStream(file).pipe(res.writeHead(200, { 'content-length': size }));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
-
 const httpCatalog = (dir: string, url: string, sha256: string): Promise<string> =>
   tarballCatalog(dir, [{ release: '12', url, sha256, description: 'Debian 12 (test tarball over http)' }]);
 
@@ -89,7 +74,8 @@ async function expectConsistent(): Promise<void> {
 beforeAll(async () => {
   const file = await debianTarball('12');
   blobMiB = Math.ceil((await stat(file)).size / MIB);
-  const port = await serve(file);
+  server = await serveFile(TARBALL, file);
+  const { port } = server;
   work = await mkdtemp(join(tmpdir(), 'vmx-full-disk-'));
   mountPoint = join(work, 'fs');
   await mkdir(mountPoint);
@@ -100,7 +86,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   if (mountPoint && (await readFile('/proc/self/mountinfo', 'utf8')).includes(` ${mountPoint} `)) await spawnCapture('umount', [mountPoint], {});
   if (work) await rm(work, { recursive: true, force: true });
   if (project) await rm(project, { recursive: true, force: true });
@@ -109,7 +95,7 @@ afterAll(async () => {
 describe('the store on a full filesystem', { tags: ['safety', 'full-disk'] }, () => {
   it('a download that does not fit: exit 3 naming the store, one GET (no retries), and no partial left filling it', async () => {
     await expectStoreFull(await test('no'));
-    expect(asked.filter((a) => a.path === TARBALL)).toHaveLength(1);
+    expect(server.askedFor(TARBALL)).toHaveLength(1);
     expect(await readdir(join(home, 'blobs/sha256'))).toEqual([]);
     expect(await readdir(join(home, 'images'))).toEqual([]);
     await expectConsistent();
@@ -128,7 +114,7 @@ describe('the store on a full filesystem', { tags: ['safety', 'full-disk'] }, ()
     await resize(blobMiB * 10);
     const run = await test('no');
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(asked.filter((a) => a.path === TARBALL)).toHaveLength(2);
+    expect(server.askedFor(TARBALL)).toHaveLength(2);
     expect(await readdir(join(home, 'images'))).toHaveLength(1);
     await expectConsistent();
   });
