@@ -50,7 +50,7 @@ export function parseConfig(text: string, file: string): Config {
   return result.config;
 }
 
-/** 50 times any real vmatrix.yml; a larger one is the wrong file, and yaml takes quadratic time over long mappings. */
+/** 50 times any real vmatrix.yml: a larger one is the wrong file, and not worth the time to parse and check. */
 const MAX_SIZE = 256 * 2 ** 10;
 
 /** Why a file cannot be read, in words, for the errno codes a user can cause and fix. */
