@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { flush, handle, run } from '@oclif/core';
-import { outsideCommandError } from '../dist/commands/_usage.js';
+import { outsideCommandError } from '../dist/bundle/commands/_usage.js';
 
 // oclif's execute(), except that a usage error raised outside vmatrix's own commands (a plugin's command,
 // `vmatrix help <unknown>`) is printed in vmatrix's error:/hint: shape too (src/commands/_usage.ts).
