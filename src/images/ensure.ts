@@ -86,8 +86,7 @@ async function build(spec: SourceSpec, plan: SourcePlan, ctx: SourceContext): Pr
   const { store, distro } = ctx;
   // A dir without readable image.json is not an image (someone edited the store): make way for a good one.
   await rm(store.imageDir(plan.id), { recursive: true, force: true });
-  const staging = await store.staging(`image-${plan.id}`);
-  try {
+  return store.inStaging(`image-${plan.id}`, async (staging) => {
     const rootfs = join(staging, 'rootfs');
     await mkdir(rootfs, { mode: 0o755 });
     const built = await plan.build(rootfs, staging);
@@ -99,10 +98,7 @@ async function build(spec: SourceSpec, plan: SourcePlan, ctx: SourceContext): Pr
     await store.commitDir(staging, store.imageDir(plan.id));
     ctx.progress({ phase: 'done', message: `image ${plan.id} ready (${(meta.size / 1e6).toFixed(0)} MB)` });
     return { id: plan.id, rootfs: store.imageRootfs(plan.id), meta, cached: false };
-  } catch (e) {
-    await store.discard(staging);
-    throw e;
-  }
+  });
 }
 
 async function cached(store: Store, id: string): Promise<ImageRef | undefined> {

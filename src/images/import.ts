@@ -58,8 +58,7 @@ async function importInto(store: Store, req: ImportRequest, staging: string): Pr
 }
 
 async function build(store: Store, req: ImportRequest, id: string, path: string, digest: string | undefined): Promise<ImageMeta> {
-  const dir = await store.staging(`image-${id}`);
-  try {
+  return store.inStaging(`image-${id}`, async (dir) => {
     const rootfs = join(dir, 'rootfs');
     await mkdir(rootfs, { mode: 0o755 });
     req.onProgress?.({ message: digest ? `extracting ${req.from}` : `copying ${req.from}` });
@@ -71,10 +70,7 @@ async function build(store: Store, req: ImportRequest, id: string, path: string,
     await writeFile(join(dir, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
     await store.commitDir(dir, store.imageDir(id));
     return meta;
-  } catch (e) {
-    await store.discard(dir);
-    throw e;
-  }
+  });
 }
 
 /** cp -a keeps owners, modes, links, xattrs and device nodes, which a root needs and fs.cp does not all keep. */

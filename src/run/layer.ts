@@ -97,47 +97,42 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
   const started = Date.now();
   const steps = [...(b.recipe.packages.length ? [installScript(packageManagers[b.distro.packageManager], b.recipe.packages)] : []), ...b.recipe.setup];
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`);
-  const staging = await b.store.staging('layer');
-  // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
-  const scratch = join(staging, 'cell');
-  await mkdir(dirname(b.logPath), { recursive: true });
-  const log = createWriteStream(b.logPath);
-  let result: Awaited<ReturnType<typeof runCell>>;
-  try {
-    result = await runCell(b.runtime, {
-      id: `vmx-layer-${id}-${process.pid}`,
-      hostname: `setup-${b.distro.name}`,
-      lowerdirs: [b.image.rootfs],
-      dir: scratch,
-      upper: join(staging, 'diff'),
-      source: { lower: b.sourceTree, dest: b.workdir },
-      args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps],
-      env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
-      cwd: b.workdir,
-      network: 'host',
-      userns: b.runtime.userns.map,
-      stdout: log,
-      stderr: log,
-      timeoutMs: b.timeoutMs,
-      signal: b.signal,
-    });
-  } catch (e) {
-    await b.store.discard(staging);
-    throw e;
-  } finally {
-    log.end();
-    await once(log, 'close');
-  }
-  if (result.exitCode !== 0 || result.timedOut || result.aborted) {
-    await b.store.discard(staging);
-    throw new SetupFailed(result.exitCode, result.signal, result.timedOut, b.logPath);
-  }
-  const size = await treeSize(join(staging, 'diff'));
-  const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
-  await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  // A rebuilt layer replaces the old one, which stays whole for the cells still running on it.
-  await b.store.replaceDir(staging, b.store.layerDir(id));
-  return { id, diff: join(b.store.layerDir(id), 'diff'), cached: false, durationMs: Date.now() - started, logPath: b.logPath };
+  return b.store.inStaging('layer', async (staging) => {
+    // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
+    const scratch = join(staging, 'cell');
+    await mkdir(dirname(b.logPath), { recursive: true });
+    const log = createWriteStream(b.logPath);
+    let result: Awaited<ReturnType<typeof runCell>>;
+    try {
+      result = await runCell(b.runtime, {
+        id: `vmx-layer-${id}-${process.pid}`,
+        hostname: `setup-${b.distro.name}`,
+        lowerdirs: [b.image.rootfs],
+        dir: scratch,
+        upper: join(staging, 'diff'),
+        source: { lower: b.sourceTree, dest: b.workdir },
+        args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps],
+        env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
+        cwd: b.workdir,
+        network: 'host',
+        userns: b.runtime.userns.map,
+        stdout: log,
+        stderr: log,
+        timeoutMs: b.timeoutMs,
+        signal: b.signal,
+      });
+    } finally {
+      log.end();
+      await once(log, 'close');
+    }
+    if (result.exitCode !== 0 || result.timedOut || result.aborted) throw new SetupFailed(result.exitCode, result.signal, result.timedOut, b.logPath);
+    const size = await treeSize(join(staging, 'diff'));
+    const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
+    await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    // A rebuilt layer replaces the old one, which stays whole for the cells still running on it.
+    await b.store.replaceDir(staging, b.store.layerDir(id));
+    return { id, diff: join(b.store.layerDir(id), 'diff'), cached: false, durationMs: Date.now() - started, logPath: b.logPath };
+  });
 }
 
 export function describeRecipe(r: Recipe): string {

@@ -50,8 +50,7 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
   if (await exists(dir)) return done(true);
   return store.withLock(`source-${id}`, async () => {
     if (await exists(dir)) return done(true);
-    const staging = await store.staging('source');
-    try {
+    await store.inStaging('source', async (staging) => {
       const treeDir = join(staging, 'tree');
       await mkdir(treeDir);
       const index = join(staging, 'index');
@@ -63,10 +62,7 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
       if (owner) await chownTree(treeDir, owner);
       await writeFile(join(staging, 'source.json'), JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2));
       await store.commitDir(staging, dir);
-    } catch (e) {
-      await store.discard(staging);
-      throw e;
-    }
+    });
     return done(false);
   });
 }

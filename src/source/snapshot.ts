@@ -96,17 +96,13 @@ export async function snapshotProject(store: Store, projectDir: string, options:
   if (await exists(dir)) return { id, dir, files: entries.length, bytes, reused: true };
   return store.withLock(`source-${id}`, async () => {
     if (await exists(dir)) return { id, dir, files: entries.length, bytes, reused: true };
-    const staging = await store.staging('source');
-    try {
+    await store.inStaging('source', async (staging) => {
       await materialise(projectDir, entries, join(staging, 'tree'));
       await mkdir(join(staging, 'tree'), { recursive: true }); // an empty project still gets a /src
       if (owner) await chownTree(join(staging, 'tree'), owner);
       await writeFile(join(staging, 'source.json'), JSON.stringify({ id, project: projectDir, files: entries.length, bytes, created: new Date().toISOString() }, null, 2));
       await store.commitDir(staging, dir);
-    } catch (e) {
-      await store.discard(staging); // a full disk, say: a later sweep would find it, but the space is needed now
-      throw e;
-    }
+    });
     return { id, dir, files: entries.length, bytes, reused: false };
   });
 }

@@ -84,6 +84,20 @@ export class Store {
     await unlink(staging + OWNER_SUFFIX).catch(() => {});
   }
 
+  /**
+   * Runs `fn` in a new staging dir, which `fn` commits (commitDir, replaceDir); when `fn` throws, the dir
+   * is removed at once: a later sweep would find it, but a failure on a full disk needs the space now.
+   */
+  async inStaging<T>(prefix: string, fn: (staging: string) => Promise<T>): Promise<T> {
+    const staging = await this.staging(prefix);
+    try {
+      return await fn(staging);
+    } catch (e) {
+      await this.discard(staging);
+      throw e;
+    }
+  }
+
   /** Runs `fn`, which writes into the store: a write that does not fit becomes STORE_FULL (see full.ts). */
   async writing<T>(doing: string, fn: () => Promise<T>): Promise<T> {
     try {
