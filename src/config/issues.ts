@@ -32,7 +32,11 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** `vmatrix.yml:4: matrix.build: expected a list`: always one line. */
 export function issueLine(display: string, line: number, issue: Issue): string {
   const where = formatPath(issue.path);
-  const text = `${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`;
+  return printable(`${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`);
+}
+
+/** `text` with its control and line-separator characters written as \u escapes: always one line. */
+export function printable(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPath } from '../../src/config/issues.js';
+import { formatPath, printable } from '../../src/config/issues.js';
 import { loadConfig, validateConfig } from '../../src/config/load.js';
 import { VmError } from '../../src/util/errors.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
@@ -167,7 +167,8 @@ describe('vmatrix.yml loaded in-process', TAGS, () => {
       const text = stringify(doc);
       const error = await load(text);
       if (error === undefined) return;
-      const keys = [...Object.keys(doc), 'distros', 'test'].map((k) => formatPath([k]));
+      // As a message shows them: a key holding a control or line-separator character is escaped there.
+      const keys = [...Object.keys(doc), 'distros', 'test'].map((k) => printable(formatPath([k])));
       for (const rest of expectLocated(error, text)) {
         expect(keys.some((k) => rest.startsWith(`${k}: `) || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`)), `${rest}\nin:\n${text}`).toBe(true);
       }
@@ -202,6 +203,10 @@ describe('vmatrix.yml regressions', TAGS, () => {
     const twice = 'distros: [d]\ntest:\n  - { name: "a\\nb", run: x }\n  - { name: "a\\nb", run: y }\n';
     expect(await messageOf(twice)).toMatch(/vmatrix\.yml:4: test\[1\]\.name: "a\\nb" is already the name of test\[0\]$/);
     expect(await messageOf('distros: [d]\ntest: x\nresources: { memory: "\\n1 k\\n" }\n')).toMatch(/resources\.memory: 1k is too small for a cell/);
+  });
+
+  it('escapes a line separator (U+2028) in a key as it does in a value', async () => {
+    expect(await messageOf(stringify({ '\u2028': [] }))).toMatch(/vmatrix\.yml:1: \["\\u2028"\]: unknown key /);
   });
 
   it('calls a key that looks like a number a key, not a list index', async () => {
