@@ -1,0 +1,4 @@
+'use strict';
+
+let Mime = require('./Mime');
+module.exports = new Mime(require('./types/standard'));
