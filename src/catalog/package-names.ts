@@ -22,6 +22,7 @@ export const packageNames: Record<string, Names> = {
   python3: { pacman: ['python'] },
   'python3-pip': { apk: ['py3-pip'], pacman: ['python-pip'] },
   // Only Debian splits `python3 -m venv` out of Python.
+  'python3-pytest': { apk: ['py3-pytest'], pacman: ['python-pytest'] },
   'python3-venv': { apk: ['python3'], dnf: ['python3'], pacman: ['python'], zypper: ['python3'] },
   'golang-go': { apk: ['go'], dnf: ['golang'], pacman: ['go'], zypper: ['go'] },
   cargo: { pacman: ['rust'] },

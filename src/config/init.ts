@@ -8,12 +8,13 @@ import { displayPath } from './yaml-source.js';
 // `vmatrix init`: a commented starter vmatrix.yml from templates/init/<kind>.yml, the kind guessed from
 // the files a project of that kind has, with a first line that points editors at the JSON schema.
 
-export const PROJECT_KINDS = ['c-cmake', 'node', 'python', 'go', 'rust', 'make', 'generic'] as const;
+export const PROJECT_KINDS = ['c-cmake', 'c-meson', 'node', 'python', 'go', 'rust', 'make', 'generic'] as const;
 export type ProjectKind = (typeof PROJECT_KINDS)[number];
 
 /** In order: a CMake or Rust project often has a Makefile or package.json too, never the other way round. */
 const MARKERS: Array<[ProjectKind, string[]]> = [
   ['c-cmake', ['CMakeLists.txt']],
+  ['c-meson', ['meson.build']],
   ['rust', ['Cargo.toml']],
   ['go', ['go.mod']],
   ['node', ['package.json']],

@@ -45,6 +45,8 @@ describe('the init templates', () => {
 describe('detectKind', () => {
   const cases: Array<[string[], string, string | undefined]> = [
     [['CMakeLists.txt', 'Makefile'], 'c-cmake', 'CMakeLists.txt'],
+    [['meson.build', 'Makefile'], 'c-meson', 'meson.build'],
+    [['CMakeLists.txt', 'meson.build'], 'c-cmake', 'CMakeLists.txt'],
     [['Cargo.toml', 'Makefile'], 'rust', 'Cargo.toml'],
     [['go.mod'], 'go', 'go.mod'],
     [['package.json', 'Makefile'], 'node', 'package.json'],
