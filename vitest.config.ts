@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Integration tests mount overlays, start OCI runtimes and build Debian roots: they are slow and share
 // the machine's store, so files run one at a time; unit tests are fast either way.
@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Vendored third-party projects bring test files of their own, for their own runners.
+    exclude: [...configDefaults.exclude, 'test/realworld/projects/**'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 900_000,
@@ -20,6 +22,7 @@ export default defineConfig({
       { name: 'concurrency', description: 'several vmatrix processes on one project and store' },
       { name: 'full-disk', description: 'the store on a full filesystem' },
       { name: 'isolation', description: 'probes from inside a cell' },
+      { name: 'realworld', description: 'real third-party projects, configured as the README and `vmatrix init` say' },
     ],
   },
 });
