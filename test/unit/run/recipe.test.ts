@@ -21,7 +21,7 @@ const FEDORA = { name: 'fedora-41', family: 'fedora', pm: 'dnf' } as const;
 describe('recipeFor', () => {
   it('maps common package names to the distro\'s, after placeholders', () => {
     expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, python3-pip, "${{ matrix.cxx }}", libfoo]', ALPINE).packages)
-      .toEqual(['build-base', 'py3-pip', 'g++', 'libfoo']);
+      .toEqual(['build-base', 'py3-pip', 'g++', 'musl-dev', 'libfoo']);
     expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, pkg-config, "${{ matrix.cxx }}"]', FEDORA).packages)
       .toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
   });
