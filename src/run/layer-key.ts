@@ -18,6 +18,11 @@ export const LAYER_FORMAT = 2;
 /** What a layer installs and runs, after placeholders and package-name mapping. */
 export interface Recipe {
   packages: string[];
+  /**
+   * false: the packages come without their weak dependencies (`install_recommends: false`). Absent where
+   * that changes nothing (no packages, or a manager without weak dependencies), so it keys no rebuild there.
+   */
+  installRecommends?: false;
   setup: string[];
   /** All of `env:` (after placeholders): setup commands may read any of it. */
   env: Record<string, string>;

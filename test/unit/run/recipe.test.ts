@@ -32,6 +32,27 @@ describe('recipeFor', () => {
     expect(recipe(yaml, FEDORA).packages).toEqual(['gcc', 'gcc-c++', 'make']);
   });
 
+  it.each([
+    { pm: 'apt', family: 'debian', name: 'debian-12', leftOut: true },
+    { pm: 'dnf', family: 'fedora', name: 'fedora-41', leftOut: true },
+    { pm: 'zypper', family: 'opensuse', name: 'opensuse-tumbleweed', leftOut: true },
+    { pm: 'apk', family: 'alpine', name: 'alpine-3.20', leftOut: false },
+    { pm: 'pacman', family: 'arch', name: 'archlinux', leftOut: false },
+  ] as const)('on $pm, records install_recommends: false only where it leaves something out', ({ leftOut, ...distro }) => {
+    expect(recipe('packages: [gcc]', distro)).not.toHaveProperty('installRecommends');
+    expect(recipe('packages: [gcc]\ninstall_recommends: true', distro)).not.toHaveProperty('installRecommends');
+    const off = recipe('packages: [gcc]\ninstall_recommends: false', distro);
+    if (leftOut) expect(off.installRecommends).toBe(false);
+    else expect(off).not.toHaveProperty('installRecommends');
+    expect(recipe('install_recommends: false\nsetup: make deps', distro)).not.toHaveProperty('installRecommends');
+  });
+
+  it('takes install_recommends from a matching override', () => {
+    const yaml = 'packages: [gcc]\noverrides: { "fedora-*": { install_recommends: false } }';
+    expect(recipe(yaml, FEDORA).installRecommends).toBe(false);
+    expect(recipe(yaml, { name: 'debian-12', family: 'debian', pm: 'apt' })).not.toHaveProperty('installRecommends');
+  });
+
   it('still maps when a matching override changes only env or setup', () => {
     expect(recipe('packages: [python3]\noverrides: { alpine-*: { env: { X: "1" } } }', ALPINE).packages).toEqual(['python3']);
     expect(recipe('packages: [python3-pip]\noverrides: { alpine-*: { setup: ["echo hi"] } }', ALPINE).packages).toEqual(['py3-pip']);
