@@ -5,9 +5,10 @@ import type { PackageManagerName } from './types.js';
 // row knows is passed through as written. `overrides:` are for everything else, and taken literally.
 //
 // A C or C++ compiler named here compiles and links on every family, whether or not weak dependencies are
-// installed (`install_recommends`): Debian's gcc only recommends libc6-dev and Alpine's gcc and g++ do not
-// pull in musl-dev, so those rows add them. Debian's g++ gets libc6-dev through libstdc++-N-dev, dnf's and
-// zypper's gcc require glibc-devel, and Arch's glibc ships its own headers.
+// installed (`install_recommends`): Debian's gcc only recommends libc6-dev and Alpine's gcc does not pull
+// in musl-dev, so those rows add them (Alpine's g++ row too: its libc-dev dependency is a virtual name, and
+// saying musl-dev keeps the rule visible here). Debian's g++ gets libc6-dev through libstdc++-N-dev, dnf's
+// and zypper's gcc require glibc-devel, and Arch's glibc ships its own headers.
 
 type Names = Partial<Record<Exclude<PackageManagerName, 'none'>, string[]>>;
 
