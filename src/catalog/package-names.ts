@@ -1,17 +1,23 @@
 import type { PackageManagerName } from './types.js';
 
-// One `packages:` list for every distro: common packages by their Debian name, and what each other
-// package manager calls them. A manager a row does not name uses the Debian name unchanged; a name no
+// One `packages:` list for every distro: common packages by their Debian name, and what each package
+// manager installs for them. A manager a row does not name uses the Debian name unchanged; a name no
 // row knows is passed through as written. `overrides:` are for everything else, and taken literally.
+//
+// A C or C++ compiler named here compiles and links on every family, whether or not weak dependencies are
+// installed (`install_recommends`): Debian's gcc only recommends libc6-dev and Alpine's gcc does not pull
+// in musl-dev, so those rows add them (Alpine's g++ row too: its libc-dev dependency is a virtual name, and
+// saying musl-dev keeps the rule visible here). Debian's g++ gets libc6-dev through libstdc++-N-dev, dnf's
+// and zypper's gcc require glibc-devel, and Arch's glibc ships its own headers.
 
-type Names = Partial<Record<Exclude<PackageManagerName, 'apt' | 'none'>, string[]>>;
+type Names = Partial<Record<Exclude<PackageManagerName, 'none'>, string[]>>;
 
 const GCC_CXX = ['gcc', 'gcc-c++'];
 
 export const packageNames: Record<string, Names> = {
   'build-essential': { apk: ['build-base'], dnf: [...GCC_CXX, 'make'], pacman: ['base-devel'], zypper: [...GCC_CXX, 'make'] },
-  gcc: {},
-  'g++': { dnf: ['gcc-c++'], pacman: ['gcc'], zypper: ['gcc-c++'] },
+  gcc: { apt: ['gcc', 'libc6-dev'], apk: ['gcc', 'musl-dev'] },
+  'g++': { apk: ['g++', 'musl-dev'], dnf: ['gcc-c++'], pacman: ['gcc'], zypper: ['gcc-c++'] },
   make: {},
   cmake: {},
   'pkg-config': { apk: ['pkgconf'], dnf: ['pkgconf-pkg-config'], pacman: ['pkgconf'] },
@@ -34,7 +40,7 @@ export const packageNames: Record<string, Names> = {
 export function mapPackageNames(pm: PackageManagerName, packages: string[]): string[] {
   const out = packages.flatMap((name) => {
     const row = Object.hasOwn(packageNames, name) ? packageNames[name]! : undefined;
-    return (pm === 'apt' || pm === 'none' ? undefined : row?.[pm]) ?? [name];
+    return (pm === 'none' ? undefined : row?.[pm]) ?? [name];
   });
   return [...new Set(out)];
 }

@@ -31,7 +31,13 @@ export interface DistroEntry {
 /** A package manager as a table of shell commands; `{packages}` is replaced by the quoted names. */
 export interface PackageManager {
   name: PackageManagerName;
+  /** Installs what the distro's own install command installs by default: weak dependencies included. */
   install: string;
+  /**
+   * The option, put before the names, that leaves weak dependencies (Recommends) out, for
+   * `install_recommends: false`; '' for a manager that has none.
+   */
+  noRecommends: string;
   /** Removes caches so that the committed layer holds only what was installed. */
   clean: string;
 }

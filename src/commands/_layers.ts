@@ -16,6 +16,7 @@ interface Inputs {
   distro?: string;
   packageManager?: string;
   packages?: string[];
+  installRecommends?: boolean;
   setup?: string[];
   env?: Record<string, string>;
   files?: Record<string, FileDigest>;
@@ -43,6 +44,7 @@ function details(inputs: Inputs, image: string): string[] {
   return [
     ...field('image', [image]),
     ...field('packages', inputs.packages?.length ? [inputs.packages.join(' ')] : []),
+    ...field('recommends', inputs.installRecommends === false ? ['left out (install_recommends: false)'] : []),
     ...field('setup', (inputs.setup ?? []).map(oneLine)),
     ...field('env', Object.keys(inputs.env ?? {}).length ? [Object.keys(inputs.env!).sort().join(', ')] : []),
     ...field('files', digests(inputs.files)),

@@ -12,6 +12,7 @@ export interface RawConfig {
   include?: Array<Record<string, Scalar>>;
   exclude?: Array<Record<string, Scalar>>;
   packages?: string[];
+  install_recommends?: boolean;
   setup?: string | string[];
   setup_inputs?: string[];
   test: RawStep | RawStep[];
@@ -23,7 +24,7 @@ export interface RawConfig {
   network?: 'none' | 'host';
   user?: string;
   resources?: { memory?: string | number; cpus?: number; pids?: number };
-  overrides?: Record<string, { packages?: string[]; setup?: string | string[]; env?: Record<string, Scalar> }>;
+  overrides?: Record<string, { packages?: string[]; install_recommends?: boolean; setup?: string | string[]; env?: Record<string, Scalar> }>;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
@@ -41,6 +42,7 @@ export function normalise(raw: RawConfig, file: string): Config {
     include: raw.include ?? [],
     exclude: raw.exclude ?? [],
     packages: raw.packages ?? [],
+    installRecommends: raw.install_recommends ?? true,
     setup: list(raw.setup),
     setupInputs: raw.setup_inputs ?? [],
     test: normaliseSteps(raw.test),
@@ -59,6 +61,7 @@ export function normalise(raw: RawConfig, file: string): Config {
     overrides: Object.entries(raw.overrides ?? {}).map(([pattern, o]) => ({
       pattern,
       ...(o.packages && { packages: [...o.packages] }),
+      ...(o.install_recommends !== undefined && { installRecommends: o.install_recommends }),
       ...(o.setup !== undefined && { setup: list(o.setup) }),
       ...(o.env && { env: stringValues(o.env) }),
     })),

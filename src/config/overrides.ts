@@ -8,14 +8,17 @@ export function overrideMatches(pattern: string, distro: { name: string; family:
   return re.test(distro.name);
 }
 
-/** packages, setup and env for one distro after every matching override, applied in the order written. */
-export function effectiveSetup(config: Config, distro: { name: string; family: string }): Pick<Config, 'packages' | 'setup' | 'env'> {
-  let { packages, setup, env } = config;
+type Setup = Pick<Config, 'packages' | 'installRecommends' | 'setup' | 'env'>;
+
+/** packages, install_recommends, setup and env for one distro after every matching override, in the order written. */
+export function effectiveSetup(config: Config, distro: { name: string; family: string }): Setup {
+  let { packages, installRecommends, setup, env } = config;
   for (const o of config.overrides) {
     if (!overrideMatches(o.pattern, distro)) continue;
     if (o.packages) packages = o.packages;
+    if (o.installRecommends !== undefined) installRecommends = o.installRecommends;
     if (o.setup) setup = o.setup;
     if (o.env) env = { ...env, ...o.env };
   }
-  return { packages, setup, env };
+  return { packages, installRecommends, setup, env };
 }

@@ -13,6 +13,8 @@ export interface Config {
   exclude: Array<Record<string, Scalar>>;
   /** Package names; may contain ${{ matrix.x }} / ${{ distro }} placeholders. */
   packages: string[];
+  /** `install_recommends`: packages come with their weak dependencies (Recommends), as the distro installs them. Default true. */
+  installRecommends: boolean;
   /** Setup commands, run once per distro+recipe, cached as a layer. */
   setup: string[];
   /** `setup_inputs`: globs of project files (relative to its root) whose content is part of the setup layer's key. */
@@ -35,7 +37,7 @@ export interface Config {
   /** Cgroup limits of each cell; memory in bytes. */
   resources: { memory?: number; cpus?: number; pids?: number };
   /** Distro pattern (name, family or glob) → replacements, in the order written. */
-  overrides: Array<{ pattern: string; packages?: string[]; setup?: string[]; env?: Record<string, string> }>;
+  overrides: Array<{ pattern: string; packages?: string[]; installRecommends?: boolean; setup?: string[]; env?: Record<string, string> }>;
 }
 
 /** One test step: an item of `test:`. An unnamed step is named after its command. */

@@ -9,12 +9,20 @@ import { hashOf, shortId } from '../util/hash.js';
 // does not use or an unrelated file never does. Project files are read from the run's snapshot of the
 // project (what the cells see), never through a symlink, so nothing outside the project is read.
 
-/** Bump when the way a layer is built changes, so that old layers are not reused. */
-export const LAYER_FORMAT = 1;
+/**
+ * Bump when the way a layer is built changes, so that old layers are not reused. 2: packages come with
+ * their weak dependencies (Recommends) unless `install_recommends: false`.
+ */
+export const LAYER_FORMAT = 2;
 
 /** What a layer installs and runs, after placeholders and package-name mapping. */
 export interface Recipe {
   packages: string[];
+  /**
+   * false: the packages come without their weak dependencies (`install_recommends: false`). Absent where
+   * that changes nothing (no packages, or a manager without weak dependencies), so it keys no rebuild there.
+   */
+  installRecommends?: false;
   setup: string[];
   /** All of `env:` (after placeholders): setup commands may read any of it. */
   env: Record<string, string>;

@@ -95,7 +95,8 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const started = Date.now();
-  const steps = [...(b.recipe.packages.length ? [installScript(packageManagers[b.distro.packageManager], b.recipe.packages)] : []), ...b.recipe.setup];
+  const install = installScript(packageManagers[b.distro.packageManager], b.recipe.packages, { recommends: b.recipe.installRecommends !== false });
+  const steps = [...(install ? [install] : []), ...b.recipe.setup];
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`);
   return b.store.inStaging('layer', async (staging) => {
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
@@ -137,7 +138,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
 
 export function describeRecipe(r: Recipe): string {
   const parts = [];
-  if (r.packages.length) parts.push(`packages: ${r.packages.join(' ')}`);
+  if (r.packages.length) parts.push(`packages: ${r.packages.join(' ')}${r.installRecommends === false ? ' (without recommends)' : ''}`);
   if (r.setup.length) parts.push(`${r.setup.length} setup command${r.setup.length === 1 ? '' : 's'}`);
   return parts.join('; ');
 }

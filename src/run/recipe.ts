@@ -1,4 +1,4 @@
-import { mapPackageNames } from '../catalog/index.js';
+import { mapPackageNames, packageManagers, type PackageManagerName } from '../catalog/index.js';
 import { axisNames, effectiveSetup, overrideMatches, substitute } from '../config/index.js';
 import type { SubstitutionContext } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
@@ -18,16 +18,23 @@ function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): R
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(v, ctx)]));
 }
 
+/** `install_recommends: false` only where it changes what is installed, so that it rebuilds only those layers. */
+function recommends(install: boolean, pm: PackageManagerName, packages: string[]): Pick<Recipe, 'installRecommends'> {
+  return !install && packages.length > 0 && packageManagers[pm].noRecommends ? { installRecommends: false } : {};
+}
+
 export function recipeFor(plan: Plan, cell: Cell): Recipe {
   const ctx = contextOf(plan, cell);
   const distro = plan.distros.get(cell.distro)!;
-  const { packages, setup, env } = effectiveSetup(plan.config, distro);
+  const { packages, installRecommends, setup, env } = effectiveSetup(plan.config, distro);
   const user = plan.config.user === 'root' ? [] : [createUserStep(plan.config.user)];
   const names = packages.map((p) => substitute(p, ctx)).filter(Boolean);
   // Names an override gives were written for this distro: they are used as written.
   const overridden = plan.config.overrides.some((o) => o.packages && overrideMatches(o.pattern, distro));
+  const mapped = overridden ? names : mapPackageNames(distro.packageManager, names);
   return {
-    packages: overridden ? names : mapPackageNames(distro.packageManager, names),
+    packages: mapped,
+    ...recommends(installRecommends, distro.packageManager, mapped),
     setup: [...user, ...setup.map((s) => substitute(s, ctx))],
     env: substituteEnv(env, ctx),
   };

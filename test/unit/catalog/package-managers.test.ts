@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PackageManagerName } from '../../../src/catalog/index.js';
 import { installScript, packageManagers } from '../../../src/catalog/package-managers.js';
+import { mapPackageNames } from '../../../src/catalog/package-names.js';
 import { VmError } from '../../../src/util/errors.js';
 
 function caught(fn: () => unknown): VmError {
@@ -7,20 +9,43 @@ function caught(fn: () => unknown): VmError {
   throw new Error('expected an error');
 }
 
+// The exact command each family runs, as the distro's own install command would by default (weak
+// dependencies included), and with `install_recommends: false` (its option that leaves them out).
+const FAMILIES: Array<{ pm: PackageManagerName; recommends: string; without: string }> = [
+  {
+    pm: 'apt',
+    recommends: "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+    without: "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+  },
+  { pm: 'apk', recommends: "apk add --no-cache 'gcc' 'musl-dev'", without: "apk add --no-cache 'gcc' 'musl-dev'" },
+  { pm: 'dnf', recommends: "dnf install -y 'gcc' && dnf clean all", without: "dnf install -y --setopt=install_weak_deps=False 'gcc' && dnf clean all" },
+  {
+    pm: 'pacman',
+    recommends: "pacman -Syu --noconfirm --needed 'gcc' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*",
+    without: "pacman -Syu --noconfirm --needed 'gcc' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*",
+  },
+  { pm: 'zypper', recommends: "zypper --non-interactive install 'gcc' && zypper clean -a", without: "zypper --non-interactive install --no-recommends 'gcc' && zypper clean -a" },
+];
+
 describe('installScript', () => {
-  it('installs with apt, quoting every name, then cleans the lists', () => {
-    expect(installScript('apt', ['make', 'g++', 'libc6-dev:amd64'])).toBe(
+  describe.each(FAMILIES)('for $pm, `packages: [gcc]`', ({ pm, recommends, without }) => {
+    const packages = mapPackageNames(pm, ['gcc']);
+
+    it('installs weak dependencies by default, as the distro\'s own install command does', () => {
+      expect(installScript(pm, packages)).toBe(recommends);
+      expect(installScript(packageManagers[pm], packages, { recommends: true })).toBe(recommends);
+    });
+
+    it('leaves them out with install_recommends: false, where the manager has them', () => {
+      expect(installScript(pm, packages, { recommends: false })).toBe(without);
+    });
+  });
+
+  it('quotes every name', () => {
+    expect(installScript('apt', ['make', 'g++', 'libc6-dev:amd64'], { recommends: false })).toBe(
       "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'"
       + ' && apt-get clean && rm -rf /var/lib/apt/lists/*',
     );
-  });
-
-  it('has one install/clean pair per package manager', () => {
-    expect(installScript('apk', ['make'])).toBe("apk add --no-cache 'make'");
-    expect(installScript('dnf', ['make'])).toBe("dnf install -y --setopt=install_weak_deps=False 'make' && dnf clean all");
-    expect(installScript('pacman', ['make'])).toBe("pacman -Syu --noconfirm --needed 'make' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*");
-    expect(installScript('zypper', ['make'])).toBe("zypper --non-interactive install --no-recommends 'make' && zypper clean -a");
-    expect(installScript(packageManagers.dnf, ['python3.12'])).toBe("dnf install -y --setopt=install_weak_deps=False 'python3.12' && dnf clean all");
   });
 
   it('drops blank names and duplicates, and returns nothing when nothing is left', () => {

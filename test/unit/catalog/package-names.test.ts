@@ -15,8 +15,9 @@ const EXPECTED: Record<string, Record<(typeof MANAGERS)[number], string[]>> = {
   'pkg-config': { apt: ['pkg-config'], apk: ['pkgconf'], dnf: ['pkgconf-pkg-config'], pacman: ['pkgconf'], zypper: ['pkg-config'] },
   curl: { apt: ['curl'], apk: ['curl'], dnf: ['curl'], pacman: ['curl'], zypper: ['curl'] },
   make: { apt: ['make'], apk: ['make'], dnf: ['make'], pacman: ['make'], zypper: ['make'] },
-  gcc: { apt: ['gcc'], apk: ['gcc'], dnf: ['gcc'], pacman: ['gcc'], zypper: ['gcc'] },
-  'g++': { apt: ['g++'], apk: ['g++'], dnf: ['gcc-c++'], pacman: ['gcc'], zypper: ['gcc-c++'] },
+  // A compiler brings its C library's headers (package-names.ts says why only these two rows add them).
+  gcc: { apt: ['gcc', 'libc6-dev'], apk: ['gcc', 'musl-dev'], dnf: ['gcc'], pacman: ['gcc'], zypper: ['gcc'] },
+  'g++': { apt: ['g++'], apk: ['g++', 'musl-dev'], dnf: ['gcc-c++'], pacman: ['gcc'], zypper: ['gcc-c++'] },
 };
 
 describe('mapPackageNames', () => {
@@ -34,11 +35,12 @@ describe('mapPackageNames', () => {
   it('lists a package once when two names map to it', () => {
     expect(mapPackageNames('dnf', ['build-essential', 'gcc', 'g++', 'make'])).toEqual(['gcc', 'gcc-c++', 'make']);
     expect(mapPackageNames('pacman', ['gcc', 'g++'])).toEqual(['gcc']);
+    expect(mapPackageNames('apk', ['gcc', 'g++', 'build-essential'])).toEqual(['gcc', 'musl-dev', 'g++', 'build-base']);
   });
 
-  it('leaves apt (the names are Debian\'s) and a distro without a package manager alone', () => {
-    expect(mapPackageNames('apt', ['build-essential', 'python3-pip'])).toEqual(['build-essential', 'python3-pip']);
-    expect(mapPackageNames('none', ['build-essential'])).toEqual(['build-essential']);
+  it('gives apt the Debian names, plus what a compiler needs, and leaves a distro without a package manager alone', () => {
+    expect(mapPackageNames('apt', ['build-essential', 'python3-pip', 'gcc'])).toEqual(['build-essential', 'python3-pip', 'gcc', 'libc6-dev']);
+    expect(mapPackageNames('none', ['build-essential', 'gcc'])).toEqual(['build-essential', 'gcc']);
   });
 
   it('maps only to names the install command accepts', () => {

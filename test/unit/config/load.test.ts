@@ -18,6 +18,7 @@ exclude:
 include:
   - { distro: debian-12, cc: gcc, build: asan }
 packages: [make, "\${{ matrix.cc }}"]
+install_recommends: false
 setup: ./ci/install-deps.sh
 setup_inputs: [requirements.txt, 'ci/*.sh']
 test:
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       exclude: [{ distro: 'debian-11', cc: 'clang' }],
       include: [{ distro: 'debian-12', cc: 'gcc', build: 'asan' }],
       packages: ['make', '${{ matrix.cc }}'],
+      installRecommends: false,
       setup: ['./ci/install-deps.sh'],
       setupInputs: ['requirements.txt', 'ci/*.sh'],
       test: [{ name: 'make', run: 'make' }, { name: 'make test CC=${{matrix.cc}}', run: 'make test CC=${{matrix.cc}}' }],
@@ -62,7 +64,7 @@ describe('loadConfig', () => {
     const file = join(dir, 'vmatrix.yml');
     await writeFile(file, 'distros: [debian-12]\ntest: make test\n');
     expect(await loadConfig(file)).toEqual({
-      file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], setup: [], setupInputs: [],
+      file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], installRecommends: true, setup: [], setupInputs: [],
       test: [{ name: 'make test', run: 'make test' }], env: {}, timeout: undefined, retries: 0, artifacts: [], workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
     });
   });

@@ -79,7 +79,7 @@ describe('placeholders at load time', () => {
 
   it('checkPlaceholders checks a config built in code', () => {
     const config: Config = {
-      file: 'vmatrix.yml', distros: ['d'], matrix: { cc: ['gcc'] }, include: [], exclude: [], packages: [],
+      file: 'vmatrix.yml', distros: ['d'], matrix: { cc: ['gcc'] }, include: [], exclude: [], packages: [], installRecommends: true,
       setup: [], setupInputs: [], test: [{ name: 'ok', run: 'ok ${{ matrix.cc }}' }, { name: 'bad', run: 'bad ${{ matrix.cx }}' }], env: {}, workdir: '/src',
       network: 'none', user: 'root', resources: {}, overrides: [], retries: 0, artifacts: [],
     };

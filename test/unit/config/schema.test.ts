@@ -15,7 +15,7 @@ describe('schema/vmatrix.schema.json', () => {
     const undocumented = Object.entries(schema.properties).filter(([, p]) => !p.description).map(([k]) => k);
     expect(undocumented).toEqual([]);
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['artifacts', 'distros', 'env', 'exclude', 'include', 'matrix', 'network', 'overrides', 'packages', 'resources', 'retries', 'setup', 'setup_inputs', 'test', 'timeout', 'user', 'workdir'],
+      ['artifacts', 'distros', 'env', 'exclude', 'include', 'install_recommends', 'matrix', 'network', 'overrides', 'packages', 'resources', 'retries', 'setup', 'setup_inputs', 'test', 'timeout', 'user', 'workdir'],
     );
   });
 });

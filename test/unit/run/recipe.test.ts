@@ -21,7 +21,7 @@ const FEDORA = { name: 'fedora-41', family: 'fedora', pm: 'dnf' } as const;
 describe('recipeFor', () => {
   it('maps common package names to the distro\'s, after placeholders', () => {
     expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, python3-pip, "${{ matrix.cxx }}", libfoo]', ALPINE).packages)
-      .toEqual(['build-base', 'py3-pip', 'g++', 'libfoo']);
+      .toEqual(['build-base', 'py3-pip', 'g++', 'musl-dev', 'libfoo']);
     expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, pkg-config, "${{ matrix.cxx }}"]', FEDORA).packages)
       .toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
   });
@@ -30,6 +30,27 @@ describe('recipeFor', () => {
     const yaml = 'packages: [build-essential]\noverrides: { alpine: { packages: [build-essential, musl-dev] } }';
     expect(recipe(yaml, ALPINE).packages).toEqual(['build-essential', 'musl-dev']);
     expect(recipe(yaml, FEDORA).packages).toEqual(['gcc', 'gcc-c++', 'make']);
+  });
+
+  it.each([
+    { pm: 'apt', family: 'debian', name: 'debian-12', leftOut: true },
+    { pm: 'dnf', family: 'fedora', name: 'fedora-41', leftOut: true },
+    { pm: 'zypper', family: 'opensuse', name: 'opensuse-tumbleweed', leftOut: true },
+    { pm: 'apk', family: 'alpine', name: 'alpine-3.20', leftOut: false },
+    { pm: 'pacman', family: 'arch', name: 'archlinux', leftOut: false },
+  ] as const)('on $pm, records install_recommends: false only where it leaves something out', ({ leftOut, ...distro }) => {
+    expect(recipe('packages: [gcc]', distro)).not.toHaveProperty('installRecommends');
+    expect(recipe('packages: [gcc]\ninstall_recommends: true', distro)).not.toHaveProperty('installRecommends');
+    const off = recipe('packages: [gcc]\ninstall_recommends: false', distro);
+    if (leftOut) expect(off.installRecommends).toBe(false);
+    else expect(off).not.toHaveProperty('installRecommends');
+    expect(recipe('install_recommends: false\nsetup: make deps', distro)).not.toHaveProperty('installRecommends');
+  });
+
+  it('takes install_recommends from a matching override', () => {
+    const yaml = 'packages: [gcc]\noverrides: { "fedora-*": { install_recommends: false } }';
+    expect(recipe(yaml, FEDORA).installRecommends).toBe(false);
+    expect(recipe(yaml, { name: 'debian-12', family: 'debian', pm: 'apt' })).not.toHaveProperty('installRecommends');
   });
 
   it('still maps when a matching override changes only env or setup', () => {
