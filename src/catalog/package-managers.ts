@@ -1,4 +1,5 @@
 import { usageError } from '../util/errors.js';
+import { shownLine } from '../util/tail.js';
 import type { PackageManager, PackageManagerName } from './types.js';
 
 // Package managers as data: one install and one clean command each, how a message names the install, and
@@ -75,14 +76,14 @@ export function installSummary(pm: PackageManagerName, packages: string[]): stri
   return `${packageManagers[pm].short} ${namesOf(packages).join(' ')}`;
 }
 
-// Colour codes and the progress a carriage return overwrites are not part of what a line says.
+// Colour codes are not part of what a line says.
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** The packages an install's output says `pm` does not have, in the order it names them, each once. */
 export function missingPackages(pm: PackageManagerName, output: string): string[] {
   const found = new Set<string>();
   for (const raw of output.split('\n')) {
-    const line = raw.replace(ANSI, '').replace(/\r+$/, '').split('\r').pop()!.trimEnd();
+    const line = shownLine(raw.replace(ANSI, '')).trimEnd();
     for (const pattern of packageManagers[pm].notFound) {
       const name = pattern.exec(line)?.[1];
       if (name) found.add(name);
