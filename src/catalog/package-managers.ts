@@ -1,10 +1,13 @@
 import { usageError } from '../util/errors.js';
+import { shownLine } from '../util/tail.js';
 import type { PackageManager, PackageManagerName } from './types.js';
 
-// Package managers as data: one install command, the option that leaves weak dependencies out, and one
-// clean command each. `{packages}` becomes the quoted names. The install command installs what the
-// distro's own does by default, Recommends and weak deps included: Debian's gcc, for one, only recommends
-// the C library's headers, so leaving them out by default gives a compiler that cannot link.
+// Package managers as data: one install command, the option that leaves weak dependencies out, one clean
+// command, how a message names the install, and the lines each prints about a package it does not have (so
+// that a failed install can name it; matched one line at a time). `{packages}` becomes the quoted names.
+// The install command installs what the distro's own does by default, Recommends and weak deps included:
+// Debian's gcc, for one, only recommends the C library's headers, so leaving them out by default gives a
+// compiler that cannot link.
 
 export const packageManagers: Record<PackageManagerName, PackageManager> = {
   apt: {
@@ -12,19 +15,35 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
     install: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {packages}',
     noRecommends: '--no-install-recommends',
     clean: 'apt-get clean && rm -rf /var/lib/apt/lists/*',
+    short: 'apt-get install',
+    // A name with regex characters (`libstdc++.+`) is looked up as a glob or regex first.
+    notFound: [/^E: Unable to locate package (\S+)$/, /^E: Package '(\S+)' has no installation candidate$/, /^E: Couldn't find any package by (?:glob|regex) '(\S+)'$/],
   },
-  // --no-cache leaves no index behind, so there is nothing to clean. apk has no weak dependencies.
-  apk: { name: 'apk', install: 'apk add --no-cache {packages}', noRecommends: '', clean: '' },
-  dnf: { name: 'dnf', install: 'dnf install -y {packages}', noRecommends: '--setopt=install_weak_deps=False', clean: 'dnf clean all' },
+  // --no-cache leaves no index behind, so there is nothing to clean. apk has no weak dependencies. It lists
+  // what it cannot find under "ERROR: unable to select packages:", an indented line each (`required by:` on
+  // the next one, or after).
+  apk: {
+    name: 'apk', install: 'apk add --no-cache {packages}', noRecommends: '', clean: '', short: 'apk add',
+    notFound: [/^\s+(\S+) \(no such package\):/],
+  },
+  // dnf 4 and dnf 5 (after "Failed to resolve the transaction:") word a missing package alike.
+  dnf: {
+    name: 'dnf', install: 'dnf install -y {packages}', noRecommends: '--setopt=install_weak_deps=False', clean: 'dnf clean all',
+    short: 'dnf install', notFound: [/^No match for argument: (\S+)$/],
+  },
   // -Syu, not -Sy: on a rolling distro a new package against old libraries is a partial upgrade, which Arch
   // does not support. `pacman -Scc --noconfirm` answers its own questions "no", so the cache goes by hand.
   // pacman's optional dependencies are never installed by themselves.
   pacman: {
     name: 'pacman', install: 'pacman -Syu --noconfirm --needed {packages}', noRecommends: '',
-    clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
+    clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*', short: 'pacman -S', notFound: [/^error: target not found: (\S+)$/],
   },
-  zypper: { name: 'zypper', install: 'zypper --non-interactive install {packages}', noRecommends: '--no-recommends', clean: 'zypper clean -a' },
-  none: { name: 'none', install: '', noRecommends: '', clean: '' },
+  // Older zypper looks a name up as a capability too, and says so in the first form.
+  zypper: {
+    name: 'zypper', install: 'zypper --non-interactive install {packages}', noRecommends: '--no-recommends', clean: 'zypper clean -a',
+    short: 'zypper install', notFound: [/^No provider of '(\S+)' found\.$/, /^Package '(\S+)' not found\.$/],
+  },
+  none: { name: 'none', install: '', noRecommends: '', clean: '', short: '', notFound: [] },
 };
 
 // Names as the package managers themselves allow them (Debian policy is the strictest common subset,
@@ -38,13 +57,16 @@ export interface InstallOptions {
   recommends?: boolean;
 }
 
+/** Blank names dropped (a `${{ matrix.extra }}` that a cell lacks), duplicates kept once. */
+const namesOf = (packages: string[]): string[] => [...new Set(packages.map((p) => p.trim()).filter(Boolean))];
+
 /**
  * The shell command that installs `packages` and cleans up after itself, or '' when there is nothing to
- * install. Blank names are dropped (a `${{ matrix.extra }}` that a cell lacks), duplicates kept once.
+ * install.
  */
 export function installScript(pm: PackageManager | PackageManagerName, packages: string[], options: InstallOptions = {}): string {
   const manager = typeof pm === 'string' ? packageManagers[pm] : pm;
-  const names = [...new Set(packages.map((p) => p.trim()).filter(Boolean))];
+  const names = namesOf(packages);
   if (names.length === 0) return '';
   for (const name of names) {
     if (!PACKAGE_NAME.test(name)) {
@@ -61,4 +83,25 @@ export function installScript(pm: PackageManager | PackageManagerName, packages:
   const flag = options.recommends === false && manager.noRecommends ? [manager.noRecommends] : [];
   const install = manager.install.replace('{packages}', [...flag, ...names.map(quote)].join(' '));
   return manager.clean ? `${install} && ${manager.clean}` : install;
+}
+
+/** The install as a message names it: `apt-get install gcc libfoo-dev`. */
+export function installSummary(pm: PackageManagerName, packages: string[]): string {
+  return `${packageManagers[pm].short} ${namesOf(packages).join(' ')}`;
+}
+
+// Colour codes are not part of what a line says.
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** The packages an install's output says `pm` does not have, in the order it names them, each once. */
+export function missingPackages(pm: PackageManagerName, output: string): string[] {
+  const found = new Set<string>();
+  for (const raw of output.split('\n')) {
+    const line = shownLine(raw.replace(ANSI, '')).trimEnd();
+    for (const pattern of packageManagers[pm].notFound) {
+      const name = pattern.exec(line)?.[1];
+      if (name) found.add(name);
+    }
+  }
+  return [...found];
 }

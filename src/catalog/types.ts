@@ -40,6 +40,10 @@ export interface PackageManager {
   noRecommends: string;
   /** Removes caches so that the committed layer holds only what was installed. */
   clean: string;
+  /** The install as people write it, for messages (`apt-get install`); the package names follow. */
+  short: string;
+  /** What it prints about a package it does not have: one line each, the first group the name. */
+  notFound: RegExp[];
 }
 
 /** The distros vmatrix knows, from the built-in `distros/` and any user catalog directories. */

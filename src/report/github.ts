@@ -1,6 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellResult, CellStatus, RunEvent, RunResult } from '../run/types.js';
+import { lastLines } from '../util/tail.js';
 import { describeFailure } from './plain.js';
 import { clean } from './junit.js';
 import { summaryLine } from './text.js';
@@ -74,7 +75,7 @@ export class GithubReporter implements Reporter {
   private async finish(result: RunResult): Promise<void> {
     for (const cell of result.cells.filter((c) => FAILED.includes(c.status))) {
       const log = await readFile(join(this.projectDir, cell.logPath), 'utf8').catch(() => undefined);
-      this.out.write(errorCommand(cell, log?.replace(/\n$/, '').split('\n').slice(-TAIL_LINES).join('\n')));
+      this.out.write(errorCommand(cell, log === undefined ? undefined : lastLines(log, TAIL_LINES).join('\n')));
     }
     const file = this.env.GITHUB_STEP_SUMMARY;
     if (!file) return;

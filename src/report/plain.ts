@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { lastLines, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
 import { formatSize } from '../util/size.js';
 import type { AttemptResult, CellResult, RunEvent, RunResult } from '../run/types.js';
 import type { Reporter } from './types.js';
 import { DownloadLine } from './download-line.js';
+import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { paint, STATUS_LABEL, useColor } from './style.js';
-
-const TAIL_LINES = 15;
 
 export interface PlainOptions {
   /** Colour the labels (default: stdout is a terminal and NO_COLOR is not set); `--no-color` gives false. */
@@ -24,6 +24,7 @@ export class PlainReporter implements Reporter {
   private readonly clock?: () => Date;
   private pending = Promise.resolve();
   private readonly downloads: DownloadLine;
+  private readonly setups: ShownSetups = new Map();
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr,
     private readonly projectDir = process.cwd(), options: PlainOptions = {}) {
@@ -65,7 +66,9 @@ export class PlainReporter implements Reporter {
     const stamp = this.clock ? `${paint(this.color, 'dim', clockTime(this.clock()))} ` : '';
     const lines = [stamp + cellLine(r, this.color)];
     for (const warning of r.warnings ?? []) lines.push(paint(this.color, 'yellow', `     ! ${warning}`));
-    if (r.status !== 'passed' && r.status !== 'flaky' && r.status !== 'cancelled') {
+    if (hasSetupFailure(r)) {
+      lines.push(...setupLines(r, this.color, this.setups));
+    } else if (r.status !== 'passed' && r.status !== 'flaky' && r.status !== 'cancelled') {
       const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
       for (const line of tail) lines.push(paint(this.color, 'dim', `     │ ${line}`));
       lines.push(paint(this.color, 'dim', `     └ full log: ${r.logPath}`));
@@ -110,11 +113,15 @@ export function describeFailure(r: CellResult): string {
 
 function failure(r: Pick<CellResult, 'status' | 'phase' | 'step' | 'steps' | 'exitCode' | 'signal' | 'memoryLimit' | 'message'>): string {
   const own = r.steps?.find((s) => s.timedOut);
-  if (r.status === 'timed-out') return own ? `step "${own.name}" timed out after ${formatDuration(own.timeoutMs ?? own.durationMs)}` : `timed out in ${r.phase ?? 'test'}`;
+  const setupStep = r.phase === 'setup' && r.step !== undefined ? `setup step "${r.step}"` : undefined;
+  if (r.status === 'timed-out') {
+    if (own) return `step "${own.name}" timed out after ${formatDuration(own.timeoutMs ?? own.durationMs)}`;
+    return setupStep ? `${setupStep} timed out` : `timed out in ${r.phase ?? 'test'}`;
+  }
   if (r.status === 'oom-killed') return `killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''}`;
   if (r.status === 'error') return r.message ?? 'could not run';
   if (r.status === 'cancelled') return r.message ? `cancelled: ${r.message}` : 'cancelled';
-  const what = r.step !== undefined && r.phase === 'test' ? `step "${r.step}"` : (r.phase ?? 'test');
+  const what = setupStep ?? (r.step !== undefined && r.phase === 'test' ? `step "${r.step}"` : (r.phase ?? 'test'));
   return r.signal ? `${what} killed by ${r.signal}` : `${what} exited ${r.exitCode}`;
 }
 
@@ -124,6 +131,5 @@ function attemptFailure(a: AttemptResult): string {
 }
 
 async function logTail(path: string, lines: number): Promise<string[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text.replace(/\n$/, '').split('\n').slice(-lines);
+  return lastLines(await readFile(path, 'utf8').catch(() => ''), lines);
 }

@@ -1,10 +1,12 @@
 import { formatDuration } from '../util/duration.js';
 import type { RunResult, RunSummary } from '../run/types.js';
 import { describeFailure } from './plain.js';
+import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { paint, STATUS_LABEL } from './style.js';
 
 // A finished run's results.json as text, for `vmatrix report`: the line PlainReporter prints for each
-// cell as it ends, then the summary. No log tails: the logs may be on the runners that ran the cells.
+// cell as it ends, then the summary. No log tails, as the logs may be on the runners that ran the cells;
+// but a failed setup's, which results.json holds.
 
 export interface TextOptions {
   color?: boolean;
@@ -13,10 +15,11 @@ export interface TextOptions {
 }
 
 export function formatResultsText(result: RunResult, { color = false, notRun = [] }: TextOptions = {}): string {
-  const lines = result.cells.map((r) => {
+  const setups: ShownSetups = new Map();
+  const lines = result.cells.flatMap((r) => {
     const { label, tone } = STATUS_LABEL[r.status];
     const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
-    return `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${r.id}${why}`;
+    return [`${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${r.id}${why}`, ...(hasSetupFailure(r) ? setupLines(r, color, setups) : [])];
   });
   if (notRun.length > 0) lines.push(paint(color, 'yellow', `not run: ${notRun.length} cell${notRun.length === 1 ? '' : 's'} of the matrix: ${notRun.join(' ')}`));
   const s = result.summary;

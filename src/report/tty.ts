@@ -3,6 +3,7 @@ import type { Cell } from '../matrix/types.js';
 import type { RunEvent } from '../run/types.js';
 import { Board, summaryGrid } from './board.js';
 import { cellLine } from './plain.js';
+import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { summaryLine } from './text.js';
 import { paint } from './style.js';
 import type { Reporter } from './types.js';
@@ -58,7 +59,10 @@ export class TtyReporter implements Reporter {
     this.draw.done();
     const failed = result.cells.filter((r) => r.status !== 'passed' && r.status !== 'flaky');
     const lines = ['', ...summaryGrid(this.cells, result.cells, this.o.color), ''];
-    for (const r of failed) lines.push(cellLine(r, this.o.color), paint(this.o.color, 'dim', `     └ log: ${r.logPath}`));
+    const setups: ShownSetups = new Map();
+    for (const r of failed) {
+      lines.push(cellLine(r, this.o.color), ...(hasSetupFailure(r) ? setupLines(r, this.o.color, setups) : [paint(this.o.color, 'dim', `     └ log: ${r.logPath}`)]));
+    }
     for (const r of result.cells) for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${r.id}: ${w}`));
     const ok = result.summary.passed === result.summary.total;
     lines.push(`${paint(this.o.color, ok ? 'green' : 'red', summaryLine(result.summary))}`);

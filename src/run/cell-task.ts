@@ -8,7 +8,8 @@ import { formatDuration } from '../util/duration.js';
 import { isVmError, messageOf } from '../util/errors.js';
 import type { Runtime } from '../vps/index.js';
 import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
-import { SetupFailed, type LayerRef } from './layer.js';
+import type { LayerRef } from './layer.js';
+import { SetupFailed, setupFailure } from './setup-failure.js';
 import type { Plan } from './prepare.js';
 import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
@@ -139,8 +140,12 @@ async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: b
   } catch (e) {
     const phases = { image: 0, setup: 0, test: 0 };
     if (e instanceof SetupFailed) {
-      await appendFileTo(log, e.logPath);
-      return { status: e.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: e.exitCode, signal: e.signal, phases };
+      const { end } = e;
+      const setup = setupFailure(e, await appendFileTo(log, end.logPath), r.plan.projectDir);
+      return {
+        status: end.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: end.exitCode, signal: end.signal, phases: { ...phases, setup: end.durationMs },
+        ...(end.step !== undefined && { step: end.step }), message: e.message, setup,
+      };
     }
     log.write(`# could not prepare the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
     return { status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), phases };

@@ -9,7 +9,7 @@ import { formatDuration } from '../util/duration.js';
 import { envError } from '../util/errors.js';
 import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
-import { TEST_LOOP } from './steps.js';
+import { STEP_LOOP } from './steps.js';
 import type { CellStatus, StepResult } from './types.js';
 
 // The test step of one cell: a fresh copy-on-write root (image + setup layer), the project snapshot
@@ -78,7 +78,7 @@ function runCellFor(t: TestStep, clock: StepClock, signal: AbortSignal): Promise
     dir: t.scratch,
     upper: t.keepDirs?.upper,
     source: { lower: t.sourceTree, dest: t.workdir, upper: t.keepDirs?.srcUpper },
-    args: [t.distro.shell, '-c', TEST_LOOP, 'vmatrix-test', ...t.steps.map((s) => s.run)],
+    args: [t.distro.shell, '-c', STEP_LOOP, 'vmatrix-test', ...t.steps.map((s) => s.run)],
     env: t.env,
     cwd: t.workdir,
     network: t.network,
@@ -127,10 +127,11 @@ export async function closeLog(stream: WriteStream): Promise<void> {
   }
 }
 
-/** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story. */
-export async function appendFileTo(stream: WriteStream, path: string): Promise<void> {
+/** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story; returns its text. */
+export async function appendFileTo(stream: WriteStream, path: string): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  return text;
 }
 
 export function cellLogPath(runDir: string, cell: Cell): string {

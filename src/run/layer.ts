@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
-import { installScript, packageManagers } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
 import { markUsed, type Store } from '../store/index.js';
@@ -11,6 +10,8 @@ import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
 import { runCell, type IdMap, type Runtime } from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
+import { setupFailed, setupSteps } from './setup-failure.js';
+import { StepClock } from './step-clock.js';
 import { STEP_LOOP } from './steps.js';
 
 export { LAYER_FORMAT, type Recipe } from './layer-key.js';
@@ -26,13 +27,6 @@ export interface LayerRef {
   cached: boolean;
   durationMs: number;
   logPath?: string;
-}
-
-/** A failed setup is the user's failure (status failed, phase setup), not vmatrix's. */
-export class SetupFailed extends Error {
-  constructor(readonly exitCode: number | null, readonly signal: string | null, readonly timedOut: boolean, readonly logPath: string) {
-    super(`setup ${timedOut ? 'timed out' : signal ? `was killed by ${signal}` : `exited ${exitCode}`}`);
-  }
 }
 
 export function recipeIsEmpty(r: Recipe): boolean {
@@ -95,14 +89,15 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const started = Date.now();
-  const install = installScript(packageManagers[b.distro.packageManager], b.recipe.packages, { recommends: b.recipe.installRecommends !== false });
-  const steps = [...(install ? [install] : []), ...b.recipe.setup];
+  const { steps, install } = setupSteps(b.distro, b.recipe);
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`);
   return b.store.inStaging('layer', async (staging) => {
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
     const scratch = join(staging, 'cell');
     await mkdir(dirname(b.logPath), { recursive: true });
     const log = createWriteStream(b.logPath);
+    // Setup steps have no timeouts of their own: the clock only tells which step was running at the end.
+    const clock = new StepClock(steps, () => {});
     let result: Awaited<ReturnType<typeof runCell>>;
     try {
       result = await runCell(b.runtime, {
@@ -112,21 +107,26 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
         dir: scratch,
         upper: join(staging, 'diff'),
         source: { lower: b.sourceTree, dest: b.workdir },
-        args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps],
+        args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps.map((s) => s.run)],
         env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
         cwd: b.workdir,
         network: 'host',
         userns: b.runtime.userns.map,
         stdout: log,
         stderr: log,
+        onControl: clock.onLine,
         timeoutMs: b.timeoutMs,
         signal: b.signal,
       });
     } finally {
+      clock.stop();
       log.end();
       await once(log, 'close');
     }
-    if (result.exitCode !== 0 || result.timedOut || result.aborted) throw new SetupFailed(result.exitCode, result.signal, result.timedOut, b.logPath);
+    if (result.exitCode !== 0 || result.timedOut || result.aborted) {
+      const step = clock.lastStarted();
+      throw await setupFailed(result, { distro: b.distro, recipe: b.recipe, logPath: b.logPath, step, installing: step !== undefined && step === install });
+    }
     const size = await treeSize(join(staging, 'diff'));
     const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
     await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);

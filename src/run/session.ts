@@ -17,6 +17,7 @@ import { cellPreparer } from './inputs.js';
 import { obtainCellImage, resolveDistro } from './imported.js';
 import { planRun, type Plan } from './prepare.js';
 import { recipeFor } from './recipe.js';
+import { cannotSetUp, SetupFailed } from './setup-failure.js';
 import { cellResources } from './resources.js';
 import { sweepStore } from './sweep.js';
 import { newRunId } from './test-run.js';
@@ -95,7 +96,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       plan, store: o.store, runtime, cellsRoot, setupLogDir: join(cellsRoot, 'setup'), sourceTree, offline: o.offline,
       onImageProgress: o.onProgress, onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
-    const { image, layer } = await prepare(cell);
+    const { image, layer } = await prepare(cell).catch(async (e: unknown) => { throw e instanceof SetupFailed ? await cannotSetUp(e, cell.distro, o.log) : e; });
     o.log.info(`${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}`
       + `${o.terminal ? '; what you change is dropped when the shell exits' : ''}`);
     const r = await runCell(runtime, {

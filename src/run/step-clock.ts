@@ -1,8 +1,8 @@
 import type { TestStep } from '../config/index.js';
 import type { StepResult } from './types.js';
 
-// Times the test steps of one cell from the announcements of TEST_LOOP on the cell's control channel, and
-// enforces each step's own timeout.
+// Times the steps of one cell from the announcements of STEP_LOOP on the cell's control channel, and
+// enforces each step's own timeout (test steps have them; a setup layer's steps only need to be told apart).
 //
 // Why from vmatrix and not from a watcher inside the cell (the step loop is PID 1 of the cell's PID
 // namespace, so a `sleep N; kill -KILL -1` beside it would kill every other process): a timed-out step ends

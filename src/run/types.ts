@@ -64,13 +64,21 @@ export interface CellResult {
   logPath: string;
   /** Where its writable layers were kept (`--keep`): open a shell on them with `vmatrix shell --run`. */
   kept?: string;
-  /** A one-line reason when status is error, or what cancelled the cell (`--fail-fast`). */
+  /**
+   * A one-line reason when status is error, what cancelled the cell (`--fail-fast`), or why its setup failed
+   * (`setup step "apt-get install libfoo-dev" exited 100: package "libfoo-dev" was not found on debian-12 (apt)`).
+   */
   message?: string;
+  /** When its setup layer could not be built (phase setup): what went wrong, and the setup log's end and path. */
+  setup?: SetupFailure;
   /** The memory limit in bytes (resources.memory) of an oom-killed cell, when it had one. */
   memoryLimit?: number;
   /** The test steps that ran (of the last attempt). */
   steps?: StepResult[];
-  /** The name of the step that failed or timed out, when one did. */
+  /**
+   * The name of the step that failed or timed out, when one did: a test step, or with phase setup a setup
+   * step (the install as people write it, `apt-get install gcc libfoo-dev`, or a setup command).
+   */
   step?: string;
   /** Every attempt, when the cell was run more than once (`retries:`); the fields above are the last one's. */
   attempts?: AttemptResult[];
@@ -80,6 +88,20 @@ export interface CellResult {
   artifactsPath?: string;
   /** Things the user should know that did not fail the cell (artifacts left out over the size cap). */
   warnings?: string[];
+}
+
+/** Why a cell's setup layer could not be built: every cell of the distro (and recipe) shares it. */
+export interface SetupFailure {
+  /** The setup log, relative to the project directory (the cell's log has a copy). */
+  logPath: string;
+  /** Its last lines. */
+  tail: string[];
+  /** What went wrong, when vmatrix can tell from the log: `package "libfoo-dev" was not found on debian-12 (apt)`. */
+  error?: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The packages the package manager said it does not have. */
+  missingPackages?: string[];
 }
 
 export interface RunSummary {

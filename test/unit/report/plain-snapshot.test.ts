@@ -24,6 +24,15 @@ const cells: Record<string, CellResult> = {
   flaky: { ...base, id: 'busybox/mode=flaky', status: 'flaky', exitCode: 0, durationMs: 2500, logPath: 'flaky.txt', attempts: [
     { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1200, step: 'check' }, { attempt: 2, status: 'passed', exitCode: 0, durationMs: 1300 },
   ] },
+  // Both cells of debian-12 stack on one setup layer: it failed once, for both.
+  setupMissing: { ...base, id: 'debian-12/mode=a', distro: 'debian-12', status: 'failed', phase: 'setup', exitCode: 100, step: 'apt-get install gcc libfoo-dev',
+    durationMs: 2, logPath: 'a.txt', setup: {
+      error: 'package "libfoo-dev" was not found on debian-12 (apt)', missingPackages: ['libfoo-dev'],
+      hint: 'its name differs on this distro? give debian-12 its own list under overrides: (overrides: { debian-12: { packages: [gcc, libfoo-dev] } })',
+      logPath: 'setup/debian-12-0123abcd.log', tail: ['Reading state information...', 'E: Unable to locate package libfoo-dev'],
+    } },
+  setupCommand: { ...base, id: 'debian-11/mode=a', distro: 'debian-11', status: 'failed', phase: 'setup', exitCode: 127, step: 'false-command-xyz --flag',
+    durationMs: 3, logPath: 'b.txt', setup: { logPath: 'setup/debian-11-4567cdef.log', tail: ['+ false-command-xyz --flag', '/bin/sh: 1: false-command-xyz: not found'] } },
 };
 
 async function render(results: CellResult[], options: { color?: boolean } = {}): Promise<string> {
@@ -112,6 +121,28 @@ describe('PlainReporter on fixture runs (fixed clock)', () => {
       09:05:10 FLAKY   2.5s  busybox/mode=flaky  (passed on attempt 2; attempt 1: step "check" exited 1)
 
       4 cells: 2 passed (1 flaky), 1 failed, 1 timed out in 4.0s
+      results: <run>/results.json
+      "
+    `);
+  });
+
+  it('a failed setup: its step, what went wrong, the hint, the setup log\'s end and path; once for all the cells that share it', async () => {
+    const other: CellResult = { ...cells.setupMissing!, id: 'debian-12/mode=b', logPath: 'c.txt' };
+    expect(await render([cells.setupMissing!, other, cells.setupCommand!])).toMatchInlineSnapshot(`
+      "09:05:07 FAIL     2ms  debian-12/mode=a  (setup step "apt-get install gcc libfoo-dev" exited 100)
+           error: package "libfoo-dev" was not found on debian-12 (apt)
+           hint: its name differs on this distro? give debian-12 its own list under overrides: (overrides: { debian-12: { packages: [gcc, libfoo-dev] } })
+           │ Reading state information...
+           │ E: Unable to locate package libfoo-dev
+           └ setup log: setup/debian-12-0123abcd.log
+      09:05:08 FAIL     2ms  debian-12/mode=b  (setup step "apt-get install gcc libfoo-dev" exited 100)
+           └ the same setup as debian-12/mode=a: setup/debian-12-0123abcd.log
+      09:05:09 FAIL     3ms  debian-11/mode=a  (setup step "false-command-xyz --flag" exited 127)
+           │ + false-command-xyz --flag
+           │ /bin/sh: 1: false-command-xyz: not found
+           └ setup log: setup/debian-11-4567cdef.log
+
+      3 cells: 0 passed, 3 failed in 4.0s
       results: <run>/results.json
       "
     `);

@@ -1,0 +1,26 @@
+import type { CellResult, SetupFailure } from '../run/types.js';
+import { paint } from './style.js';
+
+// What a summary prints under the line of a cell whose setup failed: what went wrong and what to do when
+// vmatrix could tell, the end of the setup log and where it is. Every cell of a distro shares one setup,
+// so the cells after the first only point at it.
+
+/** Setup logs already shown, each with the cell it was shown under. */
+export type ShownSetups = Map<string, string>;
+
+export function setupLines(r: CellResult & { setup: SetupFailure }, color: boolean, shown: ShownSetups): string[] {
+  const s = r.setup;
+  const first = shown.get(s.logPath);
+  if (first !== undefined) return [paint(color, 'dim', `     └ the same setup as ${first}: ${s.logPath}`)];
+  shown.set(s.logPath, r.id);
+  return [
+    ...(s.error ? [`     ${paint(color, 'red', 'error:')} ${s.error}`] : []),
+    ...(s.hint ? [`     ${paint(color, 'yellow', 'hint:')} ${s.hint}`] : []),
+    ...s.tail.map((line) => paint(color, 'dim', `     │ ${line}`)),
+    paint(color, 'dim', `     └ setup log: ${s.logPath}`),
+  ];
+}
+
+export function hasSetupFailure(r: CellResult): r is CellResult & { setup: SetupFailure } {
+  return r.setup !== undefined;
+}
