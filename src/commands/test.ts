@@ -65,7 +65,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
     if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
     const reporters: Reporter[] = [await progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
-    if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
+    if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir, process.stdout, process.stderr, process.env, [reporters[0]!]));
     const controller = interruptible(flags.grace);
     const result = await runTests({
       plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.kill.signal, drain: controller.drain.signal, output: flags.output, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,

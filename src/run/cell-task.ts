@@ -15,6 +15,7 @@ import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
 import type { CellResult, EventSink } from './types.js';
 import { OutputTap } from './output-tap.js';
+import { LogCap, logCap } from './log-cap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
 import type { Store } from '../store/index.js';
 import { testUser, userEnv } from './user.js';
@@ -43,6 +44,8 @@ export interface RunContext {
   retries: number;
   /** The most bytes of artifacts copied out of one cell. */
   artifactCap: number;
+  /** The most bytes of a cell's output its log keeps (default: VMATRIX_LOG_MAX_SIZE, or 256 MB). */
+  logCap?: number;
   /** Where `cell-start` and `cell-output` go. */
   emit?: EventSink;
 }
@@ -53,7 +56,8 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
   log.write(`# vmatrix cell ${cell.id}\n`);
   let result: CellResult;
   try {
-    result = await runAttempts(r, cell, log);
+    // One cap for all attempts: it bounds the cell's log, not each try.
+    result = await runAttempts(r, cell, log, new LogCap(log, r.logCap ?? logCap()));
   } catch (e) {
     await closeLog(log).catch(() => {});
     throw e;
@@ -62,10 +66,10 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
   return closeLog(log).then(() => result, (e: unknown) => ({ ...result, status: 'error' as const, phase: result.phase ?? 'test', message: messageOf(e) }));
 }
 
-async function runAttempts(r: RunContext, cell: Cell, log: WriteStream): Promise<CellResult> {
+async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap): Promise<CellResult> {
   const attempts: CellResult[] = [];
   for (let attempt = 1; ; attempt++) {
-    const { result, again } = await runAttempt(r, cell, log, attempt);
+    const { result, again } = await runAttempt(r, cell, log, capped, attempt);
     attempts.push(result);
     if (!again) return combineAttempts(attempts);
     log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
@@ -73,7 +77,7 @@ async function runAttempts(r: RunContext, cell: Cell, log: WriteStream): Promise
 }
 
 /** One attempt: a fresh cell. `again` says whether the cell is to be run once more. */
-async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: number): Promise<{ result: CellResult; again: boolean }> {
+async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap, attempt: number): Promise<{ result: CellResult; again: boolean }> {
   const { plan, cellsRoot, sourceTree, runtime } = r;
   const started = Date.now();
   const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)) };
@@ -88,7 +92,7 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
-  const output = r.emit && new OutputTap(log, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }));
+  const output = r.emit ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines })) : capped;
   let outcome: Awaited<ReturnType<typeof runTestStep>>;
   try {
     outcome = await runTestStep({
@@ -96,7 +100,7 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
       steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
       network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
       resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-    }).finally(() => output?.close());
+    }).finally(() => { if (output instanceof OutputTap) output.close(); });
   } catch (e) {
     // The cell could not be started or torn down (the runtime failed, the store filled up): this cell's
     // result, so the others still run and the run's reports are still written.
