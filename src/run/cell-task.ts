@@ -5,6 +5,7 @@ import { cellEnv } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { substitute } from '../config/index.js';
 import { formatDuration } from '../util/duration.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
 import type { Runtime } from '../vps/index.js';
 import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
@@ -15,7 +16,7 @@ import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
 import type { CellResult, EventSink } from './types.js';
 import { OutputTap } from './output-tap.js';
-import { LogCap, logCap } from './log-cap.js';
+import { LogCap, logCap, settled } from './log-cap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
 import type { Store } from '../store/index.js';
 import { testUser, userEnv } from './user.js';
@@ -100,7 +101,12 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: L
       steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
       network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
       resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-    }).finally(() => { if (output instanceof OutputTap) output.close(); });
+    }).finally(async () => {
+      // Output still on its way must land in the log before vmatrix's own lines about the cell.
+      if (output instanceof OutputTap) output.close();
+      await settled(output);
+      await settled(capped);
+    });
   } catch (e) {
     // The cell could not be started or torn down (the runtime failed, the store filled up): this cell's
     // result, so the others still run and the run's reports are still written.
@@ -145,7 +151,8 @@ async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: b
     const phases = { image: 0, setup: 0, test: 0 };
     if (e instanceof SetupFailed) {
       const { end } = e;
-      const setup = setupFailure(e, await appendFileTo(log, end.logPath), r.plan.projectDir);
+      await appendFileTo(log, end.logPath);
+      const setup = setupFailure(e, (await fileTail(end.logPath, TAIL_LINES)) ?? [], r.plan.projectDir);
       return {
         status: end.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: end.exitCode, signal: end.signal, phases: { ...phases, setup: end.durationMs },
         ...(end.step !== undefined && { step: end.step }), message: e.message, setup,

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
-import { usageError } from '../util/errors.js';
-import { formatSize, parseSize } from '../util/size.js';
+import { formatSize, sizeFromEnv } from '../util/size.js';
 
 // The most a cell's output may put in its log: the output is the project's, and a cell that prints
 // forever must not fill the disk. Past the cap the log says so once, and the rest of the output is read
@@ -11,12 +10,7 @@ const CAP_VARIABLE = 'VMATRIX_LOG_MAX_SIZE';
 
 /** The most bytes of output logged per cell: $VMATRIX_LOG_MAX_SIZE, or 256 MB. */
 export function logCap(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[CAP_VARIABLE]?.trim() || DEFAULT_CAP;
-  try {
-    return parseSize(text, CAP_VARIABLE);
-  } catch (e) {
-    throw usageError('BAD_LOG_CAP', `${CAP_VARIABLE}: "${text}" is not a size`, { hint: 'write it like 500m or 2g', cause: e });
-  }
+  return sizeFromEnv(env, CAP_VARIABLE, DEFAULT_CAP, 'BAD_LOG_CAP');
 }
 
 /** The log line that marks where output stopped being logged. */
@@ -50,4 +44,9 @@ export class LogCap extends Writable {
     if (this.to.write(chunk)) done();
     else this.to.once('drain', () => done());
   }
+}
+
+/** Resolves when every write made to `stream` so far has been handed on: call before writing past it or ending what it writes to. */
+export function settled(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => { stream.write(Buffer.alloc(0), () => resolve()); });
 }

@@ -6,7 +6,7 @@ import { stepName, type TestStep } from '../config/index.js';
 import { usageError, type VmError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { inert } from '../util/inert.js';
-import { fileTail, lastLines, TAIL_LINES } from '../util/tail.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import type { CellRunResult } from '../vps/index.js';
 import type { Recipe } from './layer-key.js';
 import type { SetupFailure } from './types.js';
@@ -79,8 +79,8 @@ function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): Setup
 }
 
 /** What results.json says of a failed setup: the finding, and the setup log's end and path. */
-export function setupFailure(e: SetupFailed, logText: string, projectDir: string): SetupFailure {
-  return { ...e.end.finding, logPath: relative(projectDir, e.end.logPath), tail: lastLines(logText, TAIL_LINES) };
+export function setupFailure(e: SetupFailed, tail: string[], projectDir: string): SetupFailure {
+  return { ...e.end.finding, logPath: relative(projectDir, e.end.logPath), tail };
 }
 
 /**

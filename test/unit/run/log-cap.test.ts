@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { capMarker, LogCap, logCap } from '../../../src/run/log-cap.js';
+import { capMarker, LogCap, logCap, settled } from '../../../src/run/log-cap.js';
 
 describe('LogCap', () => {
   it('passes output on up to the cap, then the marker once, then drops the rest', async () => {
@@ -23,5 +23,20 @@ describe('LogCap', () => {
     expect(logCap({})).toBe(256 * 2 ** 20);
     expect(logCap({ VMATRIX_LOG_MAX_SIZE: '1m' })).toBe(2 ** 20);
     expect(() => logCap({ VMATRIX_LOG_MAX_SIZE: 'lots' })).toThrow(/VMATRIX_LOG_MAX_SIZE: "lots" is not a size/);
+  });
+});
+
+describe('settled', () => {
+  it('resolves once every earlier write has reached the stream below', async () => {
+    const log = new PassThrough({ highWaterMark: 1 });
+    const chunks: string[] = [];
+    const cap = new LogCap(log, 1000);
+    cap.write('a'.repeat(10));
+    cap.write('b'.repeat(10));
+    const done = settled(cap);
+    // Nothing reads the log yet: the second write waits for a drain.
+    setTimeout(() => log.on('data', (d: Buffer) => chunks.push(d.toString())), 20);
+    await done;
+    expect(chunks.join('')).toBe(`${'a'.repeat(10)}${'b'.repeat(10)}`);
   });
 });
