@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,5 +102,16 @@ describe('a cell\'s output is data', { tags: ['safety', 'untrusted'] }, () => {
     expect(log).not.toContain('wrote to');
     expect(cell('forge').steps).toEqual([{ name: 'hostile', exitCode: 3, durationMs: expect.any(Number) as number }]);
     expect(cell('forge').step).toBe('hostile');
+  });
+});
+
+describe('names from vmatrix.yml in errors', { tags: ['safety', 'untrusted'] }, () => {
+  it('are shown escaped by the command error boundary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vmx-names-'));
+    // An axis value that clears the screen and sets the title: the hint lists the cells by id.
+    await writeFile(join(dir, 'vmatrix.yml'), 'distros: [busybox]\nmatrix:\n  mode: ["ok\\e]0;owned\\a\\e[2J"]\ntest: "true"\n');
+    const r = await runSampled(['run', 'busybox', '--set', 'mode=okk', '--', 'true'], dir, {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: no cell of busybox has mode=okk\nhint: cells: busybox/mode=ok\\u001b]0;owned\\u0007\\u001b[2J\n');
   });
 });
