@@ -1,4 +1,5 @@
 import { envError, isVmError, messageOf, type VmError } from '../util/errors.js';
+import { inertLine } from '../util/inert.js';
 
 const HINT = 'the archive is damaged or was not made for this tool; check where it came from';
 
@@ -31,9 +32,8 @@ export function asArchiveError(e: unknown, at: string | undefined): VmError {
   return envError('ARCHIVE_INVALID', `not a valid tar archive${at ? ` (after "${printable(at)}")` : ''}: ${messageOf(e)}`, { hint: HINT, cause: e });
 }
 
-/** Names come from the archive: keep control characters out of terminal output. */
+/** Names come from the archive: keep control characters out of terminal output, and a giant name short. */
 export function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const clean = name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = inertLine(name);
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }

@@ -1,6 +1,7 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { noSpaceErrno } from '../store/index.js';
 import { isVmError } from '../util/errors.js';
+import { inert } from '../util/inert.js';
 import { usageText } from './_usage.js';
 
 // The one boundary where errors become output and exit codes: 2 for the user's mistakes, 3 for the
@@ -13,8 +14,9 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     const debug = this.argv.includes('--debug');
     if (isVmError(err)) {
-      process.stderr.write(`error: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      // Messages quote names from the project and the catalog (cells, steps, packages): shown, never obeyed.
+      process.stderr.write(`error: ${inert(err.message)}\n`);
+      if (err.hint) process.stderr.write(`hint: ${inert(err.hint)}\n`);
       if (debug) process.stderr.write(`${err.stack}\n${err.cause ? `cause: ${(err.cause as Error).stack ?? String(err.cause)}\n` : ''}`);
       this.exit(err.exit);
     }
@@ -23,11 +25,11 @@ export abstract class BaseCommand extends Command {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors.
       const flags = Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags });
       const { message, hint } = usageText(err, flags, `vmatrix ${this.id?.replaceAll(':', ' ') ?? ''} --help`);
-      process.stderr.write(`error: ${message}\nhint: ${hint}\n`);
+      process.stderr.write(`error: ${inert(message)}\nhint: ${inert(hint)}\n`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       this.exit(2);
     }
-    process.stderr.write(`error: ${err.message}\n`);
+    process.stderr.write(`error: ${inert(err.message)}\n`);
     if (noSpaceErrno(err)) {
       // A full disk outside the store (the store's own writes say STORE_FULL): the host's problem, not a bug.
       process.stderr.write('hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports, VMATRIX_HOME for the store)\n');

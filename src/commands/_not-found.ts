@@ -1,4 +1,5 @@
 import type { Hook } from '@oclif/core';
+import { inert } from '../util/inert.js';
 import { closest } from '../util/suggest.js';
 
 // oclif's `command_not_found` hook (package.json oclif.hooks). Without it oclif prints a bare "command tset
@@ -29,7 +30,7 @@ const hook: Hook.CommandNotFound = async function ({ id, config }) {
     ...config.topics.filter((t) => !t.hidden).map((t) => t.name),
   ];
   const { message, hint } = notFoundText(id, [...new Set(known)]);
-  process.stderr.write(`error: ${message}\nhint: ${hint}\n`);
+  process.stderr.write(`error: ${inert(message)}\nhint: ${inert(hint)}\n`);
   this.exit(2);
 };
 

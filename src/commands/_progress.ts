@@ -1,5 +1,6 @@
 import type { ImageProgress } from '../images/index.js';
 import { DownloadLine } from '../report/download-line.js';
+import { inert, inertLine } from '../util/inert.js';
 
 /** Image progress on stderr for the commands without a reporter (run, image pull): messages, and a download line. */
 export function stderrImageProgress(): ImageProgress {
@@ -8,6 +9,6 @@ export function stderrImageProgress(): ImageProgress {
     if (e.phase === 'download' && e.bytes !== undefined) line.update({ ...e, scope: e.distro, bytes: e.bytes });
     if (!e.message) return;
     line.clear();
-    process.stderr.write(`${e.distro}: ${e.message}\n`);
+    process.stderr.write(`${inertLine(e.distro)}: ${inert(e.message)}\n`);
   };
 }

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { githubMatrix, gitlabParallel } from '../matrix/index.js';
 import { planRun } from '../run/index.js';
 import { usageError } from '../util/errors.js';
+import { inertLine } from '../util/inert.js';
 import { BaseCommand } from './_base.js';
 
 export default class Matrix extends BaseCommand {
@@ -44,7 +45,7 @@ export default class Matrix extends BaseCommand {
     if (format === 'github') return this.log(JSON.stringify(githubMatrix(cells, flags.shards)));
     if (format === 'gitlab') return this.log(stringify(gitlabParallel(cells, flags.shards), { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trimEnd());
     if (format === 'json') return this.log(JSON.stringify(cells.map(({ id, distro, axes }) => ({ id, distro, axes })), null, 2));
-    for (const cell of cells) this.log(cell.id);
+    for (const cell of cells) this.log(inertLine(cell.id));
     process.stderr.write(`${cells.length} cell${cells.length === 1 ? '' : 's'}\n`);
   }
 }

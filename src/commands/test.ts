@@ -6,6 +6,7 @@ import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';
 import { usageError } from '../util/errors.js';
+import { inert } from '../util/inert.js';
 import { closest } from '../util/suggest.js';
 
 export default class Test extends BaseCommand {
@@ -61,11 +62,11 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const select = { only: flags.only, distros: flags.distro, cellIds: flags.cell, shard: flags.shard, durations: flags.durations ? { file: flags.durations } : 'last-full-run' as const };
     const { plan, source } = flags.ref || flags.repo
       ? await planRevision({ configPath: flags.config, configGiven: configGiven(this.argv), repo: flags.repo, ref: flags.ref, ...select, arch: flags.arch,
-        onProgress: (m) => process.stderr.write(`vmatrix: ${m}\n`) })
+        onProgress: (m) => process.stderr.write(`vmatrix: ${inert(m)}\n`) })
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
-    if (plan.note) process.stderr.write(`vmatrix: ${plan.note}\n`);
+    if (plan.note) process.stderr.write(`vmatrix: ${inert(plan.note)}\n`);
     const reporters: Reporter[] = [await progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
-    if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir));
+    if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir, process.stdout, process.stderr, process.env, [reporters[0]!]));
     const controller = interruptible(flags.grace);
     const result = await runTests({
       plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.kill.signal, drain: controller.drain.signal, output: flags.output, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,

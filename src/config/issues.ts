@@ -1,4 +1,5 @@
 import { usageError, type VmError } from '../util/errors.js';
+import { inertLine } from '../util/inert.js';
 
 /** Where a value sits in a YAML document: `['matrix', 'build', 0]`. */
 export type FieldPath = Array<string | number>;
@@ -26,19 +27,14 @@ export function formatPath(path: FieldPath): string {
   return out;
 }
 
-/** Control characters quoted from the file (a lone \r, an escape sequence) would garble the terminal. */
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
-
 /** `vmatrix.yml:4: matrix.build: expected a list`: always one line. */
 export function issueLine(display: string, line: number, issue: Issue): string {
   const where = formatPath(issue.path);
   return printable(`${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`);
 }
 
-/** `text` with its control and line-separator characters written as \u escapes: always one line. */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Control characters quoted from the file (a lone \r, an escape sequence) would garble the terminal: always one line. */
+export const printable = inertLine;
 
 /** All issues of a file in one error, one per line, in the order of the file. */
 export function invalidFileError(code: string, issues: LocatedIssue[], hint: string): VmError {

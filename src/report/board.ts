@@ -1,12 +1,17 @@
 import type { Cell } from '../matrix/types.js';
 import type { CellResult, RunEvent } from '../run/types.js';
 import { formatDuration } from '../util/duration.js';
+import { inertLine } from '../util/inert.js';
+import { shownLine } from '../util/tail.js';
 import { describe as describeDownload, type DownloadProgress } from './download-line.js';
 import { paint, STATUS_LABEL, type Tone } from './style.js';
 
 // The live board's state and its picture: one row per cell (queued / pulling 43% / setup / running 0:12 /
 // its result), the last line a running cell printed, image downloads with a bar. Pure: the TTY reporter
 // feeds it events and draws `render()` a few times a second; tests call it with a fixed clock.
+
+// eslint-disable-next-line no-control-regex -- SGR colour codes: ESC [ digits m
+const COLOUR = /\u001b\[[0-9;]*m/g;
 
 interface Row { cell: Cell; started?: number; last?: string; result?: CellResult }
 
@@ -36,7 +41,7 @@ export class Board {
    */
   render(width: number, color: boolean, height = Infinity): string[] {
     const lines = [...this.downloads.values()].map((d) => fit(`${bar(d)} ${describeDownload(d)}`, width));
-    const idWidth = Math.min(Math.max(0, ...[...this.rows.keys()].map((id) => id.length)), Math.floor(width / 2));
+    const idWidth = Math.min(Math.max(0, ...[...this.rows.keys()].map((id) => inertLine(id).length)), Math.floor(width / 2));
     let rows = [...this.rows.values()];
     if (lines.length + rows.length > height) {
       const done = rows.filter((r) => r.result).length;
@@ -45,7 +50,7 @@ export class Board {
     }
     for (const row of rows) {
       const { text, tone } = this.state(row);
-      const rest = fit(` ${row.cell.id.padEnd(idWidth)}${row.last && !row.result ? `  ${row.last}` : ''}`, width - text.length);
+      const rest = fit(` ${inertLine(row.cell.id).padEnd(idWidth)}${row.last && !row.result ? `  ${row.last}` : ''}`, width - text.length);
       lines.push((paint(color, tone, text) + rest).trimEnd());
     }
     return lines;
@@ -71,18 +76,19 @@ export class Board {
   private lastLine(id: string, lines: string[]): void {
     const row = this.rows.get(id);
     // Carriage returns (progress bars of the cell's own tools): the text after the last one is what shows.
-    const last = lines.map((l) => l.split('\r').pop()!.trim()).filter(Boolean).pop();
-    if (row && last) row.last = last.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u001f\u007f]/g, '');
+    // Colour codes are dropped (a coloured line is common and harmless); any other control is shown escaped.
+    const last = lines.map((l) => shownLine(l).replace(COLOUR, '').replace(/\t/g, ' ').trim()).filter(Boolean).pop();
+    if (row && last) row.last = inertLine(last);
   }
 }
 
 /** The summary grid of a finished run: distros down, configurations across, each cell's label. */
 export function summaryGrid(cells: Cell[], results: CellResult[], color: boolean): string[] {
-  const config = (c: Cell) => Object.entries(c.axes).map(([k, v]) => `${k}=${v}`).join(',') || '-';
+  const config = (c: Cell) => inertLine(Object.entries(c.axes).map(([k, v]) => `${k}=${v}`).join(',') || '-');
   const distros = [...new Set(cells.map((c) => c.distro))];
   const configs = [...new Set(cells.map(config))];
   const byId = new Map(results.map((r) => [r.id, r]));
-  const first = Math.max(6, ...distros.map((d) => d.length));
+  const first = Math.max(6, ...distros.map((d) => inertLine(d).length));
   const widths = configs.map((c) => Math.max(5, c.length));
   const lines = [['', ...configs].map((t, i) => t.padEnd(i === 0 ? first : widths[i - 1]!)).join('  ').trimEnd()];
   for (const distro of distros) {
@@ -91,7 +97,7 @@ export function summaryGrid(cells: Cell[], results: CellResult[], color: boolean
       const { label, tone } = r ? STATUS_LABEL[r.status] : { label: '·', tone: 'dim' as const };
       return paint(color, tone, label.trim()) + ' '.repeat(widths[i]! - label.trim().length);
     });
-    lines.push(`${distro.padEnd(first)}  ${row.join('  ')}`.trimEnd());
+    lines.push(`${inertLine(distro).padEnd(first)}  ${row.join('  ')}`.trimEnd());
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { inertLine } from '../util/inert.js';
 
 // Download progress for people. On a terminal: one status line for every download in flight, rewritten
 // in place (\r) at most 5 times a second. Elsewhere (a CI log) \r would pile up, so a line per image at
@@ -50,7 +51,7 @@ export class DownloadLine {
 }
 
 export function describe(e: DownloadProgress): string {
-  const parts = [`${e.scope}: ${mb(e.bytes)}${e.total ? `/${mb(e.total)}` : ''} MB`];
+  const parts = [`${inertLine(e.scope)}: ${mb(e.bytes)}${e.total ? `/${mb(e.total)}` : ''} MB`];
   if (e.total) parts[0] += ` (${Math.floor((e.bytes / e.total) * 100)}%)`;
   if (e.bytesPerSecond) parts.push(`${mb(e.bytesPerSecond)} MB/s`);
   if (e.etaSeconds !== undefined && e.total && e.bytes < e.total) parts.push(`ETA ${formatDuration(e.etaSeconds * 1000)}`);

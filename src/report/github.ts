@@ -1,7 +1,9 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellResult, CellStatus, RunEvent, RunResult } from '../run/types.js';
-import { lastLines } from '../util/tail.js';
+import { inert, inertLine } from '../util/inert.js';
+import { fileTail } from '../util/tail.js';
 import { describeFailure } from './plain.js';
 import { clean } from './junit.js';
 import { summaryLine } from './text.js';
@@ -11,6 +13,10 @@ import type { Reporter } from './types.js';
 // on the run, and a markdown summary appended to the file $GITHUB_STEP_SUMMARY names, shown on the run's
 // page. Both at the end of the run, in matrix order. Escaping follows GitHub's toolkit (@actions/core):
 // in a command's message %, CR and LF are escaped; in a property also : and , (they separate properties).
+//
+// A cell's output is echoed to the same log (a failed cell's tail, `--follow`), and the runner acts on any
+// line that starts with `::` (or holds `##[`): from run-start until its own commands, this reporter stops
+// the runner's command processing (`::stop-commands::TOKEN`), with a token no cell ever sees.
 
 const TAIL_LINES = 20;
 const FAILED: CellStatus[] = ['failed', 'timed-out', 'oom-killed', 'error'];
@@ -26,8 +32,8 @@ export function escapeProperty(text: string): string {
 /** `::error title=…::…` for a cell that did not pass: why, and the tail of its log when there is one. */
 export function errorCommand(cell: CellResult, logTail?: string): string {
   const why = describeFailure(cell).replace(/^\((.*)\)$/s, '$1');
-  const message = [why, ...(logTail ? ['', clean(logTail)] : []), '', `full log: ${cell.logPath}`].join('\n');
-  return `::error title=${escapeProperty(`vmatrix: ${cell.id} ${cell.status}`)}::${escapeData(message)}\n`;
+  const message = inert([why, ...(logTail ? ['', clean(logTail)] : []), '', `full log: ${cell.logPath}`].join('\n'));
+  return `::error title=${escapeProperty(inertLine(`vmatrix: ${cell.id} ${cell.status}`))}::${escapeData(message)}\n`;
 }
 
 const COLUMNS: CellStatus[] = ['passed', 'flaky', 'failed', 'timed-out', 'oom-killed', 'error', 'cancelled'];
@@ -50,21 +56,29 @@ export function markdownSummary(result: RunResult): string {
 
 /** Text that stays inside one cell of a markdown table. */
 function cellText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return inertLine(text.replace(/[\r\n]+/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
 /** Active only on GitHub Actions (GITHUB_ACTIONS=true); the summary only when GITHUB_STEP_SUMMARY is set. */
 export class GithubReporter implements Reporter {
   private pending: Promise<void> = Promise.resolve();
+  private readonly token = randomBytes(16).toString('hex');
+  private stopped = false;
 
+  /** `echoes`: the reporters that echo cells' output to the log; their writes end before commands resume. */
   constructor(private readonly projectDir: string, private readonly out: NodeJS.WritableStream = process.stdout,
-    private readonly err: NodeJS.WritableStream = process.stderr, private readonly env: NodeJS.ProcessEnv = process.env) {}
+    private readonly err: NodeJS.WritableStream = process.stderr, private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly echoes: Reporter[] = []) {}
 
   static enabled(env: NodeJS.ProcessEnv = process.env): boolean {
     return env.GITHUB_ACTIONS === 'true';
   }
 
   onEvent(event: RunEvent): void {
+    if (event.type === 'run-start' && !this.stopped) {
+      this.stopped = true;
+      this.out.write(`::stop-commands::${this.token}\n`);
+    }
     if (event.type === 'run-end') this.pending = this.finish(event.result);
   }
 
@@ -73,9 +87,12 @@ export class GithubReporter implements Reporter {
   }
 
   private async finish(result: RunResult): Promise<void> {
+    await Promise.all(this.echoes.map((r) => r.flush?.()));
+    if (this.stopped) this.out.write(`::${this.token}::\n`);
+    this.stopped = false;
     for (const cell of result.cells.filter((c) => FAILED.includes(c.status))) {
-      const log = await readFile(join(this.projectDir, cell.logPath), 'utf8').catch(() => undefined);
-      this.out.write(errorCommand(cell, log === undefined ? undefined : lastLines(log, TAIL_LINES).join('\n')));
+      const tail = await fileTail(join(this.projectDir, cell.logPath), TAIL_LINES);
+      this.out.write(errorCommand(cell, tail?.join('\n')));
     }
     const file = this.env.GITHUB_STEP_SUMMARY;
     if (!file) return;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { writeFileAtomic } from '../util/fs.js';
-import { lastLines } from '../util/tail.js';
+import { fileTail } from '../util/tail.js';
 import type { RunResult } from '../run/types.js';
 import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './junit.js';
 
@@ -15,8 +15,8 @@ const TAIL_LINES = 50;
 export async function readJunitInputs(result: RunResult, projectDir: string): Promise<JunitInputs> {
   const inputs: JunitInputs = { logTails: new Map(), projectCases: new Map() };
   for (const cell of result.cells) {
-    const log = await readFile(join(projectDir, cell.logPath), 'utf8').catch(() => undefined);
-    if (log !== undefined) inputs.logTails.set(cell.id, lastLines(log, TAIL_LINES).join('\n'));
+    const tail = await fileTail(join(projectDir, cell.logPath), TAIL_LINES);
+    if (tail !== undefined) inputs.logTails.set(cell.id, tail.join('\n'));
     const cases: ProjectCase[] = [];
     for (const file of (cell.artifacts ?? []).filter((f) => f.toLowerCase().endsWith('.xml'))) {
       const text = await readFile(join(projectDir, cell.artifactsPath ?? '', file), 'utf8').catch(() => undefined);

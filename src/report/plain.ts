@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { lastLines, TAIL_LINES } from '../util/tail.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
+import { inert, inertLine } from '../util/inert.js';
 import { formatSize } from '../util/size.js';
 import type { AttemptResult, CellResult, RunEvent, RunResult } from '../run/types.js';
 import type { Reporter } from './types.js';
@@ -51,7 +51,7 @@ export class PlainReporter implements Reporter {
         this.err.write(`vmatrix: ${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}, ${event.jobs} at a time; runtime: ${event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)')}\n`);
         return;
       case 'progress':
-        this.err.write(paint(this.color, 'dim', `  ${event.scope}: ${event.message}`) + '\n');
+        this.err.write(paint(this.color, 'dim', `  ${inertLine(event.scope)}: ${inert(event.message)}`) + '\n');
         return;
       case 'cell-end':
         return this.block(event.result);
@@ -65,13 +65,13 @@ export class PlainReporter implements Reporter {
   private async block(r: CellResult): Promise<void> {
     const stamp = this.clock ? `${paint(this.color, 'dim', clockTime(this.clock()))} ` : '';
     const lines = [stamp + cellLine(r, this.color)];
-    for (const warning of r.warnings ?? []) lines.push(paint(this.color, 'yellow', `     ! ${warning}`));
+    for (const warning of r.warnings ?? []) lines.push(paint(this.color, 'yellow', `     ! ${inert(warning)}`));
     if (hasSetupFailure(r)) {
       lines.push(...setupLines(r, this.color, this.setups));
     } else if (r.status !== 'passed' && r.status !== 'flaky' && r.status !== 'cancelled') {
       const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
-      for (const line of tail) lines.push(paint(this.color, 'dim', `     │ ${line}`));
-      lines.push(paint(this.color, 'dim', `     └ full log: ${r.logPath}`));
+      for (const line of tail) lines.push(paint(this.color, 'dim', `     │ ${inertLine(line)}`));
+      lines.push(paint(this.color, 'dim', `     └ full log: ${inertLine(r.logPath)}`));
     }
     // One write per block: nothing else written to stdout (a followed cell's output) can land inside it.
     this.out.write(`${lines.join('\n')}\n`);
@@ -93,9 +93,9 @@ export class PlainReporter implements Reporter {
 /** A finished cell's line: label, duration, id and why it did not pass. */
 export function cellLine(r: CellResult, color: boolean): string {
   const { label, tone } = STATUS_LABEL[r.status];
-  const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
+  const why = r.status === 'passed' ? '' : `  ${inert(describeFailure(r))}`;
   // FLAKY is one letter longer than the other labels: the duration gives it back, so columns stay aligned.
-  return `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${r.id}${why}`;
+  return `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${inertLine(r.id)}${why}`;
 }
 
 /** HH:MM:SS in local time. */
@@ -131,5 +131,5 @@ function attemptFailure(a: AttemptResult): string {
 }
 
 async function logTail(path: string, lines: number): Promise<string[]> {
-  return lastLines(await readFile(path, 'utf8').catch(() => ''), lines);
+  return (await fileTail(path, lines)) ?? [];
 }

@@ -1,5 +1,6 @@
 import type { CellResult, SetupFailure } from '../run/types.js';
 import { paint } from './style.js';
+import { inert, inertLine } from '../util/inert.js';
 
 // What a summary prints under the line of a cell whose setup failed: what went wrong and what to do when
 // vmatrix could tell, the end of the setup log and where it is. Every cell of a distro shares one setup,
@@ -11,13 +12,13 @@ export type ShownSetups = Map<string, string>;
 export function setupLines(r: CellResult & { setup: SetupFailure }, color: boolean, shown: ShownSetups): string[] {
   const s = r.setup;
   const first = shown.get(s.logPath);
-  if (first !== undefined) return [paint(color, 'dim', `     └ the same setup as ${first}: ${s.logPath}`)];
+  if (first !== undefined) return [paint(color, 'dim', `     └ the same setup as ${inertLine(first)}: ${inertLine(s.logPath)}`)];
   shown.set(s.logPath, r.id);
   return [
-    ...(s.error ? [`     ${paint(color, 'red', 'error:')} ${s.error}`] : []),
-    ...(s.hint ? [`     ${paint(color, 'yellow', 'hint:')} ${s.hint}`] : []),
-    ...s.tail.map((line) => paint(color, 'dim', `     │ ${line}`)),
-    paint(color, 'dim', `     └ setup log: ${s.logPath}`),
+    ...(s.error ? [`     ${paint(color, 'red', 'error:')} ${inert(s.error)}`] : []),
+    ...(s.hint ? [`     ${paint(color, 'yellow', 'hint:')} ${inert(s.hint)}`] : []),
+    ...s.tail.map((line) => paint(color, 'dim', `     │ ${inertLine(line)}`)),
+    paint(color, 'dim', `     └ setup log: ${inertLine(s.logPath)}`),
   ];
 }
 

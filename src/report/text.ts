@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { inert, inertLine } from '../util/inert.js';
 import type { RunResult, RunSummary } from '../run/types.js';
 import { describeFailure } from './plain.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
@@ -18,10 +19,10 @@ export function formatResultsText(result: RunResult, { color = false, notRun = [
   const setups: ShownSetups = new Map();
   const lines = result.cells.flatMap((r) => {
     const { label, tone } = STATUS_LABEL[r.status];
-    const why = r.status === 'passed' ? '' : `  ${describeFailure(r)}`;
-    return [`${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${r.id}${why}`, ...(hasSetupFailure(r) ? setupLines(r, color, setups) : [])];
+    const why = r.status === 'passed' ? '' : `  ${inert(describeFailure(r))}`;
+    return [`${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${inertLine(r.id)}${why}`, ...(hasSetupFailure(r) ? setupLines(r, color, setups) : [])];
   });
-  if (notRun.length > 0) lines.push(paint(color, 'yellow', `not run: ${notRun.length} cell${notRun.length === 1 ? '' : 's'} of the matrix: ${notRun.join(' ')}`));
+  if (notRun.length > 0) lines.push(paint(color, 'yellow', `not run: ${notRun.length} cell${notRun.length === 1 ? '' : 's'} of the matrix: ${inertLine(notRun.join(' '))}`));
   const s = result.summary;
   const ok = s.passed === s.total && notRun.length === 0;
   const parts = result.mergedFrom ? ` (${result.mergedFrom.length} runs merged)` : '';

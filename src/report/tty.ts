@@ -6,6 +6,7 @@ import { cellLine } from './plain.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { summaryLine } from './text.js';
 import { paint } from './style.js';
+import { inert, inertLine } from '../util/inert.js';
 import type { Reporter } from './types.js';
 
 // The live board on a terminal: the board (board.ts) redrawn in place a few times a second, then the
@@ -43,7 +44,7 @@ export class TtyReporter implements Reporter {
     } else if (e.type === 'cell-output' && e.cell === this.o.follow) {
       // A followed cell's lines scroll above the board: wipe it, print them, draw it again below.
       this.draw.clear();
-      this.out.write(e.lines.map((l) => `${paint(this.o.color, 'dim', `${e.cell} │`)} ${l}\n`).join(''));
+      this.out.write(followed(e.cell, e.lines, this.o.color));
       this.redraw();
     } else if (e.type === 'run-end') this.finish(e.result);
   }
@@ -63,7 +64,7 @@ export class TtyReporter implements Reporter {
     for (const r of failed) {
       lines.push(cellLine(r, this.o.color), ...(hasSetupFailure(r) ? setupLines(r, this.o.color, setups) : [paint(this.o.color, 'dim', `     └ log: ${r.logPath}`)]));
     }
-    for (const r of result.cells) for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${r.id}: ${w}`));
+    for (const r of result.cells) for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${inertLine(r.id)}: ${inert(w)}`));
     const ok = result.summary.passed === result.summary.total;
     lines.push(`${paint(this.o.color, ok ? 'green' : 'red', summaryLine(result.summary))}`);
     this.out.write(`${lines.join('\n')}\n`);
@@ -75,11 +76,18 @@ export class FollowReporter implements Reporter {
   constructor(private readonly inner: Reporter, private readonly out: NodeJS.WritableStream, private readonly cell: string) {}
 
   onEvent(e: RunEvent): void {
-    if (e.type === 'cell-output' && e.cell === this.cell) this.out.write(e.lines.map((l) => `${e.cell} │ ${l}\n`).join(''));
+    if (e.type === 'cell-output' && e.cell === this.cell) this.out.write(followed(e.cell, e.lines, false));
     this.inner.onEvent(e);
   }
 
   flush(): Promise<void> {
     return this.inner.flush?.() ?? Promise.resolve();
   }
+}
+
+/** A followed cell's lines, each prefixed by its id; the output is the cell's, so it is shown, not obeyed. */
+export function followed(cell: string, lines: string[], color: boolean): string {
+  const prefix = `${paint(color, 'dim', `${inertLine(cell)} │`)} `;
+  // A carriage return inside a line is shown too: it would let the line overwrite the prefix.
+  return lines.map((l) => `${prefix}${inertLine(l.replace(/\r+$/, ''))}\n`).join('');
 }

@@ -3,8 +3,8 @@ import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, posix, relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { Cell } from '../matrix/types.js';
-import { messageOf, usageError } from '../util/errors.js';
-import { formatSize, parseSize } from '../util/size.js';
+import { messageOf } from '../util/errors.js';
+import { formatSize, sizeFromEnv } from '../util/size.js';
 import { cellLogPath } from './cell.js';
 import type { CellResult } from './types.js';
 
@@ -24,12 +24,7 @@ const CAP_VARIABLE = 'VMATRIX_ARTIFACTS_MAX_SIZE';
 
 /** The most bytes of artifacts copied per cell: $VMATRIX_ARTIFACTS_MAX_SIZE, or 256 MB. */
 export function artifactCap(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[CAP_VARIABLE]?.trim() || DEFAULT_CAP;
-  try {
-    return parseSize(text, CAP_VARIABLE);
-  } catch (e) {
-    throw usageError('BAD_ARTIFACTS_CAP', `${CAP_VARIABLE}: "${text}" is not a size`, { hint: 'write it like 500m or 2g', cause: e });
-  }
+  return sizeFromEnv(env, CAP_VARIABLE, DEFAULT_CAP, 'BAD_ARTIFACTS_CAP');
 }
 
 /** Whether a path in the cell is an artifact: it matches a pattern, or is inside a directory that does. */

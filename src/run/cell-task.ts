@@ -5,6 +5,7 @@ import { cellEnv } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { substitute } from '../config/index.js';
 import { formatDuration } from '../util/duration.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
 import type { Runtime } from '../vps/index.js';
 import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
@@ -15,6 +16,7 @@ import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
 import type { CellResult, EventSink } from './types.js';
 import { OutputTap } from './output-tap.js';
+import { LogCap, logCap, settled } from './log-cap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
 import type { Store } from '../store/index.js';
 import { testUser, userEnv } from './user.js';
@@ -43,6 +45,8 @@ export interface RunContext {
   retries: number;
   /** The most bytes of artifacts copied out of one cell. */
   artifactCap: number;
+  /** The most bytes of a cell's output its log keeps (default: VMATRIX_LOG_MAX_SIZE, or 256 MB). */
+  logCap?: number;
   /** Where `cell-start` and `cell-output` go. */
   emit?: EventSink;
 }
@@ -53,7 +57,8 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
   log.write(`# vmatrix cell ${cell.id}\n`);
   let result: CellResult;
   try {
-    result = await runAttempts(r, cell, log);
+    // One cap for all attempts: it bounds the cell's log, not each try.
+    result = await runAttempts(r, cell, log, new LogCap(log, r.logCap ?? logCap()));
   } catch (e) {
     await closeLog(log).catch(() => {});
     throw e;
@@ -62,10 +67,10 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
   return closeLog(log).then(() => result, (e: unknown) => ({ ...result, status: 'error' as const, phase: result.phase ?? 'test', message: messageOf(e) }));
 }
 
-async function runAttempts(r: RunContext, cell: Cell, log: WriteStream): Promise<CellResult> {
+async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap): Promise<CellResult> {
   const attempts: CellResult[] = [];
   for (let attempt = 1; ; attempt++) {
-    const { result, again } = await runAttempt(r, cell, log, attempt);
+    const { result, again } = await runAttempt(r, cell, log, capped, attempt);
     attempts.push(result);
     if (!again) return combineAttempts(attempts);
     log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
@@ -73,7 +78,7 @@ async function runAttempts(r: RunContext, cell: Cell, log: WriteStream): Promise
 }
 
 /** One attempt: a fresh cell. `again` says whether the cell is to be run once more. */
-async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: number): Promise<{ result: CellResult; again: boolean }> {
+async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap, attempt: number): Promise<{ result: CellResult; again: boolean }> {
   const { plan, cellsRoot, sourceTree, runtime } = r;
   const started = Date.now();
   const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)) };
@@ -88,7 +93,7 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
-  const output = r.emit && new OutputTap(log, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }));
+  const output = r.emit ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines })) : capped;
   let outcome: Awaited<ReturnType<typeof runTestStep>>;
   try {
     outcome = await runTestStep({
@@ -96,7 +101,12 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, attempt: 
       steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
       network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
       resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
-    }).finally(() => output?.close());
+    }).finally(async () => {
+      // Output still on its way must land in the log before vmatrix's own lines about the cell.
+      if (output instanceof OutputTap) output.close();
+      await settled(output);
+      await settled(capped);
+    });
   } catch (e) {
     // The cell could not be started or torn down (the runtime failed, the store filled up): this cell's
     // result, so the others still run and the run's reports are still written.
@@ -141,7 +151,8 @@ async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: b
     const phases = { image: 0, setup: 0, test: 0 };
     if (e instanceof SetupFailed) {
       const { end } = e;
-      const setup = setupFailure(e, await appendFileTo(log, end.logPath), r.plan.projectDir);
+      await appendFileTo(log, end.logPath);
+      const setup = setupFailure(e, (await fileTail(end.logPath, TAIL_LINES)) ?? [], r.plan.projectDir);
       return {
         status: end.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: end.exitCode, signal: end.signal, phases: { ...phases, setup: end.durationMs },
         ...(end.step !== undefined && { step: end.step }), message: e.message, setup,

@@ -1,5 +1,5 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { DistroEntry } from '../catalog/types.js';
@@ -127,11 +127,18 @@ export async function closeLog(stream: WriteStream): Promise<void> {
   }
 }
 
-/** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story; returns its text. */
-export async function appendFileTo(stream: WriteStream, path: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
-  return text;
+/** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story; streamed, as it is as large as the project's setup made it. */
+export async function appendFileTo(stream: WriteStream, path: string): Promise<void> {
+  let last: number | undefined;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      last = chunk.at(-1);
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    }
+  } catch {
+    // No setup log (it was never written): nothing to append.
+  }
+  if (last !== undefined && last !== 0x0a) stream.write('\n');
 }
 
 export function cellLogPath(runDir: string, cell: Cell): string {

@@ -13,6 +13,7 @@ import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, 
 import { setupFailed, setupSteps } from './setup-failure.js';
 import { StepClock } from './step-clock.js';
 import { STEP_LOOP } from './steps.js';
+import { LogCap, logCap, settled } from './log-cap.js';
 
 export { LAYER_FORMAT, type Recipe } from './layer-key.js';
 
@@ -96,6 +97,8 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
     const scratch = join(staging, 'cell');
     await mkdir(dirname(b.logPath), { recursive: true });
     const log = createWriteStream(b.logPath);
+    // Setup commands are the project's: their output is capped like a cell's.
+    const output = new LogCap(log, logCap());
     // Setup steps have no timeouts of their own: the clock only tells which step was running at the end.
     const clock = new StepClock(steps, () => {});
     let result: Awaited<ReturnType<typeof runCell>>;
@@ -112,14 +115,15 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
         cwd: b.workdir,
         network: 'host',
         userns: b.runtime.userns.map,
-        stdout: log,
-        stderr: log,
+        stdout: output,
+        stderr: output,
         onControl: clock.onLine,
         timeoutMs: b.timeoutMs,
         signal: b.signal,
       });
     } finally {
       clock.stop();
+      await settled(output);
       log.end();
       await once(log, 'close');
     }

@@ -5,7 +5,8 @@ import type { DistroEntry } from '../catalog/types.js';
 import { stepName, type TestStep } from '../config/index.js';
 import { usageError, type VmError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import { lastLines, TAIL_LINES } from '../util/tail.js';
+import { inert } from '../util/inert.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import type { CellRunResult } from '../vps/index.js';
 import type { Recipe } from './layer-key.js';
 import type { SetupFailure } from './types.js';
@@ -78,8 +79,8 @@ function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): Setup
 }
 
 /** What results.json says of a failed setup: the finding, and the setup log's end and path. */
-export function setupFailure(e: SetupFailed, logText: string, projectDir: string): SetupFailure {
-  return { ...e.end.finding, logPath: relative(projectDir, e.end.logPath), tail: lastLines(logText, TAIL_LINES) };
+export function setupFailure(e: SetupFailed, tail: string[], projectDir: string): SetupFailure {
+  return { ...e.end.finding, logPath: relative(projectDir, e.end.logPath), tail };
 }
 
 /**
@@ -87,7 +88,7 @@ export function setupFailure(e: SetupFailed, logText: string, projectDir: string
  * with the cell, so its end is printed here, and the error says how to get a shell all the same.
  */
 export async function cannotSetUp(e: SetupFailed, distro: string, log: Logger): Promise<VmError> {
-  for (const line of lastLines(await readFile(e.end.logPath, 'utf8').catch(() => ''), TAIL_LINES)) log.info(`  │ ${line}`);
+  for (const line of (await fileTail(e.end.logPath, TAIL_LINES)) ?? []) log.info(`  │ ${inert(line)}`);
   return usageError('SETUP_FAILED', `the setup of ${distro} failed: ${e.message}`, {
     cause: e, hint: e.end.finding.hint ?? `the end of its log is above; for a shell on ${distro} without the setup, run \`vmatrix shell ${distro}\` where there is no vmatrix.yml`,
   });

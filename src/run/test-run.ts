@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { detectRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from './artifacts.js';
+import { logCap } from './log-cap.js';
 import { FailFast } from './attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
 import { cellPreparer } from './inputs.js';
@@ -88,7 +89,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const results: CellResult[] = [];
   const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
-    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), emit: o.emit };
+    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), logCap: logCap(), emit: o.emit };
   const skipped = await runPool(slowestFirst(plan.cells, plan.durations), jobs, async (cell) => {
     const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
     stop.record(result);

@@ -17,3 +17,13 @@ export function formatSize(bytes: number): string {
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
 }
+
+/** A size from the environment (`VMATRIX_ARTIFACTS_MAX_SIZE=1g`), `fallback` when unset; a bad one is a usage error with `code`. */
+export function sizeFromEnv(env: NodeJS.ProcessEnv, variable: string, fallback: string, code: string): number {
+  const text = env[variable]?.trim() || fallback;
+  try {
+    return parseSize(text, variable);
+  } catch (e) {
+    throw usageError(code, `${variable}: "${text}" is not a size`, { hint: 'write it like 500m or 2g', cause: e });
+  }
+}

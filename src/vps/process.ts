@@ -75,6 +75,8 @@ function forward(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
   });
 }
 
+const MAX_CONTROL_LINE = 4096;
+
 /** Calls `onLine` with each line of a stream as it arrives (the last one even without its newline). */
 function readLines(from: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   let rest = '';
@@ -82,6 +84,8 @@ function readLines(from: NodeJS.ReadableStream, onLine: (line: string) => void):
   from.on('data', (chunk: string) => {
     const lines = (rest + chunk).split('\n');
     rest = lines.pop()!;
+    // Announcements are a few bytes: a long unfinished line is not one, and is not kept growing.
+    if (rest.length > MAX_CONTROL_LINE) rest = '';
     for (const line of lines) onLine(line);
   });
   from.on('end', () => { if (rest) onLine(rest); });

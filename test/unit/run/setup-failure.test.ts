@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DistroEntry } from '../../../src/catalog/index.js';
 import { setupFailed, setupFailure, setupSteps } from '../../../src/run/setup-failure.js';
 import type { CellRunResult } from '../../../src/vps/index.js';
+import { lastLines, TAIL_LINES } from '../../../src/util/tail.js';
 
 // What a failed setup says: which step, the package the package manager did not find (only when the
 // install is the step that failed), and the setup log's end and path for results.json.
@@ -45,7 +46,7 @@ describe('setupFailed', () => {
     const e = await setupFailed(exited(100), { distro: debian, recipe, logPath: path, step: steps[0], installing: true });
     expect(e.message).toBe('setup step "apt-get install gcc libfoo-dev" exited 100: package "libfoo-dev" was not found on debian-12 (apt)');
     expect(e.end).toMatchObject({ exitCode: 100, durationMs: 2500, step: install!.name });
-    expect(setupFailure(e, APT_MISSING, dir)).toEqual({
+    expect(setupFailure(e, lastLines(APT_MISSING, TAIL_LINES), dir)).toEqual({
       error: 'package "libfoo-dev" was not found on debian-12 (apt)',
       hint: 'its name differs on this distro? give debian-12 its own list under overrides: (overrides: { debian-12: { packages: [gcc, libfoo-dev] } })',
       missingPackages: ['libfoo-dev'],
