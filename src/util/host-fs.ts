@@ -78,6 +78,7 @@ export async function readRegular(path: string, maxBytes: number, o: { pipes?: b
   const handle = await open(path, O_RDONLY | (o.follow ? 0 : O_NOFOLLOW) | (o.pipes ? 0 : O_NONBLOCK));
   try {
     const st = await handle.stat();
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR' });
     const pipe = st.isFIFO() || st.isSocket();
     if (!st.isFile() && !(o.pipes && pipe)) return { refused: kindOf(st) };
     const chunks: Buffer[] = [];
