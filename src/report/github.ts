@@ -1,5 +1,6 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRunText } from '../util/host-fs.js';
 import type { CellResult, CellStatus, RunEvent, RunResult } from '../run/types.js';
 import { lastLines } from '../util/tail.js';
 import { describeFailure } from './plain.js';
@@ -74,7 +75,7 @@ export class GithubReporter implements Reporter {
 
   private async finish(result: RunResult): Promise<void> {
     for (const cell of result.cells.filter((c) => FAILED.includes(c.status))) {
-      const log = await readFile(join(this.projectDir, cell.logPath), 'utf8').catch(() => undefined);
+      const log = await readRunText(join(this.projectDir, cell.logPath));
       this.out.write(errorCommand(cell, log === undefined ? undefined : lastLines(log, TAIL_LINES).join('\n')));
     }
     const file = this.env.GITHUB_STEP_SUMMARY;

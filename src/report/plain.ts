@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { readRunText } from '../util/host-fs.js';
 import { lastLines, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
 import { formatSize } from '../util/size.js';
@@ -131,5 +131,5 @@ function attemptFailure(a: AttemptResult): string {
 }
 
 async function logTail(path: string, lines: number): Promise<string[]> {
-  return lastLines(await readFile(path, 'utf8').catch(() => ''), lines);
+  return lastLines((await readRunText(path)) ?? '', lines);
 }

@@ -102,6 +102,27 @@ export async function readRunText(path: string, maxBytes = 512 * 2 ** 20): Promi
   return read && 'bytes' in read ? read.bytes.toString('utf8') : undefined;
 }
 
+/**
+ * A file of a run, for a report: read only when it stays inside one of `runDirs` (when given: the
+ * directories of the results.json files being reported, which a hostile results.json cannot widen),
+ * is a regular file and is not a link itself; else undefined, as a log that is not there.
+ */
+export async function readRunFile(path: string, runDirs?: string[], maxBytes?: number): Promise<string | undefined> {
+  if (runDirs && !(await Promise.all(runDirs.map((dir) => staysInside(dir, path)))).some(Boolean)) return undefined;
+  return readRunText(path, maxBytes);
+}
+
+/** Opens a run's file for reading as readRunFile does (the caller reads part of it), or undefined. */
+export async function openRunFile(path: string, runDirs?: string[]): Promise<FileHandle | undefined> {
+  if (runDirs && !(await Promise.all(runDirs.map((dir) => staysInside(dir, path)))).some(Boolean)) return undefined;
+  const handle = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK).catch(() => undefined);
+  if (handle && !(await handle.stat()).isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return handle;
+}
+
 /** Whether `path`, once every link in it is resolved, is still inside `dir` (also resolved); a missing path is judged as written. */
 export async function staysInside(dir: string, path: string): Promise<boolean> {
   if (!isInside(dir, path)) return false;
