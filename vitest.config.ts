@@ -22,6 +22,7 @@ export default defineConfig({
       { name: 'concurrency', description: 'several vmatrix processes on one project and store' },
       { name: 'full-disk', description: 'the store on a full filesystem' },
       { name: 'isolation', description: 'probes from inside a cell' },
+      { name: 'untrusted', description: 'a hostile project: links where vmatrix writes, set-uid artifacts, a vmatrix.yml or results.json that leads out' },
       { name: 'realworld', description: 'real third-party projects, configured as the README and `vmatrix init` say' },
     ],
   },
