@@ -5,6 +5,7 @@ import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index
 import type { Store } from '../store/index.js';
 import { detectRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
+import { envError } from '../util/errors.js';
 import { artifactCap } from './artifacts.js';
 import { FailFast } from './attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
@@ -55,6 +56,8 @@ export function newRunId(now = new Date()): string {
 export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
   const runtime = await detectRuntime(o.runtime);
+  const refusal = runtime.userns.refusal;
+  if (refusal) throw envError(refusal.code, refusal.message, { hint: refusal.hint });
   await requireResources(plan.config.resources);
   await store.init();
   await sweepStore(store);
