@@ -123,12 +123,11 @@ export async function openRunFile(path: string, runDirs?: string[]): Promise<Fil
   return handle;
 }
 
-/** Whether `path`, once every link in it is resolved, is still inside `dir` (also resolved); a missing path is judged as written. */
+/** Whether `path` exists and, once every link in it and in `dir` is resolved, is inside `dir`. */
 export async function staysInside(dir: string, path: string): Promise<boolean> {
-  if (!isInside(dir, path)) return false;
-  const realDir = await realpath(dir).catch(() => dir);
+  const realDir = await realpath(dir).catch(() => undefined);
   const real = await realpath(path).catch(() => undefined);
-  return real === undefined || isInside(realDir, real);
+  return realDir !== undefined && real !== undefined && isInside(realDir, real);
 }
 
 export interface Owner { uid: number; gid: number }

@@ -179,11 +179,16 @@ describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS,
       const runDir = join(d, '.vmatrix/runs/20260101-000000-evil');
       await mkdir(join(runDir, 'busybox'), { recursive: true });
       await symlink(join(canary, 'shadow'), join(runDir, 'busybox', 'log.txt'));
+      await mkdir(join(runDir, 'own'));
+      await writeFile(join(runDir, 'own', 'log.txt'), 'the-own-log-line\n');
       const result = {
         version: 1, runId: '20260101-000000-evil', project: d, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 1, jobs: 1,
         cells: [{ id: 'busybox', slug: 'busybox', distro: 'busybox', axes: {}, status: 'failed', exitCode: 1, durationMs: 1, phases: { image: 0, setup: 0, test: 1 },
-          logPath, artifactsPath, artifacts: ['shadow.xml'] }],
-        summary: { total: 1, passed: 0, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
+          logPath, artifactsPath, artifacts: ['shadow.xml'] },
+        // a control: the run's own log is read, so the report is not empty by accident
+        { id: 'own', slug: 'own', distro: 'busybox', axes: {}, status: 'failed', exitCode: 1, durationMs: 1, phases: { image: 0, setup: 0, test: 1 },
+          logPath: '.vmatrix/runs/20260101-000000-evil/own/log.txt' }],
+        summary: { total: 2, passed: 0, failed: 2, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
       };
       await writeFile(join(runDir, 'results.json'), JSON.stringify(result));
       await symlink('20260101-000000-evil', join(d, '.vmatrix/runs/latest'));
@@ -202,8 +207,10 @@ describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS,
     const r = await vmatrix(['report', '--last', '--html', join(out, 'r.html'), '--junit', join(out, 'j.xml')], dir);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout + r.stderr).not.toContain('CANARY-SECRET');
-    expect(await readFile(join(out, 'r.html'), 'utf8')).not.toContain('CANARY-SECRET');
-    expect(await readFile(join(out, 'j.xml'), 'utf8')).not.toContain('CANARY-SECRET');
+    for (const report of [await readFile(join(out, 'r.html'), 'utf8'), await readFile(join(out, 'j.xml'), 'utf8')]) {
+      expect(report).not.toContain('CANARY-SECRET');
+      expect(report).toContain('the-own-log-line');
+    }
     await expectCanaryUnchanged();
   });
 
