@@ -5,6 +5,7 @@ import { planRun } from '../run/index.js';
 import { usageError } from '../util/errors.js';
 import { inertLine } from '../util/inert.js';
 import { BaseCommand } from './_base.js';
+import { configGiven } from './_pairs.js';
 
 export default class Matrix extends BaseCommand {
   static override summary = 'Show the cells vmatrix.yml expands to, without running anything.';
@@ -38,7 +39,7 @@ export default class Matrix extends BaseCommand {
     if (flags.shards !== undefined && format !== 'github' && format !== 'gitlab') {
       throw usageError('SHARDS_NEED_CI_FORMAT', '--shards is for a CI matrix: give --format github or --format gitlab');
     }
-    const { cells } = await planRun(flags.config, { only: flags.only });
+    const { cells } = await planRun(flags.config, { only: flags.only, configGiven: configGiven(this.argv) });
     if (flags.shards !== undefined && flags.shards > cells.length) {
       process.stderr.write(`vmatrix: ${flags.shards} shards for ${cells.length} cell${cells.length === 1 ? '' : 's'}: ${cells.length} shards, so that none is empty\n`);
     }

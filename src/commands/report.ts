@@ -1,7 +1,8 @@
+import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { formatResultsText, useColor, writeHtmlReport } from '../report/index.js';
 import { writeJunit } from '../report/junit-files.js';
-import { cellsNotRun, exitCodeOf, lastResultsFile, mergeResultFiles, projectDirOf, readResults, writeResults } from '../run/index.js';
+import { cellsNotRun, exitCodeOf, checkedLastResultsFile, mergeResultFiles, projectDirOf, readResults, writeResults } from '../run/index.js';
 import { usageError } from '../util/errors.js';
 import { BaseCommand } from './_base.js';
 
@@ -38,16 +39,18 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Report);
-    const files = flags.last ? [lastResultsFile(process.cwd()), ...(argv as string[])] : argv as string[];
+    const files = flags.last ? [await checkedLastResultsFile(process.cwd()), ...(argv as string[])] : argv as string[];
     if (files.length === 0) throw usageError('NO_RESULTS', 'no results file given', { hint: 'vmatrix report .vmatrix/runs/<run-id>/results.json, or --last for the newest run' });
     if (files.length > 1 && !flags.merge) {
       throw usageError('SEVERAL_RESULTS', `${files.length} results files given: which one to show?`, { hint: 'to join them into one, add --merge' });
     }
-    const result = flags.merge ? await mergeResultFiles(files) : await readResults(files[0]!);
+    const result = flags.merge ? await mergeResultFiles(files) : await readResults(files[0]!, { follow: !flags.last });
     const projectDir = projectDirOf(files[0]!, result);
+    // A results.json names the logs and artifacts to read: only those of its own run directory are.
+    const runDirs = files.map((f) => dirname(resolve(f)));
     if (flags.output) await writeResults(flags.output, result);
-    if (flags.junit) await writeJunit(flags.junit, result, projectDir);
-    if (flags.html) await writeHtmlReport(result, projectDir, flags.html);
+    if (flags.junit) await writeJunit(flags.junit, result, projectDir, runDirs);
+    if (flags.html) await writeHtmlReport(result, projectDir, flags.html, runDirs);
     process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n`
       : formatResultsText(result, { color: useColor(process.stdout), notRun: flags.merge ? cellsNotRun(result) : [] }));
     for (const [what, file] of [['results', flags.output], ['junit', flags.junit], ['html', flags.html]]) if (file) process.stderr.write(`${what}: ${file}\n`);

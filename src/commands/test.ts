@@ -63,7 +63,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const { plan, source } = flags.ref || flags.repo
       ? await planRevision({ configPath: flags.config, configGiven: configGiven(this.argv), repo: flags.repo, ref: flags.ref, ...select, arch: flags.arch,
         onProgress: (m) => process.stderr.write(`vmatrix: ${inert(m)}\n`) })
-      : { plan: await planRun(flags.config, { ...select, arch: flags.arch }), source: undefined };
+      : { plan: await planRun(flags.config, { ...select, arch: flags.arch, configGiven: configGiven(this.argv) }), source: undefined };
     if (plan.note) process.stderr.write(`vmatrix: ${inert(plan.note)}\n`);
     const reporters: Reporter[] = [await progressReporter(flags, plan.projectDir, plan.cells.map((c) => c.id)), new JsonReporter(), new HtmlReporter(plan.projectDir), new JunitReporter(plan.projectDir)];
     if (GithubReporter.enabled()) reporters.push(new GithubReporter(plan.projectDir, process.stdout, process.stderr, process.env, [reporters[0]!]));

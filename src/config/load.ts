@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
-import { usageError, type VmError } from '../util/errors.js';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isVmError, usageError, type VmError } from '../util/errors.js';
+import { isInside, readRegular, type RegularRead } from '../util/host-fs.js';
 import { formatSize } from '../util/size.js';
 import { invalidFileError, issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 import { limitIssues, normalise, type RawConfig } from './normalise.js';
@@ -59,28 +61,70 @@ const UNREADABLE: Record<string, string> = {
   ELOOP: 'a loop of symbolic links', ENOTDIR: 'a part of the path is not a directory',
 };
 
-export async function loadConfig(path: string): Promise<Config> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw usageError('CONFIG_NOT_FOUND', `${displayPath(path)} does not exist`, {
-        hint: "run in your project's root or pass --config", cause: e,
-      });
-    }
-    const why = code === undefined ? String(e) : UNREADABLE[code] ? `${UNREADABLE[code]} (${code})` : code;
-    throw usageError('CONFIG_UNREADABLE', `cannot read ${displayPath(path)}: ${why}`, { cause: e });
-  }
-  if (bytes.length > MAX_SIZE) {
-    throw usageError('CONFIG_TOO_LARGE', `${displayPath(path)} is ${formatSize(bytes.length)}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`, { hint: 'is --config the right file?' });
-  }
+export interface LoadOptions {
+  /**
+   * The operator named the file (`--config`): it may then be a pipe (`--config <(…)`). The project's own
+   * vmatrix.yml must be a regular file, or a link to one inside its directory.
+   */
+  given?: boolean;
+}
+
+export async function loadConfig(path: string, o: LoadOptions = {}): Promise<Config> {
+  const bytes = await readConfigBytes(path, o.given ?? false);
   if (!isUtf8(bytes)) {
     const line = firstLineNotUtf8(bytes);
     throw usageError('CONFIG_NOT_TEXT', issueLine(displayPath(path), line, { path: [], message: 'not UTF-8 text' }), { hint: 'save the file as UTF-8; is --config the right file?' });
   }
   return parseConfig(bytes.toString('utf8'), path);
+}
+
+/**
+ * The file's bytes, at most MAX_SIZE of them. It is the project's, and vmatrix runs as root: a link that
+ * leads out of the project's directory, a device or a FIFO is refused without a byte of it read or shown.
+ */
+async function readConfigBytes(path: string, given: boolean): Promise<Buffer> {
+  const shown = displayPath(path);
+  let read: RegularRead;
+  try {
+    read = await readRegular(await configTarget(path, given), MAX_SIZE, { pipes: given, follow: given && await isPipe(path) });
+  } catch (e) {
+    if (isVmError(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw usageError('CONFIG_NOT_FOUND', `${shown} does not exist`, {
+        hint: "run in your project's root or pass --config", cause: e,
+      });
+    }
+    const why = code === undefined ? String(e) : UNREADABLE[code] ? `${UNREADABLE[code]} (${code})` : code;
+    throw usageError('CONFIG_UNREADABLE', `cannot read ${shown}: ${why}`, { cause: e });
+  }
+  if ('refused' in read) {
+    throw usageError('CONFIG_NOT_A_FILE', `${shown} is ${read.refused}, not a regular file: vmatrix does not read it`, { hint: 'vmatrix.yml must be a plain file of the project' });
+  }
+  if ('tooLarge' in read) {
+    throw usageError('CONFIG_TOO_LARGE', `${shown} is ${read.tooLarge > MAX_SIZE + 1 ? formatSize(read.tooLarge) : `over ${formatSize(MAX_SIZE)}`}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`, { hint: 'is --config the right file?' });
+  }
+  return read.bytes;
+}
+
+/** The operator's `--config <(…)` is a link to a pipe (/dev/fd/63): followed as given. */
+async function isPipe(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return st !== undefined && (st.isFIFO() || st.isSocket());
+}
+
+/** The path to open: the file itself, or where its link leads when that stays in the file's directory. */
+async function configTarget(path: string, given: boolean): Promise<string> {
+  const st = await lstat(path);
+  if (!st.isSymbolicLink() || (given && await isPipe(path))) return path;
+  const dir = await realpath(dirname(resolve(path)));
+  const target = await realpath(path);
+  if (!isInside(dir, target)) {
+    throw usageError('CONFIG_OUTSIDE_PROJECT', `${displayPath(path)} is a symbolic link that leads out of its project (to ${target}): vmatrix does not read it`, {
+      hint: 'vmatrix runs as root; a vmatrix.yml may link only to a file inside its own project',
+    });
+  }
+  return target;
 }
 
 /** A newline byte is never part of a multi-byte UTF-8 character, so lines can be checked one by one. */

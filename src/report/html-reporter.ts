@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
+import { openRunFile } from '../util/host-fs.js';
 import { formatSize } from '../util/size.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { renderHtml } from './html.js';
@@ -18,7 +18,7 @@ export class HtmlReporter implements Reporter {
 
   onEvent(event: RunEvent): void {
     if (event.type !== 'run-end') return;
-    this.pending = writeHtmlReport(event.result, this.projectDir ?? event.result.project, join(event.runDir, 'report.html'));
+    this.pending = writeHtmlReport(event.result, this.projectDir ?? event.result.project, join(event.runDir, 'report.html'), [event.runDir]);
   }
 
   flush(): Promise<void> {
@@ -26,23 +26,27 @@ export class HtmlReporter implements Reporter {
   }
 }
 
-/** Reads every cell's log (capped) and writes the report to `file`; also for rebuilding a report from results.json. */
-export async function writeHtmlReport(result: RunResult, projectDir: string, file: string): Promise<void> {
-  await writeFileAtomic(file, renderHtml(result, await readCellLogs(result, projectDir)));
+/**
+ * Reads every cell's log (capped) and writes the report to `file`; also for rebuilding a report from
+ * results.json. `runDirs`: logs are read only inside these (see readRunFile).
+ */
+export async function writeHtmlReport(result: RunResult, projectDir: string, file: string, runDirs?: string[]): Promise<void> {
+  await writeFileAtomic(file, renderHtml(result, await readCellLogs(result, projectDir, LOG_CAP_BYTES, runDirs)));
 }
 
 /** Cell id → log text, the tail of a long log with a first line saying so; a missing log is left out. */
-export async function readCellLogs(result: RunResult, projectDir: string, cap = LOG_CAP_BYTES): Promise<Map<string, string>> {
+export async function readCellLogs(result: RunResult, projectDir: string, cap = LOG_CAP_BYTES, runDirs?: string[]): Promise<Map<string, string>> {
   const logs = new Map<string, string>();
   for (const cell of result.cells) {
-    const text = await readTail(join(projectDir, cell.logPath), cap, cell.logPath).catch(() => undefined);
+    const text = await readTail(join(projectDir, cell.logPath), cap, cell.logPath, runDirs).catch(() => undefined);
     if (text !== undefined) logs.set(cell.id, text);
   }
   return logs;
 }
 
-async function readTail(path: string, cap: number, shownPath: string): Promise<string> {
-  const file = await open(path, 'r');
+async function readTail(path: string, cap: number, shownPath: string, runDirs?: string[]): Promise<string | undefined> {
+  const file = await openRunFile(path, runDirs);
+  if (!file) return undefined;
   try {
     const { size } = await file.stat();
     const start = Math.max(0, size - cap);

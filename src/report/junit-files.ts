@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { writeFileAtomic } from '../util/fs.js';
+import { readRunFile } from '../util/host-fs.js';
 import { fileTail } from '../util/tail.js';
 import type { RunResult } from '../run/types.js';
 import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './junit.js';
@@ -12,14 +12,14 @@ import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './
 
 const TAIL_LINES = 50;
 
-export async function readJunitInputs(result: RunResult, projectDir: string): Promise<JunitInputs> {
+export async function readJunitInputs(result: RunResult, projectDir: string, runDirs?: string[]): Promise<JunitInputs> {
   const inputs: JunitInputs = { logTails: new Map(), projectCases: new Map() };
   for (const cell of result.cells) {
-    const tail = await fileTail(join(projectDir, cell.logPath), TAIL_LINES);
+    const tail = await fileTail(join(projectDir, cell.logPath), TAIL_LINES, runDirs);
     if (tail !== undefined) inputs.logTails.set(cell.id, tail.join('\n'));
     const cases: ProjectCase[] = [];
     for (const file of (cell.artifacts ?? []).filter((f) => f.toLowerCase().endsWith('.xml'))) {
-      const text = await readFile(join(projectDir, cell.artifactsPath ?? '', file), 'utf8').catch(() => undefined);
+      const text = await readRunFile(join(projectDir, cell.artifactsPath ?? '', file), runDirs);
       if (text !== undefined) cases.push(...parseJunitCases(text));
     }
     if (cases.length > 0) inputs.projectCases.set(cell.id, cases);
@@ -27,8 +27,9 @@ export async function readJunitInputs(result: RunResult, projectDir: string): Pr
   return inputs;
 }
 
-export async function writeJunit(file: string, result: RunResult, projectDir: string): Promise<void> {
-  await writeFileAtomic(file, renderJunit(result, await readJunitInputs(result, projectDir)));
+/** `runDirs`: logs and artifacts are read only inside these (see readRunFile). */
+export async function writeJunit(file: string, result: RunResult, projectDir: string, runDirs?: string[]): Promise<void> {
+  await writeFileAtomic(file, renderJunit(result, await readJunitInputs(result, projectDir, runDirs)));
 }
 
 const REPEATED = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped', 'system-out', 'system-err']);

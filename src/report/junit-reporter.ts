@@ -17,7 +17,7 @@ export class JunitReporter implements Reporter {
     if (event.type !== 'run-end') return;
     // A report that cannot be written is worth a warning, not the run's result.
     this.pending = (this.files ??= import('./junit-files.js'))
-      .then(({ writeJunit }) => writeJunit(join(event.runDir, 'junit.xml'), event.result, this.projectDir))
+      .then(({ writeJunit }) => writeJunit(join(event.runDir, 'junit.xml'), event.result, this.projectDir, [event.runDir]))
       .catch((e: unknown) => { this.err.write(`vmatrix: could not write junit.xml: ${(e as Error).message}\n`); });
   }
 

@@ -1,9 +1,10 @@
-import type { Dirent, WriteStream } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
+import { constants, type Dirent, type WriteStream } from 'node:fs';
+import { chown, lstat, mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join, posix, relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { Cell } from '../matrix/types.js';
 import { messageOf } from '../util/errors.js';
+import { createNew, invokingUser, realDirs, type Owner } from '../util/host-fs.js';
 import { formatSize, sizeFromEnv } from '../util/size.js';
 import { cellLogPath } from './cell.js';
 import type { CellResult } from './types.js';
@@ -44,6 +45,8 @@ export interface ArtifactWalk {
   /** Where to copy them: the cell's artifacts/ dir. */
   dest: string;
   maxBytes: number;
+  /** Who owns the copies; default: the user who ran vmatrix. */
+  owner?: Owner;
 }
 
 export interface CopiedArtifacts {
@@ -64,19 +67,55 @@ export async function copyArtifacts(o: ArtifactWalk): Promise<CopiedArtifacts> {
   // Under the workdir the project's overlay hides the root's: what the root's upper has there was never seen.
   for await (const f of walk(o.upper, '/', o.workdir)) if (matches(f.cell)) found.push({ ...f, rel: posix.join(OUTSIDE_WORKDIR, f.cell) });
   const out: CopiedArtifacts = { files: [], bytes: 0, left: { files: 0, bytes: 0 } };
+  const owner = o.owner ?? invokingUser();
   for (const f of found) {
     if (out.bytes + f.size > o.maxBytes) {
       out.left.files++;
       out.left.bytes += f.size;
       continue;
     }
-    const target = join(o.dest, f.rel);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(f.host, target);
+    await copyPlain(f.host, o.dest, f.rel, owner);
     out.files.push(f.rel);
     out.bytes += f.size;
   }
   return out;
+}
+
+/**
+ * Copies one file as a plain file of the invoking user: what a cell wrote is the project's, so no
+ * set-uid, set-gid or sticky bit, nothing group- or world-writable (0755 when it was executable, else
+ * 0644; directories 0755), and no link followed on either side (the source opened O_NOFOLLOW, the copy
+ * created O_EXCL|O_NOFOLLOW in directories made one by one).
+ */
+async function copyPlain(from: string, dest: string, rel: string, owner: Owner): Promise<void> {
+  const parts = rel.split('/');
+  // `dest` is in the run's own new directory; below it, the names are the cell's.
+  await mkdir(dest, { recursive: true });
+  const made = await realDirs(dest, parts.slice(0, -1));
+  for (const dir of made) await chown(dir, owner.uid, owner.gid);
+  const source = await open(from, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = await source.stat();
+    if (!st.isFile()) throw new Error(`${rel} is no longer a regular file`);
+    const mode = st.mode & 0o111 ? 0o755 : 0o644;
+    const copy = await createNew(join(dest, ...parts), mode);
+    try {
+      await copyBytes(source, copy);
+      await copy.chmod(mode);
+      await copy.chown(owner.uid, owner.gid);
+    } finally {
+      await copy.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+async function copyBytes(from: FileHandle, to: FileHandle): Promise<void> {
+  const buffer = Buffer.alloc(2 ** 20);
+  for (let n = (await from.read(buffer, 0, buffer.length, null)).bytesRead; n > 0; n = (await from.read(buffer, 0, buffer.length, null)).bytesRead) {
+    await to.write(buffer, 0, n);
+  }
 }
 
 /** Regular files under `dir`, sorted, with their path in the cell; `skip` is a cell path left out whole. */

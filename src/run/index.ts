@@ -10,6 +10,6 @@ export { listRunning, type Running, type RunningCell, type RunningRun } from './
 export { killRunning, type KillOptions, type KillOutcome } from './kill.js';
 export { runSession, type SessionOptions } from './session.js';
 export type { KeepMode, KeptCell } from './keep.js';
-export { lastResultsFile, projectDirOf, readResults, writeResults } from './results.js';
+export { checkedLastResultsFile, lastResultsFile, projectDirOf, readResults, writeResults } from './results.js';
 export { mergeResults, mergeResultFiles, cellsNotRun } from './merge.js';
 export type { DurationsSource } from './select.js';

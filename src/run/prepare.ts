@@ -43,10 +43,12 @@ export interface PlanOptions extends SelectOptions {
   projectDir?: string;
   /** --distro: only the cells of these distros (names or aliases). */
   distros?: string[];
+  /** The operator named the config with --config (it may then be a pipe: see loadConfig). */
+  configGiven?: boolean;
 }
 
-export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, distros: only, ...select }: PlanOptions = {}): Promise<Plan> {
-  const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath));
+export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, distros: only, configGiven, ...select }: PlanOptions = {}): Promise<Plan> {
+  const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath), { given: configGiven });
   const catalog = forArch(await loadCatalog(), arch);
   const all = expandMatrix(config);
   const dir = projectDir ?? dirname(resolve(configPath));

@@ -1,27 +1,39 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { kindOf, readRegular, type RegularRead } from '../util/host-fs.js';
+import { formatSize } from '../util/size.js';
 import type { RunResult } from './types.js';
 
 // results.json files written by earlier runs, read back: for `vmatrix report`, and for the durations that
 // balance shards and order cells slowest first.
 
-/** A results.json, checked enough that the code reading it can trust its shape. */
-export async function readResults(file: string): Promise<RunResult> {
-  let text: string;
+/** Far more than the results of any matrix: a larger file is the wrong one. */
+const MAX_RESULTS = 64 * 2 ** 20;
+
+/**
+ * A results.json, checked enough that the code reading it can trust its shape. It is read only as a
+ * regular file (a FIFO would block, a device never end) and, with `follow: false` (a file found in the
+ * project, not named by the operator), not through a link; its content is never quoted in a message.
+ */
+export async function readResults(file: string, o: { follow?: boolean } = {}): Promise<RunResult> {
+  let read: RegularRead;
   try {
-    text = await readFile(file, 'utf8');
+    read = await readRegular(file, MAX_RESULTS, { follow: o.follow ?? true });
   } catch (e) {
     throw usageError('RESULTS_NOT_FOUND', `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
       hint: 'a run writes .vmatrix/runs/<run-id>/results.json in its project', cause: e,
     });
   }
+  if ('refused' in read) throw usageError('RESULTS_INVALID', `${file}: is ${read.refused}, not a regular file`);
+  if ('tooLarge' in read) throw usageError('RESULTS_INVALID', `${file}: larger than ${formatSize(MAX_RESULTS)}, not a vmatrix results.json`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
-    throw usageError('RESULTS_INVALID', `${file}: not JSON (${(e as Error).message})`, { cause: e });
+    // V8's message quotes the text: the file may not be what it says (a link to a secret).
+    throw usageError('RESULTS_INVALID', `${file}: not JSON`, { cause: e });
   }
   const problem = shapeProblem(value);
   if (problem) throw usageError('RESULTS_INVALID', `${file}: not a vmatrix results.json: ${problem}`);
@@ -40,6 +52,28 @@ function shapeProblem(value: unknown): string | undefined {
 /** `.vmatrix/runs/latest/results.json` of a project: what `vmatrix report --last` reads. */
 export function lastResultsFile(projectDir: string): string {
   return join(projectDir, '.vmatrix', 'runs', 'latest', 'results.json');
+}
+
+/**
+ * lastResultsFile, checked: `.vmatrix` and `runs` are directories, not links, and `latest` is a link to
+ * a run directory beside it (a name, not a path), as vmatrix makes them. Exit 2 naming what is not.
+ */
+export async function checkedLastResultsFile(projectDir: string): Promise<string> {
+  const runs = join(projectDir, '.vmatrix', 'runs');
+  for (const [dir, shown] of [[join(projectDir, '.vmatrix'), '.vmatrix'], [runs, '.vmatrix/runs']] as const) {
+    const st = await lstat(dir).catch(() => undefined);
+    if (st && !st.isDirectory()) throw unsafeRun(shown, st.isSymbolicLink() ? `a symbolic link (to ${await readlink(dir)})` : kindOf(st));
+  }
+  const target = await readlink(join(runs, 'latest')).catch(() => undefined);
+  if (target !== undefined && (target.includes('/') || target === '..' || target === '.')) throw unsafeRun('.vmatrix/runs/latest', `a link to ${target}, not to a run beside it`);
+  if (target !== undefined && !(await lstat(join(runs, target)).catch(() => undefined))?.isDirectory()) throw unsafeRun(`.vmatrix/runs/${target}`, 'not a run directory');
+  return lastResultsFile(projectDir);
+}
+
+function unsafeRun(shown: string, what: string): Error {
+  return usageError('UNSAFE_PROJECT_PATH', `${shown} is ${what}: vmatrix does not read runs through it`, {
+    hint: `vmatrix makes ${shown} itself; remove it (a project should not commit .vmatrix/) and run vmatrix test again`,
+  });
 }
 
 /**
@@ -70,7 +104,7 @@ export async function lastFullRun(projectDir: string): Promise<{ file: string; r
     .filter((d) => d.isDirectory()).map((d) => d.name).sort().reverse().slice(0, LOOK_BACK);
   for (const id of ids) {
     const file = join(runsDir, id, 'results.json');
-    const result = await readResults(file).catch(() => undefined);
+    const result = await readResults(file, { follow: false }).catch(() => undefined);
     if (result?.matrix && !result.matrix.shard && result.cells.length === result.matrix.cells.length) return { file, result };
   }
   return undefined;

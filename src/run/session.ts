@@ -62,7 +62,7 @@ const SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec b
 export async function runSession(o: SessionOptions): Promise<number> {
   if (o.keptRun) return keptSession(o, o.keptRun);
   const configPath = o.configPath && (o.configGiven || (await access(o.configPath).then(() => true, () => false))) ? resolve(o.configPath) : undefined;
-  const plan = configPath ? await planRun(configPath, { store: o.store, arch: o.arch }) : undefined;
+  const plan = configPath ? await planRun(configPath, { store: o.store, arch: o.arch, configGiven: o.configGiven }) : undefined;
   const cell = plan ? await pickCell(plan, o) : undefined;
   if (!cell && !o.target) {
     throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });

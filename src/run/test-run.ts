@@ -1,10 +1,11 @@
-import { mkdir, writeFile, rm, symlink, rename } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { detectRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
+import { envError } from '../util/errors.js';
 import { artifactCap } from './artifacts.js';
 import { logCap } from './log-cap.js';
 import { FailFast } from './attempts.js';
@@ -15,6 +16,7 @@ import { runPool } from './pool.js';
 import type { Plan, RevisionSource } from './prepare.js';
 import { imageEvents } from './progress.js';
 import { requireResources } from './resources.js';
+import { giveToInvoker, makeRunsDir, pointLatest } from './run-dir.js';
 import { summarise } from './summary.js';
 import { sweepStore } from './sweep.js';
 import { sourceOwner } from './user.js';
@@ -55,15 +57,16 @@ export function newRunId(now = new Date()): string {
 export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
   const runtime = await detectRuntime(o.runtime);
+  const refusal = runtime.userns.refusal;
+  if (refusal) throw envError(refusal.code, refusal.message, { hint: refusal.hint });
   await requireResources(plan.config.resources);
   await store.init();
   await sweepStore(store);
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const runId = newRunId();
-  const runsDir = o.output ? resolve(o.output) : join(plan.projectDir, '.vmatrix', 'runs');
+  const { runsDir, made } = await makeRunsDir(plan.projectDir, o.output);
   const runDir = join(runsDir, runId);
-  await mkdir(runDir, { recursive: true });
-  if (!o.output) await writeFile(join(plan.projectDir, '.vmatrix', '.gitignore'), '*\n');
+  await mkdir(runDir, { mode: 0o755 });
   const cellsRoot = await store.writing('starting the run',
     () => store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) }));
   const started = new Date();
@@ -112,14 +115,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     jobs, cells: results, summary: summarise(results), matrix: plan.matrix,
   };
   await pointLatest(runsDir, runId);
+  await giveToInvoker([...made, runDir]);
   o.emit({ type: 'run-end', result, runDir });
   return result;
-}
-
-/** .vmatrix/runs/latest → the newest run, replaced atomically. */
-async function pointLatest(runsDir: string, runId: string): Promise<void> {
-  const tmp = join(runsDir, `.latest-${process.pid}`);
-  await rm(tmp, { force: true });
-  await symlink(runId, tmp);
-  await rename(tmp, join(runsDir, 'latest'));
 }

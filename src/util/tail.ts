@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { openRunFile } from './host-fs.js';
 
 // The end of a log: what a summary quotes of a failed cell or setup, so that the reason is on screen.
 // A log is the project's output, as large as VMATRIX_LOG_MAX_SIZE lets it be: only its end is read, and
@@ -33,8 +33,9 @@ export function lastLines(text: string, count: number): string[] {
 }
 
 /** The last `count` lines of a file, read from its last TAIL_BYTES; undefined when it cannot be read. */
-export async function fileTail(path: string, count: number): Promise<string[] | undefined> {
-  const file = await open(path, 'r').catch(() => undefined);
+export async function fileTail(path: string, count: number, runDirs?: string[]): Promise<string[] | undefined> {
+  // A regular file, not through a link, and inside one of `runDirs` when given (a results.json names it).
+  const file = await openRunFile(path, runDirs);
   if (!file) return undefined;
   try {
     const { size } = await file.stat();

@@ -21,6 +21,21 @@ export interface UsernsChoice {
   map?: IdMap;
   /** Why the mapping is used or not, in the user's terms (doctor, --debug, run-start). */
   reason: string;
+  /**
+   * Why `vmatrix test` must not run cells on this host (fail closed, SAFETY 35): root has no subordinate
+   * ids and the operator did not say VMATRIX_USERNS=off, or root's range overlaps another user's.
+   */
+  refusal?: { code: string; message: string; hint: string };
+}
+
+/** The first line of another user whose range shares an id with start..start+size-1. */
+export function overlappingRange(text: string, start: number, size: number, names: string[]): string | undefined {
+  for (const line of text.split('\n')) {
+    const [name, s, n] = line.trim().split(':').map((f, i) => (i === 0 ? f : Number(f))) as [string, number, number];
+    if (!name || line.trim().startsWith('#') || names.includes(name) || !Number.isSafeInteger(s) || !Number.isSafeInteger(n)) continue;
+    if (s < start + size && start < s + n) return `${name}'s ${s}-${s + n - 1}`;
+  }
+  return undefined;
 }
 
 /** The first range of at least `size` ids for one of `names` in a subuid/subgid text. */
@@ -38,7 +53,8 @@ export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE)
 
 /**
  * Decides whether cells get a user namespace. `VMATRIX_USERNS=off` turns it off (a host whose kernel or
- * sandbox refuses user namespaces); otherwise it is on whenever root has subordinate ids.
+ * sandbox refuses user namespaces); otherwise it is on whenever root has subordinate ids, and when root
+ * has none, or a range another user shares, the choice carries the refusal `vmatrix test` fails with.
  */
 export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '/etc'): Promise<UsernsChoice> {
   if (process.getuid?.() !== 0) return { reason: 'no user namespace: vmatrix is not running as root' };
@@ -54,9 +70,26 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
   const gid = findSubidRange(subgid, names);
   if (uid === undefined || gid === undefined) {
     const file = uid === undefined ? 'subuid' : 'subgid';
-    return { reason: `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is root on the host (with fewer capabilities)` };
+    return {
+      reason: `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is root on the host (with fewer capabilities)`,
+      refusal: {
+        code: 'NO_SUBORDINATE_IDS', message: `/etc/${file} has no range of ${IDMAP_SIZE} ids for root: without one, root in a cell would be root on the host`,
+        hint: 'run vmatrix doctor --fix to add one; or, to run cells as host root anyway, set VMATRIX_USERNS=off',
+      },
+    };
   }
-  return { map: { uid, gid, size: IDMAP_SIZE }, reason: `user namespace: root in a cell is host uid ${uid} (root's range in /etc/subuid)` };
+  const map = { uid, gid, size: IDMAP_SIZE };
+  const reason = `user namespace: root in a cell is host uid ${uid} (root's range in /etc/subuid)`;
+  for (const [file, text, start] of [['subuid', subuid, uid], ['subgid', subgid, gid]] as const) {
+    const other = overlappingRange(text, start, IDMAP_SIZE, names);
+    if (other) {
+      return { map, reason, refusal: {
+        code: 'SUBORDINATE_IDS_OVERLAP', message: `/etc/${file}: root's range ${start}-${start + IDMAP_SIZE - 1} overlaps ${other}: a cell's processes would own that user's files`,
+        hint: `give root a range of its own in /etc/${file} (remove root's line and run vmatrix doctor --fix)`,
+      } };
+    }
+  }
+  return { map, reason };
 }
 
 /** The host id of a cell id under a mapping (identity without one). */

@@ -1,4 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,5 +88,49 @@ describe('loadConfig', () => {
     await writeFile(file, 'distros: [d]\n');
     const error = await loadConfig(file).then(() => undefined, (e: unknown) => e as VmError);
     expect(error?.message).toBe(`${file}:1: test: required key is missing`);
+  });
+});
+
+describe('loadConfig on a file the project controls (vmatrix runs as root)', () => {
+  const GOOD = 'distros: [busybox]\ntest: make\n';
+  const refusal = (file: string, given?: boolean) => loadConfig(file, { given }).then(() => undefined, (e: unknown) => e as VmError);
+
+  it('follows a link that stays in the project, and refuses one that leads out, without reading it', async () => {
+    const project = join(dir, 'project');
+    await mkdir(join(project, 'ci'), { recursive: true });
+    await writeFile(join(project, 'ci', 'matrix.yml'), GOOD);
+    await symlink('ci/matrix.yml', join(project, 'vmatrix.yml'));
+    expect((await loadConfig(join(project, 'vmatrix.yml'))).test).toHaveLength(1);
+    await writeFile(join(dir, 'secret'), 'root:SECRET-HASH:19000::::::\n');
+    await rm(join(project, 'vmatrix.yml'));
+    await symlink('../secret', join(project, 'vmatrix.yml'));
+    for (const given of [false, true]) {
+      const error = await refusal(join(project, 'vmatrix.yml'), given);
+      expect(error).toMatchObject({ code: 'CONFIG_OUTSIDE_PROJECT', exit: 2 });
+      expect(error!.message).toContain(`is a symbolic link that leads out of its project (to ${join(dir, 'secret')})`);
+      expect(error!.message).not.toContain('SECRET');
+    }
+  });
+
+  it("refuses a FIFO or a device as the project's vmatrix.yml, without blocking or reading", async () => {
+    execFileSync('mkfifo', [join(dir, 'vmatrix.yml')]);
+    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({ code: 'CONFIG_NOT_A_FILE', message: expect.stringContaining('vmatrix.yml is a FIFO, not a regular file') });
+    await rm(join(dir, 'vmatrix.yml'));
+    execFileSync('mknod', [join(dir, 'vmatrix.yml'), 'c', '1', '5']); // /dev/zero: never ends
+    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({ code: 'CONFIG_NOT_A_FILE', message: expect.stringContaining('vmatrix.yml is a device, not a regular file') });
+    expect(await refusal(join(dir, 'vmatrix.yml'), true)).toMatchObject({ code: 'CONFIG_NOT_A_FILE' });
+  });
+
+  it('reads a pipe the operator names with --config, bounded like a file', async () => {
+    const fifo = join(dir, 'piped.yml');
+    execFileSync('mkfifo', [fifo]);
+    const writer = once(spawn('sh', ['-c', `printf 'distros: [busybox]\\ntest: make\\n' > ${fifo}`]), 'close');
+    expect((await loadConfig(fifo, { given: true })).distros).toEqual(['busybox']);
+    await writer;
+    const endless = spawn('sh', ['-c', `exec yes 'x: 1' > ${fifo}`]);
+    const ended = once(endless, 'close');
+    expect(await refusal(fifo, true)).toMatchObject({ code: 'CONFIG_TOO_LARGE', message: expect.stringContaining('is over 256.0 KB') });
+    endless.kill();
+    await ended;
   });
 });

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,11 +28,25 @@ describe('HtmlReporter', () => {
     const project = await mkdtemp(join(tmpdir(), 'vmx-html-'));
     const runDir = join(project, '.vmatrix/runs/r');
     await mkdir(runDir, { recursive: true });
-    await writeFile(join(project, 'log.txt'), 'hello from the cell\n');
+    await writeFile(join(runDir, 'log.txt'), 'hello from the cell\n');
     const reporter = new HtmlReporter(project);
-    reporter.onEvent({ type: 'run-end', runDir, result: run('/elsewhere', [cell('debian-12', 'log.txt')]) });
+    reporter.onEvent({ type: 'run-end', runDir, result: run('/elsewhere', [cell('debian-12', '.vmatrix/runs/r/log.txt')]) });
     await reporter.flush();
     const page = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(page).toContain('<span>hello from the cell\n</span>');
+  });
+
+  it('reads a log only inside the run directories given, not through a link, and only a regular file', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'vmx-html-'));
+    const runDir = join(project, '.vmatrix/runs/r');
+    await mkdir(runDir, { recursive: true });
+    await writeFile(join(project, 'secret'), 'SECRET\n');
+    await writeFile(join(runDir, 'ok.txt'), 'ok\n');
+    await symlink('../../../secret', join(runDir, 'link.txt'));
+    execFileSync('mkfifo', [join(runDir, 'fifo.txt')]);
+    const cells = [cell('ok', '.vmatrix/runs/r/ok.txt'), cell('up', '.vmatrix/runs/r/../../../secret'), cell('abs', join(project, 'secret')),
+      cell('link', '.vmatrix/runs/r/link.txt'), cell('fifo', '.vmatrix/runs/r/fifo.txt')];
+    const logs = await readCellLogs(run(project, cells), project, 50, [runDir]);
+    expect([...logs]).toEqual([['ok', 'ok\n']]);
   });
 });

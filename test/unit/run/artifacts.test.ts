@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,34 @@ describe('copyArtifacts', () => {
     expect(copied.left).toEqual({ files: 1, bytes: 100 });
     expect(await exists(join(dest, 'build/test-results/big.xml'))).toBe(false);
     expect(capWarning(copied, 10)).toBe('artifacts: 1 file (100 B) not copied: over the 10 B cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)');
+  });
+
+  it('makes plain copies of the invoking user: no set-id, sticky or group/world-write bit, 0644 or 0755', async () => {
+    const modes: Record<string, number> = { 'out/suid': 0o4755, 'out/sgid-ww': 0o2777, 'out/ww': 0o666, 'out/sticky-dir/f': 0o1640 };
+    for (const [path, mode] of Object.entries(modes)) {
+      await put(join(srcUpper, path), path);
+      await chmod(join(srcUpper, path), mode);
+    }
+    await chmod(join(srcUpper, 'out/sticky-dir'), 0o1777);
+    const owner = { uid: 4242, gid: 4343 };
+    const copied = await copyArtifacts({ patterns: ['out/'], workdir: '/src', upper, srcUpper, dest, maxBytes: 1 << 20, owner });
+    expect(copied.files).toEqual(['out/sgid-ww', 'out/sticky-dir/f', 'out/suid', 'out/ww']);
+    const facts = async (path: string) => { const st = await lstat(join(dest, path)); return [(st.mode & 0o7777).toString(8), st.uid, st.gid]; };
+    expect(await facts('out/suid')).toEqual(['755', 4242, 4343]);
+    expect(await facts('out/sgid-ww')).toEqual(['755', 4242, 4343]);
+    expect(await facts('out/ww')).toEqual(['644', 4242, 4343]);
+    expect(await facts('out/sticky-dir/f')).toEqual(['644', 4242, 4343]);
+    expect(await facts('out/sticky-dir')).toEqual(['755', 4242, 4343]);
+  });
+
+  it('never writes through a link at the destination: an existing name makes the copy fail', async () => {
+    await mkdir(join(dest, 'build/test-results'), { recursive: true });
+    const victim = join(tmp, 'victim');
+    await writeFile(victim, 'unchanged');
+    await symlink(victim, join(dest, 'build/test-results/a.xml'));
+    await expect(copyArtifacts({ patterns: ['build/test-results/a.xml'], workdir: '/src', upper, srcUpper, dest, maxBytes: 1 << 20 }))
+      .rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await readFile(victim, 'utf8')).toBe('unchanged');
   });
 
   it('copies nothing, and fails not, when the cell never wrote its dirs', async () => {

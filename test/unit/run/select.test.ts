@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,20 @@ describe('lastFullRun', () => {
     ]);
     await symlink('20300101-000300-dddd', join(dir, '.vmatrix/runs/latest'));
     expect((await lastFullRun(dir))?.result.runId).toBe(full.runId);
+  });
+
+  it('passes over a newer run whose results.json is a FIFO, a device or a link, without blocking on it', async () => {
+    const dir = await project([full]);
+    for (const [id, make] of [
+      ['20990101-000000-fifo', (f: string) => execFileSync('mkfifo', [f])],
+      ['20990101-000100-zero', (f: string) => execFileSync('mknod', [f, 'c', '1', '5'])],
+    ] as const) {
+      await mkdir(join(dir, '.vmatrix/runs', id));
+      make(join(dir, '.vmatrix/runs', id, 'results.json'));
+    }
+    await mkdir(join(dir, '.vmatrix/runs/20990101-000200-link'));
+    await symlink(join(dir, '.vmatrix/runs', full.runId, 'results.json'), join(dir, '.vmatrix/runs/20990101-000200-link/results.json'));
+    expect((await lastFullRun(dir))?.file).toBe(join(dir, '.vmatrix/runs', full.runId, 'results.json'));
   });
 
   it('finds nothing in a project that never ran', async () => {

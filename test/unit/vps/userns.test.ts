@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseUserns, findSubidRange, hostId } from '../../../src/vps/userns.js';
+import { chooseUserns, findSubidRange, hostId, overlappingRange } from '../../../src/vps/userns.js';
 
 describe('findSubidRange', () => {
   it("takes the first range of root's big enough for 65536 ids", () => {
@@ -35,6 +35,22 @@ describe('chooseUserns', () => {
     const off = await chooseUserns({ VMATRIX_USERNS: 'off' }, await etcWith('root:1000000:65536\n', 'root:1000000:65536\n'));
     expect(off.map).toBeUndefined();
     expect(off.reason).toContain('VMATRIX_USERNS=off');
+  });
+
+  it('fails closed: no range for root is a refusal naming the fix, unless VMATRIX_USERNS=off', async () => {
+    if (process.getuid?.() !== 0) throw new Error('chooseUserns decides only for root: run the unit tests as root, as CI does');
+    const none = await chooseUserns({}, await etcWith('alice:100000:65536\n', 'root:2000000:65536\n'));
+    expect(none.refusal).toMatchObject({ code: 'NO_SUBORDINATE_IDS', message: expect.stringContaining('/etc/subuid has no range of 65536 ids for root'), hint: expect.stringContaining('vmatrix doctor --fix') });
+    expect(none.refusal!.hint).toContain('VMATRIX_USERNS=off');
+    expect((await chooseUserns({ VMATRIX_USERNS: 'off' }, await etcWith('', ''))).refusal).toBeUndefined();
+    expect((await chooseUserns({}, await etcWith('root:1000000:65536\nalice:1065536:65536\n', 'root:1000000:65536\n'))).refusal).toBeUndefined();
+  });
+
+  it("refuses root's range when another user's overlaps it, naming both", async () => {
+    const c = await chooseUserns({}, await etcWith('root:1000000:65536\n', 'root:2000000:65536\nbob:2065535:10\n'));
+    expect(c.refusal).toMatchObject({ code: 'SUBORDINATE_IDS_OVERLAP', message: "/etc/subgid: root's range 2000000-2065535 overlaps bob's 2065535-2065544: a cell's processes would own that user's files" });
+    expect(overlappingRange('alice:999999:1\n# x:1000000:1\n0:1000000:5\n', 1000000, 65536, ['root', '0'])).toBeUndefined();
+    expect(overlappingRange('alice:999999:2\n', 1000000, 65536, ['root', '0'])).toBe("alice's 999999-1000000");
   });
 
   it('hostId shifts by the mapping, or is the identity', () => {
