@@ -5,6 +5,7 @@ import { exists } from '../util/fs.js';
 import { cgroupSupport } from './cgroup-support.js';
 import type { CellPaths } from './layout.js';
 import { cellNofile } from './limits.js';
+import { hostCertificates } from './host-ca.js';
 import { buildOciConfig, hostsFile } from './oci-spec.js';
 import { seccompWanted } from './seccomp.js';
 import type { CellMarker, CellRunSpec } from './types.js';
@@ -30,9 +31,11 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<
   if (spec.source && !(await exists(paths.srcUpper))) await mkdirLike(paths.srcUpper, spec.source.layers?.[0] ?? spec.source.lower);
   await writeFile(paths.hosts, hostsFile(spec.hostname));
   if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
+  const hostCa = spec.network === 'host' ? await hostCertificates() : '';
+  if (hostCa) await writeFile(paths.hostCa, hostCa);
   // Only a memory limit needs to know about swap accounting.
   const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
-  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted() };
+  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted(), hostCa: hostCa !== '' };
   await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
 }
 

@@ -15,7 +15,8 @@ import type { Runtime } from './types.js';
 // Everything the container mounts lives on the tmpfs at CELL_MOUNT (see layout.ts).
 
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
-// upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid).
+// upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
+// $12 the host's added CA certificates ('' for none: host-ca.ts).
 const SCRIPT = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
@@ -35,8 +36,9 @@ const SCRIPT = [
   'copy() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s\\n\' "$l"; done < "$1" > "$2"; }',
   'copy "$9" "$m/hosts"',
   'if [ -n "${10}" ]; then copy "${10}" "$m/resolv.conf"; fi',
+  'if [ -n "${12}" ]; then copy "${12}" "$m/host-ca.crt"; fi',
   'if [ "${11}" != 0:0 ]; then chown "${11}" "$m/hosts"; fi',
-  'shift 11',
+  'shift 12',
   'exec "$@" 2>&9 9>&-',
 ].join('\n');
 
@@ -57,6 +59,8 @@ export interface LaunchSpec {
   /** The project snapshot to mount copy-on-write, if any. */
   sourceLower?: string;
   withResolv: boolean;
+  /** Copy the host's added CA certificates in (paths.hostCa). */
+  withHostCa?: boolean;
   /** Host ids of the cell's root: it owns the cell's /etc/hosts. */
   owner: { uid: number; gid: number };
   /** Pass fd 3 (the control channel) through to the command. */
@@ -109,7 +113,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
   }
   const owner = `${spec.owner.uid}:${spec.owner.gid}`;
   const source = spec.sourceLower ? [spec.sourceLower, paths.srcUpper, paths.srcWork] : ['', '', ''];
-  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner];
+  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner, spec.withHostCa ? paths.hostCa : ''];
   // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
   const runtimeArgv = [runtime.path, '--root', CELL_STATE, '--log', paths.runtimeLog, '--log-format', 'json', 'run', '--keep', ...(spec.control ? ['--preserve-fds', '1'] : []), '--bundle', paths.bundle, id];
   return [

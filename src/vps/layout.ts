@@ -8,6 +8,8 @@ export interface CellPaths {
   config: string;
   hosts: string;
   resolv: string;
+  /** The host's added CA certificates, for cells with the host's network (host-ca.ts). */
+  hostCa: string;
   upper: string;
   work: string;
   srcUpper: string;
@@ -26,6 +28,7 @@ export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellP
     config: join(dir, 'bundle', 'config.json'),
     hosts: join(dir, 'bundle', 'hosts'),
     resolv: join(dir, 'bundle', 'resolv.conf'),
+    hostCa: join(dir, 'bundle', 'host-ca.crt'),
     upper: upper ?? join(dir, 'upper'),
     work: join(dir, 'work'),
     srcUpper: srcUpper ?? join(dir, 'src-upper'),
@@ -45,4 +48,5 @@ export const CELL_ROOTFS = `${CELL_MOUNT}/root`;
 export const CELL_SOURCE = `${CELL_MOUNT}/src`;
 export const CELL_HOSTS = `${CELL_MOUNT}/hosts`;
 export const CELL_RESOLV = `${CELL_MOUNT}/resolv.conf`;
+export const CELL_HOST_CA = `${CELL_MOUNT}/host-ca.crt`;
 export const CELL_STATE = `${CELL_MOUNT}/state`;

@@ -1,4 +1,5 @@
-import { CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
+import { HOST_CA_IN_CELL } from './host-ca.js';
+import { CELL_HOST_CA, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import type { CellResources, CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 
@@ -37,6 +38,8 @@ export interface HostLimits {
   swapLimit: boolean;
   /** The seccomp filter (seccomp.ts), unless VMATRIX_SECCOMP=off. */
   seccomp?: boolean;
+  /** The host's added CA certificates are in the cell's mount dir (host-ca.ts): a cell with the host's network gets them. */
+  hostCa?: boolean;
 }
 
 /** The CFS period of a CPU limit (100 ms, the kernel's default); the quota is `cpus` of it, at least 1 ms. */
@@ -49,7 +52,7 @@ export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
     process: processOf(spec, host),
     root: { path: CELL_ROOTFS, readonly: false },
     hostname: spec.hostname,
-    mounts: mountsOf(spec),
+    mounts: mountsOf(spec, host),
     linux: linuxOf(spec, host),
   };
 }
@@ -63,7 +66,8 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
     terminal: spec.terminal === true,
     user,
     args: spec.args,
-    env: envList(spec.env),
+    // A step's own NODE_EXTRA_CA_CERTS wins over the host's certificates.
+    env: envList(spec.network === 'host' && host.hostCa ? { NODE_EXTRA_CA_CERTS: HOST_CA_IN_CELL, ...spec.env } : spec.env),
     cwd: spec.cwd,
     capabilities: { bounding: caps, effective: held, permitted: held, inheritable: [], ambient: [] },
     // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
@@ -78,7 +82,7 @@ export function envList(env: Record<string, string>): string[] {
   return Object.entries(full).map(([k, v]) => `${k}=${v}`);
 }
 
-function mountsOf(spec: CellRunSpec): Record<string, unknown>[] {
+function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[] {
   const mounts: Record<string, unknown>[] = [
     { destination: '/proc', type: 'proc', source: 'proc' },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
@@ -92,6 +96,7 @@ function mountsOf(spec: CellRunSpec): Record<string, unknown>[] {
   ];
   // A copy, not the host's file: the cell never holds an inode of the host's /etc.
   if (spec.network === 'host') mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
+  if (spec.network === 'host' && host.hostCa) mounts.push({ destination: HOST_CA_IN_CELL, type: 'bind', source: CELL_HOST_CA, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
   // The launcher mounted the source overlay; the runtime resolves `dest` inside the root (symlinks
   // included), which a host-side mount would not.
   if (spec.source) mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });

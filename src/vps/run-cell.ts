@@ -9,6 +9,7 @@ import { launcherArgv, launcherTools } from './launcher.js';
 import { mountsUnder } from './mounts.js';
 import { launch, type LaunchOutcome } from './process.js';
 import type { CellRunResult, CellRunSpec, Runtime } from './types.js';
+import { hostCertificates } from './host-ca.js';
 import { hostId } from './userns.js';
 import { checkDirectory, checkLayers, validateSpec } from './validate.js';
 
@@ -23,8 +24,10 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
+  const withHostCa = spec.network === 'host' && (await hostCertificates()) !== '';
   const argv = launcherArgv(await launcherTools(), runtime, {
-    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host', owner, control: spec.onControl !== undefined,
+    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host',
+    withHostCa, owner, control: spec.onControl !== undefined,
   }, paths);
   await createCellDir(paths);
   let outcome: LaunchOutcome;

@@ -32,25 +32,25 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     const script = argv[15]!;
     expect(argv.slice(13, 15)).toEqual(['/bin/sh', '-c']);
     expect(script).not.toContain('/s/');
-    expect(argv.slice(16, 28)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
-      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001']);
+    expect(argv.slice(16, 29)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
+      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001', '']);
   });
 
-  it('names the source overlay and the resolv.conf copy when the cell has them', () => {
-    const a = launcherArgv(tools, runtime, { ...spec, sourceLower: '/s/sources/x/tree', withResolv: true }, paths);
-    expect(a.slice(22, 28)).toEqual(['/s/sources/x/tree', '/s/cells/r/c/src-upper', '/s/cells/r/c/src-work',
-      '/s/cells/r/c/bundle/hosts', '/s/cells/r/c/bundle/resolv.conf', '100000:100001']);
+  it('names the source overlay, the resolv.conf copy and the host CA certificates when the cell has them', () => {
+    const a = launcherArgv(tools, runtime, { ...spec, sourceLower: '/s/sources/x/tree', withResolv: true, withHostCa: true }, paths);
+    expect(a.slice(22, 29)).toEqual(['/s/sources/x/tree', '/s/cells/r/c/src-upper', '/s/cells/r/c/src-work',
+      '/s/cells/r/c/bundle/hosts', '/s/cells/r/c/bundle/resolv.conf', '100000:100001', '/s/cells/r/c/bundle/host-ca.crt']);
   });
 
   it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
-    expect(argv.slice(28)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
+    expect(argv.slice(29)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
       '--log-format', 'json', 'run', '--keep', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
   });
 
   it('passes fd 3 through to the command only when the cell has a control channel', () => {
     expect(argv).not.toContain('--preserve-fds');
     const a = launcherArgv(tools, runtime, { ...spec, control: true }, paths);
-    expect(a.slice(36, 39)).toEqual(['--keep', '--preserve-fds', '1']);
+    expect(a.slice(37, 40)).toEqual(['--keep', '--preserve-fds', '1']);
     expect(argv[15]).not.toMatch(/\b3>/); // the script keeps fd 3 free for it
   });
 

@@ -69,6 +69,19 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
     expect(destinations(build())).not.toContain('/etc/resolv.conf');
   });
 
+  it("gives a cell with the host's network the host's added CA certificates, read-only, and names them to Node", () => {
+    const ca = (c: Json): Json | undefined => c.mounts.find((m: Json) => m.destination === '/dev/vmatrix/host-ca.crt');
+    const withCa = build({ network: 'host' }, { hostCa: true });
+    expect(ca(withCa)).toEqual({ destination: '/dev/vmatrix/host-ca.crt', type: 'bind', source: '/run/vmatrix/host-ca.crt', options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
+    expect(withCa.process.env).toContain('NODE_EXTRA_CA_CERTS=/dev/vmatrix/host-ca.crt');
+    // The step's own setting wins; a cell without the host's network, or a host without added CAs, gets none.
+    expect(build({ network: 'host', env: { NODE_EXTRA_CA_CERTS: '/mine.pem' } }, { hostCa: true }).process.env).toContain('NODE_EXTRA_CA_CERTS=/mine.pem');
+    for (const c of [build({ network: 'none' }, { hostCa: true }), build({ network: 'host' })]) {
+      expect(ca(c)).toBeUndefined();
+      expect(c.process.env.some((e: string) => e.startsWith('NODE_EXTRA_CA_CERTS='))).toBe(false);
+    }
+  });
+
   it('binds the source overlay the launcher mounted, resolved by the runtime inside the root', () => {
     const src = build({ source: { lower: '/s/sources/abc', dest: '/src' } }).mounts.at(-1);
     expect(src).toEqual({ destination: '/src', type: 'bind', source: '/run/vmatrix/src', options: ['bind', 'rw'] });
