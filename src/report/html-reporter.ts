@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
-import { openRunFile } from '../util/host-fs.js';
+import { readEnd } from '../util/tail.js';
 import { formatSize } from '../util/size.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { renderHtml } from './html.js';
@@ -45,19 +45,11 @@ export async function readCellLogs(result: RunResult, projectDir: string, cap = 
 }
 
 async function readTail(path: string, cap: number, shownPath: string, runDirs?: string[]): Promise<string | undefined> {
-  const file = await openRunFile(path, runDirs);
-  if (!file) return undefined;
-  try {
-    const { size } = await file.stat();
-    const start = Math.max(0, size - cap);
-    const buffer = Buffer.alloc(size - start);
-    await file.read(buffer, 0, buffer.length, start);
-    if (start === 0) return buffer.toString('utf8');
-    // Start at a line boundary, which is also never inside a UTF-8 character.
-    const from = buffer.indexOf(0x0a) + 1;
-    const left = start + from;
-    return `[vmatrix: the first ${formatSize(left)} of this log are left out; the whole log is ${shownPath}]\n${buffer.subarray(from).toString('utf8')}`;
-  } finally {
-    await file.close();
-  }
+  const end = await readEnd(path, cap, runDirs);
+  if (!end) return undefined;
+  if (end.start === 0) return end.bytes.toString('utf8');
+  // Start at a line boundary, which is also never inside a UTF-8 character.
+  const from = end.bytes.indexOf(0x0a) + 1;
+  const left = end.start + from;
+  return `[vmatrix: the first ${formatSize(left)} of this log are left out; the whole log is ${shownPath}]\n${end.bytes.subarray(from).toString('utf8')}`;
 }

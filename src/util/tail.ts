@@ -32,22 +32,31 @@ export function lastLines(text: string, count: number): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n').slice(-count).map((l) => cutLine(shownLine(l)));
 }
 
-/** The last `count` lines of a file, read from its last TAIL_BYTES; undefined when it cannot be read. */
-export async function fileTail(path: string, count: number, runDirs?: string[]): Promise<string[] | undefined> {
-  // A regular file, not through a link, and inside one of `runDirs` when given (a results.json names it).
+/**
+ * The last `maxBytes` of a file and where they start, or undefined when it cannot be read: a regular
+ * file, not through a link, and inside one of `runDirs` when given (a results.json names it).
+ */
+export async function readEnd(path: string, maxBytes: number, runDirs?: string[]): Promise<{ bytes: Buffer; start: number } | undefined> {
   const file = await openRunFile(path, runDirs);
   if (!file) return undefined;
   try {
     const { size } = await file.stat();
-    const start = Math.max(0, size - TAIL_BYTES);
+    const start = Math.max(0, size - maxBytes);
     const buffer = Buffer.alloc(size - start);
     const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
-    const text = buffer.subarray(0, bytesRead).toString('utf8');
-    // Read from the middle of a line: say so, rather than show its end as a whole line.
-    return lastLines(start > 0 ? `… ${text}` : text, count);
+    return { bytes: buffer.subarray(0, bytesRead), start };
   } catch {
     return undefined;
   } finally {
     await file.close();
   }
+}
+
+/** The last `count` lines of a file, read from its last TAIL_BYTES; undefined when it cannot be read. */
+export async function fileTail(path: string, count: number, runDirs?: string[]): Promise<string[] | undefined> {
+  const end = await readEnd(path, TAIL_BYTES, runDirs);
+  if (!end) return undefined;
+  const text = end.bytes.toString('utf8');
+  // Read from the middle of a line: say so, rather than show its end as a whole line.
+  return lastLines(end.start > 0 ? `… ${text}` : text, count);
 }
