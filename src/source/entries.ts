@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import type { IdBase } from '../util/idshift.js';
+import { shortId } from '../util/hash.js';
+import { eachLimited } from '../util/pool.js';
+import { hashFile, sha256 } from './content.js';
+import type { GitIndex } from './git-index.js';
+import { ProjectGit } from './git.js';
+import { KeyHash } from './key.js';
+import { ProjectChanged, validPath, type ProjectFs } from './project-fs.js';
+import { sameStamp, stampOf, type Stamp } from './stamp.js';
+import type { StatCache } from './stat-cache.js';
+import { viewWorktree } from './worktree.js';
+
+// The files of a snapshot and what their content is, found without reading what git vouches for: a tracked
+// file that git's index says is unchanged is named by its blob id and size; every other file is hashed here,
+// or named by the hash the stat cache kept for it. The snapshot's id is the hash of that list.
+
+export const SYMLINK = 0o120000;
+/** Files read at once: enough to keep the disk busy, few enough for any `ulimit -n`. */
+export const CONCURRENCY = 16;
+/** Changed when what a key is made of changes, so that no snapshot made under other rules is ever reused. */
+const KEY_FORMAT = 'vmatrix-source 2';
+
+/** A file of the snapshot, as materialise.ts writes it. */
+export interface Entry {
+  /** Relative to the project, "/"-separated. */
+  path: string;
+  /** 0o100644, 0o100755 or 0o120000, as git records them. */
+  mode: number;
+  /** The content: "g<blob id>:<size>" (git vouches for it) or "s<sha256>" (hashed here; of the target for a symlink). */
+  cid: string;
+  size: number;
+  /** For a file git vouches for: the stamp it must still have when copied. */
+  stamp?: Stamp;
+}
+
+/** The project's files: those git vouches for, by repository (the project's, then submodules'), and the others. */
+export interface Listing {
+  repos: { index: GitIndex; vouched: number[]; strip: number; dir: string }[];
+  hashed: Entry[];
+}
+
+/** Lists the project at `fs.root`, submodules' files included; `dir` is a repository's place in it. */
+export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', listing: Listing = { repos: [], hashed: [] }): Promise<Listing> {
+  const view = await viewWorktree(await ProjectGit.open(dir ? join(fs.root, dir) : fs.root));
+  const prefix = dir ? `${dir}/` : '';
+  if (view.index) listing.repos.push({ index: view.index, vouched: view.vouched, strip: view.strip, dir });
+  const described: (Entry | undefined)[] = new Array(view.others.length);
+  await eachLimited(view.others, CONCURRENCY, async (path, i) => { described[i] = await describe(fs, cache, prefix + path); });
+  for (const e of described) if (e) listing.hashed.push(e);
+  for (const sub of view.submodules) {
+    // A submodule that is checked out is a repository of its own; one that is not has no files to copy.
+    if (await fs.lstat(`${prefix}${sub}/.git`)) await listProject(fs, cache, prefix + sub, listing);
+  }
+  return listing;
+}
+
+/** A file git does not vouch for, as it is now: undefined when it is gone, or is not a file or a symlink. */
+async function describe(fs: ProjectFs, cache: StatCache, path: string): Promise<Entry | undefined> {
+  const st = await fs.lstat(path);
+  if (st?.isSymbolicLink()) {
+    const target = await fs.readlink(path);
+    return target && { path, mode: SYMLINK, cid: `s${sha256(target)}`, size: 0 };
+  }
+  if (!st?.isFile()) return undefined;
+  const mode = st.mode & 0o100n ? 0o100755 : 0o100644;
+  const stamp = stampOf(st);
+  const sha = cache.lookup(path, mode, stamp) ?? (await hashUnchanged(fs, path, stamp));
+  cache.record(path, { mode, stamp, sha256: sha });
+  return { path, mode, cid: `s${sha}`, size: Number(st.size) };
+}
+
+/** The file's sha256, provided it kept `stamp` from before it was opened until it was read. */
+async function hashUnchanged(fs: ProjectFs, path: string, stamp: Stamp): Promise<string> {
+  const file = await fs.open(path);
+  if (!file) throw new ProjectChanged(path);
+  try {
+    const sha = await hashFile(file);
+    if (!sameStamp(stamp, stampOf(await file.stat({ bigint: true })))) throw new ProjectChanged(path);
+    return sha;
+  } finally {
+    await file.close();
+  }
+}
+
+/** The snapshot's id: its files and the owner they are given. Sorts `listing.hashed`. */
+export function snapshotKey(listing: Listing, owner?: IdBase): string {
+  const key = new KeyHash();
+  key.marker(KEY_FORMAT);
+  for (const { index, vouched, strip, dir } of listing.repos) {
+    key.marker(`git ${dir}`);
+    const prefix = Buffer.from(dir ? `${dir}/` : '');
+    for (const i of vouched) key.indexRecord(index, i, strip, prefix);
+  }
+  key.marker('files');
+  listing.hashed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const e of listing.hashed) key.record(e.path, e.mode, e.cid);
+  if (owner && (owner.uid !== 0 || owner.gid !== 0)) key.marker(`owner ${owner.uid}:${owner.gid}`);
+  return shortId(key.digest());
+}
+
+/** How many files, and bytes in them. */
+export function countFiles(listing: Listing): { files: number; bytes: number } {
+  let files = listing.hashed.length;
+  let bytes = listing.hashed.reduce((n, e) => n + e.size, 0);
+  for (const { index, vouched } of listing.repos) {
+    files += vouched.length;
+    for (const i of vouched) bytes += index.size(i);
+  }
+  return { files, bytes };
+}
+
+/**
+ * Every file, decoded, for writing a snapshot. Left out: a name no snapshot may hold (see validPath), a name
+ * listed twice, and a name below another file's or symlink's (a crafted index can hold all of these): the
+ * tree is written without ever following a symlink, and a directory of it is never one.
+ */
+export function entriesOf(listing: Listing): Entry[] {
+  const entries: Entry[] = [];
+  for (const { index, vouched, strip, dir } of listing.repos) {
+    for (const i of vouched) {
+      const path = (dir ? `${dir}/` : '') + index.path(i, strip);
+      entries.push({ path, mode: index.mode(i), cid: `g${index.blob(i)}:${index.size(i)}`, size: index.size(i), stamp: index.stamp(i) });
+    }
+  }
+  for (const e of listing.hashed) entries.push(e);
+  const files = new Set<string>();
+  return entries.filter((e) => {
+    if (!validPath(e.path) || files.has(e.path)) return false;
+    files.add(e.path);
+    return true;
+  }).filter((e) => !ancestors(e.path).some((dir) => files.has(dir)));
+}
+
+function ancestors(path: string): string[] {
+  const dirs: string[] = [];
+  for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) dirs.push(path.slice(0, slash));
+  return dirs;
+}

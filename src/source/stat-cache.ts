@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Store } from '../store/index.js';
+import { shortId } from '../util/hash.js';
+import { readPairs, writePairs } from './pairs-file.js';
+import { settledBefore, sameStamp, type Stamp } from './stamp.js';
+
+// What vmatrix hashed itself on earlier runs of a project: the files git's index does not vouch for
+// (untracked ones, edited ones, all of them when the index cannot be read), by path, with the stamp each had
+// and its sha256. A later run hashes again only a file whose mode or stamp changed, or that was last changed
+// in the second the recording run started in or later: a write in that second can leave a stamp as it was
+// (see stamp.ts). The run's start is the mtime of the file it is about to write, so it is the same clock
+// that stamps the project's files. One file per project, in the store's source-cache/, replaced whole (written
+// in tmp/, then renamed); one that does not read back whole (cut short by a crash) counts as empty.
+
+export interface Hashed { mode: number; stamp: Stamp; sha256: string }
+
+const FORMAT = 'vmatrix-source-cache 1';
+
+export class StatCache {
+  private readonly recorded = new Map<string, Hashed>();
+  private hits = 0;
+
+  private constructor(
+    private readonly file: string,
+    private readonly tmp: { path: string; handle: FileHandle },
+    /** The second this run started in (see above). */
+    readonly startedSec: number,
+    private readonly previous: { startedSec: number; entries: Map<string, Hashed>; last?: string },
+  ) {}
+
+  /** The cache of the project at `root` (a real path), with this run's start taken now. */
+  static async open(store: Store, root: string): Promise<StatCache> {
+    const file = join(store.root, 'source-cache', shortId(createHash('sha256').update(`project ${root}`).digest('hex')));
+    const path = join(store.tmpDir(), `source-cache-${randomBytes(4).toString('hex')}.tmp-${process.pid}-${Date.now()}`);
+    const handle = await open(path, 'wx', 0o600);
+    const startedSec = Math.floor((await handle.stat()).mtimeMs / 1000);
+    return new StatCache(file, { path, handle }, startedSec, await readCache(file));
+  }
+
+  /** The snapshot this project had last (a manifest to take unchanged files from). */
+  get last(): string | undefined { return this.previous.last; }
+
+  /** The sha256 recorded for `path`, when its mode and stamp are as they were and had settled by then. */
+  lookup(path: string, mode: number, stamp: Stamp): string | undefined {
+    const known = this.previous.entries.get(path);
+    if (!known || known.mode !== mode || !sameStamp(known.stamp, stamp) || !settledBefore(known.stamp, this.previous.startedSec)) return undefined;
+    this.hits++;
+    return known.sha256;
+  }
+
+  record(path: string, hashed: Hashed): void {
+    this.recorded.set(path, hashed);
+  }
+
+  /** Writes what this run recorded, naming `last` as the project's snapshot; nothing when nothing changed. */
+  async save(last: string): Promise<void> {
+    const unchanged = this.hits === this.recorded.size && this.recorded.size === this.previous.entries.size && last === this.previous.last;
+    if (unchanged) return this.abandon();
+    const { handle, path } = this.tmp;
+    try {
+      const pairs = [...this.recorded].map(([p, { mode, stamp: s, sha256 }]) => [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${sha256}`] as const);
+      await writePairs(handle, { format: FORMAT, startedSec: this.startedSec, last }, pairs.length, pairs);
+      await handle.close();
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      await rename(path, this.file);
+    } catch (e) {
+      await this.abandon();
+      throw e;
+    }
+  }
+
+  /** Drops this run's file: the snapshot failed, or nothing changed. */
+  async abandon(): Promise<void> {
+    await this.tmp.handle.close().catch(() => {});
+    await unlink(this.tmp.path).catch(() => {});
+  }
+}
+
+async function readCache(file: string): Promise<{ startedSec: number; entries: Map<string, Hashed>; last?: string }> {
+  const entries = new Map<string, Hashed>();
+  const head = await readPairs(file, FORMAT, (path, value) => {
+    const fields = value.split(' ');
+    const n = (i: number) => Number(fields[i]);
+    entries.set(path, { mode: n(0), stamp: { size: n(1), mtimeSec: n(2), mtimeNsec: n(3), ctimeSec: n(4), ctimeNsec: n(5), ino: n(6) }, sha256: fields[7] ?? '' });
+  });
+  if (!head || typeof head.startedSec !== 'number') return { startedSec: 0, entries: new Map() };
+  return { startedSec: head.startedSec, entries, last: typeof head.last === 'string' ? head.last : undefined };
+}
