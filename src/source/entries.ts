@@ -45,6 +45,7 @@ export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', lis
   const view = await viewWorktree(await ProjectGit.open(dir ? join(fs.root, dir) : fs.root));
   const prefix = dir ? `${dir}/` : '';
   if (view.index) listing.repos.push({ index: view.index, vouched: view.vouched, strip: view.strip, dir });
+  if (view.others.length) await cache.begin();
   const described: (Entry | undefined)[] = new Array(view.others.length);
   await eachLimited(view.others, CONCURRENCY, async (path, i) => { described[i] = await describe(fs, cache, prefix + path); });
   for (const e of described) if (e) listing.hashed.push(e);

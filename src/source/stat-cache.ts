@@ -10,8 +10,7 @@ import { settledBefore, sameStamp, type Stamp } from './stamp.js';
 // (untracked ones, edited ones, all of them when the index cannot be read), by path, with the stamp each had
 // and its sha256. A later run hashes again only a file whose mode or stamp changed, or that was last changed
 // in the second the recording run started in or later: a write in that second can leave a stamp as it was
-// (see stamp.ts). The run's start is the mtime of the file it is about to write, so it is the same clock
-// that stamps the project's files. One file per project, in the store's source-cache/, replaced whole (written
+// (see stamp.ts). One file per project, in the store's source-cache/, replaced whole (written
 // in tmp/, then renamed); one that does not read back whole (cut short by a crash) counts as empty.
 
 export interface Hashed { mode: number; stamp: Stamp; sha256: string }
@@ -21,22 +20,33 @@ const FORMAT = 'vmatrix-source-cache 1';
 export class StatCache {
   private readonly recorded = new Map<string, Hashed>();
   private hits = 0;
+  /** This run's file, made by begin(): its mtime is the run's start. */
+  private tmp?: Promise<{ path: string; handle: FileHandle; startedSec: number }>;
 
   private constructor(
+    private readonly store: Store,
     private readonly file: string,
-    private readonly tmp: { path: string; handle: FileHandle },
-    /** The second this run started in (see above). */
-    readonly startedSec: number,
     private readonly previous: { startedSec: number; entries: Map<string, Hashed>; last?: string },
   ) {}
 
-  /** The cache of the project at `root` (a real path), with this run's start taken now. */
+  /** The cache of the project at `root` (a real path). */
   static async open(store: Store, root: string): Promise<StatCache> {
     const file = join(store.root, 'source-cache', shortId(createHash('sha256').update(`project ${root}`).digest('hex')));
-    const path = join(store.tmpDir(), `source-cache-${randomBytes(4).toString('hex')}.tmp-${process.pid}-${Date.now()}`);
-    const handle = await open(path, 'wx', 0o600);
-    const startedSec = Math.floor((await handle.stat()).mtimeMs / 1000);
-    return new StatCache(file, { path, handle }, startedSec, await readCache(file));
+    return new StatCache(store, file, await readCache(file));
+  }
+
+  /**
+   * Marks this run's start: call it before looking at the first file to record. The start is the mtime of
+   * the file the run will write, so that it comes from the clock that stamps files; an unchanged project
+   * whose files git vouches for all never gets that far, and writes nothing.
+   */
+  begin(): Promise<{ path: string; handle: FileHandle; startedSec: number }> {
+    this.tmp ??= (async () => {
+      const path = join(this.store.tmpDir(), `source-cache-${randomBytes(4).toString('hex')}.tmp-${process.pid}-${Date.now()}`);
+      const handle = await open(path, 'wx', 0o600);
+      return { path, handle, startedSec: Math.floor((await handle.stat()).mtimeMs / 1000) };
+    })();
+    return this.tmp;
   }
 
   /** The snapshot this project had last (a manifest to take unchanged files from). */
@@ -58,10 +68,10 @@ export class StatCache {
   async save(last: string): Promise<void> {
     const unchanged = this.hits === this.recorded.size && this.recorded.size === this.previous.entries.size && last === this.previous.last;
     if (unchanged) return this.abandon();
-    const { handle, path } = this.tmp;
+    const { handle, path, startedSec } = await this.begin();
     try {
       const pairs = [...this.recorded].map(([p, { mode, stamp: s, sha256 }]) => [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${sha256}`] as const);
-      await writePairs(handle, { format: FORMAT, startedSec: this.startedSec, last }, pairs.length, pairs);
+      await writePairs(handle, { format: FORMAT, startedSec, last }, pairs.length, pairs);
       await handle.close();
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
       await rename(path, this.file);
@@ -71,10 +81,12 @@ export class StatCache {
     }
   }
 
-  /** Drops this run's file: the snapshot failed, or nothing changed. */
+  /** Drops this run's file, if it made one: the snapshot failed, or nothing changed. */
   async abandon(): Promise<void> {
-    await this.tmp.handle.close().catch(() => {});
-    await unlink(this.tmp.path).catch(() => {});
+    const tmp = await this.tmp?.catch(() => undefined);
+    if (!tmp) return;
+    await tmp.handle.close().catch(() => {});
+    await unlink(tmp.path).catch(() => {});
   }
 }
 

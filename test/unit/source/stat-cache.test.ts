@@ -20,7 +20,7 @@ describe('StatCache', () => {
   it('finds a hash again only for the same mode and stamp, settled before the recording run started', async () => {
     const store = await freshStore();
     const first = await StatCache.open(store, '/project');
-    const t0 = first.startedSec;
+    const { startedSec: t0 } = await first.begin();
     first.record('settled', { mode: 0o100644, stamp: stamp(t0 - 1), sha256: SHA });
     first.record('same-second', { mode: 0o100644, stamp: stamp(t0), sha256: SHA });
     first.record('touched-later', { mode: 0o100644, stamp: stamp(t0 - 1, { ctimeSec: t0 }), sha256: SHA });
@@ -40,16 +40,21 @@ describe('StatCache', () => {
     expect(await StatCache.open(store, '/another-project').then((c) => c.last)).toBeUndefined();
   });
 
-  it('writes nothing when nothing changed, and leaves no file in tmp/ either way', async () => {
+  it('writes when a hash or the last snapshot changed, else nothing, and leaves no file in tmp/', async () => {
+    const untouched = await freshStore();
+    await (await StatCache.open(untouched, '/p')).save('id-of-nothing-hashed');
+    expect(await readdir(join(untouched.root, 'source-cache'))).toHaveLength(1);
+
     const store = await freshStore();
     const first = await StatCache.open(store, '/p');
-    first.record('f', { mode: 0o100644, stamp: stamp(first.startedSec - 10), sha256: SHA });
+    const { startedSec } = await first.begin();
+    first.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: SHA });
     await first.save('id');
     const [file] = await readdir(join(store.root, 'source-cache'));
     const written = await readFile(join(store.root, 'source-cache', file!));
 
     const second = await StatCache.open(store, '/p');
-    second.record('f', { mode: 0o100644, stamp: stamp(second.startedSec - 10), sha256: second.lookup('f', 0o100644, stamp(second.startedSec - 10))! });
+    second.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: second.lookup('f', 0o100644, stamp(startedSec - 10))! });
     await second.save('id');
     expect(await readFile(join(store.root, 'source-cache', file!))).toEqual(written);
     expect(await readdir(store.tmpDir())).toEqual([]);
@@ -58,7 +63,8 @@ describe('StatCache', () => {
   it('reads a cache cut short, or of another format, as empty', async () => {
     const store = await freshStore();
     const first = await StatCache.open(store, '/p');
-    for (let i = 0; i < 100; i++) first.record(`f${i}`, { mode: 0o100644, stamp: stamp(first.startedSec - 10), sha256: SHA });
+    const { startedSec } = await first.begin();
+    for (let i = 0; i < 100; i++) first.record(`f${i}`, { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: SHA });
     await first.save('id');
     const [name] = await readdir(join(store.root, 'source-cache'));
     const path = join(store.root, 'source-cache', name!);
@@ -66,7 +72,7 @@ describe('StatCache', () => {
     for (const broken of [whole.subarray(0, whole.length - 20), Buffer.from('{"format":"something else"}\n'), Buffer.from('garbage')]) {
       await writeFile(path, broken);
       const cache = await StatCache.open(store, '/p');
-      expect(cache.lookup('f1', 0o100644, stamp(first.startedSec - 10))).toBeUndefined();
+      expect(cache.lookup('f1', 0o100644, stamp(startedSec - 10))).toBeUndefined();
       expect(cache.last).toBeUndefined();
       await cache.abandon();
     }
