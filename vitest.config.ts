@@ -20,6 +20,7 @@ export default defineConfig({
       { name: 'concurrency', description: 'several vmatrix processes on one project and store' },
       { name: 'full-disk', description: 'the store on a full filesystem' },
       { name: 'isolation', description: 'probes from inside a cell' },
+      { name: 'projects', description: 'hostile projects: git config naming programs, symlinked directories, crafted indexes' },
     ],
   },
 });

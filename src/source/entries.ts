@@ -2,18 +2,20 @@ import { join } from 'node:path';
 import type { IdBase } from '../util/idshift.js';
 import { shortId } from '../util/hash.js';
 import { eachLimited } from '../util/pool.js';
-import { hashFile, sha256 } from './content.js';
+import { blobIdOf, gitBlobId } from './content.js';
 import type { GitIndex } from './git-index.js';
 import { ProjectGit } from './git.js';
-import { KeyHash } from './key.js';
+import { KeyHash, recordsDigest } from './key.js';
 import { ProjectChanged, validPath, type ProjectFs } from './project-fs.js';
 import { sameStamp, stampOf, type Stamp } from './stamp.js';
 import type { StatCache } from './stat-cache.js';
 import { viewWorktree } from './worktree.js';
 
 // The files of a snapshot and what their content is, found without reading what git vouches for: a tracked
-// file that git's index says is unchanged is named by its blob id and size; every other file is hashed here,
-// or named by the hash the stat cache kept for it. The snapshot's id is the hash of that list.
+// file that git's index says is unchanged is named by its blob id and size; every other file is hashed here
+// (as a git blob: the same file gets the same name either way), or named by the id the stat cache kept for
+// it. The snapshot's id is the hash of that list: each repository's tracked files in index order, then the
+// others by path.
 
 export const SYMLINK = 0o120000;
 /** Files read at once: enough to keep the disk busy, few enough for any `ulimit -n`. */
@@ -27,28 +29,46 @@ export interface Entry {
   path: string;
   /** 0o100644, 0o100755 or 0o120000, as git records them. */
   mode: number;
-  /** The content: "g<blob id>:<size>" (git vouches for it) or "s<sha256>" (hashed here; of the target for a symlink). */
+  /**
+   * The content, "g<blob id>:<size>" (32 bits of it, as git's index has it): the blob git's index names (git
+   * vouches for the file), or the blob of the bytes hashed here (the target, for a symlink).
+   */
   cid: string;
   size: number;
   /** For a file git vouches for: the stamp it must still have when copied. */
   stamp?: Stamp;
 }
 
-/** The project's files: those git vouches for, by repository (the project's, then submodules'), and the others. */
+/** The project's files: each repository's tracked files (the project's, then submodules'), and the others. */
 export interface Listing {
-  repos: { index: GitIndex; vouched: number[]; strip: number; dir: string }[];
-  hashed: Entry[];
+  /** A repository's tracked files, `digest` their records; those git vouches for are named by its index. */
+  repos: { index: GitIndex; vouched: number[]; digest: string; strip: number; dir: string }[];
+  /** The files looked at here; `tracked` for one that stands for a tracked file (its record is in its repository's digest). */
+  hashed: (Entry & { tracked?: boolean })[];
 }
 
 /** Lists the project at `fs.root`, submodules' files included; `dir` is a repository's place in it. */
 export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', listing: Listing = { repos: [], hashed: [] }): Promise<Listing> {
-  const view = await viewWorktree(await ProjectGit.open(dir ? join(fs.root, dir) : fs.root));
+  const git = await ProjectGit.open(dir ? join(fs.root, dir) : fs.root);
+  const view = await viewWorktree(git);
   const prefix = dir ? `${dir}/` : '';
-  if (view.index) listing.repos.push({ index: view.index, vouched: view.vouched, strip: view.strip, dir });
   if (view.others.length) await cache.begin();
-  const described: (Entry | undefined)[] = new Array(view.others.length);
-  await eachLimited(view.others, CONCURRENCY, async (path, i) => { described[i] = await describe(fs, cache, prefix + path); });
-  for (const e of described) if (e) listing.hashed.push(e);
+  const found = new Map<string, Entry | undefined>();
+  await eachLimited(view.others, CONCURRENCY, async (path) => { found.set(path, await describe(fs, cache, prefix + path, git.hashBytes)); });
+  const { index, strip } = view;
+  if (index) {
+    // The tracked files git did not vouch for, as found: the digest made from the index alone stands when
+    // each is there as the index names it (a file racily clean in git's eyes, say).
+    const instead = new Map([...view.unvouched].map((i) => [i, found.get(index.path(i, strip))] as const));
+    const asIndexed = [...instead].every(([i, e]) => e?.mode === index.mode(i) && e.cid === index.cid(i));
+    const digest = asIndexed ? view.digest : recordsDigest(index, view.tracked, strip, instead);
+    listing.repos.push({ index, vouched: view.tracked.filter((i) => !instead.has(i)), digest, strip, dir });
+    for (const [i, e] of instead) {
+      found.delete(index.path(i, strip));
+      if (e) listing.hashed.push({ ...e, tracked: true });
+    }
+  }
+  for (const e of found.values()) if (e) listing.hashed.push(e);
   for (const sub of view.submodules) {
     // A submodule that is checked out is a repository of its own; one that is not has no files to copy.
     if (await fs.lstat(`${prefix}${sub}/.git`)) await listProject(fs, cache, prefix + sub, listing);
@@ -57,45 +77,43 @@ export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', lis
 }
 
 /** A file git does not vouch for, as it is now: undefined when it is gone, or is not a file or a symlink. */
-async function describe(fs: ProjectFs, cache: StatCache, path: string): Promise<Entry | undefined> {
+async function describe(fs: ProjectFs, cache: StatCache, path: string, hashBytes: number): Promise<Entry | undefined> {
   const st = await fs.lstat(path);
   if (st?.isSymbolicLink()) {
     const target = await fs.readlink(path);
-    return target && { path, mode: SYMLINK, cid: `s${sha256(target)}`, size: 0 };
+    return target && { path, mode: SYMLINK, cid: `g${gitBlobId(target, hashBytes)}:${target.length}`, size: 0 };
   }
   if (!st?.isFile()) return undefined;
   const mode = st.mode & 0o100n ? 0o100755 : 0o100644;
   const stamp = stampOf(st);
-  const sha = cache.lookup(path, mode, stamp) ?? (await hashUnchanged(fs, path, stamp));
-  cache.record(path, { mode, stamp, sha256: sha });
-  return { path, mode, cid: `s${sha}`, size: Number(st.size) };
+  const size = Number(st.size);
+  const id = cache.lookup(path, mode, stamp) ?? (await hashUnchanged(fs, path, stamp, size, hashBytes));
+  cache.record(path, { mode, stamp, id });
+  return { path, mode, cid: `g${id}:${stamp.size}`, size };
 }
 
-/** The file's sha256, provided it kept `stamp` from before it was opened until it was read. */
-async function hashUnchanged(fs: ProjectFs, path: string, stamp: Stamp): Promise<string> {
+/** The file's blob id, provided it kept `stamp` from before it was opened until it was read. */
+async function hashUnchanged(fs: ProjectFs, path: string, stamp: Stamp, size: number, hashBytes: number): Promise<string> {
   const file = await fs.open(path);
   if (!file) throw new ProjectChanged(path);
   try {
-    const sha = await hashFile(file);
-    if (!sameStamp(stamp, stampOf(await file.stat({ bigint: true })))) throw new ProjectChanged(path);
-    return sha;
+    const id = await blobIdOf(file, size, hashBytes);
+    if (!id || !sameStamp(stamp, stampOf(await file.stat({ bigint: true })))) throw new ProjectChanged(path);
+    return id;
   } finally {
     await file.close();
   }
 }
 
-/** The snapshot's id: its files and the owner they are given. Sorts `listing.hashed`. */
+/** The snapshot's id: its files and the owner they are given. */
 export function snapshotKey(listing: Listing, owner?: IdBase): string {
   const key = new KeyHash();
   key.marker(KEY_FORMAT);
-  for (const { index, vouched, strip, dir } of listing.repos) {
-    key.marker(`git ${dir}`);
-    const prefix = Buffer.from(dir ? `${dir}/` : '');
-    for (const i of vouched) key.indexRecord(index, i, strip, prefix);
-  }
+  // A repository's files by the digest of their records, paths relative to it: the marker names where it is.
+  for (const { digest, dir } of listing.repos) key.marker(`git ${dir} ${digest}`);
   key.marker('files');
-  listing.hashed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const e of listing.hashed) key.record(e.path, e.mode, e.cid);
+  const loose = listing.hashed.filter((e) => !e.tracked).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const e of loose) key.record(e.path, e.mode, e.cid);
   if (owner && (owner.uid !== 0 || owner.gid !== 0)) key.marker(`owner ${owner.uid}:${owner.gid}`);
   return shortId(key.digest());
 }
@@ -121,7 +139,7 @@ export function entriesOf(listing: Listing): Entry[] {
   for (const { index, vouched, strip, dir } of listing.repos) {
     for (const i of vouched) {
       const path = (dir ? `${dir}/` : '') + index.path(i, strip);
-      entries.push({ path, mode: index.mode(i), cid: `g${index.blob(i)}:${index.size(i)}`, size: index.size(i), stamp: index.stamp(i) });
+      entries.push({ path, mode: index.mode(i), cid: index.cid(i), size: index.size(i), stamp: index.stamp(i) });
     }
   }
   for (const e of listing.hashed) entries.push(e);

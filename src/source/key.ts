@@ -24,28 +24,31 @@ export class KeyHash {
     this.text(`${path}\0${mode.toString(8)}\0${content}\n`);
   }
 
-  /** The record of index entry `i`, content "g<blob id>:<size>", its path without its first `strip` bytes and after `prefix`. */
-  indexRecord(index: GitIndex, i: number, strip: number, prefix: Buffer): void {
+  /** The record of index entry `i`, content "g<blob id>:<size>", its path without its first `strip` bytes. */
+  indexRecord(index: GitIndex, i: number, strip: number): void {
+    const { names, bytes } = index;
     const start = index.nameStart[i]! + strip;
     const end = index.nameEnd[i]!;
-    if (this.pos + prefix.length + (end - start) + RECORD_ROOM > this.out.length) this.flush();
-    if (prefix.length + (end - start) + RECORD_ROOM > this.out.length) return this.record(prefix.toString('utf8') + index.names.toString('utf8', start, end), index.mode(i), `g${index.blob(i)}:${index.size(i)}`);
+    if (this.pos + (end - start) + RECORD_ROOM > this.out.length) this.flush();
+    if (end - start + RECORD_ROOM > this.out.length) return this.record(index.path(i, strip), index.mode(i), `g${index.blob(i)}:${index.size(i)}`);
+    // Byte by byte: most names are short, and a call into Buffer's native code per copy costs more.
     const { out } = this;
-    this.pos += prefix.copy(out, this.pos);
-    this.pos += index.names.copy(out, this.pos, start, end);
-    out[this.pos++] = 0;
-    this.pos += out.write(index.mode(i).toString(8), this.pos, 'latin1');
-    out[this.pos++] = 0;
-    out[this.pos++] = 0x67; // g
+    let pos = this.pos;
+    for (let p = start; p < end; p++) out[pos++] = names[p]!;
+    out[pos++] = 0;
+    const mode = index.mode(i);
+    for (let shift = 15; shift >= 0; shift -= 3) if (mode >>> shift || shift === 0) out[pos++] = 0x30 + ((mode >>> shift) & 7);
+    out[pos++] = 0;
+    out[pos++] = 0x67; // g
     const blob = index.blobAt(i);
-    for (let b = 0; b < index.hashBytes; b++) {
-      const byte = index.bytes[blob + b]!;
-      out[this.pos++] = HEX[2 * byte]!;
-      out[this.pos++] = HEX[2 * byte + 1]!;
+    for (let b = blob; b < blob + index.hashBytes; b++) {
+      out[pos++] = HEX[2 * bytes[b]!]!;
+      out[pos++] = HEX[2 * bytes[b]! + 1]!;
     }
-    out[this.pos++] = 0x3a; // :
-    this.pos += out.write(String(index.size(i)), this.pos, 'latin1');
-    out[this.pos++] = 0x0a;
+    out[pos++] = 0x3a; // :
+    pos = writeDecimal(out, pos, index.size(i));
+    out[pos++] = 0x0a;
+    this.pos = pos;
   }
 
   digest(): string {
@@ -63,4 +66,25 @@ export class KeyHash {
     this.hash.update(this.out.subarray(0, this.pos));
     this.pos = 0;
   }
+}
+
+/**
+ * The digest of the records of entries `entries` of `index` (paths without their first `strip` bytes), each as
+ * the index names it, or as `instead` has it: an entry `instead` maps to undefined is left out.
+ */
+export function recordsDigest(index: GitIndex, entries: readonly number[], strip: number, instead = new Map<number, { mode: number; cid: string } | undefined>()): string {
+  const key = new KeyHash();
+  for (const i of entries) {
+    if (!instead.has(i)) key.indexRecord(index, i, strip);
+    else if (instead.get(i)) key.record(index.path(i, strip), instead.get(i)!.mode, instead.get(i)!.cid);
+  }
+  return key.digest();
+}
+
+/** Writes `n` (a non-negative integer) in decimal at `pos`; the position after it. */
+function writeDecimal(out: Buffer, pos: number, n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let k = digits - 1, rest = n; k >= 0; k--, rest = Math.floor(rest / 10)) out[pos + k] = 0x30 + (rest % 10);
+  return pos + digits;
 }

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachLimited } from '../util/pool.js';
-import { copyHashing, gitBlobId, sha256 } from './content.js';
+import { copyAsBlob, gitBlobId } from './content.js';
 import { CONCURRENCY, SYMLINK, type Entry } from './entries.js';
 import { readPairs, writePairs } from './pairs-file.js';
 import { ProjectChanged, type ProjectFs } from './project-fs.js';
@@ -13,7 +13,7 @@ import { sameStamp, stampOf, type Stamp } from './stamp.js';
 // inodes costs nothing, and a one-line edit of a 200,000-file project copies one file. Every other file is
 // copied from the project and checked to be the content its entry names, since it may have changed since it
 // was listed: a file git vouches for must still have the stamp of its index entry once copied, one hashed
-// here is hashed again as it is copied, a symlink's target must hash as listed. Nothing is ever written
+// here is hashed again as it is copied, a symlink's target must hash to its blob id. Nothing is ever written
 // through a symlink: every name is new in a tree that has no symlinked directory (entries.ts, entriesOf).
 
 const MANIFEST_FORMAT = 'vmatrix-source-manifest 1';
@@ -46,10 +46,12 @@ async function copySymlink(fs: ProjectFs, e: Entry, dest: string): Promise<void>
 }
 
 function targetMatches(target: Buffer, cid: string): boolean {
-  if (cid[0] === 's') return sha256(target) === cid.slice(1);
-  const blob = cid.slice(1, cid.indexOf(':'));
-  return gitBlobId(target, blob.length) === blob;
+  const blob = blobOf(cid);
+  return gitBlobId(target, blob.length / 2) === blob;
 }
+
+/** The blob id in a content id, "g<blob id>:<size>". */
+const blobOf = (cid: string) => cid.slice(1, cid.indexOf(':'));
 
 /** A file git vouches for: copied (a reflink where the filesystem has them) while it has its index entry's stamp. */
 async function copyVouched(fs: ProjectFs, e: Entry, stamp: Stamp, dest: string): Promise<void> {
@@ -74,7 +76,8 @@ async function copyHashed(fs: ProjectFs, e: Entry, dest: string): Promise<void> 
   const file = await fs.open(e.path);
   if (!file) throw new ProjectChanged(e.path);
   try {
-    if ((await copyHashing(file, dest, 0o600)) !== e.cid.slice(1)) throw new ProjectChanged(e.path);
+    const blob = blobOf(e.cid);
+    if ((await copyAsBlob(file, dest, e.size, blob.length / 2)) !== blob) throw new ProjectChanged(e.path);
   } finally {
     await file.close();
   }

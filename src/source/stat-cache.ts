@@ -8,14 +8,14 @@ import { settledBefore, sameStamp, type Stamp } from './stamp.js';
 
 // What vmatrix hashed itself on earlier runs of a project: the files git's index does not vouch for
 // (untracked ones, edited ones, all of them when the index cannot be read), by path, with the stamp each had
-// and its sha256. A later run hashes again only a file whose mode or stamp changed, or that was last changed
+// and its blob id (content.ts). A later run hashes again only a file whose mode or stamp changed, or that was last changed
 // in the second the recording run started in or later: a write in that second can leave a stamp as it was
 // (see stamp.ts). One file per project, in the store's source-cache/, replaced whole (written
 // in tmp/, then renamed); one that does not read back whole (cut short by a crash) counts as empty.
 
-export interface Hashed { mode: number; stamp: Stamp; sha256: string }
+export interface Hashed { mode: number; stamp: Stamp; id: string }
 
-const FORMAT = 'vmatrix-source-cache 1';
+const FORMAT = 'vmatrix-source-cache 2';
 
 export class StatCache {
   private readonly recorded = new Map<string, Hashed>();
@@ -52,12 +52,12 @@ export class StatCache {
   /** The snapshot this project had last (a manifest to take unchanged files from). */
   get last(): string | undefined { return this.previous.last; }
 
-  /** The sha256 recorded for `path`, when its mode and stamp are as they were and had settled by then. */
+  /** The blob id recorded for `path`, when its mode and stamp are as they were and had settled by then. */
   lookup(path: string, mode: number, stamp: Stamp): string | undefined {
     const known = this.previous.entries.get(path);
     if (!known || known.mode !== mode || !sameStamp(known.stamp, stamp) || !settledBefore(known.stamp, this.previous.startedSec)) return undefined;
     this.hits++;
-    return known.sha256;
+    return known.id;
   }
 
   record(path: string, hashed: Hashed): void {
@@ -70,7 +70,7 @@ export class StatCache {
     if (unchanged) return this.abandon();
     const { handle, path, startedSec } = await this.begin();
     try {
-      const pairs = [...this.recorded].map(([p, { mode, stamp: s, sha256 }]) => [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${sha256}`] as const);
+      const pairs = [...this.recorded].map(([p, { mode, stamp: s, id }]) => [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${id}`] as const);
       await writePairs(handle, { format: FORMAT, startedSec, last }, pairs.length, pairs);
       await handle.close();
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
@@ -95,7 +95,7 @@ async function readCache(file: string): Promise<{ startedSec: number; entries: M
   const head = await readPairs(file, FORMAT, (path, value) => {
     const fields = value.split(' ');
     const n = (i: number) => Number(fields[i]);
-    entries.set(path, { mode: n(0), stamp: { size: n(1), mtimeSec: n(2), mtimeNsec: n(3), ctimeSec: n(4), ctimeNsec: n(5), ino: n(6) }, sha256: fields[7] ?? '' });
+    entries.set(path, { mode: n(0), stamp: { size: n(1), mtimeSec: n(2), mtimeNsec: n(3), ctimeSec: n(4), ctimeNsec: n(5), ino: n(6) }, id: fields[7] ?? '' });
   });
   if (!head || typeof head.startedSec !== 'number') return { startedSec: 0, entries: new Map() };
   return { startedSec: head.startedSec, entries, last: typeof head.last === 'string' ? head.last : undefined };

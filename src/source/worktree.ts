@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { GITLINK, readGitIndex, type GitIndex } from './git-index.js';
 import type { ProjectGit } from './git.js';
+import { recordsDigest } from './key.js';
 import { sameStamp, stampOf } from './stamp.js';
 
 // Which files of a repository's working tree git vouches for, and which vmatrix must look at itself.
@@ -15,64 +16,80 @@ const PLAIN = new Set([0o100644, 0o100755, 0o120000]);
 export interface WorktreeView {
   /** The index, when git vouches for files of it. */
   index?: GitIndex;
-  /** The entries of `index` git vouches for: each file's content is its entry's blob. */
-  vouched: number[];
+  /** The entries of `index` below the directory viewed that are files of the snapshot (merged, a file or a symlink), in index order. */
+  tracked: number[];
+  /** Those of `tracked` git does not vouch for (racily clean, flagged, or changed as git status found): to be looked at. */
+  unvouched: Set<number>;
+  /** The digest of the records of `tracked` as the index names them (key.ts), made while git status ran. */
+  digest: string;
   /** Bytes of the index's names before the directory viewed (its path in the repository, and a "/"). */
   strip: number;
-  /** Paths to look at: untracked, edited, conflicted or racily clean, or every file when git vouches for none. */
+  /** Paths to look at: the unvouched entries', untracked and conflicted files', or every file when git vouches for none. */
   others: string[];
   /** Submodules: their files are for their own repositories to list. */
   submodules: string[];
 }
 
-/** The working tree below `git.dir`, as git sees it now; paths relative to `git.dir`. */
+/**
+ * The working tree below `git.dir`, as git sees it now; paths relative to `git.dir`. What the index alone
+ * says is worked out while git status runs (on another core), and kept unless status replaces the index
+ * (it does when it refreshes stat data).
+ */
 export async function viewWorktree(git: ProjectGit): Promise<WorktreeView> {
-  const { prefix, indexPath: path } = git;
   if (!git.filtersDisarmed) return listed(git);
-  // The index is read while git status runs, and again if status replaced it (it does when it refreshes).
-  const [changes, early] = await Promise.all([status(git, prefix), readGitIndex(path, git.hashBytes)]);
-  const now = await lstat(path, { bigint: true }).then(stampOf, () => undefined);
-  const index = early && now && sameStamp(early.file, now) ? early : await readGitIndex(path, git.hashBytes);
+  const changes = status(git);
+  changes.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
+  const early = await readGitIndex(git.indexPath, git.hashBytes);
+  const earlyView = early && fromIndex(early, git.prefix);
+  const { dirty, untracked } = await changes;
+  const now = await lstat(git.indexPath, { bigint: true }).then(stampOf, () => undefined);
+  const index = early && now && sameStamp(early.file, now) ? early : await readGitIndex(git.indexPath, git.hashBytes);
   if (!index) return listed(git);
-  const view: WorktreeView = { index, vouched: [], strip: Buffer.byteLength(prefix), others: [], submodules: [] };
-  const others = new Set(changes.untracked);
-  const dirty = new DirtyNames(changes.dirty);
+  const view = index === early ? earlyView! : fromIndex(index, git.prefix);
+  for (const i of changedEntries(view, index, dirty)) view.unvouched.add(i);
+  view.others = [...new Set([...view.others, ...untracked, ...dirty.map((p) => p.slice(git.prefix.length))])];
+  return view;
+}
+
+/** The view the index alone gives of the files below `prefix`. */
+function fromIndex(index: GitIndex, prefix: string): WorktreeView {
+  const view: WorktreeView = { index, tracked: [], unvouched: new Set(), digest: '', strip: Buffer.byteLength(prefix), others: [], submodules: [] };
   const below = Buffer.from(prefix);
   for (let i = 0; i < index.count; i++) {
     if (prefix && !startsWith(index, i, below)) continue;
     const mode = index.mode(i);
-    if (mode === GITLINK) view.submodules.push(index.path(i, view.strip));
-    else if (PLAIN.has(mode) && index.vouched(i) && !dirty.has(index, i)) view.vouched.push(i);
-    else others.add(index.path(i, view.strip));
+    if (mode === GITLINK) {
+      view.submodules.push(index.path(i, view.strip));
+      continue;
+    }
+    const file = PLAIN.has(mode) && index.stage(i) === 0;
+    if (file) view.tracked.push(i);
+    if (file && index.vouched(i)) continue;
+    if (file) view.unvouched.add(i);
+    view.others.push(index.path(i, view.strip));
   }
-  for (const p of changes.dirty) others.add(p.slice(prefix.length));
-  view.others = [...others];
+  view.digest = recordsDigest(index, view.tracked, view.strip);
   return view;
 }
 
 /**
- * The names `git status` found changed, looked up in index order: both are sorted as git sorts names (by
- * their bytes), so one walk along both finds them, and an unchanged tree costs no lookup at all.
+ * The tracked entries named by git status as changed. Both lists are sorted as git sorts names (by their
+ * bytes), so one walk along both finds them; an unchanged tree costs nothing.
  */
-class DirtyNames {
-  private readonly names: Buffer[];
-  private next = 0;
-
-  constructor(paths: string[]) {
-    this.names = paths.map((p) => Buffer.from(p)).sort(Buffer.compare);
-  }
-
-  /** Whether entry `i` is one of them; call it with entries in index order. */
-  has(index: GitIndex, i: number): boolean {
+function changedEntries(view: WorktreeView, index: GitIndex, dirty: string[]): number[] {
+  const names = dirty.map((p) => Buffer.from(p)).sort(Buffer.compare);
+  const found: number[] = [];
+  let next = 0;
+  for (const i of names.length ? view.tracked : []) {
     const start = index.nameStart[i]!;
     const end = index.nameEnd[i]!;
-    while (this.next < this.names.length) {
-      const order = index.names.compare(this.names[this.next]!, 0, this.names[this.next]!.length, start, end);
-      if (order <= 0) return order === 0;
-      this.next++;
+    for (; next < names.length; next++) {
+      const order = index.names.compare(names[next]!, 0, names[next]!.length, start, end);
+      if (order === 0) found.push(i);
+      if (order <= 0) break;
     }
-    return false;
   }
+  return found;
 }
 
 function startsWith(index: GitIndex, i: number, prefix: Buffer): boolean {
@@ -81,7 +98,8 @@ function startsWith(index: GitIndex, i: number, prefix: Buffer): boolean {
 }
 
 /** What `git status` finds changed in the working tree (paths in the repository) and untracked (paths below the current directory). */
-async function status(git: ProjectGit, prefix: string): Promise<{ dirty: string[]; untracked: string[] }> {
+async function status(git: ProjectGit): Promise<{ dirty: string[]; untracked: string[] }> {
+  const { prefix } = git;
   const dirty: string[] = [];
   const untracked: string[] = [];
   let renamedFrom = false;
@@ -109,7 +127,7 @@ async function listed(git: ProjectGit): Promise<WorktreeView> {
     else if (others.at(-1) !== path) others.push(path);
   });
   await git.records(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], (path) => others.push(path));
-  return { vouched: [], strip: 0, others, submodules };
+  return { tracked: [], unvouched: new Set(), digest: '', strip: 0, others, submodules };
 }
 
 /** The rest of a record after its first `fields` space-separated fields. */

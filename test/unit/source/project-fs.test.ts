@@ -22,7 +22,7 @@ beforeEach(async () => {
   await symlink(join(outside, 'secret'), join(project, 'dir/link'));
 });
 
-describe('ProjectFs', () => {
+describe('ProjectFs', { tags: ['safety', 'projects'] }, () => {
   it('reaches the project\'s own files, and symlinks as symlinks', async () => {
     const fs = await ProjectFs.at(project);
     const file = await fs.open('dir/file');

@@ -14,21 +14,21 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 const freshStore = storeMaker(base);
 
 const stamp = (mtimeSec: number, more: Partial<Stamp> = {}): Stamp => ({ size: 5, mtimeSec, mtimeNsec: 7, ctimeSec: mtimeSec, ctimeNsec: 7, ino: 42, ...more });
-const SHA = 'a'.repeat(64);
+const ID = 'a'.repeat(40);
 
 describe('StatCache', () => {
   it('finds a hash again only for the same mode and stamp, settled before the recording run started', async () => {
     const store = await freshStore();
     const first = await StatCache.open(store, '/project');
     const { startedSec: t0 } = await first.begin();
-    first.record('settled', { mode: 0o100644, stamp: stamp(t0 - 1), sha256: SHA });
-    first.record('same-second', { mode: 0o100644, stamp: stamp(t0), sha256: SHA });
-    first.record('touched-later', { mode: 0o100644, stamp: stamp(t0 - 1, { ctimeSec: t0 }), sha256: SHA });
+    first.record('settled', { mode: 0o100644, stamp: stamp(t0 - 1), id: ID });
+    first.record('same-second', { mode: 0o100644, stamp: stamp(t0), id: ID });
+    first.record('touched-later', { mode: 0o100644, stamp: stamp(t0 - 1, { ctimeSec: t0 }), id: ID });
     await first.save('0123456789abcdef');
 
     const second = await StatCache.open(store, '/project');
     expect(second.last).toBe('0123456789abcdef');
-    expect(second.lookup('settled', 0o100644, stamp(t0 - 1))).toBe(SHA);
+    expect(second.lookup('settled', 0o100644, stamp(t0 - 1))).toBe(ID);
     expect(second.lookup('same-second', 0o100644, stamp(t0))).toBeUndefined();
     expect(second.lookup('touched-later', 0o100644, stamp(t0 - 1, { ctimeSec: t0 }))).toBeUndefined();
     expect(second.lookup('settled', 0o100755, stamp(t0 - 1))).toBeUndefined();
@@ -48,13 +48,13 @@ describe('StatCache', () => {
     const store = await freshStore();
     const first = await StatCache.open(store, '/p');
     const { startedSec } = await first.begin();
-    first.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: SHA });
+    first.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), id: ID });
     await first.save('id');
     const [file] = await readdir(join(store.root, 'source-cache'));
     const written = await readFile(join(store.root, 'source-cache', file!));
 
     const second = await StatCache.open(store, '/p');
-    second.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: second.lookup('f', 0o100644, stamp(startedSec - 10))! });
+    second.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), id: second.lookup('f', 0o100644, stamp(startedSec - 10))! });
     await second.save('id');
     expect(await readFile(join(store.root, 'source-cache', file!))).toEqual(written);
     expect(await readdir(store.tmpDir())).toEqual([]);
@@ -64,7 +64,7 @@ describe('StatCache', () => {
     const store = await freshStore();
     const first = await StatCache.open(store, '/p');
     const { startedSec } = await first.begin();
-    for (let i = 0; i < 100; i++) first.record(`f${i}`, { mode: 0o100644, stamp: stamp(startedSec - 10), sha256: SHA });
+    for (let i = 0; i < 100; i++) first.record(`f${i}`, { mode: 0o100644, stamp: stamp(startedSec - 10), id: ID });
     await first.save('id');
     const [name] = await readdir(join(store.root, 'source-cache'));
     const path = join(store.root, 'source-cache', name!);
