@@ -62,7 +62,7 @@ export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', lis
     const instead = new Map([...view.unvouched].map((i) => [i, found.get(index.path(i, strip))] as const));
     const asIndexed = [...instead].every(([i, e]) => e?.mode === index.mode(i) && e.cid === index.cid(i));
     const digest = asIndexed ? view.digest : recordsDigest(index, view.tracked, strip, instead);
-    listing.repos.push({ index, vouched: view.tracked.filter((i) => !instead.has(i)), digest, strip, dir });
+    listing.repos.push({ index, vouched: instead.size ? view.tracked.filter((i) => !instead.has(i)) : view.tracked, digest, strip, dir });
     for (const [i, e] of instead) {
       found.delete(index.path(i, strip));
       if (e) listing.hashed.push({ ...e, tracked: true });
