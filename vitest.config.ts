@@ -24,6 +24,7 @@ export default defineConfig({
       { name: 'isolation', description: 'probes from inside a cell' },
       { name: 'untrusted', description: 'a hostile project: its files, config, git metadata and output' },
       { name: 'realworld', description: 'real third-party projects, configured as the README and `vmatrix init` say' },
+      { name: 'projects', description: 'hostile projects: git config naming programs, symlinked directories, crafted indexes' },
     ],
   },
 });

@@ -2,6 +2,7 @@ import { chmod, lchown, lstat, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { envError } from './errors.js';
 import { execCapture } from './exec.js';
+import { eachLimited } from './pool.js';
 
 // Moving a tree's owners from one id range to another, as LXD and Podman do when a user namespace maps a
 // container's ids elsewhere on the host. chown(2) clears the set-user-ID and set-group-ID bits and removes
@@ -27,12 +28,6 @@ async function listTree(root: string): Promise<string[]> {
   return out;
 }
 
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
 async function chownKeepingMode(path: string, uid: number, gid: number): Promise<void> {
   const st = await lstat(path);
   if (st.uid === uid && st.gid === gid) return;
@@ -46,7 +41,7 @@ export interface ShiftPlan { from: IdBase; to: IdBase; size: number; setIds: Rec
 /** Reads what a shift from `from` to `to` must put back; call it before any file is chowned. */
 export async function planShift(root: string, from: IdBase, to: IdBase, size: number): Promise<ShiftPlan> {
   const setIds: Record<string, number> = {};
-  await eachLimited(await listTree(root), async (path) => {
+  await eachLimited(await listTree(root), CONCURRENCY, async (path) => {
     const st = await lstat(path);
     if (!st.isSymbolicLink() && st.mode & 0o6000) setIds[relative(root, path)] = st.mode & 0o7777;
   });
@@ -58,7 +53,7 @@ export async function planShift(root: string, from: IdBase, to: IdBase, size: nu
 export async function applyShift(root: string, plan: ShiftPlan): Promise<void> {
   const { from, to, size } = plan;
   const move = (id: number, a: number, b: number) => (id >= a && id < a + size ? b + (id - a) : id);
-  await eachLimited(await listTree(root), async (path) => {
+  await eachLimited(await listTree(root), CONCURRENCY, async (path) => {
     const st = await lstat(path);
     await chownKeepingMode(path, move(st.uid, from.uid, to.uid), move(st.gid, from.gid, to.gid));
   });
@@ -74,7 +69,7 @@ export async function shiftTree(root: string, from: IdBase, to: IdBase, size: nu
 
 /** Gives every entry of a tree (one we created) the same owner. */
 export async function chownTree(root: string, owner: IdBase): Promise<void> {
-  await eachLimited(await listTree(root), (path) => chownKeepingMode(path, owner.uid, owner.gid));
+  await eachLimited(await listTree(root), CONCURRENCY, (path) => chownKeepingMode(path, owner.uid, owner.gid));
 }
 
 /** Files with a capability attribute, read with getfattr in one pass (no output: none, or no getfattr). */

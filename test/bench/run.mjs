@@ -21,6 +21,7 @@ import { diskCases } from './disk.mjs';
 import { extractCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { scaleCases } from './scale.mjs';
+import { snapshotCases } from './snapshot.mjs';
 import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,7 +36,7 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  * variants return when it is not milliseconds; `wall: false` drops the whole call's time where the sides'
  * calls do different work; `measures` holds further figures the case noted.
  */
-const cases = [...extractCases, ...cellCases, ...cpuCases, ...matrixCases, ...scaleCases, ...diskCases].filter((c) => !only || only.includes(c.name));
+const cases = [...extractCases, ...cellCases, ...cpuCases, ...matrixCases, ...scaleCases, ...diskCases, ...snapshotCases].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5);
 

@@ -1,11 +1,14 @@
-import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readGitIndex } from '../../src/source/git-index.js';
 import { snapshotProject, snapshotTree } from '../../src/source/index.js';
 import { Store } from '../../src/store/index.js';
+import { git } from '../helpers/project.js';
 
 let project: string;
 let store: Store;
@@ -59,9 +62,113 @@ describe('snapshotProject', () => {
     expect(await readFile(join(snapshotTree(one), 'lib/a.c'), 'utf8')).toBe('int a;\n');
   });
 
+  it('gives an unchanged tree the same id whether git vouched for its files or they were hashed', async () => {
+    const index = join(project, '.git/index');
+    const changed = Math.floor((await lstat(join(project, 'lib/a.c'))).ctimeMs / 1000);
+    await utimes(index, changed, changed); // every entry racily clean: none vouched for
+    await writeFile(`${index}.lock`, ''); // and git status may not refresh the index
+    const hashed = await snapshotProject(store, project);
+    await unlink(`${index}.lock`);
+    await utimes(index, changed + 3600, changed + 3600); // every entry settled: all vouched for
+    expect(await snapshotProject(store, project)).toMatchObject({ id: hashed.id, reused: true });
+  });
+
+  it('takes unchanged files of a new snapshot from the previous one (hard links), and copies what changed', async () => {
+    const one = await snapshotProject(store, project);
+    await writeFile(join(project, 'lib/a.c'), 'int a = 4;\n');
+    const two = await snapshotProject(store, project);
+    const [oldRun, newRun, oldA, newA] = await Promise.all([join(snapshotTree(one), 'run.sh'), join(snapshotTree(two), 'run.sh'),
+      join(snapshotTree(one), 'lib/a.c'), join(snapshotTree(two), 'lib/a.c')].map((p) => lstat(p)));
+    expect(newRun!.ino).toBe(oldRun!.ino);
+    expect(newA!.ino).not.toBe(oldA!.ino);
+    expect(await readFile(join(snapshotTree(two), 'lib/a.c'), 'utf8')).toBe('int a = 4;\n');
+    expect(await readFile(join(snapshotTree(one), 'lib/a.c'), 'utf8')).toBe('int a;\n');
+  });
+
+  it('snapshots a subdirectory of a repository as the project, paths relative to it', async () => {
+    await writeFile(join(project, 'lib/untracked.h'), 'u\n');
+    const snap = await snapshotProject(store, join(project, 'lib'));
+    expect((await readdir(snapshotTree(snap))).sort()).toEqual(['a.c', 'untracked.h']);
+  });
+
+  it('gets the same files from a split index, which it does not read, and from an empty repository', async () => {
+    const before = await snapshotProject(store, project);
+    git(project, 'update-index', '--split-index');
+    const split = await snapshotProject(store, project);
+    expect(await readFile(join(snapshotTree(split), 'lib/a.c'), 'utf8')).toBe('int a;\n');
+    expect(split.files).toBe(before.files);
+    expect(split.id).not.toBe(before.id); // the same files, listed by path instead of by the index they are in
+
+    const fresh = await mkdtemp(join(tmpdir(), 'vmx-fresh-'));
+    git(fresh, 'init', '-q');
+    await writeFile(join(fresh, 'only.txt'), 'untracked\n');
+    expect(await readFile(join(snapshotTree(await snapshotProject(store, fresh)), 'only.txt'), 'utf8')).toBe('untracked\n');
+  });
+
+  it('does not trust a racily clean index entry: a file changed in the second its index was written', async () => {
+    await writeFile(join(project, 'lib/a.c'), 'int b;\n'); // the same size as the committed "int a;\n"
+    await indexVouchingFor(project, 'lib/a.c');
+    const snap = await snapshotProject(store, project);
+    expect(await readFile(join(snapshotTree(snap), 'lib/a.c'), 'utf8')).toBe('int b;\n');
+  });
+
   it('refuses a directory that is not a git checkout, saying what to do', async () => {
     const plain = await mkdtemp(join(tmpdir(), 'vmx-plain-'));
     await expect(snapshotProject(store, plain)).rejects.toMatchObject({ code: 'NOT_A_GIT_REPO', exit: 2 });
     await rm(plain, { recursive: true });
   });
 });
+
+describe('snapshotProject on an untrusted project', { tags: ['safety', 'projects'] }, () => {
+  it('runs none of the programs the repository\'s config names: fsmonitor, filters, hooks', async () => {
+    const canary = join(project, '..', 'ran');
+    git(project, 'config', 'core.fsmonitor', `touch ${canary}-fsmonitor; false`);
+    for (const k of ['clean', 'smudge', 'process']) git(project, 'config', `filter.evil.${k}`, `touch ${canary}-${k}; cat`);
+    git(project, 'config', 'filter.evil.required', 'true');
+    await writeFile(join(project, '.gitattributes'), '* filter=evil\n');
+    await writeFile(join(project, '.git/hooks/post-index-change'), `#!/bin/sh\ntouch ${canary}-hook\n`);
+    await chmod(join(project, '.git/hooks/post-index-change'), 0o755);
+    await writeFile(join(project, 'lib/a.c'), 'int a = 5;\n');
+    await utimes(join(project, 'run.sh'), new Date(), new Date()); // stat-dirty: git status compares its content
+    const snap = await snapshotProject(store, project);
+    expect(await readFile(join(snapshotTree(snap), 'lib/a.c'), 'utf8')).toBe('int a = 5;\n');
+    expect(await readFile(join(snapshotTree(snap), 'run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    expect((await readdir(join(project, '..'))).filter((n) => n.startsWith('ran'))).toEqual([]);
+  });
+
+  it('never reads through a symlinked directory, and keeps symlinks as symlinks', async () => {
+    const outside = join(project, '..', 'outside');
+    await mkdir(join(outside, 'lib'), { recursive: true });
+    await writeFile(join(outside, 'a.c'), 'secret\n');
+    await rm(join(project, 'lib'), { recursive: true });
+    await symlink(outside, join(project, 'lib')); // "lib/a.c" is still tracked
+    await symlink('/etc', join(project, 'etc'));
+    const snap = await snapshotProject(store, project);
+    const tree = snapshotTree(snap);
+    expect(await readlink(join(tree, 'lib'))).toBe(outside);
+    expect(await readlink(join(tree, 'etc'))).toBe('/etc');
+    expect((await lstat(join(tree, 'link.c'))).isSymbolicLink()).toBe(true);
+    expect((await readdir(tree)).sort()).toEqual(['.gitignore', 'etc', 'gone.txt', 'lib', 'link.c', 'run.sh']);
+  });
+});
+
+/**
+ * Makes the index claim that `path`'s current stamp is that of its committed content, as an index written
+ * in the same second as the file's last change can (git's "racy" case), and dates the index that second.
+ */
+async function indexVouchingFor(dir: string, path: string): Promise<void> {
+  const indexPath = join(dir, '.git/index');
+  const index = (await readGitIndex(indexPath, 20))!;
+  const i = Array.from({ length: index.count }, (_, n) => index.path(n)).indexOf(path);
+  const at = index.nameStart[i]! - 62; // a version 2 entry: 62 bytes before its name
+  const buf = await readFile(indexPath);
+  const st = await lstat(join(dir, path), { bigint: true });
+  const sec = (ns: bigint) => Number(ns / 1_000_000_000n);
+  const nsec = (ns: bigint) => Number(ns % 1_000_000_000n);
+  [sec(st.ctimeNs), nsec(st.ctimeNs), sec(st.mtimeNs), nsec(st.mtimeNs)].forEach((v, k) => buf.writeUInt32BE(v, at + 4 * k));
+  buf.writeUInt32BE(Number(st.ino & 0xffffffffn), at + 20);
+  buf.writeUInt32BE(Number(st.size), at + 36);
+  createHash('sha1').update(buf.subarray(0, buf.length - 20)).digest().copy(buf, buf.length - 20);
+  await writeFile(indexPath, buf);
+  await utimes(indexPath, sec(st.mtimeNs), sec(st.mtimeNs));
+}

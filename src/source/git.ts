@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { envError, usageError, VmError } from '../util/errors.js';
+
+// git on a project vmatrix does not trust. A repository's own config (.git/config, which comes with any
+// checkout one is handed) can name programs that git runs on the side: core.fsmonitor on every read of the
+// index, a filter driver's clean command when `git status` compares a file's content, hooks such as
+// post-index-change when it writes the index. Every call here overrides those on the command line, where
+// they win over every config file, and runs with none of the caller's GIT_* variables (GIT_DIR and
+// friends would point git elsewhere). Output is read as it comes, record by record, not kept whole.
+
+const ALWAYS = [
+  'core.fsmonitor=false', 'core.hooksPath=/dev/null',
+  // What `status` compares, as git's defaults: no stat field ignored, no entry trusted without a look.
+  'core.checkStat=default', 'core.trustctime=true', 'core.fileMode=true', 'core.ignoreStat=false',
+];
+const DRIVER_KEYS = ['clean', 'smudge', 'process'];
+const DRIVER_KEY = /^filter\.(.+)\.(clean|smudge|process|required)$/;
+
+export class ProjectGit {
+  private constructor(
+    readonly dir: string,
+    private readonly config: string[],
+    /** Bytes of an object id: 20 (SHA-1) or 32 (a SHA-256 repository). */
+    readonly hashBytes: number,
+    /** Whether content-reading commands are safe: false when a filter driver's name cannot be overridden. */
+    readonly filtersDisarmed: boolean,
+    /** `dir`'s path in the repository: "" at its top, else ending in "/". */
+    readonly prefix: string,
+    /** The index file's path. */
+    readonly indexPath: string,
+  ) {}
+
+  /** The repository `dir` is in; NOT_A_GIT_REPO when there is none. */
+  static async open(dir: string): Promise<ProjectGit> {
+    const plain = new ProjectGit(dir, ALWAYS, 20, false, '', '');
+    const [where, listed] = await Promise.all([
+      plain.output(['rev-parse', '--is-inside-work-tree', '--show-prefix', '--git-path', 'index']).catch((e: unknown) => {
+        if (!(e instanceof GitFailed && /not a git repository/i.test(e.stderr))) throw e;
+        throw usageError('NOT_A_GIT_REPO', `${dir} is not inside a git repository`, {
+          hint: 'vmatrix copies the files git tracks into each cell: run `git init && git add -A` first',
+        });
+      }),
+      // Exit 1: none of these keys is set.
+      plain.output(['config', '-z', '--get-regexp', '^(filter\\..+\\.(clean|smudge|process|required)|extensions\\.objectformat)$'], [0, 1]),
+    ]);
+    const [, prefix = '', indexPath = ''] = where.split('\n');
+    const drivers = new Set<string>();
+    let hashBytes = 20;
+    for (const item of listed.split('\0').filter(Boolean)) {
+      const [key = '', value = ''] = item.split('\n');
+      if (key === 'extensions.objectformat' && value.toLowerCase() === 'sha256') hashBytes = 32;
+      const driver = DRIVER_KEY.exec(key)?.[1];
+      if (driver !== undefined) drivers.add(driver);
+    }
+    // `-c name=value` splits at the first "=": a driver named with one cannot be overridden that way.
+    const disarmed = [...drivers].every((d) => !d.includes('='));
+    const config = [...ALWAYS, ...[...drivers].filter((d) => !d.includes('=')).flatMap((d) => [...DRIVER_KEYS.map((k) => `filter.${d}.${k}=`), `filter.${d}.required=false`])];
+    return new ProjectGit(dir, config, hashBytes, disarmed, prefix, resolve(dir, indexPath));
+  }
+
+  /** A command's whole output, for the small ones; `ok` lists the exit codes that are not failures. */
+  async output(args: string[], ok: number[] = [0]): Promise<string> {
+    const chunks: Buffer[] = [];
+    await this.stream(args, (chunk) => chunks.push(chunk), ok);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Calls `onRecord` with each NUL-terminated record of a command's output (`-z`), as it is read. */
+  async records(args: string[], onRecord: (record: string) => void): Promise<void> {
+    let pending: Buffer[] = [];
+    await this.stream(args, (chunk) => {
+      let start = 0;
+      for (let nul = chunk.indexOf(0); nul >= 0; nul = chunk.indexOf(0, start)) {
+        onRecord(pending.length ? Buffer.concat([...pending, chunk.subarray(start, nul)]).toString('utf8') : chunk.toString('utf8', start, nul));
+        pending = [];
+        start = nul + 1;
+      }
+      if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
+    });
+  }
+
+  private stream(args: string[], onChunk: (chunk: Buffer) => void, ok: number[] = [0]): Promise<void> {
+    const argv = [...this.config.flatMap((c) => ['-c', c]), ...args];
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', argv, { cwd: this.dir, env: withoutGitVariables(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stdout.on('data', onChunk);
+      child.stderr.on('data', (d: Buffer) => { if (stderr.length < 64 * 1024) stderr += d.toString(); });
+      child.on('error', (e: NodeJS.ErrnoException) => reject(envError('GIT_FAILED', `could not run git in ${this.dir}: ${e.message}`, {
+        cause: e, hint: e.code === 'ENOENT' ? 'install git: apt-get install git' : undefined,
+      })));
+      child.on('close', (code, signal) => (code !== null && ok.includes(code) ? resolve() : reject(new GitFailed(this.dir, args, code ?? signal, stderr))));
+    });
+  }
+}
+
+/** A git command that exited with a failure: an environment error that names the command and what git said. */
+export class GitFailed extends VmError {
+  constructor(dir: string, args: string[], status: number | string | null, readonly stderr: string) {
+    super('GIT_FAILED', 3, `git ${args.slice(0, 2).join(' ')} failed in ${dir} (${typeof status === 'number' ? `exit ${status}` : status}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+function withoutGitVariables(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
+}
