@@ -41,12 +41,25 @@ export class LogCap extends Writable {
   }
 
   private pass(chunk: Buffer, done: () => void): void {
-    if (this.to.write(chunk)) done();
-    else this.to.once('drain', () => done());
+    const to = this.to as NodeJS.WritableStream & { destroyed?: boolean };
+    if (to.write(chunk) || to.destroyed) return done();
+    // A log whose filesystem is full errors and never drains: its error or close ends the wait too.
+    const finish = (): void => { to.off('drain', finish); to.off('error', finish); to.off('close', finish); done(); };
+    to.once('drain', finish);
+    to.once('error', finish);
+    to.once('close', finish);
   }
 }
 
 /** Resolves when every write made to `stream` so far has been handed on: call before writing past it or ending what it writes to. */
 export function settled(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => { stream.write(Buffer.alloc(0), () => resolve()); });
+  // A stream that failed (a full disk) may never call a write back: its error or close ends the wait too.
+  const s = stream as NodeJS.WritableStream & { destroyed?: boolean; errored?: unknown; writableEnded?: boolean };
+  if (s.destroyed || s.errored || s.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => { s.off('error', done); s.off('close', done); resolve(); };
+    s.once('error', done);
+    s.once('close', done);
+    s.write(Buffer.alloc(0), () => done());
+  });
 }
