@@ -81,7 +81,9 @@ export class ProjectGit {
   }
 
   private stream(args: string[], onChunk: (chunk: Buffer) => void, ok: number[] = [0]): Promise<void> {
-    const argv = [...this.config.flatMap((c) => ['-c', c]), ...args];
+    // --no-optional-locks: git status must not refresh and rewrite the project's index (as root, a
+    // root-owned file in the user's checkout): the checkout is left exactly as it was.
+    const argv = ['--no-optional-locks', ...this.config.flatMap((c) => ['-c', c]), ...args];
     return new Promise((resolve, reject) => {
       const child = spawn('git', argv, { cwd: this.dir, env: withoutGitVariables(), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
