@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 # libxml2-utils: xmllint, which checks junit.xml against the Jenkins JUnit schema in the tests (test/helpers/junit-schema.ts).
 # chromium: the headless browser that opens report.html in its test (test/integration/report-html), driven by
 # playwright-core from npm, which downloads no browser of its own; fonts-dejavu-core: a font for it to draw text in.
+# gcc, libc6-dev: build the static probe the seccomp test runs in a cell (test/hostile/seccomp-limits).
 # strace: shows that a warm snapshot of a large project opens none of its files (test/integration/large-project).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace)
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

@@ -54,6 +54,8 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     verbose: Flags.boolean({ char: 'v', description: 'Stream a cell\'s output live: --follow\'s cell, else the first cell of the run.' }),
     grace: Flags.integer({ description: 'Seconds the running cells get to finish after a first Ctrl-C, before they are killed.', default: 10, min: 0 }),
     output: Flags.string({ description: 'Directory for the run directories (results.json, logs, reports) instead of .vmatrix/runs.' }),
+    'max-memory': Flags.string({ description: 'The most memory a cell may use, setup cells included (a size such as 16g; default: $VMATRIX_MAX_MEMORY, else half the host\'s memory). resources.memory of vmatrix.yml may only ask for less.' }),
+    'max-pids': Flags.integer({ description: 'The most processes (threads included) a cell may have, setup cells included (default: $VMATRIX_MAX_PIDS, else 4096). resources.pids of vmatrix.yml may only ask for fewer.', min: 1 }),
     'fail-fast': Flags.boolean({ description: 'At the first failing cell (after its retries), cancel the queued cells and kill the running ones; the results are still written.' }),
   };
 
@@ -70,7 +72,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const controller = interruptible(flags.grace);
     const result = await runTests({
       plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.kill.signal, drain: controller.drain.signal, output: flags.output, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,
-      retries: flags.retries, failFast: flags['fail-fast'],
+      retries: flags.retries, failFast: flags['fail-fast'], ceilings: { maxMemory: flags['max-memory'], maxPids: flags['max-pids'] },
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
     await Promise.all(reporters.map((r) => r.flush?.()));

@@ -7,12 +7,11 @@ import { substitute } from '../config/index.js';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
-import type { Runtime } from '../vps/index.js';
+import type { CellResources, Runtime } from '../vps/index.js';
 import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
 import type { LayerRef } from './layer.js';
 import { SetupFailed, setupFailure } from './setup-failure.js';
 import type { Plan } from './prepare.js';
-import { cellResources } from './resources.js';
 import { contextOf, recipeFor } from './recipe.js';
 import type { CellResult, EventSink } from './types.js';
 import { OutputTap } from './output-tap.js';
@@ -49,6 +48,8 @@ export interface RunContext {
   logCap?: number;
   /** Where `cell-start` and `cell-output` go. */
   emit?: EventSink;
+  /** The cgroup limits of the run's test cells (resources.ts). */
+  resources?: CellResources;
 }
 
 /** One cell from preparation to result, retried as `retries` says; a failure of the project is a result, never a throw. */
@@ -100,7 +101,7 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: L
       runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
       steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
       network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-      resources: cellResources(plan.config.resources), log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
+      resources: r.resources, log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
     }).finally(async () => {
       // Output still on its way must land in the log before vmatrix's own lines about the cell.
       if (output instanceof OutputTap) output.close();
@@ -133,7 +134,7 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: L
     ...base, status: outcome.status, phase: outcome.status === 'passed' ? undefined : 'test', exitCode: outcome.exitCode, signal: outcome.signal,
     durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, setupCached: layer?.cached,
     phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
-    ...(outcome.status === 'oom-killed' && { memoryLimit: plan.config.resources.memory }),
+    ...(outcome.status === 'oom-killed' && { memoryLimit: r.resources?.memoryBytes ?? plan.config.resources.memory }),
     steps: outcome.steps, ...(outcome.step !== undefined && { step: outcome.step }),
     ...saved,
     ...(kept && { kept }),

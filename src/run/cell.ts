@@ -26,7 +26,7 @@ export interface TestStep {
   steps: StepSpec[];
   env: Record<string, string>;
   network: 'none' | 'host';
-  /** Cgroup limits (resources: of vmatrix.yml); only test steps get them, never setup. */
+  /** Cgroup limits: resources: of vmatrix.yml under the operator's ceilings (resources.ts). */
   resources?: CellResources;
   /** Cell ids the steps run as. */
   user?: { uid: number; gid: number };

@@ -5,7 +5,7 @@ import type { Cell } from '../matrix/types.js';
 import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
-import type { Runtime } from '../vps/index.js';
+import type { CellResources, Runtime } from '../vps/index.js';
 import type { Prepared } from './cell-task.js';
 import { obtainCellImage } from './imported.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
@@ -39,6 +39,8 @@ export interface InputsContext {
   onProgress?: (scope: string, message: string) => void;
   /** `--rebuild`: build each setup layer of the run again, even when the store has it. */
   rebuild?: boolean;
+  /** The cgroup limits of setup cells: the operator's ceilings (resources.ts). */
+  setupResources?: CellResources;
 }
 
 export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared> {
@@ -69,7 +71,7 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
     const key = hashOf({ distro: distro.name, recipe });
     const layer = await layers.get(key, () => layerSlots.run(async () => ensureLayer({
       store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir, setupInputs: await (setupInputs ??= readSetupInputs()), rebuild: rebuilt,
-      logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS,
+      logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS, resources: c.setupResources,
       onProgress: (message) => c.onProgress?.(distro.name, message),
     })));
     await recordUse(cellsRoot, [layer.id]);

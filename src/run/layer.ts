@@ -8,7 +8,7 @@ import { markUsed, type Store } from '../store/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
-import { runCell, type IdMap, type Runtime } from '../vps/index.js';
+import { runCell, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
 import { setupFailed, setupSteps } from './setup-failure.js';
 import { StepClock } from './step-clock.js';
@@ -63,6 +63,8 @@ export interface LayerBuild extends Omit<LayerSource, 'userns'> {
   logPath: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The setup cell's cgroup limits: the operator's ceilings, never the project's resources: (resources.ts). */
+  resources?: CellResources;
   onProgress?: (message: string) => void;
   /** Paths in messages are shown relative to this directory (the project's). */
   displayRoot?: string;
@@ -119,6 +121,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
         stderr: output,
         onControl: clock.onLine,
         timeoutMs: b.timeoutMs,
+        resources: b.resources,
         signal: b.signal,
       });
     } finally {

@@ -1,9 +1,18 @@
 import type { Config } from '../config/types.js';
-import { requireLimits, type CellResources } from '../vps/index.js';
+import { cgroupSupport, requireLimits, type CellResources, type CgroupLimit } from '../vps/index.js';
+import { describeCeilings, setupResources, testResources, type Ceilings } from './ceilings.js';
 
-// `resources:` of vmatrix.yml become the cgroup limits of test cells only: package installs and setup
-// commands are not what the project's limits are about, and a layer is shared by every cell of its recipe.
+// The cgroup limits of a run's cells. Test cells get `resources:` of vmatrix.yml under the operator's
+// ceilings (ceilings.ts); setup cells get the ceilings, since a layer is shared by every cell of its recipe.
 
+export interface RunLimits {
+  test: CellResources;
+  setup: CellResources;
+  /** For the run's header: the ceilings, and any this host cannot apply. */
+  note: string;
+}
+
+/** The limits `r` asks for explicitly (what the host must be able to apply). */
 export function cellResources(r: Config['resources']): CellResources | undefined {
   const limits: CellResources = {
     ...(r.memory !== undefined && { memoryBytes: r.memory }),
@@ -13,8 +22,27 @@ export function cellResources(r: Config['resources']): CellResources | undefined
   return Object.keys(limits).length > 0 ? limits : undefined;
 }
 
-/** Fails before any cell starts (exit 3, naming what is missing) when the host cannot apply the limits. */
-export async function requireResources(r: Config['resources']): Promise<void> {
-  const limits = cellResources(r);
-  if (limits) await requireLimits(limits);
+/**
+ * Fails before any cell starts: exit 2 when `r` asks above a ceiling, exit 3 (naming what is missing) when the
+ * host cannot apply what `r` asks. A ceiling the host cannot apply (no memory or pids controller) is left out
+ * and said in the note, rather than stopping every run on such a host.
+ */
+export async function runLimits(r: Config['resources'], ceilings: Ceilings): Promise<RunLimits> {
+  const test = testResources(r, ceilings);
+  const asked = cellResources(r);
+  if (asked) await requireLimits(asked);
+  const { limits } = await cgroupSupport();
+  const keep = (c: CellResources): CellResources => applicable(c, limits);
+  const missing = (['memory', 'pids'] as const).filter((c) => !limits.includes(c));
+  const note = describeCeilings(ceilings) + (missing.length > 0 ? ` (not applied: this host's cgroups have no ${missing.join(' or ')} controller; see vmatrix doctor)` : '');
+  return { test: keep(test), setup: keep(setupResources(ceilings)), note };
+}
+
+/** `c` without the limits the host cannot apply. */
+export function applicable(c: CellResources, limits: readonly CgroupLimit[]): CellResources {
+  return {
+    ...(c.memoryBytes !== undefined && limits.includes('memory') && { memoryBytes: c.memoryBytes }),
+    ...(c.pids !== undefined && limits.includes('pids') && { pids: c.pids }),
+    ...(c.cpus !== undefined && limits.includes('cpu') && { cpus: c.cpus }),
+  };
 }

@@ -18,7 +18,8 @@ import { obtainCellImage, resolveDistro } from './imported.js';
 import { planRun, type Plan } from './prepare.js';
 import { recipeFor } from './recipe.js';
 import { cannotSetUp, SetupFailed } from './setup-failure.js';
-import { cellResources } from './resources.js';
+import { operatorCeilings } from './ceilings.js';
+import { runLimits } from './resources.js';
 import { sweepStore } from './sweep.js';
 import { newRunId } from './test-run.js';
 import { sourceOwner, testUser, userEnv } from './user.js';
@@ -68,6 +69,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });
   }
   const runtime = await detectRuntime(o.runtime);
+  // A shell's cell is under the same ceilings as a test run's (VMATRIX_MAX_MEMORY, VMATRIX_MAX_PIDS).
+  const limits = await runLimits(plan?.config.resources ?? {}, operatorCeilings());
   await o.store.init();
   await sweepStore(o.store);
   const runId = newRunId();
@@ -85,7 +88,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       if (o.terminal) o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
       const r = await runCell(runtime, {
         ...common, id: `vmx-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], args,
-        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? o.bareNetwork,
+        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? o.bareNetwork, resources: limits.test,
       });
       return decodeShellExit(r);
     }
@@ -94,7 +97,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     const sourceTree = snapshotTree(snapshot);
     const prepare = cellPreparer({
       plan, store: o.store, runtime, cellsRoot, setupLogDir: join(cellsRoot, 'setup'), sourceTree, offline: o.offline,
-      onImageProgress: o.onProgress, onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
+      setupResources: limits.setup, onImageProgress: o.onProgress, onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
     const { image, layer } = await prepare(cell).catch(async (e: unknown) => { throw e instanceof SetupFailed ? await cannotSetUp(e, cell.distro, o.log) : e; });
     o.log.info(`${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}`
@@ -104,7 +107,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs],
       source: { lower: sourceTree, dest: config.workdir },
       args, env: { ...term, ...recipeFor(plan, cell).env, ...userEnv(config.user), ...cellEnv(cell), ...o.env }, cwd: config.workdir,
-      network: o.network ?? config.network, user: testUser(config.user), resources: cellResources(config.resources),
+      network: o.network ?? config.network, user: testUser(config.user), resources: limits.test,
     });
     return decodeShellExit(r);
   } finally {

@@ -15,7 +15,8 @@ import type { KeepMode } from './keep.js';
 import { runPool } from './pool.js';
 import type { Plan, RevisionSource } from './prepare.js';
 import { imageEvents } from './progress.js';
-import { requireResources } from './resources.js';
+import { operatorCeilings, type CeilingOptions } from './ceilings.js';
+import { runLimits } from './resources.js';
 import { giveToInvoker, makeRunsDir, pointLatest } from './run-dir.js';
 import { summarise } from './summary.js';
 import { sweepStore } from './sweep.js';
@@ -46,6 +47,8 @@ export interface TestRunOptions {
   retries?: number;
   /** Stop at the first failing cell: cancel the queued ones and kill the running ones (`--fail-fast`). */
   failFast?: boolean;
+  /** The operator's ceilings (`--max-memory`, `--max-pids`); the environment's, else the defaults, when absent. */
+  ceilings?: CeilingOptions;
 }
 
 export function newRunId(now = new Date()): string {
@@ -59,7 +62,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const runtime = await detectRuntime(o.runtime);
   const refusal = runtime.userns.refusal;
   if (refusal) throw envError(refusal.code, refusal.message, { hint: refusal.hint });
-  await requireResources(plan.config.resources);
+  const limits = await runLimits(plan.config.resources, operatorCeilings(o.ceilings));
   await store.init();
   await sweepStore(store);
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
@@ -73,6 +76,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: seccompReason() });
+  o.emit({ type: 'progress', scope: 'isolation', message: limits.note });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);
   const snapshot = await store.writing('copying the project', () => o.source
@@ -84,7 +88,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const stop = new FailFast(o.failFast ?? false, o.signal);
   const prepare = cellPreparer({
-    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: stop.signal, rebuild: o.rebuild,
+    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: stop.signal, rebuild: o.rebuild, setupResources: limits.setup,
     onImageProgress: imageEvents(o.emit), onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });
   // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts); a
@@ -92,7 +96,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const results: CellResult[] = [];
   const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
-    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), logCap: logCap(), emit: o.emit };
+    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), logCap: logCap(), emit: o.emit, resources: limits.test };
   const skipped = await runPool(slowestFirst(plan.cells, plan.durations), jobs, async (cell) => {
     const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
     stop.record(result);

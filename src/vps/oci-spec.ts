@@ -4,9 +4,10 @@ import type { CellResources, CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
-// a runtime. No seccomp profile yet: the cell relies on namespaces (a user namespace where the host has
-// subordinate ids), the Docker default capability set (none for a non-root user), NoNewPrivileges, a
-// deny-all device cgroup and the masked /proc paths. Host-side paths are those of the launcher's tmpfs.
+// a runtime. The cell relies on namespaces (a user namespace where the host has subordinate ids), the Docker
+// default capability set (none for a non-root user), NoNewPrivileges, an allow-list seccomp filter
+// (seccomp.ts), a deny-all device cgroup and the masked /proc paths. Host-side paths are those of the
+// launcher's tmpfs.
 
 /** Docker's default capabilities: what package managers and test suites need, nothing that administers the host. */
 export const DEFAULT_CAPS = [
@@ -71,7 +72,9 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
     cwd: spec.cwd,
     capabilities: { bounding: caps, effective: held, permitted: held, inheritable: [], ambient: [] },
     // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
-    rlimits: [{ type: 'RLIMIT_NOFILE', ...host.nofile }],
+    // No core dumps, soft or hard: a host whose core_pattern pipes to a handler runs it as root on the host
+    // for every crash, with the cell's dump as its input.
+    rlimits: [{ type: 'RLIMIT_NOFILE', ...host.nofile }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }],
     noNewPrivileges: true,
   };
 }
@@ -84,7 +87,8 @@ export function envList(env: Record<string, string>): string[] {
 
 function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[] {
   const mounts: Record<string, unknown>[] = [
-    { destination: '/proc', type: 'proc', source: 'proc' },
+    // Nothing in /proc is a program, a device or set-uid: say so, as for /sys.
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },

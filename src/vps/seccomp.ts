@@ -1,36 +1,37 @@
-// The cell's seccomp filter: every system call is allowed except those that reach kernel state no
-// namespace isolates, or that hand a process without capabilities new ones. It follows what Docker's
-// default profile refuses to a container without CAP_SYS_ADMIN: the rest of Docker's profile only repeats
-// what the capabilities a cell lacks already deny. A deny-list rather than Docker's allow-list, so that a
-// new system call a test suite uses is not refused by an old vmatrix.
+// The cell's seccomp filter: an allow-list with a default deny, at least as strict as Docker's default profile
+// for a container with Docker's default capabilities (which are the cell's, oci-spec.ts). Everything not listed
+// fails with EPERM, as if the cell lacked the privilege. The names come from Docker's profile
+// (seccomp-syscalls.ts), which is maintained for what real programs need; a system call newer than the
+// host's libseccomp gets ENOSYS from the runtime, so C libraries fall back to an older one.
 //
-// The point is user namespaces: without this filter, a cell could make a user namespace of its own, be
-// root with every capability there, and reach mount, keyring and BPF code written for privileged
-// callers, the kernel's largest attack surface for unprivileged users. `VMATRIX_SECCOMP=off` turns it off.
+// The point is the kernel's attack surface for unprivileged users: without this filter a cell could make a
+// user namespace of its own, be root with every capability there, and reach mount, keyring and BPF code
+// written for privileged callers.
+//
+// Not closed: i386 `socketcall(SYS_SOCKET)`. Its arguments are in memory, where seccomp cannot check the
+// family, and libseccomp turns every `socket` rule on SCMP_ARCH_X86 into an allowed socketcall(SYS_SOCKET)
+// whatever the family (abi_rule_add rewrites the family test into `a0 == SYS_SOCKET`); a rule refusing it
+// conflicts with that one (EEXIST) and the runtime would not start. Docker's profile has the same gap. An
+// i386 process can make AF_VSOCK or AF_ALG sockets that way, unless the host runs without the i386 ABI
+// (`ia32_emulation=off`). Refusing all of SCMP_ARCH_X86 would close it, and stop every i386 program.
+// `VMATRIX_SECCOMP=off` turns the filter off.
 
+import { release } from 'node:os';
 import { usageError } from '../util/errors.js';
+import { ALLOWED_SYSCALLS, ARCH_SYSCALLS } from './seccomp-syscalls.js';
 
 const EPERM = 1;
 const ENOSYS = 38;
-const CLONE_NEWUSER = 0x10000000;
+/** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET: clone may make no namespace. */
+const CLONE_NAMESPACES = 0x7e020000;
+/** Address families a cell may not open: AF_ALG (the kernel's crypto API) and AF_VSOCK (the hypervisor). */
+export const AF_ALG = 38;
+export const AF_VSOCK = 40;
+/** The personality(2) values Docker allows: Linux, Linux with UNAME26, Linux32, Linux32 with UNAME26, and the query. */
+export const PERSONALITIES = [0x0, 0x8, 0x20000, 0x20008, 0xffffffff];
 
-/** Refused with EPERM, as if the cell lacked the privilege (which it does). */
-export const DENIED_SYSCALLS = [
-  // New namespaces and joining others: unshare(CLONE_NEWUSER) is the way in (clone is filtered below).
-  'unshare', 'setns',
-  // Mounting, in any namespace the cell could make.
-  'mount', 'umount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr',
-  // The kernel itself: modules, kexec, reboot, swap, the clock, accounting, quotas, the log.
-  'init_module', 'finit_module', 'delete_module', 'create_module', 'get_kernel_syms', 'query_module',
-  'kexec_load', 'kexec_file_load', 'reboot', 'swapon', 'swapoff', 'acct', 'quotactl', 'quotactl_fd',
-  'settimeofday', 'stime', 'clock_settime', 'clock_adjtime', 'adjtimex', 'syslog',
-  // Keyrings are not namespaced; BPF, perf and userfaultfd have been the kernel's way in again and again;
-  // io_uring bypasses this very filter for the calls it carries out.
-  'add_key', 'request_key', 'keyctl', 'bpf', 'perf_event_open', 'userfaultfd',
-  'io_uring_setup', 'io_uring_enter', 'io_uring_register',
-  // Files by handle skip every path check (the 2014 "shocker" escape); long-gone or x86-only oddities.
-  'open_by_handle_at', 'lookup_dcookie', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl', 'vm86', 'vm86old', 'iopl', 'ioperm',
-];
+type Rule = Record<string, unknown>;
+const allow = (names: string[], args?: Rule[]): Rule => ({ names, action: 'SCMP_ACT_ALLOW', ...(args && { args }) });
 
 /** libseccomp's names of the architectures a process of this one can make system calls as. */
 function architectures(arch: string): string[] {
@@ -44,16 +45,28 @@ function architectures(arch: string): string[] {
   }
 }
 
+/** Whether ptrace can be allowed: before Linux 4.8 a traced process could get past seccomp (Docker's minKernel). */
+export function ptraceSafe(kernel: string): boolean {
+  const [major = 0, minor = 0] = kernel.split('.').map((n) => Number.parseInt(n, 10));
+  return major > 4 || (major === 4 && minor >= 8);
+}
+
 /** linux.seccomp of the OCI spec. The runtime skips names its libseccomp does not know for an architecture. */
-export function seccompProfile(arch: string = process.arch): Record<string, unknown> {
+export function seccompProfile(arch: string = process.arch, kernel: string = release()): Record<string, unknown> {
   return {
-    defaultAction: 'SCMP_ACT_ALLOW',
+    defaultAction: 'SCMP_ACT_ERRNO',
+    defaultErrnoRet: EPERM,
     architectures: architectures(arch),
     syscalls: [
-      { names: DENIED_SYSCALLS, action: 'SCMP_ACT_ERRNO', errnoRet: EPERM },
-      // clone with CLONE_NEWUSER is unshare by another name. Its flags are the first argument on every
-      // architecture above but s390, where clone's first two arguments are swapped.
-      { names: ['clone'], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM, args: [{ index: arch === 's390x' ? 1 : 0, value: CLONE_NEWUSER, valueTwo: CLONE_NEWUSER, op: 'SCMP_CMP_MASKED_EQ' }] },
+      // chroot needs CAP_SYS_CHROOT, which cells hold (Docker allows it then).
+      allow([...ALLOWED_SYSCALLS, ...(ARCH_SYSCALLS[arch] ?? []), 'chroot', ...(ptraceSafe(kernel) ? ['ptrace', 'process_vm_readv', 'process_vm_writev'] : [])]),
+      // Any family but AF_ALG and AF_VSOCK, as Docker's profile.
+      allow(['socket'], [{ index: 0, value: AF_ALG, op: 'SCMP_CMP_LT' }]),
+      allow(['socket'], [{ index: 0, value: AF_ALG + 1, op: 'SCMP_CMP_EQ' }]),
+      allow(['socket'], [{ index: 0, value: AF_VSOCK, op: 'SCMP_CMP_GT' }]),
+      ...PERSONALITIES.map((value) => allow(['personality'], [{ index: 0, value, op: 'SCMP_CMP_EQ' }])),
+      // clone making no namespace. Its flags are the first argument everywhere but s390, where the first two are swapped.
+      allow(['clone'], [{ index: arch === 's390x' ? 1 : 0, value: CLONE_NAMESPACES, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }]),
       // clone3 passes its flags in memory, which seccomp cannot read: "not implemented" makes the C
       // libraries fall back to clone, which is filtered.
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },

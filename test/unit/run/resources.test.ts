@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellResources } from '../../../src/run/resources.js';
+import { applicable, cellResources } from '../../../src/run/resources.js';
 
 describe('cellResources', () => {
   it('turns resources: into cell limits, memory in bytes', () => {
@@ -9,5 +9,13 @@ describe('cellResources', () => {
 
   it('gives no limits when none are set', () => {
     expect(cellResources({})).toBeUndefined();
+  });
+});
+
+describe('applicable', () => {
+  it('leaves out the limits this host cannot apply', () => {
+    expect(applicable({ memoryBytes: 2 ** 30, pids: 4096, cpus: 1 }, ['memory', 'cpu', 'pids'])).toEqual({ memoryBytes: 2 ** 30, pids: 4096, cpus: 1 });
+    expect(applicable({ memoryBytes: 2 ** 30, pids: 4096 }, ['pids'])).toEqual({ pids: 4096 });
+    expect(applicable({ memoryBytes: 2 ** 30, pids: 4096 }, [])).toEqual({});
   });
 });
