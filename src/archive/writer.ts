@@ -25,6 +25,8 @@ export interface WriterOptions {
   securityXattrs: boolean;
   /** Apply OCI whiteouts (`.wh.<name>`, `.wh..wh..opq`) to what lower layers left in the root. */
   whiteouts?: 'oci';
+  /** Symlink resolution steps allowed over the whole archive. */
+  maxLinkSteps?: number;
 }
 
 interface DirRecord { path: string; ino: number; dev: number; entry: Entry }
@@ -47,7 +49,7 @@ export class TreeWriter {
   readonly dropped = new Set<string>();
 
   constructor(readonly root: string, private readonly o: WriterOptions) {
-    this.resolver = new RootResolver(root);
+    this.resolver = new RootResolver(root, o.maxLinkSteps);
     if (o.whiteouts === 'oci') this.whiteouts = new OciWhiteouts(this.resolver);
   }
 
