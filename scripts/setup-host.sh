@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 # playwright-core from npm, which downloads no browser of its own; fonts-dejavu-core: a font for it to draw text in.
 # gcc, libc6-dev: build the static probe the seccomp test runs in a cell (test/hostile/seccomp-limits).
 # strace: shows that a warm snapshot of a large project opens none of its files (test/integration/large-project).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev)
+# openssl: the certificate of the local https server that redirects to http (test/hostile/https-downgrade).
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

@@ -142,5 +142,6 @@ function xattrsOf(pax: Record<string, string>): Pick<Entry, 'xattrs' | 'dropped'
 
 /** File capabilities (ping) and user data; never trusted.* (overlayfs whiteouts, opaque dirs) or selinux. */
 export function allowedXattr(name: string): boolean {
-  return name === 'security.capability' || (name.startsWith('user.') && name.length > 5);
+  // A NUL cannot be named to the kernel: such a name would be cut short into another one.
+  return name === 'security.capability' || (name.startsWith('user.') && name.length > 5 && !name.includes('\0'));
 }

@@ -2,8 +2,8 @@ import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { usageError } from '../util/errors.js';
 import { toEntry } from './entry.js';
-import { asArchiveError, overLimit } from './errors.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { asArchiveError, inArchive, overLimit } from './errors.js';
+import { effectiveLimits, type Limits } from './limits.js';
 import { TarParser } from './parse.js';
 import { TreeWriter } from './writer.js';
 
@@ -13,7 +13,10 @@ const QUEUE_BYTES = 4 * 1024 * 1024;
 export interface ExtractProgress { entries: number; bytes: number }
 
 export interface ExtractOptions {
+  /** Over the defaults and the operator's VMATRIX_ARCHIVE_* variables. */
   limits?: Partial<Limits>;
+  /** How a limit error names the archive: its URL, its file. */
+  archive?: string;
   /** Keep the archive's numeric owners. Default: when running as root. */
   sameOwner?: boolean;
   /** Create device nodes. Default: when running as root; otherwise they are skipped and counted. */
@@ -38,14 +41,15 @@ export interface ExtractResult {
  * On error the tree is left half-written: extract into a staging dir and discard it.
  */
 export async function extractTar(input: Readable, dest: string, o: ExtractOptions = {}): Promise<ExtractResult> {
-  const limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const limits = effectiveLimits(o.limits);
   // Listen before the first await: a decompressor that fails at once must not become an unhandled error.
   const chunks = chunksOf(input);
   const root = await prepareRoot(dest).catch((e: unknown) => { input.destroy(); throw e; });
-  if (input.errored) throw asArchiveError(input.errored, undefined);
+  if (input.errored) throw inArchive(asArchiveError(input.errored, undefined), o.archive);
   const asRoot = process.getuid?.() === 0;
   const writer = new TreeWriter(root, {
     sameOwner: o.sameOwner ?? asRoot, devices: o.devices ?? asRoot, securityXattrs: asRoot, whiteouts: o.whiteouts,
+    maxLinkSteps: limits.maxLinkSteps,
   });
   const progress: ExtractProgress = { entries: 0, bytes: 0 };
   let at: string | undefined;
@@ -53,8 +57,8 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
     entry(h) {
       at = h.name;
       const e = toEntry(h, limits);
-      if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`, h.name);
-      if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`, h.name);
+      if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`, h.name, 'maxEntries');
+      if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`, h.name, 'maxBytes');
       if (progress.entries % 1000 === 0) o.onProgress?.({ ...progress });
       return writer.add(e);
     },
@@ -82,7 +86,7 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
   } catch (e) {
     writer.abort();
     input.destroy();
-    throw asArchiveError(e, at);
+    throw inArchive(asArchiveError(e, at), o.archive);
   }
   o.onProgress?.({ ...progress });
   return { ...progress, skippedDevices: writer.skippedDevices, droppedXattrs: [...writer.dropped].sort() };

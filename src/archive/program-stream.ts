@@ -18,6 +18,8 @@ export interface ProgramStreamOptions {
   stderrBytes?: number;
   /** How the program is stopped when its output is abandoned: SIGTERM lets mmdebstrap unmount and clean up. */
   killSignal?: NodeJS.Signals;
+  /** A clearer error for a failure the program's stderr explains (a memory limit), instead of the generic one. */
+  explain?: (stderr: string) => Error | undefined;
 }
 
 /**
@@ -52,6 +54,8 @@ export function programOutput(cmd: string, args: string[], o: ProgramStreamOptio
       out.end();
       return;
     }
+    const explained = o.explain?.(stderr);
+    if (explained) return fail(explained);
     const tail = stderr.trim() ? `:\n${stderr.trim()}` : '';
     fail(envError(o.errorCode ?? 'PROGRAM_FAILED', `${what} failed (${signal ?? `exit ${code}`})${tail}`));
   });

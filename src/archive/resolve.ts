@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { unsafe } from './errors.js';
+import { overLimit, unsafe } from './errors.js';
 
 // Where an entry's parent directory really is, with the semantics of a process chrooted into the root:
 // a symlink met on the way is followed, but `/` means the root and `..` stops at it. Every path this
@@ -24,7 +24,10 @@ export class RootResolver {
   /** Literal parent path ('a/b') → real directory. A sorted archive makes almost every lookup a hit. */
   private readonly dirs = new Map<string, string>();
 
-  constructor(readonly root: string) {
+  /** Link-resolution steps taken so far over the whole archive (see Limits.maxLinkSteps). */
+  steps = 0;
+
+  constructor(readonly root: string, private readonly maxSteps = Infinity) {
     this.dirs.set('', root);
   }
 
@@ -82,14 +85,20 @@ export class RootResolver {
 
   private follow(dir: string, link: string, w: Walk): string {
     if (++w.hops > MAX_LINK_HOPS) throw unsafe(w.name, 'too many levels of symbolic links');
+    this.spend(w);
     const target = readlinkSync(link);
     let real = target.startsWith('/') ? this.root : dir;
     for (const part of target.split('/')) {
       if (part === '' || part === '.') continue;
+      this.spend(w);
       if (part === '..') real = real === this.root ? real : dirname(real);
       else real = this.step(real, part, w);
     }
     return real;
+  }
+
+  private spend(w: Walk): void {
+    if (++this.steps > this.maxSteps) throw overLimit(`symlink resolution steps (${this.maxSteps})`, w.name, 'maxLinkSteps');
   }
 
   private literalPath(literal: string): string {

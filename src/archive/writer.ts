@@ -8,7 +8,7 @@ import { unsafe } from './errors.js';
 import { mknodAll, type NodeToMake } from './mknod.js';
 import { RootResolver } from './resolve.js';
 import { OciWhiteouts } from './whiteout.js';
-import { setXattrsOnFd } from './xattrs.js';
+import { XattrBatch } from './xattrs.js';
 
 // Synchronous syscalls on purpose: an async fs call costs a thread-pool round trip (~100 µs) and a distro
 // root is ~50k calls, which made extraction 3-5x slower than GNU tar. Each call here takes microseconds and
@@ -25,6 +25,8 @@ export interface WriterOptions {
   securityXattrs: boolean;
   /** Apply OCI whiteouts (`.wh.<name>`, `.wh..wh..opq`) to what lower layers left in the root. */
   whiteouts?: 'oci';
+  /** Symlink resolution steps allowed over the whole archive. */
+  maxLinkSteps?: number;
 }
 
 interface DirRecord { path: string; ino: number; dev: number; entry: Entry }
@@ -43,11 +45,12 @@ export class TreeWriter {
   private readonly nodePaths = new Set<string>();
   private readonly nodeDirs = new Set<string>();
   private readonly whiteouts?: OciWhiteouts;
+  private readonly xattrs = new XattrBatch();
   skippedDevices = 0;
   readonly dropped = new Set<string>();
 
   constructor(readonly root: string, private readonly o: WriterOptions) {
-    this.resolver = new RootResolver(root);
+    this.resolver = new RootResolver(root, o.maxLinkSteps);
     if (o.whiteouts === 'oci') this.whiteouts = new OciWhiteouts(this.resolver);
   }
 
@@ -84,26 +87,27 @@ export class TreeWriter {
     for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
   }
 
-  /** The entry added last is complete: a file gets its metadata and is closed. */
+  /** The entry added last is complete: a file gets its metadata and is closed (or queued for attributes). */
   endEntry(): void | Promise<void> {
     const open = this.open;
     if (!open) return;
     this.open = undefined;
-    let pending: void | Promise<void>;
+    let kept: boolean;
     try {
-      pending = this.finishInode(open.fd, open.entry, open.path);
+      kept = this.finishInode(open.fd, open.entry, open.path);
     } catch (e) {
       closeSync(open.fd);
       throw e;
     }
-    if (!pending) return closeSync(open.fd);
-    return pending.finally(() => closeSync(open.fd));
+    if (!kept) return closeSync(open.fd);
+    if (this.xattrs.full) return this.xattrs.flush();
   }
 
   /** Closes the file being written, if any, after an error. */
   abort(): void {
     if (this.open) closeSync(this.open.fd);
     this.open = undefined;
+    this.xattrs.discard();
   }
 
   /** The deferred pass over directories: owner, mode, attributes, mtime. */
@@ -118,13 +122,16 @@ export class TreeWriter {
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') continue; // replaced by a later entry
         throw e;
       }
+      let kept = false;
       try {
         const st = fstatSync(fd);
-        if (st.ino === r.ino && st.dev === r.dev) await this.finishInode(fd, r.entry, r.path);
+        if (st.ino === r.ino && st.dev === r.dev) kept = this.finishInode(fd, r.entry, r.path);
       } finally {
-        closeSync(fd);
+        if (!kept) closeSync(fd);
       }
+      if (this.xattrs.full) await this.xattrs.flush();
     }
+    await this.xattrs.flush();
   }
 
   private rootEntry(e: Entry): void {
@@ -216,18 +223,21 @@ export class TreeWriter {
     }
   }
 
-  private finishInode(fd: number, e: Entry, path: string): void | Promise<void> {
+  /**
+   * Owner, mode (after chown, which clears setuid and setgid), mtime. Attributes are queued, to be set by
+   * one process for many files: after chown, which clears capabilities, and setting them leaves the mtime
+   * alone. Returns whether the queue took over `fd`.
+   */
+  private finishInode(fd: number, e: Entry, path: string): boolean {
     if (this.o.sameOwner) fchownSync(fd, e.uid, e.gid);
-    fchmodSync(fd, e.mode); // after chown, which clears setuid and setgid
-    // Attributes after chown, which clears capabilities; the mtime last, once nothing else changes the inode.
-    if (e.xattrs.length) return this.setXattrs(fd, e, path).then(() => futimesSync(fd, e.mtime, e.mtime));
+    fchmodSync(fd, e.mode);
     futimesSync(fd, e.mtime, e.mtime);
-  }
-
-  private setXattrs(fd: number, e: Entry, path: string): Promise<void> {
+    if (!e.xattrs.length) return false;
     const allowed = e.xattrs.filter(([name]) => this.o.securityXattrs || !name.startsWith('security.'));
     for (const [name] of e.xattrs) if (!allowed.some(([n]) => n === name)) this.dropped.add(name);
-    return setXattrsOnFd(fd, allowed, path);
+    if (!allowed.length) return false;
+    this.xattrs.add(fd, allowed, path);
+    return true;
   }
 
   private record(path: string, e: Entry): void {

@@ -71,7 +71,11 @@ async function fromSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRe
     // the very same source is better than no image.
     const previous = isVmError(e) && e.exit === 3 ? await latestFromSameSource(spec, ctx) : undefined;
     if (!previous) throw e;
-    ctx.log.info(`${ctx.distro.name}: ${(e as Error).message}; using image ${previous.id} built ${previous.meta.created}`);
+    // Announced on the progress output, not only in the log: the run uses an image the upstream index did
+    // not confirm is still the newest (or still listed at all).
+    const message = `reusing image ${previous.id} built ${previous.meta.created}, because the upstream index could not be reached: ${(e as Error).message}`;
+    ctx.log.info(`${ctx.distro.name}: ${message}`);
+    ctx.progress({ phase: 'done', message });
     return previous;
   }
   const hit = await cached(ctx.store, plan.id);

@@ -113,10 +113,23 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
         hint: 'the server redirects in a loop: try again later, or use another source',
       });
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw envError('DOWNLOAD_FAILED', `GET ${url.href}: redirected to ${next.protocol} URL, refused`);
+    const refused = refusedRedirect(current, next);
+    if (refused) throw envError('DOWNLOAD_FAILED', `GET ${url.href}: ${refused}`, { hint: REDIRECT_HINT });
     if (next.host !== current.host) sent = withoutAuthorization(sent);
     current = next;
   }
+}
+
+export const REDIRECT_HINT = 'a download that starts on https must stay on https: use an https mirror, or ask the server\'s operator';
+
+/**
+ * Why a redirect from `from` to `next` is not followed, or undefined. Only http(s); and never from https
+ * down to plain http, where anyone on the way could answer in the server's name (what https promised not).
+ */
+export function refusedRedirect(from: URL, next: URL): string | undefined {
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') return `redirected to a ${next.protocol} URL, refused`;
+  if (from.protocol === 'https:' && next.protocol === 'http:') return `redirected from https to plain http (${next.href}), refused`;
+  return undefined;
 }
 
 /** One GET, no redirects followed: identity encoding, the proxy, the stall timeout; a failure is a Transient. */

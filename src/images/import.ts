@@ -62,7 +62,7 @@ async function build(store: Store, req: ImportRequest, id: string, path: string,
     const rootfs = join(dir, 'rootfs');
     await mkdir(rootfs, { mode: 0o755 });
     req.onProgress?.({ message: digest ? `extracting ${req.from}` : `copying ${req.from}` });
-    const size = digest ? (await extractTar(await decompress(createReadStream(path)), rootfs)).bytes : await copyTree(path, rootfs);
+    const size = digest ? (await extractTar(await decompress(createReadStream(path)), rootfs, { archive: req.from })).bytes : await copyTree(path, rootfs);
     const meta: ImageMeta = {
       id, distro: req.name, release: 'imported', arch: debianArch(req.arch), source: { kind: 'import', from: req.from },
       ...(digest ? { digest } : {}), size, created: new Date().toISOString(),

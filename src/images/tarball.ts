@@ -54,6 +54,7 @@ async function buildTarball(spec: TarballSpec, digest: string, rootfs: string, c
   });
   ctx.progress({ phase: 'extract', message: `extracting ${urlBasename(spec.url)}` });
   const r = await extractTar(await decompress(createReadStream(blob)), rootfs, {
+    archive: spec.url,
     onProgress: (p) => ctx.progress({ phase: 'extract', bytes: p.bytes }),
   });
   return { digest, size: r.bytes };

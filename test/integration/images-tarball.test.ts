@@ -32,11 +32,15 @@ const evilDigest = createHash('sha256').update(evil).digest('hex');
 const requests: Array<{ path: string; acceptEncoding?: string }> = [];
 const count = (path: string): number => requests.filter((r) => r.path === path).length;
 
+/** When set, /flaky/SHA256SUMS is gone: the index of an image built earlier cannot be reached. */
+let flakyGone = false;
+
 function route(req: IncomingMessage): { status: number; body?: Buffer | string; headers?: Record<string, string> } {
   switch (req.url) {
     case '/root.tar.gz': return { status: 200, body: tarball };
     case '/SHA256SUMS': return { status: 200, body: `${'0'.repeat(64)}  other.tar.gz\n${digest}  root.tar.gz\n` };
     case '/bad/root.tar.gz': return { status: 200, body: tarball };
+    case '/flaky/SHA256SUMS': return flakyGone ? { status: 404, body: 'gone' } : { status: 200, body: `${digest}  root.tar.gz\n` };
     case '/bad/SHA256SUMS': return { status: 200, body: `${'1'.repeat(64)}  root.tar.gz\n` };
     case '/hop1/root.tar.gz': return { status: 302, headers: { location: '/hop2/root.tar.gz' } };
     case '/hop2/root.tar.gz': return { status: 301, headers: { location: `http://127.0.0.1:${port()}/root.tar.gz` } };
@@ -216,6 +220,24 @@ describe('tarball images over HTTP', () => {
     const offline = await ensureImage(store, testDistro([spec]), { log: memoryLogger(), offline: true });
     expect(offline).toMatchObject({ id: built.id, cached: true });
     expect(requests.length).toBe(before);
+  });
+
+  it('an image reused because its checksum list could not be reached is announced on the progress output', async () => {
+    const store = await freshStore();
+    const spec: SourceSpec = { kind: 'tarball', url: url('/root.tar.gz'), sha256sums: url('/flaky/SHA256SUMS') };
+    flakyGone = false;
+    const built = await ensureImage(store, testDistro([spec]), { log: memoryLogger() });
+    flakyGone = true;
+    try {
+      const events: Array<Parameters<ImageProgress>[0]> = [];
+      const reused = await ensureImage(store, testDistro([spec]), { log: memoryLogger(), onProgress: (e) => events.push(e) });
+      expect(reused).toMatchObject({ id: built.id, cached: true });
+      expect(events.map((e) => e.message)).toContainEqual(
+        `reusing image ${built.id} built ${built.meta.created}, because the upstream index could not be reached: GET ${url('/flaky/SHA256SUMS')}: HTTP 404`,
+      );
+    } finally {
+      flakyGone = false;
+    }
   });
 
   it('reads file:// URLs, checksummed by their content when no sha256 is given', async () => {

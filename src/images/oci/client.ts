@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { envError } from '../../util/errors.js';
+import { REDIRECT_HINT, refusedRedirect } from '../http.js';
 import { fetchToken, parseChallenge } from './auth.js';
 import { httpGet, readBounded, statusError } from './http.js';
 import { ACCEPT } from './media.js';
@@ -70,9 +71,8 @@ export class RegistryClient {
       await res.body.dump();
       const next = new URL(String(location), url);
       if (hops >= MAX_REDIRECTS) throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: more than ${MAX_REDIRECTS} redirects`);
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: redirected to a ${next.protocol} URL, refused`);
-      }
+      const refused = refusedRedirect(url, next);
+      if (refused) throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: ${refused}`, { hint: REDIRECT_HINT });
       url = next;
     }
   }

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { decompress, extractTar } from '../../archive/index.js';
 import { envError, isVmError } from '../../util/errors.js';
 import { ensureBlob } from '../blob.js';
@@ -43,6 +44,7 @@ export async function applyLayers(blobs: string[], rootfs: string, ctx: SourceCo
     ctx.progress({ phase: 'extract', message: `applying layer ${i + 1}/${blobs.length}` });
     await extractTar(await decompress(createReadStream(blob)), rootfs, {
       whiteouts: 'oci',
+      archive: `layer ${i + 1}/${blobs.length} (${basename(blob)})`,
       onProgress: (p) => ctx.progress({ phase: 'extract', bytes: p.bytes }),
     });
   }
