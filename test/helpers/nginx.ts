@@ -50,6 +50,11 @@ http {
   const child = spawn('nginx', ['-p', dir, '-c', t('nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // No nginx on the machine is a failure that says so at once, not a wait (scripts/setup-host.sh installs it).
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (e: Error) => reject(new Error(`cannot start nginx (${e.message}): run scripts/setup-host.sh`)));
+  });
   await waitListening(port, child, () => stderr);
   return {
     port, www,
