@@ -105,7 +105,10 @@ export class ProjectGit {
       child.on('error', (e: NodeJS.ErrnoException) => reject(envError('GIT_FAILED', `could not run git in ${this.dir}: ${e.message}`, {
         cause: e, hint: e.code === 'ENOENT' ? 'install git: apt-get install git' : undefined,
       })));
-      child.on('close', (code, signal) => (code !== null && ok.includes(code) ? resolve() : reject(new GitFailed(this.dir, args, code ?? signal, stderr))));
+      child.on('close', (code, signal) => {
+        if (code !== null && ok.includes(code)) resolve();
+        else reject(/detected dubious ownership/.test(stderr) ? notOwned(this.dir, stderr) : new GitFailed(this.dir, args, code ?? signal, stderr));
+      });
     });
   }
 }
@@ -133,6 +136,17 @@ async function disarming(plain: ProjectGit): Promise<{ config: string[]; hashByt
   const disarmed = [...drivers].every((d) => !d.includes('='));
   const config = [...ALWAYS, ...[...drivers].filter((d) => !d.includes('=')).flatMap((d) => [...DRIVER_KEYS.map((k) => `filter.${d}.${k}=`), `filter.${d}.required=false`])];
   return { config, hashBytes, disarmed };
+}
+
+/**
+ * git's own guard (CVE-2022-24765) stays on: as root, it works only in a repository root owns, or the one of
+ * the user sudo was run by (SUDO_UID), or one the operator listed in safe.directory. vmatrix does not widen it.
+ */
+function notOwned(dir: string, stderr: string): VmError {
+  const at = /dubious ownership in repository at '([^']*)'/.exec(stderr)?.[1] ?? dir;
+  return envError('GIT_NOT_OWNED', `git refuses to work in ${at}: it belongs to another user than the one running vmatrix`, {
+    hint: `run vmatrix with sudo as that user (git then trusts the checkout), or, if you trust it, git config --global --add safe.directory ${at}`,
+  });
 }
 
 /** The operator's own ways to reach a remote (ssh command, askpass): theirs to choose, for a URL they gave. */

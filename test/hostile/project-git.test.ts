@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { shq, Terminal } from '../helpers/terminal.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import type { RunResult } from '../../src/run/types.js';
 
@@ -15,6 +17,7 @@ import type { RunResult } from '../../src/run/types.js';
 // and a control with plain git shows that the same config does run those programs.
 
 const TAGS = { tags: ['safety', 'untrusted'] };
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const HOOKS = ['post-checkout', 'post-index-change', 'pre-commit', 'post-merge', 'reference-transaction', 'pre-auto-gc', 'fsmonitor-watchman'];
 
 let base: string;
@@ -116,10 +119,32 @@ describe('git on an untrusted project runs none of its programs (SAFETY 31)', TA
     await expectNothingRan(fetched);
   });
 
-  it('vmatrix run: the project snapshot of a one-off command', async () => {
+  it('vmatrix run and vmatrix shell: the project snapshot of a one-off command', async () => {
     const r = await vmatrix(['run', 'busybox', '--', 'cat', 'a.txt']);
     await expectNothingRan(r);
     expect(r.stdout).toContain('second');
+    const shell = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell busybox -- cat a.txt`, project, { VMATRIX_HOME: store, NO_COLOR: '1' });
+    await shell.waitFor(/second/);
+    await expectNothingRan({ code: await shell.exited, stdout: shell.screen, stderr: '' });
+  });
+
+  it("a checkout of another user's: git's own ownership check stays on, exit 3 naming the fix", async () => {
+    const foreign = await mkdtemp(join(base, 'foreign-'));
+    await cp(project, foreign, { recursive: true });
+    const owned = async (dir: string): Promise<void> => {
+      await chown(dir, 4321, 4321);
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) await owned(join(dir, e.name));
+        else await chown(join(dir, e.name), 4321, 4321);
+      }
+    };
+    await owned(foreign);
+    const r = await runCli(['test'], { cwd: foreign, env: { VMATRIX_HOME: store, SUDO_UID: '' } });
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/git refuses to work in .*foreign-\w+: it belongs to another user/);
+    expect(r.stderr).toContain('safe.directory');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await snapshotTree(canary)).toEqual(before);
   });
 
   it('control: plain git in the same project does run them (the config above is live)', async () => {
