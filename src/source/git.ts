@@ -7,7 +7,9 @@ import { envError, usageError, VmError } from '../util/errors.js';
 // index, a filter driver's clean command when `git status` compares a file's content, hooks such as
 // post-index-change when it writes the index. Every call here overrides those on the command line, where
 // they win over every config file, and runs with none of the caller's GIT_* variables (GIT_DIR and
-// friends would point git elsewhere). Output is read as it comes, record by record, not kept whole.
+// friends would point git elsewhere). Every git call vmatrix makes goes through here: the working tree's
+// snapshot (open), a commit's (repository: read-tree runs hooks, checkout-index smudges) and the clone and
+// fetch of a --repo URL. Output is read as it comes, record by record, not kept whole.
 
 const ALWAYS = [
   'core.fsmonitor=false', 'core.hooksPath=/dev/null',
@@ -63,7 +65,7 @@ export class ProjectGit {
 
   /** A bare clone of `url` at `dir` (made here, so its config is vmatrix's own). */
   static async cloneBare(url: string, dir: string): Promise<ProjectGit> {
-    await new ProjectGit(process.cwd(), ALWAYS, 20, false, '', '').output(['clone', '--bare', '--no-hardlinks', '--', url, dir], [0], transportVariables());
+    await new ProjectGit(process.cwd(), ALWAYS, 20, false, '', '').output(['clone', '--bare', '--', url, dir], [0], transportVariables());
     return ProjectGit.repository(dir);
   }
 

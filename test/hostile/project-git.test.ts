@@ -147,6 +147,23 @@ describe('git on an untrusted project runs none of its programs (SAFETY 31)', TA
     expect(await snapshotTree(canary)).toEqual(before);
   });
 
+  it('a filter driver whose name git cannot override: --ref refuses (exit 2), the working tree is listed without git reading it', async () => {
+    const odd = await mkdtemp(join(base, 'odd-'));
+    git(odd, 'init', '-q');
+    await writeFile(join(odd, 'vmatrix.yml'), 'distros: [busybox]\ntest: cat a.txt\n');
+    await writeFile(join(odd, '.gitattributes'), '* filter=a=b\n');
+    await writeFile(join(odd, 'a.txt'), 'odd\n');
+    git(odd, 'add', '-A');
+    git(odd, 'commit', '-qm', 'odd');
+    for (const k of ['clean', 'smudge', 'process']) git(odd, 'config', `filter.a=b.${k}`, `${join(base, 'evil.sh')} odd-${k}`);
+    const ref = await vmatrix(['test', '--ref', 'HEAD'], odd);
+    expect(ref.code, ref.stdout + ref.stderr).toBe(2);
+    expect(ref.stderr).toMatch(/names a filter driver with "=" in its name, which vmatrix cannot turn off/);
+    await writeFile(join(odd, 'a.txt'), 'odd, edited\n');
+    await expectNothingRan(await vmatrix(['test'], odd));
+    expect(await logOf(odd)).toContain('odd, edited');
+  });
+
   it('control: plain git in the same project does run them (the config above is live)', async () => {
     await writeFile(join(project, 'a.txt'), 'touched again\n');
     // The process filters fail git's handshake (they only echo): without them, the one-shot commands run.
