@@ -11,9 +11,11 @@ import { hashOf, shortId } from '../util/hash.js';
 
 /**
  * Bump when the way a layer is built changes, so that old layers are not reused. 2: packages come with
- * their weak dependencies (Recommends) unless `install_recommends: false`.
+ * their weak dependencies (Recommends) unless `install_recommends: false`. 3: setup sees only the project
+ * files the key covers (setup-view.ts); a layer of format 2 saw all of it, so another project's may hold
+ * what that project's files put there.
  */
-export const LAYER_FORMAT = 2;
+export const LAYER_FORMAT = 3;
 
 /** What a layer installs and runs, after placeholders and package-name mapping. */
 export interface Recipe {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import type { DistroEntry } from '../catalog/types.js';
@@ -11,6 +11,7 @@ import { treeSize } from '../util/tree.js';
 import { runCell, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
 import { setupFailed, setupSteps } from './setup-failure.js';
+import { setupView } from './setup-view.js';
 import { StepClock } from './step-clock.js';
 import { STEP_LOOP } from './steps.js';
 import { LogCap, logCap, settled } from './log-cap.js';
@@ -97,6 +98,9 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
   return b.store.inStaging('layer', async (staging) => {
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
     const scratch = join(staging, 'cell');
+    // Setup sees only the project files the layer's id covers (setup-view.ts), never the whole snapshot.
+    const view = join(staging, 'project');
+    await setupView(b.sourceTree, [...Object.keys(inputs.files), ...Object.keys(inputs.setupInputs)], view);
     await mkdir(dirname(b.logPath), { recursive: true });
     const log = createWriteStream(b.logPath);
     // Setup commands are the project's: their output is capped like a cell's.
@@ -111,7 +115,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
         lowerdirs: [b.image.rootfs],
         dir: scratch,
         upper: join(staging, 'diff'),
-        source: { lower: b.sourceTree, dest: b.workdir },
+        source: { lower: view, dest: b.workdir },
         args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps.map((s) => s.run)],
         env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
         cwd: b.workdir,
@@ -134,6 +138,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
       const step = clock.lastStarted();
       throw await setupFailed(result, { distro: b.distro, recipe: b.recipe, logPath: b.logPath, step, installing: step !== undefined && step === install });
     }
+    await rm(view, { recursive: true, force: true });
     const size = await treeSize(join(staging, 'diff'));
     const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
     await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -1,6 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
-import { fileAtRevision, repositoryFor, resolveRef } from '../source/index.js';
+import { fileAtRef, repositoryFor } from '../source/index.js';
 import { forArch, loadCatalog, type Catalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import { loadConfig, parseConfig } from '../config/index.js';
@@ -98,9 +97,7 @@ export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan
     const plan = await planRun(o.configPath, { ...o, projectDir: process.cwd() });
     return { plan, source: { repoDir, ref, label: o.repo } };
   }
-  const git = simpleGit(repoDir);
-  const { commit } = await resolveRef(git, ref, o.repo);
-  const text = await fileAtRevision(git, commit, 'vmatrix.yml');
+  const text = await fileAtRef(repoDir, ref, 'vmatrix.yml', o.repo);
   if (text === undefined) {
     throw usageError('CONFIG_NOT_FOUND', `${o.repo} has no vmatrix.yml at ${ref}`, { hint: 'pass the config to use with --config' });
   }

@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
-import { detectRuntime, runCell, type CellRunResult } from '../vps/index.js';
+import { cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
 import { cellPreparer } from './inputs.js';
 import { obtainCellImage, resolveDistro } from './imported.js';
 import { planRun, type Plan } from './prepare.js';
@@ -68,7 +68,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (!cell && !o.target) {
     throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });
   }
-  const runtime = await detectRuntime(o.runtime);
+  const runtime = await cellRuntime(o.runtime);
   // A shell's cell is under the same ceilings as a test run's (VMATRIX_MAX_MEMORY, VMATRIX_MAX_PIDS).
   const limits = await runLimits(plan?.config.resources ?? {}, operatorCeilings());
   await o.store.init();
@@ -164,7 +164,7 @@ export function decodeShellExit(r: CellRunResult): number {
 async function keptSession(o: SessionOptions, run: string): Promise<number> {
   const runId = run === 'latest' ? await latestRun(o) : run;
   const { dir, kept } = await findKept(o.store, runId, o.target);
-  const runtime = await detectRuntime(o.runtime);
+  const runtime = await cellRuntime(o.runtime);
   await o.store.init();
   await sweepStore(o.store);
   const id = newRunId();

@@ -62,10 +62,18 @@ export interface FailedBuild {
 export async function setupFailed(r: CellRunResult, b: FailedBuild): Promise<SetupFailed> {
   const missing = b.installing && !r.timedOut && !r.aborted
     ? missingPackages(b.distro.packageManager, await readFile(b.logPath, 'utf8').catch(() => '')) : [];
+  const finding = missing.length > 0 ? notFound(b.distro, b.recipe, missing)
+    : !b.installing && b.step && !r.timedOut && !r.aborted ? await unseenFile(b.logPath) : {};
   return new SetupFailed({
-    exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, logPath: b.logPath, durationMs: r.durationMs, step: b.step?.name,
-    finding: missing.length > 0 ? notFound(b.distro, b.recipe, missing) : {},
+    exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, logPath: b.logPath, durationMs: r.durationMs, step: b.step?.name, finding,
   });
+}
+
+/** A setup command that missed a file: setup sees only the project files its layer's key covers (setup-view.ts). */
+async function unseenFile(logPath: string): Promise<SetupFinding> {
+  const tail = (await fileTail(logPath, TAIL_LINES)) ?? [];
+  if (!tail.some((line) => /No such file or directory|can't open|cannot open|can't cd/i.test(line))) return {};
+  return { hint: 'setup sees only the project files its commands name and those setup_inputs matches: add the files it reads to setup_inputs' };
 }
 
 function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): SetupFinding {

@@ -3,9 +3,8 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { detectRuntime, seccompReason } from '../vps/index.js';
+import { cellRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
-import { envError } from '../util/errors.js';
 import { artifactCap } from './artifacts.js';
 import { logCap } from './log-cap.js';
 import { FailFast } from './attempts.js';
@@ -59,9 +58,7 @@ export function newRunId(now = new Date()): string {
 /** Runs every cell of the plan and returns the results; a failing cell is a result, never a throw. */
 export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
-  const runtime = await detectRuntime(o.runtime);
-  const refusal = runtime.userns.refusal;
-  if (refusal) throw envError(refusal.code, refusal.message, { hint: refusal.hint });
+  const runtime = await cellRuntime(o.runtime);
   const limits = await runLimits(plan.config.resources, operatorCeilings(o.ceilings));
   await store.init();
   await sweepStore(store);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Store } from '../store/index.js';
 import { envError, usageError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
 import { shortId } from '../util/hash.js';
 import { chownTree, type IdBase } from '../util/idshift.js';
 import { treeStats } from '../util/tree.js';
+import { GitFailed, ProjectGit } from './git.js';
 import type { SourceSnapshot } from './snapshot.js';
 
 // `vmatrix test --ref <commit|branch|tag>` and `--repo <url|path> [--ref]`: the project as it was at a
@@ -15,6 +15,9 @@ import type { SourceSnapshot } from './snapshot.js';
 // the files come from `git checkout-index` into the staging dir through a throwaway index, which writes
 // modes and symlinks as a checkout would and never touches the repository's own index or work tree.
 // Another repository is first cloned (bare) into the store's sources/repos/, and fetched on later runs.
+// Every git call goes through ProjectGit (git.ts): a repository's config names no program git runs here,
+// neither a hook (read-tree writes an index: post-index-change), fsmonitor, nor a filter driver (a checkout
+// smudges: git-lfs too, whose pointer files are then what the cells see).
 
 export interface RevisionOptions {
   /** Host ids to own every file (a user namespace's root); part of the key, as for working-tree snapshots. */
@@ -22,24 +25,35 @@ export interface RevisionOptions {
 }
 
 /** The full commit id and tree id of `ref` in the repository at `gitDir` (a work tree or a bare clone). */
-export async function resolveRef(git: SimpleGit, ref: string, where: string): Promise<{ commit: string; tree: string }> {
+async function resolveRef(git: ProjectGit, ref: string, where: string): Promise<{ commit: string; tree: string }> {
   try {
-    const commit = (await git.raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
-    const tree = (await git.raw(['rev-parse', '--verify', `${commit}^{tree}`])).trim();
+    const commit = (await git.output(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+    const tree = (await git.output(['rev-parse', '--verify', `${commit}^{tree}`])).trim();
     return { commit, tree };
-  } catch {
+  } catch (e) {
+    if (!(e instanceof GitFailed)) throw e;
     throw usageError('UNKNOWN_REF', `${where} has no commit, branch or tag "${ref}"`, { hint: 'git log --oneline and git tag list what there is' });
   }
 }
 
 /** The content of one file at a commit, or undefined when the commit has no such file. */
-export async function fileAtRevision(git: SimpleGit, commit: string, path: string): Promise<string | undefined> {
-  return git.show([`${commit}:${path}`]).catch(() => undefined);
+async function fileAtRevision(git: ProjectGit, commit: string, path: string): Promise<string | undefined> {
+  // cat-file, not show: the blob as stored, through no textconv or filter.
+  return git.output(['cat-file', 'blob', `${commit}:${path}`]).catch((e: unknown) => {
+    if (e instanceof GitFailed) return undefined;
+    throw e;
+  });
+}
+
+/** The content of `path` at `ref` of the repository at `repoDir`, or undefined when that commit has no such file. */
+export async function fileAtRef(repoDir: string, ref: string, path: string, where: string): Promise<string | undefined> {
+  const git = await ProjectGit.repository(repoDir);
+  return fileAtRevision(git, (await resolveRef(git, ref, where)).commit, path);
 }
 
 /** Snapshots `ref` of the repository at `repoDir` into the store, keyed by its tree (and owner). */
 export async function snapshotRevision(store: Store, repoDir: string, ref: string, options: RevisionOptions = {}): Promise<SourceSnapshot & { commit: string }> {
-  const git = simpleGit(repoDir);
+  const git = await ProjectGit.repository(repoDir);
   const { commit, tree } = await resolveRef(git, ref, repoDir);
   const { owner } = options;
   const key = createHash('sha256').update(`git-tree ${tree}\n`);
@@ -54,11 +68,10 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
       const treeDir = join(staging, 'tree');
       await mkdir(treeDir);
       const index = join(staging, 'index');
-      // Only what git needs: simple-git refuses variables that could run programs (EDITOR, PAGER, ...).
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', GIT_INDEX_FILE: index };
-      await git.env(env).raw(['read-tree', tree]);
+      const env = { GIT_INDEX_FILE: index };
+      await git.output(['read-tree', tree], [0], env);
       // The staging dir as the work tree: works for bare clones too, and the repository's own is untouched.
-      await git.env(env).raw([`--work-tree=${treeDir}`, 'checkout-index', '--all', '--force']);
+      await git.output([`--work-tree=${treeDir}`, 'checkout-index', '--all', '--force'], [0], env);
       if (owner) await chownTree(treeDir, owner);
       await writeFile(join(staging, 'source.json'), JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2));
       await store.commitDir(staging, dir);
@@ -81,11 +94,11 @@ export async function repositoryFor(store: Store, repo: string, onProgress?: (me
     try {
       if (await exists(join(dir, 'HEAD'))) {
         onProgress?.(`fetching ${repo}`);
-        await simpleGit(dir).fetch(['--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*']);
+        await (await ProjectGit.repository(dir)).fetchAll();
       } else {
         onProgress?.(`cloning ${repo}`);
         await mkdir(dir, { recursive: true, mode: 0o700 });
-        await simpleGit().clone(repo, dir, ['--bare']);
+        await ProjectGit.cloneBare(repo, dir);
       }
     } catch (e) {
       throw envError('CLONE_FAILED', `could not fetch ${repo}: ${(e as Error).message.trim().split('\n').slice(-2).join(' ')}`, {

@@ -3,10 +3,10 @@
 // so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed.
 // The only module that runs the OCI runtime binary.
 export type { CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
-export { detectRuntime } from './runtime.js';
+export { cellRuntime, detectRuntime } from './runtime.js';
 export { runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';
-export { addRootSubids, chooseUserns, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';
+export { addRootSubids, chooseUserns, failClosed, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';
 export { readCellDir, killCell, type CellSeen } from './signal.js';
 export { CGROUP_LIMITS, cgroupSupport, explainMissing, LIMIT_KEYS, requireLimits, type CgroupLimit, type CgroupSupport } from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';

@@ -4,7 +4,7 @@ import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import type { Runtime } from './types.js';
 import { seccompWanted } from './seccomp.js';
-import { chooseUserns } from './userns.js';
+import { chooseUserns, failClosed } from './userns.js';
 
 // Which OCI runtime runs the cells. crun is faster and the reference for cgroup v2; on a hybrid v1/v2 host
 // it refuses to start containers, so there runc is the one that works.
@@ -31,6 +31,13 @@ export async function detectRuntime(prefer?: string): Promise<Runtime> {
   const choice = chooseRuntime(layout, { runc, crun }, prefer as RuntimeName | undefined);
   const [version, userns] = await Promise.all([versionOf(choice.path), chooseUserns()]);
   return { ...choice, version, userns };
+}
+
+/** The runtime for running cells: detected, and refused (exit 3) where root has no subordinate ids of its own. */
+export async function cellRuntime(prefer?: string): Promise<Runtime> {
+  const runtime = await detectRuntime(prefer);
+  failClosed(runtime.userns);
+  return runtime;
 }
 
 /** The installed runtimes, by name. */

@@ -1,4 +1,5 @@
 import { appendFile, readFile } from 'node:fs/promises';
+import { envError } from '../util/errors.js';
 
 // Root in a cell is not root on the host when the host gives vmatrix a range of subordinate ids: cell ids
 // 0..65535 are then host ids start..start+65535, taken from root's line in /etc/subuid and /etc/subgid (the
@@ -22,7 +23,7 @@ export interface UsernsChoice {
   /** Why the mapping is used or not, in the user's terms (doctor, --debug, run-start). */
   reason: string;
   /**
-   * Why `vmatrix test` must not run cells on this host (fail closed, SAFETY 35): root has no subordinate
+   * Why vmatrix must not run cells on this host (fail closed, SAFETY 35): root has no subordinate
    * ids and the operator did not say VMATRIX_USERNS=off, or root's range overlaps another user's.
    */
   refusal?: { code: string; message: string; hint: string };
@@ -90,6 +91,15 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
     }
   }
   return { map, reason };
+}
+
+/**
+ * Fail closed (SAFETY 35): throws the choice's refusal, exit 3 with its fix, before any cell runs. Every
+ * command that starts a cell (test, run, shell) goes through this, so none runs one where test would not.
+ */
+export function failClosed(choice: UsernsChoice): void {
+  const { refusal } = choice;
+  if (refusal) throw envError(refusal.code, refusal.message, { hint: refusal.hint });
 }
 
 /** The host id of a cell id under a mapping (identity without one). */

@@ -70,6 +70,12 @@ describe('setupFailed', () => {
     expect(e.end.finding).toEqual({});
   });
 
+  it('a setup command that missed a file is told that setup sees only the files it names and setup_inputs', async () => {
+    const { path } = await setupLog('+ ./ci/deps.sh --all\n./ci/deps.sh: line 2: ci/versions.txt: No such file or directory\n');
+    const e = await setupFailed(exited(1), { distro: debian, recipe, logPath: path, step: setupSteps(debian, recipe).steps[1], installing: false });
+    expect(e.end.finding).toEqual({ hint: expect.stringMatching(/^setup sees only the project files its commands name and those setup_inputs matches/) });
+  });
+
   it('says how the setup ended when it timed out, was killed, or ended before its first step', async () => {
     const { path } = await setupLog(APT_MISSING);
     const o = { distro: debian, recipe, logPath: path, installing: true, step: setupSteps(debian, recipe).install };

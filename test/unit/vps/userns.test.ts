@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseUserns, findSubidRange, hostId, overlappingRange } from '../../../src/vps/userns.js';
+import { chooseUserns, failClosed, findSubidRange, hostId, overlappingRange } from '../../../src/vps/userns.js';
+import type { VmError } from '../../../src/util/errors.js';
 
 describe('findSubidRange', () => {
   it("takes the first range of root's big enough for 65536 ids", () => {
@@ -51,6 +52,28 @@ describe('chooseUserns', () => {
     expect(c.refusal).toMatchObject({ code: 'SUBORDINATE_IDS_OVERLAP', message: "/etc/subgid: root's range 2000000-2065535 overlaps bob's 2065535-2065544: a cell's processes would own that user's files" });
     expect(overlappingRange('alice:999999:1\n# x:1000000:1\n0:1000000:5\n', 1000000, 65536, ['root', '0'])).toBeUndefined();
     expect(overlappingRange('alice:999999:2\n', 1000000, 65536, ['root', '0'])).toBe("alice's 999999-1000000");
+  });
+
+  it('failClosed stops any cell with exit 3 and the fix, and lets a mapped or opted-out host through', async () => {
+    const thrown = (choice: Parameters<typeof failClosed>[0]) => { try { failClosed(choice); return undefined; } catch (e) { return e as VmError; } };
+    const none = thrown(await chooseUserns({}, await etcWith('', '')));
+    expect(none).toMatchObject({ code: 'NO_SUBORDINATE_IDS', exit: 3, hint: expect.stringContaining('vmatrix doctor --fix') });
+    const overlap = thrown(await chooseUserns({}, await etcWith('root:1000000:65536\nbob:1000100:10\n', 'root:1000000:65536\n')));
+    expect(overlap).toMatchObject({ code: 'SUBORDINATE_IDS_OVERLAP', exit: 3, message: expect.stringContaining("overlaps bob's 1000100-1000109") });
+    expect(thrown(await chooseUserns({ VMATRIX_USERNS: 'off' }, await etcWith('', '')))).toBeUndefined();
+    expect(thrown(await chooseUserns({}, await etcWith('root:1000000:65536\n', 'root:1000000:65536\n')))).toBeUndefined();
+  });
+
+  it('test, run and shell all take their runtime through the fail-closed check (only doctor looks without it)', async () => {
+    // detectRuntime alone does not refuse: a module that starts cells with it would skip SAFETY 35.
+    const src = join(import.meta.dirname, '../../../src');
+    const users: string[] = [];
+    for (const file of await readdir(src, { recursive: true })) {
+      if (!file.endsWith('.ts') || file === join('vps', 'runtime.ts') || file === join('vps', 'index.ts')) continue;
+      if ((await readFile(join(src, file), 'utf8')).includes('detectRuntime(')) users.push(file);
+    }
+    expect(users).toEqual([join('run', 'doctor.ts')]);
+    for (const file of ['run/session.ts', 'run/test-run.ts']) expect(await readFile(join(src, file), 'utf8')).toContain('await cellRuntime(o.runtime)');
   });
 
   it('hostId shifts by the mapping, or is the identity', () => {
