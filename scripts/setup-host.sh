@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 # chromium: the headless browser that opens report.html in its test (test/integration/report-html), driven by
 # playwright-core from npm, which downloads no browser of its own; fonts-dejavu-core: a font for it to draw text in.
 # strace: shows that a warm snapshot of a large project opens none of its files (test/integration/large-project).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace)
+# slirp4netns + nftables + iproute2: setup steps' own network, outbound only, never the host (src/vps/outbound.ts);
+# dnsmasq-base: the stand-in outside world's DNS server in test/hostile/setup-network.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace slirp4netns nftables iproute2 dnsmasq-base)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

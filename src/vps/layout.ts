@@ -8,7 +8,7 @@ export interface CellPaths {
   config: string;
   hosts: string;
   resolv: string;
-  /** The host's added CA certificates, for cells with the host's network (host-ca.ts). */
+  /** The host's added CA certificates, for cells with a network (host-ca.ts). */
   hostCa: string;
   upper: string;
   work: string;
