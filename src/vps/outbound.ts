@@ -57,7 +57,7 @@ export const OUTBOUND_PACKAGES: Record<string, string> = { nft: 'nftables', slir
 
 export function missingToolsError(missing: string[]): Error {
   const packages = [...new Set(missing.map((m) => OUTBOUND_PACKAGES[m] ?? m))].join(' ');
-  return envError('NO_SETUP_NETWORK', `setup steps need ${missing.join(', ')} for a network that cannot reach the host, and this host lacks them`, {
+  return envError('NO_SETUP_NETWORK', `setup steps need ${missing.join(', ')} (for a network that cannot reach the host), which this host lacks`, {
     hint: `apt-get install ${packages} (or scripts/setup-host.sh); to give setup the host's own network instead, set VMATRIX_SETUP_NETWORK=host`,
   });
 }

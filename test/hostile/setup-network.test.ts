@@ -225,6 +225,27 @@ describe('network: host in a config', { tags: ['safety', 'untrusted'] }, () => {
   });
 });
 
+describe('a host without slirp4netns', { tags: ['safety', 'untrusted'] }, () => {
+  it('refuses setup steps, naming the package and the opt-out, unless the operator sets VMATRIX_SETUP_NETWORK=host', async () => {
+    const source = join(work, 'no-slirp-project');
+    await mkdir(source);
+    await writeFile(join(source, 'vmatrix.yml'), 'distros: [busybox]\nsetup: echo setup-ran\ntest: "true"\n');
+    const project = await gitProjectFrom(source);
+    const slirp = (await sh(['sh', '-c', 'command -v slirp4netns'])).trim();
+    // slirp4netns hidden from vmatrix alone: /dev/null bound over it in a mount namespace of its own.
+    const withoutSlirp = (env: Record<string, string>): Promise<CliResult> => spawnCapture('unshare', ['--mount', '--propagation', 'private', '--',
+      '/bin/sh', '-c', 'mount --bind /dev/null "$1" && shift && exec "$@"', 'sh', slirp, process.execPath, BIN, 'test', '--reporter', 'plain'],
+    { cwd: project, env: { ...process.env, NO_COLOR: '1', VMATRIX_HOME: join(work, 'store-no-slirp'), ...env } });
+    const refused = await withoutSlirp({});
+    expect(refused.code, refused.stdout + refused.stderr).toBe(3);
+    expect(refused.stdout).toContain('setup steps need slirp4netns (for a network that cannot reach the host), which this host lacks');
+    expect(refused.stdout).toContain('apt-get install slirp4netns');
+    expect(refused.stdout).toContain('VMATRIX_SETUP_NETWORK=host');
+    const optedOut = await withoutSlirp({ VMATRIX_SETUP_NETWORK: 'host' });
+    expect(optedOut.code, optedOut.stdout + optedOut.stderr).toBe(0);
+  });
+});
+
 describe('vmatrix killed during a setup step', { tags: ['safety', 'untrusted', 'killed'] }, () => {
   it('leaves no slirp4netns and no namespace holder behind, for SIGKILL and SIGTERM', async () => {
     const source = join(work, 'sleep-project');

@@ -43,7 +43,7 @@ describe('setupNetwork', () => {
 
   it('says what to install, and the opt-out, when a tool is missing (exit 3)', () => {
     const e = missingToolsError(['slirp4netns', 'nft']) as Error & { hint?: string; exit?: number };
-    expect(e.message).toContain('slirp4netns, nft');
+    expect(e.message).toBe('setup steps need slirp4netns, nft (for a network that cannot reach the host), which this host lacks');
     expect(e.hint).toContain('apt-get install slirp4netns nftables');
     expect(e.hint).toContain('VMATRIX_SETUP_NETWORK=host');
     expect(e.exit).toBe(3);
