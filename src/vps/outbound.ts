@@ -95,7 +95,8 @@ export function outboundResolv(hostResolv: string): string {
   return [`nameserver ${OUTBOUND_DNS}`, ...rest, ''].join('\n');
 }
 
-const HOLD = 'ip link set lo up && nft -f - && echo ready && exec sleep 2147483647';
+// $1 ip, $2 nft: the holder brings loopback up, loads the rules from stdin, says so, and holds the namespace.
+const HOLD = '"$1" link set lo up && "$2" -f - && echo ready && exec sleep 2147483647';
 
 /** Makes the namespace, its rules and its slirp4netns; the caller must close() it. */
 export async function openOutbound(id: string): Promise<OutboundNet> {
@@ -103,7 +104,7 @@ export async function openOutbound(id: string): Promise<OutboundNet> {
   if (!tools) throw missingToolsError(missing);
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   // The holder: its namespace is the cell's; it made the rules in it as root of the host's user namespace.
-  const holder = spawn(tools.setpriv, ['--pdeathsig', 'KILL', '--', tools.unshare, '--net', '--', '/bin/sh', '-c', HOLD], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const holder = spawn(tools.setpriv, ['--pdeathsig', 'KILL', '--', tools.unshare, '--net', '--', '/bin/sh', '-c', HOLD, 'vmatrix-netns', tools.ip, tools.nft], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const children: ChildProcess[] = [holder];
   const close = async (): Promise<void> => { await Promise.all(children.map(killAndWait)); };
   try {

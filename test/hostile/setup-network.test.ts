@@ -225,6 +225,27 @@ describe('network: host in a config', { tags: ['safety', 'untrusted'] }, () => {
   });
 });
 
+describe("a setup cell's root", { tags: ['safety', 'untrusted'] }, () => {
+  it('cannot change its network (no CAP_NET_ADMIN over a namespace of the host user namespace): the route stays', async () => {
+    const source = join(work, 'netadmin-project');
+    await mkdir(source);
+    await writeFile(join(source, 'vmatrix.yml'), `distros: [busybox]
+setup:
+  - 'ip route del default 2>&1; echo "route rc=$?"; ip link set lo down 2>&1; echo "link rc=$?"; ip addr add 10.0.2.50/24 dev tap0 2>&1; echo "addr rc=$?"'
+  - 'ip route | grep -q "^default via 10.0.2.2" && echo "route kept"'
+test: "true"
+`);
+    const project = await gitProjectFrom(source);
+    const r = await runCli(['test', '--reporter', 'plain'], { cwd: project, env: { VMATRIX_HOME: join(work, 'store-netadmin') } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const setupDir = join(project, '.vmatrix/runs/latest/setup');
+    const log = await readFile(join(setupDir, (await readdir(setupDir))[0]!), 'utf8');
+    for (const what of ['route', 'link', 'addr']) expect(log).toMatch(new RegExp(`^${what} rc=[1-9]`, 'm'));
+    expect(log.match(/Operation not permitted/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(log).toMatch(/^route kept$/m);
+  });
+});
+
 describe('a host without slirp4netns', { tags: ['safety', 'untrusted'] }, () => {
   it('refuses setup steps, naming the package and the opt-out, unless the operator sets VMATRIX_SETUP_NETWORK=host', async () => {
     const source = join(work, 'no-slirp-project');
