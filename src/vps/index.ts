@@ -1,6 +1,7 @@
 // vps/: copy-on-write cells. Assembles a cell's root (overlayfs over an image and its setup layers, plus the
 // project at /src), writes its OCI spec and runs it with runc or crun inside private mount and PID namespaces,
-// so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed.
+// so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed. Setup
+// cells get an outbound-only network of their own (outbound.ts).
 // The only module that runs the OCI runtime binary.
 export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { detectRuntime } from './runtime.js';

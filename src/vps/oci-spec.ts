@@ -129,7 +129,7 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
   const namespaces: Array<{ type: string; path?: string }> = ['pid', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({ type }));
   // A new network namespace with no path: the runtime brings its loopback up.
   if (spec.network === 'none') namespaces.push({ type: 'network' });
-  // Joined before the user namespace is made: it stays the host's user namespace's.
+  // Made by vmatrix in the host's user namespace, which owns it: root in the cell's has no CAP_NET_ADMIN over it.
   if (spec.network === 'outbound') namespaces.push({ type: 'network', path: CELL_NETNS });
   if (spec.userns) namespaces.push({ type: 'user' });
   const { userns } = spec;
