@@ -15,7 +15,9 @@ cd "$(dirname "$0")/.."
 # gcc, libc6-dev: build the static probe the seccomp test runs in a cell (test/hostile/seccomp-limits).
 # strace: shows that a warm snapshot of a large project opens none of its files (test/integration/large-project).
 # openssl: the certificate of the local https server that redirects to http (test/hostile/https-downgrade).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl)
+# slirp4netns + nftables + iproute2: setup steps' own network, outbound only, never the host (src/vps/outbound.ts);
+# dnsmasq-base: the stand-in outside world's DNS server in test/hostile/setup-network.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

@@ -24,6 +24,7 @@ vmatrix's JSON schema, so they complete and check it. An existing vmatrix.yml is
     const { flags } = await this.parse(Init);
     const r = await initConfig(process.cwd(), { kind: flags.kind as ProjectKind | undefined, force: flags.force });
     const why = r.marker ? ` (from ${r.marker})` : flags.kind ? '' : ' (no file told the kind)';
-    this.log(`wrote ${relative(process.cwd(), r.file)} for a ${r.kind} project${why}; next: vmatrix matrix, then vmatrix test`);
+    const test = r.hostNetwork ? 'vmatrix test --allow-host-network (its test steps download with the host\'s network)' : 'vmatrix test';
+    this.log(`wrote ${relative(process.cwd(), r.file)} for a ${r.kind} project${why}; next: vmatrix matrix, then ${test}`);
   }
 }

@@ -31,6 +31,7 @@ export default class Run extends BaseCommand {
     set: Flags.string({ description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.', multiple: true }),
     config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
     network: Flags.string({ description: 'Network of the cell (default: the config\'s network; none for a bare cell).', options: ['none', 'host'] }),
+    'allow-host-network': Flags.boolean({ description: "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused." }),
     env: Flags.string({ char: 'e', description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.', multiple: true }),
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
     offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
@@ -49,7 +50,7 @@ export default class Run extends BaseCommand {
     const code = await runSession({
       store: Store.fromEnv(), target: args.distro, sets: parsePairs(flags.set, '--set', 'vmatrix run debian-11 --set cc=clang -- make'),
       configPath: flags.config, configGiven: configGiven(this.argv), terminal: false, bareNetwork: 'none', command,
-      env: parsePairs(flags.env, '--env', 'vmatrix run debian-12 -e CI=1 -- env'), network: flags.network as 'none' | 'host' | undefined,
+      env: parsePairs(flags.env, '--env', 'vmatrix run debian-12 -e CI=1 -- env'), network: flags.network as 'none' | 'host' | undefined, allowHostNetwork: flags['allow-host-network'],
       runtime: flags.runtime, arch: flags.arch, log: stderrLogger(), signal: controller.signal, offline: flags.offline, onProgress: stderrImageProgress(),
     });
     if (code !== 0) this.exit(code);

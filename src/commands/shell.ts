@@ -35,6 +35,7 @@ export default class Shell extends BaseCommand {
     set: Flags.string({ description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.', multiple: true }),
     config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
     network: Flags.string({ description: 'Network of the cell (default: the config\'s network; host for a bare cell).', options: ['none', 'host'] }),
+    'allow-host-network': Flags.boolean({ description: "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused." }),
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
     offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
     arch: Flags.string({ description: 'Architecture of the image (default: the host\'s).' }),
@@ -54,7 +55,7 @@ export default class Shell extends BaseCommand {
     process.on('SIGINT', () => {});
     const code = await runSession({
       store: Store.fromEnv(), target: positional[0] ?? args.target, sets, configPath: flags.config, configGiven: configGiven(this.argv),
-      terminal: true, bareNetwork: 'host', command, keptRun: flags.run, network: flags.network as 'none' | 'host' | undefined, runtime: flags.runtime, arch: flags.arch,
+      terminal: true, bareNetwork: 'host', command, keptRun: flags.run, network: flags.network as 'none' | 'host' | undefined, allowHostNetwork: flags['allow-host-network'], runtime: flags.runtime, arch: flags.arch,
       offline: flags.offline, log: stderrLogger(), onProgress: stderrImageProgress(),
     });
     if (code !== 0) this.exit(code);

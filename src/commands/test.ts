@@ -41,6 +41,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     shard: Flags.string({ description: 'Run part i of N (1-based, e.g. 2/3) of the cells: every runner of a CI matrix computes the same split, balanced by the last known durations.' }),
     durations: Flags.string({ description: 'The results.json whose cell durations balance --shard and order cells slowest first (default: the project\'s last full run, if any).' }),
     runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
+    'allow-host-network': Flags.boolean({ description: "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused." }),
     offline: Flags.boolean({ description: 'Use only images already in the store; a missing one is an error, not a download.' }),
     arch: Flags.string({ description: 'Architecture of the images (default: the host\'s), e.g. arm64; a foreign one needs qemu-user binfmt.' }),
     ref: Flags.string({ description: 'Test this commit, branch or tag instead of the working tree (with today\'s vmatrix.yml; with --repo, the repository\'s own at that commit).' }),
@@ -72,7 +73,7 @@ Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a hos
     const controller = interruptible(flags.grace);
     const result = await runTests({
       plan, store: Store.fromEnv(), jobs: flags.jobs ?? availableParallelism(), runtime: flags.runtime, signal: controller.kill.signal, drain: controller.drain.signal, output: flags.output, offline: flags.offline, keep: flags.keep as KeepMode, rebuild: flags.rebuild, source,
-      retries: flags.retries, failFast: flags['fail-fast'], ceilings: { maxMemory: flags['max-memory'], maxPids: flags['max-pids'] },
+      retries: flags.retries, failFast: flags['fail-fast'], ceilings: { maxMemory: flags['max-memory'], maxPids: flags['max-pids'] }, allowHostNetwork: flags['allow-host-network'],
       emit: (e) => { for (const r of reporters) r.onEvent(e); },
     });
     await Promise.all(reporters.map((r) => r.flush?.()));

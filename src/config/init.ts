@@ -45,7 +45,13 @@ export async function starterConfig(kind: ProjectKind, projectDir: string): Prom
   return `# yaml-language-server: $schema=${schemaRef(projectDir)}\n${template}`;
 }
 
-export interface InitResult { file: string; kind: ProjectKind; marker?: string }
+export interface InitResult {
+  file: string;
+  kind: ProjectKind;
+  marker?: string;
+  /** The starter gives test steps the host's network, which `vmatrix test` takes only with --allow-host-network. */
+  hostNetwork: boolean;
+}
 
 /** Writes `<dir>/vmatrix.yml`; an existing one is an error unless `force`. */
 export async function initConfig(dir: string, options: { kind?: ProjectKind; force?: boolean } = {}): Promise<InitResult> {
@@ -58,5 +64,5 @@ export async function initConfig(dir: string, options: { kind?: ProjectKind; for
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw usageError('CONFIG_EXISTS', `${displayPath(file)} already exists`, { hint: 'pass --force to replace it with a starter config', cause: e });
   }
-  return { file, ...detected };
+  return { file, ...detected, hostNetwork: /^network: host\b/m.test(text) };
 }

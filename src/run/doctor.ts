@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { execCapture, which } from '../util/exec.js';
 import { messageOf } from '../util/errors.js';
-import { addRootSubids, CGROUP_LIMITS, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, seccompWanted, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
+import { addRootSubids, CGROUP_LIMITS, OUTBOUND_PACKAGES, outboundTools, setupNetwork, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, seccompWanted, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
@@ -118,6 +118,26 @@ const CHECKS: Check[] = [
         ok: true,
         detail: 'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which the restriction does not cover, '
           + 'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
+      };
+    },
+  },
+  {
+    name: 'setup network (slirp4netns, nftables)',
+    packages: ['slirp4netns', 'nftables', 'iproute2'],
+    run: async () => {
+      let mode: 'outbound' | 'host';
+      try {
+        mode = setupNetwork();
+      } catch (e) {
+        return { ok: false, detail: messageOf(e), fix: 'unset VMATRIX_SETUP_NETWORK, or set it to host' };
+      }
+      if (mode === 'host') return { ok: true, warn: true, detail: "VMATRIX_SETUP_NETWORK=host: setup steps get the host's own network, its loopback services, addresses and cloud metadata included" };
+      const { tools, missing } = await outboundTools();
+      if (tools) return { ok: true, detail: `setup steps reach the outside world through ${tools.slirp4netns}, never the host's loopback, addresses or 169.254.0.0/16` };
+      return {
+        ok: false,
+        detail: `${missing.join(', ')} not found: setup steps (packages:, setup:) refuse to run, rather than get the host's network`,
+        fix: `apt-get install ${[...new Set(missing.map((m) => OUTBOUND_PACKAGES[m] ?? m))].join(' ')}; or, to give setup the host's network, VMATRIX_SETUP_NETWORK=host`,
       };
     },
   },

@@ -8,7 +8,7 @@ import { markUsed, type Store } from '../store/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
-import { runCell, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
+import { runCell, setupNetwork, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
 import { setupFailed, setupSteps } from './setup-failure.js';
 import { setupView } from './setup-view.js';
@@ -19,7 +19,7 @@ import { LogCap, logCap, settled } from './log-cap.js';
 export { LAYER_FORMAT, type Recipe } from './layer-key.js';
 
 // The setup layer: packages installed with the distro's package manager, then the user's setup commands,
-// run once in a cell with the host's network; the cell's upper dir is committed to the store as a layer
+// run once in a cell with outbound network (vps/outbound.ts); the cell's upper dir is committed to the store as a layer
 // that every cell of that distro+recipe stacks on. Its id covers everything that can change its content
 // (layer-key.ts).
 
@@ -119,7 +119,8 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
         args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps.map((s) => s.run)],
         env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
         cwd: b.workdir,
-        network: 'host',
+        // Outbound only, never the host itself (SAFETY 33), unless the operator said VMATRIX_SETUP_NETWORK=host.
+        network: setupNetwork(),
         userns: b.runtime.userns.map,
         stdout: output,
         stderr: output,

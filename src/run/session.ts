@@ -1,3 +1,4 @@
+import { requireHostNetworkAllowed } from './host-network.js';
 import { access, readlink, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { findKept } from './keep.js';
@@ -45,6 +46,8 @@ export interface SessionOptions {
   /** Variables added to the cell's (`vmatrix run -e`). */
   env?: Record<string, string>;
   network?: 'none' | 'host';
+  /** --allow-host-network: the operator lets a config's `network: host` through (host-network.ts). */
+  allowHostNetwork?: boolean;
   /** Network of a bare cell when `network` is not given. */
   bareNetwork: 'none' | 'host';
   /** A terminal session (shell) or a command whose output is copied (run). */
@@ -64,6 +67,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (o.keptRun) return keptSession(o, o.keptRun);
   const configPath = o.configPath && (o.configGiven || (await access(o.configPath).then(() => true, () => false))) ? resolve(o.configPath) : undefined;
   const plan = configPath ? await planRun(configPath, { store: o.store, arch: o.arch, configGiven: o.configGiven }) : undefined;
+  if (plan && o.network === undefined) requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
   const cell = plan ? await pickCell(plan, o) : undefined;
   if (!cell && !o.target) {
     throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });
@@ -164,6 +168,7 @@ export function decodeShellExit(r: CellRunResult): number {
 async function keptSession(o: SessionOptions, run: string): Promise<number> {
   const runId = run === 'latest' ? await latestRun(o) : run;
   const { dir, kept } = await findKept(o.store, runId, o.target);
+  if (o.network === undefined) requireHostNetworkAllowed(kept.network, o.allowHostNetwork, `the kept cell ${kept.cell} of run ${runId}`);
   const runtime = await cellRuntime(o.runtime);
   await o.store.init();
   await sweepStore(o.store);

@@ -1,3 +1,4 @@
+import { requireHostNetworkAllowed } from './host-network.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -42,6 +43,8 @@ export interface TestRunOptions {
   keep?: KeepMode;
   /** Build the setup layers of the run's cells again, even when the store has them (`--rebuild`). */
   rebuild?: boolean;
+  /** --allow-host-network: the operator lets a config's `network: host` through (host-network.ts). */
+  allowHostNetwork?: boolean;
   /** Run a failed or timed-out cell again up to this many times (`--retries`; default: the config's `retries:`). */
   retries?: number;
   /** Stop at the first failing cell: cancel the queued ones and kill the running ones (`--fail-fast`). */
@@ -58,6 +61,7 @@ export function newRunId(now = new Date()): string {
 /** Runs every cell of the plan and returns the results; a failing cell is a result, never a throw. */
 export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
+  requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
   const runtime = await cellRuntime(o.runtime);
   const limits = await runLimits(plan.config.resources, operatorCeilings(o.ceilings));
   await store.init();

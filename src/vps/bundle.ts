@@ -6,7 +6,8 @@ import { cgroupSupport } from './cgroup-support.js';
 import type { CellPaths } from './layout.js';
 import { cellNofile } from './limits.js';
 import { hostCertificates } from './host-ca.js';
-import { buildOciConfig, hostsFile } from './oci-spec.js';
+import { buildOciConfig, hasNetwork, hostsFile } from './oci-spec.js';
+import { outboundResolv } from './outbound.js';
 import { seccompWanted } from './seccomp.js';
 import type { CellMarker, CellRunSpec } from './types.js';
 
@@ -21,7 +22,7 @@ export async function createCellDir(paths: CellPaths): Promise<void> {
 }
 
 /** Fills the (new, empty) cell dir: marker, bundle, mount points, upper/work dirs. */
-export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<void> {
+export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = false): Promise<void> {
   const marker: CellMarker = { id: spec.id, pid: process.pid, created: new Date().toISOString() };
   await writeFile(paths.marker, JSON.stringify(marker));
   const dirs = [paths.bundle, paths.work];
@@ -30,13 +31,19 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths): Promise<
   if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]!);
   if (spec.source && !(await exists(paths.srcUpper))) await mkdirLike(paths.srcUpper, spec.source.layers?.[0] ?? spec.source.lower);
   await writeFile(paths.hosts, hostsFile(spec.hostname));
-  if (spec.network === 'host') await writeFile(paths.resolv, await readFile('/etc/resolv.conf').catch(() => ''));
-  const hostCa = spec.network === 'host' ? await hostCertificates() : '';
+  if (hasNetwork(spec)) await writeFile(paths.resolv, await resolvOf(spec));
+  const hostCa = hasNetwork(spec) ? await hostCertificates() : '';
   if (hostCa) await writeFile(paths.hostCa, hostCa);
   // Only a memory limit needs to know about swap accounting.
   const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
-  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted(), hostCa: hostCa !== '' };
+  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted(), hostCa: hostCa !== '', netns };
   await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
+}
+
+/** The host's resolv.conf; an outbound cell asks slirp4netns's forwarder, which asks the host's resolver. */
+async function resolvOf(spec: CellRunSpec): Promise<string> {
+  const host = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  return spec.network === 'outbound' ? outboundResolv(host) : host;
 }
 
 /** The merged root of an overlay takes the upper dir's mode and owner: give it those of the layer below. */

@@ -1,8 +1,9 @@
 // vps/: copy-on-write cells. Assembles a cell's root (overlayfs over an image and its setup layers, plus the
 // project at /src), writes its OCI spec and runs it with runc or crun inside private mount and PID namespaces,
-// so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed.
+// so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed. Setup
+// cells get an outbound-only network of their own (outbound.ts).
 // The only module that runs the OCI runtime binary.
-export type { CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
+export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { cellRuntime, detectRuntime } from './runtime.js';
 export { runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';
@@ -10,3 +11,4 @@ export { addRootSubids, chooseUserns, failClosed, hostId, IDMAP_SIZE, type IdMap
 export { readCellDir, killCell, type CellSeen } from './signal.js';
 export { CGROUP_LIMITS, cgroupSupport, explainMissing, LIMIT_KEYS, requireLimits, type CgroupLimit, type CgroupSupport } from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';
+export { hostAddresses, missingToolsError, outboundTools, setupNetwork, OUTBOUND_PACKAGES } from './outbound.js';

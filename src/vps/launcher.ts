@@ -16,7 +16,7 @@ import type { Runtime } from './types.js';
 
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
 // upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
-// $12 the host's added CA certificates ('' for none: host-ca.ts).
+// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join.
 const SCRIPT = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
@@ -38,7 +38,10 @@ const SCRIPT = [
   'if [ -n "${10}" ]; then copy "${10}" "$m/resolv.conf"; fi',
   'if [ -n "${12}" ]; then copy "${12}" "$m/host-ca.crt"; fi',
   'if [ "${11}" != 0:0 ]; then chown "${11}" "$m/hosts"; fi',
-  'shift 12',
+  // An outbound cell's network namespace arrives as fd 4 (the host's /proc is not this namespace's): bound
+  // here, in this private mount namespace, it goes away with the cell.
+  'if [ -n "${13}" ]; then : > "$m/netns"; mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-; fi',
+  'shift 13',
   'exec "$@" 2>&9 9>&-',
 ].join('\n');
 
@@ -65,6 +68,8 @@ export interface LaunchSpec {
   owner: { uid: number; gid: number };
   /** Pass fd 3 (the control channel) through to the command. */
   control?: boolean;
+  /** fd 4 is the network namespace to join (outbound.ts), bound at CELL_NETNS. */
+  withNetns?: boolean;
 }
 
 /** Finds a host program on PATH, then in the sbin dirs a non-login root shell may lack. */
@@ -113,7 +118,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
   }
   const owner = `${spec.owner.uid}:${spec.owner.gid}`;
   const source = spec.sourceLower ? [spec.sourceLower, paths.srcUpper, paths.srcWork] : ['', '', ''];
-  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner, spec.withHostCa ? paths.hostCa : ''];
+  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner, spec.withHostCa ? paths.hostCa : '', spec.withNetns ? '1' : ''];
   // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
   const runtimeArgv = [runtime.path, '--root', CELL_STATE, '--log', paths.runtimeLog, '--log-format', 'json', 'run', '--keep', ...(spec.control ? ['--preserve-fds', '1'] : []), '--bundle', paths.bundle, id];
   return [

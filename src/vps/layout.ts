@@ -8,7 +8,7 @@ export interface CellPaths {
   config: string;
   hosts: string;
   resolv: string;
-  /** The host's added CA certificates, for cells with the host's network (host-ca.ts). */
+  /** The host's added CA certificates, for cells with a network (host-ca.ts). */
   hostCa: string;
   upper: string;
   work: string;
@@ -49,4 +49,6 @@ export const CELL_SOURCE = `${CELL_MOUNT}/src`;
 export const CELL_HOSTS = `${CELL_MOUNT}/hosts`;
 export const CELL_RESOLV = `${CELL_MOUNT}/resolv.conf`;
 export const CELL_HOST_CA = `${CELL_MOUNT}/host-ca.crt`;
+/** An outbound cell's network namespace (outbound.ts), bound by the launcher. */
+export const CELL_NETNS = `${CELL_MOUNT}/netns`;
 export const CELL_STATE = `${CELL_MOUNT}/state`;

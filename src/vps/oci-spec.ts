@@ -1,5 +1,5 @@
 import { HOST_CA_IN_CELL } from './host-ca.js';
-import { CELL_HOST_CA, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
+import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import type { CellResources, CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 
@@ -39,8 +39,15 @@ export interface HostLimits {
   swapLimit: boolean;
   /** The seccomp filter (seccomp.ts), unless VMATRIX_SECCOMP=off. */
   seccomp?: boolean;
-  /** The host's added CA certificates are in the cell's mount dir (host-ca.ts): a cell with the host's network gets them. */
+  /** The host's added CA certificates are in the cell's mount dir (host-ca.ts): a cell with a network gets them. */
   hostCa?: boolean;
+  /** The network namespace an outbound cell joins (outbound.ts); the launcher binds it at CELL_NETNS. */
+  netns?: boolean;
+}
+
+/** Whether a cell reaches beyond its own loopback: it then gets a resolv.conf and the host's CA certificates. */
+export function hasNetwork(spec: Pick<CellRunSpec, 'network'>): boolean {
+  return spec.network !== 'none';
 }
 
 /** The CFS period of a CPU limit (100 ms, the kernel's default); the quota is `cpus` of it, at least 1 ms. */
@@ -48,6 +55,7 @@ export const CPU_PERIOD_US = 100_000;
 const MIN_CPU_QUOTA_US = 1_000;
 
 export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
+  if (spec.network === 'outbound' && !host.netns) throw new Error(`cell ${spec.id}: an outbound cell needs its network namespace`);
   return {
     ociVersion: '1.0.2',
     process: processOf(spec, host),
@@ -60,7 +68,9 @@ export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
 
 function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
   const user = spec.user ?? { uid: 0, gid: 0 };
-  const caps = [...DEFAULT_CAPS];
+  // Raw packet sockets would bypass the outbound namespace's rules; with a user namespace the cell could
+  // not open them there anyway (the namespace is the host's user namespace's), without one it could.
+  const caps = spec.network === 'outbound' ? DEFAULT_CAPS.filter((c) => c !== 'CAP_NET_RAW') : [...DEFAULT_CAPS];
   // Like a login: root holds the capabilities, any other user only has them in its bounding set.
   const held = user.uid === 0 ? caps : [];
   return {
@@ -68,7 +78,7 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
     user,
     args: spec.args,
     // A step's own NODE_EXTRA_CA_CERTS wins over the host's certificates.
-    env: envList(spec.network === 'host' && host.hostCa ? { NODE_EXTRA_CA_CERTS: HOST_CA_IN_CELL, ...spec.env } : spec.env),
+    env: envList(hasNetwork(spec) && host.hostCa ? { NODE_EXTRA_CA_CERTS: HOST_CA_IN_CELL, ...spec.env } : spec.env),
     cwd: spec.cwd,
     capabilities: { bounding: caps, effective: held, permitted: held, inheritable: [], ambient: [] },
     // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
@@ -99,8 +109,8 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
     { destination: '/etc/hosts', type: 'bind', source: CELL_HOSTS, options: ['bind', 'rw'] },
   ];
   // A copy, not the host's file: the cell never holds an inode of the host's /etc.
-  if (spec.network === 'host') mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
-  if (spec.network === 'host' && host.hostCa) mounts.push({ destination: HOST_CA_IN_CELL, type: 'bind', source: CELL_HOST_CA, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
+  if (hasNetwork(spec)) mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
+  if (hasNetwork(spec) && host.hostCa) mounts.push({ destination: HOST_CA_IN_CELL, type: 'bind', source: CELL_HOST_CA, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
   // The launcher mounted the source overlay; the runtime resolves `dest` inside the root (symlinks
   // included), which a host-side mount would not.
   if (spec.source) mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });
@@ -108,24 +118,27 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
 }
 
 /**
- * sysfs can only be mounted by the owner of the network namespace: a cell with a user namespace and the
- * host's network (setup steps) gets a read-only bind of the host's /sys instead, as Podman does.
+ * sysfs can only be mounted by the owner of the network namespace: a cell with a user namespace and a
+ * network namespace it does not own (the host's, or the outbound one vmatrix made) gets a read-only bind of
+ * the host's /sys instead, as Podman does.
  */
 function sysMount(spec: CellRunSpec): Record<string, unknown> {
-  if (spec.userns && spec.network === 'host') {
+  if (spec.userns && hasNetwork(spec)) {
     return { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
   }
   return { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] };
 }
 
 function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
-  const namespaces = ['pid', 'ipc', 'uts', 'mount', 'cgroup'];
+  const namespaces: Array<{ type: string; path?: string }> = ['pid', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({ type }));
   // A new network namespace with no path: the runtime brings its loopback up.
-  if (spec.network === 'none') namespaces.push('network');
-  if (spec.userns) namespaces.push('user');
+  if (spec.network === 'none') namespaces.push({ type: 'network' });
+  // Made by vmatrix in the host's user namespace, which owns it: root in the cell's has no CAP_NET_ADMIN over it.
+  if (spec.network === 'outbound') namespaces.push({ type: 'network', path: CELL_NETNS });
+  if (spec.userns) namespaces.push({ type: 'user' });
   const { userns } = spec;
   return {
-    namespaces: namespaces.map((type) => ({ type })),
+    namespaces,
     ...(userns ? {
       uidMappings: [{ containerID: 0, hostID: userns.uid, size: userns.size }],
       gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],

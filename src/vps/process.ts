@@ -17,11 +17,14 @@ const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 
 type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'onControl' | 'timeoutMs' | 'signal'>;
 
-export function launch(argv: string[], io: Io): Promise<LaunchOutcome> {
+/** `netnsFd`: an open network namespace the launcher finds at fd 4 (launcher.ts). */
+export function launch(argv: string[], io: Io, netnsFd?: number): Promise<LaunchOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // A terminal cell talks to vmatrix's own terminal: the runtime copies between it and the cell's pty.
-    const stdio: StdioOptions = io.terminal ? 'inherit' : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe', ...(io.onControl ? ['pipe' as const] : [])];
+    const base: StdioOptions = io.terminal ? ['inherit', 'inherit', 'inherit'] : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+    const ctl = io.onControl && !io.terminal ? ['pipe' as const] : [];
+    const stdio: StdioOptions = netnsFd !== undefined ? [...base, ctl[0] ?? 'ignore', netnsFd] : [...base, ...ctl];
     const child = spawn(argv[0]!, argv.slice(1), { stdio, env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) } });
     if (child.stdout) forward(child.stdout, io.stdout);
     if (child.stderr) forward(child.stderr, io.stderr);

@@ -10,6 +10,8 @@ import { mountsUnder } from './mounts.js';
 import { launch, type LaunchOutcome } from './process.js';
 import type { CellRunResult, CellRunSpec, Runtime } from './types.js';
 import { hostCertificates } from './host-ca.js';
+import { hasNetwork } from './oci-spec.js';
+import { openOutbound, type OutboundNet } from './outbound.js';
 import { hostId } from './userns.js';
 import { checkDirectory, checkLayers, validateSpec } from './validate.js';
 
@@ -24,21 +26,25 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
-  const withHostCa = spec.network === 'host' && (await hostCertificates()) !== '';
+  const withHostCa = hasNetwork(spec) && (await hostCertificates()) !== '';
   const argv = launcherArgv(await launcherTools(), runtime, {
-    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: spec.network === 'host',
-    withHostCa, owner, control: spec.onControl !== undefined,
+    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: hasNetwork(spec),
+    withHostCa, owner, control: spec.onControl !== undefined, withNetns: spec.network === 'outbound',
   }, paths);
   await createCellDir(paths);
   let outcome: LaunchOutcome;
+  let net: OutboundNet | undefined;
   try {
-    await fillCellDir(spec, paths);
-    outcome = await launch(argv, spec);
+    if (spec.network === 'outbound') net = await openOutbound(spec.id);
+    await fillCellDir(spec, paths, net !== undefined);
+    outcome = await launch(argv, spec, net?.fd);
     if (!outcome.timedOut && !outcome.aborted) await throwIfNotStarted(runtime, spec.id, paths, outcome);
   } catch (e) {
+    await net?.close();
     await releaseCell(spec.id, paths).catch(() => { /* the first error is the one to report */ });
     throw e;
   }
+  await net?.close();
   const oomKills = await releaseCell(spec.id, paths);
   const { timedOut, aborted, durationMs } = outcome;
   return { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs, oomKilled: oomKills > 0 };

@@ -12,6 +12,8 @@ export interface Runtime {
   userns: UsernsChoice;
 }
 
+export type CellNetwork = 'none' | 'outbound' | 'host';
+
 export interface CellRunSpec {
   /** Unique among all cells on the host (it names the cgroup): `vmx-<run>-<slug>`. [A-Za-z0-9_.-], <= 64 chars. */
   id: string;
@@ -38,8 +40,11 @@ export interface CellRunSpec {
   userns?: IdMap;
   /** The cell ids the command runs as (default 0:0). A non-root user gets no capabilities. */
   user?: { uid: number; gid: number };
-  /** none: a new network namespace with only loopback (up); host: the host's network. */
-  network: 'none' | 'host';
+  /**
+   * none: a new network namespace with only loopback (up); outbound: a namespace of its own that reaches the
+   * outside world but nothing of the host (outbound.ts; setup steps); host: the host's network.
+   */
+  network: CellNetwork;
   /** Cgroup limits: memory in bytes (swap included), CPU time in CPUs (0.5 = half of one), processes and threads. */
   resources?: CellResources;
   stdout: NodeJS.WritableStream;

@@ -6,7 +6,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProjectFrom } from '../helpers/project.js';
 
 // Behind a TLS-inspecting proxy, the host trusts the proxy's CA through a certificate its admin added;
-// cells with the host's network get it (src/vps/host-ca.ts). Real busybox cells, with a certificate
+// cells with a network (setup's outbound one, a test step's host one) get it (src/vps/host-ca.ts). Real busybox cells, with a certificate
 // directory of the test's own (VMATRIX_HOST_CA), so the result does not depend on this host's.
 
 const CERT = '-----BEGIN CERTIFICATE-----\nVk1BVFJJWC1URVNULUNB\n-----END CERTIFICATE-----';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const work = await mkdtemp(join(tmpdir(), 'vmx-host-ca-'));
   await writeFile(join(work, 'proxy.crt'), `${CERT}\n`);
   const source = await mkdtemp(join(tmpdir(), 'vmx-host-ca-project-'));
-  // The setup step proves it sees the certificate too; setup always has the host's network.
+  // The setup step proves it sees the certificate too: setup always has a network (outbound, not the host's).
   for (const network of ['host', 'none']) {
     await writeFile(join(source, `${network}.yml`), `distros: [busybox]
 setup: grep -q Vk1BVFJJWC1URVNULUNB "$NODE_EXTRA_CA_CERTS"
@@ -32,7 +32,7 @@ test: 'echo "ca=\${NODE_EXTRA_CA_CERTS:-none}"; cat /dev/vmatrix/host-ca.crt 2>/
   const home = join(work, 'store');
   const env = { VMATRIX_HOME: home, VMATRIX_HOST_CA: work };
   for (const network of ['host', 'none']) {
-    runs[network] = await runCli(['test', '--config', `${network}.yml`], { cwd: project, env });
+    runs[network] = await runCli(['test', '--config', `${network}.yml`, '--allow-host-network'], { cwd: project, env });
     logs[network] = await readFile(join(project, '.vmatrix/runs/latest/busybox/log.txt'), 'utf8');
   }
   // Every path in the store's setup layers: the certificate's mount point must never be left in one.
@@ -40,7 +40,7 @@ test: 'echo "ca=\${NODE_EXTRA_CA_CERTS:-none}"; cat /dev/vmatrix/host-ca.crt 2>/
 }, 120_000);
 
 describe("the host's added CA certificates", () => {
-  it('reach setup and the cells with the host network, read-only, named by NODE_EXTRA_CA_CERTS', async () => {
+  it('reach setup (outbound network) and the cells with the host network, read-only, named by NODE_EXTRA_CA_CERTS', async () => {
     expect(runs.host!.code, runs.host!.stdout + runs.host!.stderr).toBe(0);
     expect(logs.host).toContain('ca=/dev/vmatrix/host-ca.crt');
     expect(logs.host).toContain(CERT);

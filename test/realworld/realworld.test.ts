@@ -74,7 +74,9 @@ async function results(dir: string): Promise<RunResult> {
 /** `vmatrix test` in `dir`; its results, and a line for the suite's log with the run's and the slowest cell's time. */
 async function test(dir: string, label: string, args: string[] = []): Promise<{ cli: CliResult; r: RunResult }> {
   const started = Date.now();
-  const cli = await runCli(['test', '--jobs', '2', ...args], { cwd: dir, env });
+  // A starter that gives test steps the host's network needs the operator's flag, as `vmatrix init` says.
+  const hostNetwork = /^network: host\b/m.test(await readFile(join(dir, 'vmatrix.yml'), 'utf8').catch(() => ''));
+  const cli = await runCli(['test', '--jobs', '2', ...(hostNetwork ? ['--allow-host-network'] : []), ...args], { cwd: dir, env });
   expect(cli.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // never a stack trace
   const r = await results(dir);
   const slowest = [...r.cells].sort((a, b) => b.durationMs - a.durationMs)[0];

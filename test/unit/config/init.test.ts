@@ -64,7 +64,7 @@ describe('detectKind', () => {
 describe('initConfig', () => {
   it('writes the detected kind\'s starter, and refuses to overwrite without force', async () => {
     const dir = await project(['go.mod']);
-    expect(await initConfig(dir)).toEqual({ file: join(dir, 'vmatrix.yml'), kind: 'go', marker: 'go.mod' });
+    expect(await initConfig(dir)).toEqual({ file: join(dir, 'vmatrix.yml'), kind: 'go', marker: 'go.mod', hostNetwork: true });
     expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toBe(await starterConfig('go', dir));
     const e = await initConfig(dir, { kind: 'rust' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VmError);
@@ -73,6 +73,7 @@ describe('initConfig', () => {
     expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toBe(await starterConfig('go', dir));
     await initConfig(dir, { kind: 'rust', force: true });
     expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toBe(await starterConfig('rust', dir));
+    expect((await initConfig(await project(['CMakeLists.txt']))).hostNetwork).toBe(false);
   });
 
   it('points at the schema by a relative path when vmatrix is installed in the project', () => {

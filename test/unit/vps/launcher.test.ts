@@ -32,8 +32,8 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     const script = argv[15]!;
     expect(argv.slice(13, 15)).toEqual(['/bin/sh', '-c']);
     expect(script).not.toContain('/s/');
-    expect(argv.slice(16, 29)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
-      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001', '']);
+    expect(argv.slice(16, 30)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
+      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001', '', '']);
   });
 
   it('names the source overlay, the resolv.conf copy and the host CA certificates when the cell has them', () => {
@@ -43,15 +43,22 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
   });
 
   it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
-    expect(argv.slice(29)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
+    expect(argv.slice(30)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
       '--log-format', 'json', 'run', '--keep', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
   });
 
   it('passes fd 3 through to the command only when the cell has a control channel', () => {
     expect(argv).not.toContain('--preserve-fds');
     const a = launcherArgv(tools, runtime, { ...spec, control: true }, paths);
-    expect(a.slice(37, 40)).toEqual(['--keep', '--preserve-fds', '1']);
+    expect(a.slice(38, 41)).toEqual(['--keep', '--preserve-fds', '1']);
     expect(argv[15]).not.toMatch(/\b3>/); // the script keeps fd 3 free for it
+  });
+
+  it('binds the network namespace it gets as fd 4 inside its own mount namespace, then closes fd 4, only for an outbound cell', () => {
+    expect(argv[29]).toBe('');
+    const a = launcherArgv(tools, runtime, { ...spec, withNetns: true }, paths);
+    expect(a[29]).toBe('1');
+    expect(a[15]).toContain('mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-');
   });
 
   it("runs the script with busybox's sh when the launcher found busybox", () => {

@@ -54,6 +54,22 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
     expect(types(build({ network: 'host' }))).toEqual(['pid', 'ipc', 'uts', 'mount', 'cgroup']);
   });
 
+  it('joins the network namespace vmatrix made for an outbound cell (bound at /run/vmatrix/netns), before its user namespace', () => {
+    const userns = { uid: 100000, gid: 100000, size: 65536 };
+    const c = build({ network: 'outbound', userns }, { netns: true });
+    expect(c.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' },
+      { type: 'network', path: '/run/vmatrix/netns' }, { type: 'user' }]);
+    expect(() => build({ network: 'outbound' })).toThrow(/needs its network namespace/);
+  });
+
+  it('gives an outbound cell no CAP_NET_RAW (packet sockets would pass by its rules), the resolv.conf copy and the host CAs', () => {
+    const c = build({ network: 'outbound' }, { netns: true, hostCa: true });
+    for (const set of ['bounding', 'effective', 'permitted']) expect(c.process.capabilities[set]).toEqual(DEFAULT_CAPS.filter((x) => x !== 'CAP_NET_RAW'));
+    expect(destinations(c)).toEqual(expect.arrayContaining(['/etc/resolv.conf', '/dev/vmatrix/host-ca.crt']));
+    expect(c.process.env).toContain('NODE_EXTRA_CA_CERTS=/dev/vmatrix/host-ca.crt');
+    expect(build({ network: 'host' }).process.capabilities.bounding).toEqual(DEFAULT_CAPS);
+  });
+
   it('mounts /proc, a minimal /dev, read-only /sys and cgroups, and the generated /etc/hosts', () => {
     const c = build();
     expect(destinations(c)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/etc/hosts']);
@@ -103,6 +119,8 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
     expect(sys(build({ userns, network: 'host' }))).toEqual({ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
     expect(sys(build({ userns, network: 'none' })).type).toBe('sysfs');
     expect(sys(build({ network: 'host' })).type).toBe('sysfs');
+    expect(sys(build({ userns, network: 'outbound' }, { netns: true })).type).toBe('bind'); // the namespace is the host user namespace's
+    expect(sys(build({ network: 'outbound' }, { netns: true })).type).toBe('sysfs');
   });
 
   it('runs a non-root user with capabilities in its bounding set only', () => {
