@@ -148,6 +148,9 @@ describe('templates/ci/github-actions.yml', () => {
     await mkdir(join(dir, 'vmatrix-plan'));
     await writeFile(join(dir, 'vmatrix-plan/durations.json'), '{}');
     expect(await calls(run.run, dir, envFor({ shard: '2/3' }))).toEqual([['test', '--shard', '2/3', '--durations', 'vmatrix-plan/durations.json']]);
+    // The operator's flags (the host's network for a config that says `network: host`) reach every job.
+    expect(workflow.env.VMATRIX_TEST_FLAGS).toBe('');
+    expect(await calls(run.run, dir, { ...envFor({ shard: '1/3' }), VMATRIX_TEST_FLAGS: '--allow-host-network' })).toEqual([['test', '--allow-host-network', '--shard', '1/3', '--durations', 'vmatrix-plan/durations.json']]);
   });
 
   it('merges what the test jobs uploaded, in the folders download-artifact makes of them', async () => {
@@ -199,7 +202,7 @@ describe('templates/ci/gitlab-ci.yml', () => {
       needs: ['vmatrix-plan'], trigger: { include: [{ artifact: 'vmatrix-pipeline.yml', job: 'vmatrix-plan' }], strategy: 'depend' },
     });
     expect(pipeline['vmatrix-plan'].artifacts.paths).toEqual(['vmatrix-pipeline.yml']);
-    expect(pipeline.variables).toEqual({ VMATRIX_PACKAGE: 'vmatrix', VMATRIX_SHARDS: '' });
+    expect(pipeline.variables).toEqual({ VMATRIX_PACKAGE: 'vmatrix', VMATRIX_SHARDS: '', VMATRIX_TEST_FLAGS: '' });
   });
 
   it('writes a child pipeline with one job per cell, from vmatrix matrix --format gitlab (checked against the schema)', async () => {
@@ -223,6 +226,7 @@ describe('templates/ci/gitlab-ci.yml', () => {
     const script = (job.script as string[]).join('\n');
     expect(await calls(script, dir, { VMATRIX_CELL: 'busybox/cc=gcc' })).toEqual([['test', '--cell', 'busybox/cc=gcc']]);
     expect(await calls(script, dir, { VMATRIX_SHARD: '2/3' })).toEqual([['test', '--shard', '2/3']]);
+    expect(await calls(script, dir, { VMATRIX_SHARD: '2/3', VMATRIX_TEST_FLAGS: '--allow-host-network' })).toEqual([['test', '--allow-host-network', '--shard', '2/3']]);
     expect(job.artifacts).toEqual({ when: 'always', paths: ['.vmatrix/runs/'], exclude: ['.vmatrix/runs/latest'] });
   });
 
