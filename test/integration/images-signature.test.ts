@@ -12,6 +12,7 @@ import type { SourceSpec } from '../../src/catalog/types.js';
 import { ensureImage } from '../../src/images/index.js';
 import type { Store } from '../../src/store/index.js';
 import { VmError } from '../../src/util/errors.js';
+import { runCli } from '../helpers/cli.js';
 import { memoryLogger, testDistro } from '../helpers/distro.js';
 import { storeMaker } from '../helpers/store.js';
 import { tarOf } from '../helpers/tar.js';
@@ -172,5 +173,28 @@ describe('signed checksum lists (Ubuntu layout)', () => {
     expect(e).toMatchObject({ code: 'SIGNATURE_NO_KEYRING', exit: 2 });
     expect(e.message).toContain(join(keyrings, 'no-such-key.gpg'));
     await expectNothingStored(store);
+  });
+});
+
+describe('vmatrix image pull of a signed entry (the built CLI)', () => {
+  it('a list altered after signing: exit 3, a message naming the list, the key and what to do, no stack trace, nothing stored', async () => {
+    const catalog = join(work, 'catalog');
+    await mkdir(catalog, { recursive: true });
+    const s = spec('altered');
+    if (s.kind !== 'tarball' || !s.signature) throw new Error('a signed tarball spec');
+    await writeFile(join(catalog, 'signedos.yml'), [
+      'family: signedos', 'packageManager: none', 'arches: [amd64, arm64]', 'releases:', '  - name: signedos-1', '    sources:',
+      `      - { kind: tarball, url: "${s.url}", sha256sums: "${s.sha256sums}", signature: { file: SHA256SUMS.gpg, key: test-cdimage, fingerprint: ${good.fingerprint} } }`,
+    ].join('\n'));
+    const home = join(work, 'cli-store');
+    const r = await runCli(['image', 'pull', 'signedos-1'], { env: { VMATRIX_HOME: home, VMATRIX_CATALOG: catalog, VMATRIX_KEYRING_DIR: keyrings } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`refusing ${url('/altered/SHA256SUMS')}`);
+    expect(r.stderr).toContain(`test-cdimage (${good.fingerprint})`);
+    expect(r.stderr).toContain('nothing was cached');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    // The store was made (so these lists are not empty for want of a store), and holds nothing.
+    expect(await readdir(join(home, 'images'))).toEqual([]);
+    expect(await readdir(join(home, 'blobs', 'sha256'))).toEqual([]);
   });
 });
