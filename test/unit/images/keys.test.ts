@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.js';
-import { judge } from '../../../src/images/signature.js';
+import { judge, verifySignature } from '../../../src/images/signature.js';
 import { packageRoot } from '../../../src/util/package-root.js';
 
 // The keys shipped in distros/keys are what their README says they are, and every signed catalog entry
@@ -49,6 +50,26 @@ describe('distros/keys', () => {
     const signed = catalog.list().flatMap((e) => e.sources).flatMap((s) => (s.kind === 'tarball' && s.signature ? [s.signature] : []));
     expect(signed.length).toBeGreaterThanOrEqual(3); // the Ubuntu base tarball of each release, for the host's arch
     for (const sig of signed) expect(documented().get(`${sig.key}.gpg`)).toBe(sig.fingerprint);
+  });
+});
+
+describe('the shipped Ubuntu key against a signature Ubuntu made', () => {
+  const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'ubuntu-signed');
+  const spec = { file: 'SHA256SUMS.gpg', key: 'ubuntu-cdimage', fingerprint: '843938DF228D22F7B3742BC0D94AA3F0EFE21092' };
+  const signed = async (data?: Buffer): Promise<Parameters<typeof verifySignature>[0]> => ({
+    url: 'SHA256SUMS', signatureUrl: 'SHA256SUMS.gpg',
+    data: data ?? await readFile(join(FIXTURE, 'SHA256SUMS')), signature: await readFile(join(FIXTURE, 'SHA256SUMS.gpg')),
+  });
+
+  it('verifies Ubuntu 20.04\'s SHA256SUMS with distros/keys/ubuntu-cdimage.gpg', async () => {
+    expect(process.env.VMATRIX_KEYRING_DIR).toBeUndefined();
+    await expect(verifySignature(await signed(), spec)).resolves.toBeUndefined();
+  });
+
+  it('refuses it with one byte changed', async () => {
+    const data = await readFile(join(FIXTURE, 'SHA256SUMS'));
+    data[0] = data[0] === 0x61 ? 0x62 : 0x61; // the first hex digit of the first checksum
+    await expect(verifySignature(await signed(data), spec)).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', exit: 3 });
   });
 });
 
