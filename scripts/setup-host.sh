@@ -17,7 +17,9 @@ cd "$(dirname "$0")/.."
 # openssl: the certificate of the local https server that redirects to http (test/hostile/https-downgrade).
 # slirp4netns + nftables + iproute2: setup steps' own network, outbound only, never the host (src/vps/outbound.ts);
 # dnsmasq-base: the stand-in outside world's DNS server in test/hostile/setup-network.
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base)
+# gpgv: checks upstream signatures over checksum lists (src/images/signature.ts); gnupg: the tests make their own
+# signing key with gpg (test/integration/images-signature).
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2

@@ -1,11 +1,18 @@
 /** How an image can be obtained. A catalog entry lists these in order of preference. */
 export type SourceSpec =
   // `arch`: the one architecture a tarball is for (upstream tarballs are per arch); absent = any.
-  | { kind: 'tarball'; url: string; sha256?: string; sha256sums?: string; arch?: string }
+  | { kind: 'tarball'; url: string; sha256?: string; sha256sums?: string; signature?: SignatureSpec; arch?: string }
   | { kind: 'mmdebstrap'; suite: string; variant?: string; mirror?: string; components?: string[] }
   | { kind: 'oci'; ref: string; insecure?: boolean }
   | { kind: 'lxc'; dist: string; release: string; variant?: string; server?: string }
   | { kind: 'busybox' };
+
+/**
+ * A detached OpenPGP signature upstream publishes over a checksum list. `file`: its URL, relative to the
+ * list's; `key`: a keyring, distros/keys/<key>.gpg (or in $VMATRIX_KEYRING_DIR); `fingerprint`: the primary
+ * key that must have made it.
+ */
+export interface SignatureSpec { file: string; key: string; fingerprint: string }
 
 export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'none';
 

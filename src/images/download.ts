@@ -21,19 +21,23 @@ async function openFile(url: URL): Promise<Body> {
 }
 
 /**
- * A small text resource (a SHA256SUMS file), bounded so a wrong URL cannot fill memory. The body is read
- * inside the retry: a connection that drops or stalls mid-list is tried again like one that never opened.
+ * A small resource (a SHA256SUMS file, its signature), bounded so a wrong URL cannot fill memory. The body
+ * is read inside the retry: a connection that drops or stalls mid-list is tried again like one that never
+ * opened. Bytes, not text: a signature covers the bytes as served.
  */
-export async function fetchText(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<string> {
+export async function fetchBytes(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<Buffer> {
   const tooLarge = (): Error => envError('DOWNLOAD_FAILED', `${url} is larger than ${maxBytes} bytes: not a checksum list`);
   const parsed = parseUrl(url);
-  if (parsed.protocol === 'file:') return (await readBounded(await openFile(parsed), maxBytes, tooLarge)).toString('utf8');
+  if (parsed.protocol === 'file:') return readBounded(await openFile(parsed), maxBytes, tooLarge);
   return withRetry(async () => {
     const r = await httpGet(parsed, o.headers);
     await checkStatus(r);
-    const bytes = await readBounded(r.res.body as Body, maxBytes, tooLarge).catch((e: unknown) => {
+    return readBounded(r.res.body as Body, maxBytes, tooLarge).catch((e: unknown) => {
       throw isVmError(e) ? e : wireError(r.url.href, e);
     });
-    return bytes.toString('utf8');
   }, o.retry);
+}
+
+export async function fetchText(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<string> {
+  return (await fetchBytes(url, maxBytes, o)).toString('utf8');
 }

@@ -69,7 +69,9 @@ async function fromSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRe
   } catch (e) {
     // The id could not be worked out (a checksum list unreachable, offline): an image built earlier from
     // the very same source is better than no image.
-    const previous = isVmError(e) && e.exit === 3 ? await latestFromSameSource(spec, ctx) : undefined;
+    // Not when the index came but its signature is missing or wrong: that is a refusal, not an outage.
+    const unreachable = isVmError(e) && e.exit === 3 && !e.code.startsWith('SIGNATURE_');
+    const previous = unreachable ? await latestFromSameSource(spec, ctx) : undefined;
     if (!previous) throw e;
     // Announced on the progress output, not only in the log: the run uses an image the upstream index did
     // not confirm is still the newest (or still listed at all).

@@ -149,6 +149,7 @@ const CHECKS: Check[] = [
   program('xz', 'xz-utils', '.tar.xz images'),
   program('zstd', 'zstd', '.tar.zst images'),
   program('bzip2', 'bzip2', '.tar.bz2 images'),
+  program('gpgv', 'gpgv', 'checks upstream signatures over checksum lists (Ubuntu base tarballs)'),
   program('setfattr', 'attr', 'file capabilities in images'),
   program('getfattr', 'attr', 'file capabilities of images given to a user namespace'),
   {

@@ -136,6 +136,30 @@ describe('catalog validation', () => {
     ]);
   });
 
+  it('checks a tarball\'s signature: it needs sha256sums, a keyring name and a full fingerprint', async () => {
+    const file = join(dir, 'signed.yml');
+    const fpr = '843938DF228D22F7B3742BC0D94AA3F0EFE21092';
+    await writeFile(file, [
+      'family: s', //                                                                                   1
+      'packageManager: none', //                                                                        2
+      'releases:', //                                                                                   3
+      '  - name: s-1', //                                                                               4
+      '    sources:', //                                                                                5
+      `      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 6
+      `      - { kind: tarball, url: x.tar, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 7
+      '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ../x, fingerprint: D94AA3F0EFE21092 } }', // 8
+      '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg } }', //   9
+    ].join('\n'));
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.message.split('\n')).toEqual([
+      `${file}:7: releases[0].sources[1].sha256sums: required key is missing`,
+      `${file}:8: releases[0].sources[2].signature.key: expected a keyring name such as ubuntu-cdimage (distros/keys/<key>.gpg)`,
+      `${file}:8: releases[0].sources[2].signature.fingerprint: expected the 40 upper-case hex digits of the signing primary key's fingerprint`,
+      `${file}:9: releases[0].sources[3].signature.key: required key is missing`,
+      `${file}:9: releases[0].sources[3].signature.fingerprint: required key is missing`,
+    ]);
+  });
+
   it('rejects a name or alias defined twice in one directory, naming both places', async () => {
     await writeFile(join(dir, 'a.yml'), 'family: a\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - { name: a-1, aliases: [a-latest] }\n');
     await writeFile(join(dir, 'b.yml'), 'family: b\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - name: b-1\n  - { name: a-1 }\n  - { name: b-2, aliases: [a-latest] }\n');
