@@ -206,8 +206,10 @@ export class GitFailed extends VmError {
 
 /** Which config keys turn off the repository's filter drivers, and the repository's hash size. */
 async function disarming(plain: ProjectGit): Promise<{ config: string[]; hashBytes: number; disarmed: boolean }> {
-  // Exit 1: none of these keys is set.
-  const listed = await plain.output(['config', '-z', '--get-regexp', '^(filter\\..+\\.(clean|smudge|process|required)|extensions\\.objectformat)$'], [0, 1]);
+  // core.hookspath is asked for too, though only read here to be skipped: our own -c override of it always
+  // matches, so git always prints a record. simple-git waits 50 ms more after a git that printed nothing
+  // (its completion plugin), and this call is on the path of every snapshot. Exit 1 (no key set) stays allowed.
+  const listed = await plain.output(['config', '-z', '--get-regexp', '^(filter\\..+\\.(clean|smudge|process|required)|extensions\\.objectformat|core\\.hookspath)$'], [0, 1]);
   const drivers = new Set<string>();
   let hashBytes = 20;
   for (const item of listed.split('\0').filter(Boolean)) {
