@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readGitIndex } from '../../src/source/git-index.js';
+import { GitFailed, ProjectGit } from '../../src/source/git.js';
 import { snapshotProject, snapshotTree } from '../../src/source/index.js';
 import { Store } from '../../src/store/index.js';
 import { git } from '../helpers/project.js';
@@ -116,6 +117,89 @@ describe('snapshotProject', () => {
     const plain = await mkdtemp(join(tmpdir(), 'vmx-plain-'));
     await expect(snapshotProject(store, plain)).rejects.toMatchObject({ code: 'NOT_A_GIT_REPO', exit: 2 });
     await rm(plain, { recursive: true });
+  });
+});
+
+describe('ProjectGit: the git process layer', () => {
+  /** Runs `fn` with process.env changed by `vars` (undefined removes one), then puts it back. */
+  const withEnv = async (vars: Record<string, string | undefined>, fn: () => Promise<void>) => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    const set = (v: Record<string, string | undefined>) => {
+      for (const [k, value] of Object.entries(v)) if (value === undefined) delete process.env[k]; else process.env[k] = value;
+    };
+    set(vars);
+    try { await fn(); } finally { set(saved); }
+  };
+
+  it('ignores the caller\'s GIT_* variables and works with an editor, a pager and an askpass program in its environment', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'vmx-elsewhere-'));
+    git(elsewhere, 'init', '-q');
+    await withEnv({
+      GIT_DIR: join(elsewhere, '.git'), GIT_WORK_TREE: elsewhere, GIT_INDEX_FILE: join(elsewhere, 'index'),
+      EDITOR: 'false', GIT_EDITOR: 'false', PAGER: 'false', SSH_ASKPASS: 'false', PREFIX: '/nonexistent',
+    }, async () => {
+      const g = await ProjectGit.open(project);
+      const listed: string[] = [];
+      await g.records(['ls-files', '-z'], (path) => listed.push(path));
+      expect(listed.sort()).toEqual(['.gitignore', 'gone.txt', 'lib/a.c', 'link.c', 'run.sh']);
+      expect((await g.output(['rev-parse', '--show-toplevel'])).trim()).toBe(project);
+      expect((await snapshotProject(store, project)).files).toBe(5);
+    });
+    await rm(elsewhere, { recursive: true });
+  });
+
+  it('clones and fetches with the operator\'s ssh, askpass and proxy settings in its environment', async () => {
+    const into = join(await mkdtemp(join(tmpdir(), 'vmx-clone-')), 'bare.git');
+    await withEnv({
+      GIT_SSH_COMMAND: 'false', GIT_SSH: 'false', GIT_ASKPASS: 'false', SSH_ASKPASS: 'false', GIT_PROXY_COMMAND: 'false',
+    }, async () => {
+      const bare = await ProjectGit.cloneBare(`file://${project}`, into);
+      await bare.fetchAll();
+      expect((await bare.output(['rev-parse', 'HEAD'])).trim()).toBe(git(project, 'rev-parse', 'HEAD').trim());
+    });
+    await rm(dirname(into), { recursive: true });
+  });
+
+  it('takes the exit codes it is told are not failures, and names the command and its exit code otherwise', async () => {
+    const g = await ProjectGit.open(project);
+    expect(await g.output(['config', '--get', 'no.such-key'], [0, 1])).toBe('');
+    const failed = await g.output(['config', '--get', 'no.such-key']).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(GitFailed);
+    expect(failed).toMatchObject({ code: 'GIT_FAILED', exit: 3, message: `git config --get failed in ${project} (exit 1): ` });
+    const bad = await g.output(['rev-parse', '--verify', 'no-such-ref']).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'GIT_FAILED', stderr: 'fatal: Needed a single revision\n' });
+    await expect(g.records(['ls-files', '-z', '--error-unmatch', 'no-such-file'], () => {})).rejects.toMatchObject({
+      code: 'GIT_FAILED', message: expect.stringMatching(/^git ls-files -z failed in .* \(exit 1\): error: pathspec 'no-such-file' did not match/),
+    });
+  });
+
+  it('says to install git when there is none on PATH, for whole outputs and for records', async () => {
+    const g = await ProjectGit.open(project);
+    const empty = await mkdtemp(join(tmpdir(), 'vmx-nogit-'));
+    await withEnv({ PATH: empty }, async () => {
+      const missing = { code: 'GIT_FAILED', exit: 3, message: `could not run git in ${project}: spawn git ENOENT`, hint: 'install git: apt-get install git' };
+      await expect(g.output(['rev-parse', 'HEAD'])).rejects.toMatchObject(missing);
+      await expect(g.records(['ls-files', '-z'], () => {})).rejects.toMatchObject(missing);
+      await expect(ProjectGit.open(project)).rejects.toMatchObject(missing);
+    });
+    await rm(empty, { recursive: true });
+  });
+
+  it('keeps the start of a failing git\'s stderr, about 64 KiB of it, not all of it', async () => {
+    const g = await ProjectGit.open(project);
+    // One "error: pathspec '…' did not match" line each: about 360 KB of stderr.
+    const paths = Array.from({ length: 4000 }, (_, i) => `no-such-file-with-a-long-name-${i + 1}`);
+    for (const run of [
+      () => g.output(['ls-files', '--error-unmatch', '--', ...paths]),
+      () => g.records(['ls-files', '-z', '--error-unmatch', '--', ...paths], () => {}),
+    ]) {
+      const failed = await run().catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailed);
+      const { stderr } = failed as GitFailed;
+      expect(stderr.startsWith("error: pathspec 'no-such-file-with-a-long-name-1' did not match")).toBe(true);
+      expect(stderr.length).toBeGreaterThanOrEqual(64 * 1024);
+      expect(stderr.length).toBeLessThan(2 * 64 * 1024);
+    }
   });
 });
 
