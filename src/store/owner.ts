@@ -23,7 +23,9 @@ async function procState(pid: number): Promise<ProcState | undefined | 'no-proc'
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { state: fields[0]!, start: fields[19]! };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    // ESRCH: the process exited between the open and the read of its stat file; as gone as ENOENT.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') {
       return (await readFile('/proc/self/stat', 'utf8').then(() => true, () => false)) ? undefined : 'no-proc';
     }
     throw e;
