@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { gitRepo } from '../helpers/project.js';
 import type { RunResult } from '../../src/run/types.js';
 
 // One project cannot poison another's cache (README "Safety", SAFETY 34). Projects share one store and run
@@ -21,18 +21,12 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'vmx-layer-sharing-'));
   store = join(base, 'store');
 });
-afterAll(async () => { await rm(base, { recursive: true, force: true }); });
+afterAll(async () => { await Promise.all([base, ...made].map((d) => rm(d, { recursive: true, force: true }))); });
 
+const made: string[] = [];
 async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(base, 'project-'));
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, '..'), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'fixture');
+  const dir = await gitRepo(files);
+  made.push(dir);
   return dir;
 }
 
