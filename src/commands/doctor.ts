@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { applyFix, fixCommand, runDoctor } from '../run/index.js';
+import { applyFix, fixCommand, runDoctor } from '../doctor/index.js';
 import { BaseCommand } from './_base.js';
 
 export default class Doctor extends BaseCommand {

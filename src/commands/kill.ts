@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { killRunning, type KillOutcome } from '../run/index.js';
+import { killRunning, type KillOutcome } from '../processes/index.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';
 

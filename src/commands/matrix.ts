@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { stringify } from 'yaml';
 import { githubMatrix, gitlabParallel } from '../matrix/index.js';
-import { planRun } from '../run/index.js';
+import { planRun } from '../plan/index.js';
 import { usageError } from '../util/errors.js';
 import { inertLine } from '../util/inert.js';
 import { BaseCommand } from './_base.js';

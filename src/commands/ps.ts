@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { listRunning } from '../run/index.js';
+import { listRunning } from '../processes/index.js';
 import { Store } from '../store/index.js';
 import { formatDuration } from '../util/duration.js';
 import { BaseCommand } from './_base.js';

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { formatResultsText, useColor, writeHtmlReport } from '../report/index.js';
 import { writeJunit } from '../report/junit-files.js';
-import { cellsNotRun, exitCodeOf, checkedLastResultsFile, mergeResultFiles, projectDirOf, readResults, writeResults } from '../run/index.js';
+import { cellsNotRun, exitCodeOf, checkedLastResultsFile, mergeResultFiles, projectDirOf, readResults, writeResults } from '../results/index.js';
 import { usageError } from '../util/errors.js';
 import { BaseCommand } from './_base.js';
 

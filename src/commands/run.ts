@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { runSession } from '../run/index.js';
+import { runSession } from '../session/index.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import { stderrLogger } from '../util/log.js';

@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { FollowReporter, GithubReporter, HtmlReporter, JsonReporter, JunitReporter, PlainReporter, TtyReporter, useColor, type Reporter } from '../report/index.js';
-import { exitCodeOf, planRevision, planRun, runTests, type KeepMode } from '../run/index.js';
+import { exitCodeOf } from '../results/index.js';
+import { planRevision, planRun } from '../plan/index.js';
+import { runTests } from '../pipeline/index.js';
+import { type KeepMode } from '../cell/index.js';
 import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
 import { BaseCommand } from './_base.js';

@@ -1,5 +1,5 @@
 import type { Cell } from '../matrix/types.js';
-import type { CellResult, RunEvent } from '../run/types.js';
+import type { CellResult, RunEvent } from '../results/types.js';
 import { formatDuration } from '../util/duration.js';
 import { inertLine } from '../util/inert.js';
 import { shownLine } from '../util/tail.js';

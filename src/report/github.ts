@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CellResult, CellStatus, RunEvent, RunResult } from '../run/types.js';
+import type { CellResult, CellStatus, RunEvent, RunResult } from '../results/types.js';
 import { inert, inertLine } from '../util/inert.js';
 import { fileTail } from '../util/tail.js';
 import { describeFailure } from './plain.js';

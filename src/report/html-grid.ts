@@ -1,4 +1,4 @@
-import type { CellResult } from '../run/types.js';
+import type { CellResult } from '../results/types.js';
 
 // The report's grid: one row per distro, one column per combination of the other axes, both in the
 // order the cells come in (matrix order). A column a distro lacks (an `exclude:`) is an empty slot; an

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { readEnd } from '../util/tail.js';
 import { formatSize } from '../util/size.js';
-import type { RunEvent, RunResult } from '../run/types.js';
+import type { RunEvent, RunResult } from '../results/types.js';
 import { renderHtml } from './html.js';
 import type { Reporter } from './types.js';
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/duration.js';
-import type { CellResult, RunResult } from '../run/types.js';
+import type { CellResult, RunResult } from '../results/types.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { html, trusted, type Html } from './html-escape.js';
 import { gridLayout, type GridColumn } from './html-grid.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
-import type { RunEvent } from '../run/types.js';
+import type { RunEvent } from '../results/types.js';
 import type { Reporter } from './types.js';
 
 /** Writes <runDir>/results.json at the end of a run (atomically: a reader never sees half a file). */

@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { writeFileAtomic } from '../util/fs.js';
 import { readRunFile } from '../util/host-fs.js';
 import { fileTail } from '../util/tail.js';
-import type { RunResult } from '../run/types.js';
+import type { RunResult } from '../results/types.js';
 import { renderJunit, type Detail, type JunitInputs, type ProjectCase } from './junit.js';
 
 // What junit.xml is built from besides results.json: the tail of each cell's log and the testcases of

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RunEvent } from '../run/types.js';
+import type { RunEvent } from '../results/types.js';
 import type { Reporter } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CellResult, RunResult } from '../run/types.js';
+import type { CellResult, RunResult } from '../results/types.js';
 import { describeFailure } from './plain.js';
 
 // junit.xml: the run as JUnit XML, the format GitHub, GitLab and Jenkins read test results from. One

@@ -3,7 +3,7 @@ import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
 import { inert, inertLine } from '../util/inert.js';
 import { formatSize } from '../util/size.js';
-import type { AttemptResult, CellResult, RunEvent, RunResult } from '../run/types.js';
+import type { AttemptResult, CellResult, RunEvent, RunResult } from '../results/types.js';
 import type { Reporter } from './types.js';
 import { DownloadLine } from './download-line.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';

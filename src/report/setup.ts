@@ -1,4 +1,4 @@
-import type { CellResult, SetupFailure } from '../run/types.js';
+import type { CellResult, SetupFailure } from '../results/types.js';
 import { paint } from './style.js';
 import { inert, inertLine } from '../util/inert.js';
 

@@ -1,4 +1,4 @@
-import type { CellStatus } from '../run/types.js';
+import type { CellStatus } from '../results/types.js';
 
 // Colour only for a terminal that wants it (https://no-color.org): CI logs and files stay plain.
 export function useColor(stream: NodeJS.WriteStream): boolean {

@@ -1,6 +1,6 @@
 import { formatDuration } from '../util/duration.js';
 import { inert, inertLine } from '../util/inert.js';
-import type { RunResult, RunSummary } from '../run/types.js';
+import type { RunResult, RunSummary } from '../results/types.js';
 import { describeFailure } from './plain.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { paint, STATUS_LABEL } from './style.js';

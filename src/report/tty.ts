@@ -1,6 +1,6 @@
 import type { createLogUpdate } from 'log-update';
 import type { Cell } from '../matrix/types.js';
-import type { RunEvent } from '../run/types.js';
+import type { RunEvent } from '../results/types.js';
 import { Board, summaryGrid } from './board.js';
 import { cellLine } from './plain.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../run/types.js';
+import type { RunEvent } from '../results/types.js';
 
 /** A reporter reacts to the events of a run; every hook is optional (vitest's reporter shape). */
 export interface Reporter {

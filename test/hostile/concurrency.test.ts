@@ -7,7 +7,7 @@ import { debianTarball } from '../fixtures/debian-roots.js';
 import { serveFile, type FileServer } from '../helpers/file-server.js';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // SAFETY 15 and 26 with real processes: four `vmatrix test` started together on one project and one empty
 // store. The Debian image comes from a server on 127.0.0.1 that logs what it is asked for, and the

@@ -8,7 +8,7 @@ import { debianTarball } from '../fixtures/debian-roots.js';
 import { serveFile, type FileServer } from '../helpers/file-server.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // The store on a tmpfs too small for what vmatrix must write into it: first for the download, then for
 // the extracted image, then (with room for the image) for what a cell writes, since a cell's writable

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // One project cannot poison another's cache (README "Safety", SAFETY 34). Projects share one store and run
 // real busybox cells. A setup layer is shared across projects only when nothing of either project went

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 
 // A project whose cells print what a terminal or a CI runner would act on, a 100 MB line without a
 // newline, and try to forge the step loop's control channel (test/fixtures/projects/hostile-output),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { shq, Terminal } from '../helpers/terminal.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // Host-side git runs nothing of the project's (README "Safety", SAFETY 31). The project's .git/config names
 // a program for every hook git has (through core.hooksPath and .git/hooks), for core.fsmonitor, for a

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // What a hostile test step meets in a real cell (README "Safety", SAFETY 36 and 37): the seccomp filter
 // refuses the calls Docker's profile refuses (a static probe, test/fixtures/seccomp/probe.c, tries them),

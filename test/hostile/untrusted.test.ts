@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // The untrusted project (README "Safety", SAFETY 29, 30, 32): vmatrix runs as root in a project whose
 // files, vmatrix.yml and results it does not trust. Each case builds a hostile project beside a canary

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { summarise } from '../../src/run/summary.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import { summarise } from '../../src/results/summary.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 import { runCli } from '../helpers/cli.js';
 
 // The fan-out flags as a user meets them: mistakes are usage errors (exit 2) that say what to do,

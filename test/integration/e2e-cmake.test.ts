@@ -7,7 +7,7 @@ import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import { snapshotTree, type NodeFacts } from '../helpers/tree-snapshot.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // The first slice end to end: a small CMake library with a build × std matrix across Debian 11, 12 and 13
 // (12 cells), one of which fails on purpose (a bug planted for glibc < 2.32 in release C99 builds).

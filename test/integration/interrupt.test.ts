@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gitProject } from '../helpers/project.js';
 import { descendantsMatching, stillRunning } from '../helpers/procs.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // Ctrl-C during `vmatrix test`: the first one starts no more cells and gives the running ones a grace
 // period, the second kills them now; either way the results are still written, and no process, mount or

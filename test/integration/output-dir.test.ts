@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 

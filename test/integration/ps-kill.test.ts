@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import { descendantsMatching, stillRunning } from '../helpers/procs.js';
-import type { Running } from '../../src/run/ps.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { Running } from '../../src/processes/ps.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // `vmatrix ps` and `vmatrix kill` from another process, against a real `vmatrix test` whose cells sleep:
 // the cells are listed, one is killed (it fails, the run goes on), then the run is stopped with SIGTERM (its cells killed, its results written).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { validateJunit } from '../helpers/junit-schema.js';
 import { gitProject } from '../helpers/project.js';

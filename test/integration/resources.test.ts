@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cgroupLayout } from '../../src/vps/runtime.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 
 // resources: { memory: 32m, cpus: 0.5, pids: 64 } through the real CLI on busybox cells: the kernel enforces
 // each limit, vmatrix reports the OOM kill as such, and a host without a controller is refused up front.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 import { runCli } from '../helpers/cli.js';
 
 // Project sources other than the working tree: `--ref` (an older commit of this repository), `--repo`

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // The setup layer's cache through the real CLI on busybox cells: reused when nothing it depends on
 // changed, rebuilt when a setup_inputs file did or when --rebuild asks, never for a test command.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 
 // A setup that fails on a real Debian 12 root says what went wrong (test/fixtures/projects/setup-failure):
 // a package apt does not have is named, with the distro and a hint at `overrides:`; a failing setup

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 

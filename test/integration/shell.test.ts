@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import { shq, Terminal } from '../helpers/terminal.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 
 // `vmatrix shell` driven through a real pseudo-terminal: util-linux's `script` gives it one (as a user's
 // terminal would), and this test types into it and reads the screen.

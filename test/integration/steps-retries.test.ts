@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 
 // Named steps, step timeouts, retries (VMATRIX_ATTEMPT), artifacts and --fail-fast, through the real CLI on
 // busybox cells (test/fixtures/projects/steps-retries). Each run gets a fresh project: no earlier results.

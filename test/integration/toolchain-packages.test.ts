@@ -6,7 +6,7 @@ import { debianTarballReleases, tarballCatalog } from '../fixtures/catalog.js';
 import { testCacheDir } from '../fixtures/debian-roots.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
-import type { CellResult, RunResult } from '../../src/run/types.js';
+import type { CellResult, RunResult } from '../../src/results/types.js';
 
 // README "What gets installed": a compiler named in `packages:` compiles, links and runs a hello-world on
 // Debian 11, 12 and 13, with the distro's weak dependencies and without them (`install_recommends: false`,

@@ -7,7 +7,7 @@ import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { testCacheDir } from '../fixtures/debian-roots.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProjectFrom } from '../helpers/project.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/results/types.js';
 import { distrosOf, quickStart, readmeFragments, withDistros, withTest, type Yaml } from './examples.js';
 
 // Real third-party projects that nobody wrote for vmatrix (test/realworld/projects/README.md), each run

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { importNamed } from '../../run/index.js';
+import { importNamed } from '../../distro-image/index.js';
 import { Store } from '../../store/index.js';
 import { formatSize } from '../../util/size.js';
 import { BaseCommand } from '../_base.js';

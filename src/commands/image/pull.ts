@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { pullImages } from '../../run/index.js';
+import { pullImages } from '../../distro-image/index.js';
 import { Store } from '../../store/index.js';
 import { formatSize } from '../../util/size.js';
 import { stderrLogger } from '../../util/log.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Board, summaryGrid } from '../../../src/report/board.js';
 import { FollowReporter } from '../../../src/report/tty.js';
 import type { Cell } from '../../../src/matrix/types.js';
-import type { CellResult, RunEvent } from '../../../src/run/types.js';
+import type { CellResult, RunEvent } from '../../../src/results/types.js';
 
 const cell = (distro: string, mode: string): Cell => ({ id: `${distro}/mode=${mode}`, slug: `${distro}-${mode}`, distro, axes: { mode } });
 const cells = [cell('busybox', 'ok'), cell('busybox', 'hang'), cell('debian-12', 'ok'), cell('debian-12', 'hang')];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { errorCommand, escapeData, escapeProperty, GithubReporter, markdownSummary } from '../../../src/report/github.js';
-import type { CellResult, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunResult } from '../../../src/results/types.js';
 
 const cell = (id: string, status: CellResult['status'], extra: Partial<CellResult> = {}): CellResult => ({
   id, slug: id, distro: id.split('/')[0]!, axes: {}, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 10,

@@ -9,7 +9,7 @@ import { PlainReporter } from '../../../src/report/plain.js';
 import { formatResultsText } from '../../../src/report/text.js';
 import { followed, FollowReporter } from '../../../src/report/tty.js';
 import type { Cell } from '../../../src/matrix/types.js';
-import type { CellResult, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunResult } from '../../../src/results/types.js';
 
 // Each reporter given what a hostile project controls: output lines and names (axis values, step names)
 // with escape sequences, carriage returns, bidi overrides and workflow commands. What a terminal or a CI

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HtmlReporter, readCellLogs } from '../../../src/report/html-reporter.js';
-import type { CellResult, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunResult } from '../../../src/results/types.js';
 
 const cell = (id: string, logPath: string): CellResult => ({ id, slug: id, distro: id, axes: {}, status: 'passed', exitCode: 0, durationMs: 1, phases: { image: 0, setup: 0, test: 1 }, logPath });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../src/report/html.js';
 import { escapeHtml, html } from '../../../src/report/html-escape.js';
 import { gridLayout } from '../../../src/report/html-grid.js';
-import type { CellResult, CellStatus, RunResult } from '../../../src/run/types.js';
+import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
 
 function cell(distro: string, axes: Record<string, string>, status: CellStatus = 'passed'): CellResult {
   const id = [distro, Object.entries(axes).map(([k, v]) => `${k}=${v}`).join(',')].filter(Boolean).join('/');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseJunitCases, writeJunit } from '../../../src/report/junit-files.js';
-import type { CellResult, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunResult } from '../../../src/results/types.js';
 import { validateJunit } from '../../helpers/junit-schema.js';
 
 const cell = (id: string, status: CellResult['status'], extra: Partial<CellResult> = {}): CellResult => ({

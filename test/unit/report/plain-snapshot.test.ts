@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../../src/report/plain.js';
-import type { CellResult, RunEvent, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunEvent, RunResult } from '../../../src/results/types.js';
 
 // The plain reporter (CI logs, `--reporter plain`) fed the events of fixture runs, with a fixed clock: what
 // a CI log shows, byte for byte.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../../src/report/plain.js';
-import type { CellResult } from '../../../src/run/types.js';
+import type { CellResult } from '../../../src/results/types.js';
 
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/report/plain.js';
 import { formatResultsText } from '../../../src/report/text.js';
 import { TtyReporter } from '../../../src/report/tty.js';
-import type { CellResult, RunResult } from '../../../src/run/types.js';
+import type { CellResult, RunResult } from '../../../src/results/types.js';
 
 // A failed setup in the summaries that are not the plain reporter's (see plain-snapshot.test.ts): the live
 // board's final summary and `vmatrix report`, which has only results.json to go by.

@@ -3,7 +3,7 @@ import { chmod, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { artifactCap, artifactMatcher, capWarning, copyArtifacts } from '../../../src/run/artifacts.js';
+import { artifactCap, artifactMatcher, capWarning, copyArtifacts } from '../../../src/cell/artifacts.js';
 import { exists } from '../../../src/util/fs.js';
 
 // A cell's writable dirs as the overlay leaves them, on a real filesystem: files, a whiteout (a 0/0 character

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combineAttempts, FailFast, failsRun, shouldRetry } from '../../../src/run/attempts.js';
-import type { CellResult, CellStatus } from '../../../src/run/types.js';
+import { combineAttempts, FailFast, failsRun, shouldRetry } from '../../../src/cell/attempts.js';
+import type { CellResult, CellStatus } from '../../../src/results/types.js';
 
 const result = (status: CellStatus, over: Partial<CellResult> = {}): CellResult => ({
   id: 'd/x=1', slug: 'd-x-1', distro: 'd', axes: { x: '1' }, status, phase: status === 'passed' ? undefined : 'test',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PIDS, describeCeilings, operatorCeilings, setupResources, testResources } from '../../../src/run/ceilings.js';
+import { DEFAULT_MAX_PIDS, describeCeilings, operatorCeilings, setupResources, testResources } from '../../../src/cell/ceilings.js';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;

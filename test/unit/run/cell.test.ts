@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '../../../src/run/cell.js';
+import { statusOf } from '../../../src/cell/cell.js';
 import type { CellRunResult } from '../../../src/vps/index.js';
 
 const result = (over: Partial<CellRunResult>): CellRunResult => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLimits, seccompEnabled } from '../../../src/run/doctor.js';
+import { describeLimits, seccompEnabled } from '../../../src/doctor/doctor.js';
 
 describe('describeLimits (the doctor check "cgroup limits")', () => {
   it('is ok when memory, cpus and pids can all be applied', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requireHostNetworkAllowed } from '../../../src/run/host-network.js';
+import { requireHostNetworkAllowed } from '../../../src/cell/host-network.js';
 
 describe('requireHostNetworkAllowed', { tags: ['safety', 'untrusted'] }, () => {
   it("refuses a config's network: host without --allow-host-network (exit 2), naming the config, the key and the flag", () => {

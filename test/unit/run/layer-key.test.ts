@@ -7,10 +7,10 @@ import type { Catalog, DistroEntry, PackageManagerName } from '../../../src/cata
 import { parseConfig } from '../../../src/config/index.js';
 import type { ImageRef } from '../../../src/images/index.js';
 import { expandMatrix } from '../../../src/matrix/index.js';
-import { LAYER_FORMAT, layerInputs, type LayerSource } from '../../../src/run/layer.js';
-import { layerKey, setupInputFiles } from '../../../src/run/layer-key.js';
-import type { Plan } from '../../../src/run/prepare.js';
-import { recipeFor } from '../../../src/run/recipe.js';
+import { LAYER_FORMAT, layerInputs, type LayerSource } from '../../../src/layers/build.js';
+import { layerKey, setupInputFiles } from '../../../src/layers/key.js';
+import type { Plan } from '../../../src/plan/plan.js';
+import { recipeFor } from '../../../src/plan/recipe.js';
 import type { IdMap } from '../../../src/vps/index.js';
 
 // "Changing each input of a setup layer invalidates it and nothing else does": every case starts from the

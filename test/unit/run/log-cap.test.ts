@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { capMarker, LogCap, logCap, settled } from '../../../src/run/log-cap.js';
+import { capMarker, LogCap, logCap, settled } from '../../../src/cell/log-cap.js';
 
 describe('LogCap', () => {
   it('passes output on up to the cap, then the marker once, then drops the rest', async () => {

@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cellsNotRun, mergeResultFiles, mergeResults, type ResultsFile } from '../../../src/run/merge.js';
-import { summarise } from '../../../src/run/summary.js';
-import type { CellResult, CellStatus, RunResult } from '../../../src/run/types.js';
+import { cellsNotRun, mergeResultFiles, mergeResults, type ResultsFile } from '../../../src/results/merge.js';
+import { summarise } from '../../../src/results/summary.js';
+import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
 import { isVmError } from '../../../src/util/errors.js';
 
 const MATRIX = ['d/n=1', 'd/n=2', 'd/n=3', 'd/n=4', 'd/n=5'];

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { OutputTap } from '../../../src/run/output-tap.js';
+import { OutputTap } from '../../../src/cell/output-tap.js';
 import { LINE_MAX } from '../../../src/util/tail.js';
 
 describe('OutputTap', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Limiter, Once, runPool } from '../../../src/run/pool.js';
+import { Limiter, Once, runPool } from '../../../src/pipeline/pool.js';
 
 describe('runPool', () => {
   it('never runs more than `jobs` workers at once and runs every item', async () => {

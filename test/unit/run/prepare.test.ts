@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRun } from '../../../src/run/prepare.js';
+import { planRun } from '../../../src/plan/plan.js';
 import { Store } from '../../../src/store/index.js';
 
 // planRun decides the cells before anything slow starts: --distro narrows the matrix by distro, aliases

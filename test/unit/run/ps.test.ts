@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listRunning } from '../../../src/run/ps.js';
+import { listRunning } from '../../../src/processes/ps.js';
 import type { CellMarker } from '../../../src/vps/types.js';
 import { cellPaths } from '../../../src/vps/layout.js';
 import { deadOwner, storeMaker } from '../../helpers/store.js';

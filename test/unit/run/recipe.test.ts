@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog, DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import { expandMatrix } from '../../../src/matrix/index.js';
-import type { Plan } from '../../../src/run/prepare.js';
-import { recipeFor } from '../../../src/run/recipe.js';
+import type { Plan } from '../../../src/plan/plan.js';
+import { recipeFor } from '../../../src/plan/recipe.js';
 
 // A cell's recipe: placeholders substituted, then package names mapped to its distro's package manager
 // (what the layer key sees), unless an override wrote the list for that distro.

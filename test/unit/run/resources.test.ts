@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicable, cellResources } from '../../../src/run/resources.js';
+import { applicable, cellResources } from '../../../src/cell/resources.js';
 
 describe('cellResources', () => {
   it('turns resources: into cell limits, memory in bytes', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastResultsFile, projectDirOf } from '../../../src/run/results.js';
-import type { RunResult } from '../../../src/run/types.js';
+import { lastResultsFile, projectDirOf } from '../../../src/results/files.js';
+import type { RunResult } from '../../../src/results/types.js';
 
 const result = { project: '/where/it/ran' } as RunResult;
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandMatrix } from '../../../src/matrix/expand.js';
-import { lastFullRun } from '../../../src/run/results.js';
-import { chooseCells, durationsOf } from '../../../src/run/select.js';
-import { summarise } from '../../../src/run/summary.js';
-import type { CellResult, CellStatus, RunResult } from '../../../src/run/types.js';
+import { lastFullRun } from '../../../src/results/files.js';
+import { chooseCells, durationsOf } from '../../../src/plan/select.js';
+import { summarise } from '../../../src/results/summary.js';
+import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
 
 const all = expandMatrix({ distros: ['busybox'], matrix: { n: [1, 2, 3, 4, 5, 6] }, include: [], exclude: [] });
 const ids = all.map((c) => c.id);

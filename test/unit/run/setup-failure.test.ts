@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DistroEntry } from '../../../src/catalog/index.js';
-import { setupFailed, setupFailure, setupSteps } from '../../../src/run/setup-failure.js';
+import { setupFailed, setupFailure, setupSteps } from '../../../src/layers/failure.js';
 import type { CellRunResult } from '../../../src/vps/index.js';
 import { lastLines, TAIL_LINES } from '../../../src/util/tail.js';
 

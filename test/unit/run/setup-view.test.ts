@@ -2,7 +2,7 @@ import { chown, lstat, mkdir, mkdtemp, readdir, readlink, symlink, writeFile } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setupView } from '../../../src/run/setup-view.js';
+import { setupView } from '../../../src/layers/view.js';
 
 // What setup sees of the project: the files its key lists and nothing else (SAFETY 34).
 describe('setupView', () => {

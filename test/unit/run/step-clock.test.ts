@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StepClock } from '../../../src/run/step-clock.js';
+import { StepClock } from '../../../src/cell/step-clock.js';
 
 const steps = [{ name: 'build', run: 'make' }, { name: 'unit', run: 'make check', timeout: 1000 }, { name: 'lint', run: 'make lint' }];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf, summarise } from '../../../src/run/summary.js';
-import type { CellResult, CellStatus, RunResult } from '../../../src/run/types.js';
+import { exitCodeOf, summarise } from '../../../src/results/summary.js';
+import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
 
 const cell = (status: CellStatus): CellResult => ({
   id: status, slug: status, distro: 'd', axes: {}, status, exitCode: null, durationMs: 1, phases: { image: 0, setup: 0, test: 1 }, logPath: 'l',

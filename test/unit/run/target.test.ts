@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRunning, findTarget, type CellLike, type RunLike } from '../../../src/run/target.js';
+import { describeRunning, findTarget, type CellLike, type RunLike } from '../../../src/processes/target.js';
 import { VmError } from '../../../src/util/errors.js';
 
 // What `vmatrix kill NAME` picks among the live runs and their running cells.

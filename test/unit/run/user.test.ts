@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUserStep, sourceOwner, testUser, USER_ID, userEnv } from '../../../src/run/user.js';
+import { createUserStep, sourceOwner, testUser, USER_ID, userEnv } from '../../../src/cell/user.js';
 
 describe('the test user', () => {
   it('is root by default, else a user with the same ids in every cell', () => {

@@ -72,8 +72,8 @@ describe('chooseUserns', () => {
       if (!file.endsWith('.ts') || file === join('vps', 'runtime.ts') || file === join('vps', 'index.ts')) continue;
       if ((await readFile(join(src, file), 'utf8')).includes('detectRuntime(')) users.push(file);
     }
-    expect(users).toEqual([join('run', 'doctor.ts')]);
-    for (const file of ['run/session.ts', 'run/test-run.ts']) expect(await readFile(join(src, file), 'utf8')).toContain('await cellRuntime(o.runtime)');
+    expect(users).toEqual([join('doctor', 'doctor.ts')]);
+    for (const file of ['session/session.ts', 'pipeline/test-run.ts']) expect(await readFile(join(src, file), 'utf8')).toContain('await cellRuntime(o.runtime)');
   });
 
   it('hostId shifts by the mapping, or is the identity', () => {

@@ -1,7 +1,7 @@
-import { requireHostNetworkAllowed } from './host-network.js';
+import { requireHostNetworkAllowed } from '../cell/host-network.js';
 import { access, readlink, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { findKept } from './keep.js';
+import { findKept } from '../cell/keep.js';
 import { forArch, loadCatalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageProgress } from '../images/index.js';
@@ -14,16 +14,16 @@ import { usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
 import { cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
-import { cellPreparer } from './inputs.js';
-import { obtainCellImage, resolveDistro } from './imported.js';
-import { planRun, type Plan } from './prepare.js';
-import { recipeFor } from './recipe.js';
-import { cannotSetUp, SetupFailed } from './setup-failure.js';
-import { operatorCeilings } from './ceilings.js';
-import { runLimits } from './resources.js';
-import { sweepStore } from './sweep.js';
-import { newRunId } from './test-run.js';
-import { sourceOwner, testUser, userEnv } from './user.js';
+import { cellPreparer } from '../pipeline/inputs.js';
+import { obtainCellImage, resolveDistro } from '../distro-image/resolve.js';
+import { planRun, type Plan } from '../plan/plan.js';
+import { recipeFor } from '../plan/recipe.js';
+import { cannotSetUp, SetupFailed } from '../layers/failure.js';
+import { operatorCeilings } from '../cell/ceilings.js';
+import { runLimits } from '../cell/resources.js';
+import { sweepStore } from '../processes/sweep.js';
+import { newRunId } from '../results/run-id.js';
+import { sourceOwner, testUser, userEnv } from '../cell/user.js';
 
 // `vmatrix shell` and `vmatrix run`: one command (a shell, by default) in exactly one cell's environment
 // (its image, its setup layer, the project at the workdir, the matrix variables, the test user), for

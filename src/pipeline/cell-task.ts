@@ -8,19 +8,19 @@ import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
 import type { CellResources, Runtime } from '../vps/index.js';
-import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from './cell.js';
-import type { LayerRef } from './layer.js';
-import { SetupFailed, setupFailure } from './setup-failure.js';
-import type { Plan } from './prepare.js';
-import { contextOf, recipeFor } from './recipe.js';
-import type { CellResult, EventSink } from './types.js';
-import { OutputTap } from './output-tap.js';
-import { LogCap, logCap, settled } from './log-cap.js';
-import { keepScratch, settleKept, shouldKeep, type KeepMode } from './keep.js';
+import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from '../cell/cell.js';
+import type { LayerRef } from '../layers/build.js';
+import { SetupFailed, setupFailure } from '../layers/failure.js';
+import type { Plan } from '../plan/plan.js';
+import { contextOf, recipeFor } from '../plan/recipe.js';
+import type { CellResult, EventSink } from '../results/types.js';
+import { OutputTap } from '../cell/output-tap.js';
+import { LogCap, logCap, settled } from '../cell/log-cap.js';
+import { keepScratch, settleKept, shouldKeep, type KeepMode } from '../cell/keep.js';
 import type { Store } from '../store/index.js';
-import { testUser, userEnv } from './user.js';
-import { artifactsDir, saveArtifacts } from './artifacts.js';
-import { combineAttempts, shouldRetry } from './attempts.js';
+import { testUser, userEnv } from '../cell/user.js';
+import { artifactsDir, saveArtifacts } from '../cell/artifacts.js';
+import { combineAttempts, shouldRetry } from '../cell/attempts.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).

@@ -9,14 +9,14 @@ import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
 import { runCell, setupNetwork, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
-import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './layer-key.js';
-import { setupFailed, setupSteps } from './setup-failure.js';
-import { setupView } from './setup-view.js';
-import { StepClock } from './step-clock.js';
-import { STEP_LOOP } from './steps.js';
-import { LogCap, logCap, settled } from './log-cap.js';
+import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './key.js';
+import { setupFailed, setupSteps } from './failure.js';
+import { setupView } from './view.js';
+import { StepClock } from '../cell/step-clock.js';
+import { STEP_LOOP } from '../cell/steps.js';
+import { LogCap, logCap, settled } from '../cell/log-cap.js';
 
-export { LAYER_FORMAT, type Recipe } from './layer-key.js';
+export { LAYER_FORMAT, type Recipe } from './key.js';
 
 // The setup layer: packages installed with the distro's package manager, then the user's setup commands,
 // run once in a cell with outbound network (vps/outbound.ts); the cell's upper dir is committed to the store as a layer

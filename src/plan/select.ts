@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import { filterCells, formatShard, parseShard, selectCells, splitBasis, splitShards, type Durations } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { usageError } from '../util/errors.js';
-import { lastFullRun, readResults } from './results.js';
-import type { RunResult } from './types.js';
+import { lastFullRun, readResults } from '../results/files.js';
+import type { RunResult } from '../results/types.js';
 
 // Which cells of the matrix a run runs, and in which order: --only patterns, --cell ids, then the
 // --shard part of those; slowest first when the cells' durations are known from an earlier run.

@@ -1,4 +1,4 @@
-import { requireHostNetworkAllowed } from './host-network.js';
+import { requireHostNetworkAllowed } from '../cell/host-network.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -6,22 +6,23 @@ import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index
 import type { Store } from '../store/index.js';
 import { cellRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
-import { artifactCap } from './artifacts.js';
-import { logCap } from './log-cap.js';
-import { FailFast } from './attempts.js';
+import { artifactCap } from '../cell/artifacts.js';
+import { logCap } from '../cell/log-cap.js';
+import { FailFast } from '../cell/attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
 import { cellPreparer } from './inputs.js';
-import type { KeepMode } from './keep.js';
+import type { KeepMode } from '../cell/keep.js';
 import { runPool } from './pool.js';
-import type { Plan, RevisionSource } from './prepare.js';
+import type { Plan, RevisionSource } from '../plan/plan.js';
 import { imageEvents } from './progress.js';
-import { operatorCeilings, type CeilingOptions } from './ceilings.js';
-import { runLimits } from './resources.js';
+import { operatorCeilings, type CeilingOptions } from '../cell/ceilings.js';
+import { runLimits } from '../cell/resources.js';
 import { giveToInvoker, makeRunsDir, pointLatest } from './run-dir.js';
-import { summarise } from './summary.js';
-import { sweepStore } from './sweep.js';
-import { sourceOwner } from './user.js';
-import type { CellResult, EventSink, RunResult } from './types.js';
+import { summarise } from '../results/summary.js';
+import { sweepStore } from '../processes/sweep.js';
+import { sourceOwner } from '../cell/user.js';
+import type { CellResult, EventSink, RunResult } from '../results/types.js';
+import { newRunId } from '../results/run-id.js';
 
 export interface TestRunOptions {
   plan: Plan;
@@ -51,11 +52,6 @@ export interface TestRunOptions {
   failFast?: boolean;
   /** The operator's ceilings (`--max-memory`, `--max-pids`); the environment's, else the defaults, when absent. */
   ceilings?: CeilingOptions;
-}
-
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
 /** Runs every cell of the plan and returns the results; a failing cell is a result, never a throw. */

@@ -4,8 +4,8 @@ import type { Store } from '../store/index.js';
 import type { ImageMeta } from '../store/types.js';
 import { isVmError, usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import { obtainImage, resolveDistro } from './imported.js';
-import { sweepStore } from './sweep.js';
+import { obtainImage, resolveDistro } from './resolve.js';
+import { sweepStore } from '../processes/sweep.js';
 
 // `vmatrix image pull` and `image import`: the parts that need the catalog as well as the store.
 

@@ -2,9 +2,9 @@ import { mapPackageNames, packageManagers, type PackageManagerName } from '../ca
 import { axisNames, effectiveSetup, overrideMatches, substitute } from '../config/index.js';
 import type { SubstitutionContext } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
-import type { Recipe } from './layer.js';
-import type { Plan } from './prepare.js';
-import { createUserStep } from './user.js';
+import type { Recipe } from '../layers/build.js';
+import type { Plan } from './plan.js';
+import { createUserStep } from '../cell/user.js';
 
 // What a cell's strings become once its distro and axis values are substituted in, and its package
 // names once they are mapped to the distro's package manager (the layer's key sees the mapped list).

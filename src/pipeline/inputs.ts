@@ -7,12 +7,12 @@ import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
 import type { CellResources, Runtime } from '../vps/index.js';
 import type { Prepared } from './cell-task.js';
-import { obtainCellImage } from './imported.js';
-import { ensureLayer, recipeIsEmpty, type LayerRef } from './layer.js';
-import { setupInputFiles, type FileDigest } from './layer-key.js';
+import { obtainCellImage } from '../distro-image/resolve.js';
+import { ensureLayer, recipeIsEmpty, type LayerRef } from '../layers/build.js';
+import { setupInputFiles, type FileDigest } from '../layers/key.js';
 import { Limiter, Once } from './pool.js';
-import type { Plan } from './prepare.js';
-import { recipeFor } from './recipe.js';
+import type { Plan } from '../plan/plan.js';
+import { recipeFor } from '../plan/recipe.js';
 
 // A cell's inputs: its distro's image and its setup layer, each obtained once however many cells share it,
 // and marked as in use so that `image rm` and `prune` leave them alone while the run lasts.

@@ -8,8 +8,8 @@ import type { Logger } from '../util/log.js';
 import { inert } from '../util/inert.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import type { CellRunResult } from '../vps/index.js';
-import type { Recipe } from './layer-key.js';
-import type { SetupFailure } from './types.js';
+import type { Recipe } from './key.js';
+import type { SetupFailure } from '../results/types.js';
 
 // A setup layer that could not be built is the project's failure (status failed, phase setup), not
 // vmatrix's. What it says: which setup step failed (the install, named as people write it, or a setup

@@ -1,4 +1,4 @@
-import type { AttemptResult, CellResult, CellStatus } from './types.js';
+import type { AttemptResult, CellResult, CellStatus } from '../results/types.js';
 
 // Retries (`retries:`, `--retries`) and `--fail-fast`, as decisions on results: what runs them is cell-task.ts
 // (attempts) and test-run.ts (the run).

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
-import type { CellStatus } from './types.js';
+import type { CellStatus } from '../results/types.js';
 
 // `vmatrix test --keep failed|all`: a kept cell's writable layers (its root's and its project copy's) move
 // to the store's kept/<run>/<cell>/ when it ends, with kept.json naming what they sit on, so that

@@ -1,5 +1,5 @@
 import type { TestStep } from '../config/index.js';
-import type { StepResult } from './types.js';
+import type { StepResult } from '../results/types.js';
 
 // Times the steps of one cell from the announcements of STEP_LOOP on the cell's control channel, and
 // enforces each step's own timeout (test steps have them; a setup layer's steps only need to be told apart).

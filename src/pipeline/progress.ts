@@ -1,5 +1,5 @@
 import type { ImageProgress } from '../images/index.js';
-import type { EventSink } from './types.js';
+import type { EventSink } from '../results/types.js';
 
 /** Image progress as run events: messages as `progress`, byte counts of a download as `download`. */
 export function imageEvents(emit: EventSink): ImageProgress {

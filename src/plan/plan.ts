@@ -9,9 +9,9 @@ import type { Cell } from '../matrix/types.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import { hashOf } from '../util/hash.js';
-import { resolveDistro } from './imported.js';
+import { resolveDistro } from '../distro-image/resolve.js';
 import { chooseCells, type SelectOptions } from './select.js';
-import type { RunMatrix } from './types.js';
+import type { RunMatrix } from '../results/types.js';
 
 // Everything that can be decided without touching the store or the runtime: the config, the cells and
 // their distros. Errors here are the user's (exit 2) and come before any slow work starts.

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { usageError } from '../util/errors.js';
-import { readResults } from './results.js';
+import { readResults } from './files.js';
 import { summarise } from './summary.js';
 import type { RunMatrix, RunResult } from './types.js';
-import { newRunId } from './test-run.js';
+import { newRunId } from './run-id.js';
 
 // `vmatrix report --merge`: the results of runs that each ran part of one matrix (CI shards, or one job
 // per cell) joined into one, with the content a single run of those cells on one host would have had:

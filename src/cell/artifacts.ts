@@ -7,7 +7,7 @@ import { messageOf } from '../util/errors.js';
 import { createNew, invokingUser, realDirs, type Owner } from '../util/host-fs.js';
 import { formatSize, sizeFromEnv } from '../util/size.js';
 import { cellLogPath } from './cell.js';
-import type { CellResult } from './types.js';
+import type { CellResult } from '../results/types.js';
 
 // `artifacts:` — files a cell's test steps wrote, copied out after the cell ends (passed or not). They are
 // read from the cell's writable dirs, which outlive it (see keepScratch): the root's overlay upper dir (at

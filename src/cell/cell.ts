@@ -10,7 +10,7 @@ import { envError } from '../util/errors.js';
 import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
 import { STEP_LOOP } from './steps.js';
-import type { CellStatus, StepResult } from './types.js';
+import type { CellStatus, StepResult } from '../results/types.js';
 
 // The test step of one cell: a fresh copy-on-write root (image + setup layer), the project snapshot
 // copy-on-write at the workdir, the test steps run in order. Output goes to the cell's log.
