@@ -15,8 +15,14 @@ export default defineConfig({
     hookTimeout: 900_000,
     tags: [
       { name: 'safety', description: 'every suite of the hostile world below' },
-      { name: 'archives', description: 'hostile tarballs and OCI layers: nothing escapes the root, nothing partial is kept' },
-      { name: 'network', description: 'bad servers: drops, errors, wrong lengths, redirect loops, stalls, bad checksums' },
+      {
+        name: 'archives',
+        description: 'hostile tarballs and OCI layers: nothing escapes the root, nothing partial is kept',
+      },
+      {
+        name: 'network',
+        description: 'bad servers: drops, errors, wrong lengths, redirect loops, stalls, bad checksums',
+      },
       { name: 'config', description: 'broken and random vmatrix.yml files: exit 2 naming file, line and field' },
       { name: 'killed', description: 'vmatrix killed while pulling, extracting, building and running' },
       { name: 'concurrency', description: 'several vmatrix processes on one project and store' },
@@ -24,7 +30,10 @@ export default defineConfig({
       { name: 'isolation', description: 'probes from inside a cell' },
       { name: 'untrusted', description: 'a hostile project: its files, config, git metadata and output' },
       { name: 'realworld', description: 'real third-party projects, configured as the README and `vmatrix init` say' },
-      { name: 'projects', description: 'hostile projects: git config naming programs, symlinked directories, crafted indexes' },
+      {
+        name: 'projects',
+        description: 'hostile projects: git config naming programs, symlinked directories, crafted indexes',
+      },
     ],
   },
 });

@@ -25,12 +25,15 @@ async function entries(dir) {
   return found;
 }
 
-const input = Object.fromEntries((await entries(commands)).map((f) => [join('commands', relative(commands, f)).replace(/\.js$/, ''), f]));
+const input = Object.fromEntries(
+  (await entries(commands)).map((f) => [join('commands', relative(commands, f)).replace(/\.js$/, ''), f]),
+);
 await rm(out, { recursive: true, force: true });
 await build({
   input,
   platform: 'node',
-  external: (id) => id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`)),
+  external: (id) =>
+    id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`)),
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   logLevel: 'warn',
 });

@@ -10,7 +10,12 @@ import { counted, filePosition, ratioGuard } from './ratio.js';
 
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'none';
 
-interface Format { name: Exclude<Compression, 'none'>; magic: number[]; program?: string; pkg?: string }
+interface Format {
+  name: Exclude<Compression, 'none'>;
+  magic: number[];
+  program?: string;
+  pkg?: string;
+}
 
 export interface DecompressOptions {
   /** Over the defaults and the operator's VMATRIX_ARCHIVE_* variables: memory and ratio limits. */
@@ -60,8 +65,12 @@ export async function decompress(input: Readable, o: DecompressOptions = {}): Pr
  */
 async function decompressFile(file: FileStream, limits: Limits): Promise<Readable> {
   const head = Buffer.alloc(SNIFF_BYTES);
-  const n = await new Promise<number>((resolve, reject) => read(file.fd!, head, 0, SNIFF_BYTES, 0, (e, bytes) => e ? reject(e) : resolve(bytes)))
-    .catch((e: unknown) => { file.destroy(); throw e; });
+  const n = await new Promise<number>((resolve, reject) =>
+    read(file.fd!, head, 0, SNIFF_BYTES, 0, (e, bytes) => (e ? reject(e) : resolve(bytes))),
+  ).catch((e: unknown) => {
+    file.destroy();
+    throw e;
+  });
   const kind = sniffCompression(head.subarray(0, n));
   if (kind === 'none') return file;
   if (kind === 'gzip') {
@@ -116,7 +125,11 @@ function memoryArgs(kind: Compression, limits: Limits): string[] {
 
 function memoryError(kind: Compression, limits: Limits, stderr: string): Error | undefined {
   if (kind === 'xz' && /Memory usage limit reached/.test(stderr)) {
-    return overLimit(`xz decompression memory (${limits.xzMemory / MiB} MiB): the stream's dictionary needs more`, undefined, 'xzMemory');
+    return overLimit(
+      `xz decompression memory (${limits.xzMemory / MiB} MiB): the stream's dictionary needs more`,
+      undefined,
+      'xzMemory',
+    );
   }
   const window = /Window size larger than maximum : (\d+)/.exec(stderr);
   if (kind === 'zstd' && (window || /requires too much memory/.test(stderr))) {
@@ -134,7 +147,10 @@ async function peek(input: Readable, n: number): Promise<{ head: Buffer; rest: R
   let ended = false;
   while (length < n) {
     const r = await it.next();
-    if (r.done) { ended = true; break; }
+    if (r.done) {
+      ended = true;
+      break;
+    }
     chunks.push(r.value);
     length += r.value.length;
   }
@@ -158,9 +174,15 @@ function gunzip(input: Readable): Readable {
     out.destroy(envError('DECOMPRESS_FAILED', `gzip data is corrupt or truncated: ${messageOf(e)}`, { cause: e }));
     input.destroy();
   };
-  input.on('error', (e) => { out.destroy(e); z.destroy(); });
+  input.on('error', (e) => {
+    out.destroy(e);
+    z.destroy();
+  });
   z.on('error', fail);
-  out.on('close', () => { input.destroy(); z.destroy(); });
+  out.on('close', () => {
+    input.destroy();
+    z.destroy();
+  });
   input.pipe(z).pipe(out);
   return out;
 }

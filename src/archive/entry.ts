@@ -45,14 +45,20 @@ const KINDS: Record<string, EntryKind> = {
 const MAX_ID = 0xfffffffe;
 
 /** A header as tar-stream really hands it over: `type` is null for a type flag it does not know. */
-export type RawHeader = Omit<Header, 'type' | 'pax' | 'linkname'> & { type: string | null; linkname: string | null; pax?: Record<string, string> | null };
+export type RawHeader = Omit<Header, 'type' | 'pax' | 'linkname'> & {
+  type: string | null;
+  linkname: string | null;
+  pax?: Record<string, string> | null;
+};
 
 export function toEntry(h: RawHeader, limits: Limits): Entry {
   const name = h.name;
   const pax = h.pax ?? {};
   const kind = h.type ? KINDS[h.type] : undefined;
-  if (!kind) throw invalid(name, `unsupported entry type ${h.type ?? '(unknown type flag: GNU sparse, volume label, …)'}`);
-  if (Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'))) throw invalid(name, 'GNU sparse files are not supported');
+  if (!kind)
+    throw invalid(name, `unsupported entry type ${h.type ?? '(unknown type flag: GNU sparse, volume label, …)'}`);
+  if (Object.keys(pax).some((k) => k.startsWith('GNU.sparse.')))
+    throw invalid(name, 'GNU sparse files are not supported');
   const size = h.size ?? 0;
   // Data after a non-file header is where parsers disagree (CVE-2025-62518): refuse instead of guessing.
   if (kind !== 'file' && size !== 0) throw invalid(name, `a ${kind} entry with ${size} bytes of data`);
@@ -72,7 +78,10 @@ export function toEntry(h: RawHeader, limits: Limits): Entry {
   if (kind === 'symlink') entry.linkname = symlinkTarget(name, h.linkname, limits);
   if (kind === 'hardlink') entry.linkParts = hardlinkTarget(name, h.linkname, limits);
   // Linux dev_t: 12-bit major, 20-bit minor.
-  if ((kind === 'char' || kind === 'block') && (entry.devmajor > 0xfff || entry.devminor > 0xfffff || entry.devmajor < 0 || entry.devminor < 0)) {
+  if (
+    (kind === 'char' || kind === 'block') &&
+    (entry.devmajor > 0xfff || entry.devminor > 0xfffff || entry.devmajor < 0 || entry.devminor < 0)
+  ) {
     throw invalid(name, `device number ${entry.devmajor}:${entry.devminor} out of range`);
   }
   return entry;
@@ -95,7 +104,8 @@ export function splitName(name: string, limits: Limits, refuse = (reason: string
 function symlinkTarget(name: string, target: string | null | undefined, limits: Limits): string {
   if (!target) throw invalid(name, 'symlink without a target');
   if (target.includes('\0')) throw unsafe(name, 'NUL byte in the link target');
-  if (Buffer.byteLength(target) > limits.maxPathLength) throw unsafe(name, `link target longer than ${limits.maxPathLength} bytes`);
+  if (Buffer.byteLength(target) > limits.maxPathLength)
+    throw unsafe(name, `link target longer than ${limits.maxPathLength} bytes`);
   return target;
 }
 
@@ -103,13 +113,15 @@ function symlinkTarget(name: string, target: string | null | undefined, limits: 
 function hardlinkTarget(name: string, target: string | null | undefined, limits: Limits): string[] {
   if (!target) throw invalid(name, 'hardlink without a target');
   // Messages name the entry, not its target: the target is no entry of the archive if it climbs.
-  const parts = splitName(target.replace(/^\/+/, ''), limits, (reason) => unsafe(name, `hardlink target "${printable(target)}": ${reason}`));
+  const parts = splitName(target.replace(/^\/+/, ''), limits, (reason) =>
+    unsafe(name, `hardlink target "${printable(target)}": ${reason}`),
+  );
   if (parts.length === 0) throw unsafe(name, 'hardlink to the root directory');
   return parts;
 }
 
 function owner(name: string, field: string, value: string | number | undefined): number {
-  const n = typeof value === 'string' ? Number(value) : value ?? 0;
+  const n = typeof value === 'string' ? Number(value) : (value ?? 0);
   if (!Number.isInteger(n) || n < 0 || n > MAX_ID) throw invalid(name, `${field} ${String(value)} out of range`);
   return n;
 }

@@ -20,7 +20,9 @@ export function invalid(name: string, reason: string): VmError {
  */
 export function overLimit(what: string, at?: string, limit?: TunableLimit): VmError {
   const where = at === undefined ? 'archive' : `archive entry "${printable(at)}"`;
-  const raise = limit ? `: raise ${LIMIT_VARIABLES[limit]} only if you trust the source` : ': raise the limit only if you trust the source';
+  const raise = limit
+    ? `: raise ${LIMIT_VARIABLES[limit]} only if you trust the source`
+    : ': raise the limit only if you trust the source';
   return envError('ARCHIVE_LIMIT', `${where} exceeds the limit on ${what}`, {
     hint: `a decompression bomb, or a root far larger than any distro${raise}`,
   });
@@ -35,12 +37,22 @@ export function inArchive(e: VmError, archive: string | undefined): VmError {
 /** Our errors pass through; a parser error, a failed syscall or a broken stream names the entry it happened at. */
 export function asArchiveError(e: unknown, at: string | undefined): VmError {
   if (isVmError(e) && e.code === 'DECOMPRESS_FAILED' && at !== undefined) {
-    return envError(e.code, `${e.message} (after archive entry "${printable(at)}")`, { hint: e.hint ?? HINT, cause: e });
+    return envError(e.code, `${e.message} (after archive entry "${printable(at)}")`, {
+      hint: e.hint ?? HINT,
+      cause: e,
+    });
   }
   if (isVmError(e)) return e;
   const errno = (e as NodeJS.ErrnoException).code;
-  if (errno) return envError('EXTRACT_FAILED', `extracting ${at ? `"${printable(at)}"` : 'the archive'}: ${messageOf(e)}`, { cause: e });
-  return envError('ARCHIVE_INVALID', `not a valid tar archive${at ? ` (after "${printable(at)}")` : ''}: ${messageOf(e)}`, { hint: HINT, cause: e });
+  if (errno)
+    return envError('EXTRACT_FAILED', `extracting ${at ? `"${printable(at)}"` : 'the archive'}: ${messageOf(e)}`, {
+      cause: e,
+    });
+  return envError(
+    'ARCHIVE_INVALID',
+    `not a valid tar archive${at ? ` (after "${printable(at)}")` : ''}: ${messageOf(e)}`,
+    { hint: HINT, cause: e },
+  );
 }
 
 /** Names come from the archive: keep control characters out of terminal output, and a giant name short. */

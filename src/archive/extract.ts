@@ -10,7 +10,10 @@ import { TreeWriter } from './writer.js';
 /** Input read ahead of the extraction, so that a decompressor keeps working while we write. */
 const QUEUE_BYTES = 4 * 1024 * 1024;
 
-export interface ExtractProgress { entries: number; bytes: number }
+export interface ExtractProgress {
+  entries: number;
+  bytes: number;
+}
 
 export interface ExtractOptions {
   /** Over the defaults and the operator's VMATRIX_ARCHIVE_* variables. */
@@ -44,11 +47,17 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
   const limits = effectiveLimits(o.limits);
   // Listen before the first await: a decompressor that fails at once must not become an unhandled error.
   const chunks = chunksOf(input);
-  const root = await prepareRoot(dest).catch((e: unknown) => { input.destroy(); throw e; });
+  const root = await prepareRoot(dest).catch((e: unknown) => {
+    input.destroy();
+    throw e;
+  });
   if (input.errored) throw inArchive(asArchiveError(input.errored, undefined), o.archive);
   const asRoot = process.getuid?.() === 0;
   const writer = new TreeWriter(root, {
-    sameOwner: o.sameOwner ?? asRoot, devices: o.devices ?? asRoot, securityXattrs: asRoot, whiteouts: o.whiteouts,
+    sameOwner: o.sameOwner ?? asRoot,
+    devices: o.devices ?? asRoot,
+    securityXattrs: asRoot,
+    whiteouts: o.whiteouts,
     maxLinkSteps: limits.maxLinkSteps,
   });
   const progress: ExtractProgress = { entries: 0, bytes: 0 };
@@ -57,7 +66,8 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
     entry(h) {
       at = h.name;
       const e = toEntry(h, limits);
-      if (++progress.entries > limits.maxEntries) throw overLimit(`entries (${limits.maxEntries})`, h.name, 'maxEntries');
+      if (++progress.entries > limits.maxEntries)
+        throw overLimit(`entries (${limits.maxEntries})`, h.name, 'maxEntries');
       if (progress.bytes + e.size > limits.maxBytes) throw overLimit(`bytes (${limits.maxBytes})`, h.name, 'maxBytes');
       if (progress.entries % 1000 === 0) o.onProgress?.({ ...progress });
       return writer.add(e);
@@ -102,15 +112,28 @@ function chunksOf(input: Readable): AsyncGenerator<Buffer> {
   let done = false;
   let error: unknown;
   let wake: (() => void) | undefined;
-  const notify = (): void => { const w = wake; wake = undefined; w?.(); };
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   input.on('data', (c: Buffer) => {
     queue.push(c);
     if ((queued += c.length) >= QUEUE_BYTES) input.pause();
     notify();
   });
-  input.on('end', () => { done = true; notify(); });
-  input.on('error', (e) => { error ??= e; notify(); });
-  input.on('close', () => { if (!done) error ??= new Error('the input stream closed before its end'); notify(); });
+  input.on('end', () => {
+    done = true;
+    notify();
+  });
+  input.on('error', (e) => {
+    error ??= e;
+    notify();
+  });
+  input.on('close', () => {
+    if (!done) error ??= new Error('the input stream closed before its end');
+    notify();
+  });
   return (async function* next(): AsyncGenerator<Buffer> {
     for (;;) {
       const c = queue.shift();
@@ -122,7 +145,9 @@ function chunksOf(input: Readable): AsyncGenerator<Buffer> {
       } else if (done) {
         return;
       } else {
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
     }
   })();
@@ -131,6 +156,6 @@ function chunksOf(input: Readable): AsyncGenerator<Buffer> {
 async function prepareRoot(dest: string): Promise<string> {
   await mkdir(dest, { recursive: true });
   const root = await realpath(dest);
-  if (root === '/') throw usageError('EXTRACT_TO_SLASH', 'refusing to extract an archive over the host\'s /');
+  if (root === '/') throw usageError('EXTRACT_TO_SLASH', "refusing to extract an archive over the host's /");
   return root;
 }

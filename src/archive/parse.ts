@@ -127,7 +127,8 @@ export class TarParser {
    * disagreement, like CVE-2025-62518): anything but zero padding there is refused.
    */
   private afterEnd(rest: Buffer): void {
-    if (!isZero(rest)) throw new Error('data after the end-of-archive marker (tar stops reading there; a second archive appended?)');
+    if (!isZero(rest))
+      throw new Error('data after the end-of-archive marker (tar stops reading there; a second archive appended?)');
     this.trailer += rest.length;
     if (this.trailer > MAX_TRAILER) throw overLimit(`zeros after the end-of-archive marker (${MAX_TRAILER} bytes)`);
   }
@@ -137,10 +138,17 @@ export class TarParser {
     this.long = null;
     this.skip = padding(h.size!);
     switch (h.type) {
-      case 'gnu-long-path': this.gnuLongPath = tarHeaders.decodeLongPath(buf, 'utf-8'); break;
-      case 'gnu-long-link-path': this.gnuLongLinkPath = tarHeaders.decodeLongPath(buf, 'utf-8'); break;
-      case 'pax-global-header': this.paxGlobal = decodeGlobalPax(buf); break;
-      default: this.pax = this.paxGlobal === null ? decodePax(buf) : { ...this.paxGlobal, ...decodePax(buf) };
+      case 'gnu-long-path':
+        this.gnuLongPath = tarHeaders.decodeLongPath(buf, 'utf-8');
+        break;
+      case 'gnu-long-link-path':
+        this.gnuLongLinkPath = tarHeaders.decodeLongPath(buf, 'utf-8');
+        break;
+      case 'pax-global-header':
+        this.paxGlobal = decodeGlobalPax(buf);
+        break;
+      default:
+        this.pax = this.paxGlobal === null ? decodePax(buf) : { ...this.paxGlobal, ...decodePax(buf) };
     }
   }
 

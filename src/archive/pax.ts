@@ -33,7 +33,13 @@ export function decodePax(buf: Buffer): Record<string, string> {
     if (buf[at] === 0) break; // NUL padding after the last record
     const space = buf.indexOf(0x20, at);
     const len = Number(buf.toString('latin1', at, space));
-    if (space < 0 || !Number.isSafeInteger(len) || len <= space - at + 1 || at + len > buf.length || buf[at + len - 1] !== 0x0a) {
+    if (
+      space < 0 ||
+      !Number.isSafeInteger(len) ||
+      len <= space - at + 1 ||
+      at + len > buf.length ||
+      buf[at + len - 1] !== 0x0a
+    ) {
       throw new Error('malformed PAX extended header');
     }
     const eq = buf.indexOf(0x3d, space + 1);
@@ -50,6 +56,7 @@ export function decodePax(buf: Buffer): Record<string, string> {
 export function decodeGlobalPax(buf: Buffer): Record<string, string> {
   const pax = decodePax(buf);
   const bad = Object.keys(pax).filter((k) => !GLOBAL_KEYS_ALLOWED.has(k));
-  if (bad.length) throw new Error(`global PAX header sets ${bad.join(', ')}: refused (only comments are accepted there)`);
+  if (bad.length)
+    throw new Error(`global PAX header sets ${bad.join(', ')}: refused (only comments are accepted there)`);
   return pax;
 }

@@ -33,7 +33,9 @@ export function programOutput(cmd: string, args: string[], o: ProgramStreamOptio
   const child = spawn(cmd, args, { stdio: [o.stdin ?? (o.input ? 'pipe' : 'ignore'), 'pipe', 'pipe'], env: o.env });
   let stderr = '';
   const keep = o.stderrBytes ?? 8192;
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-keep); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-keep);
+  });
   let settled = false;
   const fail = (e: unknown): void => {
     if (settled) return;
@@ -43,9 +45,13 @@ export function programOutput(cmd: string, args: string[], o: ProgramStreamOptio
     // A missing program fails on the next tick, before our caller could have attached an 'error' listener.
     setImmediate(() => out.destroy(e as Error));
   };
-  child.on('error', (e: NodeJS.ErrnoException) => fail(e.code === 'ENOENT'
-    ? envError('PROGRAM_NOT_FOUND', `${cmd} is not installed on this host`, { hint: o.missingHint, cause: e })
-    : e));
+  child.on('error', (e: NodeJS.ErrnoException) =>
+    fail(
+      e.code === 'ENOENT'
+        ? envError('PROGRAM_NOT_FOUND', `${cmd} is not installed on this host`, { hint: o.missingHint, cause: e })
+        : e,
+    ),
+  );
   child.stdout!.pipe(out, { end: false });
   child.on('close', (code, signal) => {
     if (settled) return;

@@ -42,7 +42,13 @@ export function ratioGuard(out: Readable, compressed: () => number, kind: string
       next = produced + CHECK_EVERY;
       const read = Math.max(compressed(), 1);
       if (produced / read <= limits.maxRatio) return done(null, chunk);
-      done(overLimit(`decompression ratio (${limits.maxRatio}:1): ${kind} data expanded ${produced} bytes from ${read}`, undefined, 'maxRatio'));
+      done(
+        overLimit(
+          `decompression ratio (${limits.maxRatio}:1): ${kind} data expanded ${produced} bytes from ${read}`,
+          undefined,
+          'maxRatio',
+        ),
+      );
     },
   });
   out.on('error', (e) => guard.destroy(e));

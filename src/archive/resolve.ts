@@ -18,7 +18,10 @@ export interface ParentOptions {
   create: boolean;
 }
 
-interface Walk extends ParentOptions { name: string; hops: number }
+interface Walk extends ParentOptions {
+  name: string;
+  hops: number;
+}
 
 export class RootResolver {
   /** Literal parent path ('a/b') → real directory. A sorted archive makes almost every lookup a hit. */
@@ -27,7 +30,10 @@ export class RootResolver {
   /** Link-resolution steps taken so far over the whole archive (see Limits.maxLinkSteps). */
   steps = 0;
 
-  constructor(readonly root: string, private readonly maxSteps = Infinity) {
+  constructor(
+    readonly root: string,
+    private readonly maxSteps = Infinity,
+  ) {
     this.dirs.set('', root);
   }
 
@@ -98,7 +104,8 @@ export class RootResolver {
   }
 
   private spend(w: Walk): void {
-    if (++this.steps > this.maxSteps) throw overLimit(`symlink resolution steps (${this.maxSteps})`, w.name, 'maxLinkSteps');
+    if (++this.steps > this.maxSteps)
+      throw overLimit(`symlink resolution steps (${this.maxSteps})`, w.name, 'maxLinkSteps');
   }
 
   private literalPath(literal: string): string {

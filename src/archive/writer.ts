@@ -1,6 +1,22 @@
 import {
-  chmodSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, futimesSync, lchownSync, linkSync, lstatSync,
-  lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, writeSync, type Stats,
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  futimesSync,
+  lchownSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Entry } from './entry.js';
@@ -29,7 +45,12 @@ export interface WriterOptions {
   maxLinkSteps?: number;
 }
 
-interface DirRecord { path: string; ino: number; dev: number; entry: Entry }
+interface DirRecord {
+  path: string;
+  ino: number;
+  dev: number;
+  entry: Entry;
+}
 
 /**
  * Creates entries inside a root, one at a time, in archive order. Metadata goes on through a file
@@ -49,7 +70,10 @@ export class TreeWriter {
   skippedDevices = 0;
   readonly dropped = new Set<string>();
 
-  constructor(readonly root: string, private readonly o: WriterOptions) {
+  constructor(
+    readonly root: string,
+    private readonly o: WriterOptions,
+  ) {
     this.resolver = new RootResolver(root, o.maxLinkSteps);
     if (o.whiteouts === 'oci') this.whiteouts = new OciWhiteouts(this.resolver);
   }
@@ -72,11 +96,16 @@ export class TreeWriter {
     const parent = this.resolver.parentOf(e.parts, e.name, { follow: true, create: true });
     const path = join(parent, e.parts[e.parts.length - 1]!);
     switch (e.kind) {
-      case 'file': return this.file(path, e);
-      case 'dir': return this.dir(path, e);
-      case 'symlink': return this.symlink(path, e);
-      case 'hardlink': return this.hardlink(path, e);
-      default: return this.node(path, e);
+      case 'file':
+        return this.file(path, e);
+      case 'dir':
+        return this.dir(path, e);
+      case 'symlink':
+        return this.symlink(path, e);
+      case 'hardlink':
+        return this.hardlink(path, e);
+      default:
+        return this.node(path, e);
     }
   }
 
@@ -257,7 +286,8 @@ export class TreeWriter {
   }
 
   private remove(path: string, st: Stats): void {
-    if (st.isDirectory()) rmSync(path, { recursive: true, force: true }); // rm never follows symlinks
+    if (st.isDirectory())
+      rmSync(path, { recursive: true, force: true }); // rm never follows symlinks
     else unlinkSync(path);
     if (st.isDirectory() || st.isSymbolicLink()) this.resolver.forget();
   }

@@ -11,7 +11,11 @@ import { envError } from '../util/errors.js';
 /** Files per setfattr process: bounded so that the descriptors held open stay well under RLIMIT_NOFILE. */
 const BATCH_FILES = 128;
 
-interface Pending { fd: number; xattrs: Array<[string, Buffer]>; what: string }
+interface Pending {
+  fd: number;
+  xattrs: Array<[string, Buffer]>;
+  what: string;
+}
 
 export class XattrBatch {
   private pending: Pending[] = [];
@@ -53,7 +57,8 @@ function dump(batch: Pending[]): string {
   const lines: string[] = [];
   for (const { fd, xattrs } of batch) {
     lines.push(`# file: ${procPath(fd)}`);
-    for (const [name, value] of xattrs) lines.push(value.length ? `${quote(name)}=0s${value.toString('base64')}` : quote(name));
+    for (const [name, value] of xattrs)
+      lines.push(value.length ? `${quote(name)}=0s${value.toString('base64')}` : quote(name));
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
@@ -63,7 +68,8 @@ function dump(batch: Pending[]): string {
 function quote(name: string): string {
   let out = '';
   for (const b of Buffer.from(name, 'utf8')) {
-    out += b > 0x20 && b < 0x7f && b !== 0x3d && b !== 0x5c ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`;
+    out +=
+      b > 0x20 && b < 0x7f && b !== 0x3d && b !== 0x5c ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`;
   }
   return out;
 }
@@ -73,7 +79,7 @@ function failed(batch: Pending[], stderr: string): Error {
   const p = first ? batch.find((x) => x.fd === Number(first[1])) : undefined;
   const where = p ? `${p.what}: ${first![2]}` : stderr.trim() || 'setfattr failed';
   return envError('XATTR_FAILED', `setting extended attributes failed on ${where}`, {
-    hint: 'the store\'s filesystem must support extended attributes (ext4, xfs and btrfs do)',
+    hint: "the store's filesystem must support extended attributes (ext4, xfs and btrfs do)",
   });
 }
 
@@ -81,13 +87,24 @@ function restore(text: string): Promise<{ code: number | null; stderr: string }>
   return new Promise((resolve, reject) => {
     const child = spawn('setfattr', ['--restore=-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-8192); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8192);
+    });
     child.stdin!.on('error', () => {}); // EPIPE if it exits early: its status says why
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
-      ? envError('PROGRAM_NOT_FOUND', 'setfattr is not installed on this host; it is needed to keep file capabilities (ping) and user.* attributes', {
-        hint: 'install it: apt-get install attr', cause: e,
-      })
-      : e));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'ENOENT'
+          ? envError(
+              'PROGRAM_NOT_FOUND',
+              'setfattr is not installed on this host; it is needed to keep file capabilities (ping) and user.* attributes',
+              {
+                hint: 'install it: apt-get install attr',
+                cause: e,
+              },
+            )
+          : e,
+      ),
+    );
     child.on('close', (code) => resolve({ code, stderr }));
     child.stdin!.end(text);
   });

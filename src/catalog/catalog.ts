@@ -91,7 +91,9 @@ export function layeredCatalog(layers: ParsedEntry[][]): Catalog {
   // An entry lists every alias that still leads to it, including those of the entry it replaced.
   const final = new Map<string, DistroEntry>();
   for (const [name, entry] of entries) {
-    const own = [...aliases].filter(([alias, target]) => target === name && !entries.has(alias)).map(([alias]) => alias);
+    const own = [...aliases]
+      .filter(([alias, target]) => target === name && !entries.has(alias))
+      .map(([alias]) => alias);
     final.set(name, { ...entry, aliases: own });
   }
   return new LayeredCatalog(final, aliases);

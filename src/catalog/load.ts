@@ -8,18 +8,29 @@ import type { Catalog } from './types.js';
 
 /** The built-in catalog, then the directories of `$VMATRIX_CATALOG` (colon-separated), which override it. */
 export function catalogDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const user = (env.VMATRIX_CATALOG ?? '').split(':').filter(Boolean).map((d) => resolve(d));
+  const user = (env.VMATRIX_CATALOG ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((d) => resolve(d));
   return [join(packageRoot(), 'distros'), ...user];
 }
 
 async function yamlFiles(dir: string): Promise<string[]> {
   try {
     const names = await readdir(dir);
-    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+    return names
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => join(dir, n));
   } catch (e) {
-    throw usageError('CATALOG_NOT_FOUND', `catalog directory ${dir} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      hint: 'check the directories listed in $VMATRIX_CATALOG', cause: e,
-    });
+    throw usageError(
+      'CATALOG_NOT_FOUND',
+      `catalog directory ${dir} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      {
+        hint: 'check the directories listed in $VMATRIX_CATALOG',
+        cause: e,
+      },
+    );
   }
 }
 
@@ -42,7 +53,7 @@ export async function loadCatalog(dirs: string[] = catalogDirs()): Promise<Catal
   }
   if (problems.length > 0) {
     throw usageError('CATALOG_INVALID', problems.join('\n'), {
-      hint: 'fix the catalog files above; their keys are described in vmatrix\'s schema/distro.schema.json',
+      hint: "fix the catalog files above; their keys are described in vmatrix's schema/distro.schema.json",
     });
   }
   return layeredCatalog(layers);

@@ -17,31 +17,51 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
     clean: 'apt-get clean && rm -rf /var/lib/apt/lists/*',
     short: 'apt-get install',
     // A name with regex characters (`libstdc++.+`) is looked up as a glob or regex first.
-    notFound: [/^E: Unable to locate package (\S+)$/, /^E: Package '(\S+)' has no installation candidate$/, /^E: Couldn't find any package by (?:glob|regex) '(\S+)'$/],
+    notFound: [
+      /^E: Unable to locate package (\S+)$/,
+      /^E: Package '(\S+)' has no installation candidate$/,
+      /^E: Couldn't find any package by (?:glob|regex) '(\S+)'$/,
+    ],
   },
   // --no-cache leaves no index behind, so there is nothing to clean. apk has no weak dependencies. It lists
   // what it cannot find under "ERROR: unable to select packages:", an indented line each (`required by:` on
   // the next one, or after).
   apk: {
-    name: 'apk', install: 'apk add --no-cache {packages}', noRecommends: '', clean: '', short: 'apk add',
+    name: 'apk',
+    install: 'apk add --no-cache {packages}',
+    noRecommends: '',
+    clean: '',
+    short: 'apk add',
     notFound: [/^\s+(\S+) \(no such package\):/],
   },
   // dnf 4 and dnf 5 (after "Failed to resolve the transaction:") word a missing package alike.
   dnf: {
-    name: 'dnf', install: 'dnf install -y {packages}', noRecommends: '--setopt=install_weak_deps=False', clean: 'dnf clean all',
-    short: 'dnf install', notFound: [/^No match for argument: (\S+)$/],
+    name: 'dnf',
+    install: 'dnf install -y {packages}',
+    noRecommends: '--setopt=install_weak_deps=False',
+    clean: 'dnf clean all',
+    short: 'dnf install',
+    notFound: [/^No match for argument: (\S+)$/],
   },
   // -Syu, not -Sy: on a rolling distro a new package against old libraries is a partial upgrade, which Arch
   // does not support. `pacman -Scc --noconfirm` answers its own questions "no", so the cache goes by hand.
   // pacman's optional dependencies are never installed by themselves.
   pacman: {
-    name: 'pacman', install: 'pacman -Syu --noconfirm --needed {packages}', noRecommends: '',
-    clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*', short: 'pacman -S', notFound: [/^error: target not found: (\S+)$/],
+    name: 'pacman',
+    install: 'pacman -Syu --noconfirm --needed {packages}',
+    noRecommends: '',
+    clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
+    short: 'pacman -S',
+    notFound: [/^error: target not found: (\S+)$/],
   },
   // Older zypper looks a name up as a capability too, and says so in the first form.
   zypper: {
-    name: 'zypper', install: 'zypper --non-interactive install {packages}', noRecommends: '--no-recommends', clean: 'zypper clean -a',
-    short: 'zypper install', notFound: [/^No provider of '(\S+)' found\.$/, /^Package '(\S+)' not found\.$/],
+    name: 'zypper',
+    install: 'zypper --non-interactive install {packages}',
+    noRecommends: '--no-recommends',
+    clean: 'zypper clean -a',
+    short: 'zypper install',
+    notFound: [/^No provider of '(\S+)' found\.$/, /^Package '(\S+)' not found\.$/],
   },
   none: { name: 'none', install: '', noRecommends: '', clean: '', short: '', notFound: [] },
 };
@@ -64,7 +84,11 @@ const namesOf = (packages: string[]): string[] => [...new Set(packages.map((p) =
  * The shell command that installs `packages` and cleans up after itself, or '' when there is nothing to
  * install.
  */
-export function installScript(pm: PackageManager | PackageManagerName, packages: string[], options: InstallOptions = {}): string {
+export function installScript(
+  pm: PackageManager | PackageManagerName,
+  packages: string[],
+  options: InstallOptions = {},
+): string {
   const manager = typeof pm === 'string' ? packageManagers[pm] : pm;
   const names = namesOf(packages);
   if (names.length === 0) return '';

@@ -15,7 +15,12 @@ type Names = Partial<Record<Exclude<PackageManagerName, 'none'>, string[]>>;
 const GCC_CXX = ['gcc', 'gcc-c++'];
 
 export const packageNames: Record<string, Names> = {
-  'build-essential': { apk: ['build-base'], dnf: [...GCC_CXX, 'make'], pacman: ['base-devel'], zypper: [...GCC_CXX, 'make'] },
+  'build-essential': {
+    apk: ['build-base'],
+    dnf: [...GCC_CXX, 'make'],
+    pacman: ['base-devel'],
+    zypper: [...GCC_CXX, 'make'],
+  },
   gcc: { apt: ['gcc', 'libc6-dev'], apk: ['gcc', 'musl-dev'] },
   'g++': { apk: ['g++', 'musl-dev'], dnf: ['gcc-c++'], pacman: ['gcc'], zypper: ['gcc-c++'] },
   make: {},

@@ -41,7 +41,13 @@ export interface ParsedFile {
 }
 
 const DEBIAN_ARCH: Record<string, string> = {
-  x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64',
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'armhf',
+  ia32: 'i386',
+  ppc64: 'ppc64el',
+  s390x: 's390x',
+  riscv64: 'riscv64',
 };
 
 /** The host's architecture, spelt as Debian and the catalog spell it. */
@@ -52,9 +58,10 @@ export function hostArch(): string {
 export function parseCatalogFile(text: string, file: string): ParsedFile {
   const source = readYaml(text, file);
   if (source.syntaxErrors.length > 0) return { entries: [], issues: source.syntaxErrors };
-  const issues = source.data == null
-    ? [{ path: [], message: 'the file is empty: it needs family, packageManager and releases' }]
-    : schemaIssues('distro.schema.json', source.data);
+  const issues =
+    source.data == null
+      ? [{ path: [], message: 'the file is empty: it needs family, packageManager and releases' }]
+      : schemaIssues('distro.schema.json', source.data);
   if (issues.length > 0) return { entries: [], issues: locate(source, issues) };
   const raw = source.data as RawFile;
   return { entries: raw.releases.map((r, i) => toEntry(raw, r, i, source)), issues: [] };
@@ -63,7 +70,8 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
 function toEntry(family: RawFile, r: RawRelease, index: number, source: YamlSource): ParsedEntry {
   const familyName = r.family ?? family.family;
   const prefix = `${familyName}-`;
-  const release = r.release !== undefined ? String(r.release) : r.name.startsWith(prefix) ? r.name.slice(prefix.length) : r.name;
+  const release =
+    r.release !== undefined ? String(r.release) : r.name.startsWith(prefix) ? r.name.slice(prefix.length) : r.name;
   const arches = archesOf(r) ?? archesOf(family) ?? [hostArch()];
   const entry: DistroEntry = {
     name: r.name,
@@ -91,5 +99,7 @@ function archesOf(d: Partial<Defaults>): string[] | undefined {
 export function sourceIssues(parsed: ParsedEntry[]): string[] {
   return parsed
     .filter((p) => p.entry.sources.length === 0)
-    .map((p) => `${p.where}: ${p.path}: ${p.entry.name} has no sources: give \`sources\` to the release or to its family`);
+    .map(
+      (p) => `${p.where}: ${p.path}: ${p.entry.name} has no sources: give \`sources\` to the release or to its family`,
+    );
 }

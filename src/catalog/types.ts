@@ -12,7 +12,11 @@ export type SourceSpec =
  * list's; `key`: a keyring, distros/keys/<key>.gpg (or in $VMATRIX_KEYRING_DIR); `fingerprint`: the primary
  * key that must have made it.
  */
-export interface SignatureSpec { file: string; key: string; fingerprint: string }
+export interface SignatureSpec {
+  file: string;
+  key: string;
+  fingerprint: string;
+}
 
 export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'none';
 

@@ -30,9 +30,14 @@ export function artifactCap(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Whether a path in the cell is an artifact: it matches a pattern, or is inside a directory that does. */
 export function artifactMatcher(patterns: string[], workdir: string): (cellPath: string) => boolean {
-  const absolute = patterns.map((p) => (posix.isAbsolute(p) ? posix.normalize(p) : posix.join(workdir, p)).replace(/(.)\/+$/, '$1'));
+  const absolute = patterns.map((p) =>
+    (posix.isAbsolute(p) ? posix.normalize(p) : posix.join(workdir, p)).replace(/(.)\/+$/, '$1'),
+  );
   const isMatch = picomatch(absolute, { dot: true });
-  const inside = picomatch(absolute.map((p) => `${p}/**`), { dot: true });
+  const inside = picomatch(
+    absolute.map((p) => `${p}/**`),
+    { dot: true },
+  );
   return (path) => isMatch(path) || inside(path);
 }
 
@@ -57,15 +62,21 @@ export interface CopiedArtifacts {
   left: { files: number; bytes: number };
 }
 
-interface Found { host: string; rel: string; size: number }
+interface Found {
+  host: string;
+  rel: string;
+  size: number;
+}
 
 /** Copies the matching files, in path order, skipping those that would take the total over the cap. */
 export async function copyArtifacts(o: ArtifactWalk): Promise<CopiedArtifacts> {
   const matches = artifactMatcher(o.patterns, o.workdir);
   const found: Found[] = [];
-  for await (const f of walk(o.srcUpper, o.workdir)) if (matches(f.cell)) found.push({ ...f, rel: posix.relative(o.workdir, f.cell) });
+  for await (const f of walk(o.srcUpper, o.workdir))
+    if (matches(f.cell)) found.push({ ...f, rel: posix.relative(o.workdir, f.cell) });
   // Under the workdir the project's overlay hides the root's: what the root's upper has there was never seen.
-  for await (const f of walk(o.upper, '/', o.workdir)) if (matches(f.cell)) found.push({ ...f, rel: posix.join(OUTSIDE_WORKDIR, f.cell) });
+  for await (const f of walk(o.upper, '/', o.workdir))
+    if (matches(f.cell)) found.push({ ...f, rel: posix.join(OUTSIDE_WORKDIR, f.cell) });
   const out: CopiedArtifacts = { files: [], bytes: 0, left: { files: 0, bytes: 0 } };
   const owner = o.owner ?? invokingUser();
   for (const f of found) {
@@ -113,13 +124,21 @@ async function copyPlain(from: string, dest: string, rel: string, owner: Owner):
 
 async function copyBytes(from: FileHandle, to: FileHandle): Promise<void> {
   const buffer = Buffer.alloc(2 ** 20);
-  for (let n = (await from.read(buffer, 0, buffer.length, null)).bytesRead; n > 0; n = (await from.read(buffer, 0, buffer.length, null)).bytesRead) {
+  for (
+    let n = (await from.read(buffer, 0, buffer.length, null)).bytesRead;
+    n > 0;
+    n = (await from.read(buffer, 0, buffer.length, null)).bytesRead
+  ) {
     await to.write(buffer, 0, n);
   }
 }
 
 /** Regular files under `dir`, sorted, with their path in the cell; `skip` is a cell path left out whole. */
-async function* walk(dir: string, cellDir: string, skip?: string): AsyncGenerator<{ host: string; cell: string; size: number }> {
+async function* walk(
+  dir: string,
+  cellDir: string,
+  skip?: string,
+): AsyncGenerator<{ host: string; cell: string; size: number }> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -147,14 +166,20 @@ export function capWarning(copied: CopiedArtifacts, maxBytes: number): string | 
 
 /** `<cell dir>/artifacts`, beside the cell's log.txt; an earlier attempt's go to `<cell dir>/attempt-<n>/artifacts`. */
 export function artifactsDir(runDir: string, cell: Cell, attempt?: number): string {
-  return join(dirname(cellLogPath(runDir, cell)), ...(attempt === undefined ? [] : [`attempt-${attempt}`]), 'artifacts');
+  return join(
+    dirname(cellLogPath(runDir, cell)),
+    ...(attempt === undefined ? [] : [`attempt-${attempt}`]),
+    'artifacts',
+  );
 }
 
 /**
  * Copies a cell's artifacts, says in its log what was copied, and returns the result's fields. Not being
  * able to copy them (a full disk) is a warning: the cell's own result stands.
  */
-export async function saveArtifacts(o: ArtifactWalk & { projectDir: string; log: WriteStream }): Promise<Pick<CellResult, 'artifacts' | 'artifactsPath' | 'warnings'>> {
+export async function saveArtifacts(
+  o: ArtifactWalk & { projectDir: string; log: WriteStream },
+): Promise<Pick<CellResult, 'artifacts' | 'artifactsPath' | 'warnings'>> {
   const where = relative(o.projectDir, o.dest);
   let copied: CopiedArtifacts;
   try {
@@ -166,7 +191,11 @@ export async function saveArtifacts(o: ArtifactWalk & { projectDir: string; log:
   }
   const warning = capWarning(copied, o.maxBytes);
   const n = copied.files.length;
-  o.log.write(n > 0 ? `# artifacts: ${n} file${n === 1 ? '' : 's'} (${formatSize(copied.bytes)}) copied to ${where}\n` : `# artifacts: no file the steps wrote matches ${o.patterns.join(', ')}\n`);
+  o.log.write(
+    n > 0
+      ? `# artifacts: ${n} file${n === 1 ? '' : 's'} (${formatSize(copied.bytes)}) copied to ${where}\n`
+      : `# artifacts: no file the steps wrote matches ${o.patterns.join(', ')}\n`,
+  );
   if (warning) o.log.write(`# ${warning}\n`);
   return { ...(n > 0 && { artifacts: copied.files, artifactsPath: where }), ...(warning && { warnings: [warning] }) };
 }

@@ -7,7 +7,12 @@ import type { AttemptResult, CellResult, CellStatus } from '../results/types.js'
  * Whether a cell is run again after this attempt: only a test that failed or timed out, in a run that goes
  * on. A setup failure would fail again from its cache, an `error` is the host's, an OOM kill is the limit's.
  */
-export function shouldRetry(result: Pick<CellResult, 'status' | 'phase'>, attempt: number, retries: number, stopping = false): boolean {
+export function shouldRetry(
+  result: Pick<CellResult, 'status' | 'phase'>,
+  attempt: number,
+  retries: number,
+  stopping = false,
+): boolean {
   if (stopping || attempt > retries || result.phase !== 'test') return false;
   return result.status === 'failed' || result.status === 'timed-out';
 }
@@ -26,7 +31,11 @@ export function combineAttempts(results: CellResult[]): CellResult {
 
 function attemptOf(r: CellResult, i: number): AttemptResult {
   return {
-    attempt: i + 1, status: r.status, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs,
+    attempt: i + 1,
+    status: r.status,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
     ...(r.step !== undefined && { step: r.step }),
     ...(r.artifacts && { artifacts: r.artifacts, artifactsPath: r.artifactsPath }),
   };
@@ -47,7 +56,10 @@ export class FailFast {
   /** The cell that stopped the run. */
   cause: string | undefined;
 
-  constructor(private readonly enabled: boolean, outer?: AbortSignal) {
+  constructor(
+    private readonly enabled: boolean,
+    outer?: AbortSignal,
+  ) {
     this.signal = !enabled ? outer : outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
   }
 

@@ -30,18 +30,27 @@ const MEMORY = { flag: '--max-memory', variable: 'VMATRIX_MAX_MEMORY' };
 const PIDS = { flag: '--max-pids', variable: 'VMATRIX_MAX_PIDS' };
 
 /** The ceilings of this run: the flags, else the environment, else half the host's memory and 4096 processes. */
-export function operatorCeilings(o: CeilingOptions = {}, env: NodeJS.ProcessEnv = process.env, hostMemory = totalmem()): Ceilings {
+export function operatorCeilings(
+  o: CeilingOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  hostMemory = totalmem(),
+): Ceilings {
   const memoryText = o.maxMemory ?? env[MEMORY.variable]?.trim();
   const pidsText = o.maxPids !== undefined ? String(o.maxPids) : env[PIDS.variable]?.trim();
   const where = (v: typeof MEMORY, fromFlag: boolean) => (fromFlag ? v.flag : v.variable);
   return {
-    memoryBytes: memoryText ? parseSize(memoryText, where(MEMORY, o.maxMemory !== undefined)) : Math.floor((hostMemory * MEMORY_SHARE) / 2 ** 20) * 2 ** 20,
+    memoryBytes: memoryText
+      ? parseSize(memoryText, where(MEMORY, o.maxMemory !== undefined))
+      : Math.floor((hostMemory * MEMORY_SHARE) / 2 ** 20) * 2 ** 20,
     pids: pidsText ? positiveInteger(pidsText, where(PIDS, o.maxPids !== undefined)) : DEFAULT_MAX_PIDS,
   };
 }
 
 function positiveInteger(text: string, where: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError('BAD_MAX_PIDS', `${where}: "${text}" is not a number of processes`, { hint: 'give a whole number, at least 1, like 4096' });
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw usageError('BAD_MAX_PIDS', `${where}: "${text}" is not a number of processes`, {
+      hint: 'give a whole number, at least 1, like 4096',
+    });
   return Number(text);
 }
 
@@ -50,9 +59,15 @@ function positiveInteger(text: string, where: string): number {
  * usage error (exit 2) when the config asks above a ceiling.
  */
 export function testResources(r: Config['resources'], c: Ceilings): CellResources {
-  if (r.memory !== undefined && r.memory > c.memoryBytes) throw above('resources.memory', formatSize(r.memory), formatSize(c.memoryBytes), MEMORY, 'a size such as 16g');
-  if (r.pids !== undefined && r.pids > c.pids) throw above('resources.pids', String(r.pids), String(c.pids), PIDS, 'a number such as 16384');
-  return { memoryBytes: r.memory ?? c.memoryBytes, pids: r.pids ?? c.pids, ...(r.cpus !== undefined && { cpus: r.cpus }) };
+  if (r.memory !== undefined && r.memory > c.memoryBytes)
+    throw above('resources.memory', formatSize(r.memory), formatSize(c.memoryBytes), MEMORY, 'a size such as 16g');
+  if (r.pids !== undefined && r.pids > c.pids)
+    throw above('resources.pids', String(r.pids), String(c.pids), PIDS, 'a number such as 16384');
+  return {
+    memoryBytes: r.memory ?? c.memoryBytes,
+    pids: r.pids ?? c.pids,
+    ...(r.cpus !== undefined && { cpus: r.cpus }),
+  };
 }
 
 function above(key: string, asked: string, ceiling: string, v: typeof MEMORY, example: string) {

@@ -55,7 +55,10 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
   // A step's own timeout kills the cell like a cancel does; `stepFirst` tells the two apart afterwards.
   const stepTimeout = new AbortController();
   let stepFirst = false;
-  const clock = new StepClock(t.steps, () => { stepFirst = !t.signal?.aborted; stepTimeout.abort(); });
+  const clock = new StepClock(t.steps, () => {
+    stepFirst = !t.signal?.aborted;
+    stepTimeout.abort();
+  });
   const signal = t.signal ? AbortSignal.any([t.signal, stepTimeout.signal]) : stepTimeout.signal;
   let r: CellRunResult;
   try {
@@ -66,8 +69,16 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
   const stepTimedOut = stepFirst && r.aborted;
   const status = stepTimedOut ? 'timed-out' : statusOf(r);
   const step = stepTimedOut ? t.steps[clock.expired!] : status === 'passed' ? undefined : clock.lastStarted();
-  if (stepTimedOut) t.log.write(`# step "${step!.name}" timed out after ${formatDuration(step!.timeout!)}: its cell was killed\n`);
-  return { status, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs, steps: clock.results(), ...(step && { step: step.name }) };
+  if (stepTimedOut)
+    t.log.write(`# step "${step!.name}" timed out after ${formatDuration(step!.timeout!)}: its cell was killed\n`);
+  return {
+    status,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    steps: clock.results(),
+    ...(step && { step: step.name }),
+  };
 }
 
 function runCellFor(t: TestStep, clock: StepClock, signal: AbortSignal): Promise<CellRunResult> {
@@ -108,7 +119,9 @@ const logErrors = new WeakMap<WriteStream, Error>();
 export async function openLog(path: string): Promise<WriteStream> {
   await mkdir(dirname(path), { recursive: true });
   const stream = createWriteStream(path, { flags: 'a' });
-  stream.on('error', (e) => { if (!logErrors.has(stream)) logErrors.set(stream, e); });
+  stream.on('error', (e) => {
+    if (!logErrors.has(stream)) logErrors.set(stream, e);
+  });
   await once(stream, 'open');
   return stream;
 }
@@ -122,7 +135,8 @@ export async function closeLog(stream: WriteStream): Promise<void> {
   const failed = logErrors.get(stream);
   if (failed) {
     throw envError('LOG_WRITE_FAILED', `could not write the cell log ${String(stream.path)}: ${failed.message}`, {
-      cause: failed, hint: 'free space on that filesystem, or write the run elsewhere with --output DIR',
+      cause: failed,
+      hint: 'free space on that filesystem, or write the run elsewhere with --output DIR',
     });
   }
 }

@@ -40,7 +40,11 @@ export function shouldKeep(mode: KeepMode, status: CellStatus): boolean {
 }
 
 /** Moves the scratch dir into kept/ (or removes it); returns the kept dir. */
-export async function settleKept(store: Store, scratchDir: string, keep: KeptCell | undefined): Promise<string | undefined> {
+export async function settleKept(
+  store: Store,
+  scratchDir: string,
+  keep: KeptCell | undefined,
+): Promise<string | undefined> {
   if (!keep) {
     await rm(scratchDir, { recursive: true, force: true });
     return undefined;
@@ -53,21 +57,40 @@ export async function settleKept(store: Store, scratchDir: string, keep: KeptCel
 }
 
 /** The kept cell of a run named by its id or slug (or the only one, when `target` is undefined). */
-export async function findKept(store: Store, runId: string, target: string | undefined): Promise<{ dir: string; kept: KeptCell }> {
+export async function findKept(
+  store: Store,
+  runId: string,
+  target: string | undefined,
+): Promise<{ dir: string; kept: KeptCell }> {
   const runDir = store.keptDir(runId);
   const slugs = await readdir(runDir).catch(() => undefined);
   if (!slugs || slugs.length === 0) {
-    throw usageError('NOTHING_KEPT', `run ${runId} kept no cell`, { hint: 'run the tests with --keep failed (or --keep all), then open the shell on that run' });
-  }
-  const all = await Promise.all(slugs.map(async (slug) => ({
-    dir: join(runDir, slug),
-    kept: JSON.parse(await readFile(join(runDir, slug, 'kept.json'), 'utf8')) as KeptCell,
-  })));
-  const match = target === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((k) => k.kept.cell === target || k.kept.slug === target);
-  if (!match) {
-    throw usageError('NOT_KEPT', target === undefined ? `run ${runId} kept ${all.length} cells: name one` : `run ${runId} did not keep cell ${target}`, {
-      hint: `kept: ${all.map((k) => k.kept.cell).join(', ')}`,
+    throw usageError('NOTHING_KEPT', `run ${runId} kept no cell`, {
+      hint: 'run the tests with --keep failed (or --keep all), then open the shell on that run',
     });
+  }
+  const all = await Promise.all(
+    slugs.map(async (slug) => ({
+      dir: join(runDir, slug),
+      kept: JSON.parse(await readFile(join(runDir, slug, 'kept.json'), 'utf8')) as KeptCell,
+    })),
+  );
+  const match =
+    target === undefined
+      ? all.length === 1
+        ? all[0]
+        : undefined
+      : all.find((k) => k.kept.cell === target || k.kept.slug === target);
+  if (!match) {
+    throw usageError(
+      'NOT_KEPT',
+      target === undefined
+        ? `run ${runId} kept ${all.length} cells: name one`
+        : `run ${runId} did not keep cell ${target}`,
+      {
+        hint: `kept: ${all.map((k) => k.kept.cell).join(', ')}`,
+      },
+    );
   }
   return match;
 }

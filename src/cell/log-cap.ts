@@ -24,7 +24,10 @@ export class LogCap extends Writable {
   /** Output went past the cap: the marker is in the log. */
   capped = false;
 
-  constructor(private readonly to: NodeJS.WritableStream, private readonly max: number) {
+  constructor(
+    private readonly to: NodeJS.WritableStream,
+    private readonly max: number,
+  ) {
     super();
   }
 
@@ -44,7 +47,12 @@ export class LogCap extends Writable {
     const to = this.to as NodeJS.WritableStream & { destroyed?: boolean };
     if (to.write(chunk) || to.destroyed) return done();
     // A log whose filesystem is full errors and never drains: its error or close ends the wait too.
-    const finish = (): void => { to.off('drain', finish); to.off('error', finish); to.off('close', finish); done(); };
+    const finish = (): void => {
+      to.off('drain', finish);
+      to.off('error', finish);
+      to.off('close', finish);
+      done();
+    };
     to.once('drain', finish);
     to.once('error', finish);
     to.once('close', finish);
@@ -57,7 +65,11 @@ export function settled(stream: NodeJS.WritableStream): Promise<void> {
   const s = stream as NodeJS.WritableStream & { destroyed?: boolean; errored?: unknown; writableEnded?: boolean };
   if (s.destroyed || s.errored || s.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = (): void => { s.off('error', done); s.off('close', done); resolve(); };
+    const done = (): void => {
+      s.off('error', done);
+      s.off('close', done);
+      resolve();
+    };
     s.once('error', done);
     s.once('close', done);
     s.write(Buffer.alloc(0), () => done());

@@ -21,7 +21,11 @@ export class OutputTap extends Writable {
   private batchSize = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly to: NodeJS.WritableStream, private readonly onLines: (lines: string[]) => void, private readonly everyMs = 200) {
+  constructor(
+    private readonly to: NodeJS.WritableStream,
+    private readonly onLines: (lines: string[]) => void,
+    private readonly everyMs = 200,
+  ) {
     super();
   }
 

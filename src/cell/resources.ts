@@ -34,7 +34,11 @@ export async function runLimits(r: Config['resources'], ceilings: Ceilings): Pro
   const { limits } = await cgroupSupport();
   const keep = (c: CellResources): CellResources => applicable(c, limits);
   const missing = (['memory', 'pids'] as const).filter((c) => !limits.includes(c));
-  const note = describeCeilings(ceilings) + (missing.length > 0 ? ` (not applied: this host's cgroups have no ${missing.join(' or ')} controller; see vmatrix doctor)` : '');
+  const note =
+    describeCeilings(ceilings) +
+    (missing.length > 0
+      ? ` (not applied: this host's cgroups have no ${missing.join(' or ')} controller; see vmatrix doctor)`
+      : '');
   return { test: keep(test), setup: keep(setupResources(ceilings)), note };
 }
 

@@ -21,7 +21,11 @@ export class StepClock {
   expired: number | undefined;
 
   /** `onExpire` is called once, when a step outlives its timeout: it should kill the cell. */
-  constructor(private readonly steps: TestStep[], private readonly onExpire: () => void, private readonly now = () => performance.now()) {}
+  constructor(
+    private readonly steps: TestStep[],
+    private readonly onExpire: () => void,
+    private readonly now = () => performance.now(),
+  ) {}
 
   /** One line of the control channel. Anything that is not an announcement of a known step is ignored. */
   readonly onLine = (line: string): void => {
@@ -53,17 +57,19 @@ export class StepClock {
 
   /** The steps that started, in order; one still running at `endedAt` has no exit code. */
   results(endedAt = this.now()): StepResult[] {
-    return [...this.started.entries()].sort(([a], [b]) => a - b).map(([index, at]) => {
-      const step = this.steps[index]!;
-      const end = this.ended.get(index);
-      return {
-        name: step.name,
-        exitCode: end?.code ?? null,
-        durationMs: Math.round((end?.at ?? endedAt) - at),
-        ...(step.timeout !== undefined && { timeoutMs: step.timeout }),
-        ...(this.expired === index && { timedOut: true }),
-      };
-    });
+    return [...this.started.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, at]) => {
+        const step = this.steps[index]!;
+        const end = this.ended.get(index);
+        return {
+          name: step.name,
+          exitCode: end?.code ?? null,
+          durationMs: Math.round((end?.at ?? endedAt) - at),
+          ...(step.timeout !== undefined && { timeoutMs: step.timeout }),
+          ...(this.expired === index && { timedOut: true }),
+        };
+      });
   }
 
   /** The step a failure belongs to: the last one that started. */

@@ -17,7 +17,10 @@ export abstract class BaseCommand extends Command {
       // Messages quote names from the project and the catalog (cells, steps, packages): shown, never obeyed.
       process.stderr.write(`error: ${inert(err.message)}\n`);
       if (err.hint) process.stderr.write(`hint: ${inert(err.hint)}\n`);
-      if (debug) process.stderr.write(`${err.stack}\n${err.cause ? `cause: ${(err.cause as Error).stack ?? String(err.cause)}\n` : ''}`);
+      if (debug)
+        process.stderr.write(
+          `${err.stack}\n${err.cause ? `cause: ${(err.cause as Error).stack ?? String(err.cause)}\n` : ''}`,
+        );
       this.exit(err.exit);
     }
     if (err instanceof Errors.ExitError) throw err;
@@ -32,11 +35,15 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`error: ${inert(err.message)}\n`);
     if (noSpaceErrno(err)) {
       // A full disk outside the store (the store's own writes say STORE_FULL): the host's problem, not a bug.
-      process.stderr.write('hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports, VMATRIX_HOME for the store)\n');
+      process.stderr.write(
+        'hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports, VMATRIX_HOME for the store)\n',
+      );
       if (debug) process.stderr.write(`${err.stack}\n`);
       this.exit(3);
     }
-    process.stderr.write(debug ? `${err.stack}\n` : 'hint: this is a bug in vmatrix; rerun with --debug for details and report it\n');
+    process.stderr.write(
+      debug ? `${err.stack}\n` : 'hint: this is a bug in vmatrix; rerun with --debug for details and report it\n',
+    );
     this.exit(3);
   }
 }

@@ -9,7 +9,10 @@ import { table } from './_table.js';
 type Layer = Extract<Entry, { kind: 'layer' }>;
 type Image = Extract<Entry, { kind: 'image' }>;
 
-interface FileDigest { sha256?: string; mode?: string }
+interface FileDigest {
+  sha256?: string;
+  mode?: string;
+}
 
 /** What layer.json records (run/layer-key.ts LayerInputs, plus the distro); every field may be missing. */
 interface Inputs {
@@ -58,12 +61,24 @@ export function layersText(layers: Layer[], images: Image[]): string {
   const header = ['LAYER', 'DISTRO', 'PM', 'SIZE', 'LAST USED'];
   const rows = layers.map((l) => {
     const inputs = (l.meta.inputs ?? {}) as Inputs;
-    return [l.id, inputs.distro ?? '', inputs.packageManager ?? '', formatSize(l.size), l.lastUsed.toISOString().slice(0, 16).replace('T', ' ')];
+    return [
+      l.id,
+      inputs.distro ?? '',
+      inputs.packageManager ?? '',
+      formatSize(l.size),
+      l.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
+    ];
   });
   const [head, ...lines] = table(header, rows).split('\n');
-  return [head!, ...lines.flatMap((line, i) => {
-    const l = layers[i]!;
-    const image = images.find((e) => e.id === l.meta.image);
-    return [line, ...details((l.meta.inputs ?? {}) as Inputs, image ? `${l.meta.image} (${image.meta.distro})` : l.meta.image)];
-  })].join('\n');
+  return [
+    head!,
+    ...lines.flatMap((line, i) => {
+      const l = layers[i]!;
+      const image = images.find((e) => e.id === l.meta.image);
+      return [
+        line,
+        ...details((l.meta.inputs ?? {}) as Inputs, image ? `${l.meta.image} (${image.meta.distro})` : l.meta.image),
+      ];
+    }),
+  ].join('\n');
 }

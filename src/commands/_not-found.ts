@@ -11,7 +11,10 @@ import { closest } from '../util/suggest.js';
 export function notFoundText(id: string, known: string[]): { message: string; hint: string } {
   const spaced = (s: string): string => s.replaceAll(':', ' ');
   if (id.startsWith('-')) {
-    return { message: `unknown flag ${id} before a command`, hint: 'flags go after the command: `vmatrix <command> --flag`; `vmatrix --help` lists the commands' };
+    return {
+      message: `unknown flag ${id} before a command`,
+      hint: 'flags go after the command: `vmatrix <command> --flag`; `vmatrix --help` lists the commands',
+    };
   }
   // oclif joins the words of the command line (`shel busybox` → `shel:busybox`): the command is some
   // prefix of them, the rest its arguments. The longest prefix that resembles a command names it.
@@ -19,7 +22,11 @@ export function notFoundText(id: string, known: string[]): { message: string; hi
   for (let n = words.length; n > 0; n--) {
     const prefix = words.slice(0, n).join(':');
     const guess = closest(prefix, known);
-    if (guess) return { message: `unknown command "${spaced(prefix)}"`, hint: `did you mean \`vmatrix ${spaced(guess)}\`? (\`vmatrix --help\` lists the commands)` };
+    if (guess)
+      return {
+        message: `unknown command "${spaced(prefix)}"`,
+        hint: `did you mean \`vmatrix ${spaced(guess)}\`? (\`vmatrix --help\` lists the commands)`,
+      };
   }
   return { message: `unknown command "${spaced(id)}"`, hint: '`vmatrix --help` lists the commands' };
 }

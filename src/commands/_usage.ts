@@ -16,24 +16,39 @@ export interface ParseErrorLike {
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** `flags`: the names of the flags the command takes, for "did you mean". */
-export function usageText(err: ParseErrorLike, flags: string[], helpCommand: string): { message: string; hint: string } {
+export function usageText(
+  err: ParseErrorLike,
+  flags: string[],
+  helpCommand: string,
+): { message: string; hint: string } {
   const help = `see \`${helpCommand}\``;
   if (Array.isArray(err.flags)) return unknownFlags(err.flags.map(String), flags, help);
   if (Array.isArray(err.args) && err.args.every((a) => typeof a === 'object' && a && 'name' in a)) {
     const args = err.args as Array<{ name: string; description?: string }>;
-    const what = args.map((a) => `${a.name.toUpperCase()}${a.description ? ` (${a.description.replace(/\.$/, '')})` : ''}`).join(', ');
+    const what = args
+      .map((a) => `${a.name.toUpperCase()}${a.description ? ` (${a.description.replace(/\.$/, '')})` : ''}`)
+      .join(', ');
     return { message: `missing argument${args.length === 1 ? '' : 's'}: ${what}`, hint: help };
   }
-  const lines = err.message.replace(ANSI, '').split('\n').map((l) => l.trim())
+  const lines = err.message
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => l.trim())
     .filter((l) => l && l !== 'See more help with --help' && !/^The following errors? occurred:$/.test(l));
   const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/.exec(lines[0] ?? '');
   if (option) {
     const [, name, value, allowed] = option as unknown as [string, string, string, string];
     const guess = closest(value, allowed.split(', '));
-    return { message: `--${name} ${value}: expected one of ${allowed}`, hint: guess ? `did you mean --${name} ${guess}?` : help };
+    return {
+      message: `--${name} ${value}: expected one of ${allowed}`,
+      hint: guess ? `did you mean --${name} ${guess}?` : help,
+    };
   }
   // "Parsing --jobs" + "Expected an integer …" reads better as "--jobs: expected an integer …".
-  const text = lines.join(' ').replace(/^Parsing (--[\w-]+) Expected/, '$1: expected').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+  const text = lines
+    .join(' ')
+    .replace(/^Parsing (--[\w-]+) Expected/, '$1: expected')
+    .replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
   return { message: text, hint: help };
 }
 

@@ -4,9 +4,21 @@ import { BaseCommand } from './_base.js';
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check that this host can run cells, and say how to fix what is missing.';
-  static override description = 'Checks root, overlayfs, namespaces, user namespaces (root\'s subordinate ids in /etc/subuid and /etc/subgid, and Ubuntu\'s AppArmor restriction), the OCI runtime (and why it was chosen), which resource limits (memory, cpus, pids) the host\'s cgroups can apply, mmdebstrap, busybox-static, decompressors and the Debian mirror of the host\'s apt sources.';
-  static override examples = ['<%= config.bin %> doctor', { description: 'Install what is missing with the host\'s package manager', command: '<%= config.bin %> doctor --fix' }];
-  static override flags = { fix: Flags.boolean({ description: 'Install missing packages with the host\'s package manager, and give root subordinate ids for user namespaces.' }) };
+  static override description =
+    "Checks root, overlayfs, namespaces, user namespaces (root's subordinate ids in /etc/subuid and /etc/subgid, and Ubuntu's AppArmor restriction), the OCI runtime (and why it was chosen), which resource limits (memory, cpus, pids) the host's cgroups can apply, mmdebstrap, busybox-static, decompressors and the Debian mirror of the host's apt sources.";
+  static override examples = [
+    '<%= config.bin %> doctor',
+    {
+      description: "Install what is missing with the host's package manager",
+      command: '<%= config.bin %> doctor --fix',
+    },
+  ];
+  static override flags = {
+    fix: Flags.boolean({
+      description:
+        "Install missing packages with the host's package manager, and give root subordinate ids for user namespaces.",
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor);

@@ -12,11 +12,17 @@ vmatrix's JSON schema, so they complete and check it. An existing vmatrix.yml is
 
   static override examples = [
     '<%= config.bin %> init',
-    { description: 'A Python project, replacing the vmatrix.yml there is', command: '<%= config.bin %> init --kind python --force' },
+    {
+      description: 'A Python project, replacing the vmatrix.yml there is',
+      command: '<%= config.bin %> init --kind python --force',
+    },
   ];
 
   static override flags = {
-    kind: Flags.string({ description: 'The kind of project (default: detected from its files).', options: [...PROJECT_KINDS] }),
+    kind: Flags.string({
+      description: 'The kind of project (default: detected from its files).',
+      options: [...PROJECT_KINDS],
+    }),
     force: Flags.boolean({ description: 'Replace an existing vmatrix.yml.' }),
   };
 
@@ -24,7 +30,11 @@ vmatrix's JSON schema, so they complete and check it. An existing vmatrix.yml is
     const { flags } = await this.parse(Init);
     const r = await initConfig(process.cwd(), { kind: flags.kind as ProjectKind | undefined, force: flags.force });
     const why = r.marker ? ` (from ${r.marker})` : flags.kind ? '' : ' (no file told the kind)';
-    const test = r.hostNetwork ? 'vmatrix test --allow-host-network (its test steps download with the host\'s network)' : 'vmatrix test';
-    this.log(`wrote ${relative(process.cwd(), r.file)} for a ${r.kind} project${why}; next: vmatrix matrix, then ${test}`);
+    const test = r.hostNetwork
+      ? "vmatrix test --allow-host-network (its test steps download with the host's network)"
+      : 'vmatrix test';
+    this.log(
+      `wrote ${relative(process.cwd(), r.file)} for a ${r.kind} project${why}; next: vmatrix matrix, then ${test}`,
+    );
   }
 }

@@ -14,16 +14,24 @@ A cell is killed with SIGKILL (every process in its cgroups); its run goes on wi
   static override examples = [
     { description: 'Stop a run, keeping its results', command: '<%= config.bin %> kill 20250301-101500-k3x9' },
     { description: 'Kill one cell; the rest of its run goes on', command: '<%= config.bin %> kill debian-12/cc=gcc' },
-    { description: 'The same cell when two runs have it', command: '<%= config.bin %> kill 20250301-101500-k3x9/debian-12/cc=gcc' },
+    {
+      description: 'The same cell when two runs have it',
+      command: '<%= config.bin %> kill 20250301-101500-k3x9/debian-12/cc=gcc',
+    },
     { description: 'End a run at once', command: '<%= config.bin %> kill 20250301-101500-k3x9 --force' },
   ];
 
   static override args = {
-    name: Args.string({ description: 'Run id, cell id, <run-id>/<cell id> or container id (see vmatrix ps).', required: true }),
+    name: Args.string({
+      description: 'Run id, cell id, <run-id>/<cell id> or container id (see vmatrix ps).',
+      required: true,
+    }),
   };
 
   static override flags = {
-    force: Flags.boolean({ description: 'For a run: SIGKILL instead of SIGTERM, no results written. (A cell is always killed with SIGKILL.)' }),
+    force: Flags.boolean({
+      description: 'For a run: SIGKILL instead of SIGTERM, no results written. (A cell is always killed with SIGKILL.)',
+    }),
   };
 
   async run(): Promise<void> {
@@ -41,5 +49,7 @@ function describe(o: KillOutcome): string {
   }
   const which = `run ${o.run.id} (vmatrix pid ${o.run.pid})`;
   if (!o.signalled) return `${which} had already ended`;
-  return o.signal === 'SIGTERM' ? `stopped ${which} (SIGTERM: its running cells were killed, its results written)` : `killed ${which} with SIGKILL; its cells died with it`;
+  return o.signal === 'SIGTERM'
+    ? `stopped ${which} (SIGTERM: its running cells were killed, its results written)`
+    : `killed ${which} with SIGKILL; its cells died with it`;
 }

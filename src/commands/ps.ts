@@ -27,9 +27,19 @@ export default class Ps extends BaseCommand {
     }
     if (cells.length === 0) this.log('no cells are running');
     else {
-      this.log(table(['RUN', 'PID', 'PROJECT', 'CELL', 'CONTAINER', 'RUNNING'], cells.map((c) => [
-        c.run ?? '-', String(c.pid), c.project ?? '-', c.cell, c.container, formatDuration(c.runningMs),
-      ])));
+      this.log(
+        table(
+          ['RUN', 'PID', 'PROJECT', 'CELL', 'CONTAINER', 'RUNNING'],
+          cells.map((c) => [
+            c.run ?? '-',
+            String(c.pid),
+            c.project ?? '-',
+            c.cell,
+            c.container,
+            formatDuration(c.runningMs),
+          ]),
+        ),
+      );
     }
     for (const r of runs.filter((r) => !cells.some((c) => c.run === r.id))) {
       this.log(`run ${r.id} (vmatrix pid ${r.pid}${r.project ? `, ${r.project}` : ''}) has no cell running right now`);

@@ -10,16 +10,22 @@ import { stderrImageProgress } from './_progress.js';
 export default class Run extends BaseCommand {
   static override summary = 'Run one command in a fresh cell and print its output.';
   static override description = [
-    'In the directory of a vmatrix.yml whose matrix uses the distro, the command runs in that distro\'s cell (narrowed with --set):',
+    "In the directory of a vmatrix.yml whose matrix uses the distro, the command runs in that distro's cell (narrowed with --set):",
     'its setup layer, the project at the workdir, the matrix variables and the test user, exactly as a test step would.',
-    'Elsewhere, or for another distro, it runs in a bare cell of the distro\'s image (fetched or built on first use).',
-    'The cell is removed when the command ends; the exit status is the command\'s (128+n when it died of signal n).',
+    "Elsewhere, or for another distro, it runs in a bare cell of the distro's image (fetched or built on first use).",
+    "The cell is removed when the command ends; the exit status is the command's (128+n when it died of signal n).",
   ].join(' ');
 
   static override examples = [
     '<%= config.bin %> run debian-12 -- cat /etc/os-release',
-    { description: 'In the debian-11 cell where the axis cc is clang', command: '<%= config.bin %> run debian-11 --set cc=clang -- make check' },
-    { description: 'With the host network (default: loopback only)', command: '<%= config.bin %> run debian-11 --network host -- apt-get update' },
+    {
+      description: 'In the debian-11 cell where the axis cc is clang',
+      command: '<%= config.bin %> run debian-11 --set cc=clang -- make check',
+    },
+    {
+      description: 'With the host network (default: loopback only)',
+      command: '<%= config.bin %> run debian-11 --network host -- apt-get update',
+    },
   ];
 
   static override strict = false;
@@ -28,30 +34,63 @@ export default class Run extends BaseCommand {
   };
 
   static override flags = {
-    set: Flags.string({ description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.', multiple: true }),
+    set: Flags.string({
+      description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.',
+      multiple: true,
+    }),
     config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
-    network: Flags.string({ description: 'Network of the cell (default: the config\'s network; none for a bare cell).', options: ['none', 'host'] }),
-    'allow-host-network': Flags.boolean({ description: "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused." }),
-    env: Flags.string({ char: 'e', description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.', multiple: true }),
-    runtime: Flags.string({ description: 'OCI runtime to use instead of the detected one.', options: ['runc', 'crun'] }),
+    network: Flags.string({
+      description: "Network of the cell (default: the config's network; none for a bare cell).",
+      options: ['none', 'host'],
+    }),
+    'allow-host-network': Flags.boolean({
+      description:
+        "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused.",
+    }),
+    env: Flags.string({
+      char: 'e',
+      description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.',
+      multiple: true,
+    }),
+    runtime: Flags.string({
+      description: 'OCI runtime to use instead of the detected one.',
+      options: ['runc', 'crun'],
+    }),
     offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
-    arch: Flags.string({ description: 'Architecture of the image (default: the host\'s); a foreign one needs qemu-user binfmt.' }),
+    arch: Flags.string({
+      description: "Architecture of the image (default: the host's); a foreign one needs qemu-user binfmt.",
+    }),
   };
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(Run);
     const command = (argv as string[]).slice(1);
     if (command.length === 0) {
-      throw usageError('NO_COMMAND', 'no command given to run in the cell', { hint: `put it after --: vmatrix run ${args.distro} -- cat /etc/os-release` });
+      throw usageError('NO_COMMAND', 'no command given to run in the cell', {
+        hint: `put it after --: vmatrix run ${args.distro} -- cat /etc/os-release`,
+      });
     }
     const controller = new AbortController();
     process.on('SIGINT', () => controller.abort());
     process.on('SIGTERM', () => controller.abort());
     const code = await runSession({
-      store: Store.fromEnv(), target: args.distro, sets: parsePairs(flags.set, '--set', 'vmatrix run debian-11 --set cc=clang -- make'),
-      configPath: flags.config, configGiven: configGiven(this.argv), terminal: false, bareNetwork: 'none', command,
-      env: parsePairs(flags.env, '--env', 'vmatrix run debian-12 -e CI=1 -- env'), network: flags.network as 'none' | 'host' | undefined, allowHostNetwork: flags['allow-host-network'],
-      runtime: flags.runtime, arch: flags.arch, log: stderrLogger(), signal: controller.signal, offline: flags.offline, onProgress: stderrImageProgress(),
+      store: Store.fromEnv(),
+      target: args.distro,
+      sets: parsePairs(flags.set, '--set', 'vmatrix run debian-11 --set cc=clang -- make'),
+      configPath: flags.config,
+      configGiven: configGiven(this.argv),
+      terminal: false,
+      bareNetwork: 'none',
+      command,
+      env: parsePairs(flags.env, '--env', 'vmatrix run debian-12 -e CI=1 -- env'),
+      network: flags.network as 'none' | 'host' | undefined,
+      allowHostNetwork: flags['allow-host-network'],
+      runtime: flags.runtime,
+      arch: flags.arch,
+      log: stderrLogger(),
+      signal: controller.signal,
+      offline: flags.offline,
+      onProgress: stderrImageProgress(),
     });
     if (code !== 0) this.exit(code);
   }

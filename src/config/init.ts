@@ -54,7 +54,10 @@ export interface InitResult {
 }
 
 /** Writes `<dir>/vmatrix.yml`; an existing one is an error unless `force`. */
-export async function initConfig(dir: string, options: { kind?: ProjectKind; force?: boolean } = {}): Promise<InitResult> {
+export async function initConfig(
+  dir: string,
+  options: { kind?: ProjectKind; force?: boolean } = {},
+): Promise<InitResult> {
   const file = join(dir, 'vmatrix.yml');
   const detected = options.kind ? { kind: options.kind } : await detectKind(dir);
   const text = await starterConfig(detected.kind, dir);
@@ -62,7 +65,10 @@ export async function initConfig(dir: string, options: { kind?: ProjectKind; for
     await writeFile(file, text, { flag: options.force ? 'w' : 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    throw usageError('CONFIG_EXISTS', `${displayPath(file)} already exists`, { hint: 'pass --force to replace it with a starter config', cause: e });
+    throw usageError('CONFIG_EXISTS', `${displayPath(file)} already exists`, {
+      hint: 'pass --force to replace it with a starter config',
+      cause: e,
+    });
   }
   return { file, ...detected, hostNetwork: /^network: host\b/m.test(text) };
 }

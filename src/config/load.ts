@@ -17,7 +17,11 @@ const SHOWN = 20;
 
 function invalidConfig(issues: LocatedIssue[], total: number): VmError {
   const counted = total > issues.length ? ` (the first ${issues.length} of ${total} problems)` : '';
-  return invalidFileError('CONFIG_INVALID', issues, `fix the lines above${counted}; every key is described in vmatrix's schema/vmatrix.schema.json`);
+  return invalidFileError(
+    'CONFIG_INVALID',
+    issues,
+    `fix the lines above${counted}; every key is described in vmatrix's schema/vmatrix.schema.json`,
+  );
 }
 
 /** The result of checking a vmatrix.yml: a config, or its problems (the first SHOWN), formatted `file:line: path: message`. */
@@ -26,13 +30,20 @@ export type ConfigCheck = { config: Config; errors: [] } | { config?: undefined;
 /** Syntax, then the schema, then rules across fields; each stage needs the previous one to have passed. */
 function check(text: string, file: string): { config: Config } | { issues: LocatedIssue[]; total: number } {
   const source = readYaml(text, file);
-  if (source.syntaxErrors.length > 0) return { issues: source.syntaxErrors.slice(0, SHOWN), total: source.syntaxErrors.length };
-  let issues: Issue[] = source.data == null
-    ? [{ path: [], message: 'the file is empty: it needs at least `distros` and `test`' }]
-    : schemaIssues('vmatrix.schema.json', source.data);
+  if (source.syntaxErrors.length > 0)
+    return { issues: source.syntaxErrors.slice(0, SHOWN), total: source.syntaxErrors.length };
+  let issues: Issue[] =
+    source.data == null
+      ? [{ path: [], message: 'the file is empty: it needs at least `distros` and `test`' }]
+      : schemaIssues('vmatrix.schema.json', source.data);
   if (issues.length === 0) {
     const raw = source.data as RawConfig;
-    issues = [...nulIssues(raw), ...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })), ...limitIssues(raw), ...stepIssues(raw.test)];
+    issues = [
+      ...nulIssues(raw),
+      ...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })),
+      ...limitIssues(raw),
+      ...stepIssues(raw.test),
+    ];
   }
   if (issues.length > 0) return { issues: locate(source, issues.slice(0, SHOWN)), total: issues.length };
   return { config: normalise(source.data as RawConfig, source.file) };
@@ -57,8 +68,11 @@ const MAX_SIZE = 256 * 2 ** 10;
 
 /** Why a file cannot be read, in words, for the errno codes a user can cause and fix. */
 const UNREADABLE: Record<string, string> = {
-  EISDIR: 'it is a directory', EACCES: 'permission denied', EPERM: 'permission denied',
-  ELOOP: 'a loop of symbolic links', ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  ENOTDIR: 'a part of the path is not a directory',
 };
 
 export interface LoadOptions {
@@ -73,7 +87,9 @@ export async function loadConfig(path: string, o: LoadOptions = {}): Promise<Con
   const bytes = await readConfigBytes(path, o.given ?? false);
   if (!isUtf8(bytes)) {
     const line = firstLineNotUtf8(bytes);
-    throw usageError('CONFIG_NOT_TEXT', issueLine(displayPath(path), line, { path: [], message: 'not UTF-8 text' }), { hint: 'save the file as UTF-8; is --config the right file?' });
+    throw usageError('CONFIG_NOT_TEXT', issueLine(displayPath(path), line, { path: [], message: 'not UTF-8 text' }), {
+      hint: 'save the file as UTF-8; is --config the right file?',
+    });
   }
   return parseConfig(bytes.toString('utf8'), path);
 }
@@ -86,23 +102,33 @@ async function readConfigBytes(path: string, given: boolean): Promise<Buffer> {
   const shown = displayPath(path);
   let read: RegularRead;
   try {
-    read = await readRegular(await configTarget(path, given), MAX_SIZE, { pipes: given, follow: given && await isPipe(path) });
+    read = await readRegular(await configTarget(path, given), MAX_SIZE, {
+      pipes: given,
+      follow: given && (await isPipe(path)),
+    });
   } catch (e) {
     if (isVmError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw usageError('CONFIG_NOT_FOUND', `${shown} does not exist`, {
-        hint: "run in your project's root or pass --config", cause: e,
+        hint: "run in your project's root or pass --config",
+        cause: e,
       });
     }
     const why = code === undefined ? String(e) : UNREADABLE[code] ? `${UNREADABLE[code]} (${code})` : code;
     throw usageError('CONFIG_UNREADABLE', `cannot read ${shown}: ${why}`, { cause: e });
   }
   if ('refused' in read) {
-    throw usageError('CONFIG_NOT_A_FILE', `${shown} is ${read.refused}, not a regular file: vmatrix does not read it`, { hint: 'vmatrix.yml must be a plain file of the project' });
+    throw usageError('CONFIG_NOT_A_FILE', `${shown} is ${read.refused}, not a regular file: vmatrix does not read it`, {
+      hint: 'vmatrix.yml must be a plain file of the project',
+    });
   }
   if ('tooLarge' in read) {
-    throw usageError('CONFIG_TOO_LARGE', `${shown} is ${read.tooLarge > MAX_SIZE + 1 ? formatSize(read.tooLarge) : `over ${formatSize(MAX_SIZE)}`}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`, { hint: 'is --config the right file?' });
+    throw usageError(
+      'CONFIG_TOO_LARGE',
+      `${shown} is ${read.tooLarge > MAX_SIZE + 1 ? formatSize(read.tooLarge) : `over ${formatSize(MAX_SIZE)}`}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`,
+      { hint: 'is --config the right file?' },
+    );
   }
   return read.bytes;
 }
@@ -116,13 +142,17 @@ async function isPipe(path: string): Promise<boolean> {
 /** The path to open: the file itself, or where its link leads when that stays in the file's directory. */
 async function configTarget(path: string, given: boolean): Promise<string> {
   const st = await lstat(path);
-  if (!st.isSymbolicLink() || (given && await isPipe(path))) return path;
+  if (!st.isSymbolicLink() || (given && (await isPipe(path)))) return path;
   const dir = await realpath(dirname(resolve(path)));
   const target = await realpath(path);
   if (!isInside(dir, target)) {
-    throw usageError('CONFIG_OUTSIDE_PROJECT', `${displayPath(path)} is a symbolic link that leads out of its project (to ${target}): vmatrix does not read it`, {
-      hint: 'vmatrix runs as root; a vmatrix.yml may link only to a file inside its own project',
-    });
+    throw usageError(
+      'CONFIG_OUTSIDE_PROJECT',
+      `${displayPath(path)} is a symbolic link that leads out of its project (to ${target}): vmatrix does not read it`,
+      {
+        hint: 'vmatrix runs as root; a vmatrix.yml may link only to a file inside its own project',
+      },
+    );
   }
   return target;
 }
@@ -142,7 +172,10 @@ function firstLineNotUtf8(bytes: Buffer): number {
  * name or a path would be cut there, silently. Every string of the file, keys included, is checked.
  */
 function nulIssues(value: unknown, path: FieldPath = []): Issue[] {
-  if (typeof value === 'string') return value.includes('\0') ? [{ path, message: 'holds a NUL character ("\\0"), which no command, name or path can' }] : [];
+  if (typeof value === 'string')
+    return value.includes('\0')
+      ? [{ path, message: 'holds a NUL character ("\\0"), which no command, name or path can' }]
+      : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => nulIssues(v, [...path, i]));
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => [...nulIssues(k, [...path, k]), ...nulIssues(v, [...path, k])]);

@@ -24,7 +24,10 @@ export interface RawConfig {
   network?: 'none' | 'host';
   user?: string;
   resources?: { memory?: string | number; cpus?: number; pids?: number };
-  overrides?: Record<string, { packages?: string[]; install_recommends?: boolean; setup?: string | string[]; env?: Record<string, Scalar> }>;
+  overrides?: Record<
+    string,
+    { packages?: string[]; install_recommends?: boolean; setup?: string | string[]; env?: Record<string, Scalar> }
+  >;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
@@ -84,12 +87,20 @@ export function limitIssues(raw: RawConfig): Issue[] {
   if (memory !== undefined && memoryLimit(memory) < MIN_MEMORY) {
     // Spaces, newlines included, may surround the number and its unit; the message must stay one line.
     const size = String(memory).replace(/\s+/g, '');
-    issues.push({ path: ['resources', 'memory'], message: `${size} is too small for a cell: give it at least 4m (512m or more for real test suites)` });
+    issues.push({
+      path: ['resources', 'memory'],
+      message: `${size} is too small for a cell: give it at least 4m (512m or more for real test suites)`,
+    });
   }
   const zero = (value: string | number | undefined, path: Array<string | number>) => {
-    if (value !== undefined && parseDuration(value, path.join('.')) === 0) issues.push({ path, message: `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for no limit` });
+    if (value !== undefined && parseDuration(value, path.join('.')) === 0)
+      issues.push({
+        path,
+        message: `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for no limit`,
+      });
   };
   zero(raw.timeout, ['timeout']);
-  if (Array.isArray(raw.test)) raw.test.forEach((step, i) => typeof step === 'object' && zero(step.timeout, ['test', i, 'timeout']));
+  if (Array.isArray(raw.test))
+    raw.test.forEach((step, i) => typeof step === 'object' && zero(step.timeout, ['test', i, 'timeout']));
   return issues;
 }

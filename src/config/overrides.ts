@@ -4,7 +4,12 @@ import type { Config } from './types.js';
 export function overrideMatches(pattern: string, distro: { name: string; family: string }): boolean {
   if (pattern === distro.name || pattern === distro.family) return true;
   if (!pattern.includes('*')) return false;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(distro.name);
 }
 

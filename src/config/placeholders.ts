@@ -84,5 +84,7 @@ export function checkPlaceholders(config: Config): void {
   const issues = placeholderIssues(config, axisNames(config));
   if (issues.length === 0) return;
   const lines = issues.map((i) => `${displayPath(config.file)}: ${formatPath(i.path)}: ${i.message}`);
-  throw usageError('CONFIG_INVALID', lines.join('\n'), { hint: 'a placeholder is ${{ distro }} or ${{ matrix.<axis> }}' });
+  throw usageError('CONFIG_INVALID', lines.join('\n'), {
+    hint: 'a placeholder is ${{ distro }} or ${{ matrix.<axis> }}',
+  });
 }

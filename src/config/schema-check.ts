@@ -23,7 +23,8 @@ const require = createRequire(import.meta.url);
 const validators = new Map<string, ValidateFunction>();
 
 export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex');
-export const precompiledPath = (schemaFile: string): string => join(packageRoot(), 'dist', 'validators', schemaFile.replace(/\.json$/, '.cjs'));
+export const precompiledPath = (schemaFile: string): string =>
+  join(packageRoot(), 'dist', 'validators', schemaFile.replace(/\.json$/, '.cjs'));
 
 /** The standalone validator built from exactly this schema text, if the build wrote one. */
 export function precompiled(schemaFile: string, text: string): ValidateFunction | undefined {
@@ -68,24 +69,36 @@ export function schemaIssues(schemaFile: string, data: unknown): Issue[] {
 function pointerToPath(pointer: string, data: unknown): FieldPath {
   if (!pointer) return [];
   let value = data;
-  return pointer.slice(1).split('/').map((s) => {
-    const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    const index = Array.isArray(value) && /^\d+$/.test(seg);
-    value = (value as Record<string, unknown> | undefined)?.[seg];
-    return index ? Number(seg) : seg;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      const index = Array.isArray(value) && /^\d+$/.test(seg);
+      value = (value as Record<string, unknown> | undefined)?.[seg];
+      return index ? Number(seg) : seg;
+    });
 }
 
 const NOUNS: Record<string, string> = {
-  string: 'a string', array: 'a list', object: 'a mapping', number: 'a number',
-  integer: 'a whole number', boolean: 'true/false', null: 'nothing',
+  string: 'a string',
+  array: 'a list',
+  object: 'a mapping',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true/false',
+  null: 'nothing',
 };
 
 function either(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-interface Custom { errorMessage?: string; patternErrorMessage?: string; properties?: Record<string, unknown> }
+interface Custom {
+  errorMessage?: string;
+  patternErrorMessage?: string;
+  properties?: Record<string, unknown>;
+}
 
 function toIssue(e: ErrorObject, data: unknown): Issue | undefined {
   const path = pointerToPath(e.instancePath, data);
@@ -103,9 +116,17 @@ function toIssue(e: ErrorObject, data: unknown): Issue | undefined {
     case 'type':
       return { path, message: `expected ${either([params.type].flat().map((t) => NOUNS[String(t)] ?? String(t)))}` };
     case 'pattern':
-      return { path, message: parent.patternErrorMessage ?? parent.errorMessage ?? `must match ${String(params.pattern)}` };
-    case 'minItems': case 'minProperties': case 'minLength':
-      return { path, message: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} items` };
+      return {
+        path,
+        message: parent.patternErrorMessage ?? parent.errorMessage ?? `must match ${String(params.pattern)}`,
+      };
+    case 'minItems':
+    case 'minProperties':
+    case 'minLength':
+      return {
+        path,
+        message: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} items`,
+      };
     case 'uniqueItems':
       return duplicate(path, e.data, Math.max(Number(params.i), Number(params.j)));
     case 'enum':

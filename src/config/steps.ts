@@ -36,7 +36,11 @@ export function stepIssues(test: RawStep | RawStep[]): Issue[] {
     if (typeof step === 'string') return;
     const first = seen.get(step.name);
     if (first === undefined) seen.set(step.name, i);
-    else issues.push({ path: ['test', i, 'name'], message: `${JSON.stringify(step.name)} is already the name of test[${first}]` });
+    else
+      issues.push({
+        path: ['test', i, 'name'],
+        message: `${JSON.stringify(step.name)} is already the name of test[${first}]`,
+      });
   });
   return issues;
 }

@@ -37,7 +37,13 @@ export interface Config {
   /** Cgroup limits of each cell; memory in bytes. */
   resources: { memory?: number; cpus?: number; pids?: number };
   /** Distro pattern (name, family or glob) → replacements, in the order written. */
-  overrides: Array<{ pattern: string; packages?: string[]; installRecommends?: boolean; setup?: string[]; env?: Record<string, string> }>;
+  overrides: Array<{
+    pattern: string;
+    packages?: string[];
+    installRecommends?: boolean;
+    setup?: string[];
+    env?: Record<string, string>;
+  }>;
 }
 
 /** One test step: an item of `test:`. An unnamed step is named after its command. */

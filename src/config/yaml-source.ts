@@ -1,5 +1,19 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node, type Scalar } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Parser,
+  visit,
+  type Alias,
+  type CST,
+  type Document,
+  type Node,
+  type Scalar,
+} from 'yaml';
 import { issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
 
 /** A parsed YAML file that remembers where every value came from, so messages can name a line. */
@@ -27,20 +41,39 @@ export function displayPath(file: string): string {
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const display = displayPath(file);
-  const at = (line: number, message: string): LocatedIssue => ({ path: [], message, line, text: issueLine(display, line, { path: [], message }) });
+  const at = (line: number, message: string): LocatedIssue => ({
+    path: [],
+    message,
+    line,
+    text: issueLine(display, line, { path: [], message }),
+  });
   const deep = tooDeep(text);
   // The core schema whatever a `%YAML 1.1` line asks for: its !!binary, !!set, !!omap and merge keys make
   // values that are not JSON (a Set passes for an empty mapping) or throw while being built.
   // Duplicate keys are found below, in one pass: yaml's own check compares every key with every other
   // (a 256 KiB file of keys took seconds).
-  const doc = parseDocument(deep === undefined ? text : '', { lineCounter, keepSourceTokens: true, prettyErrors: true, schema: 'core', uniqueKeys: false });
-  const syntaxErrors = deep !== undefined
-    ? [at(lineAt(text, deep), `lists and mappings are nested more than ${MAX_DEPTH} deep`)]
-    // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
-    : doc.errors.map((e) => at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')));
+  const doc = parseDocument(deep === undefined ? text : '', {
+    lineCounter,
+    keepSourceTokens: true,
+    prettyErrors: true,
+    schema: 'core',
+    uniqueKeys: false,
+  });
+  const syntaxErrors =
+    deep !== undefined
+      ? [at(lineAt(text, deep), `lists and mappings are nested more than ${MAX_DEPTH} deep`)]
+      : // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
+        doc.errors.map((e) =>
+          at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')),
+        );
   if (syntaxErrors.length === 0) {
     for (const { key, first } of duplicateKeys(doc)) {
-      syntaxErrors.push(at(lineCounter.linePos(key.range?.[0] ?? 0).line, `${JSON.stringify(String(key.value))} is given twice in this mapping (first on line ${lineCounter.linePos(first.range?.[0] ?? 0).line})`));
+      syntaxErrors.push(
+        at(
+          lineCounter.linePos(key.range?.[0] ?? 0).line,
+          `${JSON.stringify(String(key.value))} is given twice in this mapping (first on line ${lineCounter.linePos(first.range?.[0] ?? 0).line})`,
+        ),
+      );
     }
   }
   let data: unknown = null;
@@ -52,7 +85,12 @@ export function readYaml(text: string, file: string): YamlSource {
       // yaml refuses, with a ReferenceError, aliases that expand to too much (a "billion laughs").
       if (!(e instanceof ReferenceError)) throw e;
       const alias = firstAlias(doc);
-      syntaxErrors.push(at(lineCounter.linePos(alias?.range?.[0] ?? 0).line, `the aliases (*${alias?.source}) expand to too many values`));
+      syntaxErrors.push(
+        at(
+          lineCounter.linePos(alias?.range?.[0] ?? 0).line,
+          `the aliases (*${alias?.source}) expand to too many values`,
+        ),
+      );
     }
   }
   return { file: resolve(file), display, doc, lineCounter, data, syntaxErrors };
@@ -85,8 +123,12 @@ function tooDeep(text: string): number | undefined {
   for (let next = stack.pop(); next; next = stack.pop()) {
     const { token, depth } = next;
     if (depth > MAX_DEPTH) return token.offset;
-    const children: Array<CST.Token | null | undefined> = token.type === 'document' ? [token.value]
-      : 'items' in token ? token.items.flatMap((item) => [item.key, item.value]) : [];
+    const children: Array<CST.Token | null | undefined> =
+      token.type === 'document'
+        ? [token.value]
+        : 'items' in token
+          ? token.items.flatMap((item) => [item.key, item.value])
+          : [];
     for (const child of children) if (child) stack.push({ token: child, depth: depth + 1 });
   }
   return undefined;
@@ -98,7 +140,12 @@ function lineAt(text: string, offset: number): number {
 
 function firstAlias(doc: Document): Alias | undefined {
   let found: Alias | undefined;
-  visit(doc, { Alias: (_, alias) => { found = alias; return visit.BREAK; } });
+  visit(doc, {
+    Alias: (_, alias) => {
+      found = alias;
+      return visit.BREAK;
+    },
+  });
   return found;
 }
 

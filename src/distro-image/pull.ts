@@ -9,7 +9,13 @@ import { sweepStore } from '../processes/sweep.js';
 
 // `vmatrix image pull` and `image import`: the parts that need the catalog as well as the store.
 
-export interface PullOptions { store: Store; distros: string[]; offline?: boolean; log: Logger; onProgress?: ImageProgress }
+export interface PullOptions {
+  store: Store;
+  distros: string[];
+  offline?: boolean;
+  log: Logger;
+  onProgress?: ImageProgress;
+}
 
 /** Ensures each distro's image is in the store, all at once (they wait on the network, not on each other). */
 export async function pullImages(o: PullOptions): Promise<ImageRef[]> {
@@ -17,7 +23,9 @@ export async function pullImages(o: PullOptions): Promise<ImageRef[]> {
   await o.store.init();
   await sweepStore(o.store);
   const entries = await Promise.all(o.distros.map((d) => resolveDistro(catalog, o.store, d)));
-  return Promise.all(entries.map((d) => obtainImage(o.store, d, { log: o.log, offline: o.offline, onProgress: o.onProgress })));
+  return Promise.all(
+    entries.map((d) => obtainImage(o.store, d, { log: o.log, offline: o.offline, onProgress: o.onProgress })),
+  );
 }
 
 /** Imports under a name the catalog does not use: in `distros:` the catalog's entry would win. */
@@ -31,6 +39,9 @@ export async function importNamed(store: Store, req: ImportRequest): Promise<Ima
       throw e;
     }
   })();
-  if (known) throw usageError('NAME_TAKEN', `"${req.name}" is a distro of the catalog (${known.name})`, { hint: 'import under another name, like my-' + req.name });
+  if (known)
+    throw usageError('NAME_TAKEN', `"${req.name}" is a distro of the catalog (${known.name})`, {
+      hint: 'import under another name, like my-' + req.name,
+    });
   return store.writing(`importing ${req.name}`, () => importImage(store, req));
 }

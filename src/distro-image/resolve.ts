@@ -20,8 +20,17 @@ export async function resolveDistro(catalog: Catalog, store: Store, name: string
     if (!rec) throw e;
     const arch = (await store.readImage(rec.image).catch(() => undefined))?.arch ?? '';
     return {
-      name, family: IMPORTED, release: IMPORTED, aliases: [], description: `imported image ${rec.image}`,
-      packageManager: rec.packageManager as PackageManagerName, shell: rec.shell, arch, arches: [arch], sources: [], file: `imported image ${name}`,
+      name,
+      family: IMPORTED,
+      release: IMPORTED,
+      aliases: [],
+      description: `imported image ${rec.image}`,
+      packageManager: rec.packageManager as PackageManagerName,
+      shell: rec.shell,
+      arch,
+      arches: [arch],
+      sources: [],
+      file: `imported image ${name}`,
     };
   }
 }
@@ -32,7 +41,9 @@ export async function obtainImage(store: Store, distro: DistroEntry, opts: Ensur
   const rec = await readName(store, distro.name);
   const meta = rec && (await store.readImage(rec.image));
   if (!rec || !meta) {
-    throw envError('IMAGE_GONE', `the image imported as ${distro.name} is no longer in the store`, { hint: `import it again: vmatrix image import FILE --as ${distro.name}` });
+    throw envError('IMAGE_GONE', `the image imported as ${distro.name} is no longer in the store`, {
+      hint: `import it again: vmatrix image import FILE --as ${distro.name}`,
+    });
   }
   await markUsed(store.imageDir(meta.id));
   return { id: meta.id, rootfs: store.imageRootfs(meta.id), meta, cached: true };
@@ -42,8 +53,19 @@ export async function obtainImage(store: Store, distro: DistroEntry, opts: Ensur
  * The image, owned by the id range of the runtime's user namespace: cells whose root is not host root
  * need their files owned by the ids they map to (done once per image; see images/ownership.ts).
  */
-export async function obtainCellImage(store: Store, distro: DistroEntry, opts: EnsureOptions, runtime: Runtime): Promise<ImageRef> {
+export async function obtainCellImage(
+  store: Store,
+  distro: DistroEntry,
+  opts: EnsureOptions,
+  runtime: Runtime,
+): Promise<ImageRef> {
   const image = await obtainImage(store, distro, opts);
-  await ownImageBy(store, image, runtime.userns.map, IDMAP_SIZE, () => opts.onProgress?.({ distro: distro.name, phase: 'build', message: `giving image ${image.id} the ids of the cells' user namespace` }));
+  await ownImageBy(store, image, runtime.userns.map, IDMAP_SIZE, () =>
+    opts.onProgress?.({
+      distro: distro.name,
+      phase: 'build',
+      message: `giving image ${image.id} the ids of the cells' user namespace`,
+    }),
+  );
   return image;
 }

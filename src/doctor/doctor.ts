@@ -1,7 +1,21 @@
 import { access, readFile } from 'node:fs/promises';
 import { execCapture, which } from '../util/exec.js';
 import { messageOf } from '../util/errors.js';
-import { addRootSubids, CGROUP_LIMITS, OUTBOUND_PACKAGES, outboundTools, setupNetwork, cgroupSupport, chooseUserns, detectRuntime, explainMissing, LIMIT_KEYS, seccompWanted, type CgroupLimit, type CgroupSupport } from '../vps/index.js';
+import {
+  addRootSubids,
+  CGROUP_LIMITS,
+  OUTBOUND_PACKAGES,
+  outboundTools,
+  setupNetwork,
+  cgroupSupport,
+  chooseUserns,
+  detectRuntime,
+  explainMissing,
+  LIMIT_KEYS,
+  seccompWanted,
+  type CgroupLimit,
+  type CgroupSupport,
+} from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
@@ -40,15 +54,21 @@ const program = (name: string, pkg: string, why: string): Check => ({
 const CHECKS: Check[] = [
   {
     name: 'privileges',
-    run: async () => process.getuid?.() === 0
-      ? { ok: true, detail: 'running as root' }
-      : { ok: false, detail: 'vmatrix mounts overlays and starts an OCI runtime, which needs root in this version', fix: 'run it with sudo, or as root' },
+    run: async () =>
+      process.getuid?.() === 0
+        ? { ok: true, detail: 'running as root' }
+        : {
+            ok: false,
+            detail: 'vmatrix mounts overlays and starts an OCI runtime, which needs root in this version',
+            fix: 'run it with sudo, or as root',
+          },
   },
   {
     name: 'overlayfs',
-    run: async () => (await readFile('/proc/filesystems', 'utf8')).includes('\toverlay\n')
-      ? { ok: true, detail: 'the kernel supports overlay mounts' }
-      : { ok: false, detail: 'the kernel has no overlay filesystem loaded', fix: 'modprobe overlay' },
+    run: async () =>
+      (await readFile('/proc/filesystems', 'utf8')).includes('\toverlay\n')
+        ? { ok: true, detail: 'the kernel supports overlay mounts' }
+        : { ok: false, detail: 'the kernel has no overlay filesystem loaded', fix: 'modprobe overlay' },
   },
   {
     name: 'namespaces',
@@ -56,7 +76,13 @@ const CHECKS: Check[] = [
       const kinds = ['mnt', 'pid', 'net', 'uts', 'ipc', 'cgroup', 'user'];
       const missing: string[] = [];
       for (const k of kinds) await access(`/proc/self/ns/${k}`).catch(() => missing.push(k));
-      return missing.length ? { ok: false, detail: `missing: ${missing.join(', ')}`, fix: 'use a kernel built with CONFIG_NAMESPACES and the missing kinds' } : { ok: true, detail: kinds.join(' ') };
+      return missing.length
+        ? {
+            ok: false,
+            detail: `missing: ${missing.join(', ')}`,
+            fix: 'use a kernel built with CONFIG_NAMESPACES and the missing kinds',
+          }
+        : { ok: true, detail: kinds.join(' ') };
     },
   },
   {
@@ -75,9 +101,15 @@ const CHECKS: Check[] = [
     name: 'user namespace',
     run: async () => {
       const c = await chooseUserns();
-      if (c.map) return { ok: true, detail: `${c.reason}; ids 0-${c.map.size - 1} of a cell are host ids ${c.map.uid}-${c.map.uid + c.map.size - 1}` };
+      if (c.map)
+        return {
+          ok: true,
+          detail: `${c.reason}; ids 0-${c.map.size - 1} of a cell are host ids ${c.map.uid}-${c.map.uid + c.map.size - 1}`,
+        };
       return {
-        ok: false, warn: true, detail: `${c.reason}.`,
+        ok: false,
+        warn: true,
+        detail: `${c.reason}.`,
         fix: 'vmatrix doctor --fix adds a range for root to /etc/subuid and /etc/subgid (or by hand: usermod --add-subuids START-END --add-subgids START-END root, with 65536 ids no other user has)',
       };
     },
@@ -95,14 +127,28 @@ const CHECKS: Check[] = [
       } catch (e) {
         return { ok: false, detail: messageOf(e), fix: 'unset VMATRIX_SECCOMP, or set it to off' };
       }
-      if (!wanted) return { ok: true, warn: true, detail: 'turned off with VMATRIX_SECCOMP=off: a cell can make namespaces of its own and reach mount, keyring and BPF code' };
+      if (!wanted)
+        return {
+          ok: true,
+          warn: true,
+          detail:
+            'turned off with VMATRIX_SECCOMP=off: a cell can make namespaces of its own and reach mount, keyring and BPF code',
+        };
       const runtime = await detectRuntime().catch(() => undefined);
       if (!runtime) return { ok: false, detail: 'no OCI runtime to apply the filter (see above)' };
       // `features` (runc 1.1+, crun 1.5+) says whether the runtime was built with libseccomp.
       const r = await execCapture(runtime.path, ['features']);
       const enabled = r.code === 0 ? seccompEnabled(r.stdout) : undefined;
-      if (enabled === false) return { ok: false, detail: `${runtime.name} was built without seccomp: cells cannot start with a filter`, fix: 'install a runtime built with libseccomp (Debian\'s runc and crun are), or set VMATRIX_SECCOMP=off' };
-      return { ok: true, detail: `cells get a filter: no namespaces, mounts, modules, keyrings, BPF or io_uring${enabled === undefined ? ` (${runtime.name} does not say whether it supports seccomp)` : ''}` };
+      if (enabled === false)
+        return {
+          ok: false,
+          detail: `${runtime.name} was built without seccomp: cells cannot start with a filter`,
+          fix: "install a runtime built with libseccomp (Debian's runc and crun are), or set VMATRIX_SECCOMP=off",
+        };
+      return {
+        ok: true,
+        detail: `cells get a filter: no namespaces, mounts, modules, keyrings, BPF or io_uring${enabled === undefined ? ` (${runtime.name} does not say whether it supports seccomp)` : ''}`,
+      };
     },
   },
   {
@@ -112,12 +158,15 @@ const CHECKS: Check[] = [
   {
     name: 'AppArmor and user namespaces',
     run: async () => {
-      const v = (await readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').catch(() => '')).trim();
+      const v = (
+        await readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').catch(() => '')
+      ).trim();
       if (v !== '1') return { ok: true, detail: 'no AppArmor restriction on user namespaces' };
       return {
         ok: true,
-        detail: 'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which the restriction does not cover, '
-          + 'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
+        detail:
+          'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which the restriction does not cover, ' +
+          'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
       };
     },
   },
@@ -131,9 +180,19 @@ const CHECKS: Check[] = [
       } catch (e) {
         return { ok: false, detail: messageOf(e), fix: 'unset VMATRIX_SETUP_NETWORK, or set it to host' };
       }
-      if (mode === 'host') return { ok: true, warn: true, detail: "VMATRIX_SETUP_NETWORK=host: setup steps get the host's own network, its loopback services, addresses and cloud metadata included" };
+      if (mode === 'host')
+        return {
+          ok: true,
+          warn: true,
+          detail:
+            "VMATRIX_SETUP_NETWORK=host: setup steps get the host's own network, its loopback services, addresses and cloud metadata included",
+        };
       const { tools, missing } = await outboundTools();
-      if (tools) return { ok: true, detail: `setup steps reach the outside world through ${tools.slirp4netns}, never the host's loopback, addresses or 169.254.0.0/16` };
+      if (tools)
+        return {
+          ok: true,
+          detail: `setup steps reach the outside world through ${tools.slirp4netns}, never the host's loopback, addresses or 169.254.0.0/16`,
+        };
       return {
         ok: false,
         detail: `${missing.join(', ')} not found: setup steps (packages:, setup:) refuse to run, rather than get the host's network`,
@@ -141,8 +200,8 @@ const CHECKS: Check[] = [
       };
     },
   },
-  program('unshare', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
-  program('setpriv', 'util-linux', 'ties each cell to vmatrix\'s lifetime'),
+  program('unshare', 'util-linux', "ties each cell to vmatrix's lifetime"),
+  program('setpriv', 'util-linux', "ties each cell to vmatrix's lifetime"),
   program('git', 'git', 'project snapshots'),
   program('mmdebstrap', 'mmdebstrap', 'builds Debian images'),
   program('busybox', 'busybox-static', 'the busybox image'),
@@ -158,7 +217,11 @@ const CHECKS: Check[] = [
       try {
         return { ok: true, detail: `${await hostDebianMirror()} (from the host's apt sources)` };
       } catch (e) {
-        return { ok: false, detail: messageOf(e), fix: 'add a deb line to /etc/apt/sources.list, or set VMATRIX_DEBIAN_MIRROR' };
+        return {
+          ok: false,
+          detail: messageOf(e),
+          fix: 'add a deb line to /etc/apt/sources.list, or set VMATRIX_DEBIAN_MIRROR',
+        };
       }
     },
   },
@@ -167,16 +230,30 @@ const CHECKS: Check[] = [
 /** Which of resources: memory, cpus and pids the host can apply; a missing one is a warning, since cells run without it. */
 export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string; fix?: string; warn?: boolean } {
   const keys = (limits: readonly CgroupLimit[]): string => limits.map((c) => LIMIT_KEYS[c]).join(', ');
-  const swap = s.limits.includes('memory') && !s.swapLimit ? '; swap is not limited with memory (no swap accounting: memory.memsw.* is missing)' : '';
+  const swap =
+    s.limits.includes('memory') && !s.swapLimit
+      ? '; swap is not limited with memory (no swap accounting: memory.memsw.* is missing)'
+      : '';
   const missing = CGROUP_LIMITS.filter((c) => !s.limits.includes(c));
-  if (missing.length === 0) return { ok: true, detail: `resources: ${keys(s.limits)} can be applied (cgroup ${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}` };
+  if (missing.length === 0)
+    return {
+      ok: true,
+      detail: `resources: ${keys(s.limits)} can be applied (cgroup ${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}`,
+    };
   const { why, fix } = explainMissing(s.layout, missing);
   const can = s.limits.length > 0 ? `${keys(s.limits)} can be applied${swap}; ` : '';
-  return { ok: false, warn: true, detail: `resources: ${can}${keys(missing)} cannot (${why}): a vmatrix.yml that sets it fails with exit 3`, fix };
+  return {
+    ok: false,
+    warn: true,
+    detail: `resources: ${can}${keys(missing)} cannot (${why}): a vmatrix.yml that sets it fails with exit 3`,
+    fix,
+  };
 }
 
 export async function runDoctor(): Promise<CheckResult[]> {
-  return Promise.all(CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })));
+  return Promise.all(
+    CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })),
+  );
 }
 
 /** The command that installs the packages of the failed checks with the host's package manager. */
@@ -188,7 +265,9 @@ export async function fixCommand(results: CheckResult[]): Promise<string[] | und
 }
 
 export async function applyFix(command: string[]): Promise<boolean> {
-  const r = await execCapture(command[0]!, command.slice(1), { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = await execCapture(command[0]!, command.slice(1), {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   process.stderr.write(r.stdout.split('\n').slice(-5).join('\n') + r.stderr);
   return r.code === 0;
 }

@@ -5,21 +5,46 @@ import { envError } from '../util/errors.js';
 // mmdebstrap needs a Debian mirror, and the best one is the one the host already uses (it is reachable,
 // often a local proxy or snapshot). Read from the host's apt sources, never written anywhere.
 
-export interface AptSource { uri: string; suites: string[]; components: string[]; file: string }
+export interface AptSource {
+  uri: string;
+  suites: string[];
+  components: string[];
+  file: string;
+}
 
 // Only entries for Debian itself qualify: a third-party repository (nodesource, a cloud SDK) also
 // has `main`, but mmdebstrap cannot build bookworm from it.
-const DEBIAN_SUITES = new Set(['jessie', 'stretch', 'buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'duke', 'sid',
-  'oldoldstable', 'oldstable', 'stable', 'testing', 'unstable']);
+const DEBIAN_SUITES = new Set([
+  'jessie',
+  'stretch',
+  'buster',
+  'bullseye',
+  'bookworm',
+  'trixie',
+  'forky',
+  'duke',
+  'sid',
+  'oldoldstable',
+  'oldstable',
+  'stable',
+  'testing',
+  'unstable',
+]);
 
 /** The first Debian mirror in `<root>/etc/apt/sources.list{,.d}` that carries a release's main component. */
 export async function hostDebianMirror(root = '/'): Promise<string> {
   const sources = await aptSources(root);
-  const found = sources.find((s) => s.components.includes('main') && s.suites.some(isReleaseSuite) && !s.uri.startsWith('cdrom:'));
+  const found = sources.find(
+    (s) => s.components.includes('main') && s.suites.some(isReleaseSuite) && !s.uri.startsWith('cdrom:'),
+  );
   if (!found) {
-    throw envError('NO_DEBIAN_MIRROR', `no Debian mirror found in ${join(root, 'etc/apt/sources.list')} or sources.list.d/`, {
-      hint: 'set VMATRIX_DEBIAN_MIRROR to a Debian mirror URL, or give the mmdebstrap source a `mirror:`',
-    });
+    throw envError(
+      'NO_DEBIAN_MIRROR',
+      `no Debian mirror found in ${join(root, 'etc/apt/sources.list')} or sources.list.d/`,
+      {
+        hint: 'set VMATRIX_DEBIAN_MIRROR to a Debian mirror URL, or give the mmdebstrap source a `mirror:`',
+      },
+    );
   }
   return found.uri;
 }
@@ -31,7 +56,9 @@ function isReleaseSuite(suite: string): boolean {
 /** The `deb` entries of the host, in apt's order: sources.list, then sources.list.d/ sorted by name. */
 export async function aptSources(root = '/'): Promise<AptSource[]> {
   const dir = join(root, 'etc/apt/sources.list.d');
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.list') || n.endsWith('.sources')).sort();
+  const names = (await readdir(dir).catch(() => [] as string[]))
+    .filter((n) => n.endsWith('.list') || n.endsWith('.sources'))
+    .sort();
   const files = [join(root, 'etc/apt/sources.list'), ...names.map((n) => join(dir, n))];
   const all: AptSource[] = [];
   for (const file of files) {

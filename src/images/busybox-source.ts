@@ -11,7 +11,7 @@ export const planBusybox: Planner<Extract<SourceSpec, { kind: 'busybox' }>> = as
   return {
     id: shortId(hashOf({ kind: 'busybox', digest, format: IMAGE_FORMAT })),
     build: async (rootfs) => {
-      ctx.progress({ phase: 'build', message: 'building the busybox root from the host\'s busybox' });
+      ctx.progress({ phase: 'build', message: "building the busybox root from the host's busybox" });
       await buildBusyboxRoot(rootfs);
       return { digest, size: await treeSize(rootfs) };
     },

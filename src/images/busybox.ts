@@ -6,12 +6,28 @@ import { envError } from '../util/errors.js';
 // A tiny root made from the host's statically linked busybox: a few MB, built in milliseconds, enough for a
 // shell, coreutils and networking tools. It is the fast image of tests and of the demo.
 
-const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'tmp', 'proc', 'sys', 'dev', 'var/tmp', 'src', 'home'];
+const DIRS = [
+  'bin',
+  'sbin',
+  'usr/bin',
+  'usr/sbin',
+  'etc',
+  'root',
+  'tmp',
+  'proc',
+  'sys',
+  'dev',
+  'var/tmp',
+  'src',
+  'home',
+];
 
 export async function findStaticBusybox(): Promise<string> {
   const path = await which('busybox');
   if (!path) {
-    throw envError('NO_BUSYBOX', 'busybox is not installed on this host', { hint: 'install it: apt-get install busybox-static' });
+    throw envError('NO_BUSYBOX', 'busybox is not installed on this host', {
+      hint: 'install it: apt-get install busybox-static',
+    });
   }
   // A dynamically linked ELF names its interpreter (PT_INTERP) near the start of the file.
   const head = (await readFile(path)).subarray(0, 4096).toString('latin1');
@@ -38,7 +54,10 @@ export async function buildBusyboxRoot(dir: string): Promise<void> {
       if (e.code !== 'EEXIST') throw e;
     });
   }
-  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  await writeFile(
+    join(dir, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
+  );
   await writeFile(join(dir, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
   await writeFile(join(dir, 'etc/os-release'), 'NAME="BusyBox"\nID=busybox\nPRETTY_NAME="BusyBox (vmatrix)"\n');
 }

@@ -8,7 +8,10 @@ import { checkStatus, httpGet, parseUrl, readBounded, wireError, withRetry, type
 // Whole-body reads for image sources: a checksum list, an index. Large files that must survive an
 // interrupted connection go through resume.ts (ensureBlob) instead.
 
-export interface OpenOptions { headers?: Record<string, string>; retry?: RetryOptions }
+export interface OpenOptions {
+  headers?: Record<string, string>;
+  retry?: RetryOptions;
+}
 
 type Body = Readable & AsyncIterable<Buffer>;
 
@@ -26,7 +29,8 @@ async function openFile(url: URL): Promise<Body> {
  * opened. Bytes, not text: a signature covers the bytes as served.
  */
 export async function fetchBytes(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<Buffer> {
-  const tooLarge = (): Error => envError('DOWNLOAD_FAILED', `${url} is larger than ${maxBytes} bytes: not a checksum list`);
+  const tooLarge = (): Error =>
+    envError('DOWNLOAD_FAILED', `${url} is larger than ${maxBytes} bytes: not a checksum list`);
   const parsed = parseUrl(url);
   if (parsed.protocol === 'file:') return readBounded(await openFile(parsed), maxBytes, tooLarge);
   return withRetry(async () => {

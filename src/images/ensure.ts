@@ -22,7 +22,11 @@ export interface ImageRef {
   cached: boolean;
 }
 
-export interface EnsureOptions { log: Logger; onProgress?: ImageProgress; offline?: boolean }
+export interface EnsureOptions {
+  log: Logger;
+  onProgress?: ImageProgress;
+  offline?: boolean;
+}
 
 const PLANNERS: { [K in SourceSpec['kind']]: Planner<Extract<SourceSpec, { kind: K }>> } = {
   tarball: planTarball,
@@ -37,9 +41,13 @@ const PLANNERS: { [K in SourceSpec['kind']]: Planner<Extract<SourceSpec, { kind:
  * failing for environmental reasons (network, checksum, missing program) makes us try the next one.
  */
 export async function ensureImage(store: Store, distro: DistroEntry, opts: EnsureOptions): Promise<ImageRef> {
-  if (distro.sources.length === 0) throw usageError('NO_IMAGE_SOURCE', `${distro.file}: ${distro.name} lists no image sources`);
+  if (distro.sources.length === 0)
+    throw usageError('NO_IMAGE_SOURCE', `${distro.file}: ${distro.name} lists no image sources`);
   const ctx: SourceContext = {
-    store, distro, log: opts.log, offline: opts.offline ?? false,
+    store,
+    distro,
+    log: opts.log,
+    offline: opts.offline ?? false,
     progress: (e) => opts.onProgress?.({ distro: distro.name, ...e }),
   };
   const failures: Array<{ spec: SourceSpec; error: VmError }> = [];
@@ -57,7 +65,9 @@ export async function ensureImage(store: Store, distro: DistroEntry, opts: Ensur
   }
   // Offline, a source that needs the network is not broken: say the one thing that helps.
   if (opts.offline && failures.some((f) => f.error.code === 'OFFLINE')) {
-    throw envError('OFFLINE', `offline: ${distro.name} is not in the store; run without --offline once`, { cause: allFailed(distro, failures) });
+    throw envError('OFFLINE', `offline: ${distro.name} is not in the store; run without --offline once`, {
+      cause: allFailed(distro, failures),
+    });
   }
   throw allFailed(distro, failures);
 }
@@ -83,9 +93,14 @@ async function fromSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRe
   const hit = await cached(ctx.store, plan.id);
   if (hit) return hit;
   // Callers re-check inside the lock: a second process building the same id waits, then finds it.
-  return ctx.store.withLock(`image-${plan.id}`, async () => (await cached(ctx.store, plan.id)) ?? build(spec, plan, ctx), {
-    onWait: (h) => ctx.progress({ phase: 'build', message: `waiting for process ${h.pid}, which is building image ${plan.id}` }),
-  });
+  return ctx.store.withLock(
+    `image-${plan.id}`,
+    async () => (await cached(ctx.store, plan.id)) ?? build(spec, plan, ctx),
+    {
+      onWait: (h) =>
+        ctx.progress({ phase: 'build', message: `waiting for process ${h.pid}, which is building image ${plan.id}` }),
+    },
+  );
 }
 
 async function build(spec: SourceSpec, plan: SourcePlan, ctx: SourceContext): Promise<ImageRef> {
@@ -97,8 +112,14 @@ async function build(spec: SourceSpec, plan: SourcePlan, ctx: SourceContext): Pr
     await mkdir(rootfs, { mode: 0o755 });
     const built = await plan.build(rootfs, staging);
     const meta: ImageMeta = {
-      id: plan.id, distro: distro.name, release: distro.release, arch: distro.arch, source: spec,
-      ...(built.digest ? { digest: built.digest } : {}), size: built.size, created: new Date().toISOString(),
+      id: plan.id,
+      distro: distro.name,
+      release: distro.release,
+      arch: distro.arch,
+      source: spec,
+      ...(built.digest ? { digest: built.digest } : {}),
+      size: built.size,
+      created: new Date().toISOString(),
     };
     await writeFile(join(staging, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
     await store.commitDir(staging, store.imageDir(plan.id));
@@ -116,8 +137,9 @@ async function cached(store: Store, id: string): Promise<ImageRef | undefined> {
 async function latestFromSameSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRef | undefined> {
   const key = stableJson(spec);
   // The same arch too: one spec (lxc, oci) names an image per architecture.
-  const same = (await ctx.store.listImages())
-    .filter((m) => m.distro === ctx.distro.name && m.arch === ctx.distro.arch && stableJson(m.source) === key);
+  const same = (await ctx.store.listImages()).filter(
+    (m) => m.distro === ctx.distro.name && m.arch === ctx.distro.arch && stableJson(m.source) === key,
+  );
   const meta = same.at(-1);
   return meta && { id: meta.id, rootfs: ctx.store.imageRootfs(meta.id), meta, cached: true };
 }

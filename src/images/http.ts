@@ -34,7 +34,11 @@ export async function dispatcher(): Promise<Dispatcher | undefined> {
 /** A failure a later try may not see (connection reset, 503); withRetry retries these, nothing else. */
 export class Transient extends Error {
   readonly hint?: string;
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown; hint?: string }) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown; hint?: string },
+  ) {
     super(message, options);
     this.hint = options?.hint;
   }
@@ -62,13 +66,18 @@ export function wireError(href: string, e: unknown, got?: string): Transient {
   const after = got ? ` after ${got}` : '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new Transient(`GET ${href}: no data for ${stallTimeout()} s${after} (${TIMEOUT_VARIABLE})`, undefined, {
-      cause: e, hint: `the server stopped sending: try again later, or raise ${TIMEOUT_VARIABLE} (seconds) for a slow link`,
+      cause: e,
+      hint: `the server stopped sending: try again later, or raise ${TIMEOUT_VARIABLE} (seconds) for a slow link`,
     });
   }
   return new Transient(`GET ${href}: ${messageOf(e)}${after}`, undefined, { cause: e });
 }
 
-export interface RetryOptions { tries?: number; baseMs?: number; onRetry?: (e: Transient, attempt: number, delayMs: number) => void }
+export interface RetryOptions {
+  tries?: number;
+  baseMs?: number;
+  onRetry?: (e: Transient, attempt: number, delayMs: number) => void;
+}
 
 /** Runs `fn` up to `tries` times, sleeping baseMs·2^n with ±50% jitter (so that clients do not retry in step). */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: RetryOptions = {}): Promise<T> {
@@ -88,11 +97,19 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
 
 function gaveUp(e: Transient, tries: number): VmError {
   return envError('DOWNLOAD_FAILED', `${e.message} (gave up after ${tries} tries)`, {
-    cause: e, hint: e.hint ?? (e.status ? 'the server is failing: try again later, or use another source' : 'check the network (or a proxy: http_proxy, https_proxy)'),
+    cause: e,
+    hint:
+      e.hint ??
+      (e.status
+        ? 'the server is failing: try again later, or use another source'
+        : 'check the network (or a proxy: http_proxy, https_proxy)'),
   });
 }
 
-export interface Response { res: Dispatcher.ResponseData; url: URL }
+export interface Response {
+  res: Dispatcher.ResponseData;
+  url: URL;
+}
 
 /**
  * GET after redirects; returns any non-redirect answer. Credentials are for the host they were given
@@ -107,11 +124,16 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
     if (!REDIRECTS.has(res.statusCode) || !location) return { res, url: current };
     await res.body.dump();
     const next = URL.parse(String(location), current);
-    if (!next) throw envError('DOWNLOAD_FAILED', `GET ${current.href}: redirected to "${String(location)}", which is not a URL`);
+    if (!next)
+      throw envError('DOWNLOAD_FAILED', `GET ${current.href}: redirected to "${String(location)}", which is not a URL`);
     if (hops >= MAX_REDIRECTS) {
-      throw envError('DOWNLOAD_FAILED', `GET ${url.href}: too many redirects (more than ${MAX_REDIRECTS}, the last to ${next.href})`, {
-        hint: 'the server redirects in a loop: try again later, or use another source',
-      });
+      throw envError(
+        'DOWNLOAD_FAILED',
+        `GET ${url.href}: too many redirects (more than ${MAX_REDIRECTS}, the last to ${next.href})`,
+        {
+          hint: 'the server redirects in a loop: try again later, or use another source',
+        },
+      );
     }
     const refused = refusedRedirect(current, next);
     if (refused) throw envError('DOWNLOAD_FAILED', `GET ${url.href}: ${refused}`, { hint: REDIRECT_HINT });
@@ -120,7 +142,8 @@ export async function httpGet(url: URL, headers: Record<string, string> = {}): P
   }
 }
 
-export const REDIRECT_HINT = 'a download that starts on https must stay on https: use an https mirror, or ask the server\'s operator';
+export const REDIRECT_HINT =
+  "a download that starts on https must stay on https: use an https mirror, or ask the server's operator";
 
 /**
  * Why a redirect from `from` to `next` is not followed, or undefined. Only http(s); and never from https
@@ -128,7 +151,8 @@ export const REDIRECT_HINT = 'a download that starts on https must stay on https
  */
 export function refusedRedirect(from: URL, next: URL): string | undefined {
   if (next.protocol !== 'http:' && next.protocol !== 'https:') return `redirected to a ${next.protocol} URL, refused`;
-  if (from.protocol === 'https:' && next.protocol === 'http:') return `redirected from https to plain http (${next.href}), refused`;
+  if (from.protocol === 'https:' && next.protocol === 'http:')
+    return `redirected from https to plain http (${next.href}), refused`;
   return undefined;
 }
 
@@ -138,7 +162,10 @@ export async function getOnce(url: URL, headers: Record<string, string>): Promis
   const { request } = await loadUndici();
   try {
     return await request(url, {
-      method: 'GET', dispatcher: await dispatcher(), headersTimeout: stallMs, bodyTimeout: stallMs,
+      method: 'GET',
+      dispatcher: await dispatcher(),
+      headersTimeout: stallMs,
+      bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
@@ -156,7 +183,10 @@ export async function checkStatus({ res, url }: Response): Promise<void> {
   await res.body.dump();
   if (res.statusCode >= 500) throw new Transient(`GET ${url.href}: HTTP ${res.statusCode}`, res.statusCode);
   throw envError('DOWNLOAD_FAILED', `GET ${url.href}: HTTP ${res.statusCode}`, {
-    hint: res.statusCode === 404 ? 'the file is gone upstream: the catalog entry may be outdated' : 'try again later, or use another source',
+    hint:
+      res.statusCode === 404
+        ? 'the file is gone upstream: the catalog entry may be outdated'
+        : 'try again later, or use another source',
   });
 }
 
@@ -167,12 +197,17 @@ export function parseUrl(url: string): URL {
   } catch {
     throw usageError('BAD_URL', `"${url}" is not a URL`);
   }
-  if (!['http:', 'https:', 'file:'].includes(u.protocol)) throw usageError('BAD_URL', `${url}: only http, https and file URLs are supported`);
+  if (!['http:', 'https:', 'file:'].includes(u.protocol))
+    throw usageError('BAD_URL', `${url}: only http, https and file URLs are supported`);
   return u;
 }
 
 /** A whole small body (a checksum list, a manifest, a token), bounded so that a wrong URL cannot fill memory. */
-export async function readBounded(body: AsyncIterable<Buffer> & { destroy(): void }, max: number, tooLarge: () => Error): Promise<Buffer> {
+export async function readBounded(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+  tooLarge: () => Error,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

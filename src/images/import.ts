@@ -33,7 +33,13 @@ export async function importImage(store: Store, req: ImportRequest): Promise<Ima
   const staging = await store.staging('import');
   try {
     const meta = await importInto(store, req, staging);
-    await writeName(store, { name: req.name, image: meta.id, packageManager: req.packageManager, shell: req.shell, created: new Date().toISOString() });
+    await writeName(store, {
+      name: req.name,
+      image: meta.id,
+      packageManager: req.packageManager,
+      shell: req.shell,
+      created: new Date().toISOString(),
+    });
     return meta;
   } finally {
     await store.discard(staging);
@@ -42,7 +48,11 @@ export async function importImage(store: Store, req: ImportRequest): Promise<Ima
 
 async function importInto(store: Store, req: ImportRequest, staging: string): Promise<ImageMeta> {
   const remote = /^https?:\/\//.test(req.from);
-  const path = remote ? join(staging, 'download') : req.from.startsWith('file:') ? fileURLToPath(req.from) : resolve(req.from);
+  const path = remote
+    ? join(staging, 'download')
+    : req.from.startsWith('file:')
+      ? fileURLToPath(req.from)
+      : resolve(req.from);
   if (remote) {
     req.onProgress?.({ message: `downloading ${req.from}` });
     await downloadResumable(req.from, path, { onProgress: (t) => req.onProgress?.(t) });
@@ -51,21 +61,41 @@ async function importInto(store: Store, req: ImportRequest, staging: string): Pr
     throw envError('IMPORT_NOT_FOUND', `cannot import ${req.from}: ${messageOf(e)}`, { cause: e });
   });
   const digest = st.isDirectory() ? undefined : await sha256File(path);
-  const id = shortId(hashOf(digest ? { kind: 'import', digest, format: IMAGE_FORMAT } : { kind: 'import-dir', nonce: randomBytes(8).toString('hex') }));
+  const id = shortId(
+    hashOf(
+      digest
+        ? { kind: 'import', digest, format: IMAGE_FORMAT }
+        : { kind: 'import-dir', nonce: randomBytes(8).toString('hex') },
+    ),
+  );
   const existing = existsSync(join(store.imageDir(id), 'image.json')) ? await store.readImage(id) : undefined;
   if (existing) return existing;
   return store.withLock(`image-${id}`, async () => (await store.readImage(id)) ?? build(store, req, id, path, digest));
 }
 
-async function build(store: Store, req: ImportRequest, id: string, path: string, digest: string | undefined): Promise<ImageMeta> {
+async function build(
+  store: Store,
+  req: ImportRequest,
+  id: string,
+  path: string,
+  digest: string | undefined,
+): Promise<ImageMeta> {
   return store.inStaging(`image-${id}`, async (dir) => {
     const rootfs = join(dir, 'rootfs');
     await mkdir(rootfs, { mode: 0o755 });
     req.onProgress?.({ message: digest ? `extracting ${req.from}` : `copying ${req.from}` });
-    const size = digest ? (await extractTar(await decompress(createReadStream(path)), rootfs, { archive: req.from })).bytes : await copyTree(path, rootfs);
+    const size = digest
+      ? (await extractTar(await decompress(createReadStream(path)), rootfs, { archive: req.from })).bytes
+      : await copyTree(path, rootfs);
     const meta: ImageMeta = {
-      id, distro: req.name, release: 'imported', arch: debianArch(req.arch), source: { kind: 'import', from: req.from },
-      ...(digest ? { digest } : {}), size, created: new Date().toISOString(),
+      id,
+      distro: req.name,
+      release: 'imported',
+      arch: debianArch(req.arch),
+      source: { kind: 'import', from: req.from },
+      ...(digest ? { digest } : {}),
+      size,
+      created: new Date().toISOString(),
     };
     await writeFile(join(dir, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
     await store.commitDir(dir, store.imageDir(id));

@@ -13,7 +13,12 @@ export interface LxcImage {
   path: string;
 }
 
-export interface LxcWanted { dist: string; release: string; arch: string; variant: string }
+export interface LxcWanted {
+  dist: string;
+  release: string;
+  arch: string;
+  variant: string;
+}
 
 /** Every well-formed line; others (blank, comments, a future format with more fields) are skipped. */
 export function parseLxcIndex(text: string): LxcImage[] {
@@ -31,7 +36,8 @@ export function parseLxcIndex(text: string): LxcImage[] {
 export function newestLxcImage(images: LxcImage[], want: LxcWanted): LxcImage | undefined {
   let best: LxcImage | undefined;
   for (const i of images) {
-    if (i.dist !== want.dist || i.release !== want.release || i.arch !== want.arch || i.variant !== want.variant) continue;
+    if (i.dist !== want.dist || i.release !== want.release || i.arch !== want.arch || i.variant !== want.variant)
+      continue;
     if (!best || i.build > best.build) best = i;
   }
   return best;

@@ -2,7 +2,15 @@ import type { SourceSpec } from '../catalog/types.js';
 import { envError, type VmError } from '../util/errors.js';
 import { debianArch } from './arch.js';
 import { fetchText } from './download.js';
-import { lxcDists, lxcOffer, lxcUrl, newestLxcImage, parseLxcIndex, type LxcImage, type LxcWanted } from './lxc-index.js';
+import {
+  lxcDists,
+  lxcOffer,
+  lxcUrl,
+  newestLxcImage,
+  parseLxcIndex,
+  type LxcImage,
+  type LxcWanted,
+} from './lxc-index.js';
 import { digestFor } from './sha256sums.js';
 import type { Planner } from './source.js';
 import { planTarball } from './tarball.js';
@@ -26,8 +34,14 @@ export const planLxc: Planner<LxcSpec> = async (spec, ctx) => {
   const server = lxcServer(spec);
   // The same spec names a new image with every build: without the index we cannot know which.
   // ensureImage then falls back to the newest image built from this spec.
-  if (ctx.offline) throw envError('OFFLINE', `${server}'s index is needed to know which image to use, and we are offline`);
-  const want: LxcWanted = { dist: spec.dist, release: spec.release, arch: debianArch(ctx.distro.arch), variant: spec.variant ?? 'default' };
+  if (ctx.offline)
+    throw envError('OFFLINE', `${server}'s index is needed to know which image to use, and we are offline`);
+  const want: LxcWanted = {
+    dist: spec.dist,
+    release: spec.release,
+    arch: debianArch(ctx.distro.arch),
+    variant: spec.variant ?? 'default',
+  };
   const index = `${server}/meta/1.0/index-system`;
   const images = parseLxcIndex(await fetchText(index, 16 << 20));
   const image = newestLxcImage(images, want);
@@ -46,7 +60,9 @@ export const planLxc: Planner<LxcSpec> = async (spec, ctx) => {
 function notListed(index: string, images: LxcImage[], want: LxcWanted): VmError {
   const what = `${want.dist}/${want.release} for ${want.arch}${want.variant === 'default' ? '' : ` (variant ${want.variant})`}`;
   const offer = lxcOffer(images, want.dist);
-  const has = offer ? `it has ${want.dist} ${offer}` : `it has no ${want.dist} at all; its dists are ${lxcDists(images).join(', ') || 'none'}`;
+  const has = offer
+    ? `it has ${want.dist} ${offer}`
+    : `it has no ${want.dist} at all; its dists are ${lxcDists(images).join(', ') || 'none'}`;
   return envError('LXC_IMAGE_NOT_FOUND', `${index} lists no ${what}: ${has}`, {
     hint: 'the release may have been retired from the server: pick another release or --arch, or set `server:` / $VMATRIX_LXC_SERVER',
   });

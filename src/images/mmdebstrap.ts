@@ -10,7 +10,13 @@ import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from './so
 
 type MmdebstrapSpec = Extract<SourceSpec, { kind: 'mmdebstrap' }>;
 
-interface Resolved { suite: string; variant: string; components: string[]; mirror: string; arch: string }
+interface Resolved {
+  suite: string;
+  variant: string;
+  components: string[];
+  mirror: string;
+  arch: string;
+}
 
 // A Debian (or Ubuntu) root built by mmdebstrap from a mirror. mmdebstrap writes a tar to stdout, which
 // goes through our own extractor like any downloaded tarball: one code path decides what lands on disk.
@@ -37,13 +43,19 @@ export function mmdebstrapArgs(r: Resolved, asRoot: boolean): string[] {
     `--arch=${r.arch}`,
     `--components=${r.components.join(',')}`,
     '--format=tar',
-    r.suite, '-', r.mirror,
+    r.suite,
+    '-',
+    r.mirror,
   ];
 }
 
 async function build(r: Resolved, rootfs: string, ctx: SourceContext): Promise<Built> {
-  if (ctx.offline) throw envError('OFFLINE', `building ${r.suite} with mmdebstrap needs the mirror ${r.mirror}, and we are offline`);
-  ctx.progress({ phase: 'build', message: `building ${r.suite} (${r.variant}, ${r.arch}) with mmdebstrap from ${r.mirror}` });
+  if (ctx.offline)
+    throw envError('OFFLINE', `building ${r.suite} with mmdebstrap needs the mirror ${r.mirror}, and we are offline`);
+  ctx.progress({
+    phase: 'build',
+    message: `building ${r.suite} (${r.variant}, ${r.arch}) with mmdebstrap from ${r.mirror}`,
+  });
   // Its progress output is noise on success; on failure the tail of it is the error message.
   const tar = programOutput('mmdebstrap', mmdebstrapArgs(r, process.getuid?.() === 0), {
     errorCode: 'MMDEBSTRAP_FAILED',
@@ -53,7 +65,12 @@ async function build(r: Resolved, rootfs: string, ctx: SourceContext): Promise<B
     killSignal: 'SIGTERM',
   });
   const hash = createHash('sha256');
-  const tap = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   tar.on('error', (e) => tap.destroy(e));
   tap.on('close', () => tar.destroy());
   const result = await extractTar(tar.pipe(tap), rootfs, {

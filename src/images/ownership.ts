@@ -24,13 +24,22 @@ export async function imageIds(store: Store, id: string): Promise<IdBase> {
 }
 
 /** Makes the image's files owned by the range that starts at `to` (identity when undefined). */
-export async function ownImageBy(store: Store, image: ImageRef, to: IdBase | undefined, size: number, onShift?: () => void): Promise<void> {
+export async function ownImageBy(
+  store: Store,
+  image: ImageRef,
+  to: IdBase | undefined,
+  size: number,
+  onShift?: () => void,
+): Promise<void> {
   const target = to ?? IDENTITY;
   const same = (a: IdBase) => a.uid === target.uid && a.gid === target.gid;
   if (same(await imageIds(store, image.id))) return;
   await store.withLock(`image-${image.id}`, async () => {
     const journal = join(store.imageDir(image.id), JOURNAL);
-    const pending = await readFile(journal, 'utf8').then((t) => JSON.parse(t) as ShiftPlan, () => undefined);
+    const pending = await readFile(journal, 'utf8').then(
+      (t) => JSON.parse(t) as ShiftPlan,
+      () => undefined,
+    );
     if (pending) await shiftWith(store, image, pending, journal); // an interrupted shift, finished first
     const from = await imageIds(store, image.id);
     if (same(from)) return;

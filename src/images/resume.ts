@@ -12,7 +12,12 @@ import { checkStatus, httpGet, parseUrl, Transient, wireError, withRetry, type R
 // changed since answers 200 with the whole new file, which replaces the partial (never spliced onto it,
 // as apt's http method does). The validator (a strong ETag, else Last-Modified) sits beside the partial.
 
-export interface Transfer { bytes: number; total?: number; bytesPerSecond?: number; etaSeconds?: number }
+export interface Transfer {
+  bytes: number;
+  total?: number;
+  bytesPerSecond?: number;
+  etaSeconds?: number;
+}
 
 export interface ResumeOptions {
   headers?: Record<string, string>;
@@ -22,7 +27,11 @@ export interface ResumeOptions {
   maxBytes?: number;
 }
 
-export interface Downloaded { sha256: string; bytes: number; resumed: boolean }
+export interface Downloaded {
+  sha256: string;
+  bytes: number;
+  resumed: boolean;
+}
 
 const PROGRESS_MS = 200;
 
@@ -33,7 +42,10 @@ export function downloadResumable(url: string, partial: string, o: ResumeOptions
 }
 
 async function attempt(url: URL, partial: string, o: ResumeOptions): Promise<Downloaded> {
-  const have = await stat(partial).then((s) => s.size, () => 0);
+  const have = await stat(partial).then(
+    (s) => s.size,
+    () => 0,
+  );
   const validator = have > 0 ? await readFile(`${partial}.validator`, 'utf8').catch(() => undefined) : undefined;
   const headers = { ...o.headers, ...(validator ? { range: `bytes=${have}-`, 'if-range': validator } : {}) };
   const r = await httpGet(url, headers);
@@ -54,13 +66,29 @@ async function attempt(url: URL, partial: string, o: ResumeOptions): Promise<Dow
   if (append) await hashInto(hash, partial);
   const length = Number(r.res.headers['content-length']);
   const total = Number.isFinite(length) ? (append ? have : 0) + length : undefined;
-  const bytes = await streamTo(r.res.body as AsyncIterable<Buffer> & { destroy(): void }, partial, append ? have : 0, total, o, r.url.href, hash);
-  if (total !== undefined && bytes < total) throw new Transient(`GET ${r.url.href}: connection closed after ${bytes} of ${total} bytes`);
+  const bytes = await streamTo(
+    r.res.body as AsyncIterable<Buffer> & { destroy(): void },
+    partial,
+    append ? have : 0,
+    total,
+    o,
+    r.url.href,
+    hash,
+  );
+  if (total !== undefined && bytes < total)
+    throw new Transient(`GET ${r.url.href}: connection closed after ${bytes} of ${total} bytes`);
   return { sha256: hash.digest('hex'), bytes, resumed: append };
 }
 
-async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, partial: string, from: number, total: number | undefined,
-  o: ResumeOptions, href: string, hash: Hash): Promise<number> {
+async function streamTo(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  partial: string,
+  from: number,
+  total: number | undefined,
+  o: ResumeOptions,
+  href: string,
+  hash: Hash,
+): Promise<number> {
   const fh = await open(partial, from > 0 ? 'a' : 'w', 0o600);
   const started = Date.now();
   let bytes = from;
@@ -70,7 +98,8 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const bytesPerSecond = seconds > 0 ? (bytes - from) / seconds : undefined;
-    const etaSeconds = total !== undefined && bytesPerSecond ? Math.max(0, (total - bytes) / bytesPerSecond) : undefined;
+    const etaSeconds =
+      total !== undefined && bytesPerSecond ? Math.max(0, (total - bytes) / bytesPerSecond) : undefined;
     o.onProgress?.({ bytes, total, bytesPerSecond, etaSeconds });
   };
   try {
@@ -83,7 +112,10 @@ async function streamTo(body: AsyncIterable<Buffer> & { destroy(): void }, parti
         throw fatal;
       }
       hash.update(chunk);
-      await writeAll(fh, chunk).catch((e: unknown) => { fatal = e; throw e; });
+      await writeAll(fh, chunk).catch((e: unknown) => {
+        fatal = e;
+        throw e;
+      });
       bytes += chunk.length;
       if (Date.now() - last >= PROGRESS_MS) {
         last = Date.now();
@@ -113,10 +145,21 @@ async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
 async function copyLocal(path: string, partial: string, o: ResumeOptions): Promise<Downloaded> {
   const hash = createHash('sha256');
   const source = createReadStream(path);
-  const total = await stat(path).then((s) => s.size, (e: unknown) => {
-    throw envError('DOWNLOAD_FAILED', `${path}: ${messageOf(e)}`, { cause: e });
-  });
-  const bytes = await streamTo(source as unknown as AsyncIterable<Buffer> & { destroy(): void }, partial, 0, total, o, path, hash).catch((e: unknown) => {
+  const total = await stat(path).then(
+    (s) => s.size,
+    (e: unknown) => {
+      throw envError('DOWNLOAD_FAILED', `${path}: ${messageOf(e)}`, { cause: e });
+    },
+  );
+  const bytes = await streamTo(
+    source as unknown as AsyncIterable<Buffer> & { destroy(): void },
+    partial,
+    0,
+    total,
+    o,
+    path,
+    hash,
+  ).catch((e: unknown) => {
     throw e instanceof Transient ? envError('DOWNLOAD_FAILED', e.message, { cause: e }) : e;
   });
   return { sha256: hash.digest('hex'), bytes, resumed: false };

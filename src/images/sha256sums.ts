@@ -27,13 +27,19 @@ function basename(path: string): string {
 
 /** `sha256:ABC…` or `abc…` → `abc…`, or undefined when it is not a sha256. */
 export function normalizeDigest(digest: string): string | undefined {
-  const hex = digest.trim().replace(/^sha256:/, '').toLowerCase();
+  const hex = digest
+    .trim()
+    .replace(/^sha256:/, '')
+    .toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (d) => hash.update(d)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
+    createReadStream(path)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
   });
 }

@@ -39,11 +39,26 @@ export async function verifySignature(file: SignedFile, spec: SignatureSpec): Pr
     await writeFile(join(dir, 'data.sig'), file.signature);
     const home = join(dir, 'home');
     await mkdir(home, { mode: 0o700 });
-    const r = await execCapture('gpgv', [
-      '--homedir', home, '--status-fd', '1', '--keyring', keyringPath(spec.key), join(dir, 'data.sig'), join(dir, 'data'),
-    ], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } }).catch((e: unknown) => {
+    const r = await execCapture(
+      'gpgv',
+      [
+        '--homedir',
+        home,
+        '--status-fd',
+        '1',
+        '--keyring',
+        keyringPath(spec.key),
+        join(dir, 'data.sig'),
+        join(dir, 'data'),
+      ],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } },
+    ).catch((e: unknown) => {
       throw isVmError(e) && e.code === 'PROGRAM_NOT_FOUND'
-        ? envError('PROGRAM_NOT_FOUND', `gpgv is needed to check the signature of ${file.url}, and it is not installed`, { hint: 'install the gpgv package (apt-get install gpgv)', cause: e })
+        ? envError(
+            'PROGRAM_NOT_FOUND',
+            `gpgv is needed to check the signature of ${file.url}, and it is not installed`,
+            { hint: 'install the gpgv package (apt-get install gpgv)', cause: e },
+          )
         : e;
     });
     const verdict = judge(r.stdout, spec.fingerprint);
@@ -61,19 +76,33 @@ type Verdict = 'good' | 'bad' | 'unknown-key' | 'no-keyring' | 'no-signature';
  * do not have is allowed: Ubuntu signs some lists with an old key as well as the current one.
  */
 export function judge(status: string, fingerprint: string): Verdict {
-  const lines = status.split('\n').filter((l) => l.startsWith('[GNUPG:] ')).map((l) => l.slice(9).trim().split(/\s+/));
+  const lines = status
+    .split('\n')
+    .filter((l) => l.startsWith('[GNUPG:] '))
+    .map((l) => l.slice(9).trim().split(/\s+/));
   const want = fingerprint.toUpperCase();
   if (lines.some((l) => l[0] === 'BADSIG')) return 'bad';
   const valid = lines.find((l) => l[0] === 'VALIDSIG' && (l[10] ?? l[1])?.toUpperCase() === want);
   const goodIds = new Set(lines.filter((l) => l[0] === 'GOODSIG').map((l) => l[1]?.toUpperCase()));
   if (valid && goodIds.has(valid[1]!.toUpperCase().slice(-16))) return 'good';
   if (lines.some((l) => l[0] === 'NODATA')) return 'no-signature';
-  if (lines.some((l) => l[0] === 'ERRSIG' || l[0] === 'NO_PUBKEY' || l[0] === 'VALIDSIG' || l[0] === 'GOODSIG' || l[0] === 'EXPKEYSIG' || l[0] === 'REVKEYSIG')) return 'unknown-key';
+  if (
+    lines.some(
+      (l) =>
+        l[0] === 'ERRSIG' ||
+        l[0] === 'NO_PUBKEY' ||
+        l[0] === 'VALIDSIG' ||
+        l[0] === 'GOODSIG' ||
+        l[0] === 'EXPKEYSIG' ||
+        l[0] === 'REVKEYSIG',
+    )
+  )
+    return 'unknown-key';
   return 'no-keyring';
 }
 
 const WHY: Record<Exclude<Verdict, 'good'>, string> = {
-  'bad': 'the signature does not match the file: it was altered after signing, or is not what upstream published',
+  bad: 'the signature does not match the file: it was altered after signing, or is not what upstream published',
   'unknown-key': 'it is not signed by the expected key (signed by another key, or by an expired or revoked one)',
   'no-keyring': 'gpgv could not use the keyring',
   'no-signature': 'the signature file holds no OpenPGP signature',
@@ -82,11 +111,19 @@ const WHY: Record<Exclude<Verdict, 'good'>, string> = {
 function refused(file: SignedFile, spec: SignatureSpec, verdict: Exclude<Verdict, 'good'>, stderr: string): Error {
   const keyring = keyringPath(spec.key);
   if (verdict === 'no-keyring') {
-    return usageError('SIGNATURE_NO_KEYRING', `${file.url}: the keyring ${keyring} for key "${spec.key}" cannot be used: ${stderr.trim().split('\n').at(-1) ?? ''}`, {
-      hint: 'ship the key as distros/keys/<key>.gpg, or point $VMATRIX_KEYRING_DIR at a directory that holds it',
-    });
+    return usageError(
+      'SIGNATURE_NO_KEYRING',
+      `${file.url}: the keyring ${keyring} for key "${spec.key}" cannot be used: ${stderr.trim().split('\n').at(-1) ?? ''}`,
+      {
+        hint: 'ship the key as distros/keys/<key>.gpg, or point $VMATRIX_KEYRING_DIR at a directory that holds it',
+      },
+    );
   }
-  return envError('SIGNATURE_INVALID', `refusing ${file.url}: ${WHY[verdict]}; expected a signature in ${file.signatureUrl} by ${spec.key} (${spec.fingerprint})`, {
-    hint: 'nothing was cached. Try again later or from another source; if the mirror is re-signed by its operator, put that key in $VMATRIX_KEYRING_DIR and name it in the catalog entry',
-  });
+  return envError(
+    'SIGNATURE_INVALID',
+    `refusing ${file.url}: ${WHY[verdict]}; expected a signature in ${file.signatureUrl} by ${spec.key} (${spec.fingerprint})`,
+    {
+      hint: 'nothing was cached. Try again later or from another source; if the mirror is re-signed by its operator, put that key in $VMATRIX_KEYRING_DIR and name it in the catalog entry',
+    },
+  );
 }

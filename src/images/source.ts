@@ -7,9 +7,14 @@ import type { Logger } from '../util/log.js';
 // existsSync; only on a miss is `build` called, inside the id's lock, into an empty staging rootfs.
 
 export type ImageProgress = (e: {
-  distro: string; phase: 'download' | 'build' | 'extract' | 'done'; bytes?: number; total?: number; message?: string;
+  distro: string;
+  phase: 'download' | 'build' | 'extract' | 'done';
+  bytes?: number;
+  total?: number;
+  message?: string;
   /** Download speed and estimated seconds left, when known. */
-  bytesPerSecond?: number; etaSeconds?: number;
+  bytesPerSecond?: number;
+  etaSeconds?: number;
 }) => void;
 
 export interface SourceContext {
@@ -40,10 +45,15 @@ export const IMAGE_FORMAT = 1;
 
 export function describeSource(spec: SourceSpec): string {
   switch (spec.kind) {
-    case 'tarball': return `tarball ${spec.url}`;
-    case 'mmdebstrap': return `mmdebstrap ${spec.suite}`;
-    case 'busybox': return 'busybox (from the host)';
-    case 'oci': return `oci ${spec.ref}`;
-    case 'lxc': return `lxc ${spec.dist}/${spec.release}${spec.server ? ` from ${spec.server}` : ''}`;
+    case 'tarball':
+      return `tarball ${spec.url}`;
+    case 'mmdebstrap':
+      return `mmdebstrap ${spec.suite}`;
+    case 'busybox':
+      return 'busybox (from the host)';
+    case 'oci':
+      return `oci ${spec.ref}`;
+    case 'lxc':
+      return `lxc ${spec.dist}/${spec.release}${spec.server ? ` from ${spec.server}` : ''}`;
   }
 }

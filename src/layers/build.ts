@@ -51,8 +51,13 @@ export interface LayerSource {
 
 export async function layerInputs(s: LayerSource): Promise<LayerInputs> {
   return {
-    format: LAYER_FORMAT, image: s.image.id, packageManager: s.distro.packageManager, ...s.recipe, workdir: s.workdir,
-    files: await namedFiles(s.sourceTree, s.recipe.setup), setupInputs: s.setupInputs ?? {},
+    format: LAYER_FORMAT,
+    image: s.image.id,
+    packageManager: s.distro.packageManager,
+    ...s.recipe,
+    workdir: s.workdir,
+    files: await namedFiles(s.sourceTree, s.recipe.setup),
+    setupInputs: s.setupInputs ?? {},
     // A layer built in a user namespace holds files owned by the host ids of that mapping.
     ...(s.userns ? { ids: { uid: s.userns.uid, gid: s.userns.gid } } : {}),
   };
@@ -83,18 +88,21 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
   const hit = { id, diff: join(dir, 'diff'), cached: true, durationMs: 0 };
   const rebuild = b.rebuild !== undefined && !b.rebuild.has(id);
   b.rebuild?.add(id);
-  if (!rebuild && await exists(dir)) {
+  if (!rebuild && (await exists(dir))) {
     await markUsed(dir); // for `vmatrix image prune --older-than`
     return hit;
   }
-  return b.store.writing(`building setup layer ${id}`,
-    () => b.store.withLock(`layer-${id}`, async () => (!rebuild && await exists(dir)) ? hit : build(b, id, inputs)));
+  return b.store.writing(`building setup layer ${id}`, () =>
+    b.store.withLock(`layer-${id}`, async () => (!rebuild && (await exists(dir)) ? hit : build(b, id, inputs))),
+  );
 }
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const started = Date.now();
   const { steps, install } = setupSteps(b.distro, b.recipe);
-  b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`);
+  b.onProgress?.(
+    `building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`,
+  );
   return b.store.inStaging('layer', async (staging) => {
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
     const scratch = join(staging, 'cell');
@@ -137,21 +145,40 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
     }
     if (result.exitCode !== 0 || result.timedOut || result.aborted) {
       const step = clock.lastStarted();
-      throw await setupFailed(result, { distro: b.distro, recipe: b.recipe, logPath: b.logPath, step, installing: step !== undefined && step === install });
+      throw await setupFailed(result, {
+        distro: b.distro,
+        recipe: b.recipe,
+        logPath: b.logPath,
+        step,
+        installing: step !== undefined && step === install,
+      });
     }
     await rm(view, { recursive: true, force: true });
     const size = await treeSize(join(staging, 'diff'));
-    const meta: LayerMeta = { id, image: b.image.id, inputs: { distro: b.distro.name, ...inputs }, size, created: new Date().toISOString() };
+    const meta: LayerMeta = {
+      id,
+      image: b.image.id,
+      inputs: { distro: b.distro.name, ...inputs },
+      size,
+      created: new Date().toISOString(),
+    };
     await writeFile(join(staging, 'layer.json'), `${JSON.stringify(meta, null, 2)}\n`);
     // A rebuilt layer replaces the old one, which stays whole for the cells still running on it.
     await b.store.replaceDir(staging, b.store.layerDir(id));
-    return { id, diff: join(b.store.layerDir(id), 'diff'), cached: false, durationMs: Date.now() - started, logPath: b.logPath };
+    return {
+      id,
+      diff: join(b.store.layerDir(id), 'diff'),
+      cached: false,
+      durationMs: Date.now() - started,
+      logPath: b.logPath,
+    };
   });
 }
 
 export function describeRecipe(r: Recipe): string {
   const parts = [];
-  if (r.packages.length) parts.push(`packages: ${r.packages.join(' ')}${r.installRecommends === false ? ' (without recommends)' : ''}`);
+  if (r.packages.length)
+    parts.push(`packages: ${r.packages.join(' ')}${r.installRecommends === false ? ' (without recommends)' : ''}`);
   if (r.setup.length) parts.push(`${r.setup.length} setup command${r.setup.length === 1 ? '' : 's'}`);
   return parts.join('; ');
 }

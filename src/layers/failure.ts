@@ -17,7 +17,11 @@ import type { SetupFailure } from '../results/types.js';
 // end of the setup log.
 
 /** What went wrong, as far as the setup's log tells. */
-export interface SetupFinding { error?: string; hint?: string; missingPackages?: string[] }
+export interface SetupFinding {
+  error?: string;
+  hint?: string;
+  missingPackages?: string[];
+}
 
 /** How a setup ended badly. */
 export interface SetupEnd {
@@ -43,9 +47,16 @@ export class SetupFailed extends Error {
 
 /** The steps of a setup layer: the install, when there are packages, then the setup commands. */
 export function setupSteps(distro: DistroEntry, recipe: Recipe): { steps: TestStep[]; install?: TestStep } {
-  const script = installScript(distro.packageManager, recipe.packages, { recommends: recipe.installRecommends !== false });
-  const install = script ? { name: stepName(installSummary(distro.packageManager, recipe.packages)), run: script } : undefined;
-  return { steps: [...(install ? [install] : []), ...recipe.setup.map((run) => ({ name: stepName(run), run }))], install };
+  const script = installScript(distro.packageManager, recipe.packages, {
+    recommends: recipe.installRecommends !== false,
+  });
+  const install = script
+    ? { name: stepName(installSummary(distro.packageManager, recipe.packages)), run: script }
+    : undefined;
+  return {
+    steps: [...(install ? [install] : []), ...recipe.setup.map((run) => ({ name: stepName(run), run }))],
+    install,
+  };
 }
 
 export interface FailedBuild {
@@ -60,12 +71,24 @@ export interface FailedBuild {
 
 /** The error for a setup that ended badly, with what its log says when the install failed. */
 export async function setupFailed(r: CellRunResult, b: FailedBuild): Promise<SetupFailed> {
-  const missing = b.installing && !r.timedOut && !r.aborted
-    ? missingPackages(b.distro.packageManager, await readFile(b.logPath, 'utf8').catch(() => '')) : [];
-  const finding = missing.length > 0 ? notFound(b.distro, b.recipe, missing)
-    : !b.installing && b.step && !r.timedOut && !r.aborted ? await unseenFile(b.logPath) : {};
+  const missing =
+    b.installing && !r.timedOut && !r.aborted
+      ? missingPackages(b.distro.packageManager, await readFile(b.logPath, 'utf8').catch(() => ''))
+      : [];
+  const finding =
+    missing.length > 0
+      ? notFound(b.distro, b.recipe, missing)
+      : !b.installing && b.step && !r.timedOut && !r.aborted
+        ? await unseenFile(b.logPath)
+        : {};
   return new SetupFailed({
-    exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, logPath: b.logPath, durationMs: r.durationMs, step: b.step?.name, finding,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    timedOut: r.timedOut,
+    logPath: b.logPath,
+    durationMs: r.durationMs,
+    step: b.step?.name,
+    finding,
   });
 }
 
@@ -73,7 +96,9 @@ export async function setupFailed(r: CellRunResult, b: FailedBuild): Promise<Set
 async function unseenFile(logPath: string): Promise<SetupFinding> {
   const tail = (await fileTail(logPath, TAIL_LINES)) ?? [];
   if (!tail.some((line) => /No such file or directory|can't open|cannot open|can't cd/i.test(line))) return {};
-  return { hint: 'setup sees only the project files its commands name and those setup_inputs matches: add the files it reads to setup_inputs' };
+  return {
+    hint: 'setup sees only the project files its commands name and those setup_inputs matches: add the files it reads to setup_inputs',
+  };
 }
 
 function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): SetupFinding {
@@ -81,8 +106,9 @@ function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): Setup
   return {
     missingPackages: missing,
     error: `package${one ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${one ? 'was' : 'were'} not found on ${distro.name} (${distro.packageManager})`,
-    hint: `${one ? 'its name differs' : 'their names differ'} on this distro? give ${distro.name} its own list under overrides: `
-      + `(overrides: { ${distro.name}: { packages: [${recipe.packages.join(', ')}] } })`,
+    hint:
+      `${one ? 'its name differs' : 'their names differ'} on this distro? give ${distro.name} its own list under overrides: ` +
+      `(overrides: { ${distro.name}: { packages: [${recipe.packages.join(', ')}] } })`,
   };
 }
 
@@ -98,6 +124,9 @@ export function setupFailure(e: SetupFailed, tail: string[], projectDir: string)
 export async function cannotSetUp(e: SetupFailed, distro: string, log: Logger): Promise<VmError> {
   for (const line of (await fileTail(e.end.logPath, TAIL_LINES)) ?? []) log.info(`  │ ${inert(line)}`);
   return usageError('SETUP_FAILED', `the setup of ${distro} failed: ${e.message}`, {
-    cause: e, hint: e.end.finding.hint ?? `the end of its log is above; for a shell on ${distro} without the setup, run \`vmatrix shell ${distro}\` where there is no vmatrix.yml`,
+    cause: e,
+    hint:
+      e.end.finding.hint ??
+      `the end of its log is above; for a shell on ${distro} without the setup, run \`vmatrix shell ${distro}\` where there is no vmatrix.yml`,
   });
 }

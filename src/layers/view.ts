@@ -16,7 +16,9 @@ export async function setupView(tree: string, paths: string[], view: string): Pr
   const dir = async (path: string): Promise<void> => {
     if (made.has(path)) return;
     if (path !== view) await dir(dirname(path));
-    await mkdir(path, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+    await mkdir(path, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
     await chown(path, root.uid, root.gid);
     made.add(path);
   };

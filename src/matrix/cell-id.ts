@@ -10,7 +10,11 @@ export function cellId(distro: string, axes: Record<string, string>): string {
 }
 
 export function slugify(id: string, max = MAX_SLUG): string {
-  const slug = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, max).replace(/^-+|-+$/g, '');
+  const slug = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, max)
+    .replace(/^-+|-+$/g, '');
   return slug || 'cell';
 }
 

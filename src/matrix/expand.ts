@@ -12,8 +12,14 @@ export type MatrixConfig = Pick<Config, 'distros' | 'matrix' | 'include' | 'excl
  * include, exactly as GitHub Actions does. Identical cells (two includes adding the same one) count once.
  */
 export function expandMatrix(config: MatrixConfig): Cell[] {
-  const axes: Array<[string, Array<string | number | boolean>]> = [['distro', config.distros], ...Object.entries(config.matrix)];
-  checkExcludeKeys(config, axes.map(([name]) => name));
+  const axes: Array<[string, Array<string | number | boolean>]> = [
+    ['distro', config.distros],
+    ...Object.entries(config.matrix),
+  ];
+  checkExcludeKeys(
+    config,
+    axes.map(([name]) => name),
+  );
   const expanded = expandStrategy({ axes, include: config.include, exclude: config.exclude });
   const seen = new Set<string>();
   const cells: Array<Omit<Cell, 'slug'>> = [];
@@ -34,15 +40,23 @@ function checkExcludeKeys(config: MatrixConfig, axes: string[]): void {
     for (const key of Object.keys(entry)) {
       if (axes.includes(key)) continue;
       const guess = closest(key, axes);
-      throw usageError('EXCLUDE_UNKNOWN_KEY', `exclude[${index}]: "${key}" is not an axis of the matrix (axes: ${axes.join(', ')})`, {
-        hint: guess ? `did you mean "${guess}"?` : 'exclude entries name axes of the matrix, or distro',
-      });
+      throw usageError(
+        'EXCLUDE_UNKNOWN_KEY',
+        `exclude[${index}]: "${key}" is not an axis of the matrix (axes: ${axes.join(', ')})`,
+        {
+          hint: guess ? `did you mean "${guess}"?` : 'exclude entries name axes of the matrix, or distro',
+        },
+      );
     }
   });
 }
 
 function includeWithoutDistro(combo: Expanded): Error {
-  return usageError('INCLUDE_WITHOUT_DISTRO', `include[${combo.fromInclude}]: it matches no cell, so it makes a new one, but it names no distro`, {
-    hint: 'add `distro: <name>` to it, or change its values so that it extends existing cells',
-  });
+  return usageError(
+    'INCLUDE_WITHOUT_DISTRO',
+    `include[${combo.fromInclude}]: it matches no cell, so it makes a new one, but it names no distro`,
+    {
+      hint: 'add `distro: <name>` to it, or change its values so that it extends existing cells',
+    },
+  );
 }

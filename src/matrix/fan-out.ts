@@ -36,9 +36,13 @@ export function shardNames(cells: number, shards: number): string[] {
 function checkJobs(system: CiSystem, jobs: number, what: string): void {
   const max = MAX_JOBS[system];
   if (jobs <= max) return;
-  throw usageError('TOO_MANY_JOBS', `${jobs} ${what} are more than the ${max} jobs ${SYSTEM_NAME[system]} runs from one matrix`, {
-    hint: `fan out over at most ${max} shards instead: vmatrix matrix --format ${system} --shards N, and vmatrix test --shard i/N in each job`,
-  });
+  throw usageError(
+    'TOO_MANY_JOBS',
+    `${jobs} ${what} are more than the ${max} jobs ${SYSTEM_NAME[system]} runs from one matrix`,
+    {
+      hint: `fan out over at most ${max} shards instead: vmatrix matrix --format ${system} --shards N, and vmatrix test --shard i/N in each job`,
+    },
+  );
 }
 
 export function githubMatrix(cells: Cell[], shards?: number): GithubMatrix {

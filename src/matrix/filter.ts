@@ -5,11 +5,15 @@ import type { Cell } from './types.js';
 // that must all hold (`cc=clang`, `distro=debian-12,build=debug`, values may be globs too).
 
 function glob(pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`);
 }
 
-const like = (value: string, pattern: string): boolean => (pattern.includes('*') ? glob(pattern).test(value) : value === pattern);
+const like = (value: string, pattern: string): boolean =>
+  pattern.includes('*') ? glob(pattern).test(value) : value === pattern;
 
 function termsMatch(cell: Cell, pattern: string): boolean {
   return pattern.split(',').every((term) => {

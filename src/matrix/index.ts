@@ -9,4 +9,12 @@ export { filterCells, cellMatches } from './filter.js';
 export { cellEnv, envName } from './env.js';
 export { selectCells } from './select.js';
 export { parseShard, formatShard, splitShards, slowestFirst, splitBasis, type Durations, type Shard } from './shard.js';
-export { githubMatrix, gitlabParallel, shardNames, MAX_JOBS, type CiSystem, type GithubMatrix, type GitlabParallel } from './fan-out.js';
+export {
+  githubMatrix,
+  gitlabParallel,
+  shardNames,
+  MAX_JOBS,
+  type CiSystem,
+  type GithubMatrix,
+  type GitlabParallel,
+} from './fan-out.js';

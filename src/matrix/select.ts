@@ -11,9 +11,15 @@ export function selectCells(cells: Cell[], ids: string[]): Cell[] {
   for (const id of ids) {
     if (known.has(id)) continue;
     const guess = closest(id, known);
-    throw usageError('UNKNOWN_CELL', `--cell ${id}: no such cell in the matrix (${cells.length} cell${cells.length === 1 ? '' : 's'})`, {
-      hint: guess ? `did you mean "${guess}"?` : '`vmatrix matrix` lists the cell ids; --only takes globs and axis=value',
-    });
+    throw usageError(
+      'UNKNOWN_CELL',
+      `--cell ${id}: no such cell in the matrix (${cells.length} cell${cells.length === 1 ? '' : 's'})`,
+      {
+        hint: guess
+          ? `did you mean "${guess}"?`
+          : '`vmatrix matrix` lists the cell ids; --only takes globs and axis=value',
+      },
+    );
   }
   const wanted = new Set(ids);
   return cells.filter((c) => wanted.has(c.id));

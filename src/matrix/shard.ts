@@ -20,9 +20,13 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
   if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
-    throw usageError('BAD_SHARD', `--shard ${text}: expected i/N with 1 ≤ i ≤ N, like 2/3 (the second of three shards)`, {
-      hint: 'every runner of a CI matrix passes the same N and its own i: --shard 1/3, --shard 2/3, --shard 3/3',
-    });
+    throw usageError(
+      'BAD_SHARD',
+      `--shard ${text}: expected i/N with 1 ≤ i ≤ N, like 2/3 (the second of three shards)`,
+      {
+        hint: 'every runner of a CI matrix passes the same N and its own i: --shard 1/3, --shard 2/3, --shard 3/3',
+      },
+    );
   }
   return shard;
 }
@@ -38,7 +42,10 @@ function costs(cells: ReadonlyArray<{ id: string }>, durations?: Durations): Map
     const d = durations?.get(id);
     return d !== undefined && Number.isFinite(d) && d >= 0 ? d : undefined;
   };
-  const values = cells.map((c) => known(c.id)).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
+  const values = cells
+    .map((c) => known(c.id))
+    .filter((d): d is number => d !== undefined)
+    .sort((a, b) => a - b);
   if (values.length === 0) return undefined;
   const median = values[Math.floor((values.length - 1) / 2)]!;
   return new Map(cells.map((c) => [c.id, known(c.id) ?? median]));
@@ -54,7 +61,11 @@ export function slowestFirst<T extends { id: string }>(cells: readonly T[], dura
 }
 
 /** All N shards, each in the order to run it (slowest first when balanced by durations). */
-export function splitShards<T extends { id: string }>(cells: readonly T[], count: number, durations?: Durations): T[][] {
+export function splitShards<T extends { id: string }>(
+  cells: readonly T[],
+  count: number,
+  durations?: Durations,
+): T[][] {
   const shards: T[][] = Array.from({ length: count }, () => []);
   const cost = costs(cells, durations);
   if (!cost) {

@@ -25,7 +25,11 @@ import { combineAttempts, shouldRetry } from '../cell/attempts.js';
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
 
-export interface Prepared { image: ImageRef; imageMs: number; layer?: LayerRef }
+export interface Prepared {
+  image: ImageRef;
+  imageMs: number;
+  layer?: LayerRef;
+}
 
 /** What every cell of one run shares. */
 export interface RunContext {
@@ -65,7 +69,10 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
     throw e;
   }
   // A log that could not be written (its filesystem is full) makes the cell an error, not the run a crash.
-  return closeLog(log).then(() => result, (e: unknown) => ({ ...result, status: 'error' as const, phase: result.phase ?? 'test', message: messageOf(e) }));
+  return closeLog(log).then(
+    () => result,
+    (e: unknown) => ({ ...result, status: 'error' as const, phase: result.phase ?? 'test', message: messageOf(e) }),
+  );
 }
 
 async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap): Promise<CellResult> {
@@ -79,29 +86,62 @@ async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: 
 }
 
 /** One attempt: a fresh cell. `again` says whether the cell is to be run once more. */
-async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap, attempt: number): Promise<{ result: CellResult; again: boolean }> {
+async function runAttempt(
+  r: RunContext,
+  cell: Cell,
+  log: WriteStream,
+  capped: LogCap,
+  attempt: number,
+): Promise<{ result: CellResult; again: boolean }> {
   const { plan, cellsRoot, sourceTree, runtime } = r;
   const started = Date.now();
-  const base = { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)) };
+  const base = {
+    id: cell.id,
+    slug: cell.slug,
+    distro: cell.distro,
+    axes: cell.axes,
+    logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)),
+  };
   const prepared = await prepareCell(r, cell, log, attempt === 1);
   if ('status' in prepared) return { result: { ...base, ...prepared, durationMs: Date.now() - started }, again: false };
   const { image, imageMs, layer } = prepared;
   const ctx = contextOf(plan, cell);
   const lowerdirs = [...(layer ? [layer.diff] : []), image.rootfs];
-  const env = { ...recipeFor(plan, cell).env, ...userEnv(plan.config.user), ...cellEnv(cell), VMATRIX_ATTEMPT: String(attempt) };
+  const env = {
+    ...recipeFor(plan, cell).env,
+    ...userEnv(plan.config.user),
+    ...cellEnv(cell),
+    VMATRIX_ATTEMPT: String(attempt),
+  };
   const user = testUser(plan.config.user);
   const artifacts = plan.config.artifacts.map((a) => substitute(a, ctx));
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
-  const output = r.emit ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines })) : capped;
+  const output = r.emit
+    ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }))
+    : capped;
   let outcome: Awaited<ReturnType<typeof runTestStep>>;
   try {
     outcome = await runTestStep({
-      runtime, cell, distro: plan.distros.get(cell.distro)!, lowerdirs, sourceTree, workdir: plan.config.workdir,
-      steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })), env,
-      network: plan.config.network, user, scratch: join(cellsRoot, cell.slug), containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-      resources: r.resources, log, output, timeoutMs: plan.config.timeout, signal: r.signal, keepDirs: keeping,
+      runtime,
+      cell,
+      distro: plan.distros.get(cell.distro)!,
+      lowerdirs,
+      sourceTree,
+      workdir: plan.config.workdir,
+      steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })),
+      env,
+      network: plan.config.network,
+      user,
+      scratch: join(cellsRoot, cell.slug),
+      containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
+      resources: r.resources,
+      log,
+      output,
+      timeoutMs: plan.config.timeout,
+      signal: r.signal,
+      keepDirs: keeping,
     }).finally(async () => {
       // Output still on its way must land in the log before vmatrix's own lines about the cell.
       if (output instanceof OutputTap) output.close();
@@ -113,38 +153,94 @@ async function runAttempt(r: RunContext, cell: Cell, log: WriteStream, capped: L
     // result, so the others still run and the run's reports are still written.
     log.write(`# could not run the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
     if (keeping) await settleKept(r.store, keeping.dir, undefined).catch(() => {});
-    return { again: false, result: {
-      ...base, status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'test', exitCode: null, message: messageOf(e),
-      durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
-    } };
+    return {
+      again: false,
+      result: {
+        ...base,
+        status: r.signal?.aborted ? 'cancelled' : 'error',
+        phase: 'test',
+        exitCode: null,
+        message: messageOf(e),
+        durationMs: Date.now() - started,
+        imageId: image.id,
+        layerId: layer?.id,
+        phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
+      },
+    };
   }
-  log.write(`# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`);
+  log.write(
+    `# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`,
+  );
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
-  const saved = keeping && artifacts.length > 0 ? await saveArtifacts({
-    patterns: artifacts, workdir: plan.config.workdir, upper: keeping.upper, srcUpper: keeping.srcUpper, maxBytes: r.artifactCap,
-    dest: artifactsDir(r.runDir, cell, again ? attempt : undefined), projectDir: plan.projectDir, log,
-  }) : {};
+  const saved =
+    keeping && artifacts.length > 0
+      ? await saveArtifacts({
+          patterns: artifacts,
+          workdir: plan.config.workdir,
+          upper: keeping.upper,
+          srcUpper: keeping.srcUpper,
+          maxBytes: r.artifactCap,
+          dest: artifactsDir(r.runDir, cell, again ? attempt : undefined),
+          projectDir: plan.projectDir,
+          log,
+        })
+      : {};
   // Only the last attempt is kept: it is the one the result describes.
-  const kept = keeping && await settleKept(r.store, keeping.dir, !again && shouldKeep(r.keep, outcome.status) ? {
-    version: 1, runId: r.runId, cell: cell.id, slug: cell.slug, distro: cell.distro, status: outcome.status, lowerdirs, sourceTree,
-    workdir: plan.config.workdir, env, user, network: plan.config.network, keptAt: new Date().toISOString(),
-  } : undefined);
+  const kept =
+    keeping &&
+    (await settleKept(
+      r.store,
+      keeping.dir,
+      !again && shouldKeep(r.keep, outcome.status)
+        ? {
+            version: 1,
+            runId: r.runId,
+            cell: cell.id,
+            slug: cell.slug,
+            distro: cell.distro,
+            status: outcome.status,
+            lowerdirs,
+            sourceTree,
+            workdir: plan.config.workdir,
+            env,
+            user,
+            network: plan.config.network,
+            keptAt: new Date().toISOString(),
+          }
+        : undefined,
+    ));
   if (kept) log.write(`# kept: vmatrix shell --run ${r.runId} ${cell.id}\n`);
-  return { again, result: {
-    ...base, status: outcome.status, phase: outcome.status === 'passed' ? undefined : 'test', exitCode: outcome.exitCode, signal: outcome.signal,
-    durationMs: Date.now() - started, imageId: image.id, layerId: layer?.id, setupCached: layer?.cached,
-    phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
-    ...(outcome.status === 'oom-killed' && { memoryLimit: r.resources?.memoryBytes ?? plan.config.resources.memory }),
-    steps: outcome.steps, ...(outcome.step !== undefined && { step: outcome.step }),
-    ...saved,
-    ...(kept && { kept }),
-  } };
+  return {
+    again,
+    result: {
+      ...base,
+      status: outcome.status,
+      phase: outcome.status === 'passed' ? undefined : 'test',
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      durationMs: Date.now() - started,
+      imageId: image.id,
+      layerId: layer?.id,
+      setupCached: layer?.cached,
+      phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: outcome.durationMs },
+      ...(outcome.status === 'oom-killed' && { memoryLimit: r.resources?.memoryBytes ?? plan.config.resources.memory }),
+      steps: outcome.steps,
+      ...(outcome.step !== undefined && { step: outcome.step }),
+      ...saved,
+      ...(kept && { kept }),
+    },
+  };
 }
 
 type NotPrepared = Omit<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath' | 'durationMs'>;
 
 /** The cell's image and setup layer, or the result of a cell that could not get them. */
-async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: boolean): Promise<Prepared | NotPrepared> {
+async function prepareCell(
+  r: RunContext,
+  cell: Cell,
+  log: WriteStream,
+  first: boolean,
+): Promise<Prepared | NotPrepared> {
   let prepared: Prepared;
   try {
     prepared = await r.prepare(cell);
@@ -155,22 +251,45 @@ async function prepareCell(r: RunContext, cell: Cell, log: WriteStream, first: b
       await appendFileTo(log, end.logPath);
       const setup = setupFailure(e, (await fileTail(end.logPath, TAIL_LINES)) ?? [], r.plan.projectDir);
       return {
-        status: end.timedOut ? 'timed-out' : 'failed', phase: 'setup', exitCode: end.exitCode, signal: end.signal, phases: { ...phases, setup: end.durationMs },
-        ...(end.step !== undefined && { step: end.step }), message: e.message, setup,
+        status: end.timedOut ? 'timed-out' : 'failed',
+        phase: 'setup',
+        exitCode: end.exitCode,
+        signal: end.signal,
+        phases: { ...phases, setup: end.durationMs },
+        ...(end.step !== undefined && { step: end.step }),
+        message: e.message,
+        setup,
       };
     }
     log.write(`# could not prepare the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
-    return { status: r.signal?.aborted ? 'cancelled' : 'error', phase: 'image', exitCode: null, message: messageOf(e), phases };
+    return {
+      status: r.signal?.aborted ? 'cancelled' : 'error',
+      phase: 'image',
+      exitCode: null,
+      message: messageOf(e),
+      phases,
+    };
   }
   const { image, layer } = prepared;
   if (first) {
-    log.write(`# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`);
+    log.write(
+      `# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`,
+    );
     if (layer?.logPath) await appendFileTo(log, layer.logPath);
   }
   return prepared;
 }
 
 export function cancelledResult(cell: Cell, projectDir: string, runDir: string): CellResult {
-  return { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, status: 'cancelled', exitCode: null, durationMs: 0,
-    phases: { image: 0, setup: 0, test: 0 }, logPath: relative(projectDir, cellLogPath(runDir, cell)) };
+  return {
+    id: cell.id,
+    slug: cell.slug,
+    distro: cell.distro,
+    axes: cell.axes,
+    status: 'cancelled',
+    exitCode: null,
+    durationMs: 0,
+    phases: { image: 0, setup: 0, test: 0 },
+    logPath: relative(projectDir, cellLogPath(runDir, cell)),
+  };
 }

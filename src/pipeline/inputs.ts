@@ -60,20 +60,43 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
   };
   return async (cell) => {
     const distro = plan.distros.get(cell.distro)!;
-    const { image, ms } = await images.get(distro.name, () => imageSlots.run(async () => {
-      const t = Date.now();
-      const image = await obtainCellImage(store, distro, { log: silentLogger, offline: c.offline, onProgress: c.onImageProgress }, runtime);
-      await recordUse(cellsRoot, [image.id]);
-      return { image, ms: Date.now() - t };
-    }));
+    const { image, ms } = await images.get(distro.name, () =>
+      imageSlots.run(async () => {
+        const t = Date.now();
+        const image = await obtainCellImage(
+          store,
+          distro,
+          { log: silentLogger, offline: c.offline, onProgress: c.onImageProgress },
+          runtime,
+        );
+        await recordUse(cellsRoot, [image.id]);
+        return { image, ms: Date.now() - t };
+      }),
+    );
     const recipe = recipeFor(plan, cell);
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
     const key = hashOf({ distro: distro.name, recipe });
-    const layer = await layers.get(key, () => layerSlots.run(async () => ensureLayer({
-      store, runtime, image, distro, recipe, sourceTree: c.sourceTree, workdir: plan.config.workdir, setupInputs: await (setupInputs ??= readSetupInputs()), rebuild: rebuilt,
-      logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`), displayRoot: process.cwd(), signal: c.signal, timeoutMs: SETUP_TIMEOUT_MS, resources: c.setupResources,
-      onProgress: (message) => c.onProgress?.(distro.name, message),
-    })));
+    const layer = await layers.get(key, () =>
+      layerSlots.run(async () =>
+        ensureLayer({
+          store,
+          runtime,
+          image,
+          distro,
+          recipe,
+          sourceTree: c.sourceTree,
+          workdir: plan.config.workdir,
+          setupInputs: await (setupInputs ??= readSetupInputs()),
+          rebuild: rebuilt,
+          logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`),
+          displayRoot: process.cwd(),
+          signal: c.signal,
+          timeoutMs: SETUP_TIMEOUT_MS,
+          resources: c.setupResources,
+          onProgress: (message) => c.onProgress?.(distro.name, message),
+        }),
+      ),
+    );
     await recordUse(cellsRoot, [layer.id]);
     return { image, imageMs: ms, layer };
   };

@@ -5,7 +5,11 @@
 // queue's order (slowest first, say) decides among the ready ones.
 
 export async function runPool<T>(
-  items: readonly T[], jobs: number, worker: (item: T) => Promise<void>, signal?: AbortSignal, ready?: (item: T) => Promise<unknown>,
+  items: readonly T[],
+  jobs: number,
+  worker: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+  ready?: (item: T) => Promise<unknown>,
 ): Promise<T[]> {
   const queue = [...items];
   const skipped: T[] = [];
@@ -17,7 +21,12 @@ export async function runPool<T>(
     wake = [];
     for (const w of waiting) w();
   };
-  if (ready) for (const item of items) ready(item).then(() => settle(item), () => settle(item));
+  if (ready)
+    for (const item of items)
+      ready(item).then(
+        () => settle(item),
+        () => settle(item),
+      );
   const onAbort = () => settle(undefined as T);
   signal?.addEventListener('abort', onAbort, { once: true });
   const take = async (): Promise<T | undefined> => {

@@ -6,7 +6,14 @@ export function imageEvents(emit: EventSink): ImageProgress {
   return (e) => {
     if (e.message) emit({ type: 'progress', scope: e.distro, message: e.message });
     if (e.phase === 'download' && e.bytes !== undefined) {
-      emit({ type: 'download', scope: e.distro, bytes: e.bytes, total: e.total, bytesPerSecond: e.bytesPerSecond, etaSeconds: e.etaSeconds });
+      emit({
+        type: 'download',
+        scope: e.distro,
+        bytes: e.bytes,
+        total: e.total,
+        bytesPerSecond: e.bytesPerSecond,
+        etaSeconds: e.etaSeconds,
+      });
     }
   };
 }

@@ -19,7 +19,11 @@ export async function makeRunsDir(projectDir: string, output?: string): Promise<
   const tmp = join(projectDir, '.vmatrix', `.gitignore.tmp-${process.pid}`);
   await rm(tmp, { force: true });
   const file = await createNew(tmp, 0o644);
-  try { await file.writeFile('*\n'); } finally { await file.close(); }
+  try {
+    await file.writeFile('*\n');
+  } finally {
+    await file.close();
+  }
   await rename(tmp, join(projectDir, '.vmatrix', '.gitignore'));
   return { runsDir: join(projectDir, '.vmatrix', 'runs'), made: [...made, join(projectDir, '.vmatrix', '.gitignore')] };
 }

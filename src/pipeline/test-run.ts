@@ -67,39 +67,93 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { runsDir, made } = await makeRunsDir(plan.projectDir, o.output);
   const runDir = join(runsDir, runId);
   await mkdir(runDir, { mode: 0o755 });
-  const cellsRoot = await store.writing('starting the run',
-    () => store.createRunDir(runId, { project: plan.projectDir, cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])) }));
+  const cellsRoot = await store.writing('starting the run', () =>
+    store.createRunDir(runId, {
+      project: plan.projectDir,
+      cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])),
+    }),
+  );
   const started = new Date();
-  o.emit({ type: 'run-start', runId, runDir, cells: plan.cells, jobs, runtime: runtime.name, runtimeReason: runtime.reason });
+  o.emit({
+    type: 'run-start',
+    runId,
+    runDir,
+    cells: plan.cells,
+    jobs,
+    runtime: runtime.name,
+    runtimeReason: runtime.reason,
+  });
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: seccompReason() });
   o.emit({ type: 'progress', scope: 'isolation', message: limits.note });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);
-  const snapshot = await store.writing('copying the project', () => o.source
-    ? snapshotRevision(store, o.source.repoDir, o.source.ref, { owner })
-    : snapshotProject(store, plan.projectDir, { owner }));
-  if ('commit' in snapshot) o.emit({ type: 'progress', scope: 'source', message: `${o.source!.label} at ${o.source!.ref} (commit ${String(snapshot.commit).slice(0, 12)})` });
-  o.emit({ type: 'progress', scope: 'source', message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}` });
+  const snapshot = await store.writing('copying the project', () =>
+    o.source
+      ? snapshotRevision(store, o.source.repoDir, o.source.ref, { owner })
+      : snapshotProject(store, plan.projectDir, { owner }),
+  );
+  if ('commit' in snapshot)
+    o.emit({
+      type: 'progress',
+      scope: 'source',
+      message: `${o.source!.label} at ${o.source!.ref} (commit ${String(snapshot.commit).slice(0, 12)})`,
+    });
+  o.emit({
+    type: 'progress',
+    scope: 'source',
+    message: `${snapshot.files} files${snapshot.reused ? ' (unchanged since a previous run)' : ''}`,
+  });
   const sourceTree = snapshotTree(snapshot);
 
   const stop = new FailFast(o.failFast ?? false, o.signal);
   const prepare = cellPreparer({
-    plan, store, runtime, cellsRoot, setupLogDir: join(runDir, 'setup'), sourceTree, offline: o.offline, signal: stop.signal, rebuild: o.rebuild, setupResources: limits.setup,
-    onImageProgress: imageEvents(o.emit), onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
+    plan,
+    store,
+    runtime,
+    cellsRoot,
+    setupLogDir: join(runDir, 'setup'),
+    sourceTree,
+    offline: o.offline,
+    signal: stop.signal,
+    rebuild: o.rebuild,
+    setupResources: limits.setup,
+    onImageProgress: imageEvents(o.emit),
+    onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });
   // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts); a
   // cell takes a pool slot once its own inputs are ready, so cells of a cached distro start at once.
 
   const results: CellResult[] = [];
-  const context: RunContext = { plan, runDir, cellsRoot, sourceTree, runtime, prepare, signal: stop.signal, store, runId, keep: o.keep ?? 'none',
-    retries: o.retries ?? plan.config.retries, artifactCap: artifactCap(), logCap: logCap(), emit: o.emit, resources: limits.test };
-  const skipped = await runPool(slowestFirst(plan.cells, plan.durations), jobs, async (cell) => {
-    const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
-    stop.record(result);
-    results.push(result);
-    o.emit({ type: 'cell-end', result });
-  }, o.drain ? AbortSignal.any(stop.signal ? [stop.signal, o.drain] : [o.drain]) : stop.signal, (cell) => prepare(cell));
+  const context: RunContext = {
+    plan,
+    runDir,
+    cellsRoot,
+    sourceTree,
+    runtime,
+    prepare,
+    signal: stop.signal,
+    store,
+    runId,
+    keep: o.keep ?? 'none',
+    retries: o.retries ?? plan.config.retries,
+    artifactCap: artifactCap(),
+    logCap: logCap(),
+    emit: o.emit,
+    resources: limits.test,
+  };
+  const skipped = await runPool(
+    slowestFirst(plan.cells, plan.durations),
+    jobs,
+    async (cell) => {
+      const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
+      stop.record(result);
+      results.push(result);
+      o.emit({ type: 'cell-end', result });
+    },
+    o.drain ? AbortSignal.any(stop.signal ? [stop.signal, o.drain] : [o.drain]) : stop.signal,
+    (cell) => prepare(cell),
+  );
   for (const cell of skipped) {
     const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted || o.drain?.aborted);
     results.push(result);
@@ -110,10 +164,20 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const finished = new Date();
   const result: RunResult = {
-    version: 1, runId, project: plan.projectDir, config: relative(plan.projectDir, plan.config.file), runtime: runtime.name,
-    ...('commit' in snapshot && o.source && { source: { repository: o.source.label, ref: o.source.ref, commit: String(snapshot.commit) } }),
-    startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
-    jobs, cells: results, summary: summarise(results), matrix: plan.matrix,
+    version: 1,
+    runId,
+    project: plan.projectDir,
+    config: relative(plan.projectDir, plan.config.file),
+    runtime: runtime.name,
+    ...('commit' in snapshot &&
+      o.source && { source: { repository: o.source.label, ref: o.source.ref, commit: String(snapshot.commit) } }),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    jobs,
+    cells: results,
+    summary: summarise(results),
+    matrix: plan.matrix,
   };
   await pointLatest(runsDir, runId);
   await giveToInvoker([...made, runDir]);

@@ -46,18 +46,32 @@ export interface PlanOptions extends SelectOptions {
   configGiven?: boolean;
 }
 
-export async function planRun(configPath: string, { store = Store.fromEnv(), arch, configText, projectDir, distros: only, configGiven, ...select }: PlanOptions = {}): Promise<Plan> {
-  const config = configText ? parseConfig(configText.text, configText.name) : await loadConfig(resolve(configPath), { given: configGiven });
+export async function planRun(
+  configPath: string,
+  { store = Store.fromEnv(), arch, configText, projectDir, distros: only, configGiven, ...select }: PlanOptions = {},
+): Promise<Plan> {
+  const config = configText
+    ? parseConfig(configText.text, configText.name)
+    : await loadConfig(resolve(configPath), { given: configGiven });
   const catalog = forArch(await loadCatalog(), arch);
   const all = expandMatrix(config);
   const dir = projectDir ?? dirname(resolve(configPath));
-  const { cells, durations, shard, split, note } = await chooseCells(only?.length ? await ofDistros(all, only, catalog, store) : all, dir, select);
+  const { cells, durations, shard, split, note } = await chooseCells(
+    only?.length ? await ofDistros(all, only, catalog, store) : all,
+    dir,
+    select,
+  );
   const distros = new Map<string, DistroEntry>();
   for (const cell of cells) {
     if (!distros.has(cell.distro)) distros.set(cell.distro, await resolveDistro(catalog, store, cell.distro));
   }
   // The config's file path differs from runner to runner; what it says is what makes two runs comparable.
-  const matrix: RunMatrix = { configHash: hashOf({ ...config, file: undefined }), cells: all.map((c) => c.id), shard, split };
+  const matrix: RunMatrix = {
+    configHash: hashOf({ ...config, file: undefined }),
+    cells: all.map((c) => c.id),
+    shard,
+    split,
+  };
   return { config, projectDir: dir, cells, distros, catalog, durations, matrix, note };
 }
 
@@ -99,9 +113,15 @@ export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan
   }
   const text = await fileAtRef(repoDir, ref, 'vmatrix.yml', o.repo);
   if (text === undefined) {
-    throw usageError('CONFIG_NOT_FOUND', `${o.repo} has no vmatrix.yml at ${ref}`, { hint: 'pass the config to use with --config' });
+    throw usageError('CONFIG_NOT_FOUND', `${o.repo} has no vmatrix.yml at ${ref}`, {
+      hint: 'pass the config to use with --config',
+    });
   }
-  const plan = await planRun(join(process.cwd(), 'vmatrix.yml'), { ...o, configText: { text, name: `${o.repo}@${ref}:vmatrix.yml` }, projectDir: process.cwd() });
+  const plan = await planRun(join(process.cwd(), 'vmatrix.yml'), {
+    ...o,
+    configText: { text, name: `${o.repo}@${ref}:vmatrix.yml` },
+    projectDir: process.cwd(),
+  });
   return { plan, source: { repoDir, ref, label: o.repo } };
 }
 
@@ -109,12 +129,18 @@ export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan
 async function ofDistros(all: Cell[], names: string[], catalog: Catalog, store: Store): Promise<Cell[]> {
   const canonical = async (name: string) => (await resolveDistro(catalog, store, name)).name;
   const wanted = new Set(await Promise.all(names.map(canonical)));
-  const of = new Map(await Promise.all([...new Set(all.map((c) => c.distro))].map(async (d) => [d, await canonical(d)] as const)));
+  const of = new Map(
+    await Promise.all([...new Set(all.map((c) => c.distro))].map(async (d) => [d, await canonical(d)] as const)),
+  );
   const cells = all.filter((c) => wanted.has(of.get(c.distro)!));
   if (cells.length === 0) {
-    throw usageError('NO_CELLS', `--distro ${names.join(' ')}: the matrix has no cell of ${names.length === 1 ? 'that distro' : 'those distros'}`, {
-      hint: `its distros: ${[...new Set(all.map((c) => c.distro))].join(', ')}`,
-    });
+    throw usageError(
+      'NO_CELLS',
+      `--distro ${names.join(' ')}: the matrix has no cell of ${names.length === 1 ? 'that distro' : 'those distros'}`,
+      {
+        hint: `its distros: ${[...new Set(all.map((c) => c.distro))].join(', ')}`,
+      },
+    );
   }
   return cells;
 }

@@ -1,5 +1,13 @@
 import { relative } from 'node:path';
-import { filterCells, formatShard, parseShard, selectCells, splitBasis, splitShards, type Durations } from '../matrix/index.js';
+import {
+  filterCells,
+  formatShard,
+  parseShard,
+  selectCells,
+  splitBasis,
+  splitShards,
+  type Durations,
+} from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { usageError } from '../util/errors.js';
 import { lastFullRun, readResults } from '../results/files.js';
@@ -50,21 +58,32 @@ export async function chooseCells(all: Cell[], projectDir: string, o: SelectOpti
   const part = new Set(splitShards(cells, shard.count, known?.durations)[shard.index - 1]!.map((c) => c.id));
   const split = splitBasis(cells, known?.durations);
   const chosen = cells.filter((c) => part.has(c.id));
-  const basis = split === 'matrix-order' ? 'dealt in matrix order (no durations known)' : `balanced by the durations in ${known!.file}`;
+  const basis =
+    split === 'matrix-order'
+      ? 'dealt in matrix order (no durations known)'
+      : `balanced by the durations in ${known!.file}`;
   return {
-    cells: chosen, durations: known?.durations, durationsFile: known?.file, shard: formatShard(shard), split,
+    cells: chosen,
+    durations: known?.durations,
+    durationsFile: known?.file,
+    shard: formatShard(shard),
+    split,
     note: `shard ${formatShard(shard)}: ${chosen.length} of ${cells.length} cells, ${basis}`,
   };
 }
 
 /** Cell id → duration of the cells that ran to an end (an error or a cancellation says nothing of the cell's speed). */
 export function durationsOf(result: RunResult): Map<string, number> {
-  return new Map(result.cells.filter((c) => c.status !== 'error' && c.status !== 'cancelled').map((c) => [c.id, c.durationMs]));
+  return new Map(
+    result.cells.filter((c) => c.status !== 'error' && c.status !== 'cancelled').map((c) => [c.id, c.durationMs]),
+  );
 }
 
-async function loadDurations(projectDir: string, source: DurationsSource): Promise<{ durations: Durations; file: string } | undefined> {
+async function loadDurations(
+  projectDir: string,
+  source: DurationsSource,
+): Promise<{ durations: Durations; file: string } | undefined> {
   if (source !== 'last-full-run') return { durations: durationsOf(await readResults(source.file)), file: source.file };
   const last = await lastFullRun(projectDir);
   return last && { durations: durationsOf(last.result), file: relative(projectDir, last.file) };
 }
-

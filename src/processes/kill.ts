@@ -18,7 +18,12 @@ export interface KillOptions {
 }
 
 export type KillOutcome =
-  | { kind: 'run'; run: RunningRun; signal: 'SIGTERM' | 'SIGKILL'; /** false: it ended before we signalled it */ signalled: boolean }
+  | {
+      kind: 'run';
+      run: RunningRun;
+      signal: 'SIGTERM' | 'SIGKILL';
+      /** false: it ended before we signalled it */ signalled: boolean;
+    }
   | { kind: 'cell'; cell: RunningCell; processes: number };
 
 export async function killRunning(store: Store, name: string, o: KillOptions = {}): Promise<KillOutcome> {
@@ -36,9 +41,15 @@ async function killRun(run: Scan['runs'][number], o: KillOptions): Promise<KillO
   signalProcess(live.owner.pid, signal, `run ${run.id}`);
   const waitMs = o.waitMs ?? (o.force ? 10_000 : 30_000);
   if (!(await until(async () => !(await isAlive(live.owner)), waitMs))) {
-    throw envError('STILL_RUNNING', `run ${run.id}: vmatrix (pid ${run.pid}) got ${signal} but is still running after ${formatDuration(waitMs)}`, {
-      hint: o.force ? 'a process stuck in the kernel (state D in ps) dies once its I/O ends' : `\`vmatrix kill ${run.id} --force\` ends it at once`,
-    });
+    throw envError(
+      'STILL_RUNNING',
+      `run ${run.id}: vmatrix (pid ${run.pid}) got ${signal} but is still running after ${formatDuration(waitMs)}`,
+      {
+        hint: o.force
+          ? 'a process stuck in the kernel (state D in ps) dies once its I/O ends'
+          : `\`vmatrix kill ${run.id} --force\` ends it at once`,
+      },
+    );
   }
   return { kind: 'run', run: view, signal, signalled: true };
 }
@@ -56,9 +67,13 @@ async function killOneCell(cell: Scan['cells'][number], o: KillOptions): Promise
   } while (Date.now() < deadline);
   if (processes === 0) return { kind: 'cell', cell: view, processes };
   if (!(await until(async () => !(await readCellDir(dir)), waitMs))) {
-    throw envError('STILL_RUNNING', `cell ${cell.cell} [${cell.container}]: its processes were killed but its run has not released it after ${formatDuration(waitMs)}`, {
-      hint: `\`vmatrix ps\` shows whether it is still there; \`vmatrix kill ${cell.run ?? cell.container} --force\` ends its run`,
-    });
+    throw envError(
+      'STILL_RUNNING',
+      `cell ${cell.cell} [${cell.container}]: its processes were killed but its run has not released it after ${formatDuration(waitMs)}`,
+      {
+        hint: `\`vmatrix ps\` shows whether it is still there; \`vmatrix kill ${cell.run ?? cell.container} --force\` ends its run`,
+      },
+    );
   }
   return { kind: 'cell', cell: view, processes };
 }
@@ -69,7 +84,11 @@ function signalProcess(pid: number, signal: NodeJS.Signals, what: string): void 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return; // ended just now: the wait below sees it gone
-    if (code === 'EPERM') throw envError('NOT_PERMITTED', `${what}: not permitted to signal vmatrix (pid ${pid})`, { hint: 'run as the user who started it (root for the default store)', cause: e });
+    if (code === 'EPERM')
+      throw envError('NOT_PERMITTED', `${what}: not permitted to signal vmatrix (pid ${pid})`, {
+        hint: 'run as the user who started it (root for the default store)',
+        cause: e,
+      });
     throw e;
   }
 }

@@ -47,10 +47,17 @@ export async function listRunning(store: Store, now = Date.now()): Promise<Runni
 
 export async function scanRunning(store: Store, now = Date.now()): Promise<Scan> {
   const live = await liveRuns(store.cellsDir());
-  const runs = live.map((l) => ({ id: l.id, pid: l.owner.pid, project: l.info.project, startedAt: l.info.startedAt, live: l }));
+  const runs = live.map((l) => ({
+    id: l.id,
+    pid: l.owner.pid,
+    project: l.info.project,
+    startedAt: l.info.startedAt,
+    live: l,
+  }));
   const cells: Scan['cells'] = [];
   for (const l of live) {
-    for (const { name, dir, seen } of await cellsIn(l.dir)) cells.push({ ...rowOf(seen, now, l), cell: l.info.cells?.[name] ?? seen.hostname ?? seen.id, dir });
+    for (const { name, dir, seen } of await cellsIn(l.dir))
+      cells.push({ ...rowOf(seen, now, l), cell: l.info.cells?.[name] ?? seen.hostname ?? seen.id, dir });
   }
   // A setup layer's cell runs in a staging dir; the marker's pid (that of the vmatrix running it) links it to its run.
   for (const staging of await liveStaging(store.tmpDir())) {
@@ -62,8 +69,13 @@ export async function scanRunning(store: Store, now = Date.now()): Promise<Scan>
 
 function rowOf(seen: CellSeen, now: number, run: LiveRun | undefined): RunningCell {
   return {
-    run: run?.id, pid: run?.owner.pid ?? seen.pid, project: run?.info.project, cell: seen.hostname ?? seen.id,
-    container: seen.id, startedAt: seen.created, runningMs: Math.max(0, now - Date.parse(seen.created)),
+    run: run?.id,
+    pid: run?.owner.pid ?? seen.pid,
+    project: run?.info.project,
+    cell: seen.hostname ?? seen.id,
+    container: seen.id,
+    startedAt: seen.created,
+    runningMs: Math.max(0, now - Date.parse(seen.created)),
   };
 }
 

@@ -5,8 +5,16 @@ import { closest } from '../util/suggest.js';
 // or `<run-id>/<cell id>` when the same cell runs in several runs. Exact names only: killing is not the
 // place to guess, so a near miss is an error that suggests the closest name.
 
-export interface RunLike { id: string; pid: number; project?: string }
-export interface CellLike { run?: string; cell: string; container: string }
+export interface RunLike {
+  id: string;
+  pid: number;
+  project?: string;
+}
+export interface CellLike {
+  run?: string;
+  cell: string;
+  container: string;
+}
 
 export type Target<R, C> = { kind: 'run'; run: R } | { kind: 'cell'; cell: C };
 
@@ -19,9 +27,13 @@ export function findTarget<R extends RunLike, C extends CellLike>(name: string, 
   const matches = byContainer.length ? byContainer : byQualified.length ? byQualified : byLabel;
   if (matches.length === 1) return { kind: 'cell', cell: matches[0]! };
   if (matches.length > 1) {
-    throw usageError('AMBIGUOUS_TARGET', `"${name}" names ${matches.length} running cells: ${matches.map(describeCell).join(', ')}`, {
-      hint: `name one with its run (vmatrix kill ${qualified(matches[0]!)}) or by its container id`,
-    });
+    throw usageError(
+      'AMBIGUOUS_TARGET',
+      `"${name}" names ${matches.length} running cells: ${matches.map(describeCell).join(', ')}`,
+      {
+        hint: `name one with its run (vmatrix kill ${qualified(matches[0]!)}) or by its container id`,
+      },
+    );
   }
   throw notRunning(name, runs, cells);
 }

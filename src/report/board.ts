@@ -13,7 +13,12 @@ import { paint, STATUS_LABEL, type Tone } from './style.js';
 // eslint-disable-next-line no-control-regex -- SGR colour codes: ESC [ digits m
 const COLOUR = /\u001b\[[0-9;]*m/g;
 
-interface Row { cell: Cell; started?: number; last?: string; result?: CellResult }
+interface Row {
+  cell: Cell;
+  started?: number;
+  last?: string;
+  result?: CellResult;
+}
 
 export class Board {
   private readonly rows = new Map<string, Row>();
@@ -41,16 +46,27 @@ export class Board {
    */
   render(width: number, color: boolean, height = Infinity): string[] {
     const lines = [...this.downloads.values()].map((d) => fit(`${bar(d)} ${describeDownload(d)}`, width));
-    const idWidth = Math.min(Math.max(0, ...[...this.rows.keys()].map((id) => inertLine(id).length)), Math.floor(width / 2));
+    const idWidth = Math.min(
+      Math.max(0, ...[...this.rows.keys()].map((id) => inertLine(id).length)),
+      Math.floor(width / 2),
+    );
     let rows = [...this.rows.values()];
     if (lines.length + rows.length > height) {
       const done = rows.filter((r) => r.result).length;
       rows = rows.filter((r) => !r.result).slice(0, Math.max(0, height - lines.length - 1));
-      lines.push(fit(`${done} cell${done === 1 ? '' : 's'} finished, ${this.rows.size - done - rows.length} more not shown`, width));
+      lines.push(
+        fit(
+          `${done} cell${done === 1 ? '' : 's'} finished, ${this.rows.size - done - rows.length} more not shown`,
+          width,
+        ),
+      );
     }
     for (const row of rows) {
       const { text, tone } = this.state(row);
-      const rest = fit(` ${inertLine(row.cell.id).padEnd(idWidth)}${row.last && !row.result ? `  ${row.last}` : ''}`, width - text.length);
+      const rest = fit(
+        ` ${inertLine(row.cell.id).padEnd(idWidth)}${row.last && !row.result ? `  ${row.last}` : ''}`,
+        width - text.length,
+      );
       lines.push((paint(color, tone, text) + rest).trimEnd());
     }
     return lines;
@@ -61,9 +77,11 @@ export class Board {
       const { label, tone } = STATUS_LABEL[row.result.status];
       return { text: `${label.trim().padEnd(5)} ${formatDuration(row.result.durationMs).padStart(7)}`, tone };
     }
-    if (row.started !== undefined) return { text: `running ${clock(this.now() - row.started)}`.padEnd(13), tone: 'bold' };
+    if (row.started !== undefined)
+      return { text: `running ${clock(this.now() - row.started)}`.padEnd(13), tone: 'bold' };
     const d = this.downloads.get(row.cell.distro);
-    if (d) return { text: `pulling ${d.total ? `${Math.floor((d.bytes / d.total) * 100)}%` : ''}`.padEnd(13), tone: 'dim' };
+    if (d)
+      return { text: `pulling ${d.total ? `${Math.floor((d.bytes / d.total) * 100)}%` : ''}`.padEnd(13), tone: 'dim' };
     if (this.setup.has(row.cell.distro)) return { text: 'setup'.padEnd(13), tone: 'dim' };
     return { text: 'queued'.padEnd(13), tone: 'dim' };
   }
@@ -77,20 +95,33 @@ export class Board {
     const row = this.rows.get(id);
     // Carriage returns (progress bars of the cell's own tools): the text after the last one is what shows.
     // Colour codes are dropped (a coloured line is common and harmless); any other control is shown escaped.
-    const last = lines.map((l) => shownLine(l).replace(COLOUR, '').replace(/\t/g, ' ').trim()).filter(Boolean).pop();
+    const last = lines
+      .map((l) => shownLine(l).replace(COLOUR, '').replace(/\t/g, ' ').trim())
+      .filter(Boolean)
+      .pop();
     if (row && last) row.last = inertLine(last);
   }
 }
 
 /** The summary grid of a finished run: distros down, configurations across, each cell's label. */
 export function summaryGrid(cells: Cell[], results: CellResult[], color: boolean): string[] {
-  const config = (c: Cell) => inertLine(Object.entries(c.axes).map(([k, v]) => `${k}=${v}`).join(',') || '-');
+  const config = (c: Cell) =>
+    inertLine(
+      Object.entries(c.axes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '-',
+    );
   const distros = [...new Set(cells.map((c) => c.distro))];
   const configs = [...new Set(cells.map(config))];
   const byId = new Map(results.map((r) => [r.id, r]));
   const first = Math.max(6, ...distros.map((d) => inertLine(d).length));
   const widths = configs.map((c) => Math.max(5, c.length));
-  const lines = [['', ...configs].map((t, i) => t.padEnd(i === 0 ? first : widths[i - 1]!)).join('  ').trimEnd()];
+  const lines = [
+    ['', ...configs]
+      .map((t, i) => t.padEnd(i === 0 ? first : widths[i - 1]!))
+      .join('  ')
+      .trimEnd(),
+  ];
   for (const distro of distros) {
     const row = configs.map((c, i) => {
       const r = byId.get(cells.find((cell) => cell.distro === distro && config(cell) === c)?.id ?? '');

@@ -5,7 +5,13 @@ import { inertLine } from '../util/inert.js';
 // in place (\r) at most 5 times a second. Elsewhere (a CI log) \r would pile up, so a line per image at
 // most every 10 s or each 25%.
 
-export interface DownloadProgress { scope: string; bytes: number; total?: number; bytesPerSecond?: number; etaSeconds?: number }
+export interface DownloadProgress {
+  scope: string;
+  bytes: number;
+  total?: number;
+  bytesPerSecond?: number;
+  etaSeconds?: number;
+}
 
 const REDRAW_MS = 200;
 const LOG_MS = 10_000;
@@ -16,7 +22,10 @@ export class DownloadLine {
   private lastDraw = 0;
   private shown = false;
 
-  constructor(private readonly err: NodeJS.WritableStream & { isTTY?: boolean }, private readonly tty = !!err.isTTY) {}
+  constructor(
+    private readonly err: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly tty = !!err.isTTY,
+  ) {}
 
   update(e: DownloadProgress): void {
     const done = e.total !== undefined && e.bytes >= e.total;
@@ -44,7 +53,8 @@ export class DownloadLine {
     const quarter = e.total ? Math.floor((e.bytes / e.total) * 4) : 0;
     const prev = this.logged.get(e.scope);
     this.logged.set(e.scope, prev ?? { at: Date.now(), quarter });
-    if (!prev || (!done && quarter <= prev.quarter && Date.now() - prev.at < LOG_MS) || (done && prev.quarter === 4)) return;
+    if (!prev || (!done && quarter <= prev.quarter && Date.now() - prev.at < LOG_MS) || (done && prev.quarter === 4))
+      return;
     this.logged.set(e.scope, { at: Date.now(), quarter: done ? 4 : quarter });
     this.err.write(`  ${describe(e)}\n`);
   }
@@ -54,7 +64,8 @@ export function describe(e: DownloadProgress): string {
   const parts = [`${inertLine(e.scope)}: ${mb(e.bytes)}${e.total ? `/${mb(e.total)}` : ''} MB`];
   if (e.total) parts[0] += ` (${Math.floor((e.bytes / e.total) * 100)}%)`;
   if (e.bytesPerSecond) parts.push(`${mb(e.bytesPerSecond)} MB/s`);
-  if (e.etaSeconds !== undefined && e.total && e.bytes < e.total) parts.push(`ETA ${formatDuration(e.etaSeconds * 1000)}`);
+  if (e.etaSeconds !== undefined && e.total && e.bytes < e.total)
+    parts.push(`ETA ${formatDuration(e.etaSeconds * 1000)}`);
   return parts.join('  ');
 }
 

@@ -41,14 +41,22 @@ const COLUMNS: CellStatus[] = ['passed', 'flaky', 'failed', 'timed-out', 'oom-ki
 /** The step summary: counts per distro and status, then the cells that failed with their step and exit code. */
 export function markdownSummary(result: RunResult): string {
   const distros = [...new Set(result.cells.map((c) => c.distro))];
-  const count = (distro: string, status: CellStatus): number => result.cells.filter((c) => c.distro === distro && c.status === status).length;
-  const lines = [`### vmatrix: ${summaryLine(result.summary)}`, '', `| distro | ${COLUMNS.join(' | ')} |`, `|---|${COLUMNS.map(() => '---:').join('|')}|`];
+  const count = (distro: string, status: CellStatus): number =>
+    result.cells.filter((c) => c.distro === distro && c.status === status).length;
+  const lines = [
+    `### vmatrix: ${summaryLine(result.summary)}`,
+    '',
+    `| distro | ${COLUMNS.join(' | ')} |`,
+    `|---|${COLUMNS.map(() => '---:').join('|')}|`,
+  ];
   for (const d of distros) lines.push(`| ${cellText(d)} | ${COLUMNS.map((s) => count(d, s)).join(' | ')} |`);
   const failed = result.cells.filter((c) => FAILED.includes(c.status));
   if (failed.length > 0) {
     lines.push('', '#### Failed cells', '', '| cell | status | phase | step | exit code |', '|---|---|---|---|---:|');
     for (const c of failed) {
-      lines.push(`| ${cellText(c.id)} | ${c.status} | ${c.phase ?? ''} | ${cellText(c.step ?? '')} | ${c.exitCode ?? (c.signal ? cellText(c.signal) : '')} |`);
+      lines.push(
+        `| ${cellText(c.id)} | ${c.status} | ${c.phase ?? ''} | ${cellText(c.step ?? '')} | ${c.exitCode ?? (c.signal ? cellText(c.signal) : '')} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n\n`;
@@ -56,7 +64,9 @@ export function markdownSummary(result: RunResult): string {
 
 /** Text that stays inside one cell of a markdown table. */
 function cellText(text: string): string {
-  return inertLine(text.replace(/[\r\n]+/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+  return inertLine(text.replace(/[\r\n]+/g, ' '))
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|');
 }
 
 /** Active only on GitHub Actions (GITHUB_ACTIONS=true); the summary only when GITHUB_STEP_SUMMARY is set. */
@@ -66,9 +76,13 @@ export class GithubReporter implements Reporter {
   private stopped = false;
 
   /** `echoes`: the reporters that echo cells' output to the log; their writes end before commands resume. */
-  constructor(private readonly projectDir: string, private readonly out: NodeJS.WritableStream = process.stdout,
-    private readonly err: NodeJS.WritableStream = process.stderr, private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly echoes: Reporter[] = []) {}
+  constructor(
+    private readonly projectDir: string,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly echoes: Reporter[] = [],
+  ) {}
 
   static enabled(env: NodeJS.ProcessEnv = process.env): boolean {
     return env.GITHUB_ACTIONS === 'true';
@@ -96,7 +110,8 @@ export class GithubReporter implements Reporter {
     }
     const file = this.env.GITHUB_STEP_SUMMARY;
     if (!file) return;
-    await appendFile(file, markdownSummary(result))
-      .catch((e: unknown) => { this.err.write(`vmatrix: could not write the step summary to ${file}: ${(e as Error).message}\n`); });
+    await appendFile(file, markdownSummary(result)).catch((e: unknown) => {
+      this.err.write(`vmatrix: could not write the step summary to ${file}: ${(e as Error).message}\n`);
+    });
   }
 }

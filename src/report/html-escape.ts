@@ -13,12 +13,16 @@ export function escapeHtml(text: string): string {
 /** Markup that is already safe: the output of `html`, or text the program wrote itself. */
 export class Html {
   constructor(readonly text: string) {}
-  toString(): string { return this.text; }
+  toString(): string {
+    return this.text;
+  }
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
-  values.forEach((value, i) => { out += render(value) + strings[i + 1]!; });
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1]!;
+  });
   return new Html(out);
 }
 

@@ -22,7 +22,9 @@ export interface Grid {
 }
 
 export function axesKey(axes: Record<string, string>): string {
-  return Object.entries(axes).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(axes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 export function gridLayout(cells: readonly CellResult[]): Grid {

@@ -18,7 +18,12 @@ export class HtmlReporter implements Reporter {
 
   onEvent(event: RunEvent): void {
     if (event.type !== 'run-end') return;
-    this.pending = writeHtmlReport(event.result, this.projectDir ?? event.result.project, join(event.runDir, 'report.html'), [event.runDir]);
+    this.pending = writeHtmlReport(
+      event.result,
+      this.projectDir ?? event.result.project,
+      join(event.runDir, 'report.html'),
+      [event.runDir],
+    );
   }
 
   flush(): Promise<void> {
@@ -30,12 +35,22 @@ export class HtmlReporter implements Reporter {
  * Reads every cell's log (capped) and writes the report to `file`; also for rebuilding a report from
  * results.json. `runDirs`: logs are read only inside these (see readRunFile).
  */
-export async function writeHtmlReport(result: RunResult, projectDir: string, file: string, runDirs?: string[]): Promise<void> {
+export async function writeHtmlReport(
+  result: RunResult,
+  projectDir: string,
+  file: string,
+  runDirs?: string[],
+): Promise<void> {
   await writeFileAtomic(file, renderHtml(result, await readCellLogs(result, projectDir, LOG_CAP_BYTES, runDirs)));
 }
 
 /** Cell id → log text, the tail of a long log with a first line saying so; a missing log is left out. */
-export async function readCellLogs(result: RunResult, projectDir: string, cap = LOG_CAP_BYTES, runDirs?: string[]): Promise<Map<string, string>> {
+export async function readCellLogs(
+  result: RunResult,
+  projectDir: string,
+  cap = LOG_CAP_BYTES,
+  runDirs?: string[],
+): Promise<Map<string, string>> {
   const logs = new Map<string, string>();
   for (const cell of result.cells) {
     const text = await readTail(join(projectDir, cell.logPath), cap, cell.logPath, runDirs).catch(() => undefined);

@@ -28,7 +28,12 @@ export async function readJunitInputs(result: RunResult, projectDir: string, run
 }
 
 /** `runDirs`: logs and artifacts are read only inside these (see readRunFile). */
-export async function writeJunit(file: string, result: RunResult, projectDir: string, runDirs?: string[]): Promise<void> {
+export async function writeJunit(
+  file: string,
+  result: RunResult,
+  projectDir: string,
+  runDirs?: string[],
+): Promise<void> {
   await writeFileAtomic(file, renderJunit(result, await readJunitInputs(result, projectDir, runDirs)));
 }
 
@@ -41,7 +46,11 @@ type Element = Record<string, unknown>;
  */
 export function parseJunitCases(xml: string): ProjectCase[] {
   const parser = new XMLParser({
-    ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', parseTagValue: false, trimValues: false,
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    textNodeName: '#text',
+    parseTagValue: false,
+    trimValues: false,
     isArray: (name) => REPEATED.has(name),
   });
   let doc: Element;
@@ -62,15 +71,21 @@ function casesOf(suite: Element, suiteName: string): ProjectCase[] {
 function testCase(c: Element, suiteName: string): ProjectCase {
   const skipped = list(c.skipped)[0];
   return {
-    classname: attr(c, 'classname') ?? suiteName, name: attr(c, 'name') ?? '', time: attr(c, 'time'),
+    classname: attr(c, 'classname') ?? suiteName,
+    name: attr(c, 'name') ?? '',
+    time: attr(c, 'time'),
     ...(skipped !== undefined && { skipped: detail(skipped) }),
-    errors: list(c.error).map(detail), failures: list(c.failure).map(detail),
-    out: list(c['system-out']).map(textOf), err: list(c['system-err']).map(textOf),
+    errors: list(c.error).map(detail),
+    failures: list(c.failure).map(detail),
+    out: list(c['system-out']).map(textOf),
+    err: list(c['system-err']).map(textOf),
   };
 }
 
 function list(value: unknown): Element[] {
-  return Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'object' && v !== null ? v as Element : { '#text': String(v) })) : [];
+  return Array.isArray(value)
+    ? (value as unknown[]).map((v) => (typeof v === 'object' && v !== null ? (v as Element) : { '#text': String(v) }))
+    : [];
 }
 
 function attr(e: Element, name: string): string | undefined {

@@ -12,7 +12,11 @@ import { describeFailure } from './plain.js';
 // that does both and escapes text and attributes itself.
 
 /** A <failure>, <error> or <skipped> of a testcase: its attributes and its text. */
-export interface Detail { message?: string; type?: string; text?: string }
+export interface Detail {
+  message?: string;
+  type?: string;
+  text?: string;
+}
 
 /** A testcase of the project's own JUnit file, as read (see parseJunitCases). */
 export interface ProjectCase {
@@ -43,19 +47,36 @@ export function renderJunit(result: RunResult, inputs: JunitInputs): string {
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: {
-      '@_name': 'vmatrix', '@_tests': total('tests'), '@_failures': total('failures'), '@_errors': total('errors'),
-      '@_time': seconds(result.durationMs), testsuite: suites,
+      '@_name': 'vmatrix',
+      '@_tests': total('tests'),
+      '@_failures': total('failures'),
+      '@_errors': total('errors'),
+      '@_time': seconds(result.durationMs),
+      testsuite: suites,
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', format: true, suppressEmptyNode: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    textNodeName: '#text',
+    format: true,
+    suppressEmptyNode: true,
+  });
   return builder.build(doc) as string;
 }
 
 function suite(distro: string, cells: CellResult[], result: RunResult, inputs: JunitInputs): Node {
-  const cases = cells.flatMap((c) => [cellCase(c, inputs.logTails.get(c.id)), ...(inputs.projectCases.get(c.id) ?? []).map((p) => projectCase(c, p))]);
+  const cases = cells.flatMap((c) => [
+    cellCase(c, inputs.logTails.get(c.id)),
+    ...(inputs.projectCases.get(c.id) ?? []).map((p) => projectCase(c, p)),
+  ]);
   const count = (tag: string): number => cases.filter((c) => tag in c).length;
   return {
-    '@_name': distro, '@_tests': cases.length, '@_failures': count('failure'), '@_errors': count('error'), '@_skipped': count('skipped'),
+    '@_name': distro,
+    '@_tests': cases.length,
+    '@_failures': count('failure'),
+    '@_errors': count('error'),
+    '@_skipped': count('skipped'),
     '@_time': seconds(cells.reduce((sum, c) => sum + c.durationMs, 0)),
     // Without a zone and fractions: the form every JUnit schema accepts.
     '@_timestamp': result.startedAt.slice(0, 19),
@@ -89,7 +110,9 @@ function cellCase(cell: CellResult, tail: string | undefined): Node {
 /** The schema's order: skipped, error*, failure*, system-out*, system-err*; the builder keeps key order. */
 function projectCase(cell: CellResult, p: ProjectCase): Node {
   const detail = (d: Detail): Node => ({
-    ...(d.message !== undefined && { '@_message': clean(d.message) }), ...(d.type !== undefined && { '@_type': clean(d.type) }), '#text': clean(d.text ?? ''),
+    ...(d.message !== undefined && { '@_message': clean(d.message) }),
+    ...(d.type !== undefined && { '@_type': clean(d.type) }),
+    '#text': clean(d.text ?? ''),
   });
   const node: Node = { '@_classname': clean(`${cell.id}/${p.classname}`), '@_name': clean(p.name) };
   if (p.time !== undefined && Number.isFinite(Number(p.time))) node['@_time'] = p.time;

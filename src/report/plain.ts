@@ -26,8 +26,12 @@ export class PlainReporter implements Reporter {
   private readonly downloads: DownloadLine;
   private readonly setups: ShownSetups = new Map();
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr,
-    private readonly projectDir = process.cwd(), options: PlainOptions = {}) {
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stdout,
+    private readonly err: NodeJS.WriteStream = process.stderr,
+    private readonly projectDir = process.cwd(),
+    options: PlainOptions = {},
+  ) {
     this.color = options.color ?? useColor(out);
     this.clock = options.clock;
     this.downloads = new DownloadLine(err);
@@ -48,7 +52,9 @@ export class PlainReporter implements Reporter {
     this.downloads.clear();
     switch (event.type) {
       case 'run-start':
-        this.err.write(`vmatrix: ${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}, ${event.jobs} at a time; runtime: ${event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)')}\n`);
+        this.err.write(
+          `vmatrix: ${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}, ${event.jobs} at a time; runtime: ${event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)')}\n`,
+        );
         return;
       case 'progress':
         this.err.write(paint(this.color, 'dim', `  ${inertLine(event.scope)}: ${inert(event.message)}`) + '\n');
@@ -85,8 +91,12 @@ export class PlainReporter implements Reporter {
     if (s.errors) parts.push(`${s.errors} could not run`);
     if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
     const ok = s.passed === s.total;
-    this.out.write(`\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`);
-    this.out.write(paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n');
+    this.out.write(
+      `\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`,
+    );
+    this.out.write(
+      paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n',
+    );
   }
 }
 
@@ -106,19 +116,23 @@ export function clockTime(d: Date): string {
 /** Why a cell did not simply pass, in parentheses; the attempts when it was retried. */
 export function describeFailure(r: CellResult): string {
   const tries = r.attempts?.length ?? 1;
-  if (r.status === 'flaky') return `(passed on attempt ${tries}; ${r.attempts!.slice(0, -1).map(attemptFailure).join('; ')})`;
+  if (r.status === 'flaky')
+    return `(passed on attempt ${tries}; ${r.attempts!.slice(0, -1).map(attemptFailure).join('; ')})`;
   const why = failure(r);
   return tries > 1 ? `(${why}, ${tries} attempts)` : `(${why})`;
 }
 
-function failure(r: Pick<CellResult, 'status' | 'phase' | 'step' | 'steps' | 'exitCode' | 'signal' | 'memoryLimit' | 'message'>): string {
+function failure(
+  r: Pick<CellResult, 'status' | 'phase' | 'step' | 'steps' | 'exitCode' | 'signal' | 'memoryLimit' | 'message'>,
+): string {
   const own = r.steps?.find((s) => s.timedOut);
   const setupStep = r.phase === 'setup' && r.step !== undefined ? `setup step "${r.step}"` : undefined;
   if (r.status === 'timed-out') {
     if (own) return `step "${own.name}" timed out after ${formatDuration(own.timeoutMs ?? own.durationMs)}`;
     return setupStep ? `${setupStep} timed out` : `timed out in ${r.phase ?? 'test'}`;
   }
-  if (r.status === 'oom-killed') return `killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''}`;
+  if (r.status === 'oom-killed')
+    return `killed: out of memory${r.memoryLimit ? `, limit ${formatSize(r.memoryLimit).replace('.0 ', ' ')}` : ''}`;
   if (r.status === 'error') return r.message ?? 'could not run';
   if (r.status === 'cancelled') return r.message ? `cancelled: ${r.message}` : 'cancelled';
   const what = setupStep ?? (r.step !== undefined && r.phase === 'test' ? `step "${r.step}"` : (r.phase ?? 'test'));

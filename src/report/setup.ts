@@ -12,7 +12,8 @@ export type ShownSetups = Map<string, string>;
 export function setupLines(r: CellResult & { setup: SetupFailure }, color: boolean, shown: ShownSetups): string[] {
   const s = r.setup;
   const first = shown.get(s.logPath);
-  if (first !== undefined) return [paint(color, 'dim', `     └ the same setup as ${inertLine(first)}: ${inertLine(s.logPath)}`)];
+  if (first !== undefined)
+    return [paint(color, 'dim', `     └ the same setup as ${inertLine(first)}: ${inertLine(s.logPath)}`)];
   shown.set(s.logPath, r.id);
   return [
     ...(s.error ? [`     ${paint(color, 'red', 'error:')} ${inert(s.error)}`] : []),

@@ -20,13 +20,26 @@ export function formatResultsText(result: RunResult, { color = false, notRun = [
   const lines = result.cells.flatMap((r) => {
     const { label, tone } = STATUS_LABEL[r.status];
     const why = r.status === 'passed' ? '' : `  ${inert(describeFailure(r))}`;
-    return [`${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${inertLine(r.id)}${why}`, ...(hasSetupFailure(r) ? setupLines(r, color, setups) : [])];
+    return [
+      `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(7)}  ${inertLine(r.id)}${why}`,
+      ...(hasSetupFailure(r) ? setupLines(r, color, setups) : []),
+    ];
   });
-  if (notRun.length > 0) lines.push(paint(color, 'yellow', `not run: ${notRun.length} cell${notRun.length === 1 ? '' : 's'} of the matrix: ${inertLine(notRun.join(' '))}`));
+  if (notRun.length > 0)
+    lines.push(
+      paint(
+        color,
+        'yellow',
+        `not run: ${notRun.length} cell${notRun.length === 1 ? '' : 's'} of the matrix: ${inertLine(notRun.join(' '))}`,
+      ),
+    );
   const s = result.summary;
   const ok = s.passed === s.total && notRun.length === 0;
   const parts = result.mergedFrom ? ` (${result.mergedFrom.length} runs merged)` : '';
-  lines.push('', `${paint(color, ok ? 'green' : 'red', summaryLine(s))} in ${formatDuration(result.durationMs)}${parts}`);
+  lines.push(
+    '',
+    `${paint(color, ok ? 'green' : 'red', summaryLine(s))} in ${formatDuration(result.durationMs)}${parts}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -16,7 +16,11 @@ import type { Reporter } from './types.js';
 
 const REDRAW_MS = 250;
 
-export interface TtyOptions { color: boolean; follow?: string; now?: () => number }
+export interface TtyOptions {
+  color: boolean;
+  follow?: string;
+  now?: () => number;
+}
 
 export class TtyReporter implements Reporter {
   private readonly board: Board;
@@ -30,7 +34,11 @@ export class TtyReporter implements Reporter {
     return new TtyReporter(out, o, createLogUpdate(out));
   }
 
-  private constructor(private readonly out: NodeJS.WriteStream, private readonly o: TtyOptions, draw: ReturnType<typeof createLogUpdate>) {
+  private constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly o: TtyOptions,
+    draw: ReturnType<typeof createLogUpdate>,
+  ) {
     this.board = new Board(o.now);
     this.draw = draw;
   }
@@ -62,9 +70,15 @@ export class TtyReporter implements Reporter {
     const lines = ['', ...summaryGrid(this.cells, result.cells, this.o.color), ''];
     const setups: ShownSetups = new Map();
     for (const r of failed) {
-      lines.push(cellLine(r, this.o.color), ...(hasSetupFailure(r) ? setupLines(r, this.o.color, setups) : [paint(this.o.color, 'dim', `     └ log: ${r.logPath}`)]));
+      lines.push(
+        cellLine(r, this.o.color),
+        ...(hasSetupFailure(r)
+          ? setupLines(r, this.o.color, setups)
+          : [paint(this.o.color, 'dim', `     └ log: ${r.logPath}`)]),
+      );
     }
-    for (const r of result.cells) for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${inertLine(r.id)}: ${inert(w)}`));
+    for (const r of result.cells)
+      for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${inertLine(r.id)}: ${inert(w)}`));
     const ok = result.summary.passed === result.summary.total;
     lines.push(`${paint(this.o.color, ok ? 'green' : 'red', summaryLine(result.summary))}`);
     this.out.write(`${lines.join('\n')}\n`);
@@ -73,7 +87,11 @@ export class TtyReporter implements Reporter {
 
 /** `--follow` for the plain reporter: the cell's lines go to stdout as they come, prefixed by its id. */
 export class FollowReporter implements Reporter {
-  constructor(private readonly inner: Reporter, private readonly out: NodeJS.WritableStream, private readonly cell: string) {}
+  constructor(
+    private readonly inner: Reporter,
+    private readonly out: NodeJS.WritableStream,
+    private readonly cell: string,
+  ) {}
 
   onEvent(e: RunEvent): void {
     if (e.type === 'cell-output' && e.cell === this.cell) this.out.write(followed(e.cell, e.lines, false));

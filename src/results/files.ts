@@ -23,11 +23,13 @@ export async function readResults(file: string, o: { follow?: boolean } = {}): P
     read = await readRegular(file, MAX_RESULTS, { follow: o.follow ?? true });
   } catch (e) {
     throw usageError('RESULTS_NOT_FOUND', `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
-      hint: 'a run writes .vmatrix/runs/<run-id>/results.json in its project', cause: e,
+      hint: 'a run writes .vmatrix/runs/<run-id>/results.json in its project',
+      cause: e,
     });
   }
   if ('refused' in read) throw usageError('RESULTS_INVALID', `${file}: is ${read.refused}, not a regular file`);
-  if ('tooLarge' in read) throw usageError('RESULTS_INVALID', `${file}: larger than ${formatSize(MAX_RESULTS)}, not a vmatrix results.json`);
+  if ('tooLarge' in read)
+    throw usageError('RESULTS_INVALID', `${file}: larger than ${formatSize(MAX_RESULTS)}, not a vmatrix results.json`);
   let value: unknown;
   try {
     value = JSON.parse(read.bytes.toString('utf8'));
@@ -45,7 +47,9 @@ function shapeProblem(value: unknown): string | undefined {
   if (!r || typeof r !== 'object') return 'expected an object';
   if (r.version !== 1) return `version ${String(r.version)}, this vmatrix reads version 1`;
   if (typeof r.runId !== 'string' || !Array.isArray(r.cells)) return 'no runId or cells';
-  const bad = r.cells.findIndex((c) => !c || typeof c.id !== 'string' || typeof c.status !== 'string' || typeof c.durationMs !== 'number');
+  const bad = r.cells.findIndex(
+    (c) => !c || typeof c.id !== 'string' || typeof c.status !== 'string' || typeof c.durationMs !== 'number',
+  );
   return bad >= 0 ? `cells[${bad}] has no id, status or durationMs` : undefined;
 }
 
@@ -60,13 +64,19 @@ export function lastResultsFile(projectDir: string): string {
  */
 export async function checkedLastResultsFile(projectDir: string): Promise<string> {
   const runs = join(projectDir, '.vmatrix', 'runs');
-  for (const [dir, shown] of [[join(projectDir, '.vmatrix'), '.vmatrix'], [runs, '.vmatrix/runs']] as const) {
+  for (const [dir, shown] of [
+    [join(projectDir, '.vmatrix'), '.vmatrix'],
+    [runs, '.vmatrix/runs'],
+  ] as const) {
     const st = await lstat(dir).catch(() => undefined);
-    if (st && !st.isDirectory()) throw unsafeRun(shown, st.isSymbolicLink() ? `a symbolic link (to ${await readlink(dir)})` : kindOf(st));
+    if (st && !st.isDirectory())
+      throw unsafeRun(shown, st.isSymbolicLink() ? `a symbolic link (to ${await readlink(dir)})` : kindOf(st));
   }
   const target = await readlink(join(runs, 'latest')).catch(() => undefined);
-  if (target !== undefined && (target.includes('/') || target === '..' || target === '.')) throw unsafeRun('.vmatrix/runs/latest', `a link to ${target}, not to a run beside it`);
-  if (target !== undefined && !(await lstat(join(runs, target)).catch(() => undefined))?.isDirectory()) throw unsafeRun(`.vmatrix/runs/${target}`, 'not a run directory');
+  if (target !== undefined && (target.includes('/') || target === '..' || target === '.'))
+    throw unsafeRun('.vmatrix/runs/latest', `a link to ${target}, not to a run beside it`);
+  if (target !== undefined && !(await lstat(join(runs, target)).catch(() => undefined))?.isDirectory())
+    throw unsafeRun(`.vmatrix/runs/${target}`, 'not a run directory');
   return lastResultsFile(projectDir);
 }
 
@@ -101,11 +111,16 @@ const LOOK_BACK = 50;
 export async function lastFullRun(projectDir: string): Promise<{ file: string; result: RunResult } | undefined> {
   const runsDir = join(projectDir, '.vmatrix', 'runs');
   const ids = (await readdir(runsDir, { withFileTypes: true }).catch(() => []))
-    .filter((d) => d.isDirectory()).map((d) => d.name).sort().reverse().slice(0, LOOK_BACK);
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .reverse()
+    .slice(0, LOOK_BACK);
   for (const id of ids) {
     const file = join(runsDir, id, 'results.json');
     const result = await readResults(file, { follow: false }).catch(() => undefined);
-    if (result?.matrix && !result.matrix.shard && result.cells.length === result.matrix.cells.length) return { file, result };
+    if (result?.matrix && !result.matrix.shard && result.cells.length === result.matrix.cells.length)
+      return { file, result };
   }
   return undefined;
 }

@@ -3,8 +3,14 @@ import type { CellResult, RunResult, RunSummary } from './types.js';
 export function summarise(cells: CellResult[]): RunSummary {
   const count = (s: CellResult['status']) => cells.filter((c) => c.status === s).length;
   return {
-    total: cells.length, passed: count('passed') + count('flaky'), flaky: count('flaky'), failed: count('failed'), timedOut: count('timed-out'),
-    oomKilled: count('oom-killed'), errors: count('error'), cancelled: count('cancelled'),
+    total: cells.length,
+    passed: count('passed') + count('flaky'),
+    flaky: count('flaky'),
+    failed: count('failed'),
+    timedOut: count('timed-out'),
+    oomKilled: count('oom-killed'),
+    errors: count('error'),
+    cancelled: count('cancelled'),
   };
 }
 

@@ -150,7 +150,15 @@ export interface RunMatrix {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; runId: string; runDir: string; cells: Cell[]; jobs: number; runtime: string; runtimeReason: string }
+  | {
+      type: 'run-start';
+      runId: string;
+      runDir: string;
+      cells: Cell[];
+      jobs: number;
+      runtime: string;
+      runtimeReason: string;
+    }
   | { type: 'progress'; scope: string; message: string }
   /** Bytes of an image download so far; frequent (several a second): reporters throttle. */
   | { type: 'download'; scope: string; bytes: number; total?: number; bytesPerSecond?: number; etaSeconds?: number }

@@ -65,12 +65,25 @@ const SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec b
 
 export async function runSession(o: SessionOptions): Promise<number> {
   if (o.keptRun) return keptSession(o, o.keptRun);
-  const configPath = o.configPath && (o.configGiven || (await access(o.configPath).then(() => true, () => false))) ? resolve(o.configPath) : undefined;
-  const plan = configPath ? await planRun(configPath, { store: o.store, arch: o.arch, configGiven: o.configGiven }) : undefined;
-  if (plan && o.network === undefined) requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
+  const configPath =
+    o.configPath &&
+    (o.configGiven ||
+      (await access(o.configPath).then(
+        () => true,
+        () => false,
+      )))
+      ? resolve(o.configPath)
+      : undefined;
+  const plan = configPath
+    ? await planRun(configPath, { store: o.store, arch: o.arch, configGiven: o.configGiven })
+    : undefined;
+  if (plan && o.network === undefined)
+    requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
   const cell = plan ? await pickCell(plan, o) : undefined;
   if (!cell && !o.target) {
-    throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', { hint: 'vmatrix shell debian-12' });
+    throw usageError('NO_TARGET', 'which distro? there is no vmatrix.yml here to take a cell from', {
+      hint: 'vmatrix shell debian-12',
+    });
   }
   const runtime = await cellRuntime(o.runtime);
   // A shell's cell is under the same ceilings as a test run's (VMATRIX_MAX_MEMORY, VMATRIX_MAX_PIDS).
@@ -82,36 +95,74 @@ export async function runSession(o: SessionOptions): Promise<number> {
   try {
     const term: Record<string, string> = process.env.TERM ? { TERM: process.env.TERM } : {};
     const common = {
-      dir: join(cellsRoot, 'cell'), stdout: process.stdout, stderr: process.stderr, terminal: o.terminal, userns: runtime.userns.map, signal: o.signal,
+      dir: join(cellsRoot, 'cell'),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      terminal: o.terminal,
+      userns: runtime.userns.map,
+      signal: o.signal,
     };
     const what = o.terminal ? 'shell' : 'command';
     const args = o.command?.length ? o.command : SHELL;
     if (!plan || !cell) {
       const distro = await resolveDistro(forArch(await loadCatalog(), o.arch), o.store, o.target!);
-      const image = await obtainCellImage(o.store, distro, { log: o.log, offline: o.offline, onProgress: o.onProgress }, runtime);
-      if (o.terminal) o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
+      const image = await obtainCellImage(
+        o.store,
+        distro,
+        { log: o.log, offline: o.offline, onProgress: o.onProgress },
+        runtime,
+      );
+      if (o.terminal)
+        o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
       const r = await runCell(runtime, {
-        ...common, id: `vmx-${runId}`, hostname: distro.name, lowerdirs: [image.rootfs], args,
-        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env }, cwd: '/', network: o.network ?? o.bareNetwork, resources: limits.test,
+        ...common,
+        id: `vmx-${runId}`,
+        hostname: distro.name,
+        lowerdirs: [image.rootfs],
+        args,
+        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env },
+        cwd: '/',
+        network: o.network ?? o.bareNetwork,
+        resources: limits.test,
       });
       return decodeShellExit(r);
     }
     const { config } = plan;
-    const snapshot = await snapshotProject(o.store, plan.projectDir, { owner: sourceOwner(runtime.userns.map, config.user) });
+    const snapshot = await snapshotProject(o.store, plan.projectDir, {
+      owner: sourceOwner(runtime.userns.map, config.user),
+    });
     const sourceTree = snapshotTree(snapshot);
     const prepare = cellPreparer({
-      plan, store: o.store, runtime, cellsRoot, setupLogDir: join(cellsRoot, 'setup'), sourceTree, offline: o.offline,
-      setupResources: limits.setup, onImageProgress: o.onProgress, onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
+      plan,
+      store: o.store,
+      runtime,
+      cellsRoot,
+      setupLogDir: join(cellsRoot, 'setup'),
+      sourceTree,
+      offline: o.offline,
+      setupResources: limits.setup,
+      onImageProgress: o.onProgress,
+      onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
-    const { image, layer } = await prepare(cell).catch(async (e: unknown) => { throw e instanceof SetupFailed ? await cannotSetUp(e, cell.distro, o.log) : e; });
-    o.log.info(`${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}`
-      + `${o.terminal ? '; what you change is dropped when the shell exits' : ''}`);
+    const { image, layer } = await prepare(cell).catch(async (e: unknown) => {
+      throw e instanceof SetupFailed ? await cannotSetUp(e, cell.distro, o.log) : e;
+    });
+    o.log.info(
+      `${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}` +
+        `${o.terminal ? '; what you change is dropped when the shell exits' : ''}`,
+    );
     const r = await runCell(runtime, {
-      ...common, id: `vmx-${runId}`, hostname: cell.slug,
+      ...common,
+      id: `vmx-${runId}`,
+      hostname: cell.slug,
       lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs],
       source: { lower: sourceTree, dest: config.workdir },
-      args, env: { ...term, ...recipeFor(plan, cell).env, ...userEnv(config.user), ...cellEnv(cell), ...o.env }, cwd: config.workdir,
-      network: o.network ?? config.network, user: testUser(config.user), resources: limits.test,
+      args,
+      env: { ...term, ...recipeFor(plan, cell).env, ...userEnv(config.user), ...cellEnv(cell), ...o.env },
+      cwd: config.workdir,
+      network: o.network ?? config.network,
+      user: testUser(config.user),
+      resources: limits.test,
     });
     return decodeShellExit(r);
   } finally {
@@ -126,7 +177,9 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
     if (!plan.cells.some((c) => k in c.axes)) {
       const axes = [...new Set(plan.cells.flatMap((c) => Object.keys(c.axes)))];
       const near = closest(k, axes);
-      throw usageError('UNKNOWN_AXIS', `--set ${k}=…: the matrix has no axis "${k}"`, { hint: near ? `did you mean ${near}?` : `axes: ${axes.join(', ') || 'none'}` });
+      throw usageError('UNKNOWN_AXIS', `--set ${k}=…: the matrix has no axis "${k}"`, {
+        hint: near ? `did you mean ${near}?` : `axes: ${axes.join(', ') || 'none'}`,
+      });
     }
   }
   let candidates: Cell[];
@@ -141,7 +194,9 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
     } catch {
       const near = closest(o.target, [...plan.cells.map((c) => c.id), ...plan.distros.keys()]);
       throw usageError('UNKNOWN_CELL', `"${o.target}" is neither a cell of ${plan.config.file} nor a distro`, {
-        hint: near ? `did you mean ${near}? (vmatrix matrix lists the cells)` : 'vmatrix matrix lists the cells; vmatrix distros the distros',
+        hint: near
+          ? `did you mean ${near}? (vmatrix matrix lists the cells)`
+          : 'vmatrix matrix lists the cells; vmatrix distros the distros',
       });
     }
     candidates = plan.cells.filter((c) => plan.distros.get(c.distro)?.name === distro.name);
@@ -149,11 +204,18 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
   }
   const chosen = candidates.filter(matchesSets);
   if (chosen.length === 0) {
-    throw usageError('NO_SUCH_CELL', `no cell${o.target ? ` of ${o.target}` : ''} has ${Object.entries(o.sets).map(([k, v]) => `${k}=${v}`).join(', ')}`, {
-      hint: `cells: ${candidates.map((c) => c.id).join(', ')}`,
-    });
+    throw usageError(
+      'NO_SUCH_CELL',
+      `no cell${o.target ? ` of ${o.target}` : ''} has ${Object.entries(o.sets)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+      {
+        hint: `cells: ${candidates.map((c) => c.id).join(', ')}`,
+      },
+    );
   }
-  if (chosen.length > 1) o.log.info(`${chosen.length} cells match; using ${chosen[0]!.id} (narrow it with --set axis=value or a cell id)`);
+  if (chosen.length > 1)
+    o.log.info(`${chosen.length} cells match; using ${chosen[0]!.id} (narrow it with --set axis=value or a cell id)`);
   return chosen[0]!;
 }
 
@@ -168,20 +230,33 @@ export function decodeShellExit(r: CellRunResult): number {
 async function keptSession(o: SessionOptions, run: string): Promise<number> {
   const runId = run === 'latest' ? await latestRun(o) : run;
   const { dir, kept } = await findKept(o.store, runId, o.target);
-  if (o.network === undefined) requireHostNetworkAllowed(kept.network, o.allowHostNetwork, `the kept cell ${kept.cell} of run ${runId}`);
+  if (o.network === undefined)
+    requireHostNetworkAllowed(kept.network, o.allowHostNetwork, `the kept cell ${kept.cell} of run ${runId}`);
   const runtime = await cellRuntime(o.runtime);
   await o.store.init();
   await sweepStore(o.store);
   const id = newRunId();
   const cellsRoot = await o.store.createRunDir(id, {});
   try {
-    o.log.info(`${o.terminal ? 'shell' : 'command'} on cell ${kept.cell} as run ${runId} left it (${kept.status}); your changes are dropped when it exits`);
+    o.log.info(
+      `${o.terminal ? 'shell' : 'command'} on cell ${kept.cell} as run ${runId} left it (${kept.status}); your changes are dropped when it exits`,
+    );
     const r = await runCell(runtime, {
-      id: `vmx-${id}`, hostname: kept.slug, dir: join(cellsRoot, 'cell'), lowerdirs: [join(dir, 'upper'), ...kept.lowerdirs],
+      id: `vmx-${id}`,
+      hostname: kept.slug,
+      dir: join(cellsRoot, 'cell'),
+      lowerdirs: [join(dir, 'upper'), ...kept.lowerdirs],
       source: { lower: kept.sourceTree, layers: [join(dir, 'src-upper')], dest: kept.workdir },
-      args: o.command?.length ? o.command : SHELL, env: { ...(process.env.TERM ? { TERM: process.env.TERM } : {}), ...kept.env, ...o.env },
-      cwd: kept.workdir, network: o.network ?? kept.network, user: kept.user, userns: runtime.userns.map,
-      stdout: process.stdout, stderr: process.stderr, terminal: o.terminal, signal: o.signal,
+      args: o.command?.length ? o.command : SHELL,
+      env: { ...(process.env.TERM ? { TERM: process.env.TERM } : {}), ...kept.env, ...o.env },
+      cwd: kept.workdir,
+      network: o.network ?? kept.network,
+      user: kept.user,
+      userns: runtime.userns.map,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      terminal: o.terminal,
+      signal: o.signal,
     });
     return decodeShellExit(r);
   } finally {
@@ -193,6 +268,9 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
 async function latestRun(o: SessionOptions): Promise<string> {
   const runs = join(dirname(resolve(o.configPath ?? 'vmatrix.yml')), '.vmatrix', 'runs');
   const target = await readlink(join(runs, 'latest')).catch(() => undefined);
-  if (!target) throw usageError('NO_RUNS', `no run of this project yet (${runs}/latest is missing)`, { hint: 'vmatrix test --keep failed, then vmatrix shell --run latest <cell>' });
+  if (!target)
+    throw usageError('NO_RUNS', `no run of this project yet (${runs}/latest is missing)`, {
+      hint: 'vmatrix test --keep failed, then vmatrix shell --run latest <cell>',
+    });
   return target;
 }

@@ -32,7 +32,12 @@ export async function blobIdOf(file: FileHandle, size: number, hashBytes: number
 }
 
 /** Copies an open file's content to a new file `dest` (which must not exist), with its blob id as blobIdOf gives it. */
-export async function copyAsBlob(file: FileHandle, dest: string, size: number, hashBytes: number): Promise<string | undefined> {
+export async function copyAsBlob(
+  file: FileHandle,
+  dest: string,
+  size: number,
+  hashBytes: number,
+): Promise<string | undefined> {
   const out = await open(dest, 'wx', 0o600);
   try {
     return await blobWhile(file, size, hashBytes, async (chunk) => {
@@ -50,7 +55,12 @@ export function gitBlobId(content: Buffer, hashBytes: number): string {
 
 const algorithm = (hashBytes: number) => (hashBytes === 32 ? 'sha256' : 'sha1');
 
-async function blobWhile(file: FileHandle, size: number, hashBytes: number, onChunk?: (chunk: Buffer) => Promise<void>): Promise<string | undefined> {
+async function blobWhile(
+  file: FileHandle,
+  size: number,
+  hashBytes: number,
+  onChunk?: (chunk: Buffer) => Promise<void>,
+): Promise<string | undefined> {
   const hash = createHash(algorithm(hashBytes)).update(`blob ${size}\0`);
   let read = 0;
   await eachChunk(file, async (chunk) => {

@@ -48,13 +48,20 @@ export interface Listing {
 }
 
 /** Lists the project at `fs.root`, submodules' files included; `dir` is a repository's place in it. */
-export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', listing: Listing = { repos: [], hashed: [] }): Promise<Listing> {
+export async function listProject(
+  fs: ProjectFs,
+  cache: StatCache,
+  dir = '',
+  listing: Listing = { repos: [], hashed: [] },
+): Promise<Listing> {
   const git = await ProjectGit.open(dir ? join(fs.root, dir) : fs.root);
   const view = await viewWorktree(git);
   const prefix = dir ? `${dir}/` : '';
   if (view.others.length) await cache.begin();
   const found = new Map<string, Entry | undefined>();
-  await eachLimited(view.others, CONCURRENCY, async (path) => { found.set(path, await describe(fs, cache, prefix + path, git.hashBytes)); });
+  await eachLimited(view.others, CONCURRENCY, async (path) => {
+    found.set(path, await describe(fs, cache, prefix + path, git.hashBytes));
+  });
   const { index, strip } = view;
   if (index) {
     // The tracked files git did not vouch for, as found: the digest made from the index alone stands when
@@ -62,7 +69,13 @@ export async function listProject(fs: ProjectFs, cache: StatCache, dir = '', lis
     const instead = new Map([...view.unvouched].map((i) => [i, found.get(index.path(i, strip))] as const));
     const asIndexed = [...instead].every(([i, e]) => e?.mode === index.mode(i) && e.cid === index.cid(i));
     const digest = asIndexed ? view.digest : recordsDigest(index, view.tracked, strip, instead);
-    listing.repos.push({ index, vouched: instead.size ? view.tracked.filter((i) => !instead.has(i)) : view.tracked, digest, strip, dir });
+    listing.repos.push({
+      index,
+      vouched: instead.size ? view.tracked.filter((i) => !instead.has(i)) : view.tracked,
+      digest,
+      strip,
+      dir,
+    });
     for (const [i, e] of instead) {
       found.delete(index.path(i, strip));
       if (e) listing.hashed.push({ ...e, tracked: true });
@@ -93,7 +106,13 @@ async function describe(fs: ProjectFs, cache: StatCache, path: string, hashBytes
 }
 
 /** The file's blob id, provided it kept `stamp` from before it was opened until it was read. */
-async function hashUnchanged(fs: ProjectFs, path: string, stamp: Stamp, size: number, hashBytes: number): Promise<string> {
+async function hashUnchanged(
+  fs: ProjectFs,
+  path: string,
+  stamp: Stamp,
+  size: number,
+  hashBytes: number,
+): Promise<string> {
   const file = await fs.open(path);
   if (!file) throw new ProjectChanged(path);
   try {
@@ -112,7 +131,9 @@ export function snapshotKey(listing: Listing, owner?: IdBase): string {
   // A repository's files by the digest of their records, paths relative to it: the marker names where it is.
   for (const { digest, dir } of listing.repos) key.marker(`git ${dir} ${digest}`);
   key.marker('files');
-  const loose = listing.hashed.filter((e) => !e.tracked).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const loose = listing.hashed
+    .filter((e) => !e.tracked)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of loose) key.record(e.path, e.mode, e.cid);
   if (owner && (owner.uid !== 0 || owner.gid !== 0)) key.marker(`owner ${owner.uid}:${owner.gid}`);
   return shortId(key.digest());
@@ -144,11 +165,13 @@ export function entriesOf(listing: Listing): Entry[] {
   }
   for (const e of listing.hashed) entries.push(e);
   const files = new Set<string>();
-  return entries.filter((e) => {
-    if (!validPath(e.path) || files.has(e.path)) return false;
-    files.add(e.path);
-    return true;
-  }).filter((e) => !ancestors(e.path).some((dir) => files.has(dir)));
+  return entries
+    .filter((e) => {
+      if (!validPath(e.path) || files.has(e.path)) return false;
+      files.add(e.path);
+      return true;
+    })
+    .filter((e) => !ancestors(e.path).some((dir) => files.has(dir)));
 }
 
 function ancestors(path: string): string[] {

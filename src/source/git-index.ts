@@ -23,7 +23,12 @@ export class GitIndex {
   /** The entries' names: the file itself, or for version 4 (whose names are compressed) the names written out. */
   names: Buffer;
 
-  constructor(private readonly buf: Buffer, readonly hashBytes: number, readonly count: number, readonly file: Stamp) {
+  constructor(
+    private readonly buf: Buffer,
+    readonly hashBytes: number,
+    readonly count: number,
+    readonly file: Stamp,
+  ) {
     this.at = new Uint32Array(count);
     this.nameStart = new Uint32Array(count);
     this.nameEnd = new Uint32Array(count);
@@ -31,20 +36,36 @@ export class GitIndex {
   }
 
   /** Entry `i`'s path, without its first `strip` bytes. */
-  path(i: number, strip = 0): string { return this.names.toString('utf8', this.nameStart[i]! + strip, this.nameEnd[i]); }
+  path(i: number, strip = 0): string {
+    return this.names.toString('utf8', this.nameStart[i]! + strip, this.nameEnd[i]);
+  }
   /** 0o100644, 0o100755, 0o120000 (a symlink) or 0o160000 (a submodule's commit). */
-  mode(i: number): number { return this.u32(i, 6); }
+  mode(i: number): number {
+    return this.u32(i, 6);
+  }
   /** The file's size when git hashed it. */
-  size(i: number): number { return this.u32(i, 9); }
+  size(i: number): number {
+    return this.u32(i, 9);
+  }
   /** 0 for a merged entry; 1 to 3 for the sides of a conflict. */
-  stage(i: number): number { return (this.buf[this.at[i]! + 40 + this.hashBytes]! >> 4) & 3; }
+  stage(i: number): number {
+    return (this.buf[this.at[i]! + 40 + this.hashBytes]! >> 4) & 3;
+  }
   /** The content as a snapshot's key names it (entries.ts): the blob, and the size of the file it was hashed from. */
-  cid(i: number): string { return `g${this.blob(i)}:${this.size(i)}`; }
+  cid(i: number): string {
+    return `g${this.blob(i)}:${this.size(i)}`;
+  }
   /** Where the blob's id is in the file. */
-  blobAt(i: number): number { return this.at[i]! + 40; }
-  blob(i: number): string { return this.buf.toString('hex', this.blobAt(i), this.blobAt(i) + this.hashBytes); }
+  blobAt(i: number): number {
+    return this.at[i]! + 40;
+  }
+  blob(i: number): string {
+    return this.buf.toString('hex', this.blobAt(i), this.blobAt(i) + this.hashBytes);
+  }
   /** The bytes of the file: for hashing an entry's blob id without decoding it. */
-  get bytes(): Buffer { return this.buf; }
+  get bytes(): Buffer {
+    return this.buf;
+  }
 
   /**
    * Whether git vouches for the working tree file while its stamp is unchanged: a merged entry, not
@@ -54,16 +75,29 @@ export class GitIndex {
     const flagsAt = this.at[i]! + 40 + this.hashBytes;
     const flags = u16(this.buf, flagsAt);
     const extended = flags & EXTENDED ? u16(this.buf, flagsAt + 2) : 0;
-    return (flags & 0x3000) === 0 && !(flags & ASSUME_VALID) && !(extended & SKIP_WORKTREE_OR_INTENT_TO_ADD)
-      && settledBefore({ ctimeSec: this.u32(i, 0), mtimeSec: this.u32(i, 2) }, this.file.mtimeSec);
+    return (
+      (flags & 0x3000) === 0 &&
+      !(flags & ASSUME_VALID) &&
+      !(extended & SKIP_WORKTREE_OR_INTENT_TO_ADD) &&
+      settledBefore({ ctimeSec: this.u32(i, 0), mtimeSec: this.u32(i, 2) }, this.file.mtimeSec)
+    );
   }
 
   /** The file as git last saw it: its content is the blob while the working tree file has this stamp. */
   stamp(i: number): Stamp {
-    return { ctimeSec: this.u32(i, 0), ctimeNsec: this.u32(i, 1), mtimeSec: this.u32(i, 2), mtimeNsec: this.u32(i, 3), ino: this.u32(i, 5), size: this.u32(i, 9) };
+    return {
+      ctimeSec: this.u32(i, 0),
+      ctimeNsec: this.u32(i, 1),
+      mtimeSec: this.u32(i, 2),
+      mtimeNsec: this.u32(i, 3),
+      ino: this.u32(i, 5),
+      size: this.u32(i, 9),
+    };
   }
 
-  private u32(i: number, field: number): number { return u32(this.buf, this.at[i]! + 4 * field); }
+  private u32(i: number, field: number): number {
+    return u32(this.buf, this.at[i]! + 4 * field);
+  }
 
   /** Reads the entries' offsets; false for a format this reader does not take. */
   parse(version: number): boolean {
@@ -102,7 +136,8 @@ export class GitIndex {
 // Big-endian fields read byte by byte: for the hundreds of thousands of reads of a large index, this is
 // what V8 compiles best (Buffer's readUInt*BE check their arguments on every call).
 const u16 = (buf: Buffer, at: number): number => (buf[at]! << 8) | buf[at + 1]!;
-const u32 = (buf: Buffer, at: number): number => ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+const u32 = (buf: Buffer, at: number): number =>
+  ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
 
 /** Reads the index at `path` (objects named by `hashBytes`-byte ids); undefined when it cannot be used. */
 export async function readGitIndex(path: string, hashBytes: number): Promise<GitIndex | undefined> {
@@ -129,7 +164,9 @@ class NameWriter {
   length = 0;
   lastStart = 0;
 
-  constructor(size: number) { this.buffer = Buffer.allocUnsafe(Math.max(size, 4096)); }
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(size, 4096));
+  }
 
   /** Adds the name at `at` (git's varint of bytes to drop from the previous name, then a NUL-terminated rest); the offset after it, or -1. */
   add(buf: Buffer, at: number, previousLength: number): number {

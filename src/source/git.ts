@@ -20,9 +20,13 @@ import { envError, usageError, VmError } from '../util/errors.js';
 // chunk of a call until git exits and then joins them (an outputHandler only gets a second reader of the
 // same stream), so through it the whole listing would be held at once, and its stderr uncapped.
 const ALWAYS = [
-  'core.fsmonitor=false', 'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
   // What `status` compares, as git's defaults: no stat field ignored, no entry trusted without a look.
-  'core.checkStat=default', 'core.trustctime=true', 'core.fileMode=true', 'core.ignoreStat=false',
+  'core.checkStat=default',
+  'core.trustctime=true',
+  'core.fileMode=true',
+  'core.ignoreStat=false',
 ];
 const DRIVER_KEYS = ['clean', 'smudge', 'process'];
 const DRIVER_KEY = /^filter\.(.+)\.(clean|smudge|process|required)$/;
@@ -45,12 +49,14 @@ export class ProjectGit {
   static async open(dir: string): Promise<ProjectGit> {
     const plain = new ProjectGit(dir, ALWAYS, 20, false, '', '');
     const [where, armed] = await Promise.all([
-      plain.output(['rev-parse', '--is-inside-work-tree', '--show-prefix', '--git-path', 'index']).catch((e: unknown) => {
-        if (!(e instanceof GitFailed && /not a git repository/i.test(e.stderr))) throw e;
-        throw usageError('NOT_A_GIT_REPO', `${dir} is not inside a git repository`, {
-          hint: 'vmatrix copies the files git tracks into each cell: run `git init && git add -A` first',
-        });
-      }),
+      plain
+        .output(['rev-parse', '--is-inside-work-tree', '--show-prefix', '--git-path', 'index'])
+        .catch((e: unknown) => {
+          if (!(e instanceof GitFailed && /not a git repository/i.test(e.stderr))) throw e;
+          throw usageError('NOT_A_GIT_REPO', `${dir} is not inside a git repository`, {
+            hint: 'vmatrix copies the files git tracks into each cell: run `git init && git add -A` first',
+          });
+        }),
       disarming(plain),
     ]);
     const [, prefix = '', indexPath = ''] = where.split('\n');
@@ -64,22 +70,34 @@ export class ProjectGit {
   static async repository(dir: string): Promise<ProjectGit> {
     const armed = await disarming(new ProjectGit(dir, ALWAYS, 20, false, '', ''));
     if (!armed.disarmed) {
-      throw usageError('GIT_FILTER_NOT_DISARMED', `${dir}: its git config names a filter driver with "=" in its name, which vmatrix cannot turn off`, {
-        hint: 'rename or remove that filter.<name>.* section of the repository\'s config (git config -l lists it)',
-      });
+      throw usageError(
+        'GIT_FILTER_NOT_DISARMED',
+        `${dir}: its git config names a filter driver with "=" in its name, which vmatrix cannot turn off`,
+        {
+          hint: "rename or remove that filter.<name>.* section of the repository's config (git config -l lists it)",
+        },
+      );
     }
     return new ProjectGit(dir, armed.config, armed.hashBytes, true, '', '');
   }
 
   /** A bare clone of `url` at `dir` (made here, so its config is vmatrix's own). */
   static async cloneBare(url: string, dir: string): Promise<ProjectGit> {
-    await new ProjectGit(process.cwd(), ALWAYS, 20, false, '', '').output(['clone', '--bare', '--', url, dir], [0], transportVariables());
+    await new ProjectGit(process.cwd(), ALWAYS, 20, false, '', '').output(
+      ['clone', '--bare', '--', url, dir],
+      [0],
+      transportVariables(),
+    );
     return ProjectGit.repository(dir);
   }
 
   /** Fetches every branch and tag of a bare clone's origin, with the operator's ssh and askpass settings. */
   async fetchAll(): Promise<void> {
-    await this.output(['fetch', '--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*'], [0], transportVariables());
+    await this.output(
+      ['fetch', '--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*'],
+      [0],
+      transportVariables(),
+    );
   }
 
   /** A command's whole output, for the small ones; `ok` lists the exit codes that are not failures; `env` adds variables (GIT_INDEX_FILE). */
@@ -96,7 +114,8 @@ export class ProjectGit {
       errors: (_error, result) => {
         // A negative code is the errno of a git that could not be started (the spawn error's stack is on stderr).
         if (result.exitCode < 0) {
-          const errno = Object.entries(constants.errno).find(([, n]) => n === -result.exitCode)?.[0] ?? `errno ${-result.exitCode}`;
+          const errno =
+            Object.entries(constants.errno).find(([, n]) => n === -result.exitCode)?.[0] ?? `errno ${-result.exitCode}`;
           failed = spawnFailed(this.dir, `spawn git ${errno}`, errno);
         } else if (!ok.includes(result.exitCode)) {
           // exitCode is null (typed a number) when a signal ended git: simple-git does not say which.
@@ -115,9 +134,17 @@ export class ProjectGit {
     // --no-optional-locks: git status must not refresh and rewrite the project's index (as root, a
     // root-owned file in the user's checkout): the checkout is left exactly as it was. simple-git puts its
     // -c values first; git takes global options in any order before the command.
-    return git.env(gitEnvironment(env)).raw(['--no-optional-locks', ...args]).catch((e: unknown) => {
-      throw failed ?? envError('GIT_FAILED', `could not run git in ${this.dir}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    });
+    return git
+      .env(gitEnvironment(env))
+      .raw(['--no-optional-locks', ...args])
+      .catch((e: unknown) => {
+        throw (
+          failed ??
+          envError('GIT_FAILED', `could not run git in ${this.dir}: ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+          })
+        );
+      });
   }
 
   /** Calls `onRecord` with each NUL-terminated record of a command's output (`-z`), as it is read. */
@@ -126,7 +153,11 @@ export class ProjectGit {
     await this.stream(args, (chunk) => {
       let start = 0;
       for (let nul = chunk.indexOf(0); nul >= 0; nul = chunk.indexOf(0, start)) {
-        onRecord(pending.length ? Buffer.concat([...pending, chunk.subarray(start, nul)]).toString('utf8') : chunk.toString('utf8', start, nul));
+        onRecord(
+          pending.length
+            ? Buffer.concat([...pending, chunk.subarray(start, nul)]).toString('utf8')
+            : chunk.toString('utf8', start, nul),
+        );
         pending = [];
         start = nul + 1;
       }
@@ -144,7 +175,9 @@ export class ProjectGit {
       const child = spawn('git', argv, { cwd: this.dir, env: gitEnvironment({}), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stdout.on('data', onChunk);
-      child.stderr.on('data', (d: Buffer) => { if (stderr.length < STDERR_CAP) stderr += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        if (stderr.length < STDERR_CAP) stderr += d.toString();
+      });
       child.on('error', (e: NodeJS.ErrnoException) => reject(spawnFailed(this.dir, e.message, e.code, e)));
       child.on('close', (code, signal) => {
         if (code === 0) resolve();
@@ -172,7 +205,8 @@ function failure(dir: string, args: string[], status: number | string | null, st
 /** A git that could not be started. */
 function spawnFailed(dir: string, message: string, code: string | undefined, cause?: Error): VmError {
   return envError('GIT_FAILED', `could not run git in ${dir}: ${message}`, {
-    cause, hint: code === 'ENOENT' ? 'install git: apt-get install git' : undefined,
+    cause,
+    hint: code === 'ENOENT' ? 'install git: apt-get install git' : undefined,
   });
 }
 
@@ -199,8 +233,17 @@ function unsafeNeeded(config: string[], env: Record<string, string>): SimpleGitO
 
 /** A git command that exited with a failure: an environment error that names the command and what git said. */
 export class GitFailed extends VmError {
-  constructor(dir: string, args: string[], status: number | string | null, readonly stderr: string) {
-    super('GIT_FAILED', 3, `git ${args.slice(0, 2).join(' ')} failed in ${dir} (${typeof status === 'number' ? `exit ${status}` : status}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  constructor(
+    dir: string,
+    args: string[],
+    status: number | string | null,
+    readonly stderr: string,
+  ) {
+    super(
+      'GIT_FAILED',
+      3,
+      `git ${args.slice(0, 2).join(' ')} failed in ${dir} (${typeof status === 'number' ? `exit ${status}` : status}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }
 
@@ -209,7 +252,15 @@ async function disarming(plain: ProjectGit): Promise<{ config: string[]; hashByt
   // core.hookspath is asked for too, though only read here to be skipped: our own -c override of it always
   // matches, so git always prints a record. simple-git waits 50 ms more after a git that printed nothing
   // (its completion plugin), and this call is on the path of every snapshot. Exit 1 (no key set) stays allowed.
-  const listed = await plain.output(['config', '-z', '--get-regexp', '^(filter\\..+\\.(clean|smudge|process|required)|extensions\\.objectformat|core\\.hookspath)$'], [0, 1]);
+  const listed = await plain.output(
+    [
+      'config',
+      '-z',
+      '--get-regexp',
+      '^(filter\\..+\\.(clean|smudge|process|required)|extensions\\.objectformat|core\\.hookspath)$',
+    ],
+    [0, 1],
+  );
   const drivers = new Set<string>();
   let hashBytes = 20;
   for (const item of listed.split('\0').filter(Boolean)) {
@@ -220,7 +271,12 @@ async function disarming(plain: ProjectGit): Promise<{ config: string[]; hashByt
   }
   // `-c name=value` splits at the first "=": a driver named with one cannot be overridden that way.
   const disarmed = [...drivers].every((d) => !d.includes('='));
-  const config = [...ALWAYS, ...[...drivers].filter((d) => !d.includes('=')).flatMap((d) => [...DRIVER_KEYS.map((k) => `filter.${d}.${k}=`), `filter.${d}.required=false`])];
+  const config = [
+    ...ALWAYS,
+    ...[...drivers]
+      .filter((d) => !d.includes('='))
+      .flatMap((d) => [...DRIVER_KEYS.map((k) => `filter.${d}.${k}=`), `filter.${d}.required=false`]),
+  ];
   return { config, hashBytes, disarmed };
 }
 
@@ -230,9 +286,13 @@ async function disarming(plain: ProjectGit): Promise<{ config: string[]; hashByt
  */
 function notOwned(dir: string, stderr: string): VmError {
   const at = /dubious ownership in repository at '([^']*)'/.exec(stderr)?.[1] ?? dir;
-  return envError('GIT_NOT_OWNED', `git refuses to work in ${at}: it belongs to another user than the one running vmatrix`, {
-    hint: `run vmatrix with sudo as that user (git then trusts the checkout), or, if you trust it, git config --global --add safe.directory ${at}`,
-  });
+  return envError(
+    'GIT_NOT_OWNED',
+    `git refuses to work in ${at}: it belongs to another user than the one running vmatrix`,
+    {
+      hint: `run vmatrix with sudo as that user (git then trusts the checkout), or, if you trust it, git config --global --add safe.directory ${at}`,
+    },
+  );
 }
 
 /** The operator's own ways to reach a remote (ssh command, askpass): theirs to choose, for a URL they gave. */
@@ -246,7 +306,15 @@ function transportVariables(): Record<string, string> {
  * pager (git starts neither when stdout is a pipe and nothing is edited), PREFIX (git does not read it)
  * and SSH_ASKPASS (ssh's, so only clone and fetch get it, from transportVariables).
  */
-const NOT_PASSED = new Set(['editor', 'git_editor', 'pager', 'git_pager', 'prefix', 'ssh_askpass', 'git_sequence_editor']);
+const NOT_PASSED = new Set([
+  'editor',
+  'git_editor',
+  'pager',
+  'git_pager',
+  'prefix',
+  'ssh_askpass',
+  'git_sequence_editor',
+]);
 
 /**
  * The caller's environment without GIT_* variables (GIT_DIR and friends would point git elsewhere, GIT_CONFIG_*
@@ -254,6 +322,8 @@ const NOT_PASSED = new Set(['editor', 'git_editor', 'pager', 'git_pager', 'prefi
  * `extra` (GIT_INDEX_FILE, transportVariables) is added last.
  */
 function gitEnvironment(extra: Record<string, string>): Record<string, string> {
-  const kept = Object.entries(process.env).filter(([name, value]) => value !== undefined && !name.startsWith('GIT_') && !NOT_PASSED.has(name.toLowerCase().trim()));
-  return { ...Object.fromEntries(kept) as Record<string, string>, GIT_TERMINAL_PROMPT: '0', ...extra };
+  const kept = Object.entries(process.env).filter(
+    ([name, value]) => value !== undefined && !name.startsWith('GIT_') && !NOT_PASSED.has(name.toLowerCase().trim()),
+  );
+  return { ...(Object.fromEntries(kept) as Record<string, string>), GIT_TERMINAL_PROMPT: '0', ...extra };
 }

@@ -30,14 +30,16 @@ export class KeyHash {
     const start = index.nameStart[i]! + strip;
     const end = index.nameEnd[i]!;
     if (this.pos + (end - start) + RECORD_ROOM > this.out.length) this.flush();
-    if (end - start + RECORD_ROOM > this.out.length) return this.record(index.path(i, strip), index.mode(i), `g${index.blob(i)}:${index.size(i)}`);
+    if (end - start + RECORD_ROOM > this.out.length)
+      return this.record(index.path(i, strip), index.mode(i), `g${index.blob(i)}:${index.size(i)}`);
     // Byte by byte: most names are short, and a call into Buffer's native code per copy costs more.
     const { out } = this;
     let pos = this.pos;
     for (let p = start; p < end; p++) out[pos++] = names[p]!;
     out[pos++] = 0;
     const mode = index.mode(i);
-    for (let shift = 15; shift >= 0; shift -= 3) if (mode >>> shift || shift === 0) out[pos++] = 0x30 + ((mode >>> shift) & 7);
+    for (let shift = 15; shift >= 0; shift -= 3)
+      if (mode >>> shift || shift === 0) out[pos++] = 0x30 + ((mode >>> shift) & 7);
     out[pos++] = 0;
     out[pos++] = 0x67; // g
     const blob = index.blobAt(i);
@@ -72,7 +74,12 @@ export class KeyHash {
  * The digest of the records of entries `entries` of `index` (paths without their first `strip` bytes), each as
  * the index names it, or as `instead` has it: an entry `instead` maps to undefined is left out.
  */
-export function recordsDigest(index: GitIndex, entries: readonly number[], strip: number, instead = new Map<number, { mode: number; cid: string } | undefined>()): string {
+export function recordsDigest(
+  index: GitIndex,
+  entries: readonly number[],
+  strip: number,
+  instead = new Map<number, { mode: number; cid: string } | undefined>(),
+): string {
   const key = new KeyHash();
   for (const i of entries) {
     if (!instead.has(i)) key.indexRecord(index, i, strip);

@@ -20,7 +20,10 @@ const MANIFEST_FORMAT = 'vmatrix-source-manifest 1';
 export const MANIFEST = 'manifest';
 
 /** A committed snapshot's files, to link from: path → "mode cid", and its tree. */
-export interface Previous { tree: string; files: Map<string, string> }
+export interface Previous {
+  tree: string;
+  files: Map<string, string>;
+}
 
 export async function materialise(fs: ProjectFs, entries: Entry[], tree: string, previous?: Previous): Promise<void> {
   const dirs = new Map<string, Promise<unknown>>();
@@ -32,7 +35,14 @@ export async function materialise(fs: ProjectFs, entries: Entry[], tree: string,
   await eachLimited(entries, CONCURRENCY, async (e) => {
     await parentOf(e.path);
     const dest = join(tree, e.path);
-    if (previous?.files.get(e.path) === `${e.mode.toString(8)} ${e.cid}` && (await link(join(previous.tree, e.path), dest).then(() => true, () => false))) return;
+    if (
+      previous?.files.get(e.path) === `${e.mode.toString(8)} ${e.cid}` &&
+      (await link(join(previous.tree, e.path), dest).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     if (e.mode === SYMLINK) await copySymlink(fs, e, dest);
     else if (e.stamp) await copyVouched(fs, e, e.stamp, dest);
     else await copyHashed(fs, e, dest);
@@ -88,7 +98,12 @@ async function copyHashed(fs: ProjectFs, e: Entry, dest: string): Promise<void> 
 export async function writeManifest(path: string, entries: Entry[], owner: string): Promise<void> {
   const out = await open(path, 'wx', 0o600);
   try {
-    await writePairs(out, { format: MANIFEST_FORMAT, owner }, entries.length, entries.map((e) => [e.path, `${e.mode.toString(8)} ${e.cid}`] as const));
+    await writePairs(
+      out,
+      { format: MANIFEST_FORMAT, owner },
+      entries.length,
+      entries.map((e) => [e.path, `${e.mode.toString(8)} ${e.cid}`] as const),
+    );
   } finally {
     await out.close();
   }

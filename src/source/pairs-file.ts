@@ -8,7 +8,12 @@ import { readFile, type FileHandle } from 'node:fs/promises';
 export type Head = Record<string, unknown> & { format: string };
 
 /** Writes `head` and `count` pairs to `out`. */
-export async function writePairs(out: FileHandle, head: Head, count: number, pairs: Iterable<readonly [string, string]>): Promise<void> {
+export async function writePairs(
+  out: FileHandle,
+  head: Head,
+  count: number,
+  pairs: Iterable<readonly [string, string]>,
+): Promise<void> {
   let chunk = `${JSON.stringify({ ...head, entries: count })}\n`;
   for (const [key, value] of pairs) {
     chunk += `${key}\0${value}\0`;
@@ -21,7 +26,11 @@ export async function writePairs(out: FileHandle, head: Head, count: number, pai
 }
 
 /** The head of the file at `path` when it is whole and of `format`, after calling `onPair` with each pair. */
-export async function readPairs(path: string, format: string, onPair: (key: string, value: string) => void): Promise<Head | undefined> {
+export async function readPairs(
+  path: string,
+  format: string,
+  onPair: (key: string, value: string) => void,
+): Promise<Head | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   const newline = text?.indexOf('\n') ?? -1;
   if (!text || newline < 0) return undefined;
@@ -32,7 +41,8 @@ export async function readPairs(path: string, format: string, onPair: (key: stri
     return undefined;
   }
   const fields = text.slice(newline + 1).split('\0');
-  if (head?.format !== format || fields.length !== 2 * Number(head.entries) + 1 || fields.at(-1) !== '') return undefined;
+  if (head?.format !== format || fields.length !== 2 * Number(head.entries) + 1 || fields.at(-1) !== '')
+    return undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) onPair(fields[i]!, fields[i + 1]!);
   return head;
 }

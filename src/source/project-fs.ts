@@ -35,7 +35,9 @@ export class ProjectFs {
   async open(rel: string): Promise<FileHandle | undefined> {
     if (!validPath(rel)) return undefined;
     const path = join(this.root, rel);
-    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+      () => undefined,
+    );
     if (!file) return undefined;
     const opened = await readlink(`/proc/self/fd/${file.fd}`).catch(() => undefined);
     if (opened === path) return file;
@@ -53,7 +55,14 @@ export class ProjectFs {
   private realDir(dir: string): Promise<boolean> {
     let known = this.dirs.get(dir);
     if (!known) {
-      known = this.reachable(dir).then((ok) => ok && lstat(join(this.root, dir)).then((st) => st.isDirectory(), () => false));
+      known = this.reachable(dir).then(
+        (ok) =>
+          ok &&
+          lstat(join(this.root, dir)).then(
+            (st) => st.isDirectory(),
+            () => false,
+          ),
+      );
       this.dirs.set(dir, known);
     }
     return known;

@@ -32,7 +32,9 @@ async function resolveRef(git: ProjectGit, ref: string, where: string): Promise<
     return { commit, tree };
   } catch (e) {
     if (!(e instanceof GitFailed)) throw e;
-    throw usageError('UNKNOWN_REF', `${where} has no commit, branch or tag "${ref}"`, { hint: 'git log --oneline and git tag list what there is' });
+    throw usageError('UNKNOWN_REF', `${where} has no commit, branch or tag "${ref}"`, {
+      hint: 'git log --oneline and git tag list what there is',
+    });
   }
 }
 
@@ -46,13 +48,23 @@ async function fileAtRevision(git: ProjectGit, commit: string, path: string): Pr
 }
 
 /** The content of `path` at `ref` of the repository at `repoDir`, or undefined when that commit has no such file. */
-export async function fileAtRef(repoDir: string, ref: string, path: string, where: string): Promise<string | undefined> {
+export async function fileAtRef(
+  repoDir: string,
+  ref: string,
+  path: string,
+  where: string,
+): Promise<string | undefined> {
   const git = await ProjectGit.repository(repoDir);
   return fileAtRevision(git, (await resolveRef(git, ref, where)).commit, path);
 }
 
 /** Snapshots `ref` of the repository at `repoDir` into the store, keyed by its tree (and owner). */
-export async function snapshotRevision(store: Store, repoDir: string, ref: string, options: RevisionOptions = {}): Promise<SourceSnapshot & { commit: string }> {
+export async function snapshotRevision(
+  store: Store,
+  repoDir: string,
+  ref: string,
+  options: RevisionOptions = {},
+): Promise<SourceSnapshot & { commit: string }> {
   const git = await ProjectGit.repository(repoDir);
   const { commit, tree } = await resolveRef(git, ref, repoDir);
   const { owner } = options;
@@ -73,7 +85,10 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
       // The staging dir as the work tree: works for bare clones too, and the repository's own is untouched.
       await git.output([`--work-tree=${treeDir}`, 'checkout-index', '--all', '--force'], [0], env);
       if (owner) await chownTree(treeDir, owner);
-      await writeFile(join(staging, 'source.json'), JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2));
+      await writeFile(
+        join(staging, 'source.json'),
+        JSON.stringify({ id, repository: repoDir, commit, tree, created: new Date().toISOString() }, null, 2),
+      );
       await store.commitDir(staging, dir);
     });
     return done(false);
@@ -81,10 +96,17 @@ export async function snapshotRevision(store: Store, repoDir: string, ref: strin
 }
 
 /** A local repository path as given, or a bare clone of a URL kept (and fetched) in the store. */
-export async function repositoryFor(store: Store, repo: string, onProgress?: (message: string) => void): Promise<string> {
+export async function repositoryFor(
+  store: Store,
+  repo: string,
+  onProgress?: (message: string) => void,
+): Promise<string> {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) && !/^[^/]+@[^/]+:/.test(repo)) {
     const path = isAbsolute(repo) ? repo : resolve(repo);
-    if (!(await exists(path))) throw usageError('NO_REPOSITORY', `${repo}: no such directory`, { hint: 'give a git URL or the path of a git repository' });
+    if (!(await exists(path)))
+      throw usageError('NO_REPOSITORY', `${repo}: no such directory`, {
+        hint: 'give a git URL or the path of a git repository',
+      });
     return path;
   }
   const id = shortId(createHash('sha256').update(repo).digest('hex'));
@@ -101,9 +123,14 @@ export async function repositoryFor(store: Store, repo: string, onProgress?: (me
         await ProjectGit.cloneBare(repo, dir);
       }
     } catch (e) {
-      throw envError('CLONE_FAILED', `could not fetch ${repo}: ${(e as Error).message.trim().split('\n').slice(-2).join(' ')}`, {
-        hint: 'check the URL and your access to it (git clone works by hand?)', cause: e,
-      });
+      throw envError(
+        'CLONE_FAILED',
+        `could not fetch ${repo}: ${(e as Error).message.trim().split('\n').slice(-2).join(' ')}`,
+        {
+          hint: 'check the URL and your access to it (git clone works by hand?)',
+          cause: e,
+        },
+      );
     }
     return dir;
   });

@@ -33,16 +33,25 @@ export interface SnapshotOptions {
 const TRIES = 3;
 
 /** Snapshots the project into the store, keyed by content: an unchanged tree is reused at no copy cost. */
-export async function snapshotProject(store: Store, projectDir: string, options: SnapshotOptions = {}): Promise<SourceSnapshot> {
+export async function snapshotProject(
+  store: Store,
+  projectDir: string,
+  options: SnapshotOptions = {},
+): Promise<SourceSnapshot> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await snapshotOnce(store, projectDir, options.owner);
     } catch (e) {
       if (!(e instanceof ProjectChanged)) throw e;
       if (attempt === TRIES) {
-        throw envError('PROJECT_CHANGING', `${e.path} in ${projectDir} changed while vmatrix copied the project, ${TRIES} times`, {
-          hint: 'let what is writing it finish, or name it in .gitignore if cells need not see it', cause: e,
-        });
+        throw envError(
+          'PROJECT_CHANGING',
+          `${e.path} in ${projectDir} changed while vmatrix copied the project, ${TRIES} times`,
+          {
+            hint: 'let what is writing it finish, or name it in .gitignore if cells need not see it',
+            cause: e,
+          },
+        );
       }
     }
   }
@@ -64,7 +73,14 @@ async function snapshotOnce(store: Store, projectDir: string, owner: IdBase | un
 }
 
 /** The snapshot `id` of `entries`: found in the store, or written into it. */
-async function stored(store: Store, fs: ProjectFs, listing: Listing, id: string, owner: IdBase | undefined, last: string | undefined): Promise<SourceSnapshot> {
+async function stored(
+  store: Store,
+  fs: ProjectFs,
+  listing: Listing,
+  id: string,
+  owner: IdBase | undefined,
+  last: string | undefined,
+): Promise<SourceSnapshot> {
   const dir = store.sourceDir(id);
   const { files, bytes } = countFiles(listing);
   if (await exists(dir)) return { id, dir, files, bytes, reused: true };
@@ -79,7 +95,10 @@ async function stored(store: Store, fs: ProjectFs, listing: Listing, id: string,
       await materialise(fs, entries, tree, previous);
       if (owner) await chownTree(tree, owner);
       await writeManifest(join(staging, MANIFEST), entries, ownerTag);
-      await writeFile(join(staging, 'source.json'), JSON.stringify({ id, project: fs.root, files, bytes, created: new Date().toISOString() }, null, 2));
+      await writeFile(
+        join(staging, 'source.json'),
+        JSON.stringify({ id, project: fs.root, files, bytes, created: new Date().toISOString() }, null, 2),
+      );
       await store.commitDir(staging, dir);
     });
     return { id, dir, files, bytes, reused: false };

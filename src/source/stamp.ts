@@ -20,18 +20,24 @@ const NS = 1_000_000_000n;
 export function stampOf(st: BigIntStats): Stamp {
   return {
     size: low32(st.size),
-    mtimeSec: low32(st.mtimeNs / NS), mtimeNsec: Number(st.mtimeNs % NS),
-    ctimeSec: low32(st.ctimeNs / NS), ctimeNsec: Number(st.ctimeNs % NS),
+    mtimeSec: low32(st.mtimeNs / NS),
+    mtimeNsec: Number(st.mtimeNs % NS),
+    ctimeSec: low32(st.ctimeNs / NS),
+    ctimeNsec: Number(st.ctimeNs % NS),
     ino: low32(st.ino),
   };
 }
 
 /** Whether `actual` is the file `expected` describes. Nanoseconds of 0 were not recorded (a git built without them). */
 export function sameStamp(expected: Stamp, actual: Stamp): boolean {
-  return expected.size === actual.size && expected.ino === actual.ino
-    && expected.mtimeSec === actual.mtimeSec && expected.ctimeSec === actual.ctimeSec
-    && (expected.mtimeNsec === 0 || expected.mtimeNsec === actual.mtimeNsec)
-    && (expected.ctimeNsec === 0 || expected.ctimeNsec === actual.ctimeNsec);
+  return (
+    expected.size === actual.size &&
+    expected.ino === actual.ino &&
+    expected.mtimeSec === actual.mtimeSec &&
+    expected.ctimeSec === actual.ctimeSec &&
+    (expected.mtimeNsec === 0 || expected.mtimeNsec === actual.mtimeNsec) &&
+    (expected.ctimeNsec === 0 || expected.ctimeNsec === actual.ctimeNsec)
+  );
 }
 
 /** Whether a file with this stamp was last changed (content or inode) before the second `sinceSec` began. */

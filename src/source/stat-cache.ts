@@ -13,7 +13,11 @@ import { settledBefore, sameStamp, type Stamp } from './stamp.js';
 // (see stamp.ts). One file per project, in the store's source-cache/, replaced whole (written
 // in tmp/, then renamed); one that does not read back whole (cut short by a crash) counts as empty.
 
-export interface Hashed { mode: number; stamp: Stamp; id: string }
+export interface Hashed {
+  mode: number;
+  stamp: Stamp;
+  id: string;
+}
 
 const FORMAT = 'vmatrix-source-cache 2';
 
@@ -31,7 +35,11 @@ export class StatCache {
 
   /** The cache of the project at `root` (a real path). */
   static async open(store: Store, root: string): Promise<StatCache> {
-    const file = join(store.root, 'source-cache', shortId(createHash('sha256').update(`project ${root}`).digest('hex')));
+    const file = join(
+      store.root,
+      'source-cache',
+      shortId(createHash('sha256').update(`project ${root}`).digest('hex')),
+    );
     return new StatCache(store, file, await readCache(file));
   }
 
@@ -42,7 +50,10 @@ export class StatCache {
    */
   begin(): Promise<{ path: string; handle: FileHandle; startedSec: number }> {
     this.tmp ??= (async () => {
-      const path = join(this.store.tmpDir(), `source-cache-${randomBytes(4).toString('hex')}.tmp-${process.pid}-${Date.now()}`);
+      const path = join(
+        this.store.tmpDir(),
+        `source-cache-${randomBytes(4).toString('hex')}.tmp-${process.pid}-${Date.now()}`,
+      );
       const handle = await open(path, 'wx', 0o600);
       return { path, handle, startedSec: Math.floor((await handle.stat()).mtimeMs / 1000) };
     })();
@@ -50,12 +61,20 @@ export class StatCache {
   }
 
   /** The snapshot this project had last (a manifest to take unchanged files from). */
-  get last(): string | undefined { return this.previous.last; }
+  get last(): string | undefined {
+    return this.previous.last;
+  }
 
   /** The blob id recorded for `path`, when its mode and stamp are as they were and had settled by then. */
   lookup(path: string, mode: number, stamp: Stamp): string | undefined {
     const known = this.previous.entries.get(path);
-    if (!known || known.mode !== mode || !sameStamp(known.stamp, stamp) || !settledBefore(known.stamp, this.previous.startedSec)) return undefined;
+    if (
+      !known ||
+      known.mode !== mode ||
+      !sameStamp(known.stamp, stamp) ||
+      !settledBefore(known.stamp, this.previous.startedSec)
+    )
+      return undefined;
     this.hits++;
     return known.id;
   }
@@ -66,11 +85,17 @@ export class StatCache {
 
   /** Writes what this run recorded, naming `last` as the project's snapshot; nothing when nothing changed. */
   async save(last: string): Promise<void> {
-    const unchanged = this.hits === this.recorded.size && this.recorded.size === this.previous.entries.size && last === this.previous.last;
+    const unchanged =
+      this.hits === this.recorded.size &&
+      this.recorded.size === this.previous.entries.size &&
+      last === this.previous.last;
     if (unchanged) return this.abandon();
     const { handle, path, startedSec } = await this.begin();
     try {
-      const pairs = [...this.recorded].map(([p, { mode, stamp: s, id }]) => [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${id}`] as const);
+      const pairs = [...this.recorded].map(
+        ([p, { mode, stamp: s, id }]) =>
+          [p, `${mode} ${s.size} ${s.mtimeSec} ${s.mtimeNsec} ${s.ctimeSec} ${s.ctimeNsec} ${s.ino} ${id}`] as const,
+      );
       await writePairs(handle, { format: FORMAT, startedSec, last }, pairs.length, pairs);
       await handle.close();
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
@@ -95,7 +120,11 @@ async function readCache(file: string): Promise<{ startedSec: number; entries: M
   const head = await readPairs(file, FORMAT, (path, value) => {
     const fields = value.split(' ');
     const n = (i: number) => Number(fields[i]);
-    entries.set(path, { mode: n(0), stamp: { size: n(1), mtimeSec: n(2), mtimeNsec: n(3), ctimeSec: n(4), ctimeNsec: n(5), ino: n(6) }, id: fields[7] ?? '' });
+    entries.set(path, {
+      mode: n(0),
+      stamp: { size: n(1), mtimeSec: n(2), mtimeNsec: n(3), ctimeSec: n(4), ctimeNsec: n(5), ino: n(6) },
+      id: fields[7] ?? '',
+    });
   });
   if (!head || typeof head.startedSec !== 'number') return { startedSec: 0, entries: new Map() };
   return { startedSec: head.startedSec, entries, last: typeof head.last === 'string' ? head.last : undefined };

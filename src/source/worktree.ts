@@ -53,7 +53,15 @@ export async function viewWorktree(git: ProjectGit): Promise<WorktreeView> {
 
 /** The view the index alone gives of the files below `prefix`. */
 function fromIndex(index: GitIndex, prefix: string): WorktreeView {
-  const view: WorktreeView = { index, tracked: [], unvouched: new Set(), digest: '', strip: Buffer.byteLength(prefix), others: [], submodules: [] };
+  const view: WorktreeView = {
+    index,
+    tracked: [],
+    unvouched: new Set(),
+    digest: '',
+    strip: Buffer.byteLength(prefix),
+    others: [],
+    submodules: [],
+  };
   const below = Buffer.from(prefix);
   for (let i = 0; i < index.count; i++) {
     if (prefix && !startsWith(index, i, below)) continue;
@@ -94,7 +102,10 @@ function changedEntries(view: WorktreeView, index: GitIndex, dirty: string[]): n
 
 function startsWith(index: GitIndex, i: number, prefix: Buffer): boolean {
   const start = index.nameStart[i]!;
-  return index.nameEnd[i]! - start >= prefix.length && index.names.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
+  return (
+    index.nameEnd[i]! - start >= prefix.length &&
+    index.names.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0
+  );
 }
 
 /** What `git status` finds changed in the working tree (paths in the repository) and untracked (paths below the current directory). */
@@ -103,16 +114,32 @@ async function status(git: ProjectGit): Promise<{ dirty: string[]; untracked: st
   const dirty: string[] = [];
   const untracked: string[] = [];
   let renamedFrom = false;
-  await git.records(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignored=no', '--ignore-submodules=all', '--no-renames', '--', '.'], (record) => {
-    if (renamedFrom) { renamedFrom = false; return; } // a rename's second record: the path it had
-    // "1 XY sub mH mI mW hH hI path", "2 XY … Xscore path" (then the old path), "u XY … h3 path", "? path".
-    // Y is the working tree against the index: "." when git found the file as the index has it.
-    const kind = record[0];
-    if (kind === '?') untracked.push(record.slice(2 + prefix.length));
-    else if (kind === 'u') dirty.push(after(record, 10));
-    else if ((kind === '1' || kind === '2') && record[3] !== '.') dirty.push(after(record, kind === '1' ? 8 : 9));
-    renamedFrom = kind === '2';
-  });
+  await git.records(
+    [
+      'status',
+      '--porcelain=v2',
+      '-z',
+      '--untracked-files=all',
+      '--ignored=no',
+      '--ignore-submodules=all',
+      '--no-renames',
+      '--',
+      '.',
+    ],
+    (record) => {
+      if (renamedFrom) {
+        renamedFrom = false;
+        return;
+      } // a rename's second record: the path it had
+      // "1 XY sub mH mI mW hH hI path", "2 XY … Xscore path" (then the old path), "u XY … h3 path", "? path".
+      // Y is the working tree against the index: "." when git found the file as the index has it.
+      const kind = record[0];
+      if (kind === '?') untracked.push(record.slice(2 + prefix.length));
+      else if (kind === 'u') dirty.push(after(record, 10));
+      else if ((kind === '1' || kind === '2') && record[3] !== '.') dirty.push(after(record, kind === '1' ? 8 : 9));
+      renamedFrom = kind === '2';
+    },
+  );
   return { dirty, untracked };
 }
 

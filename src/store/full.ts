@@ -24,8 +24,9 @@ export function asStoreFull(root: string, doing: string, e: unknown): unknown {
   if (!errno) return e;
   const why = errno.code === 'EDQUOT' ? 'the disk quota of its filesystem is used up' : 'its filesystem is full';
   return envError('STORE_FULL', `no space left in the store ${root} while ${doing}: ${why}`, {
-    hint: 'free space on that filesystem (`vmatrix image prune` removes images and layers not used lately), '
-      + 'or set VMATRIX_HOME to a directory on a filesystem with more room',
+    hint:
+      'free space on that filesystem (`vmatrix image prune` removes images and layers not used lately), ' +
+      'or set VMATRIX_HOME to a directory on a filesystem with more room',
     cause: e,
   });
 }

@@ -13,13 +13,25 @@ export type Entry =
 
 export async function inventory(store: Store): Promise<Entry[]> {
   const names = await listNames(store);
-  const images = await Promise.all((await store.listImages()).map(async (meta): Promise<Entry> => ({
-    kind: 'image', id: meta.id, size: meta.size, meta, lastUsed: await lastUsed(store.imageDir(meta.id), meta.created),
-    names: names.filter((n) => n.image === meta.id).map((n) => n.name),
-  })));
-  const layers = await Promise.all((await store.listLayers()).map(async (meta): Promise<Entry> => ({
-    kind: 'layer', id: meta.id, size: meta.size, meta, lastUsed: await lastUsed(store.layerDir(meta.id), meta.created),
-  })));
+  const images = await Promise.all(
+    (await store.listImages()).map(async (meta): Promise<Entry> => ({
+      kind: 'image',
+      id: meta.id,
+      size: meta.size,
+      meta,
+      lastUsed: await lastUsed(store.imageDir(meta.id), meta.created),
+      names: names.filter((n) => n.image === meta.id).map((n) => n.name),
+    })),
+  );
+  const layers = await Promise.all(
+    (await store.listLayers()).map(async (meta): Promise<Entry> => ({
+      kind: 'layer',
+      id: meta.id,
+      size: meta.size,
+      meta,
+      lastUsed: await lastUsed(store.layerDir(meta.id), meta.created),
+    })),
+  );
   return [...images, ...layers];
 }
 
@@ -44,11 +56,14 @@ export async function removeEntries(store: Store, doomed: Entry[]): Promise<void
   const remaining = (await store.listImages()).filter((m) => !ids.has(m.id));
   for (const e of doomed) {
     const trash = await store.staging('removed');
-    await rename(e.kind === 'image' ? store.imageDir(e.id) : store.layerDir(e.id), join(trash, 'entry')).catch(() => {});
+    await rename(e.kind === 'image' ? store.imageDir(e.id) : store.layerDir(e.id), join(trash, 'entry')).catch(
+      () => {},
+    );
     await store.discard(trash);
     if (e.kind !== 'image') continue;
     for (const name of e.names) await removeName(store, name);
     const digest = e.meta.digest;
-    if (digest && /^[0-9a-f]{64}$/.test(digest) && !remaining.some((m) => m.digest === digest)) await rm(store.blobPath(digest), { force: true });
+    if (digest && /^[0-9a-f]{64}$/.test(digest) && !remaining.some((m) => m.digest === digest))
+      await rm(store.blobPath(digest), { force: true });
   }
 }

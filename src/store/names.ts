@@ -19,7 +19,9 @@ const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 function namePath(store: Store, name: string): string {
   if (!NAME.test(name)) {
-    throw usageError('BAD_NAME', `"${name}" is not a valid image name`, { hint: 'use lower-case letters, digits, ".", "_" and "-", like myos-1' });
+    throw usageError('BAD_NAME', `"${name}" is not a valid image name`, {
+      hint: 'use lower-case letters, digits, ".", "_" and "-", like myos-1',
+    });
   }
   return join(store.root, 'names', `${name}.json`);
 }

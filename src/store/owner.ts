@@ -14,7 +14,10 @@ export interface Owner {
   created: string;
 }
 
-interface ProcState { state: string; start: string }
+interface ProcState {
+  state: string;
+  start: string;
+}
 
 async function procState(pid: number): Promise<ProcState | undefined | 'no-proc'> {
   try {
@@ -26,7 +29,12 @@ async function procState(pid: number): Promise<ProcState | undefined | 'no-proc'
     // ESRCH: the process exited between the open and the read of its stat file; as gone as ENOENT.
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') {
-      return (await readFile('/proc/self/stat', 'utf8').then(() => true, () => false)) ? undefined : 'no-proc';
+      return (await readFile('/proc/self/stat', 'utf8').then(
+        () => true,
+        () => false,
+      ))
+        ? undefined
+        : 'no-proc';
     }
     throw e;
   }

@@ -30,8 +30,15 @@ export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneRe
   const removed = planPrune(all, ids, o);
   if (!o.dryRun) await removeEntries(store, removed);
   const freedBytes = sum(removed);
-  const keptRuns = o.olderThanMs === undefined ? [] : await pruneKept(store, o.olderThanMs, (o.now ?? new Date()).getTime(), o.dryRun);
-  return { removed, freedBytes, keptBytes: sum(all) - freedBytes, skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id), keptRuns };
+  const keptRuns =
+    o.olderThanMs === undefined ? [] : await pruneKept(store, o.olderThanMs, (o.now ?? new Date()).getTime(), o.dryRun);
+  return {
+    removed,
+    freedBytes,
+    keptBytes: sum(all) - freedBytes,
+    skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id),
+    keptRuns,
+  };
 }
 
 /** What to remove, layers before the images they sit on. Pure: the tests call it with made-up entries. */
@@ -61,7 +68,11 @@ function withAncestors(all: Entry[], ids: Set<string>): Set<string> {
     grew = false;
     for (const e of all) {
       if (e.kind !== 'layer' || !out.has(e.id)) continue;
-      for (const up of [e.meta.image, e.meta.parent]) if (up && !out.has(up)) { out.add(up); grew = true; }
+      for (const up of [e.meta.image, e.meta.parent])
+        if (up && !out.has(up)) {
+          out.add(up);
+          grew = true;
+        }
     }
   }
   return out;

@@ -11,7 +11,9 @@ import { envError } from '../util/errors.js';
 export async function removeTree(path: string): Promise<void> {
   const mounted = await mountsUnder(path);
   if (mounted.length) {
-    throw envError('STILL_MOUNTED', `not removing ${path}: ${mounted[0]} is mounted inside it`, { hint: `unmount it first: umount -R ${mounted[0]}` });
+    throw envError('STILL_MOUNTED', `not removing ${path}: ${mounted[0]} is mounted inside it`, {
+      hint: `unmount it first: umount -R ${mounted[0]}`,
+    });
   }
   try {
     await rm(path, { recursive: true, force: true });
@@ -26,7 +28,8 @@ export async function removeTree(path: string): Promise<void> {
 /** Mount points at or below `path`, from /proc/self/mountinfo (field 5, octal-escaped). */
 export async function mountsUnder(path: string): Promise<string[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  return info.split('\n')
+  return info
+    .split('\n')
     .map((line) => line.split(' ')[4])
     .filter((p): p is string => !!p)
     .map((p) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))))

@@ -62,7 +62,8 @@ export async function deadStaging(tmpDir: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of (await listDir(tmpDir)).filter((n) => n.endsWith(OWNER_SUFFIX))) {
     const raw = await readFile(join(tmpDir, name), 'utf8').catch(() => undefined);
-    if (raw !== undefined && !(await isAlive(parseOwner(raw)))) found.push(join(tmpDir, name.slice(0, -OWNER_SUFFIX.length)));
+    if (raw !== undefined && !(await isAlive(parseOwner(raw))))
+      found.push(join(tmpDir, name.slice(0, -OWNER_SUFFIX.length)));
   }
   return found;
 }

@@ -44,17 +44,35 @@ export class Store {
     return join(this.root, 'blobs/sha256', hex);
   }
 
-  imageDir(id: string): string { return join(this.root, 'images', checkId(id)); }
-  imageRootfs(id: string): string { return join(this.imageDir(id), 'rootfs'); }
-  layerDir(id: string): string { return join(this.root, 'layers', checkId(id)); }
-  layerDiff(id: string): string { return join(this.layerDir(id), 'diff'); }
-  sourceDir(id: string): string { return join(this.root, 'sources', checkId(id)); }
+  imageDir(id: string): string {
+    return join(this.root, 'images', checkId(id));
+  }
+  imageRootfs(id: string): string {
+    return join(this.imageDir(id), 'rootfs');
+  }
+  layerDir(id: string): string {
+    return join(this.root, 'layers', checkId(id));
+  }
+  layerDiff(id: string): string {
+    return join(this.layerDir(id), 'diff');
+  }
+  sourceDir(id: string): string {
+    return join(this.root, 'sources', checkId(id));
+  }
   /** repos/<id>: bare clones of repositories named with `vmatrix test --repo URL`. */
-  repoDir(id: string): string { return join(this.root, 'repos', checkId(id)); }
-  cellsDir(): string { return join(this.root, 'cells'); }
+  repoDir(id: string): string {
+    return join(this.root, 'repos', checkId(id));
+  }
+  cellsDir(): string {
+    return join(this.root, 'cells');
+  }
   /** kept/<run>/<cell>: the writable layers of cells kept with `vmatrix test --keep`, for `vmatrix shell --run`. */
-  keptRoot(): string { return join(this.root, 'kept'); }
-  keptDir(runId: string, slug?: string): string { return slug ? join(this.keptRoot(), checkId(runId), slug) : join(this.keptRoot(), checkId(runId)); }
+  keptRoot(): string {
+    return join(this.root, 'kept');
+  }
+  keptDir(runId: string, slug?: string): string {
+    return slug ? join(this.keptRoot(), checkId(runId), slug) : join(this.keptRoot(), checkId(runId));
+  }
 
   /**
    * cells/<run>/ for a run's cell dirs, with an owner record so that a sweep can tell a dead run's leftovers,
@@ -67,7 +85,9 @@ export class Store {
     await writeRunInfo(dir, { ...info, startedAt: new Date().toISOString() });
     return dir;
   }
-  tmpDir(): string { return join(this.root, 'tmp'); }
+  tmpDir(): string {
+    return join(this.root, 'tmp');
+  }
 
   /** A new empty dir under tmp/. Its owner file, written first, lets sweep() remove it if we die. */
   async staging(prefix: string): Promise<string> {
@@ -114,8 +134,15 @@ export class Store {
   /** Makes a complete staging dir visible under its final name. Call it inside the id's lock. */
   async commitDir(staging: string, final: string): Promise<void> {
     // rename(2) would silently replace an empty directory: check first (the lock makes this race-free).
-    if (await lstat(final).then(() => true, () => false)) {
-      throw envError('STORE_CONFLICT', `${final} already exists in the store`, { hint: 'another process committed it; remove it or run `vmatrix gc`' });
+    if (
+      await lstat(final).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw envError('STORE_CONFLICT', `${final} already exists in the store`, {
+        hint: 'another process committed it; remove it or run `vmatrix gc`',
+      });
     }
     await mkdir(dirname(final), { recursive: true, mode: 0o700 });
     await syncFilesystem(staging);
@@ -131,7 +158,12 @@ export class Store {
    * out of that moment, and a reader that finds no dir takes the lock and waits for the new one.
    */
   async replaceDir(staging: string, final: string): Promise<void> {
-    if (await lstat(final).then(() => true, () => false)) {
+    if (
+      await lstat(final).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await mkdir(this.retiredDir(), { recursive: true, mode: 0o700 });
       await retireDir(final, this.retiredDir(), this.cellsDir());
     }
@@ -139,7 +171,9 @@ export class Store {
   }
 
   /** retired/: replaced layers, kept until no run that was using them is alive (see retire.ts). */
-  retiredDir(): string { return join(this.root, 'retired'); }
+  retiredDir(): string {
+    return join(this.root, 'retired');
+  }
 
   async listImages(): Promise<ImageMeta[]> {
     return this.listMeta('images', (id) => this.readImage(id));
@@ -168,12 +202,16 @@ export class Store {
   /** Removes staging dirs and lock files left by dead processes, and retired dirs; returns the removed paths. */
   async sweep(): Promise<string[]> {
     return [
-      ...(await sweepTmp(this.tmpDir())), ...(await sweepLocks(join(this.root, 'locks'))),
+      ...(await sweepTmp(this.tmpDir())),
+      ...(await sweepLocks(join(this.root, 'locks'))),
       ...(await sweepRetired(this.retiredDir(), this.cellsDir())),
     ];
   }
 
-  private async listMeta<M extends { created: string }>(sub: string, read: (id: string) => Promise<M | undefined>): Promise<M[]> {
+  private async listMeta<M extends { created: string }>(
+    sub: string,
+    read: (id: string) => Promise<M | undefined>,
+  ): Promise<M[]> {
     const ids = await readdir(join(this.root, sub)).catch(() => [] as string[]);
     const metas: (M | undefined)[] = await Promise.all(ids.filter(isId).map(read));
     return metas.filter((m): m is M => m !== undefined).sort((a, b) => a.created.localeCompare(b.created));

@@ -39,8 +39,12 @@ export async function sweepTmp(tmp: string): Promise<string[]> {
     } else if (ATOMIC_TEMP.test(name)) {
       // Its writer's pid, once dead, makes it garbage at once; a pid in use again only after ORPHAN_AGE_MS.
       const writer = { pid: Number(ATOMIC_TEMP.exec(name)![1]), nonce: '', created: '' };
-      if ((!(await isAlive(writer)) || (await olderThan(path, ORPHAN_AGE_MS))) && (await removeUnlessMounted(path))) removed.push(path);
-    } else if ((await olderThan(path, name.startsWith(PARTIAL_PREFIX) ? PARTIAL_AGE_MS : ORPHAN_AGE_MS)) && (await removeUnlessMounted(path))) {
+      if ((!(await isAlive(writer)) || (await olderThan(path, ORPHAN_AGE_MS))) && (await removeUnlessMounted(path)))
+        removed.push(path);
+    } else if (
+      (await olderThan(path, name.startsWith(PARTIAL_PREFIX) ? PARTIAL_AGE_MS : ORPHAN_AGE_MS)) &&
+      (await removeUnlessMounted(path))
+    ) {
       removed.push(path);
     }
   }
@@ -59,12 +63,16 @@ export async function sweepLocks(locks: string): Promise<string[]> {
     const owner = parseOwner(raw);
     if (await isAlive(owner)) continue;
     // Lock files go through the takeover guard, so that a sweep never removes a lock just re-created.
-    const gone = name.endsWith('.lock') ? await removeIfUnchanged(path, raw) : await unlink(path).then(() => true, () => false);
+    const gone = name.endsWith('.lock')
+      ? await removeIfUnchanged(path, raw)
+      : await unlink(path).then(
+          () => true,
+          () => false,
+        );
     if (gone) removed.push(path);
   }
   return removed;
 }
-
 
 async function olderThan(path: string, ms: number): Promise<boolean> {
   const st = await lstat(path).catch(() => undefined);

@@ -9,7 +9,9 @@ export function parseDuration(text: string | number, where = 'duration'): number
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
-    throw usageError('BAD_DURATION', `${where}: "${text}" is not a duration`, { hint: 'write it like 90s, 15m, 1h30m or 30d' });
+    throw usageError('BAD_DURATION', `${where}: "${text}" is not a duration`, {
+      hint: 'write it like 90s, 15m, 1h30m or 30d',
+    });
   }
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
 }

@@ -9,17 +9,30 @@ export interface ExecResult {
 }
 
 /** Runs a host program to completion and collects its output. Never throws for a non-zero exit. */
-export function execCapture(cmd: string, args: string[], options: SpawnOptions & { input?: string } = {}): Promise<ExecResult> {
+export function execCapture(
+  cmd: string,
+  args: string[],
+  options: SpawnOptions & { input?: string } = {},
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT'
-        ? envError('PROGRAM_NOT_FOUND', `${cmd} is not installed on this host`, { hint: 'run `vmatrix doctor` to see what is missing and how to install it', cause: e })
-        : e);
+      reject(
+        e.code === 'ENOENT'
+          ? envError('PROGRAM_NOT_FOUND', `${cmd} is not installed on this host`, {
+              hint: 'run `vmatrix doctor` to see what is missing and how to install it',
+              cause: e,
+            })
+          : e,
+      );
     });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     // A program that exits without reading its stdin makes this write fail with EPIPE; its exit status is what counts.
@@ -29,10 +42,17 @@ export function execCapture(cmd: string, args: string[], options: SpawnOptions &
 }
 
 /** Runs a host program and throws an environment error carrying its stderr when it fails. */
-export async function execOrThrow(cmd: string, args: string[], options: SpawnOptions & { input?: string } = {}): Promise<string> {
+export async function execOrThrow(
+  cmd: string,
+  args: string[],
+  options: SpawnOptions & { input?: string } = {},
+): Promise<string> {
   const r = await execCapture(cmd, args, options);
   if (r.code !== 0) {
-    throw envError('COMMAND_FAILED', `${cmd} ${args.join(' ')} failed (${r.signal ?? `exit ${r.code}`}): ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    throw envError(
+      'COMMAND_FAILED',
+      `${cmd} ${args.join(' ')} failed (${r.signal ?? `exit ${r.code}`}): ${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
   }
   return r.stdout;
 }
@@ -46,7 +66,9 @@ export async function which(program: string): Promise<string | undefined> {
     try {
       await access(candidate, constants.X_OK);
       return candidate;
-    } catch { /* not in this directory */ }
+    } catch {
+      /* not in this directory */
+    }
   }
   return undefined;
 }

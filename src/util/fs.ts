@@ -4,7 +4,11 @@ import { dirname } from 'node:path';
 /** fsync a directory so that a rename inside it survives a crash. */
 export async function fsyncDir(dir: string): Promise<void> {
   const fd = await open(dir, 'r');
-  try { await fd.sync(); } finally { await fd.close(); }
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
 }
 
 /** Writes a file so that readers see either the old content or the whole new one: temp, fsync, rename. */
@@ -14,7 +18,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     await writeFile(tmp, data);
     const fd = await open(tmp, 'r+');
-    try { await fd.sync(); } finally { await fd.close(); }
+    try {
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
     await rename(tmp, path);
     await fsyncDir(dirname(path));
   } catch (e) {
@@ -25,5 +33,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 export async function exists(path: string): Promise<boolean> {
   const { lstat } = await import('node:fs/promises');
-  try { await lstat(path); return true; } catch { return false; }
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -29,9 +29,13 @@ export function isInside(dir: string, path: string): boolean {
 
 async function linkRefusal(path: string, shown: string): Promise<Error> {
   const target = await readlink(path).catch(() => '?');
-  return usageError('UNSAFE_PROJECT_PATH', `${shown} is a symbolic link (to ${target}): vmatrix runs as root and does not write through links the project holds`, {
-    hint: `remove ${shown} (vmatrix creates it as a directory of its own; a project should not commit it)`,
-  });
+  return usageError(
+    'UNSAFE_PROJECT_PATH',
+    `${shown} is a symbolic link (to ${target}): vmatrix runs as root and does not write through links the project holds`,
+    {
+      hint: `remove ${shown} (vmatrix creates it as a directory of its own; a project should not commit it)`,
+    },
+  );
 }
 
 /**
@@ -55,7 +59,9 @@ export async function realDirs(root: string, parts: string[], shownRoot = ''): P
     const st = await lstat(dir);
     if (st.isSymbolicLink()) throw await linkRefusal(dir, shown);
     if (!st.isDirectory()) {
-      throw usageError('UNSAFE_PROJECT_PATH', `${shown} is ${kindOf(st)}, not a directory`, { hint: `remove ${shown}: vmatrix creates it as a directory of its own` });
+      throw usageError('UNSAFE_PROJECT_PATH', `${shown} is ${kindOf(st)}, not a directory`, {
+        hint: `remove ${shown}: vmatrix creates it as a directory of its own`,
+      });
     }
   }
   return made;
@@ -74,17 +80,27 @@ export type RegularRead = { bytes: Buffer } | { refused: string } | { tooLarge: 
  * open), then checked on the open descriptor. `pipes`: a FIFO or socket is read too (the operator's own
  * `--config <(…)`). Errors of the open (ENOENT, EISDIR, ELOOP for a link) are thrown.
  */
-export async function readRegular(path: string, maxBytes: number, o: { pipes?: boolean; follow?: boolean } = {}): Promise<RegularRead> {
+export async function readRegular(
+  path: string,
+  maxBytes: number,
+  o: { pipes?: boolean; follow?: boolean } = {},
+): Promise<RegularRead> {
   const handle = await open(path, O_RDONLY | (o.follow ? 0 : O_NOFOLLOW) | (o.pipes ? 0 : O_NONBLOCK));
   try {
     const st = await handle.stat();
-    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR' });
+    if (st.isDirectory())
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR' });
     const pipe = st.isFIFO() || st.isSocket();
     if (!st.isFile() && !(o.pipes && pipe)) return { refused: kindOf(st) };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total)), 0, undefined, null);
+      const { bytesRead, buffer } = await handle.read(
+        Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total)),
+        0,
+        undefined,
+        null,
+      );
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
@@ -130,11 +146,15 @@ export async function staysInside(dir: string, path: string): Promise<boolean> {
   return realDir !== undefined && real !== undefined && isInside(realDir, real);
 }
 
-export interface Owner { uid: number; gid: number }
+export interface Owner {
+  uid: number;
+  gid: number;
+}
 
 /** The user who ran vmatrix: `SUDO_UID`/`SUDO_GID` when sudo set them to ids, else this process's. */
 export function invokingUser(env: NodeJS.ProcessEnv = process.env): Owner {
-  const id = (v: string | undefined): number | undefined => (v !== undefined && /^\d{1,10}$/.test(v) && Number(v) < 2 ** 32 - 1 ? Number(v) : undefined);
+  const id = (v: string | undefined): number | undefined =>
+    v !== undefined && /^\d{1,10}$/.test(v) && Number(v) < 2 ** 32 - 1 ? Number(v) : undefined;
   const uid = id(env.SUDO_UID);
   const gid = id(env.SUDO_GID);
   if (uid !== undefined && gid !== undefined) return { uid, gid };

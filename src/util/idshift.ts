@@ -12,7 +12,10 @@ import { eachLimited } from './pool.js';
 // a caller that keeps the plan (a journal) can finish an interrupted shift with it, bits and capabilities
 // included, since the tree itself no longer shows them once a file has been chowned.
 
-export interface IdBase { uid: number; gid: number }
+export interface IdBase {
+  uid: number;
+  gid: number;
+}
 
 const CONCURRENCY = 64;
 const CAP_XATTR = 'security.capability';
@@ -36,7 +39,13 @@ async function chownKeepingMode(path: string, uid: number, gid: number): Promise
 }
 
 /** A shift, with what chown will clear: set-id modes and capabilities (hex) by path relative to the root. */
-export interface ShiftPlan { from: IdBase; to: IdBase; size: number; setIds: Record<string, number>; caps: Record<string, string> }
+export interface ShiftPlan {
+  from: IdBase;
+  to: IdBase;
+  size: number;
+  setIds: Record<string, number>;
+  caps: Record<string, string>;
+}
 
 /** Reads what a shift from `from` to `to` must put back; call it before any file is chowned. */
 export async function planShift(root: string, from: IdBase, to: IdBase, size: number): Promise<ShiftPlan> {
@@ -45,7 +54,9 @@ export async function planShift(root: string, from: IdBase, to: IdBase, size: nu
     const st = await lstat(path);
     if (!st.isSymbolicLink() && st.mode & 0o6000) setIds[relative(root, path)] = st.mode & 0o7777;
   });
-  const caps = Object.fromEntries([...(await readCapabilities(root))].map(([path, value]) => [relative(root, path), value.toString('hex')]));
+  const caps = Object.fromEntries(
+    [...(await readCapabilities(root))].map(([path, value]) => [relative(root, path), value.toString('hex')]),
+  );
   return { from, to, size, setIds, caps };
 }
 
@@ -58,7 +69,8 @@ export async function applyShift(root: string, plan: ShiftPlan): Promise<void> {
     await chownKeepingMode(path, move(st.uid, from.uid, to.uid), move(st.gid, from.gid, to.gid));
   });
   for (const [path, mode] of Object.entries(plan.setIds)) await chmod(join(root, path), mode);
-  for (const [path, hex] of Object.entries(plan.caps)) await writeCapability(join(root, path), rebaseCapability(Buffer.from(hex, 'hex'), to.uid));
+  for (const [path, hex] of Object.entries(plan.caps))
+    await writeCapability(join(root, path), rebaseCapability(Buffer.from(hex, 'hex'), to.uid));
 }
 
 /** Moves ids in [from, from+size) to [to, to+size). */
@@ -79,14 +91,16 @@ async function readCapabilities(root: string): Promise<Map<string, Buffer>> {
   let file: string | undefined;
   for (const line of r.stdout.split('\n')) {
     if (line.startsWith('# file: ')) file = line.slice(8);
-    else if (file && line.startsWith(`${CAP_XATTR}=0x`)) caps.set(file, Buffer.from(line.slice(CAP_XATTR.length + 3), 'hex'));
+    else if (file && line.startsWith(`${CAP_XATTR}=0x`))
+      caps.set(file, Buffer.from(line.slice(CAP_XATTR.length + 3), 'hex'));
   }
   return caps;
 }
 
 async function writeCapability(path: string, value: Buffer): Promise<void> {
   const r = await execCapture('setfattr', ['-h', '-n', CAP_XATTR, '-v', `0x${value.toString('hex')}`, path]);
-  if (r.code !== 0) throw envError('SETFATTR_FAILED', `could not restore the file capability of ${path}: ${r.stderr.trim()}`);
+  if (r.code !== 0)
+    throw envError('SETFATTR_FAILED', `could not restore the file capability of ${path}: ${r.stderr.trim()}`);
 }
 
 const VFS_CAP_REVISION_MASK = 0xff000000;

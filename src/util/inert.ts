@@ -22,7 +22,9 @@ function escape(c: string): string {
 /** `text` safe to print: tabs and newlines kept (a CRLF line end as LF), every other control character escaped. */
 export function inert(text: string): string {
   // A carriage return right before a newline or the end is a CRLF line end, no overwrite: it goes.
-  return text.replace(MULTI_LINE, (c, at: number) => (c === '\r' && (at + 1 === text.length || text[at + 1] === '\n') ? '' : escape(c)));
+  return text.replace(MULTI_LINE, (c, at: number) =>
+    c === '\r' && (at + 1 === text.length || text[at + 1] === '\n') ? '' : escape(c),
+  );
 }
 
 /** `text` safe to print as one line: newlines and line separators are escaped too. */

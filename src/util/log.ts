@@ -7,8 +7,12 @@ export interface Logger {
 
 export function stderrLogger(options: { debug?: boolean; quiet?: boolean } = {}): Logger {
   return {
-    info: (m) => { if (!options.quiet) process.stderr.write(`${m}\n`); },
-    debug: (m) => { if (options.debug) process.stderr.write(`debug: ${m}\n`); },
+    info: (m) => {
+      if (!options.quiet) process.stderr.write(`${m}\n`);
+    },
+    debug: (m) => {
+      if (options.debug) process.stderr.write(`debug: ${m}\n`);
+    },
   };
 }
 

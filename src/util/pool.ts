@@ -2,7 +2,11 @@
 // once (EMFILE under the common `ulimit -n 1024`) or queueing 200,000 promises.
 
 /** Runs `fn` on every item, at most `limit` at a time; the first failure rejects once the running ones end. */
-export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async () => {

@@ -29,14 +29,24 @@ export function cutLine(line: string): string {
 
 /** The last `count` lines of `text`, as shown; a final newline does not make an empty last line, and no text has none. */
 export function lastLines(text: string, count: number): string[] {
-  return text === '' ? [] : text.replace(/\n$/, '').split('\n').slice(-count).map((l) => cutLine(shownLine(l)));
+  return text === ''
+    ? []
+    : text
+        .replace(/\n$/, '')
+        .split('\n')
+        .slice(-count)
+        .map((l) => cutLine(shownLine(l)));
 }
 
 /**
  * The last `maxBytes` of a file and where they start, or undefined when it cannot be read: a regular
  * file, not through a link, and inside one of `runDirs` when given (a results.json names it).
  */
-export async function readEnd(path: string, maxBytes: number, runDirs?: string[]): Promise<{ bytes: Buffer; start: number } | undefined> {
+export async function readEnd(
+  path: string,
+  maxBytes: number,
+  runDirs?: string[],
+): Promise<{ bytes: Buffer; start: number } | undefined> {
   const file = await openRunFile(path, runDirs);
   if (!file) return undefined;
   try {

@@ -49,9 +49,15 @@ export function cgroupSupport(): Promise<CgroupSupport> {
     const layout = await cgroupLayout();
     const mounts = parseCgroupMountEntries(await readFile('/proc/self/mountinfo', 'utf8'));
     const v2 = mounts.find((m) => m.version === 2);
-    const v2Controllers = layout === 'v2' && v2 ? await readFile(join(v2.point, 'cgroup.controllers'), 'utf8').catch(() => '') : '';
+    const v2Controllers =
+      layout === 'v2' && v2 ? await readFile(join(v2.point, 'cgroup.controllers'), 'utf8').catch(() => '') : '';
     const memory = mounts.find((m) => m.version === 1 && m.options.includes('memory'));
-    const memsw = memory !== undefined && (await access(join(memory.point, 'memory.memsw.limit_in_bytes')).then(() => true, () => false));
+    const memsw =
+      memory !== undefined &&
+      (await access(join(memory.point, 'memory.memsw.limit_in_bytes')).then(
+        () => true,
+        () => false,
+      ));
     return { layout, limits: supportedLimits(layout, mounts, v2Controllers), swapLimit: layout === 'v2' || memsw };
   })();
   return support;
@@ -69,7 +75,9 @@ export function explainMissing(layout: CgroupLayout, missing: readonly CgroupLim
       fix: 'use a kernel with the controller, not disabled on its command line (cgroup_disable=); inside a container, one that delegates it',
     };
   }
-  const mounts = missing.map((c) => `mkdir -p /sys/fs/cgroup/${c} && mount -t cgroup -o ${c} cgroup /sys/fs/cgroup/${c}`);
+  const mounts = missing.map(
+    (c) => `mkdir -p /sys/fs/cgroup/${c} && mount -t cgroup -o ${c} cgroup /sys/fs/cgroup/${c}`,
+  );
   return { why: `no cgroup v1 hierarchy of the ${names} controller is mounted`, fix: mounts.join('; ') };
 }
 
@@ -79,7 +87,11 @@ export async function requireLimits(r: CellResources): Promise<void> {
   const missing = missingLimits(r, limits);
   if (missing.length === 0) return;
   const { why, fix } = explainMissing(layout, missing);
-  throw envError('CGROUP_LIMITS_UNAVAILABLE', `resources: this host cannot apply ${missing.map((c) => LIMIT_KEYS[c]).join(' and ')}: ${why}`, {
-    hint: `remove it from resources: in vmatrix.yml, or make it possible (${fix}); \`vmatrix doctor\` shows what the host can limit`,
-  });
+  throw envError(
+    'CGROUP_LIMITS_UNAVAILABLE',
+    `resources: this host cannot apply ${missing.map((c) => LIMIT_KEYS[c]).join(' and ')}: ${why}`,
+    {
+      hint: `remove it from resources: in vmatrix.yml, or make it possible (${fix}); \`vmatrix doctor\` shows what the host can limit`,
+    },
+  );
 }

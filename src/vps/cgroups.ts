@@ -8,16 +8,23 @@ import { cgroupPathOf } from './oci-spec.js';
 // is gone). What the host's cgroups can limit at all is cgroup-support.ts.
 
 /** A cgroup hierarchy as mounted: v1 ones name their controllers in their options (`rw,cpu,cpuacct`). */
-export interface CgroupMount { point: string; version: 1 | 2; options: string[] }
+export interface CgroupMount {
+  point: string;
+  version: 1 | 2;
+  options: string[];
+}
 
 export function parseCgroupMountEntries(mountinfo: string): CgroupMount[] {
-  return mountinfo.split('\n').filter(Boolean).flatMap((line) => {
-    const [left, right] = line.split(' - ');
-    const [fstype, , options = ''] = right?.split(' ') ?? [];
-    if (fstype !== 'cgroup' && fstype !== 'cgroup2') return [];
-    const version: 1 | 2 = fstype === 'cgroup' ? 1 : 2;
-    return [{ point: left!.split(' ')[4]!, version, options: options.split(',') }];
-  });
+  return mountinfo
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      const [left, right] = line.split(' - ');
+      const [fstype, , options = ''] = right?.split(' ') ?? [];
+      if (fstype !== 'cgroup' && fstype !== 'cgroup2') return [];
+      const version: 1 | 2 = fstype === 'cgroup' ? 1 : 2;
+      return [{ point: left!.split(' ')[4]!, version, options: options.split(',') }];
+    });
 }
 
 /** Mount points of the cgroup v1 hierarchies and of the v2 one, from a mountinfo text. */
@@ -79,6 +86,10 @@ async function removeCgroup(dir: string): Promise<boolean> {
 async function killProcsIn(dir: string): Promise<void> {
   const procs = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
   for (const pid of procs.split('\n').filter(Boolean).map(Number)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }

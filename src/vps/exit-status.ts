@@ -7,7 +7,10 @@ import { constants } from 'node:os';
 const NAMES = new Map<number, string>();
 for (const [name, n] of Object.entries(constants.signals)) if (!NAMES.has(n)) NAMES.set(n, name);
 
-export function decodeExit(code: number | null, signal: NodeJS.Signals | null): { exitCode: number | null; signal: string | null } {
+export function decodeExit(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { exitCode: number | null; signal: string | null } {
   if (signal) return { exitCode: null, signal };
   if (code !== null && code > 128 && NAMES.has(code - 128)) return { exitCode: null, signal: NAMES.get(code - 128)! };
   return { exitCode: code, signal: null };

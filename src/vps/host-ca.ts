@@ -27,7 +27,7 @@ async function crtFiles(dir: string, depth = 0): Promise<string[]> {
   const files: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, e.name);
-    if (e.isDirectory() && depth < 2) files.push(...await crtFiles(path, depth + 1));
+    if (e.isDirectory() && depth < 2) files.push(...(await crtFiles(path, depth + 1)));
     else if (e.isFile() && e.name.endsWith('.crt')) files.push(path);
   }
   return files;

@@ -7,8 +7,24 @@ export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } 
 export { cellRuntime, detectRuntime } from './runtime.js';
 export { runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';
-export { addRootSubids, chooseUserns, failClosed, hostId, IDMAP_SIZE, type IdMap, type UsernsChoice } from './userns.js';
+export {
+  addRootSubids,
+  chooseUserns,
+  failClosed,
+  hostId,
+  IDMAP_SIZE,
+  type IdMap,
+  type UsernsChoice,
+} from './userns.js';
 export { readCellDir, killCell, type CellSeen } from './signal.js';
-export { CGROUP_LIMITS, cgroupSupport, explainMissing, LIMIT_KEYS, requireLimits, type CgroupLimit, type CgroupSupport } from './cgroup-support.js';
+export {
+  CGROUP_LIMITS,
+  cgroupSupport,
+  explainMissing,
+  LIMIT_KEYS,
+  requireLimits,
+  type CgroupLimit,
+  type CgroupSupport,
+} from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';
 export { hostAddresses, missingToolsError, outboundTools, setupNetwork, OUTBOUND_PACKAGES } from './outbound.js';

@@ -53,7 +53,11 @@ const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
  * mount, mkdir and chown as built-in applets instead of starting util-linux's and coreutils' programs
  * (about 3 ms less per cell); /bin/sh elsewhere.
  */
-export interface LauncherTools { setpriv: string; unshare: string; shell: string[] }
+export interface LauncherTools {
+  setpriv: string;
+  unshare: string;
+  shell: string[];
+}
 
 /** What the launcher needs of a cell besides its paths. */
 export interface LaunchSpec {
@@ -77,7 +81,13 @@ export async function findProgram(name: string): Promise<string | undefined> {
   const onPath = await which(name);
   if (onPath) return onPath;
   for (const dir of SBIN) {
-    if (await access(join(dir, name), constants.X_OK).then(() => true, () => false)) return join(dir, name);
+    if (
+      await access(join(dir, name), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return join(dir, name);
   }
   return undefined;
 }
@@ -86,10 +96,16 @@ let tools: Promise<LauncherTools> | undefined;
 
 export function launcherTools(): Promise<LauncherTools> {
   tools ??= (async () => {
-    const [setpriv, unshare, busybox] = await Promise.all([findProgram('setpriv'), findProgram('unshare'), findProgram('busybox')]);
+    const [setpriv, unshare, busybox] = await Promise.all([
+      findProgram('setpriv'),
+      findProgram('unshare'),
+      findProgram('busybox'),
+    ]);
     if (!setpriv || !unshare) {
       tools = undefined;
-      throw envError('NO_UTIL_LINUX', `${setpriv ? 'unshare' : 'setpriv'} is not installed on this host`, { hint: 'apt-get install util-linux' });
+      throw envError('NO_UTIL_LINUX', `${setpriv ? 'unshare' : 'setpriv'} is not installed on this host`, {
+        hint: 'apt-get install util-linux',
+      });
     }
     // The mount point of every cell's private tmpfs (see CELL_MOUNT); on the host it stays empty.
     await mkdir(CELL_MOUNT, { recursive: true, mode: 0o711 });
@@ -118,12 +134,54 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
   }
   const owner = `${spec.owner.uid}:${spec.owner.gid}`;
   const source = spec.sourceLower ? [spec.sourceLower, paths.srcUpper, paths.srcWork] : ['', '', ''];
-  const positional = [paths.setupLog, base, lower, paths.upper, paths.work, ...source, paths.hosts, spec.withResolv ? paths.resolv : '', owner, spec.withHostCa ? paths.hostCa : '', spec.withNetns ? '1' : ''];
+  const positional = [
+    paths.setupLog,
+    base,
+    lower,
+    paths.upper,
+    paths.work,
+    ...source,
+    paths.hosts,
+    spec.withResolv ? paths.resolv : '',
+    owner,
+    spec.withHostCa ? paths.hostCa : '',
+    spec.withNetns ? '1' : '',
+  ];
   // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
-  const runtimeArgv = [runtime.path, '--root', CELL_STATE, '--log', paths.runtimeLog, '--log-format', 'json', 'run', '--keep', ...(spec.control ? ['--preserve-fds', '1'] : []), '--bundle', paths.bundle, id];
+  const runtimeArgv = [
+    runtime.path,
+    '--root',
+    CELL_STATE,
+    '--log',
+    paths.runtimeLog,
+    '--log-format',
+    'json',
+    'run',
+    '--keep',
+    ...(spec.control ? ['--preserve-fds', '1'] : []),
+    '--bundle',
+    paths.bundle,
+    id,
+  ];
   return [
-    t.setpriv, '--pdeathsig', 'KILL', '--',
-    t.unshare, '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-    ...t.shell, '-c', SCRIPT, 'vmatrix-cell', ...positional, ...runtimeArgv,
+    t.setpriv,
+    '--pdeathsig',
+    'KILL',
+    '--',
+    t.unshare,
+    '--mount',
+    '--propagation',
+    'private',
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount-proc',
+    '--',
+    ...t.shell,
+    '-c',
+    SCRIPT,
+    'vmatrix-cell',
+    ...positional,
+    ...runtimeArgv,
   ];
 }

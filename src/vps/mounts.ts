@@ -6,10 +6,13 @@ import { isInside } from './validate.js';
 
 /** Mount points listed in a mountinfo text (field 5, with the kernel's octal escapes undone). */
 export function parseMountPoints(mountinfo: string): string[] {
-  return mountinfo.split('\n').filter(Boolean).map((line) => {
-    const field = line.split(' ')[4] ?? '';
-    return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-  });
+  return mountinfo
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const field = line.split(' ')[4] ?? '';
+      return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+    });
 }
 
 /** Mount points at or below `dir` in this process's mount namespace. */

@@ -11,14 +11,35 @@ import { seccompProfile } from './seccomp.js';
 
 /** Docker's default capabilities: what package managers and test suites need, nothing that administers the host. */
 export const DEFAULT_CAPS = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FSETID',
+  'CAP_FOWNER',
+  'CAP_MKNOD',
+  'CAP_NET_RAW',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETFCAP',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT',
+  'CAP_KILL',
+  'CAP_AUDIT_WRITE',
 ];
 
 /** runc's defaults plus Docker's powercap mask (CVE-2020-8694). */
 export const MASKED_PATHS = [
-  '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
-  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+  '/proc/acpi',
+  '/proc/asound',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
 ];
 
 export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
@@ -55,7 +76,8 @@ export const CPU_PERIOD_US = 100_000;
 const MIN_CPU_QUOTA_US = 1_000;
 
 export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
-  if (spec.network === 'outbound' && !host.netns) throw new Error(`cell ${spec.id}: an outbound cell needs its network namespace`);
+  if (spec.network === 'outbound' && !host.netns)
+    throw new Error(`cell ${spec.id}: an outbound cell needs its network namespace`);
   return {
     ociVersion: '1.0.2',
     process: processOf(spec, host),
@@ -84,7 +106,10 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
     // A soft limit old select()-based programs survive, a hard one test suites can raise theirs to.
     // No core dumps, soft or hard: a host whose core_pattern pipes to a handler runs it as root on the host
     // for every crash, with the cell's dump as its input.
-    rlimits: [{ type: 'RLIMIT_NOFILE', ...host.nofile }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }],
+    rlimits: [
+      { type: 'RLIMIT_NOFILE', ...host.nofile },
+      { type: 'RLIMIT_CORE', soft: 0, hard: 0 },
+    ],
     noNewPrivileges: true,
   };
 }
@@ -99,21 +124,49 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
   const mounts: Record<string, unknown>[] = [
     // Nothing in /proc is a program, a device or set-uid: say so, as for /sys.
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
-    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    {
+      destination: '/dev',
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
+    },
+    {
+      destination: '/dev/pts',
+      type: 'devpts',
+      source: 'devpts',
+      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+    },
+    {
+      destination: '/dev/shm',
+      type: 'tmpfs',
+      source: 'shm',
+      options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'],
+    },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     sysMount(spec),
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+    {
+      destination: '/sys/fs/cgroup',
+      type: 'cgroup',
+      source: 'cgroup',
+      options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'],
+    },
     // /tmp stays the overlay's: a tmpfs would hold big build files in RAM; the upper dir is per cell anyway.
     { destination: '/etc/hosts', type: 'bind', source: CELL_HOSTS, options: ['bind', 'rw'] },
   ];
   // A copy, not the host's file: the cell never holds an inode of the host's /etc.
-  if (hasNetwork(spec)) mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
-  if (hasNetwork(spec) && host.hostCa) mounts.push({ destination: HOST_CA_IN_CELL, type: 'bind', source: CELL_HOST_CA, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
+  if (hasNetwork(spec))
+    mounts.push({ destination: '/etc/resolv.conf', type: 'bind', source: CELL_RESOLV, options: ['bind', 'ro'] });
+  if (hasNetwork(spec) && host.hostCa)
+    mounts.push({
+      destination: HOST_CA_IN_CELL,
+      type: 'bind',
+      source: CELL_HOST_CA,
+      options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'],
+    });
   // The launcher mounted the source overlay; the runtime resolves `dest` inside the root (symlinks
   // included), which a host-side mount would not.
-  if (spec.source) mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });
+  if (spec.source)
+    mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });
   return mounts;
 }
 
@@ -130,7 +183,9 @@ function sysMount(spec: CellRunSpec): Record<string, unknown> {
 }
 
 function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
-  const namespaces: Array<{ type: string; path?: string }> = ['pid', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({ type }));
+  const namespaces: Array<{ type: string; path?: string }> = ['pid', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({
+    type,
+  }));
   // A new network namespace with no path: the runtime brings its loopback up.
   if (spec.network === 'none') namespaces.push({ type: 'network' });
   // Made by vmatrix in the host's user namespace, which owns it: root in the cell's has no CAP_NET_ADMIN over it.
@@ -139,10 +194,12 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
   const { userns } = spec;
   return {
     namespaces,
-    ...(userns ? {
-      uidMappings: [{ containerID: 0, hostID: userns.uid, size: userns.size }],
-      gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],
-    } : {}),
+    ...(userns
+      ? {
+          uidMappings: [{ containerID: 0, hostID: userns.uid, size: userns.size }],
+          gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],
+        }
+      : {}),
     cgroupsPath: cgroupPathOf(spec.id),
     resources: resourcesOf(spec.resources ?? {}, host),
     rootfsPropagation: 'rprivate',
@@ -158,8 +215,12 @@ export function resourcesOf(r: CellResources, host: HostLimits): Record<string, 
     // Deny all; the runtime then allows its default devices (null, zero, full, random, urandom, tty, ptmx).
     devices: [{ allow: false, access: 'rwm' }],
     // swap is memory+swap: the same value as the limit means no swap on top of it.
-    ...(r.memoryBytes !== undefined && { memory: { limit: r.memoryBytes, ...(host.swapLimit && { swap: r.memoryBytes }) } }),
-    ...(r.cpus !== undefined && { cpu: { quota: Math.max(MIN_CPU_QUOTA_US, Math.round(r.cpus * CPU_PERIOD_US)), period: CPU_PERIOD_US } }),
+    ...(r.memoryBytes !== undefined && {
+      memory: { limit: r.memoryBytes, ...(host.swapLimit && { swap: r.memoryBytes }) },
+    }),
+    ...(r.cpus !== undefined && {
+      cpu: { quota: Math.max(MIN_CPU_QUOTA_US, Math.round(r.cpus * CPU_PERIOD_US)), period: CPU_PERIOD_US },
+    }),
     ...(r.pids !== undefined && { pids: { limit: r.pids } }),
   };
 }

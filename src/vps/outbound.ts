@@ -33,14 +33,22 @@ export interface OutboundNet {
   close(): Promise<void>;
 }
 
-export interface OutboundTools { unshare: string; setpriv: string; nft: string; slirp4netns: string; ip: string }
+export interface OutboundTools {
+  unshare: string;
+  setpriv: string;
+  nft: string;
+  slirp4netns: string;
+  ip: string;
+}
 
 /** VMATRIX_SETUP_NETWORK=host: the operator's opt-out, setup gets the host's network as before. */
 export function setupNetwork(env: NodeJS.ProcessEnv = process.env): 'outbound' | 'host' {
   const v = env.VMATRIX_SETUP_NETWORK?.trim();
   if (!v || v === 'outbound') return 'outbound';
   if (v === 'host') return 'host';
-  throw usageError('BAD_SETUP_NETWORK', `VMATRIX_SETUP_NETWORK=${v}: unknown value`, { hint: 'use outbound (the default) or host' });
+  throw usageError('BAD_SETUP_NETWORK', `VMATRIX_SETUP_NETWORK=${v}: unknown value`, {
+    hint: 'use outbound (the default) or host',
+  });
 }
 
 /** The programs the outbound network needs; the names of those missing, when some are. */
@@ -53,13 +61,23 @@ export async function outboundTools(): Promise<{ tools?: OutboundTools; missing:
 }
 
 /** What to install for each program. */
-export const OUTBOUND_PACKAGES: Record<string, string> = { nft: 'nftables', slirp4netns: 'slirp4netns', ip: 'iproute2', unshare: 'util-linux', setpriv: 'util-linux' };
+export const OUTBOUND_PACKAGES: Record<string, string> = {
+  nft: 'nftables',
+  slirp4netns: 'slirp4netns',
+  ip: 'iproute2',
+  unshare: 'util-linux',
+  setpriv: 'util-linux',
+};
 
 export function missingToolsError(missing: string[]): Error {
   const packages = [...new Set(missing.map((m) => OUTBOUND_PACKAGES[m] ?? m))].join(' ');
-  return envError('NO_SETUP_NETWORK', `setup steps need ${missing.join(', ')} (for a network that cannot reach the host), which this host lacks`, {
-    hint: `apt-get install ${packages} (or scripts/setup-host.sh); to give setup the host's own network instead, set VMATRIX_SETUP_NETWORK=host`,
-  });
+  return envError(
+    'NO_SETUP_NETWORK',
+    `setup steps need ${missing.join(', ')} (for a network that cannot reach the host), which this host lacks`,
+    {
+      hint: `apt-get install ${packages} (or scripts/setup-host.sh); to give setup the host's own network instead, set VMATRIX_SETUP_NETWORK=host`,
+    },
+  );
 }
 
 /** The host's own addresses, v4 and v6, on every interface (loopback included: it is never a destination). */
@@ -104,19 +122,61 @@ export async function openOutbound(id: string): Promise<OutboundNet> {
   if (!tools) throw missingToolsError(missing);
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   // The holder: its namespace is the cell's; it made the rules in it as root of the host's user namespace.
-  const holder = spawn(tools.setpriv, ['--pdeathsig', 'KILL', '--', tools.unshare, '--net', '--', '/bin/sh', '-c', HOLD, 'vmatrix-netns', tools.ip, tools.nft], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const holder = spawn(
+    tools.setpriv,
+    [
+      '--pdeathsig',
+      'KILL',
+      '--',
+      tools.unshare,
+      '--net',
+      '--',
+      '/bin/sh',
+      '-c',
+      HOLD,
+      'vmatrix-netns',
+      tools.ip,
+      tools.nft,
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], env },
+  );
   const children: ChildProcess[] = [holder];
-  const close = async (): Promise<void> => { await Promise.all(children.map(killAndWait)); };
+  const close = async (): Promise<void> => {
+    await Promise.all(children.map(killAndWait));
+  };
   try {
     holder.stdin!.end(outboundRules(hostAddresses()));
     await readyLine(holder, `cell ${id}: could not make its network namespace`);
-    const slirp = spawn(tools.setpriv, ['--pdeathsig', 'KILL', '--', tools.slirp4netns, '--configure', '--mtu=65520', '--disable-host-loopback',
-      '--enable-sandbox', '--enable-seccomp', '--ready-fd=3', String(holder.pid), 'tap0'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
+    const slirp = spawn(
+      tools.setpriv,
+      [
+        '--pdeathsig',
+        'KILL',
+        '--',
+        tools.slirp4netns,
+        '--configure',
+        '--mtu=65520',
+        '--disable-host-loopback',
+        '--enable-sandbox',
+        '--enable-seccomp',
+        '--ready-fd=3',
+        String(holder.pid),
+        'tap0',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env },
+    );
     children.push(slirp);
     await readyLine(slirp, `cell ${id}: slirp4netns could not start`, 3);
     const fd = openSync(`/proc/${holder.pid}/ns/net`, 'r');
     let open = true;
-    return { fd, close: async () => { if (open) closeSync(fd); open = false; await close(); } };
+    return {
+      fd,
+      close: async () => {
+        if (open) closeSync(fd);
+        open = false;
+        await close();
+      },
+    };
   } catch (e) {
     await close();
     throw e;
@@ -127,11 +187,19 @@ export async function openOutbound(id: string): Promise<OutboundNet> {
 function readyLine(child: ChildProcess, what: string, fd = 1): Promise<void> {
   return new Promise((resolve, reject) => {
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => {
+      if (stderr.length < 4096) stderr += d.toString();
+    });
     const out = child.stdio[fd] as NodeJS.ReadableStream;
-    const fail = (why: string) => { clearTimeout(timer); reject(envError('SETUP_NETWORK_FAILED', `${what}: ${why}`, { hint: 'run `vmatrix doctor` to check the host' })); };
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(envError('SETUP_NETWORK_FAILED', `${what}: ${why}`, { hint: 'run `vmatrix doctor` to check the host' }));
+    };
     const timer = setTimeout(() => fail(`no answer in ${READY_MS / 1000} s`), READY_MS);
-    out.once('data', () => { clearTimeout(timer); resolve(); });
+    out.once('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.once('error', (e) => fail(e.message));
     child.once('exit', (code) => fail(stderr.trim() || `it exited with status ${code}`));
   });

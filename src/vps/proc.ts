@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 // after every process of its namespace has exited, so "init gone or zombie" means "cell gone".
 
 /** A process, by pid and start time: a pid alone may be recycled. */
-export interface ProcessRef { pid: number; start: string }
+export interface ProcessRef {
+  pid: number;
+  start: string;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

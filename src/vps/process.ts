@@ -22,10 +22,15 @@ export function launch(argv: string[], io: Io, netnsFd?: number): Promise<Launch
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // A terminal cell talks to vmatrix's own terminal: the runtime copies between it and the cell's pty.
-    const base: StdioOptions = io.terminal ? ['inherit', 'inherit', 'inherit'] : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+    const base: StdioOptions = io.terminal
+      ? ['inherit', 'inherit', 'inherit']
+      : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
     const ctl = io.onControl && !io.terminal ? ['pipe' as const] : [];
     const stdio: StdioOptions = netnsFd !== undefined ? [...base, ctl[0] ?? 'ignore', netnsFd] : [...base, ...ctl];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio, env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) } });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio,
+      env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) },
+    });
     if (child.stdout) forward(child.stdout, io.stdout);
     if (child.stderr) forward(child.stderr, io.stderr);
     // fd 3 of a spawned child is a socket pair end: Node types it as either direction.
@@ -33,21 +38,38 @@ export function launch(argv: string[], io: Io, netnsFd?: number): Promise<Launch
     if (io.onControl && control) readLines(control, io.onControl);
     let stop: 'timeout' | 'abort' | undefined;
     let killed: Promise<ProcessRef | undefined> | undefined;
-    const kill = (why: 'timeout' | 'abort') => { stop ??= why; killed ??= killCell(child); };
+    const kill = (why: 'timeout' | 'abort') => {
+      stop ??= why;
+      killed ??= killCell(child);
+    };
     const timer = io.timeoutMs !== undefined ? setTimeout(() => kill('timeout'), io.timeoutMs) : undefined;
     const onAbort = () => kill('abort');
     io.signal?.addEventListener('abort', onAbort, { once: true });
     if (io.signal?.aborted) onAbort(); // aborted while the cell dir was being prepared
-    const done = () => { clearTimeout(timer); io.signal?.removeEventListener('abort', onAbort); };
-    child.on('error', (e) => { done(); reject(e); });
+    const done = () => {
+      clearTimeout(timer);
+      io.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (e) => {
+      done();
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       done();
       // The launcher's exit is not the namespace's end when we killed it: wait for that too.
       // A launcher that exited with a status finished before our SIGKILL landed: that is its real result.
       const byUs = killed !== undefined && signal === 'SIGKILL';
-      void (killed ?? Promise.resolve(undefined)).then((init) => (init ? namespaceGone(init) : undefined)).then(() => {
-        resolve({ code, signal, timedOut: byUs && stop === 'timeout', aborted: byUs && stop === 'abort', durationMs: performance.now() - started });
-      });
+      void (killed ?? Promise.resolve(undefined))
+        .then((init) => (init ? namespaceGone(init) : undefined))
+        .then(() => {
+          resolve({
+            code,
+            signal,
+            timedOut: byUs && stop === 'timeout',
+            aborted: byUs && stop === 'abort',
+            durationMs: performance.now() - started,
+          });
+        });
     });
   });
 }
@@ -62,7 +84,11 @@ async function killCell(child: ChildProcess): Promise<ProcessRef | undefined> {
   // A no-op once the launcher has exited, so a recycled pid is never hit.
   child.kill('SIGKILL');
   if (init) {
-    try { process.kill(init.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(init.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   return init;
 }
@@ -91,5 +117,7 @@ function readLines(from: NodeJS.ReadableStream, onLine: (line: string) => void):
     if (rest.length > MAX_CONTROL_LINE) rest = '';
     for (const line of lines) onLine(line);
   });
-  from.on('end', () => { if (rest) onLine(rest); });
+  from.on('end', () => {
+    if (rest) onLine(rest);
+  });
 }

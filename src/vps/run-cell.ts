@@ -21,16 +21,28 @@ import { checkDirectory, checkLayers, validateSpec } from './validate.js';
  */
 export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<CellRunResult> {
   validateSpec(spec);
-  if (spec.signal?.aborted) return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, oomKilled: false };
+  if (spec.signal?.aborted)
+    return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, oomKilled: false };
   await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
   if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
   const withHostCa = hasNetwork(spec) && (await hostCertificates()) !== '';
-  const argv = launcherArgv(await launcherTools(), runtime, {
-    id: spec.id, lowerdirs: spec.lowerdirs, sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'), withResolv: hasNetwork(spec),
-    withHostCa, owner, control: spec.onControl !== undefined, withNetns: spec.network === 'outbound',
-  }, paths);
+  const argv = launcherArgv(
+    await launcherTools(),
+    runtime,
+    {
+      id: spec.id,
+      lowerdirs: spec.lowerdirs,
+      sourceLower: spec.source && [...(spec.source.layers ?? []), spec.source.lower].join(':'),
+      withResolv: hasNetwork(spec),
+      withHostCa,
+      owner,
+      control: spec.onControl !== undefined,
+      withNetns: spec.network === 'outbound',
+    },
+    paths,
+  );
   await createCellDir(paths);
   let outcome: LaunchOutcome;
   let net: OutboundNet | undefined;
@@ -41,7 +53,9 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     if (!outcome.timedOut && !outcome.aborted) await throwIfNotStarted(runtime, spec.id, paths, outcome);
   } catch (e) {
     await net?.close();
-    await releaseCell(spec.id, paths).catch(() => { /* the first error is the one to report */ });
+    await releaseCell(spec.id, paths).catch(() => {
+      /* the first error is the one to report */
+    });
     throw e;
   }
   await net?.close();
@@ -51,7 +65,12 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
 }
 
 /** Tells "the cell could not start" (an environment error) from "the command failed" (a result). */
-async function throwIfNotStarted(runtime: Runtime, id: string, paths: CellPaths, outcome: LaunchOutcome): Promise<void> {
+async function throwIfNotStarted(
+  runtime: Runtime,
+  id: string,
+  paths: CellPaths,
+  outcome: LaunchOutcome,
+): Promise<void> {
   if (outcome.code === 0) return;
   const setup = (await readFile(paths.setupLog, 'utf8').catch(() => '')).trim();
   if (setup) throw envError('CELL_SETUP_FAILED', `cell ${id}: could not assemble its root filesystem: ${setup}`);

@@ -23,7 +23,9 @@ export async function cgroupLayout(root = '/sys/fs/cgroup'): Promise<CgroupLayou
 
 export async function detectRuntime(prefer?: string): Promise<Runtime> {
   if (prefer !== undefined && !NAMES.includes(prefer as RuntimeName)) {
-    throw usageError('UNKNOWN_RUNTIME', `unknown runtime "${prefer}"`, { hint: 'use --runtime runc or --runtime crun' });
+    throw usageError('UNKNOWN_RUNTIME', `unknown runtime "${prefer}"`, {
+      hint: 'use --runtime runc or --runtime crun',
+    });
   }
   seccompWanted(); // a bad VMATRIX_SECCOMP stops the run before any work
   const layout = await cgroupLayout();
@@ -53,27 +55,36 @@ function forced(name: RuntimeName, layout: CgroupLayout, found: Found): Choice {
   const path = found[name];
   if (!path) throw envError('NO_RUNTIME', `${name} is not installed on this host`, { hint: `apt-get install ${name}` });
   if (name === 'crun' && layout === 'hybrid') {
-    throw envError('RUNTIME_UNUSABLE', "crun does not support this host's hybrid cgroup v1/v2 layout", { hint: 'use --runtime runc' });
+    throw envError('RUNTIME_UNUSABLE', "crun does not support this host's hybrid cgroup v1/v2 layout", {
+      hint: 'use --runtime runc',
+    });
   }
   return { name, path, reason: `${name}: chosen with --runtime` };
 }
 
 function automatic(layout: CgroupLayout, found: Found): Choice {
-  if (layout === 'v2' && found.crun) return { name: 'crun', path: found.crun, reason: 'crun: the host has a pure cgroup v2 hierarchy' };
+  if (layout === 'v2' && found.crun)
+    return { name: 'crun', path: found.crun, reason: 'crun: the host has a pure cgroup v2 hierarchy' };
   if (found.runc) {
-    const why = layout === 'v2' ? 'crun is not installed'
-      : layout === 'hybrid' ? "crun does not support this host's hybrid cgroup v1/v2 layout"
-        : 'the host uses cgroup v1, where runc is the better-tested runtime';
+    const why =
+      layout === 'v2'
+        ? 'crun is not installed'
+        : layout === 'hybrid'
+          ? "crun does not support this host's hybrid cgroup v1/v2 layout"
+          : 'the host uses cgroup v1, where runc is the better-tested runtime';
     return { name: 'runc', path: found.runc, reason: `runc: ${why}` };
   }
   if (layout === 'v1' && found.crun) return { name: 'crun', path: found.crun, reason: 'crun: runc is not installed' };
-  const what = found.crun ? "crun is installed but does not support this host's hybrid cgroup v1/v2 layout" : 'no OCI runtime (runc or crun) is installed';
+  const what = found.crun
+    ? "crun is installed but does not support this host's hybrid cgroup v1/v2 layout"
+    : 'no OCI runtime (runc or crun) is installed';
   throw envError('NO_RUNTIME', what, { hint: 'apt-get install runc' });
 }
 
 async function versionOf(path: string): Promise<string> {
   const r = await execCapture(path, ['--version']);
   const m = /version\s+(\S+)/.exec(r.stdout);
-  if (r.code !== 0 || !m) throw envError('RUNTIME_UNUSABLE', `${path} --version failed: ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.code !== 0 || !m)
+    throw envError('RUNTIME_UNUSABLE', `${path} --version failed: ${r.stderr.trim() || r.stdout.trim()}`);
   return m[1]!;
 }

@@ -36,12 +36,18 @@ const allow = (names: string[], args?: Rule[]): Rule => ({ names, action: 'SCMP_
 /** libseccomp's names of the architectures a process of this one can make system calls as. */
 function architectures(arch: string): string[] {
   switch (arch) {
-    case 'x64': return ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'];
-    case 'arm64': return ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'];
-    case 'ppc64': return ['SCMP_ARCH_PPC64LE'];
-    case 's390x': return ['SCMP_ARCH_S390X', 'SCMP_ARCH_S390'];
-    case 'riscv64': return ['SCMP_ARCH_RISCV64'];
-    default: return [];
+    case 'x64':
+      return ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'];
+    case 'arm64':
+      return ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'];
+    case 'ppc64':
+      return ['SCMP_ARCH_PPC64LE'];
+    case 's390x':
+      return ['SCMP_ARCH_S390X', 'SCMP_ARCH_S390'];
+    case 'riscv64':
+      return ['SCMP_ARCH_RISCV64'];
+    default:
+      return [];
   }
 }
 
@@ -59,14 +65,22 @@ export function seccompProfile(arch: string = process.arch, kernel: string = rel
     architectures: architectures(arch),
     syscalls: [
       // chroot needs CAP_SYS_CHROOT, which cells hold (Docker allows it then).
-      allow([...ALLOWED_SYSCALLS, ...(ARCH_SYSCALLS[arch] ?? []), 'chroot', ...(ptraceSafe(kernel) ? ['ptrace', 'process_vm_readv', 'process_vm_writev'] : [])]),
+      allow([
+        ...ALLOWED_SYSCALLS,
+        ...(ARCH_SYSCALLS[arch] ?? []),
+        'chroot',
+        ...(ptraceSafe(kernel) ? ['ptrace', 'process_vm_readv', 'process_vm_writev'] : []),
+      ]),
       // Any family but AF_ALG and AF_VSOCK, as Docker's profile.
       allow(['socket'], [{ index: 0, value: AF_ALG, op: 'SCMP_CMP_LT' }]),
       allow(['socket'], [{ index: 0, value: AF_ALG + 1, op: 'SCMP_CMP_EQ' }]),
       allow(['socket'], [{ index: 0, value: AF_VSOCK, op: 'SCMP_CMP_GT' }]),
       ...PERSONALITIES.map((value) => allow(['personality'], [{ index: 0, value, op: 'SCMP_CMP_EQ' }])),
       // clone making no namespace. Its flags are the first argument everywhere but s390, where the first two are swapped.
-      allow(['clone'], [{ index: arch === 's390x' ? 1 : 0, value: CLONE_NAMESPACES, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }]),
+      allow(
+        ['clone'],
+        [{ index: arch === 's390x' ? 1 : 0, value: CLONE_NAMESPACES, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
+      ),
       // clone3 passes its flags in memory, which seccomp cannot read: "not implemented" makes the C
       // libraries fall back to clone, which is filtered.
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
@@ -79,10 +93,14 @@ export function seccompWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.VMATRIX_SECCOMP?.trim() ?? '';
   if (['', 'on', '1'].includes(value)) return true;
   if (['off', '0'].includes(value)) return false;
-  throw usageError('BAD_SECCOMP', `VMATRIX_SECCOMP="${value}": expected on or off`, { hint: 'unset it for the filter (the default), or set VMATRIX_SECCOMP=off to run cells without one' });
+  throw usageError('BAD_SECCOMP', `VMATRIX_SECCOMP="${value}": expected on or off`, {
+    hint: 'unset it for the filter (the default), or set VMATRIX_SECCOMP=off to run cells without one',
+  });
 }
 
 /** For the run's header: what the cells' filter is. */
 export function seccompReason(env: NodeJS.ProcessEnv = process.env): string {
-  return seccompWanted(env) ? 'seccomp filter: no namespaces, mounts, modules, keyrings, BPF or io_uring' : 'no seccomp filter (VMATRIX_SECCOMP=off)';
+  return seccompWanted(env)
+    ? 'seccomp filter: no namespaces, mounts, modules, keyrings, BPF or io_uring'
+    : 'no seccomp filter (VMATRIX_SECCOMP=off)';
 }

@@ -21,7 +21,8 @@ export async function readCellDir(dir: string): Promise<CellSeen | undefined> {
   const marker = await readJson(paths.marker);
   const { id, pid, created } = (marker ?? {}) as Partial<CellMarker>;
   // The id names a cgroup path that `killCell` writes to: only a valid one counts.
-  if (typeof id !== 'string' || !CELL_ID.test(id) || !Number.isInteger(pid) || typeof created !== 'string') return undefined;
+  if (typeof id !== 'string' || !CELL_ID.test(id) || !Number.isInteger(pid) || typeof created !== 'string')
+    return undefined;
   const spec = (await readJson(paths.config)) as { hostname?: unknown } | undefined;
   return { id, pid: pid!, created, hostname: typeof spec?.hostname === 'string' ? spec.hostname : undefined };
 }
@@ -42,9 +43,13 @@ export async function killCell(id: string): Promise<number> {
     for (const pid of pids) if (sigkill(pid, id)) killed.add(pid);
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw envError('CELL_KILL_FAILED', `cell ${id}: processes are still in its cgroups after SIGKILL: ${(await processesIn(dirs)).join(', ')}`, {
-    hint: 'a process stuck in the kernel (state D in ps) dies once its I/O ends; try again in a moment',
-  });
+  throw envError(
+    'CELL_KILL_FAILED',
+    `cell ${id}: processes are still in its cgroups after SIGKILL: ${(await processesIn(dirs)).join(', ')}`,
+    {
+      hint: 'a process stuck in the kernel (state D in ps) dies once its I/O ends; try again in a moment',
+    },
+  );
 }
 
 /** The pids in the cgroups (every hierarchy lists the same processes under cgroup v1). */
@@ -64,7 +69,11 @@ function sigkill(pid: number, id: string): boolean {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return false; // ended between the read and the kill
-    if (code === 'EPERM') throw envError('NOT_PERMITTED', `cell ${id}: not permitted to kill its process ${pid}`, { hint: 'run as root, like the vmatrix that started it', cause: e });
+    if (code === 'EPERM')
+      throw envError('NOT_PERMITTED', `cell ${id}: not permitted to kill its process ${pid}`, {
+        hint: 'run as root, like the vmatrix that started it',
+        cause: e,
+      });
     throw e;
   }
 }

@@ -32,8 +32,18 @@ export interface UsernsChoice {
 /** The first line of another user whose range shares an id with start..start+size-1. */
 export function overlappingRange(text: string, start: number, size: number, names: string[]): string | undefined {
   for (const line of text.split('\n')) {
-    const [name, s, n] = line.trim().split(':').map((f, i) => (i === 0 ? f : Number(f))) as [string, number, number];
-    if (!name || line.trim().startsWith('#') || names.includes(name) || !Number.isSafeInteger(s) || !Number.isSafeInteger(n)) continue;
+    const [name, s, n] = line
+      .trim()
+      .split(':')
+      .map((f, i) => (i === 0 ? f : Number(f))) as [string, number, number];
+    if (
+      !name ||
+      line.trim().startsWith('#') ||
+      names.includes(name) ||
+      !Number.isSafeInteger(s) ||
+      !Number.isSafeInteger(n)
+    )
+      continue;
     if (s < start + size && start < s + n) return `${name}'s ${s}-${s + n - 1}`;
   }
   return undefined;
@@ -51,7 +61,6 @@ export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE)
   return undefined;
 }
 
-
 /**
  * Decides whether cells get a user namespace. `VMATRIX_USERNS=off` turns it off (a host whose kernel or
  * sandbox refuses user namespaces); otherwise it is on whenever root has subordinate ids, and when root
@@ -60,7 +69,10 @@ export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE)
 export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '/etc'): Promise<UsernsChoice> {
   if (process.getuid?.() !== 0) return { reason: 'no user namespace: vmatrix is not running as root' };
   if (env.VMATRIX_USERNS === 'off' || env.VMATRIX_USERNS === '0') {
-    return { reason: 'no user namespace: turned off with VMATRIX_USERNS=off, so root in a cell is root on the host (with fewer capabilities)' };
+    return {
+      reason:
+        'no user namespace: turned off with VMATRIX_USERNS=off, so root in a cell is root on the host (with fewer capabilities)',
+    };
   }
   const names = ['root', '0'];
   const [subuid, subgid] = await Promise.all([
@@ -74,20 +86,29 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
     return {
       reason: `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is root on the host (with fewer capabilities)`,
       refusal: {
-        code: 'NO_SUBORDINATE_IDS', message: `/etc/${file} has no range of ${IDMAP_SIZE} ids for root: without one, root in a cell would be root on the host`,
+        code: 'NO_SUBORDINATE_IDS',
+        message: `/etc/${file} has no range of ${IDMAP_SIZE} ids for root: without one, root in a cell would be root on the host`,
         hint: 'run vmatrix doctor --fix to add one; or, to run cells as host root anyway, set VMATRIX_USERNS=off',
       },
     };
   }
   const map = { uid, gid, size: IDMAP_SIZE };
   const reason = `user namespace: root in a cell is host uid ${uid} (root's range in /etc/subuid)`;
-  for (const [file, text, start] of [['subuid', subuid, uid], ['subgid', subgid, gid]] as const) {
+  for (const [file, text, start] of [
+    ['subuid', subuid, uid],
+    ['subgid', subgid, gid],
+  ] as const) {
     const other = overlappingRange(text, start, IDMAP_SIZE, names);
     if (other) {
-      return { map, reason, refusal: {
-        code: 'SUBORDINATE_IDS_OVERLAP', message: `/etc/${file}: root's range ${start}-${start + IDMAP_SIZE - 1} overlaps ${other}: a cell's processes would own that user's files`,
-        hint: `give root a range of its own in /etc/${file} (remove root's line and run vmatrix doctor --fix)`,
-      } };
+      return {
+        map,
+        reason,
+        refusal: {
+          code: 'SUBORDINATE_IDS_OVERLAP',
+          message: `/etc/${file}: root's range ${start}-${start + IDMAP_SIZE - 1} overlaps ${other}: a cell's processes would own that user's files`,
+          hint: `give root a range of its own in /etc/${file} (remove root's line and run vmatrix doctor --fix)`,
+        },
+      };
     }
   }
   return { map, reason };

@@ -11,34 +11,44 @@ const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-
 const OPTION_UNSAFE = /[,:\\\n\0]/;
 
 export function validateSpec(spec: CellRunSpec): void {
-  if (!CELL_ID.test(spec.id)) bad(`cell id "${spec.id}" must be 1-64 of [A-Za-z0-9_.-], starting with a letter or digit`);
-  if (!HOSTNAME.test(spec.hostname) || spec.hostname.length > 64) bad(`hostname "${spec.hostname}" is not a valid host name`);
+  if (!CELL_ID.test(spec.id))
+    bad(`cell id "${spec.id}" must be 1-64 of [A-Za-z0-9_.-], starting with a letter or digit`);
+  if (!HOSTNAME.test(spec.hostname) || spec.hostname.length > 64)
+    bad(`hostname "${spec.hostname}" is not a valid host name`);
   if (spec.lowerdirs.length === 0) bad('a cell needs at least one lower dir (the image root)');
   const { source } = spec;
-  for (const p of [...spec.lowerdirs, spec.dir, spec.upper, source?.lower, ...(source?.layers ?? []), source?.upper]) if (p !== undefined) checkHostPath(p);
-  for (const upper of [spec.upper, source?.upper]) if (upper && isInside(upper, spec.dir)) bad(`upper ${upper} must be outside the cell dir, which is removed`);
+  for (const p of [...spec.lowerdirs, spec.dir, spec.upper, source?.lower, ...(source?.layers ?? []), source?.upper])
+    if (p !== undefined) checkHostPath(p);
+  for (const upper of [spec.upper, source?.upper])
+    if (upper && isInside(upper, spec.dir)) bad(`upper ${upper} must be outside the cell dir, which is removed`);
   if (spec.args.length === 0) bad('a cell needs a command');
-  if (spec.terminal && spec.onControl) bad('a terminal cell has no control channel (its stdio is the terminal\'s)');
+  if (spec.terminal && spec.onControl) bad("a terminal cell has no control channel (its stdio is the terminal's)");
   checkCellPath(spec.cwd, 'cwd');
   if (spec.source) checkCellPath(spec.source.dest, 'source dest');
   if (spec.source?.dest === '/') bad('the source cannot be mounted over the root');
-  for (const key of Object.keys(spec.env)) if (!/^[^=\0]+$/.test(key)) bad(`environment variable name "${key}" is invalid`);
+  for (const key of Object.keys(spec.env))
+    if (!/^[^=\0]+$/.test(key)) bad(`environment variable name "${key}" is invalid`);
   if (spec.resources) checkResources(spec.resources);
 }
 
 function checkResources({ memoryBytes, cpus, pids }: CellResources): void {
-  if (memoryBytes !== undefined && !(Number.isSafeInteger(memoryBytes) && memoryBytes > 0)) bad(`memory limit ${memoryBytes} must be a positive number of bytes`);
-  if (cpus !== undefined && !(Number.isFinite(cpus) && cpus > 0)) bad(`cpu limit ${cpus} must be a positive number of CPUs`);
-  if (pids !== undefined && !(Number.isSafeInteger(pids) && pids > 0)) bad(`pids limit ${pids} must be a positive integer`);
+  if (memoryBytes !== undefined && !(Number.isSafeInteger(memoryBytes) && memoryBytes > 0))
+    bad(`memory limit ${memoryBytes} must be a positive number of bytes`);
+  if (cpus !== undefined && !(Number.isFinite(cpus) && cpus > 0))
+    bad(`cpu limit ${cpus} must be a positive number of CPUs`);
+  if (pids !== undefined && !(Number.isSafeInteger(pids) && pids > 0))
+    bad(`pids limit ${pids} must be a positive integer`);
 }
 
 function checkHostPath(p: string): void {
   if (!isAbsolute(p)) bad(`${p} must be an absolute path`);
-  if (OPTION_UNSAFE.test(p)) bad(`${p}: paths of layers and cell dirs cannot contain ',', ':', '\\' or newlines (overlayfs option syntax)`);
+  if (OPTION_UNSAFE.test(p))
+    bad(`${p}: paths of layers and cell dirs cannot contain ',', ':', '\\' or newlines (overlayfs option syntax)`);
 }
 
 function checkCellPath(p: string, what: string): void {
-  if (!p.startsWith('/') || normalize(p) !== p || p.includes('\0')) bad(`${what} "${p}" must be a normalised absolute path`);
+  if (!p.startsWith('/') || normalize(p) !== p || p.includes('\0'))
+    bad(`${what} "${p}" must be a normalised absolute path`);
 }
 
 export function isInside(child: string, parent: string): boolean {
@@ -61,9 +71,13 @@ export async function checkLayers(layers: string[]): Promise<void> {
     for (const name of ['proc', 'sys', 'dev']) {
       const st = await lstat(join(layer, name)).catch(() => undefined);
       if (st?.isSymbolicLink()) {
-        throw envError('UNSAFE_ROOT', `${join(layer, name)} is a symbolic link; a cell root's /${name} must be a directory`, {
-          hint: 'the image or a setup layer is damaged or hostile: remove it (vmatrix image rm) and fetch it again',
-        });
+        throw envError(
+          'UNSAFE_ROOT',
+          `${join(layer, name)} is a symbolic link; a cell root's /${name} must be a directory`,
+          {
+            hint: 'the image or a setup layer is damaged or hostile: remove it (vmatrix image rm) and fetch it again',
+          },
+        );
       }
     }
   }
@@ -71,6 +85,8 @@ export async function checkLayers(layers: string[]): Promise<void> {
 
 export async function checkDirectory(path: string): Promise<void> {
   if (!(await lstat(path).catch(() => undefined))?.isDirectory()) {
-    throw envError('LAYER_MISSING', `${path} is not a directory`, { hint: 'the store is damaged: run `vmatrix image ls` and fetch the image again' });
+    throw envError('LAYER_MISSING', `${path} is not a directory`, {
+      hint: 'the store is damaged: run `vmatrix image ls` and fetch the image again',
+    });
   }
 }

@@ -47,7 +47,9 @@ export function fixtureSteps(name, set, ready) {
         fx = await busyboxFixture(name);
         set(fx);
         // Registered as soon as it is made, so that a later step's failure undoes it too.
-        await ready(fx, this, (fn) => { undo = fn; });
+        await ready(fx, this, (fn) => {
+          undo = fn;
+        });
       } catch (e) {
         await teardown();
         return `no cell fixture: ${e.message}`;
@@ -63,8 +65,16 @@ export const benchId = () => `vmx-bench-${process.pid}-${++counter}`;
 /** Runs `args` in a vmatrix cell on the fixture's root (no network, output to `stdout`), as `vmatrix test` would. */
 export async function runInCell(fx, dir, args, stdout = sink()) {
   const r = await fx.vps.runCell(fx.runtime, {
-    id: benchId(), hostname: 'bench', lowerdirs: [fx.root], dir: join(dir, 'cell'),
-    args, env: {}, cwd: '/', network: 'none', stdout, stderr: process.stderr,
+    id: benchId(),
+    hostname: 'bench',
+    lowerdirs: [fx.root],
+    dir: join(dir, 'cell'),
+    args,
+    env: {},
+    cwd: '/',
+    network: 'none',
+    stdout,
+    stderr: process.stderr,
   });
   if (r.exitCode !== 0) throw new Error(`runCell ${args.join(' ')}: exit ${r.exitCode ?? r.signal}`);
 }

@@ -12,7 +12,14 @@ async function mountOverlay(fx) {
   const dirs = ['upper', 'work', 'merged'].map((d) => join(fx.tmp, d));
   for (const d of dirs) await mkdir(d);
   const [upper, work, target] = dirs;
-  execFileSync('mount', ['-t', 'overlay', 'vmx-bench', '-o', `lowerdir=${fx.root},upperdir=${upper},workdir=${work}`, target]);
+  execFileSync('mount', [
+    '-t',
+    'overlay',
+    'vmx-bench',
+    '-o',
+    `lowerdir=${fx.root},upperdir=${upper},workdir=${work}`,
+    target,
+  ]);
   return target;
 }
 
@@ -36,10 +43,14 @@ async function prepareBundle(fx, merged) {
 export async function bareRuntime(fx) {
   const merged = await mountOverlay(fx);
   let mounted = true;
-  const unmount = () => { if (mounted) execFileSync('umount', [merged]); mounted = false; };
+  const unmount = () => {
+    if (mounted) execFileSync('umount', [merged]);
+    mounted = false;
+  };
   try {
     const bundle = await prepareBundle(fx, merged);
-    const run = (dir) => runProgram(fx.runtime.path, ['--root', join(dir, 'state'), 'run', '--bundle', bundle, benchId()]);
+    const run = (dir) =>
+      runProgram(fx.runtime.path, ['--root', join(dir, 'state'), 'run', '--bundle', bundle, benchId()]);
     return { merged, run, unmount };
   } catch (e) {
     unmount();
@@ -52,17 +63,24 @@ let bare;
 
 const cellCase = {
   name: 'cell busybox true',
-  description: 'vmatrix runCell vs `<runtime> run` of a prepared bundle on a pre-mounted overlay of the same root'
-    + ' vs `unshare -mpf --mount-proc chroot <overlay> /bin/true`',
+  description:
+    'vmatrix runCell vs `<runtime> run` of a prepared bundle on a pre-mounted overlay of the same root' +
+    ' vs `unshare -mpf --mount-proc chroot <overlay> /bin/true`',
   baseline: 'bare runtime',
   target: 1.2,
   // Each round takes ~0.1 s: many rounds make the medians of these short, noisy runs stable.
   rounds: 30,
-  ...fixtureSteps('cells', (f) => { fx = f; }, async (f, c, beforeRemoval) => {
-    bare = await bareRuntime(f);
-    beforeRemoval(bare.unmount);
-    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
-  }),
+  ...fixtureSteps(
+    'cells',
+    (f) => {
+      fx = f;
+    },
+    async (f, c, beforeRemoval) => {
+      bare = await bareRuntime(f);
+      beforeRemoval(bare.unmount);
+      c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+    },
+  ),
   variants: {
     'vmatrix runCell': (dir) => runInCell(fx, dir, ['/bin/true']),
     'bare runtime': (dir) => bare.run(dir),

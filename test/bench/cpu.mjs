@@ -22,8 +22,14 @@ let fx;
  */
 function text(bytes) {
   let s = 0x9e3779b9;
-  const next = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return s >>> 0; };
-  const letters = () => Array.from({ length: 2 + next() % 9 }, () => String.fromCharCode(97 + next() % 26)).join('');
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+  const letters = () =>
+    Array.from({ length: 2 + (next() % 9) }, () => String.fromCharCode(97 + (next() % 26))).join('');
   const words = Array.from({ length: 4096 }, letters);
   const buf = Buffer.alloc(bytes);
   for (let o = 0; o < bytes;) o += buf.write(`${words[next() % 4096]}${next() % 12 ? ' ' : '\n'}`, o, 'latin1');
@@ -47,7 +53,8 @@ function stopwatch() {
   });
   const result = () => {
     const cpu = ['user', 'sys'].map((k) => Number(new RegExp(`^${k} ([\\d.]+)$`, 'm').exec(out)?.[1]));
-    if (at.start === undefined || at.end === undefined || cpu.some(Number.isNaN)) throw new Error(`gzip: unexpected output: ${out}`);
+    if (at.start === undefined || at.end === undefined || cpu.some(Number.isNaN))
+      throw new Error(`gzip: unexpected output: ${out}`);
     return { ms: at.end - at.start, cpu: (cpu[0] + cpu[1]) * 1000 };
   };
   return { stream, result };
@@ -58,7 +65,7 @@ function onHost(args, stdout) {
     const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.pipe(stdout);
     child.on('error', reject);
-    child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`${args.join(' ')}: exit ${code}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')}: exit ${code}`))));
   });
 }
 
@@ -68,11 +75,17 @@ const cpuCase = {
   baseline: 'host',
   target: 1.01,
   rounds: 9,
-  ...fixtureSteps('cpu', (f) => { fx = f; }, async (f, c) => {
-    await mkdir(join(f.root, 'data'));
-    await writeFile(join(f.root, 'data/input'), text(INPUT_MIB * 1024 * 1024));
-    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
-  }),
+  ...fixtureSteps(
+    'cpu',
+    (f) => {
+      fx = f;
+    },
+    async (f, c) => {
+      await mkdir(join(f.root, 'data'));
+      await writeFile(join(f.root, 'data/input'), text(INPUT_MIB * 1024 * 1024));
+      c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+    },
+  ),
   variants: {
     'vmatrix cell': async (dir) => {
       const clock = stopwatch();

@@ -35,7 +35,7 @@ async function storeDuringRun(n) {
   let ended = false;
   const poll = async () => {
     while (size === undefined && !ended) {
-      if (await blobs(join(fx.home, 'cells')) === n) size = du(fx.home);
+      if ((await blobs(join(fx.home, 'cells'))) === n) size = du(fx.home);
       else await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -52,17 +52,24 @@ async function storeDuringRun(n) {
 
 const diskCase = {
   name: 'disk per cell',
-  description: `store bytes (du -x of VMATRIX_HOME while the cells run) per extra busybox cell beyond the 1 MiB it wrote:`
-    + ` (runs of ${1 + EXTRA} vs 1 cells) ÷ ${EXTRA} − 1 MiB, vs the 1 MiB`,
+  description:
+    `store bytes (du -x of VMATRIX_HOME while the cells run) per extra busybox cell beyond the 1 MiB it wrote:` +
+    ` (runs of ${1 + EXTRA} vs 1 cells) ÷ ${EXTRA} − 1 MiB, vs the 1 MiB`,
   baseline: 'what the cell wrote',
   unit: 'KiB',
   target: 1.0,
   rounds: 3,
-  ...fixtureSteps('disk', (f) => { fx = f; }, async (f) => {
-    f.home = join(f.tmp, 'store');
-    f.project = await benchProject(join(f.tmp, 'project'), { '1.yml': YML(1), [`${1 + EXTRA}.yml`]: YML(1 + EXTRA) });
-    await vmatrixTest(f.project, f.home, ['--config', '1.yml']); // the image, built once
-  }),
+  ...fixtureSteps(
+    'disk',
+    (f) => {
+      fx = f;
+    },
+    async (f) => {
+      f.home = join(f.tmp, 'store');
+      f.project = await benchProject(join(f.tmp, 'project'), { '1.yml': YML(1), [`${1 + EXTRA}.yml`]: YML(1 + EXTRA) });
+      await vmatrixTest(f.project, f.home, ['--config', '1.yml']); // the image, built once
+    },
+  ),
   variants: {
     'store per extra cell': async () => {
       const one = await storeDuringRun(1);

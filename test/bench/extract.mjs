@@ -24,22 +24,27 @@ function extractCase(release, format) {
   let archive;
   return {
     name: `extract debian-${release}${ext ? ` ${format}` : ''}`,
-    description: `${ext ? `the root of ${source}, recompressed with \`${compress}\`` : source}: vmatrix extractTar(decompress(file))`
-      + ` vs tar ${tar} -xpf --numeric-owner --xattrs, no sync`,
+    description:
+      `${ext ? `the root of ${source}, recompressed with \`${compress}\`` : source}: vmatrix extractTar(decompress(file))` +
+      ` vs tar ${tar} -xpf --numeric-owner --xattrs, no sync`,
     baseline: 'GNU tar',
     target: 1.0,
     // gzip and xz rounds take 3.5–8 s a side here: fewer of them keep the suite under 10 minutes.
     rounds: ext ? 3 : 5,
     async setup(scratch) {
-      if (!existsSync(source)) return `${source} is missing (npx vitest run test/integration/archive-debian.test.ts builds it)`;
+      if (!existsSync(source))
+        return `${source} is missing (npx vitest run test/integration/archive-debian.test.ts builds it)`;
       archive = await importDist('archive/index.js');
       if (!ext) return;
       tarball = join(scratch, `debian-${release}.tar.${ext}`);
       await run('sh', ['-c', `zstd -dc "$1" | ${compress} > "$2"`, 'sh', source, tarball]);
     },
     variants: {
-      vmatrix: async (dir) => { await archive.extractTar(await archive.decompress(createReadStream(tarball)), dir); },
-      'GNU tar': (dir) => run('tar', [tar, '-x', '-p', '--numeric-owner', '--xattrs', '--xattrs-include=*', '-f', tarball, '-C', dir]),
+      vmatrix: async (dir) => {
+        await archive.extractTar(await archive.decompress(createReadStream(tarball)), dir);
+      },
+      'GNU tar': (dir) =>
+        run('tar', [tar, '-x', '-p', '--numeric-owner', '--xattrs', '--xattrs-include=*', '-f', tarball, '-C', dir]),
     },
   };
 }

@@ -33,21 +33,28 @@ async function importCopies(home) {
 
 const warmMatrixCase = {
   name: 'warm matrix',
-  description: '`vmatrix test` of 3 distros (busybox and two imported copies) × 4 configs of `true`, images cached, the whole CLI call'
-    + ' vs the same 12 containers run one by one by the bare runtime on a pre-mounted overlay, ÷ the cells vmatrix ran at once',
+  description:
+    '`vmatrix test` of 3 distros (busybox and two imported copies) × 4 configs of `true`, images cached, the whole CLI call' +
+    ' vs the same 12 containers run one by one by the bare runtime on a pre-mounted overlay, ÷ the cells vmatrix ran at once',
   baseline: 'bare sequence ÷ jobs',
   target: 1.2,
   rounds: 5,
   wall: false, // the bare side's own time is its call's ÷ jobs
-  ...fixtureSteps('matrix', (f) => { fx = f; }, async (f, c, beforeRemoval) => {
-    bare = await bareRuntime(f);
-    beforeRemoval(bare.unmount);
-    const home = join(f.tmp, 'store');
-    await importCopies(home);
-    project = { dir: await benchProject(join(f.tmp, 'project'), { 'vmatrix.yml': MATRIX_YML }), home };
-    await vmatrixTest(project.dir, home); // warms the store: builds the busybox image, shifts the ids of all three
-    c.description += ` (${f.runtime.name} ${f.runtime.version})`;
-  }),
+  ...fixtureSteps(
+    'matrix',
+    (f) => {
+      fx = f;
+    },
+    async (f, c, beforeRemoval) => {
+      bare = await bareRuntime(f);
+      beforeRemoval(bare.unmount);
+      const home = join(f.tmp, 'store');
+      await importCopies(home);
+      project = { dir: await benchProject(join(f.tmp, 'project'), { 'vmatrix.yml': MATRIX_YML }), home };
+      await vmatrixTest(project.dir, home); // warms the store: builds the busybox image, shifts the ids of all three
+      c.description += ` (${f.runtime.name} ${f.runtime.version})`;
+    },
+  ),
   variants: {
     'vmatrix test': async () => {
       const { result } = await vmatrixTest(project.dir, project.home, ['--offline']);
@@ -89,18 +96,25 @@ async function setupPhase(again) {
 
 const setupCacheCase = {
   name: 'setup cache',
-  description: 'results.json phases.setup of `vmatrix test` on a busybox recipe whose setup writes 200 files and 1 MiB:'
-    + ' the second run (recipe unchanged, layer cached) vs the first (the layer built)',
+  description:
+    'results.json phases.setup of `vmatrix test` on a busybox recipe whose setup writes 200 files and 1 MiB:' +
+    ' the second run (recipe unchanged, layer cached) vs the first (the layer built)',
   baseline: 'first run',
   target: 0.01,
   rounds: 5,
   wall: false, // the second run's call makes two runs
-  ...fixtureSteps('setup-cache', (f) => { cacheFx = f; }, async (f) => {
-    f.home = join(f.tmp, 'store');
-    f.project = join(f.tmp, 'project');
-    await benchProject(f.project, { 'vmatrix.yml': setupYml('warm-up') });
-    await vmatrixTest(f.project, f.home); // the image: its build is the image phase, not the setup's
-  }),
+  ...fixtureSteps(
+    'setup-cache',
+    (f) => {
+      cacheFx = f;
+    },
+    async (f) => {
+      f.home = join(f.tmp, 'store');
+      f.project = join(f.tmp, 'project');
+      await benchProject(f.project, { 'vmatrix.yml': setupYml('warm-up') });
+      await vmatrixTest(f.project, f.home); // the image: its build is the image phase, not the setup's
+    },
+  ),
   variants: {
     'second run': () => setupPhase(true),
     'first run': () => setupPhase(false),

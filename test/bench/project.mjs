@@ -6,7 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
-const git = (dir, args) => execFileSync('git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=bench', ...args], { cwd: dir, stdio: 'ignore' });
+const git = (dir, args) =>
+  execFileSync('git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=bench', ...args], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
 
 /** Writes `files` (path → text) into `dir` and commits them: vmatrix copies what git tracks into the cells. */
 export async function benchProject(dir, files) {
@@ -24,9 +28,13 @@ export async function benchProject(dir, files) {
  */
 function peakWatcher(pid) {
   let peak = 0;
-  const read = () => readFile(`/proc/${pid}/status`, 'utf8').then((s) => {
-    peak = Math.max(peak, Number(/^VmHWM:\s+(\d+) kB$/m.exec(s)?.[1] ?? 0));
-  }, () => {});
+  const read = () =>
+    readFile(`/proc/${pid}/status`, 'utf8').then(
+      (s) => {
+        peak = Math.max(peak, Number(/^VmHWM:\s+(\d+) kB$/m.exec(s)?.[1] ?? 0));
+      },
+      () => {},
+    );
   const timer = setInterval(read, 50);
   return { stop: () => clearInterval(timer), kib: () => peak };
 }
@@ -34,12 +42,20 @@ function peakWatcher(pid) {
 /** Runs the CLI in `cwd` on the store `home`; rejects on a non-zero exit, with its output. */
 export function vmatrix(args, { cwd, home, onSpawn }) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, VMATRIX_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { ...process.env, VMATRIX_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const watch = peakWatcher(child.pid);
     onSpawn?.(child);
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       watch.stop();

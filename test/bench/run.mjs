@@ -36,9 +36,17 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  * variants return when it is not milliseconds; `wall: false` drops the whole call's time where the sides'
  * calls do different work; `measures` holds further figures the case noted.
  */
-const cases = [...extractCases, ...cellCases, ...cpuCases, ...matrixCases, ...scaleCases, ...diskCases, ...snapshotCases].filter((c) => !only || only.includes(c.name));
+const cases = [
+  ...extractCases,
+  ...cellCases,
+  ...cpuCases,
+  ...matrixCases,
+  ...scaleCases,
+  ...diskCases,
+  ...snapshotCases,
+].filter((c) => !only || only.includes(c.name));
 
-const roundsOf = (c) => quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5);
+const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,7 +56,12 @@ const ms = (x) => Math.round(x * 10) / 10;
 /** A series' figures, named for its unit: `medianMs`… for times, `medianKiB`… for a case in another `unit`. */
 const stats = (xs, unit = 'ms') => {
   const u = unit === 'ms' ? 'Ms' : unit;
-  return { [`median${u}`]: ms(median(xs)), [`min${u}`]: ms(Math.min(...xs)), [`max${u}`]: ms(Math.max(...xs)), [`runs${u}`]: xs.map(ms) };
+  return {
+    [`median${u}`]: ms(median(xs)),
+    [`min${u}`]: ms(Math.min(...xs)),
+    [`max${u}`]: ms(Math.max(...xs)),
+    [`runs${u}`]: xs.map(ms),
+  };
 };
 
 /**
@@ -64,9 +77,10 @@ async function measure(c, scratch, rounds) {
       const started = performance.now();
       const reported = await c.variants[name](dir);
       const wall = performance.now() - started;
-      const { ms: main = wall, ...more } = typeof reported === 'number' ? { ms: reported } : reported ?? {};
+      const { ms: main = wall, ...more } = typeof reported === 'number' ? { ms: reported } : (reported ?? {});
       // A case in another unit than time (`unit`), or whose sides' calls do different work (`wall: false`), has no use for the call's time.
-      for (const [series, t] of Object.entries({ main, ...(!c.unit && c.wall !== false && { wall }), ...more })) (times[name][series] ??= []).push(t);
+      for (const [series, t] of Object.entries({ main, ...(!c.unit && c.wall !== false && { wall }), ...more }))
+        (times[name][series] ??= []).push(t);
       // Kept until the case ends: deleting now would make the next variant allocate among freshly freed inodes.
       c.leftovers = [...(c.leftovers ?? []), dir];
     }
@@ -90,22 +104,36 @@ function ratioOf(ours, other) {
 /** A variant's figures: its own time, then each further series (`wall` only where it differs from its own). */
 function figures({ main, ...series }, unit) {
   const shown = Object.entries(series).filter(([name, t]) => name !== 'wall' || t.some((x, i) => x !== main[i]));
-  return { ...stats(main, unit), ...Object.fromEntries(shown.map(([name, t]) => [name, stats(t, name === 'wall' ? 'ms' : unit)])) };
+  return {
+    ...stats(main, unit),
+    ...Object.fromEntries(shown.map(([name, t]) => [name, stats(t, name === 'wall' ? 'ms' : unit)])),
+  };
 }
 
 /** What a case noted besides its variants' figures (`c.measures`: label → { unit, values }), e.g. a peak RSS. */
 function measuresOf(c) {
   const entries = Object.entries(c.measures ?? {}).filter(([, m]) => m.values.length);
-  return entries.length ? Object.fromEntries(entries.map(([label, m]) => [label, { unit: m.unit, ...stats(m.values, m.unit) }])) : undefined;
+  return entries.length
+    ? Object.fromEntries(entries.map(([label, m]) => [label, { unit: m.unit, ...stats(m.values, m.unit) }]))
+    : undefined;
 }
 
 /** ours ÷ each other variant, for its own time and for every further series both have. */
 function ratios(times, variants, ours, others) {
-  const series = Object.keys(variants[ours]).filter((k) => typeof variants[ours][k] === 'object' && !Array.isArray(variants[ours][k]));
-  return Object.fromEntries(others.map((n) => [n, {
-    ...ratioOf(times[ours].main, times[n].main),
-    ...Object.fromEntries(series.filter((k) => variants[n][k]).map((k) => [k, ratioOf(times[ours][k], times[n][k])])),
-  }]));
+  const series = Object.keys(variants[ours]).filter(
+    (k) => typeof variants[ours][k] === 'object' && !Array.isArray(variants[ours][k]),
+  );
+  return Object.fromEntries(
+    others.map((n) => [
+      n,
+      {
+        ...ratioOf(times[ours].main, times[n].main),
+        ...Object.fromEntries(
+          series.filter((k) => variants[n][k]).map((k) => [k, ratioOf(times[ours][k], times[n][k])]),
+        ),
+      },
+    ]),
+  );
 }
 
 async function runCase(c, scratch) {
@@ -123,8 +151,18 @@ async function runCase(c, scratch) {
   const vs = ratios(times, variants, ours, others);
   const { ratio, pairedRatio } = vs[c.baseline];
   return {
-    name: c.name, description: c.description, rounds: roundsOf(c), ...(c.unit && { unit: c.unit }), ours, baseline: c.baseline, variants,
-    ratio, pairedRatio, target: c.target ?? null, met: quick || c.target === undefined ? null : ratio <= c.target, ratios: vs,
+    name: c.name,
+    description: c.description,
+    rounds: roundsOf(c),
+    ...(c.unit && { unit: c.unit }),
+    ours,
+    baseline: c.baseline,
+    variants,
+    ratio,
+    pairedRatio,
+    target: c.target ?? null,
+    met: quick || c.target === undefined ? null : ratio <= c.target,
+    ratios: vs,
     ...(measuresOf(c) && { measures: measuresOf(c) }),
   };
 }

@@ -24,23 +24,34 @@ function scaleCase(n) {
   const flags = (config) => ['--config', config, '--jobs', String(CPUS), '--offline'];
   const c = {
     name: `scale ${n} cells`,
-    description: `${n} busybox cells each hashing 2 × 64 MiB with sha256sum, \`vmatrix test --jobs ${CPUS}\`: the run's durationMs`
-      + ` vs ${n} × a single cell's durationMs ÷ min(${n}, ${CPUS}) CPUs`,
+    description:
+      `${n} busybox cells each hashing 2 × 64 MiB with sha256sum, \`vmatrix test --jobs ${CPUS}\`: the run's durationMs` +
+      ` vs ${n} × a single cell's durationMs ÷ min(${n}, ${CPUS}) CPUs`,
     baseline: 'ideal',
     target: Number((1 / 0.9).toFixed(3)),
     rounds: 3,
     wall: false, // the ideal side's call runs one cell, not n
-    ...fixtureSteps(`scale-${n}`, (f) => { fx = f; }, async (f) => {
-      // Fresh figures for each run of the case (a skipped case reports none).
-      c.measures = { 'efficiency (ideal ÷ measured)': { unit: '%', values: [] }, ...(n === 16 && { 'vmatrix peak RSS': { unit: 'MiB', values: [] } }) };
-      f.home = join(f.tmp, 'store');
-      f.project = await benchProject(join(f.tmp, 'project'), { 'one.yml': YML(1), 'all.yml': YML(n) });
-      await vmatrixTest(f.project, f.home, ['--config', 'one.yml']); // the image and the layer, built once
-    }),
+    ...fixtureSteps(
+      `scale-${n}`,
+      (f) => {
+        fx = f;
+      },
+      async (f) => {
+        // Fresh figures for each run of the case (a skipped case reports none).
+        c.measures = {
+          'efficiency (ideal ÷ measured)': { unit: '%', values: [] },
+          ...(n === 16 && { 'vmatrix peak RSS': { unit: 'MiB', values: [] } }),
+        };
+        f.home = join(f.tmp, 'store');
+        f.project = await benchProject(join(f.tmp, 'project'), { 'one.yml': YML(1), 'all.yml': YML(n) });
+        await vmatrixTest(f.project, f.home, ['--config', 'one.yml']); // the image and the layer, built once
+      },
+    ),
     variants: {
       'vmatrix test': async () => {
         const { result, peakKiB } = await vmatrixTest(fx.project, fx.home, flags('all.yml'));
-        if (result.cells.length !== n || result.summary.failed) throw new Error(`scale: ${JSON.stringify(result.summary)}`);
+        if (result.cells.length !== n || result.summary.failed)
+          throw new Error(`scale: ${JSON.stringify(result.summary)}`);
         if (n === 16) c.measures['vmatrix peak RSS'].values.push(peakKiB / 1024);
         return note({ measured: result.durationMs });
       },

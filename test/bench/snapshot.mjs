@@ -30,8 +30,9 @@ function snapshotCase(files) {
   };
   return {
     name: `snapshot ${files / 1000}k files`,
-    description: `the project snapshot of a git project of ${files.toLocaleString('en')} small files, unchanged since its last`
-      + ' snapshot (warm), after one file was edited, and into an empty store (cold), vs `git status` on the same repository',
+    description:
+      `the project snapshot of a git project of ${files.toLocaleString('en')} small files, unchanged since its last` +
+      ' snapshot (warm), after one file was edited, and into an empty store (cold), vs `git status` on the same repository',
     baseline: 'git status',
     target: 1.2,
     rounds: files >= 200_000 ? 3 : 5,
@@ -53,7 +54,9 @@ function snapshotCase(files) {
       'snapshot, warm': async () => {
         await snapshot(store);
         let s;
-        const ms = await timed(async () => { s = await snapshot(store); });
+        const ms = await timed(async () => {
+          s = await snapshot(store);
+        });
         expect(s, true);
         return ms;
       },
@@ -61,7 +64,9 @@ function snapshotCase(files) {
       'snapshot, one file edited': async () => {
         await writeFile(join(project, pathOf(0)), `edited ${++edits}\n`);
         let s;
-        const ms = await timed(async () => { s = await snapshot(store); });
+        const ms = await timed(async () => {
+          s = await snapshot(store);
+        });
         expect(s, false);
         return ms;
       },
@@ -69,7 +74,9 @@ function snapshotCase(files) {
         const empty = new Store(join(dir, 'store'));
         await empty.init();
         let s;
-        const ms = await timed(async () => { s = await snapshot(empty); });
+        const ms = await timed(async () => {
+          s = await snapshot(empty);
+        });
         expect(s, false);
         return ms;
       },

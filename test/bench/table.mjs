@@ -3,7 +3,7 @@
 // timed only its program) and other measures such as `cpu` follow on rows of their own. Figures are ms unless
 // the case has another `unit` (KiB for disk); a case's further `measures` (peak RSS, efficiency) close its rows.
 const LABELS = { wall: 'whole call', cpu: 'cpu time (user+sys)', run: 'the run (results.json durationMs)' };
-const suffix = (unit) => !unit || unit === 'ms' ? 'Ms' : unit;
+const suffix = (unit) => (!unit || unit === 'ms' ? 'Ms' : unit);
 const med = (s, unit) => s[`median${suffix(unit)}`] + (unit && unit !== 'ms' ? ` ${unit}` : '');
 const range = (s, unit) => `${s[`min${suffix(unit)}`]}–${s[`max${suffix(unit)}`]}`;
 const isSeries = (v) => typeof v === 'object' && !Array.isArray(v);
@@ -20,18 +20,29 @@ function ratioCell(vs, bold) {
 
 function rows(r) {
   if (r.skipped) return [`| ${r.name} | skipped: ${r.skipped} | | | | |`];
-  return Object.entries(r.variants).flatMap(([name, s]) => {
-    const vs = r.ratios[name];
-    const own = `| ${r.name} | ${name} | ${med(s, r.unit)} | ${range(s, r.unit)} | ${ratioCell(vs, name === r.baseline)} | ${name === r.ours ? targetCell(r) : ''} |`;
-    const more = Object.entries(s).filter(([, v]) => isSeries(v)).map(([series, v]) => {
-      const unit = series === 'wall' ? 'ms' : r.unit;
-      return `| ${r.name} | ${name}, ${LABELS[series] ?? series} | ${med(v, unit)} | ${range(v, unit)} | ${ratioCell(vs?.[series], false)} | |`;
-    });
-    return [own, ...more];
-  }).concat(Object.entries(r.measures ?? {}).map(([label, m]) => `| ${r.name} | ${label} | ${med(m, m.unit)} | ${range(m, m.unit)} | | |`));
+  return Object.entries(r.variants)
+    .flatMap(([name, s]) => {
+      const vs = r.ratios[name];
+      const own = `| ${r.name} | ${name} | ${med(s, r.unit)} | ${range(s, r.unit)} | ${ratioCell(vs, name === r.baseline)} | ${name === r.ours ? targetCell(r) : ''} |`;
+      const more = Object.entries(s)
+        .filter(([, v]) => isSeries(v))
+        .map(([series, v]) => {
+          const unit = series === 'wall' ? 'ms' : r.unit;
+          return `| ${r.name} | ${name}, ${LABELS[series] ?? series} | ${med(v, unit)} | ${range(v, unit)} | ${ratioCell(vs?.[series], false)} | |`;
+        });
+      return [own, ...more];
+    })
+    .concat(
+      Object.entries(r.measures ?? {}).map(
+        ([label, m]) => `| ${r.name} | ${label} | ${med(m, m.unit)} | ${range(m, m.unit)} | | |`,
+      ),
+    );
 }
 
 export function table(results) {
-  const head = ['| case | variant | median (ms unless said) | range | ours ÷ this: medians (paired; minima) | target |', '|---|---|---:|---:|---:|---|'];
+  const head = [
+    '| case | variant | median (ms unless said) | range | ours ÷ this: medians (paired; minima) | target |',
+    '|---|---|---:|---:|---:|---|',
+  ];
   return [...head, ...results.flatMap(rows)].join('\n');
 }

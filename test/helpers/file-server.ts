@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 // A plain http server on 127.0.0.1 that serves one file whole (no ETag: a resume could not be told apart
 // from a new file, so every download starts from zero) and logs every request, for tests that count them.
 
-export interface Asked { path: string; range?: string }
+export interface Asked {
+  path: string;
+  range?: string;
+}
 
 export interface FileServer {
   port: number;
@@ -27,7 +30,8 @@ export async function serveFile(path: string, file: string): Promise<FileServer>
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: (server.address() as AddressInfo).port, asked,
+    port: (server.address() as AddressInfo).port,
+    asked,
     askedFor: (p) => asked.filter((a) => a.path === p),
     close: () => new Promise((r) => server.close(() => r())),
   };

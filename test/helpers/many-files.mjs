@@ -23,13 +23,19 @@ export async function manyFilesRepo(dir, count) {
   git('init', '-q', '-b', 'main');
   // glibc gives memory back to the kernel after each blob unless told to keep some; on some VMs that costs
   // a syscall of ~70 µs per file, most of the stream's time.
-  const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env: { ...process.env, MALLOC_TOP_PAD_: String(64 << 20) }, stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn('git', ['fast-import', '--quiet'], {
+    cwd: dir,
+    env: { ...process.env, MALLOC_TOP_PAD_: String(64 << 20) },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   const done = new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`))));
   });
   const write = (text) => (child.stdin.write(text) ? undefined : new Promise((r) => child.stdin.once('drain', r)));
-  await write('commit refs/heads/main\ncommitter vmatrix tests <test@example.invalid> 0 +0000\ndata 15\nmany files, 1\n\n');
+  await write(
+    'commit refs/heads/main\ncommitter vmatrix tests <test@example.invalid> 0 +0000\ndata 15\nmany files, 1\n\n',
+  );
   let chunk = '';
   for (let n = 0; n < count; n++) {
     const content = contentOf(n);

@@ -9,7 +9,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // a child process with its own temp prefix: never the system service. It listens on 127.0.0.1 and 127.0.0.2
 // (same port) so that a redirect can change host; the access log records the headers the tests check.
 
-export interface LogLine { addr: string; uri: string; status: number; range: string; ifRange: string; auth: string }
+export interface LogLine {
+  addr: string;
+  uri: string;
+  status: number;
+  range: string;
+  ifRange: string;
+  auth: string;
+}
 
 export interface Nginx {
   port: number;
@@ -28,7 +35,9 @@ export async function startNginx(extra = ''): Promise<Nginx> {
   await chmod(dir, 0o755);
   const port = await freePort();
   const t = (name: string): string => join(dir, name);
-  await writeFile(t('nginx.conf'), `
+  await writeFile(
+    t('nginx.conf'),
+    `
 worker_processes 1;
 pid ${t('nginx.pid')};
 error_log ${t('err.log')};
@@ -46,20 +55,29 @@ http {
     ${extra.replaceAll('{port}', String(port))}
   }
 }
-`);
-  const child = spawn('nginx', ['-p', dir, '-c', t('nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', t('nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   // No nginx on the machine is a failure that says so at once, not a wait (scripts/setup-host.sh installs it).
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
-    child.once('error', (e: Error) => reject(new Error(`cannot start nginx (${e.message}): run scripts/setup-host.sh`)));
+    child.once('error', (e: Error) =>
+      reject(new Error(`cannot start nginx (${e.message}): run scripts/setup-host.sh`)),
+    );
   });
   await waitListening(port, child, () => stderr);
   return {
-    port, www,
+    port,
+    www,
     url: (path, host = '127.0.0.1') => `http://${host}:${port}${path}`,
-    log: async () => (await readFile(t('access.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(parseLine),
+    log: async () =>
+      (await readFile(t('access.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(parseLine),
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
@@ -71,7 +89,14 @@ http {
 function parseLine(line: string): LogLine {
   const [addr, uri, status, range, ifRange, auth] = line.split('|');
   const dash = (s = ''): string => (s === '-' ? '' : s);
-  return { addr: addr!, uri: uri!, status: Number(status), range: dash(range), ifRange: dash(ifRange), auth: dash(auth) };
+  return {
+    addr: addr!,
+    uri: uri!,
+    status: Number(status),
+    range: dash(range),
+    ifRange: dash(ifRange),
+    auth: dash(auth),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -85,7 +110,10 @@ async function freePort(): Promise<number> {
 async function waitListening(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${stderr()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
     await sleep(50);
   }

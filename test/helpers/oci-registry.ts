@@ -12,7 +12,12 @@ import { execOrThrow } from '../../src/util/exec.js';
 
 const REGISTRY = '/usr/bin/docker-registry';
 
-export interface Registry { host: string; storage: string; log: () => string; stop: () => Promise<void> }
+export interface Registry {
+  host: string;
+  storage: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
 
 export async function freePort(): Promise<number> {
   const srv = createServer().listen(0, '127.0.0.1');
@@ -24,19 +29,37 @@ export async function freePort(): Promise<number> {
 
 export async function startRegistry(dir: string): Promise<Registry> {
   // A missing prerequisite fails the run, loudly (scripts/setup-host.sh installs both).
-  for (const p of [REGISTRY, '/usr/bin/skopeo']) if (!existsSync(p)) throw new Error(`${p} is missing: run scripts/setup-host.sh (apt-get install docker-registry skopeo)`);
+  for (const p of [REGISTRY, '/usr/bin/skopeo'])
+    if (!existsSync(p))
+      throw new Error(`${p} is missing: run scripts/setup-host.sh (apt-get install docker-registry skopeo)`);
   const storage = join(dir, 'storage');
   await mkdir(storage, { recursive: true });
   const port = await freePort();
   const config = join(dir, 'config.yml');
-  await writeFile(config, [
-    'version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:', `    rootdirectory: ${storage}`,
-    '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${port}`, '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storage}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
   let output = '';
   const child: ChildProcess = spawn(REGISTRY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -55,7 +78,13 @@ export async function startRegistry(dir: string): Promise<Registry> {
 async function waitFor(url: string, died: () => boolean): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (died()) throw new Error('it exited');
-    const ok = await request(url).then(async (r) => { await r.body.dump(); return r.statusCode === 200; }, () => false);
+    const ok = await request(url).then(
+      async (r) => {
+        await r.body.dump();
+        return r.statusCode === 200;
+      },
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -64,7 +93,15 @@ async function waitFor(url: string, died: () => boolean): Promise<void> {
 
 /** skopeo copy from an OCI layout into the registry, over http, digests unchanged. */
 export async function push(layout: string, tag: string, dest: string): Promise<void> {
-  await execOrThrow('skopeo', ['copy', '--insecure-policy', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${layout}:${tag}`, `docker://${dest}`]);
+  await execOrThrow('skopeo', [
+    'copy',
+    '--insecure-policy',
+    '--all',
+    '--preserve-digests',
+    '--dest-tls-verify=false',
+    `oci:${layout}:${tag}`,
+    `docker://${dest}`,
+  ]);
 }
 
 /** A pass-through proxy in front of `target` that records every request line, to count what a pull costs. */
@@ -73,10 +110,13 @@ export async function countingProxy(target: string): Promise<{ host: string; req
   const [hostname, port] = target.split(':');
   const server = createHttpServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    const up = httpRequest({ hostname, port: Number(port), path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = httpRequest(
+      { hostname, port: Number(port), path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });

@@ -15,7 +15,8 @@ export async function descendantsMatching(root: number, marker: string): Promise
     cmdline.set(Number(name), await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => ''));
   }
   const below = (pid: number): boolean => {
-    for (let p = parent.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) if (p === root) return true;
+    for (let p = parent.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++)
+      if (p === root) return true;
     return false;
   };
   return [...cmdline].filter(([pid, cmd]) => cmd.includes(marker) && below(pid)).map(([pid]) => pid);
@@ -24,7 +25,8 @@ export async function descendantsMatching(root: number, marker: string): Promise
 /** Those of `pids` that still run a command line containing `marker` (a pid reused by another program is not counted). */
 export async function stillRunning(pids: number[], marker: string): Promise<number[]> {
   const left: number[] = [];
-  for (const pid of pids) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(marker)) left.push(pid);
+  for (const pid of pids)
+    if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(marker)) left.push(pid);
   return left;
 }
 
@@ -45,7 +47,10 @@ export const ownsCell = (name: string, pids: number[]): boolean =>
 
 /** Cgroups of the cells of the vmatrix processes in `pids`, in every hierarchy. */
 export async function cgroupsOf(pids: number[]): Promise<string[]> {
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(' ')[4]!);
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
+    .split('\n')
+    .filter((l) => / - cgroup2? /.test(l))
+    .map((l) => l.split(' ')[4]!);
   const left: string[] = [];
   for (const m of mounts) {
     const dirs = await readdir(join(m, 'vmatrix')).catch(() => [] as string[]);

@@ -28,7 +28,10 @@ export async function gitProjectFrom(source: string, options: { all?: boolean } 
 
 /** Runs git in `dir` (with a committer identity), for tests that build repositories by hand. */
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=test@example.invalid', '-c', 'user.name=vmatrix tests', ...args], { cwd: dir, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.email=test@example.invalid', '-c', 'user.name=vmatrix tests', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
 }
 
 /** A fresh git repository holding `files` (path → content), committed unless `commit` is false. */

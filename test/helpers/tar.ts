@@ -43,7 +43,14 @@ export function extractBuffer(buf: Buffer, dest: string, o?: ExtractOptions): Pr
 
 /** A ustar header block with any type flag and size, checksummed. */
 export function rawHeader(o: {
-  name: string; typeflag: string; size?: number; mode?: number; linkname?: string; sizeField?: Buffer; devmajor?: number; devminor?: number;
+  name: string;
+  typeflag: string;
+  size?: number;
+  mode?: number;
+  linkname?: string;
+  sizeField?: Buffer;
+  devmajor?: number;
+  devminor?: number;
 }): Buffer {
   const b = Buffer.alloc(512);
   b.write(o.name, 0, 100, 'utf8');
@@ -146,5 +153,11 @@ export async function sandbox(): Promise<Sandbox> {
     return Object.fromEntries([...all].filter(([p]) => watched(p)));
   };
   const before = await outside();
-  return { work, root, canary: join(work, 'canary'), scratch: join(work, 'scratch'), assertUntouched: async () => expect(await outside()).toEqual(before) };
+  return {
+    work,
+    root,
+    canary: join(work, 'canary'),
+    scratch: join(work, 'scratch'),
+    assertUntouched: async () => expect(await outside()).toEqual(before),
+  };
 }

@@ -10,15 +10,21 @@ export class Terminal {
 
   constructor(command: string, cwd: string, env: Record<string, string>, size = { cols: 101, rows: 37 }) {
     this.child = spawn('script', ['-qfec', `stty cols ${size.cols} rows ${size.rows}; exec ${command}`, '/dev/null'], {
-      cwd, env: { ...process.env, ...env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd,
+      env: { ...process.env, ...env, TERM: 'xterm-256color' },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const take = (d: Buffer) => { this.screen += d.toString(); };
+    const take = (d: Buffer) => {
+      this.screen += d.toString();
+    };
     this.child.stdout!.on('data', take);
     this.child.stderr!.on('data', take);
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
 
-  type(text: string): void { this.child.stdin!.write(text); }
+  type(text: string): void {
+    this.child.stdin!.write(text);
+  }
 
   /** Waits until the screen, after `from`, matches; returns the match. */
   async waitFor(pattern: RegExp, from = 0, ms = 60_000): Promise<string> {
@@ -31,7 +37,9 @@ export class Terminal {
     throw new Error(`timed out waiting for ${pattern}; the screen was:\n${this.screen}`);
   }
 
-  kill(): void { this.child.kill('SIGKILL'); }
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
 }
 
 export const shq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;

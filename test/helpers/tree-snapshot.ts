@@ -34,12 +34,19 @@ export async function snapshotTree(root: string): Promise<Map<string, NodeFacts>
 async function walk(root: string, rel: string, out: Map<string, NodeFacts>): Promise<void> {
   const path = join(root, rel);
   const st = await lstat(path);
-  const facts: NodeFacts = { type: typeOf(st), mode: (st.mode & 0o7777).toString(8), uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+  const facts: NodeFacts = {
+    type: typeOf(st),
+    mode: (st.mode & 0o7777).toString(8),
+    uid: st.uid,
+    gid: st.gid,
+    mtime: Math.floor(st.mtimeMs / 1000),
+  };
   if (st.isFile()) Object.assign(facts, { size: st.size, nlink: st.nlink, sha256: await sha256File(path) });
   if (st.isSymbolicLink()) facts.link = await readlink(path);
   if (st.isCharacterDevice() || st.isBlockDevice()) facts.rdev = st.rdev;
   out.set(rel || '.', facts);
-  if (st.isDirectory()) for (const name of (await readdir(path)).sort()) await walk(root, rel ? `${rel}/${name}` : name, out);
+  if (st.isDirectory())
+    for (const name of (await readdir(path)).sort()) await walk(root, rel ? `${rel}/${name}` : name, out);
 }
 
 function typeOf(st: import('node:fs').Stats): string {
@@ -55,13 +62,27 @@ function typeOf(st: import('node:fs').Stats): string {
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
-    createReadStream(path).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+    createReadStream(path)
+      .on('data', (d) => h.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
   });
 }
 
 /** security.capability and user.* of every node, read by getfattr (package attr) without following links. */
 export async function xattrsOf(root: string): Promise<Map<string, Record<string, string>>> {
-  const text = await execOrThrow('getfattr', ['-R', '-P', '-d', '-m', '^(security\\.capability|user\\..*)$', '-h', '-e', 'hex', '--absolute-names', root]);
+  const text = await execOrThrow('getfattr', [
+    '-R',
+    '-P',
+    '-d',
+    '-m',
+    '^(security\\.capability|user\\..*)$',
+    '-h',
+    '-e',
+    'hex',
+    '--absolute-names',
+    root,
+  ]);
   const out = new Map<string, Record<string, string>>();
   let current: Record<string, string> | undefined;
   for (const line of text.split('\n')) {
@@ -78,7 +99,10 @@ export async function xattrsOf(root: string): Promise<Map<string, Record<string,
 }
 
 function unescapeGetfattr(name: string): string {
-  return Buffer.from(name.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString();
+  return Buffer.from(
+    name.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))),
+    'latin1',
+  ).toString();
 }
 
 /** The first differences between two snapshots, readable in a failure message. */

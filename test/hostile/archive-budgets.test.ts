@@ -43,7 +43,10 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** Builds `archive` as a tarball image in a fresh store, with the environment `env` set meanwhile. */
-async function build(archive: Buffer, env: Record<string, string> = {}): Promise<{ store: Store; url: string; error: unknown }> {
+async function build(
+  archive: Buffer,
+  env: Record<string, string> = {},
+): Promise<{ store: Store; url: string; error: unknown }> {
   const file = join(work, `archive-${++archives}`);
   await writeFile(file, archive);
   const url = pathToFileURL(file).href;
@@ -51,7 +54,10 @@ async function build(archive: Buffer, env: Record<string, string> = {}): Promise
   const distro = testDistro([{ kind: 'tarball', url, sha256: sha256(archive) }]);
   Object.assign(process.env, env);
   try {
-    const error = await ensureImage(store, distro, { log: memoryLogger() }).then(() => undefined, (e: unknown) => e);
+    const error = await ensureImage(store, distro, { log: memoryLogger() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     return { store, url, error };
   } finally {
     for (const k of Object.keys(env)) delete process.env[k];
@@ -65,7 +71,12 @@ async function expectNothingLeft(store: Store): Promise<void> {
   expect(await snapshotTree(canary)).toEqual(canaryBefore);
 }
 
-async function expectRefused(archive: Buffer, message: string, variable: string, env: Record<string, string> = {}): Promise<void> {
+async function expectRefused(
+  archive: Buffer,
+  message: string,
+  variable: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   const { store, url, error } = await build(archive, env);
   expect(error).toBeInstanceOf(VmError);
   expect(error).toMatchObject({ code: 'ARCHIVE_LIMIT', exit: 3, message: expect.stringContaining(`${url}: `) });
@@ -85,7 +96,8 @@ function compress(kind: 'xz' | 'zstd', data: Buffer, args: string[] = []): Buffe
 /** A chain of `length` symlinks l0 -> l1 -> … -> dir; then, `times` over, a link replaced and a file through l0. */
 function chainArchive(length: number, times: number): Spec[] {
   const chain: Spec[] = [{ name: 'dir', type: 'directory' }];
-  for (let i = length - 1; i >= 0; i--) chain.push({ name: `l${i}`, type: 'symlink', linkname: i === length - 1 ? 'dir' : `l${i + 1}` });
+  for (let i = length - 1; i >= 0; i--)
+    chain.push({ name: `l${i}`, type: 'symlink', linkname: i === length - 1 ? 'dir' : `l${i + 1}` });
   for (let n = 0; n < times; n++) {
     // Replacing a link empties the resolver's cache of real directories: the next walk starts again.
     chain.push({ name: 'flip', type: 'symlink', linkname: `x${n}` }, { name: `l0/f${n}`, content: 'x' });
@@ -106,29 +118,44 @@ describe('link-resolution steps are budgeted per archive, not per entry (SAFETY 
   it('the same walks a few times fit the default budget; an operator who trusts the source can raise it', async () => {
     const few = await build(gzipSync(await tarOf(chainArchive(250, 10))));
     expect(few.error).toBeUndefined();
-    const raised = await build(gzipSync(await tarOf(chainArchive(250, 2100))), { VMATRIX_ARCHIVE_MAX_LINK_STEPS: '3000000' });
+    const raised = await build(gzipSync(await tarOf(chainArchive(250, 2100))), {
+      VMATRIX_ARCHIVE_MAX_LINK_STEPS: '3000000',
+    });
     expect(raised.error).toBeUndefined();
   });
 });
 
 describe('entries and bytes are budgeted per archive (SAFETY 13)', TAGS, () => {
-  const files = (n: number, size: number): Spec[] => Array.from({ length: n }, (_, i) => ({ name: `f${i}`, content: 'x'.repeat(size) }));
+  const files = (n: number, size: number): Spec[] =>
+    Array.from({ length: n }, (_, i) => ({ name: `f${i}`, content: 'x'.repeat(size) }));
 
   it('one entry over VMATRIX_ARCHIVE_MAX_ENTRIES is refused, naming the archive, the entry and the budget', async () => {
     const archive = gzipSync(await tarOf(files(101, 1)));
-    await expectRefused(archive, 'archive entry "f100" exceeds the limit on entries (100)', 'VMATRIX_ARCHIVE_MAX_ENTRIES',
-      { VMATRIX_ARCHIVE_MAX_ENTRIES: '100' });
+    await expectRefused(
+      archive,
+      'archive entry "f100" exceeds the limit on entries (100)',
+      'VMATRIX_ARCHIVE_MAX_ENTRIES',
+      { VMATRIX_ARCHIVE_MAX_ENTRIES: '100' },
+    );
     expect((await build(archive, { VMATRIX_ARCHIVE_MAX_ENTRIES: '101' })).error).toBeUndefined();
   });
 
   it('content past VMATRIX_ARCHIVE_MAX_BYTES is refused at the header of the entry that crosses it', async () => {
-    await expectRefused(gzipSync(await tarOf(files(4, 1000))), 'archive entry "f3" exceeds the limit on bytes (3500)',
-      'VMATRIX_ARCHIVE_MAX_BYTES', { VMATRIX_ARCHIVE_MAX_BYTES: '3500' });
+    await expectRefused(
+      gzipSync(await tarOf(files(4, 1000))),
+      'archive entry "f3" exceeds the limit on bytes (3500)',
+      'VMATRIX_ARCHIVE_MAX_BYTES',
+      { VMATRIX_ARCHIVE_MAX_BYTES: '3500' },
+    );
   });
 
   it('a budget that is not a positive whole number is a usage error naming the variable', async () => {
     const { error } = await build(gzipSync(await tarOf(files(1, 1))), { VMATRIX_ARCHIVE_MAX_ENTRIES: '1e9' });
-    expect(error).toMatchObject({ code: 'BAD_ARCHIVE_LIMIT', exit: 2, message: 'VMATRIX_ARCHIVE_MAX_ENTRIES: "1e9" is not a positive whole number' });
+    expect(error).toMatchObject({
+      code: 'BAD_ARCHIVE_LIMIT',
+      exit: 2,
+      message: 'VMATRIX_ARCHIVE_MAX_ENTRIES: "1e9" is not a positive whole number',
+    });
   });
 });
 
@@ -152,21 +179,29 @@ describe('decompressors run with a memory limit the archive cannot raise (SAFETY
 
   it('xz with a 1536 MiB dictionary is refused by xz --memlimit, naming the archive and VMATRIX_ARCHIVE_XZ_MEMORY', async () => {
     const before = peakRssMiB();
-    await expectRefused(hugeDictionaryXz(await tar()),
-      "exceeds the limit on xz decompression memory (256 MiB): the stream's dictionary needs more", 'VMATRIX_ARCHIVE_XZ_MEMORY');
+    await expectRefused(
+      hugeDictionaryXz(await tar()),
+      "exceeds the limit on xz decompression memory (256 MiB): the stream's dictionary needs more",
+      'VMATRIX_ARCHIVE_XZ_MEMORY',
+    );
     expect(peakRssMiB() - before).toBeLessThan(256);
   });
 
   it('zstd with a 2 GiB window (zstd --long=31) is refused by zstd --memory, naming the window and VMATRIX_ARCHIVE_ZSTD_MEMORY', async () => {
     const zst = compress('zstd', await tar(), ['--long=31']);
-    await expectRefused(zst, 'exceeds the limit on zstd decompression memory (128 MiB): its window is 2048 MiB', 'VMATRIX_ARCHIVE_ZSTD_MEMORY');
+    await expectRefused(
+      zst,
+      'exceeds the limit on zstd decompression memory (128 MiB): its window is 2048 MiB',
+      'VMATRIX_ARCHIVE_ZSTD_MEMORY',
+    );
   });
 
   it('the same stream read from a pipe (not a file) is refused the same way', async () => {
     const data = hugeDictionaryXz(await tar());
     const root = join(work, `root-${++archives}`);
     await expect(extractTar(await decompress(Readable.from([data])), root)).rejects.toMatchObject({
-      code: 'ARCHIVE_LIMIT', message: expect.stringContaining('xz decompression memory'),
+      code: 'ARCHIVE_LIMIT',
+      message: expect.stringContaining('xz decompression memory'),
     });
   });
 });
@@ -184,14 +219,23 @@ describe('a decompression-ratio limit stops a layer of zeros early (SAFETY 13)',
     it(`${kind}: a 1 GiB file of zeros is refused after ~64 MiB, nothing kept`, async () => {
       const bomb = zeroBomb(kind);
       expect(bomb.length).toBeLessThan(2 * MiB);
-      await expectRefused(bomb, 'archive exceeds the limit on decompression ratio (250:1)', 'VMATRIX_ARCHIVE_MAX_RATIO');
+      await expectRefused(
+        bomb,
+        'archive exceeds the limit on decompression ratio (250:1)',
+        'VMATRIX_ARCHIVE_MAX_RATIO',
+      );
     });
   }
 
   it('from a pipe too; with the ratio raised by the operator, the same zeros extract', async () => {
     const bomb = zeroBomb('gzip', 128, true);
-    await expect(extractTar(await decompress(Readable.from([bomb])), join(work, `root-${++archives}`))).rejects.toMatchObject({
-      code: 'ARCHIVE_LIMIT', message: expect.stringMatching(/^archive exceeds the limit on decompression ratio \(250:1\): gzip data expanded \d+ bytes from \d+$/),
+    await expect(
+      extractTar(await decompress(Readable.from([bomb])), join(work, `root-${++archives}`)),
+    ).rejects.toMatchObject({
+      code: 'ARCHIVE_LIMIT',
+      message: expect.stringMatching(
+        /^archive exceeds the limit on decompression ratio \(250:1\): gzip data expanded \d+ bytes from \d+$/,
+      ),
     });
     const { store, error } = await build(bomb, { VMATRIX_ARCHIVE_MAX_RATIO: '2000' });
     expect(error).toBeUndefined();

@@ -17,7 +17,18 @@ import { image, writeLayout } from '../helpers/oci-layout.js';
 import { push, startRegistry, type Registry } from '../helpers/oci-registry.js';
 import { storeMaker } from '../helpers/store.js';
 import {
-  base256Size, END, extractBuffer, gnuLong, paxHeader, rawEntry, rawHeader, removeSandboxes, sandbox, tarOf, type Sandbox, type Spec,
+  base256Size,
+  END,
+  extractBuffer,
+  gnuLong,
+  paxHeader,
+  rawEntry,
+  rawHeader,
+  removeSandboxes,
+  sandbox,
+  tarOf,
+  type Sandbox,
+  type Spec,
 } from '../helpers/tar.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 
@@ -34,8 +45,12 @@ const GiB = 1024 ** 3;
 const LONG = 'd'.repeat(120);
 
 let s: Sandbox;
-beforeEach(async () => { s = await sandbox(); });
-afterEach(async () => { await s.assertUntouched(); });
+beforeEach(async () => {
+  s = await sandbox();
+});
+afterEach(async () => {
+  await s.assertUntouched();
+});
 afterAll(removeSandboxes);
 
 /** Raw entries, then the end-of-archive marker. */
@@ -43,44 +58,78 @@ const raw = (...parts: Buffer[]): Buffer => Buffer.concat([...parts, END]);
 const under = (...p: string[]): string => join(s.root, ...p);
 const modeOf = async (p: string): Promise<number> => (await lstat(p)).mode & 0o7777;
 const extract = async (entries: Spec[]): Promise<unknown> => extractBuffer(await tarOf(entries), s.root);
-const matching = (m: string | RegExp) => (typeof m === 'string' ? expect.stringContaining(m) : expect.stringMatching(m));
+const matching = (m: string | RegExp) =>
+  typeof m === 'string' ? expect.stringContaining(m) : expect.stringMatching(m);
 const refused = (archive: Buffer | Promise<Buffer>, code: string, message: string | RegExp, o = {}) =>
-  expect(Promise.resolve(archive).then((b) => extractBuffer(b, s.root, o))).rejects.toMatchObject({ code, message: matching(message) });
+  expect(Promise.resolve(archive).then((b) => extractBuffer(b, s.root, o))).rejects.toMatchObject({
+    code,
+    message: matching(message),
+  });
 
 describe('".." behind GNU long names and PAX overrides (SAFETY 1, 5)', TAGS, () => {
   it('a GNU long name (type L) is the name: one with ".." is refused, naming it', async () => {
-    await extractBuffer(raw(gnuLong('L', `${LONG}/ok`), rawEntry({ name: 'harmless', typeflag: '0', content: 'ok' })), s.root);
+    await extractBuffer(
+      raw(gnuLong('L', `${LONG}/ok`), rawEntry({ name: 'harmless', typeflag: '0', content: 'ok' })),
+      s.root,
+    );
     expect(await readdir(s.root)).toEqual([LONG]);
-    await refused(raw(gnuLong('L', `${LONG}/../../victim/hello`), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
-      'ARCHIVE_UNSAFE', `archive entry "${LONG}/../../victim/hello": ".." in the name`);
+    await refused(
+      raw(gnuLong('L', `${LONG}/../../victim/hello`), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
+      'ARCHIVE_UNSAFE',
+      `archive entry "${LONG}/../../victim/hello": ".." in the name`,
+    );
   });
 
-  it('a GNU long link target (type K) that climbs out of a hardlink is refused, naming the hardlink', () => refused(raw(
-    rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }),
-    gnuLong('K', `${LONG}/../../../victim/hello`), rawEntry({ name: 'h', typeflag: '1', linkname: 'etc/a' }),
-  ), 'ARCHIVE_UNSAFE', `archive entry "h": hardlink target "${LONG}/../../../victim/hello": ".." in the name`));
+  it('a GNU long link target (type K) that climbs out of a hardlink is refused, naming the hardlink', () =>
+    refused(
+      raw(
+        rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }),
+        gnuLong('K', `${LONG}/../../../victim/hello`),
+        rawEntry({ name: 'h', typeflag: '1', linkname: 'etc/a' }),
+      ),
+      'ARCHIVE_UNSAFE',
+      `archive entry "h": hardlink target "${LONG}/../../../victim/hello": ".." in the name`,
+    ));
 
   it('a PAX path that climbs or is absolute, over a harmless ustar name, is refused; the harmless name is never created', async () => {
     for (const path of ['../victim/hello', 'etc/../../victim/hello', join(s.work, 'victim/hello')]) {
-      await refused(raw(paxHeader({ path }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })), 'ARCHIVE_UNSAFE', `archive entry "${path}"`);
+      await refused(
+        raw(paxHeader({ path }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
+        'ARCHIVE_UNSAFE',
+        `archive entry "${path}"`,
+      );
     }
     expect(await readdir(s.root)).toEqual([]);
   });
 
   it('a harmless PAX path wins over a climbing ustar name', async () => {
-    await extractBuffer(raw(paxHeader({ path: 'etc/real' }), rawEntry({ name: '../victim/hello', typeflag: '0', content: 'pax wins' })), s.root);
+    await extractBuffer(
+      raw(paxHeader({ path: 'etc/real' }), rawEntry({ name: '../victim/hello', typeflag: '0', content: 'pax wins' })),
+      s.root,
+    );
     expect(await readFile(under('etc/real'), 'utf8')).toBe('pax wins');
   });
 
-  it('a PAX linkpath that climbs, over a harmless hardlink target, is refused, naming the hardlink', () => refused(raw(
-    rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }), paxHeader({ linkpath: '../victim/hello' }), rawEntry({ name: 'h', typeflag: '1', linkname: 'etc/a' }),
-  ), 'ARCHIVE_UNSAFE', 'archive entry "h": hardlink target "../victim/hello": ".." in the name'));
+  it('a PAX linkpath that climbs, over a harmless hardlink target, is refused, naming the hardlink', () =>
+    refused(
+      raw(
+        rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }),
+        paxHeader({ linkpath: '../victim/hello' }),
+        rawEntry({ name: 'h', typeflag: '1', linkname: 'etc/a' }),
+      ),
+      'ARCHIVE_UNSAFE',
+      'archive entry "h": hardlink target "../victim/hello": ".." in the name',
+    ));
 
   it('a PAX linkpath that climbs, over a harmless symlink target, is kept verbatim and followed inside the root', async () => {
-    await extractBuffer(raw(
-      paxHeader({ linkpath: '../victim' }), rawEntry({ name: 'esc', typeflag: '2', linkname: 'harmless' }),
-      rawEntry({ name: 'esc/hello', typeflag: '0', content: 'pwned' }),
-    ), s.root);
+    await extractBuffer(
+      raw(
+        paxHeader({ linkpath: '../victim' }),
+        rawEntry({ name: 'esc', typeflag: '2', linkname: 'harmless' }),
+        rawEntry({ name: 'esc/hello', typeflag: '0', content: 'pwned' }),
+      ),
+      s.root,
+    );
     expect(await readlink(under('esc'))).toBe('../victim');
     expect(await readFile(under('victim/hello'), 'utf8')).toBe('pwned');
   });
@@ -129,7 +178,11 @@ describe('names replaced: symlinks, directories, duplicates (SAFETY 3, 6)', TAGS
   });
 
   it('a file, then a directory of the same name with entries in it', async () => {
-    await extract([{ name: 'f', content: 'file' }, { name: 'f/', type: 'directory', mode: 0o711 }, { name: 'f/child', content: 'c' }]);
+    await extract([
+      { name: 'f', content: 'file' },
+      { name: 'f/', type: 'directory', mode: 0o711 },
+      { name: 'f/child', content: 'c' },
+    ]);
     expect(await modeOf(under('f'))).toBe(0o711);
     expect(await readFile(under('f/child'), 'utf8')).toBe('c');
   });
@@ -143,7 +196,10 @@ describe('hardlinks to symlinks (SAFETY 5)', TAGS, () => {
       { name: 'h-abs', type: 'link', linkname: 'abs' },
       { name: 'h-rel', type: 'link', linkname: '/rel' },
     ]);
-    for (const [link, target] of [['h-abs', 'abs'], ['h-rel', 'rel']] as const) {
+    for (const [link, target] of [
+      ['h-abs', 'abs'],
+      ['h-rel', 'rel'],
+    ] as const) {
       const [h, t] = await Promise.all([lstat(under(link)), lstat(under(target))]);
       expect([h.isSymbolicLink(), h.ino, h.nlink]).toEqual([true, t.ino, 2]);
     }
@@ -167,11 +223,17 @@ describe('hardlinks to symlinks (SAFETY 5)', TAGS, () => {
 
 describe('device nodes, FIFOs, setuid and setgid (SAFETY 10, 11)', TAGS, () => {
   it('device numbers are range-checked: the largest Linux holds is made exactly, one minor more is refused', async () => {
-    await extractBuffer(raw(rawEntry({ name: 'dev/max', typeflag: '4', devmajor: 0xfff, devminor: 0xfffff, mode: 0o600 })), s.root);
+    await extractBuffer(
+      raw(rawEntry({ name: 'dev/max', typeflag: '4', devmajor: 0xfff, devminor: 0xfffff, mode: 0o600 })),
+      s.root,
+    );
     const st = await lstat(under('dev/max'));
     expect([st.isBlockDevice(), st.rdev, st.uid, st.mode & 0o7777]).toEqual([true, 0xffffffff, 0, 0o600]);
-    await refused(raw(rawEntry({ name: 'dev/over', typeflag: '3', devmajor: 1, devminor: 0x100000 })),
-      'ARCHIVE_INVALID', 'archive entry "dev/over": device number 1:1048576 out of range');
+    await refused(
+      raw(rawEntry({ name: 'dev/over', typeflag: '3', devmajor: 1, devminor: 0x100000 })),
+      'ARCHIVE_INVALID',
+      'archive entry "dev/over": device number 1:1048576 out of range',
+    );
   });
 
   it('device nodes and FIFOs named through a symlink to the canary, or over one, are made inside the root', async () => {
@@ -209,7 +271,10 @@ describe('device nodes, FIFOs, setuid and setgid (SAFETY 10, 11)', TAGS, () => {
       { name: 'var/mail/', type: 'directory', mode: 0o3775, uid: 8, gid: 8 },
       { name: 'var/mail/u', content: 'm', mode: 0o660, uid: 1000, gid: 8 },
     ]);
-    const facts = async (p: string) => { const st = await lstat(under(p)); return [st.mode & 0o7777, st.uid, st.gid]; };
+    const facts = async (p: string) => {
+      const st = await lstat(under(p));
+      return [st.mode & 0o7777, st.uid, st.gid];
+    };
     expect(await facts('usr/bin/newgrp')).toEqual([0o6755, 1000, 1000]);
     expect(await facts('usr/bin/sg')).toEqual([0o6755, 1000, 1000]);
     expect(await facts('usr/bin/crontab')).toEqual([0o2755, 0, 105]);
@@ -235,18 +300,22 @@ function bomb(kind: Kind, head: Buffer, gib: number): Buffer {
 
 /** The process's peak resident set so far: it only grows, so a bomb held in memory would show. */
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
-const extractCompressed = async (data: Buffer): Promise<unknown> => extractTar(await decompress(Readable.from([data])), s.root);
+const extractCompressed = async (data: Buffer): Promise<unknown> =>
+  extractTar(await decompress(Readable.from([data])), s.root);
 
 describe('bombs and data after the end-of-archive marker (SAFETY 13)', TAGS, () => {
   for (const kind of ['gzip', 'xz', 'zstd'] as const) {
     it(`${kind}: an entry claiming 100 GiB, then 4 GiB of zeros, is refused at its header, in bounded memory`, async () => {
-      const header = kind === 'gzip'
-        ? Buffer.concat([paxHeader({ size: String(100 * GiB) }), rawHeader({ name: 'bomb', typeflag: '0' })])
-        : rawHeader({ name: 'bomb', typeflag: '0', sizeField: base256Size(100 * GiB) });
+      const header =
+        kind === 'gzip'
+          ? Buffer.concat([paxHeader({ size: String(100 * GiB) }), rawHeader({ name: 'bomb', typeflag: '0' })])
+          : rawHeader({ name: 'bomb', typeflag: '0', sizeField: base256Size(100 * GiB) });
       const data = bomb(kind, header, 4);
       const before = peakRssMiB();
       await expect(extractCompressed(data)).rejects.toMatchObject({
-        code: 'ARCHIVE_LIMIT', message: 'archive entry "bomb" exceeds the limit on bytes (68719476736)', hint: matching('decompression bomb'),
+        code: 'ARCHIVE_LIMIT',
+        message: 'archive entry "bomb" exceeds the limit on bytes (68719476736)',
+        hint: matching('decompression bomb'),
       });
       expect(peakRssMiB() - before).toBeLessThan(256);
       expect(await readdir(s.root)).toEqual([]);
@@ -256,7 +325,8 @@ describe('bombs and data after the end-of-archive marker (SAFETY 13)', TAGS, () 
       const data = bomb(kind, await tarOf([{ name: 'etc/os-release', content: 'ID=x\n' }]), 2);
       const before = peakRssMiB();
       await expect(extractCompressed(data)).rejects.toMatchObject({
-        code: 'ARCHIVE_LIMIT', message: 'archive exceeds the limit on zeros after the end-of-archive marker (8388608 bytes)',
+        code: 'ARCHIVE_LIMIT',
+        message: 'archive exceeds the limit on zeros after the end-of-archive marker (8388608 bytes)',
       });
       expect(peakRssMiB() - before).toBeLessThan(256);
     });
@@ -265,9 +335,17 @@ describe('bombs and data after the end-of-archive marker (SAFETY 13)', TAGS, () 
   it('an entry after the end-of-archive marker (a second archive appended, or after one zero block) is refused, not extracted', async () => {
     const first = await tarOf([{ name: 'etc/os-release', content: 'ID=x\n' }]);
     const second = await tarOf([{ name: 'smuggled', content: 'GNU tar and Go stop before this' }]);
-    const afterLoneBlock = raw(rawEntry({ name: 'etc/os-release', typeflag: '0', content: 'ID=x\n' }), Buffer.alloc(512), second.subarray(0, 1024));
+    const afterLoneBlock = raw(
+      rawEntry({ name: 'etc/os-release', typeflag: '0', content: 'ID=x\n' }),
+      Buffer.alloc(512),
+      second.subarray(0, 1024),
+    );
     for (const archive of [Buffer.concat([first, second]), afterLoneBlock]) {
-      await refused(archive, 'ARCHIVE_INVALID', 'not a valid tar archive (after "etc/os-release"): data after the end-of-archive marker');
+      await refused(
+        archive,
+        'ARCHIVE_INVALID',
+        'not a valid tar archive (after "etc/os-release"): data after the end-of-archive marker',
+      );
     }
     expect(existsSync(under('smuggled'))).toBe(false);
   });
@@ -283,12 +361,19 @@ describe('OCI whiteouts that climb (SAFETY 1, 2)', TAGS, () => {
     extractBuffer(Buffer.isBuffer(archive) ? archive : await tarOf(archive), s.root, { whiteouts: 'oci' });
 
   it('a whiteout with ".." or an absolute name is refused before it removes anything', async () => {
-    await layer([{ name: 'victim/hello', content: 'inside' }, { name: 'x', content: 'x' }]);
+    await layer([
+      { name: 'victim/hello', content: 'inside' },
+      { name: 'x', content: 'x' },
+    ]);
     for (const name of ['../.wh.x', 'a/../../.wh.x', '../victim/.wh.hello', join(s.work, 'victim/.wh.hello')]) {
-      await expect(layer([{ name }])).rejects.toMatchObject({ code: 'ARCHIVE_UNSAFE', message: matching(`archive entry "${name}"`) });
+      await expect(layer([{ name }])).rejects.toMatchObject({
+        code: 'ARCHIVE_UNSAFE',
+        message: matching(`archive entry "${name}"`),
+      });
     }
-    await expect(layer(raw(paxHeader({ path: 'a/../../victim/.wh.hello' }), rawEntry({ name: 'harmless', typeflag: '0' }))))
-      .rejects.toMatchObject({ code: 'ARCHIVE_UNSAFE', message: matching('archive entry "a/../../victim/.wh.hello"') });
+    await expect(
+      layer(raw(paxHeader({ path: 'a/../../victim/.wh.hello' }), rawEntry({ name: 'harmless', typeflag: '0' }))),
+    ).rejects.toMatchObject({ code: 'ARCHIVE_UNSAFE', message: matching('archive entry "a/../../victim/.wh.hello"') });
     expect((await readdir(s.root)).sort()).toEqual(['victim', 'x']);
     expect(await readdir(under('victim'))).toEqual(['hello']);
   });
@@ -345,67 +430,117 @@ async function expectNothingLeft(store: Store): Promise<void> {
   expect(await snapshotTree(canary)).toEqual(canaryBefore);
 }
 
-const flipMiddle = (b: Buffer): Buffer => { const c = Buffer.from(b); c[c.length >> 1]! ^= 0xff; return c; };
-const withBig = (): Promise<Buffer> => tarOf([{ name: 'etc/os-release', content: 'ID=hostile\n' }, { name: 'usr/lib/big', content: noise }]);
+const flipMiddle = (b: Buffer): Buffer => {
+  const c = Buffer.from(b);
+  c[c.length >> 1]! ^= 0xff;
+  return c;
+};
+const withBig = (): Promise<Buffer> =>
+  tarOf([
+    { name: 'etc/os-release', content: 'ID=hostile\n' },
+    { name: 'usr/lib/big', content: noise },
+  ]);
 
 const HOSTILE: Array<{ what: string; archive: () => Promise<Buffer>; code: string; message: string | RegExp }> = [
   {
     what: '".." after a GNU long name',
-    archive: async () => gzipSync(raw(gnuLong('L', `${LONG}/${CLIMB}/file`), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' }))),
-    code: 'ARCHIVE_UNSAFE', message: `archive entry "${LONG}/${CLIMB}/file": ".." in the name`,
+    archive: async () =>
+      gzipSync(
+        raw(gnuLong('L', `${LONG}/${CLIMB}/file`), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
+      ),
+    code: 'ARCHIVE_UNSAFE',
+    message: `archive entry "${LONG}/${CLIMB}/file": ".." in the name`,
   },
   {
     what: 'a PAX path that climbs, over a harmless name (xz)',
-    archive: async () => compress('xz', raw(paxHeader({ path: `${CLIMB}/file` }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' }))),
-    code: 'ARCHIVE_UNSAFE', message: `archive entry "${CLIMB}/file": ".." in the name`,
+    archive: async () =>
+      compress(
+        'xz',
+        raw(paxHeader({ path: `${CLIMB}/file` }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
+      ),
+    code: 'ARCHIVE_UNSAFE',
+    message: `archive entry "${CLIMB}/file": ".." in the name`,
   },
   {
     what: 'an absolute PAX path to the canary',
-    archive: async () => gzipSync(raw(paxHeader({ path: `${canary}/file` }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' }))),
-    code: 'ARCHIVE_UNSAFE', message: `archive entry "${canary}/file": absolute name`,
+    archive: async () =>
+      gzipSync(
+        raw(paxHeader({ path: `${canary}/file` }), rawEntry({ name: 'harmless', typeflag: '0', content: 'pwned' })),
+      ),
+    code: 'ARCHIVE_UNSAFE',
+    message: `archive entry "${canary}/file": absolute name`,
   },
   {
     what: 'a PAX linkpath that climbs, on a hardlink (zstd)',
-    archive: async () => compress('zstd', raw(
-      rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }),
-      paxHeader({ linkpath: `${CLIMB}/file` }), rawEntry({ name: 'etc/h', typeflag: '1', linkname: 'etc/a' }),
-    )),
-    code: 'ARCHIVE_UNSAFE', message: `archive entry "etc/h": hardlink target "${CLIMB}/file": ".." in the name`,
+    archive: async () =>
+      compress(
+        'zstd',
+        raw(
+          rawEntry({ name: 'etc/a', typeflag: '0', content: 'a' }),
+          paxHeader({ linkpath: `${CLIMB}/file` }),
+          rawEntry({ name: 'etc/h', typeflag: '1', linkname: 'etc/a' }),
+        ),
+      ),
+    code: 'ARCHIVE_UNSAFE',
+    message: `archive entry "etc/h": hardlink target "${CLIMB}/file": ".." in the name`,
   },
   {
     what: 'a hardlink through a symlink that climbs to the canary',
-    archive: async () => gzipSync(await tarOf([{ name: 'c', type: 'symlink', linkname: CLIMB }, { name: 'h', type: 'link', linkname: 'c/file' }])),
-    code: 'ARCHIVE_UNSAFE', message: 'archive entry "h": the path runs through the symlink /c',
+    archive: async () =>
+      gzipSync(
+        await tarOf([
+          { name: 'c', type: 'symlink', linkname: CLIMB },
+          { name: 'h', type: 'link', linkname: 'c/file' },
+        ]),
+      ),
+    code: 'ARCHIVE_UNSAFE',
+    message: 'archive entry "h": the path runs through the symlink /c',
   },
   {
     what: 'a bomb: an entry claiming 100 GiB, then 4 GiB of zeros in gzip members',
-    archive: async () => bomb('gzip', Buffer.concat([paxHeader({ size: String(100 * GiB) }), rawHeader({ name: 'bomb', typeflag: '0' })]), 4),
-    code: 'ARCHIVE_LIMIT', message: 'archive entry "bomb" exceeds the limit on bytes',
+    archive: async () =>
+      bomb(
+        'gzip',
+        Buffer.concat([paxHeader({ size: String(100 * GiB) }), rawHeader({ name: 'bomb', typeflag: '0' })]),
+        4,
+      ),
+    code: 'ARCHIVE_LIMIT',
+    message: 'archive entry "bomb" exceeds the limit on bytes',
   },
   {
     what: 'a bomb: 2 GiB of zeros after the end-of-archive marker (zstd)',
     archive: async () => bomb('zstd', await withBig(), 2),
-    code: 'ARCHIVE_LIMIT', message: 'archive exceeds the limit on zeros after the end-of-archive marker',
+    code: 'ARCHIVE_LIMIT',
+    message: 'archive exceeds the limit on zeros after the end-of-archive marker',
   },
   {
     what: 'an entry smuggled after the end-of-archive marker',
     archive: async () => gzipSync(Buffer.concat([await withBig(), await tarOf([{ name: 'smuggled', content: 'x' }])])),
-    code: 'ARCHIVE_INVALID', message: 'not a valid tar archive (after "usr/lib/big"): data after the end-of-archive marker',
+    code: 'ARCHIVE_INVALID',
+    message: 'not a valid tar archive (after "usr/lib/big"): data after the end-of-archive marker',
   },
   {
     what: 'a plain tar cut in the middle of a file',
     archive: async () => (await withBig()).subarray(0, 100_000),
-    code: 'ARCHIVE_INVALID', message: 'not a valid tar archive (after "usr/lib/big"): Unexpected end of data',
+    code: 'ARCHIVE_INVALID',
+    message: 'not a valid tar archive (after "usr/lib/big"): Unexpected end of data',
   },
   {
     what: 'a truncated gzip stream',
-    archive: async () => { const gz = gzipSync(await withBig()); return gz.subarray(0, Math.floor(gz.length * 0.6)); },
-    code: 'DECOMPRESS_FAILED', message: /gzip data is corrupt or truncated: .+ \(after archive entry "usr\/lib\/big"\)$/,
+    archive: async () => {
+      const gz = gzipSync(await withBig());
+      return gz.subarray(0, Math.floor(gz.length * 0.6));
+    },
+    code: 'DECOMPRESS_FAILED',
+    message: /gzip data is corrupt or truncated: .+ \(after archive entry "usr\/lib\/big"\)$/,
   },
   ...(['gzip', 'xz', 'zstd'] as const).map((kind) => ({
     what: `a corrupt ${kind} stream`,
     archive: async () => flipMiddle(compress(kind, await withBig())),
-    code: 'DECOMPRESS_FAILED', message: new RegExp(`(gzip data is corrupt|${kind} -dc \\(${kind} data\\) failed)[^]+ \\(after archive entry "usr/lib/big"\\)$`),
+    code: 'DECOMPRESS_FAILED',
+    message: new RegExp(
+      `(gzip data is corrupt|${kind} -dc \\(${kind} data\\) failed)[^]+ \\(after archive entry "usr/lib/big"\\)$`,
+    ),
   })),
 ];
 
@@ -413,7 +548,10 @@ describe('hostile tarballs built into images through the real store', TAGS, () =
   for (const c of HOSTILE) {
     it(`${c.what}: fails naming it, commits nothing, leaves no staging, touches nothing beside the store`, async () => {
       const { store, built } = await buildImage(await c.archive());
-      const error = await built.then(() => undefined, (e: unknown) => e);
+      const error = await built.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(VmError);
       expect(error).toMatchObject({ code: c.code, message: matching(c.message) });
       await expectNothingLeft(store);
@@ -421,20 +559,26 @@ describe('hostile tarballs built into images through the real store', TAGS, () =
   }
 
   it('a root with setuid files, device nodes, a FIFO and links that climb builds with its modes, everything inside', async () => {
-    const { store, built } = await buildImage(gzipSync(await tarOf([
-      { name: './', type: 'directory' },
-      { name: 'usr/bin/su', content: 'su', mode: 0o4755 },
-      { name: 'usr/bin/wall', content: 'wall', mode: 0o2755, gid: 5 },
-      { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
-      { name: 'run/initctl', type: 'fifo', mode: 0o600 },
-      { name: 'esc', type: 'symlink', linkname: CLIMB },
-      { name: 'esc/file', content: 'pwned' },
-      { name: 'abs', type: 'symlink', linkname: canary },
-      { name: 'abs/sub/deep', content: 'pwned' },
-      { name: 'h', type: 'link', linkname: 'esc' },
-    ])));
+    const { store, built } = await buildImage(
+      gzipSync(
+        await tarOf([
+          { name: './', type: 'directory' },
+          { name: 'usr/bin/su', content: 'su', mode: 0o4755 },
+          { name: 'usr/bin/wall', content: 'wall', mode: 0o2755, gid: 5 },
+          { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
+          { name: 'run/initctl', type: 'fifo', mode: 0o600 },
+          { name: 'esc', type: 'symlink', linkname: CLIMB },
+          { name: 'esc/file', content: 'pwned' },
+          { name: 'abs', type: 'symlink', linkname: canary },
+          { name: 'abs/sub/deep', content: 'pwned' },
+          { name: 'h', type: 'link', linkname: 'esc' },
+        ]),
+      ),
+    );
     const root = (await built).rootfs;
-    expect([await modeOf(join(root, 'usr/bin/su')), await modeOf(join(root, 'usr/bin/wall'))]).toEqual([0o4755, 0o2755]);
+    expect([await modeOf(join(root, 'usr/bin/su')), await modeOf(join(root, 'usr/bin/wall'))]).toEqual([
+      0o4755, 0o2755,
+    ]);
     expect((await lstat(join(root, 'dev/null'))).rdev).toBe(0x103);
     expect((await lstat(join(root, 'run/initctl'))).isFIFO()).toBe(true);
     expect(await readFile(join(root, 'canary/file'), 'utf8')).toBe('pwned');
@@ -457,12 +601,14 @@ describe('hostile OCI layers pulled from a registry', TAGS, () => {
       { entries: [{ name: `${CLIMB}/.wh.file` }] },
     ]);
     const through = await image('amd64', [
-      { entries: [
-        { name: 'canary/file', content: 'inside' },
-        { name: `${canary.slice(1)}/sub/deep`, content: 'inside' },
-        { name: 'up', type: 'symlink', linkname: '../../../../..' }, // for the kernel, <work>
-        { name: 'abs', type: 'symlink', linkname: canary },
-      ] },
+      {
+        entries: [
+          { name: 'canary/file', content: 'inside' },
+          { name: `${canary.slice(1)}/sub/deep`, content: 'inside' },
+          { name: 'up', type: 'symlink', linkname: '../../../../..' }, // for the kernel, <work>
+          { name: 'abs', type: 'symlink', linkname: canary },
+        ],
+      },
       { entries: [{ name: 'up/canary/.wh.file' }, { name: 'abs/sub/.wh.deep' }] },
     ]);
     const layout = join(work, 'layout');
@@ -470,13 +616,23 @@ describe('hostile OCI layers pulled from a registry', TAGS, () => {
     registry = await startRegistry(join(work, 'registry'));
     for (const tag of ['climb', 'through']) await push(layout, tag, ref(tag));
   });
-  afterAll(async () => { await registry?.stop(); });
+  afterAll(async () => {
+    await registry?.stop();
+  });
 
   it('a whiteout that climbs is refused naming it; nothing is committed, staged or touched', async () => {
     const store = await freshStore();
-    const error = await ensureImage(store, testDistro([{ kind: 'oci', ref: ref('climb') }]), { log: memoryLogger() }).then(() => undefined, (e: unknown) => e);
+    const error = await ensureImage(store, testDistro([{ kind: 'oci', ref: ref('climb') }]), {
+      log: memoryLogger(),
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(VmError);
-    expect(error).toMatchObject({ code: 'ARCHIVE_UNSAFE', message: matching(`archive entry "${CLIMB}/.wh.file": ".." in the name`) });
+    expect(error).toMatchObject({
+      code: 'ARCHIVE_UNSAFE',
+      message: matching(`archive entry "${CLIMB}/.wh.file": ".." in the name`),
+    });
     await expectNothingLeft(store);
   });
 

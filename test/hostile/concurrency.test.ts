@@ -35,7 +35,15 @@ beforeAll(async () => {
   home = join(work, 'store');
   // The setup step reports each layer build to the server on the host's loopback, which setup's own
   // network never reaches (test/hostile/setup-network): here the operator gives setup the host's network.
-  env = { VMATRIX_SETUP_NETWORK: 'host', VMATRIX_HOME: home, VMATRIX_CATALOG: await httpCatalog(join(work, 'catalog'), `http://127.0.0.1:${port}${TARBALL}`, await sha256File(file)) };
+  env = {
+    VMATRIX_SETUP_NETWORK: 'host',
+    VMATRIX_HOME: home,
+    VMATRIX_CATALOG: await httpCatalog(
+      join(work, 'catalog'),
+      `http://127.0.0.1:${port}${TARBALL}`,
+      await sha256File(file),
+    ),
+  };
 }, 900_000);
 
 afterAll(async () => {
@@ -46,7 +54,9 @@ afterAll(async () => {
 
 describe('several vmatrix processes on one project and one empty store', { tags: ['safety', 'concurrency'] }, () => {
   it(`${RUNS} runs at once: one download, one image, one layer build, and every cell of every run passes`, async () => {
-    const runs = await Promise.all(Array.from({ length: RUNS }, () => runCli(['test', '--reporter', 'plain'], { cwd: project, env })));
+    const runs = await Promise.all(
+      Array.from({ length: RUNS }, () => runCli(['test', '--reporter', 'plain'], { cwd: project, env })),
+    );
     for (const run of runs) {
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^2 cells: 2 passed, 0 failed in /m);
@@ -60,7 +70,9 @@ describe('several vmatrix processes on one project and one empty store', { tags:
     const runsDir = join(project, '.vmatrix/runs');
     const ids = (await readdir(runsDir)).filter((n) => n !== 'latest' && !n.startsWith('.'));
     expect(ids).toHaveLength(RUNS);
-    const results = await Promise.all(ids.map(async (id) => JSON.parse(await readFile(join(runsDir, id, 'results.json'), 'utf8')) as RunResult));
+    const results = await Promise.all(
+      ids.map(async (id) => JSON.parse(await readFile(join(runsDir, id, 'results.json'), 'utf8')) as RunResult),
+    );
     const cells = results.flatMap((r) => r.cells);
     expect(cells).toHaveLength(RUNS * 2);
     expect(cells.every((c) => c.status === 'passed')).toBe(true);

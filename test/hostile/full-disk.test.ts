@@ -53,8 +53,12 @@ async function usedBytes(): Promise<number> {
 async function expectStoreFull(run: CliResult): Promise<void> {
   const output = run.stdout + run.stderr;
   expect(run.code, output).toBe(3);
-  expect(run.stdout).toContain(`no space left in the store ${home} while getting the image of debian-12: its filesystem is full`);
-  expect(run.stdout).toMatch(/hint: free space on that filesystem .*, or set VMATRIX_HOME to a directory on a filesystem with more room/);
+  expect(run.stdout).toContain(
+    `no space left in the store ${home} while getting the image of debian-12: its filesystem is full`,
+  );
+  expect(run.stdout).toMatch(
+    /hint: free space on that filesystem .*, or set VMATRIX_HOME to a directory on a filesystem with more room/,
+  );
   expect(output).not.toMatch(/ENOSPC|errno|\n\s+at .+:\d+:\d+\)?\n|this is a bug/);
   const result = await latestResults();
   expect(result.cells.map((c) => [c.status, c.phase])).toEqual([['error', 'image']]);
@@ -63,12 +67,16 @@ async function expectStoreFull(run: CliResult): Promise<void> {
 
 /** Nothing half-made, staged, locked or mounted: every image dir is a whole image. */
 async function expectConsistent(): Promise<void> {
-  for (const id of await readdir(join(home, 'images'))) expect(existsSync(join(home, 'images', id, 'image.json')), id).toBe(true);
-  for (const id of await readdir(join(home, 'layers'))) expect(existsSync(join(home, 'layers', id, 'layer.json')), id).toBe(true);
+  for (const id of await readdir(join(home, 'images')))
+    expect(existsSync(join(home, 'images', id, 'image.json')), id).toBe(true);
+  for (const id of await readdir(join(home, 'layers')))
+    expect(existsSync(join(home, 'layers', id, 'layer.json')), id).toBe(true);
   expect(await readdir(join(home, 'tmp'))).toEqual([]);
   expect(await readdir(join(home, 'locks'))).toEqual([]);
   expect(await readdir(join(home, 'cells'))).toEqual([]);
-  expect((await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(`${mountPoint}/`))).toEqual([]);
+  expect(
+    (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(`${mountPoint}/`)),
+  ).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -82,12 +90,20 @@ beforeAll(async () => {
   await mount(['-t', 'tmpfs', '-o', `size=${Math.floor(blobMiB / 2)}m,mode=0700`, 'vmx-full-disk', mountPoint]);
   home = join(mountPoint, 'store');
   project = await gitProject('full-disk');
-  env = { VMATRIX_HOME: home, VMATRIX_CATALOG: await httpCatalog(join(work, 'catalog'), `http://127.0.0.1:${port}${TARBALL}`, await sha256File(file)) };
+  env = {
+    VMATRIX_HOME: home,
+    VMATRIX_CATALOG: await httpCatalog(
+      join(work, 'catalog'),
+      `http://127.0.0.1:${port}${TARBALL}`,
+      await sha256File(file),
+    ),
+  };
 }, 900_000);
 
 afterAll(async () => {
   await server?.close();
-  if (mountPoint && (await readFile('/proc/self/mountinfo', 'utf8')).includes(` ${mountPoint} `)) await spawnCapture('umount', [mountPoint], {});
+  if (mountPoint && (await readFile('/proc/self/mountinfo', 'utf8')).includes(` ${mountPoint} `))
+    await spawnCapture('umount', [mountPoint], {});
   if (work) await rm(work, { recursive: true, force: true });
   if (project) await rm(project, { recursive: true, force: true });
 });
@@ -142,11 +158,16 @@ describe('the store on a full filesystem', { tags: ['safety', 'full-disk'] }, ()
     await mount(['-t', 'tmpfs', '-o', 'size=1m', 'vmx-full-output', out]);
     try {
       await spawnCapture('dd', ['if=/dev/zero', `of=${join(out, 'fill')}`, 'bs=64k', 'count=32'], {});
-      const run = await runCli(['test', '--reporter', 'plain', '--only', 'fill=no', '--output', join(out, 'runs')], { cwd: project, env });
+      const run = await runCli(['test', '--reporter', 'plain', '--only', 'fill=no', '--output', join(out, 'runs')], {
+        cwd: project,
+        env,
+      });
       const output = run.stdout + run.stderr;
       expect(run.code, output).toBe(3);
       expect(output).toMatch(/could not write the cell log .*log\.txt: ENOSPC/);
-      expect(run.stderr).toContain('hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports');
+      expect(run.stderr).toContain(
+        'hint: that filesystem is full: free space on it, or write elsewhere (--output DIR for reports',
+      );
       expect(output).not.toMatch(/this is a bug|Unhandled|\n\s+at .+:\d+:\d+\)?\n/);
       await expectConsistent();
     } finally {

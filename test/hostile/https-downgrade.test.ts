@@ -35,8 +35,27 @@ let tarball: Buffer;
 const base = (s: Server, scheme: string): string => `${scheme}://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
 beforeAll(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem')], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(work, 'key.pem'),
+      '-out',
+      join(work, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  );
   const [key, cert] = await Promise.all([readFile(join(work, 'key.pem')), readFile(join(work, 'cert.pem'))]);
   tarball = gzipSync(await tarOf([{ name: 'etc/os-release', content: 'ID=x\n' }]));
   http = createHttpServer((req, res) => {
@@ -66,7 +85,8 @@ describe('redirects from https to plain http are refused', TAGS, () => {
     plainAsked = [];
     const url = `${base(https, 'https')}/down:/sums`;
     await expect(fetchText(url)).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED', exit: 3,
+      code: 'DOWNLOAD_FAILED',
+      exit: 3,
       message: `GET ${url}: redirected from https to plain http (${base(http, 'http')}/sums), refused`,
       hint: expect.stringContaining('must stay on https'),
     });
@@ -83,7 +103,8 @@ describe('redirects from https to plain http are refused', TAGS, () => {
     const sha256 = createHash('sha256').update(tarball).digest('hex');
     const distro = testDistro([{ kind: 'tarball', url: `${base(https, 'https')}/down:/rootfs.tar.gz`, sha256 }]);
     await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED', message: expect.stringContaining('redirected from https to plain http'),
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining('redirected from https to plain http'),
     });
     expect(plainAsked).toEqual([]);
     expect(await readdir(join(store.root, 'images'))).toEqual([]);

@@ -46,7 +46,14 @@ let size: number;
 // ---- the image server: Range and If-Range as a real one answers them, throttled for the pull phase ----
 
 /** One response. `hold` stalls it where it is: the moment of a kill is then the byte where the download stopped. */
-interface Served { range?: string; ifRange?: string; status: number; start: number; sent: number; hold?: boolean }
+interface Served {
+  range?: string;
+  ifRange?: string;
+  status: number;
+  start: number;
+  sent: number;
+  hold?: boolean;
+}
 
 const served: Served[] = [];
 let throttleMs = 0;
@@ -69,10 +76,14 @@ async function send(res: ServerResponse, from: number, log: Served): Promise<voi
   }
 }
 
-const drained = (res: ServerResponse) => new Promise<void>((resolve) => {
-  const done = (): void => { res.off('drain', done).off('close', done); resolve(); };
-  res.on('drain', done).on('close', done);
-});
+const drained = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 
 function serve(req: IncomingMessage, res: ServerResponse): void {
   const { range, 'if-range': ifRange } = req.headers as Record<string, string | undefined>;
@@ -86,19 +97,33 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
     return;
   }
-  res.writeHead(log.status, { etag: ETAG, 'content-length': size - start, ...(start ? { 'content-range': `bytes ${start}-${size - 1}/${size}` } : {}) });
+  res.writeHead(log.status, {
+    etag: ETAG,
+    'content-length': size - start,
+    ...(start ? { 'content-range': `bytes ${start}-${size - 1}/${size}` } : {}),
+  });
   void send(res, start, log);
 }
 
-async function newStore(name: string): Promise<{ home: string; catalog: string; project: string; killed: number[]; moments: string[] }> {
-  const catalog = await tarballCatalog(join(work, `${name}-catalog`), [{ release: '12', url, sha256: digest, description: 'Debian 12 (served by the test)' }]);
+async function newStore(
+  name: string,
+): Promise<{ home: string; catalog: string; project: string; killed: number[]; moments: string[] }> {
+  const catalog = await tarballCatalog(join(work, `${name}-catalog`), [
+    { release: '12', url, sha256: digest, description: 'Debian 12 (served by the test)' },
+  ]);
   return { home: join(work, `${name}-store`), catalog, project: await gitProject('killed'), killed: [], moments: [] };
 }
 type Phase = Awaited<ReturnType<typeof newStore>>;
 
 // ---- processes ----
 
-interface Proc { pid: number; ppid: number; state: string; start: string; cmd: string }
+interface Proc {
+  pid: number;
+  ppid: number;
+  state: string;
+  start: string;
+  cmd: string;
+}
 
 /** The host's processes; without their command lines when polled often. */
 async function procs(cmdlines = true): Promise<Proc[]> {
@@ -121,16 +146,39 @@ async function tree(root: number): Promise<Proc[]> {
   return found;
 }
 
-interface Run { child: ChildProcess; pid: number; closed: Promise<void>; ended: boolean; output: () => string }
+interface Run {
+  child: ChildProcess;
+  pid: number;
+  closed: Promise<void>;
+  ended: boolean;
+  output: () => string;
+}
 
 function start(p: Phase): Run {
   const child = spawn(process.execPath, [BIN, 'test', '--reporter', 'plain', '--jobs', '2'], {
-    cwd: p.project, env: { ...process.env, VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: p.project,
+    env: { ...process.env, VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
-  const run: Run = { child, pid: child.pid!, ended: false, output: () => text, closed: new Promise((r) => child.on('close', () => { run.ended = true; r(); })) };
+  child.stdout!.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  const run: Run = {
+    child,
+    pid: child.pid!,
+    ended: false,
+    output: () => text,
+    closed: new Promise((r) =>
+      child.on('close', () => {
+        run.ended = true;
+        r();
+      }),
+    ),
+  };
   return run;
 }
 
@@ -148,15 +196,22 @@ async function waitFor(run: Run, what: string, cond: () => boolean | Promise<boo
 async function leftovers(home: string, pid: number, before: Proc[]): Promise<string[]> {
   const now = await procs();
   const alive = (p: Proc) => now.some((q) => q.pid === p.pid && q.start === p.start && q.state !== 'Z');
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(home) || l.includes(' /run/vmatrix'));
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
+    .split('\n')
+    .filter((l) => l.includes(home) || l.includes(' /run/vmatrix'));
   const state: string[] = [];
   for (const dir of ['/run/vmatrix', '/run/vmatrix/state', '/run/runc', '/run/crun']) {
-    state.push(...(await readdir(dir).catch(() => [] as string[])).filter((n) => ownsCell(n, [pid])).map((n) => join(dir, n)));
+    state.push(
+      ...(await readdir(dir).catch(() => [] as string[])).filter((n) => ownsCell(n, [pid])).map((n) => join(dir, n)),
+    );
   }
   return [
     ...before.filter(alive).map((p) => `process ${p.pid} of the killed vmatrix: ${p.cmd}`),
-    ...now.filter((p) => p.cmd.includes(home) && p.state !== 'Z').map((p) => `process ${p.pid} names the store: ${p.cmd}`),
-    ...mounts.map((l) => `mount: ${l}`), ...state.map((s) => `runtime state: ${s}`),
+    ...now
+      .filter((p) => p.cmd.includes(home) && p.state !== 'Z')
+      .map((p) => `process ${p.pid} names the store: ${p.cmd}`),
+    ...mounts.map((l) => `mount: ${l}`),
+    ...state.map((s) => `runtime state: ${s}`),
   ];
 }
 
@@ -165,10 +220,19 @@ const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
 /** Entries of the store that are neither complete nor something a later run sweeps or resumes. */
 async function partialEntries(home: string): Promise<string[]> {
   const bad: string[] = [];
-  for (const [sub, meta, content] of [['images', 'image.json', 'rootfs'], ['layers', 'layer.json', 'diff']] as const) {
+  for (const [sub, meta, content] of [
+    ['images', 'image.json', 'rootfs'],
+    ['layers', 'layer.json', 'diff'],
+  ] as const) {
     for (const id of await list(join(home, sub))) {
-      const json = await readFile(join(home, sub, id, meta), 'utf8').then((t) => JSON.parse(t) as { id?: string }, () => undefined);
-      const dir = await stat(join(home, sub, id, content)).then((s) => s.isDirectory(), () => false);
+      const json = await readFile(join(home, sub, id, meta), 'utf8').then(
+        (t) => JSON.parse(t) as { id?: string },
+        () => undefined,
+      );
+      const dir = await stat(join(home, sub, id, content)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (json?.id !== id || !dir) bad.push(`${sub}/${id} has no ${json ? content : meta}`);
     }
   }
@@ -183,8 +247,13 @@ async function partialEntries(home: string): Promise<string[]> {
 }
 
 /** Kills `count` runs, each at the moment `moment` waits for (it returns a description of it). */
-async function killTrials(p: Phase, phase: string, count: number, moment: (run: Run, trial: number) => Promise<string>,
-  afterKill?: (label: string, signal: Signal) => Promise<void>): Promise<void> {
+async function killTrials(
+  p: Phase,
+  phase: string,
+  count: number,
+  moment: (run: Run, trial: number) => Promise<string>,
+  afterKill?: (label: string, signal: Signal) => Promise<void>,
+): Promise<void> {
   for (let trial = 0; trial < count; trial++) {
     const signal = SIGNALS[trial % SIGNALS.length]!;
     const run = start(p);
@@ -203,7 +272,10 @@ async function killTrials(p: Phase, phase: string, count: number, moment: (run: 
 
 /** The next run passes, sweeps everything the killed ones left, and the store holds one whole image and layer. */
 async function expectNextRunCleans(p: Phase): Promise<void> {
-  const next = await runCli(['test', '--jobs', '2'], { cwd: p.project, env: { VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog } });
+  const next = await runCli(['test', '--jobs', '2'], {
+    cwd: p.project,
+    env: { VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog },
+  });
   expect(next.code, `${p.moments.join('\n')}\n${next.stdout}${next.stderr}`).toBe(0);
   expect(next.stdout).toMatch(/3 cells: 3 passed/);
   for (const sub of ['tmp', 'locks', 'cells', 'retired']) expect(await list(join(p.home, sub)), sub).toEqual([]);
@@ -248,7 +320,10 @@ async function extractionAt(run: Run, blob: string): Promise<number> {
 
 /** The pid in a lock, owner or cell marker file (they all hold JSON with one). */
 async function pidIn(path: string): Promise<number | undefined> {
-  return readFile(path, 'utf8').then((t) => (JSON.parse(t) as { pid?: number }).pid, () => undefined);
+  return readFile(path, 'utf8').then(
+    (t) => (JSON.parse(t) as { pid?: number }).pid,
+    () => undefined,
+  );
 }
 
 /** The staging dirs of tmp/ that process `pid` owns (those of the killed ones stay until the next sweep). */
@@ -293,30 +368,44 @@ describe('vmatrix killed while pulling an image', { tags: ['safety', 'killed'] }
     served.length = 0;
     const expected: Array<{ at: number; range?: string; label: string }> = [];
     let first = 0;
-    await killTrials(p, 'pull', trials(7), async (run) => {
-      first = served.length;
-      const part = Math.random() * 0.5; // of what is left: each kill leaves the next one something to interrupt
-      await waitFor(run, 'the download', () => {
-        const r = served[first];
-        return r !== undefined && r.sent >= part * (size - r.start);
-      });
-      const r = served[first]!;
-      r.hold = true; // SIGTERM and SIGINT give vmatrix a moment to write its results: no more bytes in it
-      return `at byte ${r.start + r.sent} of ${size} (${r.status}${r.start ? ` from ${r.start}` : ''})`;
-    }, async (label) => {
-      expect(await list(join(p.home, 'blobs/sha256')), label).toEqual([]);
-      const name = (await list(join(p.home, 'tmp'))).find((n) => /^partial-[0-9a-f]+$/.test(n));
-      const have = name ? (await stat(join(p.home, 'tmp', name))).size : 0;
-      const validator = name ? await readFile(join(p.home, 'tmp', `${name}.validator`), 'utf8').catch(() => undefined) : undefined;
-      // What arrived is on disk, never more than was sent; the next process must ask for the rest.
-      expect(have, label).toBeLessThanOrEqual(served[first]!.start + served[first]!.sent);
-      expected.push({ at: served.length, range: have > 0 && validator === ETAG ? `bytes=${have}-` : undefined, label });
-    });
+    await killTrials(
+      p,
+      'pull',
+      trials(7),
+      async (run) => {
+        first = served.length;
+        const part = Math.random() * 0.5; // of what is left: each kill leaves the next one something to interrupt
+        await waitFor(run, 'the download', () => {
+          const r = served[first];
+          return r !== undefined && r.sent >= part * (size - r.start);
+        });
+        const r = served[first]!;
+        r.hold = true; // SIGTERM and SIGINT give vmatrix a moment to write its results: no more bytes in it
+        return `at byte ${r.start + r.sent} of ${size} (${r.status}${r.start ? ` from ${r.start}` : ''})`;
+      },
+      async (label) => {
+        expect(await list(join(p.home, 'blobs/sha256')), label).toEqual([]);
+        const name = (await list(join(p.home, 'tmp'))).find((n) => /^partial-[0-9a-f]+$/.test(n));
+        const have = name ? (await stat(join(p.home, 'tmp', name))).size : 0;
+        const validator = name
+          ? await readFile(join(p.home, 'tmp', `${name}.validator`), 'utf8').catch(() => undefined)
+          : undefined;
+        // What arrived is on disk, never more than was sent; the next process must ask for the rest.
+        expect(have, label).toBeLessThanOrEqual(served[first]!.start + served[first]!.sent);
+        expected.push({
+          at: served.length,
+          range: have > 0 && validator === ETAG ? `bytes=${have}-` : undefined,
+          label,
+        });
+      },
+    );
     throttleMs = 0;
     await expectNextRunCleans(p);
     // Each next process's first request resumed exactly where the killed one's partial ended.
     const asked = expected.map((e) => ({ label: e.label, range: served[e.at]?.range, ifRange: served[e.at]?.ifRange }));
-    expect(asked).toEqual(expected.map((e) => ({ label: e.label, range: e.range, ifRange: e.range ? ETAG : undefined })));
+    expect(asked).toEqual(
+      expected.map((e) => ({ label: e.label, range: e.range, ifRange: e.range ? ETAG : undefined })),
+    );
     expect(served.filter((r) => r.status === 206).length, 'resumed downloads').toBeGreaterThan(0);
   }, 150_000);
 });
@@ -325,19 +414,35 @@ describe('vmatrix killed while extracting an image', { tags: ['safety', 'killed'
   it('commits no partial image; the next run sweeps the staging dirs, finishes the id shift and passes', async () => {
     const p = await newStore('extract');
     const blob = join(p.home, 'blobs/sha256', digest);
-    await killTrials(p, 'extract', trials(6), async (run) => {
-      const part = Math.random() * 0.9;
-      await waitFor(run, 'the extraction', async () => (await extractionAt(run, blob)) >= part * size);
-      return `with ${Math.round(part * 100)}% of the blob read`;
-    }, (label, signal) => expectNoCommit(p, 'images', label, signal));
+    await killTrials(
+      p,
+      'extract',
+      trials(6),
+      async (run) => {
+        const part = Math.random() * 0.9;
+        await waitFor(run, 'the extraction', async () => (await extractionAt(run, blob)) >= part * size);
+        return `with ${Math.round(part * 100)}% of the blob read`;
+      },
+      (label, signal) => expectNoCommit(p, 'images', label, signal),
+    );
     // Then twice after the commit, while the image is given the ids of the cells' user namespace.
     await killTrials(p, 'id shift', 2, async (run) => {
       let id = '';
       let shifted = false;
       await waitFor(run, 'the id shift', async () => {
         id = (await list(join(p.home, 'images')))[0] ?? '';
-        if (!id || !(await stat(join(p.home, 'images', id, 'image.json')).then(() => true, () => false))) return false;
-        shifted = await stat(join(p.home, 'images', id, 'ids.json')).then(() => true, () => false);
+        if (
+          !id ||
+          !(await stat(join(p.home, 'images', id, 'image.json')).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return false;
+        shifted = await stat(join(p.home, 'images', id, 'ids.json')).then(
+          () => true,
+          () => false,
+        );
         return shifted || (await pidIn(join(p.home, 'locks', `image-${id}.lock`))) === run.pid;
       });
       const delay = pick(400);
@@ -348,29 +453,44 @@ describe('vmatrix killed while extracting an image', { tags: ['safety', 'killed'
   }, 150_000);
 });
 
-describe('vmatrix killed while building a setup layer, then while running cells', { tags: ['safety', 'killed'] }, () => {
-  it('commits no partial layer; the next run sweeps the staging dir and the setup cell\'s cgroups and passes', async () => {
-    const p = await newStore('layer');
-    await killTrials(p, 'layer', trials(6), async (run) => {
-      await waitFor(run, 'the setup layer build', async () => (await stagingOf(p.home, run.pid)).some((n) => n.startsWith('layer-')));
-      // The setup step sleeps 2 s after its cell starts: a kill within 1.8 s of the staging dir is before the commit.
-      const delay = pick(1800);
-      await sleep(delay);
-      return `${delay} ms into the build`;
-    }, (label, signal) => expectNoCommit(p, 'layers', label, signal));
-    await expectNextRunCleans(p);
-  }, 150_000);
+describe(
+  'vmatrix killed while building a setup layer, then while running cells',
+  { tags: ['safety', 'killed'] },
+  () => {
+    it("commits no partial layer; the next run sweeps the staging dir and the setup cell's cgroups and passes", async () => {
+      const p = await newStore('layer');
+      await killTrials(
+        p,
+        'layer',
+        trials(6),
+        async (run) => {
+          await waitFor(run, 'the setup layer build', async () =>
+            (await stagingOf(p.home, run.pid)).some((n) => n.startsWith('layer-')),
+          );
+          // The setup step sleeps 2 s after its cell starts: a kill within 1.8 s of the staging dir is before the commit.
+          const delay = pick(1800);
+          await sleep(delay);
+          return `${delay} ms into the build`;
+        },
+        (label, signal) => expectNoCommit(p, 'layers', label, signal),
+      );
+      await expectNextRunCleans(p);
+    }, 150_000);
 
-  it('leaves nothing of the Debian cells it was running', async () => {
-    const p = await newStore('cells');
-    const warm = await runCli(['test'], { cwd: p.project, env: { VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog } });
-    expect(warm.code, warm.stdout + warm.stderr).toBe(0);
-    await killTrials(p, 'cells', trials(3), async (run) => {
-      await waitFor(run, 'a cell', async () => (await cellMarkers(p.home, run.pid)).length > 0);
-      const delay = pick(800);
-      await sleep(delay);
-      return `${delay} ms after the first cell started`;
-    });
-    await expectNextRunCleans(p);
-  }, 120_000);
-});
+    it('leaves nothing of the Debian cells it was running', async () => {
+      const p = await newStore('cells');
+      const warm = await runCli(['test'], {
+        cwd: p.project,
+        env: { VMATRIX_HOME: p.home, VMATRIX_CATALOG: p.catalog },
+      });
+      expect(warm.code, warm.stdout + warm.stderr).toBe(0);
+      await killTrials(p, 'cells', trials(3), async (run) => {
+        await waitFor(run, 'a cell', async () => (await cellMarkers(p.home, run.pid)).length > 0);
+        const delay = pick(800);
+        await sleep(delay);
+        return `${delay} ms after the first cell started`;
+      });
+      await expectNextRunCleans(p);
+    }, 120_000);
+  },
+);

@@ -24,7 +24,12 @@ const fast: RetryOptions = { tries: 4, baseMs: 1 };
 const ETAG = '"n1"';
 const big = randomBytes(2 << 20);
 const bigDigest = sha256(big);
-const tarball = gzipSync(await tarOf([{ name: './', type: 'directory' }, { name: './etc/os-release', content: 'ID=testos\n' }]));
+const tarball = gzipSync(
+  await tarOf([
+    { name: './', type: 'directory' },
+    { name: './etc/os-release', content: 'ID=testos\n' },
+  ]),
+);
 const tarDigest = sha256(tarball);
 
 function sha256(b: Buffer): string {
@@ -34,7 +39,13 @@ function sha256(b: Buffer): string {
 // ---- the node server: one handler per path, and a log of what each request asked for ----
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
-interface Asked { path: string; range?: string; ifRange?: string; acceptEncoding?: string; sent?: [from: number, until: number] }
+interface Asked {
+  path: string;
+  range?: string;
+  ifRange?: string;
+  acceptEncoding?: string;
+  sent?: [from: number, until: number];
+}
 
 let web: Server;
 let nginx: Nginx;
@@ -45,7 +56,12 @@ const stores: string[] = [];
 beforeAll(async () => {
   web = createServer((req, res) => {
     const path = req.url!;
-    asked.push({ path, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined, acceptEncoding: req.headers['accept-encoding'] });
+    asked.push({
+      path,
+      range: req.headers.range,
+      ifRange: req.headers['if-range'] as string | undefined,
+      acceptEncoding: req.headers['accept-encoding'],
+    });
     const handler = routes.get(path);
     if (handler) handler(req, res, askedFor(path).length);
     else res.writeHead(404).end();
@@ -71,7 +87,8 @@ function route(path: string, handler: Handler): string {
 }
 
 const askedFor = (path: string): Asked[] => asked.filter((a) => a.path === path);
-const rangesAskedFor = (path: string): Array<[string | undefined, string | undefined]> => askedFor(path).map((a) => [a.range, a.ifRange]);
+const rangesAskedFor = (path: string): Array<[string | undefined, string | undefined]> =>
+  askedFor(path).map((a) => [a.range, a.ifRange]);
 
 /** Where an answer starting at `from` stops (the n-th request to its path); undefined: it sends it all. */
 type Cut = (from: number, n: number) => number | undefined;
@@ -89,7 +106,9 @@ function resumable(data: Buffer, cut: Cut = () => undefined, stall = false): Han
       return;
     }
     res.writeHead(from > 0 ? 206 : 200, {
-      etag: ETAG, 'content-length': data.length - from, ...(from > 0 ? { 'content-range': `bytes ${from}-${data.length - 1}/${data.length}` } : {}),
+      etag: ETAG,
+      'content-length': data.length - from,
+      ...(from > 0 ? { 'content-range': `bytes ${from}-${data.length - 1}/${data.length}` } : {}),
     });
     const until = Math.min(cut(from, n) ?? data.length, data.length);
     asked.at(-1)!.sent = [from, until];
@@ -100,7 +119,9 @@ function resumable(data: Buffer, cut: Cut = () => undefined, stall = false): Han
 
 /** Writes a hand-made answer straight to the socket: what node's http module would not send. */
 function raw(res: ServerResponse, head: string[], body: Buffer): void {
-  res.socket!.end(Buffer.concat([Buffer.from(`${['HTTP/1.1 200 OK', ...head, 'connection: close'].join('\r\n')}\r\n\r\n`), body]));
+  res.socket!.end(
+    Buffer.concat([Buffer.from(`${['HTTP/1.1 200 OK', ...head, 'connection: close'].join('\r\n')}\r\n\r\n`), body]),
+  );
 }
 
 async function freshStore(): Promise<Store> {
@@ -146,7 +167,8 @@ function pieceSizes(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => (192 << 10) + Math.floor(next() * (192 << 10)));
 }
 
-const tarballDistro = (spec: Omit<Extract<SourceSpec, { kind: 'tarball' }>, 'kind'>) => testDistro([{ kind: 'tarball', ...spec }]);
+const tarballDistro = (spec: Omit<Extract<SourceSpec, { kind: 'tarball' }>, 'kind'>) =>
+  testDistro([{ kind: 'tarball', ...spec }]);
 const osRelease = (rootfs: string): Promise<string> => readFile(join(rootfs, 'etc/os-release'), 'utf8');
 
 const seed = Number(process.env.VMATRIX_TEST_SEED) || randomInt(1, 2 ** 31);
@@ -157,7 +179,10 @@ describe('dropped connections (SAFETY 23)', { tags: ['safety', 'network'], timeo
     // received but not yet written (undici discards its buffer on the error): the resume asks from what
     // is on disk, so a range starts after the previous one's start and at most where that answer died.
     const pieces = pieceSizes(seed, 5);
-    const url = route('/drops.bin', resumable(big, (from, n) => (n <= pieces.length ? from + pieces[n - 1]! : undefined)));
+    const url = route(
+      '/drops.bin',
+      resumable(big, (from, n) => (n <= pieces.length ? from + pieces[n - 1]! : undefined)),
+    );
     const s = await freshStore();
     const blob = await ensureBlob(s, { url, digest: bigDigest, retry: { tries: 6, baseMs: 1 } });
     const log = askedFor('/drops.bin');
@@ -183,7 +208,9 @@ describe('dropped connections (SAFETY 23)', { tags: ['safety', 'network'], timeo
       else res.write(list.subarray(0, 40), () => setTimeout(() => res.destroy(), 20));
     });
     const url = route('/drop-list/root.tar.gz', resumable(tarball));
-    const ref = await ensureImage(await freshStore(), tarballDistro({ url, sha256sums: sums }), { log: memoryLogger() });
+    const ref = await ensureImage(await freshStore(), tarballDistro({ url, sha256sums: sums }), {
+      log: memoryLogger(),
+    });
     expect(await osRelease(ref.rootfs)).toBe('ID=testos\n');
     expect(askedFor('/drop-list/SHA256SUMS')).toHaveLength(2);
   });
@@ -191,10 +218,12 @@ describe('dropped connections (SAFETY 23)', { tags: ['safety', 'network'], timeo
 
 describe('server errors (SAFETY 23)', { tags: ['safety', 'network'], timeout: 20_000 }, () => {
   it('a 500, then 200, for both the checksum list and the tarball: retried, and the image is built', async () => {
-    const failOnce = (body: Buffer): Handler => (_req, res, n) => {
-      if (n === 1) res.writeHead(500).end('oops');
-      else res.writeHead(200, { 'content-length': body.length }).end(body);
-    };
+    const failOnce =
+      (body: Buffer): Handler =>
+      (_req, res, n) => {
+        if (n === 1) res.writeHead(500).end('oops');
+        else res.writeHead(200, { 'content-length': body.length }).end(body);
+      };
     const sums = route('/flaky/SHA256SUMS', failOnce(Buffer.from(`${tarDigest}  root.tar.gz\n`)));
     const url = route('/flaky/root.tar.gz', failOnce(tarball));
     const log = memoryLogger();
@@ -231,12 +260,21 @@ describe('wrong Content-Length', { tags: ['safety', 'network'], timeout: 20_000 
       res.write(big, () => setTimeout(() => res.destroy(), 20));
     });
     const s = await freshStore();
-    const error = await ensureBlob(s, { url, digest: bigDigest, retry: { tries: 3, baseMs: 1 } }).catch((e: unknown) => e);
+    const error = await ensureBlob(s, { url, digest: bigDigest, retry: { tries: 3, baseMs: 1 } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({
-      code: 'DOWNLOAD_FAILED', exit: 3,
-      message: expect.stringMatching(new RegExp(`^GET ${url}: .+ after \\d+ of ${big.length + 1000} bytes \\(gave up after 3 tries\\)$`)),
+      code: 'DOWNLOAD_FAILED',
+      exit: 3,
+      message: expect.stringMatching(
+        new RegExp(`^GET ${url}: .+ after \\d+ of ${big.length + 1000} bytes \\(gave up after 3 tries\\)$`),
+      ),
     });
-    expect(rangesAskedFor('/always-short.bin')).toEqual([[undefined, undefined], [undefined, undefined], [undefined, undefined]]);
+    expect(rangesAskedFor('/always-short.bin')).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
     expect(existsSync(s.blobPath(bigDigest))).toBe(false);
   });
 
@@ -245,13 +283,17 @@ describe('wrong Content-Length', { tags: ['safety', 'network'], timeout: 20_000 
     const url = route('/claims-less.bin', (_req, res) => raw(res, [`content-length: ${half}`, `etag: ${ETAG}`], big));
     const s = await freshStore();
     await expect(ensureBlob(s, { url, digest: bigDigest, retry: fast })).rejects.toMatchObject({
-      code: 'CHECKSUM_MISMATCH', exit: 3, message: `expected sha256 ${bigDigest}, got ${sha256(big.subarray(0, half))} for ${url}`,
+      code: 'CHECKSUM_MISMATCH',
+      exit: 3,
+      message: `expected sha256 ${bigDigest}, got ${sha256(big.subarray(0, half))} for ${url}`,
     });
     await expectNothingKept(s, bigDigest);
   });
 
   it('bytes after the announced body are not appended to the file', async () => {
-    const url = route('/trailing-junk.bin', (_req, res) => raw(res, [`content-length: ${big.length}`], Buffer.concat([big, randomBytes(4096)])));
+    const url = route('/trailing-junk.bin', (_req, res) =>
+      raw(res, [`content-length: ${big.length}`], Buffer.concat([big, randomBytes(4096)])),
+    );
     const blob = await ensureBlob(await freshStore(), { url, digest: bigDigest, retry: fast });
     expect((await readFile(blob)).equals(big)).toBe(true);
   });
@@ -261,7 +303,9 @@ describe('wrong Content-Length', { tags: ['safety', 'network'], timeout: 20_000 
     const s = await freshStore();
     const maxBytes = big.length - 1;
     await expect(ensureBlob(s, { url, digest: bigDigest, retry: fast, maxBytes })).rejects.toMatchObject({
-      code: 'DOWNLOAD_TOO_LARGE', exit: 3, message: `GET ${url}: more than the ${maxBytes} bytes expected`,
+      code: 'DOWNLOAD_TOO_LARGE',
+      exit: 3,
+      message: `GET ${url}: more than the ${maxBytes} bytes expected`,
     });
     expect(askedFor('/endless.bin')).toHaveLength(1);
     await expectNothingKept(s, bigDigest);
@@ -272,8 +316,11 @@ describe('redirect loops', { tags: ['safety', 'network'], timeout: 20_000 }, () 
   it('A → B → A …: stops after 10 hops with "too many redirects", naming the URL, and does not retry', async () => {
     const url = nginx.url('/loop-a');
     await expect(ensureBlob(await freshStore(), { url, digest: bigDigest, retry: fast })).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED', exit: 3,
-      message: expect.stringMatching(new RegExp(`^GET ${url}: too many redirects \\(more than 10, the last to http://[^ ]+/loop-b\\)$`)),
+      code: 'DOWNLOAD_FAILED',
+      exit: 3,
+      message: expect.stringMatching(
+        new RegExp(`^GET ${url}: too many redirects \\(more than 10, the last to http://[^ ]+/loop-b\\)$`),
+      ),
     });
     const hops = (await nginx.log()).filter((l) => l.uri === '/loop-a' || l.uri === '/loop-b');
     expect(hops.map((l) => l.status)).toEqual(Array(11).fill(302));
@@ -284,39 +331,62 @@ describe('stalled servers (VMATRIX_HTTP_TIMEOUT)', { tags: ['safety', 'network']
   it('never sends headers: each try ends after the timeout, and the last says it gave up', async () => {
     const url = route('/silent.bin', () => {});
     const s = await freshStore();
-    const error = await withHttpTimeout('1', () => ensureBlob(s, { url, digest: bigDigest, retry: { tries: 2, baseMs: 1 } }).catch((e: unknown) => e));
+    const error = await withHttpTimeout('1', () =>
+      ensureBlob(s, { url, digest: bigDigest, retry: { tries: 2, baseMs: 1 } }).catch((e: unknown) => e),
+    );
     expect(error).toMatchObject({
-      code: 'DOWNLOAD_FAILED', exit: 3, message: `GET ${url}: no data for 1 s (VMATRIX_HTTP_TIMEOUT) (gave up after 2 tries)`,
+      code: 'DOWNLOAD_FAILED',
+      exit: 3,
+      message: `GET ${url}: no data for 1 s (VMATRIX_HTTP_TIMEOUT) (gave up after 2 tries)`,
       hint: expect.stringContaining('raise VMATRIX_HTTP_TIMEOUT'),
     });
     expect(askedFor('/silent.bin')).toHaveLength(2);
   });
 
   it('sends headers, then nothing: the body timeout catches it', async () => {
-    const url = route('/headers-only.bin', (_req, res) => res.writeHead(200, { etag: ETAG, 'content-length': big.length }).flushHeaders());
+    const url = route('/headers-only.bin', (_req, res) =>
+      res.writeHead(200, { etag: ETAG, 'content-length': big.length }).flushHeaders(),
+    );
     const s = await freshStore();
-    const error = await withHttpTimeout('1', () => ensureBlob(s, { url, digest: bigDigest, retry: { tries: 2, baseMs: 1 } }).catch((e: unknown) => e));
+    const error = await withHttpTimeout('1', () =>
+      ensureBlob(s, { url, digest: bigDigest, retry: { tries: 2, baseMs: 1 } }).catch((e: unknown) => e),
+    );
     expect(error).toMatchObject({
-      code: 'DOWNLOAD_FAILED', message: `GET ${url}: no data for 1 s after 0 of ${big.length} bytes (VMATRIX_HTTP_TIMEOUT) (gave up after 2 tries)`,
+      code: 'DOWNLOAD_FAILED',
+      message: `GET ${url}: no data for 1 s after 0 of ${big.length} bytes (VMATRIX_HTTP_TIMEOUT) (gave up after 2 tries)`,
     });
   });
 
   it('stalls mid-body: caught by the timeout, and the retry resumes from where it stopped', async () => {
     const half = big.length >> 1;
-    const url = route('/stalls.bin', resumable(big, (from) => (from < half ? half : undefined), true));
+    const url = route(
+      '/stalls.bin',
+      resumable(big, (from) => (from < half ? half : undefined), true),
+    );
     const retries: string[] = [];
     const s = await freshStore();
-    const blob = await withHttpTimeout('1', () => ensureBlob(s, { url, digest: bigDigest, retry: { ...fast, onRetry: (e) => retries.push(e.message) } }));
+    const blob = await withHttpTimeout('1', () =>
+      ensureBlob(s, { url, digest: bigDigest, retry: { ...fast, onRetry: (e) => retries.push(e.message) } }),
+    );
     expect(sha256(await readFile(blob))).toBe(bigDigest);
-    expect(retries).toEqual([`GET ${url}: no data for 1 s after ${half} of ${big.length} bytes (VMATRIX_HTTP_TIMEOUT)`]);
-    expect(rangesAskedFor('/stalls.bin')).toEqual([[undefined, undefined], [`bytes=${half}-`, ETAG]]);
+    expect(retries).toEqual([
+      `GET ${url}: no data for 1 s after ${half} of ${big.length} bytes (VMATRIX_HTTP_TIMEOUT)`,
+    ]);
+    expect(rangesAskedFor('/stalls.bin')).toEqual([
+      [undefined, undefined],
+      [`bytes=${half}-`, ETAG],
+    ]);
   });
 
   it('a VMATRIX_HTTP_TIMEOUT that is not a number of seconds is a usage error, before any request', async () => {
     const url = route('/never-asked.bin', resumable(big));
     const s = await freshStore();
-    await expect(withHttpTimeout('soon', () => ensureBlob(s, { url, digest: bigDigest, retry: fast }))).rejects.toMatchObject({
-      code: 'BAD_HTTP_TIMEOUT', exit: 2, message: 'VMATRIX_HTTP_TIMEOUT: "soon" is not a number of seconds',
+    await expect(
+      withHttpTimeout('soon', () => ensureBlob(s, { url, digest: bigDigest, retry: fast })),
+    ).rejects.toMatchObject({
+      code: 'BAD_HTTP_TIMEOUT',
+      exit: 2,
+      message: 'VMATRIX_HTTP_TIMEOUT: "soon" is not a number of seconds',
     });
     expect(askedFor('/never-asked.bin')).toEqual([]);
   });
@@ -330,7 +400,9 @@ describe('bytes that fail the checksum (SAFETY 24)', { tags: ['safety', 'network
     const url = route('/bitflip.bin', (req, res, n) => resumable(serving)(req, res, n));
     const s = await freshStore();
     await expect(ensureBlob(s, { url, digest: bigDigest, retry: fast })).rejects.toMatchObject({
-      code: 'CHECKSUM_MISMATCH', exit: 3, message: `expected sha256 ${bigDigest}, got ${sha256(bad)} for ${url}`,
+      code: 'CHECKSUM_MISMATCH',
+      exit: 3,
+      message: `expected sha256 ${bigDigest}, got ${sha256(bad)} for ${url}`,
     });
     await expectNothingKept(s, bigDigest);
     serving = big;
@@ -338,13 +410,20 @@ describe('bytes that fail the checksum (SAFETY 24)', { tags: ['safety', 'network
   });
 
   it('a tarball image: never extracted nor cached; a good server afterwards works', async () => {
-    const evil = gzipSync(await tarOf([{ name: './', type: 'directory' }, { name: './etc/os-release', content: 'ID=evil\n' }]));
+    const evil = gzipSync(
+      await tarOf([
+        { name: './', type: 'directory' },
+        { name: './etc/os-release', content: 'ID=evil\n' },
+      ]),
+    );
     let serving = evil;
     const url = route('/swapped/root.tar.gz', (req, res, n) => resumable(serving)(req, res, n));
     const s = await freshStore();
     const distro = tarballDistro({ url, sha256: tarDigest });
     await expect(ensureImage(s, distro, { log: memoryLogger() })).rejects.toMatchObject({
-      code: 'CHECKSUM_MISMATCH', exit: 3, message: `testos-1: expected sha256 ${tarDigest}, got ${sha256(evil)} for ${url}`,
+      code: 'CHECKSUM_MISMATCH',
+      exit: 3,
+      message: `testos-1: expected sha256 ${tarDigest}, got ${sha256(evil)} for ${url}`,
     });
     await expectNothingKept(s, tarDigest);
     expect(await readdir(join(s.root, 'blobs/sha256'))).toEqual([]);
@@ -363,7 +442,11 @@ describe('bytes that fail the checksum (SAFETY 24)', { tags: ['safety', 'network
     await writeFile(`${partial}.validator`, String(head.headers.etag));
     const blob = await ensureBlob(s, { url, digest: bigDigest, retry: fast });
     expect(sha256(await readFile(blob))).toBe(bigDigest);
-    expect((await nginx.log()).filter((l) => l.uri === '/spliced.bin').map((l) => [l.status, l.range])).toEqual([[200, ''], [206, 'bytes=1000-'], [200, '']]);
+    expect((await nginx.log()).filter((l) => l.uri === '/spliced.bin').map((l) => [l.status, l.range])).toEqual([
+      [200, ''],
+      [206, 'bytes=1000-'],
+      [200, ''],
+    ]);
     expect(await readdir(s.tmpDir())).toEqual([]);
   });
 });
@@ -371,7 +454,9 @@ describe('bytes that fail the checksum (SAFETY 24)', { tags: ['safety', 'network
 describe('content encodings (SAFETY 25)', { tags: ['safety', 'network'], timeout: 20_000 }, () => {
   it('a 200 with Content-Encoding: gzip is kept as sent, not decoded, and we asked for identity', async () => {
     const sent = gzipSync(big.subarray(0, 1 << 16));
-    const url = route('/encoded.bin', (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': sent.length }).end(sent));
+    const url = route('/encoded.bin', (_req, res) =>
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': sent.length }).end(sent),
+    );
     const blob = await ensureBlob(await freshStore(), { url, digest: sha256(sent), retry: fast });
     expect((await readFile(blob)).equals(sent)).toBe(true);
     expect(askedFor('/encoded.bin').map((a) => a.acceptEncoding)).toEqual(['identity']);

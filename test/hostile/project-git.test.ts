@@ -18,7 +18,15 @@ import type { RunResult } from '../../src/results/types.js';
 
 const TAGS = { tags: ['safety', 'untrusted'] };
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
-const HOOKS = ['post-checkout', 'post-index-change', 'pre-commit', 'post-merge', 'reference-transaction', 'pre-auto-gc', 'fsmonitor-watchman'];
+const HOOKS = [
+  'post-checkout',
+  'post-index-change',
+  'pre-commit',
+  'post-merge',
+  'reference-transaction',
+  'pre-auto-gc',
+  'fsmonitor-watchman',
+];
 
 let base: string;
 let store: string;
@@ -27,7 +35,11 @@ let project: string;
 let before: Awaited<ReturnType<typeof snapshotTree>>;
 
 const git = (dir: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'vmx-project-git-'));
@@ -74,7 +86,9 @@ beforeAll(async () => {
   }
   before = await snapshotTree(canary);
 }, 120_000);
-afterAll(async () => { await rm(base, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
 
 function vmatrix(args: string[], cwd = project): Promise<CliResult> {
   return runCli(args, { cwd, env: { VMATRIX_HOME: store } });
@@ -123,7 +137,10 @@ describe('git on an untrusted project runs none of its programs (SAFETY 31)', TA
     const r = await vmatrix(['run', 'busybox', '--', 'cat', 'a.txt']);
     await expectNothingRan(r);
     expect(r.stdout).toContain('second');
-    const shell = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell busybox -- cat a.txt`, project, { VMATRIX_HOME: store, NO_COLOR: '1' });
+    const shell = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell busybox -- cat a.txt`, project, {
+      VMATRIX_HOME: store,
+      NO_COLOR: '1',
+    });
     await shell.waitFor(/second/);
     await expectNothingRan({ code: await shell.exited, stdout: shell.screen, stderr: '' });
   });
@@ -155,7 +172,8 @@ describe('git on an untrusted project runs none of its programs (SAFETY 31)', TA
     await writeFile(join(odd, 'a.txt'), 'odd\n');
     git(odd, 'add', '-A');
     git(odd, 'commit', '-qm', 'odd');
-    for (const k of ['clean', 'smudge', 'process']) git(odd, 'config', `filter.a=b.${k}`, `${join(base, 'evil.sh')} odd-${k}`);
+    for (const k of ['clean', 'smudge', 'process'])
+      git(odd, 'config', `filter.a=b.${k}`, `${join(base, 'evil.sh')} odd-${k}`);
     const ref = await vmatrix(['test', '--ref', 'HEAD'], odd);
     expect(ref.code, ref.stdout + ref.stderr).toBe(2);
     expect(ref.stderr).toMatch(/names a filter driver with "=" in its name, which vmatrix cannot turn off/);
@@ -167,11 +185,14 @@ describe('git on an untrusted project runs none of its programs (SAFETY 31)', TA
   it('control: plain git in the same project does run them (the config above is live)', async () => {
     await writeFile(join(project, 'a.txt'), 'touched again\n');
     // The process filters fail git's handshake (they only echo): without them, the one-shot commands run.
-    for (const key of ['filter.evil.process', 'filter.lfs.process', 'filter.evil.required']) git(project, 'config', '--unset', key);
+    for (const key of ['filter.evil.process', 'filter.lfs.process', 'filter.evil.required'])
+      git(project, 'config', '--unset', key);
     git(project, 'status');
     git(project, 'cat-file', '--filters', 'HEAD:a.txt');
     git(project, '--no-pager', 'diff', '--ext-diff');
     const ran = await readdir(canary);
-    expect(ran).toEqual(expect.arrayContaining(['ran-fsmonitor', 'ran-filter-smudge', 'ran-diff-external', 'ran-hook-post-index-change']));
+    expect(ran).toEqual(
+      expect.arrayContaining(['ran-fsmonitor', 'ran-filter-smudge', 'ran-diff-external', 'ran-hook-post-index-change']),
+    );
   });
 });

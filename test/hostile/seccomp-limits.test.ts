@@ -22,7 +22,9 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'vmx-ceilings-'));
   store = join(base, 'store');
 });
-afterAll(async () => { await rm(base, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
 
 function vmatrix(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return runCli(args, { cwd, env: { VMATRIX_HOME: store, ...env } });
@@ -63,10 +65,16 @@ describe('the seccomp filter, /proc and core dumps in a real cell (SAFETY 36)', 
     // Built static on the host: busybox has no C library to link against.
     execFileSync('gcc', ['-static', '-O1', '-o', join(dir, 'probe'), PROBE]);
     execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', 'add', 'probe'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', 'commit', '-qm', 'probe'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', 'commit', '-qm', 'probe'], {
+      cwd: dir,
+    });
     filtered = await vmatrix(['test', '--reporter', 'plain'], dir);
     const log = await cellLog(dir, await results(dir), 'busybox');
-    Object.assign(seen, probeLines(log), { proc: /^\S+ \S+ \S+ \S+ \/proc (\S+)/m.exec(log)?.[1] ?? 'absent', core: /^core soft=.*$/m.exec(log)?.[0] ?? '', raise: /^core (not )?raised$/m.exec(log)?.[0] ?? '' });
+    Object.assign(seen, probeLines(log), {
+      proc: /^\S+ \S+ \S+ \S+ \/proc (\S+)/m.exec(log)?.[1] ?? 'absent',
+      core: /^core soft=.*$/m.exec(log)?.[0] ?? '',
+      raise: /^core (not )?raised$/m.exec(log)?.[0] ?? '',
+    });
     // The same probe without the filter: what the refusals below would otherwise have been.
     unfiltered = await vmatrix(['test', '--reporter', 'plain'], dir, { VMATRIX_SECCOMP: 'off' });
     Object.assign(control, probeLines(await cellLog(dir, await results(dir), 'busybox')));
@@ -79,7 +87,12 @@ describe('the seccomp filter, /proc and core dumps in a real cell (SAFETY 36)', 
   });
 
   it('refuses AF_VSOCK and AF_ALG sockets with EPERM and allows inet and unix ones', () => {
-    expect([seen['socket-vsock'], seen['socket-alg'], seen['socket-inet'], seen['socket-unix']]).toEqual(['EPERM', 'EPERM', 'ok', 'ok']);
+    expect([seen['socket-vsock'], seen['socket-alg'], seen['socket-inet'], seen['socket-unix']]).toEqual([
+      'EPERM',
+      'EPERM',
+      'ok',
+      'ok',
+    ]);
     // Without the filter the kernel itself would have made the vsock socket (this host has vsock).
     expect(control['socket-vsock']).toBe('ok');
   });
@@ -92,7 +105,11 @@ describe('the seccomp filter, /proc and core dumps in a real cell (SAFETY 36)', 
   });
 
   it('allows only the personalities Docker allows, and no user namespace', () => {
-    expect([seen['personality-query'], seen['personality-linux32'], seen['personality-norandom']]).toEqual(['ok', 'ok', 'EPERM']);
+    expect([seen['personality-query'], seen['personality-linux32'], seen['personality-norandom']]).toEqual([
+      'ok',
+      'ok',
+      'EPERM',
+    ]);
     expect(control['personality-norandom']).toBe('ok');
     expect([seen['unshare-user'], seen['clone-newuser']]).toEqual(['EPERM', 'EPERM']);
   });
@@ -175,7 +192,10 @@ describe('ceilings the project cannot lift (SAFETY 37)', TAGS, () => {
   });
 
   it('refuses a config that asks above a ceiling, with exit 2 naming the key and what raises the ceiling', async () => {
-    for (const [key, yaml, raise] of [['resources.pids', 'pids: 1000', '--max-pids or VMATRIX_MAX_PIDS'], ['resources.memory', 'memory: 1g', '--max-memory or VMATRIX_MAX_MEMORY']] as const) {
+    for (const [key, yaml, raise] of [
+      ['resources.pids', 'pids: 1000', '--max-pids or VMATRIX_MAX_PIDS'],
+      ['resources.memory', 'memory: 1g', '--max-memory or VMATRIX_MAX_MEMORY'],
+    ] as const) {
       const d = await gitRepo({ 'vmatrix.yml': `distros: [busybox]\nresources:\n  ${yaml}\ntest: "true"\n` });
       const r = await vmatrix(['test', '--reporter', 'plain'], d, CEILINGS);
       expect(r.code, r.stdout + r.stderr).toBe(2);

@@ -29,7 +29,11 @@ const PORTS = { loopback: 18081, own: 18082, outbound: 18080 };
 
 let work: string;
 const servers: ChildProcess[] = [];
-const hits = (kind: string): Promise<number> => readFile(join(work, `${kind}.hits`), 'utf8').then((t) => t.split('\n').filter(Boolean).length, () => 0);
+const hits = (kind: string): Promise<number> =>
+  readFile(join(work, `${kind}.hits`), 'utf8').then(
+    (t) => t.split('\n').filter(Boolean).length,
+    () => 0,
+  );
 
 async function sh(args: string[]): Promise<string> {
   const r = await spawnCapture(args[0]!, args.slice(1), {});
@@ -68,7 +72,12 @@ connect($s, pack('S', AF_UNIX) . "\\0$ARGV[0]") or do { print "$!\\n"; exit 0 };
 
 async function startServer(ns: string, kind: string, host: string, port = 0): Promise<void> {
   const log = join(work, `${kind}.hits`);
-  const [cmd, ...args] = inNs(ns, kind === 'abstract' ? ['perl', '-e', ABSTRACT_SERVER, host, log] : [process.execPath, '-e', SERVER, kind, host, String(port), log]);
+  const [cmd, ...args] = inNs(
+    ns,
+    kind === 'abstract'
+      ? ['perl', '-e', ABSTRACT_SERVER, host, log]
+      : [process.execPath, '-e', SERVER, kind, host, String(port), log],
+  );
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   servers.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -77,8 +86,17 @@ async function startServer(ns: string, kind: string, host: string, port = 0): Pr
   });
 }
 
-const fromHost = async (host: string, port = 0): Promise<string> => (await sh(inNs(HOST_NS, host.startsWith('@')
-  ? ['perl', '-e', ABSTRACT_CLIENT, host.slice(1)] : [process.execPath, '-e', CLIENT, host, String(port)]))).trim();
+const fromHost = async (host: string, port = 0): Promise<string> =>
+  (
+    await sh(
+      inNs(
+        HOST_NS,
+        host.startsWith('@')
+          ? ['perl', '-e', ABSTRACT_CLIENT, host.slice(1)]
+          : [process.execPath, '-e', CLIENT, host, String(port)],
+      ),
+    )
+  ).trim();
 
 // The probes of the setup step: perl-base is in every Debian root, and speaks to abstract sockets.
 const PROBE = `use strict; use Socket; $| = 1;
@@ -111,7 +129,10 @@ beforeAll(async () => {
   await sh(['ip', 'netns', 'add', HOST_NS]);
   await sh(['ip', 'netns', 'add', OUT_NS]);
   await sh(['ip', '-n', HOST_NS, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1', 'netns', OUT_NS]);
-  for (const [ns, dev, addr] of [[HOST_NS, 'veth0', '10.77.0.1/24'], [OUT_NS, 'veth1', '10.77.0.2/24']] as const) {
+  for (const [ns, dev, addr] of [
+    [HOST_NS, 'veth0', '10.77.0.1/24'],
+    [OUT_NS, 'veth1', '10.77.0.2/24'],
+  ] as const) {
     await sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
     await sh(['ip', '-n', ns, 'addr', 'add', addr, 'dev', dev]);
     await sh(['ip', '-n', ns, 'link', 'set', dev, 'up']);
@@ -123,8 +144,23 @@ beforeAll(async () => {
   await startServer(HOST_NS, 'abstract', ABSTRACT);
   await startServer(OUT_NS, 'metadata', '169.254.169.254', 80);
   await startServer(OUT_NS, 'outbound', '10.77.0.2', PORTS.outbound);
-  const dns = spawn('nsenter', [`--net=/run/netns/${OUT_NS}`, '--', 'dnsmasq', '-k', '--conf-file=/dev/null', '--no-resolv', '--no-hosts',
-    '--listen-address=10.77.0.2', '--bind-interfaces', '--address=/mirror.vmx.test/10.77.0.2', '--pid-file'], { stdio: 'ignore' });
+  const dns = spawn(
+    'nsenter',
+    [
+      `--net=/run/netns/${OUT_NS}`,
+      '--',
+      'dnsmasq',
+      '-k',
+      '--conf-file=/dev/null',
+      '--no-resolv',
+      '--no-hosts',
+      '--listen-address=10.77.0.2',
+      '--bind-interfaces',
+      '--address=/mirror.vmx.test/10.77.0.2',
+      '--pid-file',
+    ],
+    { stdio: 'ignore' },
+  );
   servers.push(dns);
   // The "host"'s resolver is the outside world's DNS server.
   await writeFile(join(work, 'resolv.conf'), 'nameserver 10.77.0.2\n');
@@ -132,21 +168,57 @@ beforeAll(async () => {
   const source = join(work, 'project');
   await mkdir(source);
   await writeFile(join(source, 'probe.pl'), PROBE);
-  await writeFile(join(source, 'vmatrix.yml'), `distros: [debian-12]
+  await writeFile(
+    join(source, 'vmatrix.yml'),
+    `distros: [debian-12]
 setup: perl probe.pl ${ABSTRACT} ${PORTS.loopback} ${PORTS.own} ${PORTS.outbound}
 test: 'true'
-`);
+`,
+  );
   const project = await gitProjectFrom(source);
-  const env = { ...process.env, NO_COLOR: '1', VMATRIX_HOME: join(work, 'store'), VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']), VMATRIX_HOST_CA: 'off' };
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    VMATRIX_HOME: join(work, 'store'),
+    VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']),
+    VMATRIX_HOST_CA: 'off',
+  };
   // Each server answers the test from the "host" (the metadata server and the outside world through the veth).
-  const answers = [await fromHost('127.0.0.1', PORTS.loopback), await fromHost('10.77.0.1', PORTS.own), await fromHost(`@${ABSTRACT}`),
-    await fromHost('169.254.169.254', 80), await fromHost('10.77.0.2', PORTS.outbound)];
+  const answers = [
+    await fromHost('127.0.0.1', PORTS.loopback),
+    await fromHost('10.77.0.1', PORTS.own),
+    await fromHost(`@${ABSTRACT}`),
+    await fromHost('169.254.169.254', 80),
+    await fromHost('10.77.0.2', PORTS.outbound),
+  ];
   expect(answers).toEqual(['HELLO-loopback', 'HELLO-own', 'HELLO-abstract', 'HELLO-metadata', 'HELLO-outbound']);
-  before = Object.fromEntries(await Promise.all(['loopback', 'own', 'abstract', 'metadata', 'outbound'].map(async (k) => [k, await hits(k)])));
+  before = Object.fromEntries(
+    await Promise.all(['loopback', 'own', 'abstract', 'metadata', 'outbound'].map(async (k) => [k, await hits(k)])),
+  );
   // vmatrix in the "host" namespace, with the "host"'s resolv.conf bound over /etc/resolv.conf in a mount namespace of its own.
-  run = await spawnCapture('nsenter', [`--net=/run/netns/${HOST_NS}`, '--', 'unshare', '--mount', '--propagation', 'private', '--',
-    '/bin/sh', '-c', 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"', 'sh', join(work, 'resolv.conf'),
-    process.execPath, BIN, 'test', '--reporter', 'plain'], { cwd: project, env });
+  run = await spawnCapture(
+    'nsenter',
+    [
+      `--net=/run/netns/${HOST_NS}`,
+      '--',
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+      '-c',
+      'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"',
+      'sh',
+      join(work, 'resolv.conf'),
+      process.execPath,
+      BIN,
+      'test',
+      '--reporter',
+      'plain',
+    ],
+    { cwd: project, env },
+  );
   const setupDir = join(project, '.vmatrix/runs/latest/setup');
   const logs = await readdir(setupDir).catch(() => [] as string[]);
   setupLog = logs.length ? await readFile(join(setupDir, logs[0]!), 'utf8') : '';
@@ -186,7 +258,7 @@ describe('a setup step', { tags: ['safety', 'untrusted'] }, () => {
     expect(await hits('metadata')).toBe(before.metadata);
   });
 
-  it('resolves names with the host\'s resolver and reaches the outside world', async () => {
+  it("resolves names with the host's resolver and reaches the outside world", async () => {
     expect(setupLog).toMatch(/^DNS 10\.77\.0\.2$/m);
     expect(setupLog).toMatch(/^PROBE outbound REACHED HELLO-outbound$/m);
     expect(await hits('outbound')).toBe(before.outbound! + 1);
@@ -200,12 +272,18 @@ describe('network: host in a config', { tags: ['safety', 'untrusted'] }, () => {
   beforeAll(async () => {
     const source = join(work, 'host-project');
     await mkdir(source);
-    await writeFile(join(source, 'vmatrix.yml'), 'distros: [busybox]\nnetwork: host\ntest: echo "net=$(ls /sys/class/net | tr \'\\n\' \' \')"\n');
+    await writeFile(
+      join(source, 'vmatrix.yml'),
+      "distros: [busybox]\nnetwork: host\ntest: echo \"net=$(ls /sys/class/net | tr '\\n' ' ')\"\n",
+    );
     project = await gitProjectFrom(source);
   });
 
   it('is refused without --allow-host-network (exit 2), naming the key and the flag, by test and run', async () => {
-    for (const args of [['test', '--reporter', 'plain'], ['run', 'busybox', '--', 'true']]) {
+    for (const args of [
+      ['test', '--reporter', 'plain'],
+      ['run', 'busybox', '--', 'true'],
+    ]) {
       const r = await runCli(args, { cwd: project, env: env() });
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(r.stderr).toContain('vmatrix.yml: network: host');
@@ -219,7 +297,13 @@ describe('network: host in a config', { tags: ['safety', 'untrusted'] }, () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const log = await readFile(join(project, '.vmatrix/runs/latest/busybox/log.txt'), 'utf8');
     const hostIfaces = (await readdir('/sys/class/net')).sort();
-    expect(log.match(/^net=(.*)$/m)![1]!.trim().split(' ').sort()).toEqual(hostIfaces);
+    expect(
+      log
+        .match(/^net=(.*)$/m)![1]!
+        .trim()
+        .split(' ')
+        .sort(),
+    ).toEqual(hostIfaces);
     const ran = await runCli(['run', 'busybox', '--allow-host-network', '--', 'true'], { cwd: project, env: env() });
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
   });
@@ -229,14 +313,20 @@ describe("a setup cell's root", { tags: ['safety', 'untrusted'] }, () => {
   it('cannot change its network (no CAP_NET_ADMIN over a namespace of the host user namespace): the route stays', async () => {
     const source = join(work, 'netadmin-project');
     await mkdir(source);
-    await writeFile(join(source, 'vmatrix.yml'), `distros: [busybox]
+    await writeFile(
+      join(source, 'vmatrix.yml'),
+      `distros: [busybox]
 setup:
   - 'ip route del default 2>&1; echo "route rc=$?"; ip link set lo down 2>&1; echo "link rc=$?"; ip addr add 10.0.2.50/24 dev tap0 2>&1; echo "addr rc=$?"'
   - 'ip route | grep -q "^default via 10.0.2.2" && echo "route kept"'
 test: "true"
-`);
+`,
+    );
     const project = await gitProjectFrom(source);
-    const r = await runCli(['test', '--reporter', 'plain'], { cwd: project, env: { VMATRIX_HOME: join(work, 'store-netadmin') } });
+    const r = await runCli(['test', '--reporter', 'plain'], {
+      cwd: project,
+      env: { VMATRIX_HOME: join(work, 'store-netadmin') },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const setupDir = join(project, '.vmatrix/runs/latest/setup');
     const log = await readFile(join(setupDir, (await readdir(setupDir))[0]!), 'utf8');
@@ -254,12 +344,32 @@ describe('a host without slirp4netns', { tags: ['safety', 'untrusted'] }, () => 
     const project = await gitProjectFrom(source);
     const slirp = (await sh(['sh', '-c', 'command -v slirp4netns'])).trim();
     // slirp4netns hidden from vmatrix alone: /dev/null bound over it in a mount namespace of its own.
-    const withoutSlirp = (env: Record<string, string>): Promise<CliResult> => spawnCapture('unshare', ['--mount', '--propagation', 'private', '--',
-      '/bin/sh', '-c', 'mount --bind /dev/null "$1" && shift && exec "$@"', 'sh', slirp, process.execPath, BIN, 'test', '--reporter', 'plain'],
-    { cwd: project, env: { ...process.env, NO_COLOR: '1', VMATRIX_HOME: join(work, 'store-no-slirp'), ...env } });
+    const withoutSlirp = (env: Record<string, string>): Promise<CliResult> =>
+      spawnCapture(
+        'unshare',
+        [
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          '/bin/sh',
+          '-c',
+          'mount --bind /dev/null "$1" && shift && exec "$@"',
+          'sh',
+          slirp,
+          process.execPath,
+          BIN,
+          'test',
+          '--reporter',
+          'plain',
+        ],
+        { cwd: project, env: { ...process.env, NO_COLOR: '1', VMATRIX_HOME: join(work, 'store-no-slirp'), ...env } },
+      );
     const refused = await withoutSlirp({});
     expect(refused.code, refused.stdout + refused.stderr).toBe(3);
-    expect(refused.stdout).toContain('setup steps need slirp4netns (for a network that cannot reach the host), which this host lacks');
+    expect(refused.stdout).toContain(
+      'setup steps need slirp4netns (for a network that cannot reach the host), which this host lacks',
+    );
     expect(refused.stdout).toContain('apt-get install slirp4netns');
     expect(refused.stdout).toContain('VMATRIX_SETUP_NETWORK=host');
     const optedOut = await withoutSlirp({ VMATRIX_SETUP_NETWORK: 'host' });
@@ -274,7 +384,11 @@ describe('vmatrix killed during a setup step', { tags: ['safety', 'untrusted', '
     await writeFile(join(source, 'vmatrix.yml'), 'distros: [busybox]\nsetup: sleep 60\ntest: "true"\n');
     const project = await gitProjectFrom(source);
     for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-      const child = spawn(process.execPath, [BIN, 'test', '--reporter', 'plain', '--rebuild'], { cwd: project, env: { ...process.env, VMATRIX_HOME: join(work, 'store-kill') }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'test', '--reporter', 'plain', '--rebuild'], {
+        cwd: project,
+        env: { ...process.env, VMATRIX_HOME: join(work, 'store-kill') },
+        stdio: 'ignore',
+      });
       const pid = child.pid!;
       const exited = new Promise((r) => child.once('exit', r));
       let slirp: number[] = [];
@@ -295,7 +409,7 @@ describe('vmatrix killed during a setup step', { tags: ['safety', 'untrusted', '
       const inNamespace = async (): Promise<string[]> => {
         const left: string[] = [];
         for (const p of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
-          if (await readlink(`/proc/${p}/ns/net`).catch(() => '') === nsOfHolder) left.push(p);
+          if ((await readlink(`/proc/${p}/ns/net`).catch(() => '')) === nsOfHolder) left.push(p);
         }
         return left;
       };

@@ -26,7 +26,9 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'vmx-untrusted-'));
   store = join(base, 'store');
 });
-afterAll(async () => { await rm(base, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
 
 beforeEach(async () => {
   canary = await mkdtemp(join(base, 'canary-'));
@@ -49,7 +51,11 @@ async function project(files: Record<string, string>, make?: (dir: string) => Pr
     await mkdir(join(dir, path, '..'), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '--allow-empty', '-m', 'fixture');
@@ -90,7 +96,13 @@ describe('host writes under the project never follow its links (SAFETY 29)', TAG
       await symlink(join(canary, 'dir'), join(d, link));
     });
     const r = await vmatrix(['test', '--reporter', 'plain'], dir);
-    expectRefused(r, 2, new RegExp(`^error: ${link.replace('.', '\\.')} is a symbolic link \\(to ${canary}/dir\\): vmatrix runs as root and does not write through links the project holds$`));
+    expectRefused(
+      r,
+      2,
+      new RegExp(
+        `^error: ${link.replace('.', '\\.')} is a symbolic link \\(to ${canary}/dir\\): vmatrix runs as root and does not write through links the project holds$`,
+      ),
+    );
     await expectCanaryUnchanged();
   });
 
@@ -108,13 +120,15 @@ describe('host writes under the project never follow its links (SAFETY 29)', TAG
 });
 
 describe('artifacts are plain files of the invoking user (SAFETY 30)', TAGS, () => {
-  it('set-id, sticky and world-writable modes are dropped; FIFOs, devices and links are not copied; sudo\'s user owns the run', async () => {
+  it("set-id, sticky and world-writable modes are dropped; FIFOs, devices and links are not copied; sudo's user owns the run", async () => {
     const steps = [
       'mkdir -p out/dir && printf s > out/suid && chmod 4755 out/suid && printf g > out/sgid && chmod 2777 out/sgid',
       'printf w > out/ww && chmod 666 out/ww && printf f > out/dir/f && chmod 1777 out/dir',
       `mkfifo out/fifo && ln -s ${canary}/shadow out/link && ln -s ${canary}/dir out/dirlink && (mknod out/zero c 1 5 || true)`,
     ];
-    const dir = await project({ 'vmatrix.yml': `distros: [busybox]\nartifacts: [out/]\ntest:\n${steps.map((s) => `  - ${JSON.stringify(s)}\n`).join('')}` });
+    const dir = await project({
+      'vmatrix.yml': `distros: [busybox]\nartifacts: [out/]\ntest:\n${steps.map((s) => `  - ${JSON.stringify(s)}\n`).join('')}`,
+    });
     const r = await vmatrix(['test', '--reporter', 'plain'], dir, { SUDO_UID: '4242', SUDO_GID: '4343' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const result = JSON.parse(await readFile(join(dir, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
@@ -132,7 +146,11 @@ describe('artifacts are plain files of the invoking user (SAFETY 30)', TAGS, () 
     expect((await readdir(join(dir, cell.artifactsPath!, 'out'))).sort()).toEqual(['dir', 'sgid', 'suid', 'ww']);
     // the run's directory and its log are the invoking user's, so they can delete the run without root
     const runDir = join(dir, '.vmatrix/runs', result.runId);
-    expect([(await lstat(runDir)).uid, (await lstat(join(dir, cell.logPath))).uid, (await lstat(join(dir, '.vmatrix'))).uid]).toEqual([4242, 4242, 4242]);
+    expect([
+      (await lstat(runDir)).uid,
+      (await lstat(join(dir, cell.logPath))).uid,
+      (await lstat(join(dir, '.vmatrix'))).uid,
+    ]).toEqual([4242, 4242, 4242]);
     await expectCanaryUnchanged();
   });
 });
@@ -141,18 +159,35 @@ describe('vmatrix.yml is read only as a regular file of the project (SAFETY 32)'
   const CASES: Record<string, { make: (file: string) => Promise<void>; error: RegExp }> = {
     'a link to a file outside': {
       make: (file) => symlink(join(canary, 'secret.yml'), file),
-      error: /^error: vmatrix\.yml is a symbolic link that leads out of its project \(to .*\/secret\.yml\): vmatrix does not read it$/,
+      error:
+        /^error: vmatrix\.yml is a symbolic link that leads out of its project \(to .*\/secret\.yml\): vmatrix does not read it$/,
     },
-    'a link to a device outside': { make: (file) => symlink('/dev/zero', file), error: /^error: vmatrix\.yml is a symbolic link that leads out of its project \(to \/dev\/zero\)/ },
-    'a FIFO': { make: async (file) => { execFileSync('mkfifo', [file]); }, error: /^error: vmatrix\.yml is a FIFO, not a regular file: vmatrix does not read it$/ },
-    'a device like /dev/zero': { make: async (file) => { execFileSync('mknod', [file, 'c', '1', '5']); }, error: /^error: vmatrix\.yml is a device, not a regular file: vmatrix does not read it$/ },
+    'a link to a device outside': {
+      make: (file) => symlink('/dev/zero', file),
+      error: /^error: vmatrix\.yml is a symbolic link that leads out of its project \(to \/dev\/zero\)/,
+    },
+    'a FIFO': {
+      make: async (file) => {
+        execFileSync('mkfifo', [file]);
+      },
+      error: /^error: vmatrix\.yml is a FIFO, not a regular file: vmatrix does not read it$/,
+    },
+    'a device like /dev/zero': {
+      make: async (file) => {
+        execFileSync('mknod', [file, 'c', '1', '5']);
+      },
+      error: /^error: vmatrix\.yml is a device, not a regular file: vmatrix does not read it$/,
+    },
   };
 
-  it.each(Object.entries(CASES))('%s: exit 2 from vmatrix test and vmatrix matrix, nothing of it shown', async (_, { make, error }) => {
-    const dir = await project({}, (d) => make(join(d, 'vmatrix.yml')));
-    for (const command of ['test', 'matrix']) expectRefused(await vmatrix([command], dir), 2, error);
-    await expectCanaryUnchanged();
-  });
+  it.each(Object.entries(CASES))(
+    '%s: exit 2 from vmatrix test and vmatrix matrix, nothing of it shown',
+    async (_, { make, error }) => {
+      const dir = await project({}, (d) => make(join(d, 'vmatrix.yml')));
+      for (const command of ['test', 'matrix']) expectRefused(await vmatrix([command], dir), 2, error);
+      await expectCanaryUnchanged();
+    },
+  );
 
   it('a link inside the project is followed', async () => {
     const dir = await project({ 'ci/vmatrix.yml': GOOD }, (d) => symlink('ci/vmatrix.yml', join(d, 'vmatrix.yml')));
@@ -172,7 +207,7 @@ describe('vmatrix.yml is read only as a regular file of the project (SAFETY 32)'
   });
 });
 
-describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS, () => {
+describe("vmatrix report reads only its run's own files (SAFETY 29, 32)", TAGS, () => {
   /** A committed run whose results.json names `logPath` for its one cell. */
   async function committedRun(logPath: string, artifactsPath: string): Promise<string> {
     return project({ 'vmatrix.yml': GOOD }, async (d) => {
@@ -182,12 +217,42 @@ describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS,
       await mkdir(join(runDir, 'own'));
       await writeFile(join(runDir, 'own', 'log.txt'), 'the-own-log-line\n');
       const result = {
-        version: 1, runId: '20260101-000000-evil', project: d, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 1, jobs: 1,
-        cells: [{ id: 'busybox', slug: 'busybox', distro: 'busybox', axes: {}, status: 'failed', exitCode: 1, durationMs: 1, phases: { image: 0, setup: 0, test: 1 },
-          logPath, artifactsPath, artifacts: ['shadow.xml'] },
-        // a control: the run's own log is read, so the report is not empty by accident
-        { id: 'own', slug: 'own', distro: 'busybox', axes: {}, status: 'failed', exitCode: 1, durationMs: 1, phases: { image: 0, setup: 0, test: 1 },
-          logPath: '.vmatrix/runs/20260101-000000-evil/own/log.txt' }],
+        version: 1,
+        runId: '20260101-000000-evil',
+        project: d,
+        config: 'vmatrix.yml',
+        runtime: 'runc',
+        startedAt: '',
+        finishedAt: '',
+        durationMs: 1,
+        jobs: 1,
+        cells: [
+          {
+            id: 'busybox',
+            slug: 'busybox',
+            distro: 'busybox',
+            axes: {},
+            status: 'failed',
+            exitCode: 1,
+            durationMs: 1,
+            phases: { image: 0, setup: 0, test: 1 },
+            logPath,
+            artifactsPath,
+            artifacts: ['shadow.xml'],
+          },
+          // a control: the run's own log is read, so the report is not empty by accident
+          {
+            id: 'own',
+            slug: 'own',
+            distro: 'busybox',
+            axes: {},
+            status: 'failed',
+            exitCode: 1,
+            durationMs: 1,
+            phases: { image: 0, setup: 0, test: 1 },
+            logPath: '.vmatrix/runs/20260101-000000-evil/own/log.txt',
+          },
+        ],
         summary: { total: 2, passed: 0, failed: 2, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
       };
       await writeFile(join(runDir, 'results.json'), JSON.stringify(result));
@@ -199,7 +264,10 @@ describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS,
   const outside = (): string => `../${canary.split('/').pop()}`;
   it.each([
     ['a path out of the project', () => `${outside()}/shadow`],
-    ['a path that climbs out of the run directory', () => `.vmatrix/runs/20260101-000000-evil/../../../${outside()}/shadow`],
+    [
+      'a path that climbs out of the run directory',
+      () => `.vmatrix/runs/20260101-000000-evil/../../../${outside()}/shadow`,
+    ],
     ['a log that is a link', () => '.vmatrix/runs/20260101-000000-evil/busybox/log.txt'],
   ])('%s as logPath, artifacts outside: the report, its HTML and JUnit never hold the file', async (_, logPath) => {
     const dir = await committedRun(logPath(), outside());
@@ -215,16 +283,28 @@ describe('vmatrix report reads only its run\'s own files (SAFETY 29, 32)', TAGS,
   });
 
   it.each([
-    ['latest -> a directory outside', async (d: string) => {
-      await mkdir(join(d, '.vmatrix/runs'));
-      await symlink(join(canary, 'dir'), join(d, '.vmatrix/runs/latest'));
-    }, /^error: \.vmatrix\/runs\/latest is a link to .*, not to a run beside it/],
-    ['.vmatrix/runs -> a directory outside', async (d: string) => symlink(join(canary, 'dir'), join(d, '.vmatrix/runs')), /^error: \.vmatrix\/runs is a symbolic link \(to .*\): vmatrix does not read runs through it$/],
-    ['results.json -> a file outside', async (d: string) => {
-      await mkdir(join(d, '.vmatrix/runs/r1'), { recursive: true });
-      await symlink(join(canary, 'shadow'), join(d, '.vmatrix/runs/r1/results.json'));
-      await symlink('r1', join(d, '.vmatrix/runs/latest'));
-    }, /^error: .*results\.json: cannot read it \(ELOOP\)$/],
+    [
+      'latest -> a directory outside',
+      async (d: string) => {
+        await mkdir(join(d, '.vmatrix/runs'));
+        await symlink(join(canary, 'dir'), join(d, '.vmatrix/runs/latest'));
+      },
+      /^error: \.vmatrix\/runs\/latest is a link to .*, not to a run beside it/,
+    ],
+    [
+      '.vmatrix/runs -> a directory outside',
+      async (d: string) => symlink(join(canary, 'dir'), join(d, '.vmatrix/runs')),
+      /^error: \.vmatrix\/runs is a symbolic link \(to .*\): vmatrix does not read runs through it$/,
+    ],
+    [
+      'results.json -> a file outside',
+      async (d: string) => {
+        await mkdir(join(d, '.vmatrix/runs/r1'), { recursive: true });
+        await symlink(join(canary, 'shadow'), join(d, '.vmatrix/runs/r1/results.json'));
+        await symlink('r1', join(d, '.vmatrix/runs/latest'));
+      },
+      /^error: .*results\.json: cannot read it \(ELOOP\)$/,
+    ],
   ])('--last with %s: exit 2, nothing of it shown', async (_, make, error) => {
     const dir = await project({ 'vmatrix.yml': GOOD }, async (d) => {
       await mkdir(join(d, '.vmatrix'));

@@ -28,9 +28,17 @@ describe('extracting a real Debian root', () => {
 
       started = performance.now();
       await execOrThrow('mkdir', ['-p', gnu]);
-      await execOrThrow('sh', ['-c', 'zstd -dc "$1" | tar -x -p --numeric-owner --xattrs --xattrs-include="*" -C "$2"', 'sh', tarball, gnu]);
+      await execOrThrow('sh', [
+        '-c',
+        'zstd -dc "$1" | tar -x -p --numeric-owner --xattrs --xattrs-include="*" -C "$2"',
+        'sh',
+        tarball,
+        gnu,
+      ]);
       const gnuMs = performance.now() - started;
-      console.log(`debian-${release}: ${result.entries} entries, ${(result.bytes / 1e6).toFixed(0)} MB: ours ${oursMs.toFixed(0)} ms, GNU tar ${gnuMs.toFixed(0)} ms (x${(oursMs / gnuMs).toFixed(2)})`);
+      console.log(
+        `debian-${release}: ${result.entries} entries, ${(result.bytes / 1e6).toFixed(0)} MB: ours ${oursMs.toFixed(0)} ms, GNU tar ${gnuMs.toFixed(0)} ms (x${(oursMs / gnuMs).toFixed(2)})`,
+      );
 
       const [a, b] = await Promise.all([snapshotTree(ours), snapshotTree(gnu)]);
       expect(diffSnapshots(a, b)).toEqual([]);

@@ -14,7 +14,10 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vmx-fan-'));
-  await writeFile(join(dir, 'vmatrix.yml'), 'distros: [busybox]\nmatrix:\n  mode: [fast, slow, broken]\ntest: sh ./check.sh ${{ matrix.mode }}\n');
+  await writeFile(
+    join(dir, 'vmatrix.yml'),
+    'distros: [busybox]\nmatrix:\n  mode: [fast, slow, broken]\ntest: sh ./check.sh ${{ matrix.mode }}\n',
+  );
 });
 
 describe('vmatrix test --cell / --shard', () => {
@@ -38,21 +41,32 @@ describe('vmatrix matrix --format', () => {
     const github = await runCli(['matrix', '--format', 'github'], { cwd: dir });
     expect(github.code).toBe(0);
     expect(github.stdout.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(github.stdout).include.map((j: { cell: string }) => j.cell)).toEqual(['busybox/mode=fast', 'busybox/mode=slow', 'busybox/mode=broken']);
-    expect(parse((await runCli(['matrix', '--format', 'gitlab', '--shards', '2'], { cwd: dir })).stdout)).toEqual({ parallel: { matrix: [{ VMATRIX_SHARD: ['1/2', '2/2'] }] } });
+    expect(JSON.parse(github.stdout).include.map((j: { cell: string }) => j.cell)).toEqual([
+      'busybox/mode=fast',
+      'busybox/mode=slow',
+      'busybox/mode=broken',
+    ]);
+    expect(parse((await runCli(['matrix', '--format', 'gitlab', '--shards', '2'], { cwd: dir })).stdout)).toEqual({
+      parallel: { matrix: [{ VMATRIX_SHARD: ['1/2', '2/2'] }] },
+    });
     const more = await runCli(['matrix', '--format', 'github', '--shards', '5'], { cwd: dir });
     expect(JSON.parse(more.stdout)).toEqual({ shard: ['1/3', '2/3', '3/3'] });
     expect(more.stderr).toContain('5 shards for 3 cells: 3 shards, so that none is empty');
   });
 
-  it('refuses a matrix past GitHub\'s 256 jobs, pointing to --shards', async () => {
+  it("refuses a matrix past GitHub's 256 jobs, pointing to --shards", async () => {
     const big = await mkdtemp(join(tmpdir(), 'vmx-fan-'));
-    await writeFile(join(big, 'vmatrix.yml'), `distros: [busybox]\nmatrix:\n  a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]\n  b: [${Array.from({ length: 13 }, (_, i) => i).join(', ')}]\ntest: 'true'\n`);
+    await writeFile(
+      join(big, 'vmatrix.yml'),
+      `distros: [busybox]\nmatrix:\n  a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]\n  b: [${Array.from({ length: 13 }, (_, i) => i).join(', ')}]\ntest: 'true'\n`,
+    );
     const r = await runCli(['matrix', '--format', 'github'], { cwd: big });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('260 cells are more than the 256 jobs GitHub Actions runs from one matrix');
     expect(r.stderr).toContain('--shards N');
-    expect(JSON.parse((await runCli(['matrix', '--format', 'github', '--shards', '20'], { cwd: big })).stdout).shard).toHaveLength(20);
+    expect(
+      JSON.parse((await runCli(['matrix', '--format', 'github', '--shards', '20'], { cwd: big })).stdout).shard,
+    ).toHaveLength(20);
     expect((await runCli(['matrix', '--shards', '2'], { cwd: big })).code).toBe(2);
   });
 });
@@ -60,14 +74,31 @@ describe('vmatrix matrix --format', () => {
 describe('vmatrix report', () => {
   const ids = ['busybox/mode=fast', 'busybox/mode=slow', 'busybox/mode=broken'];
   const cell = (id: string): CellResult => ({
-    id, slug: id.replace(/\W/g, '-'), distro: 'busybox', axes: {}, status: id.endsWith('broken') ? 'failed' : 'passed', exitCode: id.endsWith('broken') ? 2 : 0,
-    durationMs: 1200, phases: { image: 0, setup: 0, test: 1200 }, logPath: 'log.txt',
+    id,
+    slug: id.replace(/\W/g, '-'),
+    distro: 'busybox',
+    axes: {},
+    status: id.endsWith('broken') ? 'failed' : 'passed',
+    exitCode: id.endsWith('broken') ? 2 : 0,
+    durationMs: 1200,
+    phases: { image: 0, setup: 0, test: 1200 },
+    logPath: 'log.txt',
   });
   async function results(name: string, cellIds: string[], shard?: string): Promise<string> {
     const cells = cellIds.map(cell);
     const r: RunResult = {
-      version: 1, runId: name, project: '/builds/x/proj', config: 'vmatrix.yml', runtime: 'runc', startedAt: '2030-01-01T00:00:00.000Z', finishedAt: '2030-01-01T00:00:05.000Z',
-      durationMs: 5000, jobs: 2, cells, summary: summarise(cells), matrix: { configHash: 'h', cells: ids, ...(shard && { shard, split: 'matrix-order' }) },
+      version: 1,
+      runId: name,
+      project: '/builds/x/proj',
+      config: 'vmatrix.yml',
+      runtime: 'runc',
+      startedAt: '2030-01-01T00:00:00.000Z',
+      finishedAt: '2030-01-01T00:00:05.000Z',
+      durationMs: 5000,
+      jobs: 2,
+      cells,
+      summary: summarise(cells),
+      matrix: { configHash: 'h', cells: ids, ...(shard && { shard, split: 'matrix-order' }) },
     };
     const file = join(dir, `${name}.json`);
     await writeFile(file, JSON.stringify(r));
@@ -79,14 +110,21 @@ describe('vmatrix report', () => {
     const out = join(dir, 'merged.json');
     const r = await runCli(['report', '--merge', ...parts, '--output', out]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^PASS +1\.2s {2}busybox\/mode=fast\nPASS +1\.2s {2}busybox\/mode=slow\nFAIL +1\.2s {2}busybox\/mode=broken {2}\(test exited 2\)\n\n3 cells: 2 passed, 1 failed in 5\.0s \(2 runs merged\)\n$/);
+    expect(r.stdout).toMatch(
+      /^PASS +1\.2s {2}busybox\/mode=fast\nPASS +1\.2s {2}busybox\/mode=slow\nFAIL +1\.2s {2}busybox\/mode=broken {2}\(test exited 2\)\n\n3 cells: 2 passed, 1 failed in 5\.0s \(2 runs merged\)\n$/,
+    );
     const merged = JSON.parse(await readFile(out, 'utf8')) as RunResult;
     expect(merged.cells.map((c) => c.id)).toEqual(ids);
     expect(merged.mergedFrom).toEqual(['s1', 's2']);
   });
 
   it('refuses overlapping parts and a lone shard, and asks for --merge before joining files', async () => {
-    const overlap = await runCli(['report', '--merge', await results('a', [ids[0]!]), await results('b', [ids[0]!, ids[1]!])]);
+    const overlap = await runCli([
+      'report',
+      '--merge',
+      await results('a', [ids[0]!]),
+      await results('b', [ids[0]!, ids[1]!]),
+    ]);
     expect(overlap.code).toBe(2);
     expect(overlap.stderr).toContain(`cell ${ids[0]} is in both`);
     const lone = await runCli(['report', '--merge', await results('c', [ids[1]!], '2/2')]);

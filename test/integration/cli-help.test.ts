@@ -16,8 +16,10 @@ const COMMANDS_DIR = join(ROOT, 'dist', 'commands');
 /** Command ids from the built files, the way oclif's pattern strategy finds them (`image/ls.js` → `image:ls`). */
 async function builtCommandIds(dir = COMMANDS_DIR): Promise<string[]> {
   const files = await readdir(dir, { recursive: true });
-  return files.filter((f) => f.endsWith('.js') && !f.split('/').pop()!.startsWith('_'))
-    .map((f) => f.replace(/\.js$/, '').replaceAll('/', ':')).sort();
+  return files
+    .filter((f) => f.endsWith('.js') && !f.split('/').pop()!.startsWith('_'))
+    .map((f) => f.replace(/\.js$/, '').replaceAll('/', ':'))
+    .sort();
 }
 
 async function ownCommands(): Promise<Command.Loadable[]> {
@@ -45,12 +47,14 @@ describe('help', () => {
       expect(c.summary, `${where}: the summary is one line`).not.toContain('\n');
       expect(c.description?.trim(), `${where}: description`).toBeTruthy();
       expect(c.examples?.length ?? 0, `${where}: examples`).toBeGreaterThan(0);
-      for (const [name, flag] of Object.entries(c.flags)) expect(flag.description?.trim(), `${where} --${name}: description`).toBeTruthy();
-      for (const [name, arg] of Object.entries(c.args)) expect(arg.description?.trim(), `${where} ${name}: description`).toBeTruthy();
+      for (const [name, flag] of Object.entries(c.flags))
+        expect(flag.description?.trim(), `${where} --${name}: description`).toBeTruthy();
+      for (const [name, arg] of Object.entries(c.args))
+        expect(arg.description?.trim(), `${where} ${name}: description`).toBeTruthy();
     }
   });
 
-  it('prints examples and flags in a command\'s --help', async () => {
+  it("prints examples and flags in a command's --help", async () => {
     const r = await runCli(['image', 'prune', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^EXAMPLES\n {2}\$ vmatrix image prune --dry-run$/m);
@@ -59,7 +63,7 @@ describe('help', () => {
 });
 
 describe('shell completion', () => {
-  it('vmatrix autocomplete bash prints the setup and writes a completion script with vmatrix\'s commands and flags', async () => {
+  it("vmatrix autocomplete bash prints the setup and writes a completion script with vmatrix's commands and flags", async () => {
     const home = await mkdtemp(join(tmpdir(), 'vmx-ac-'));
     const env = { HOME: home, XDG_CACHE_HOME: join(home, 'cache'), VMATRIX_CACHE_DIR: '' };
     const r = await runCli(['autocomplete', 'bash'], { env });
@@ -77,8 +81,9 @@ describe('shell completion', () => {
     // And bash, given the script, completes what a user types.
     const complete = (words: string[]): string => {
       const line = words.join(' ');
-      const body = `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; `
-        + `COMP_LINE='${line}'; COMP_POINT=${line.length}; _vmatrix_autocomplete; echo "\${COMPREPLY[*]}"`;
+      const body =
+        `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; ` +
+        `COMP_LINE='${line}'; COMP_POINT=${line.length}; _vmatrix_autocomplete; echo "\${COMPREPLY[*]}"`;
       const out = spawnSync('bash', ['-c', body, 'bash', script], { encoding: 'utf8' });
       expect(out.status, out.stderr).toBe(0);
       return out.stdout.trim();

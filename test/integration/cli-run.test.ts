@@ -11,7 +11,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   const work = await mkdtemp(join(tmpdir(), 'vmx-run-'));
-  env = { VMATRIX_HOME: join(work, 'store'), VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']) };
+  env = {
+    VMATRIX_HOME: join(work, 'store'),
+    VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']),
+  };
 }, 900_000);
 
 describe('vmatrix run', () => {
@@ -28,7 +31,7 @@ describe('vmatrix run', () => {
     expect(r.stdout).toContain('/proc/1');
   });
 
-  it('returns the command\'s exit status and leaves no cell behind', async () => {
+  it("returns the command's exit status and leaves no cell behind", async () => {
     const r = await runCli(['run', 'busybox', '--', 'sh', '-c', 'exit 7'], { env });
     expect(r.code).toBe(7);
     expect(await readdir(join(env.VMATRIX_HOME!, 'cells'))).toEqual([]);
@@ -53,9 +56,10 @@ describe('the seccomp filter, on the real kernel', { tags: ['safety', 'isolation
     // perl-base's syscall(): clone is 56 on x86-64 and 220 on arm64; CLONE_NEWUSER | SIGCHLD. The plain
     // clone, with only SIGCHLD, is a fork: the child exits at once (output unbuffered, so it has nothing
     // of the parent's to flush), the parent prints what it got.
-    const script = '$| = 1; my $n = `uname -m` =~ /aarch64/ ? 220 : 56;'
-      + ' my $r = syscall($n, 0x10000011, 0, 0, 0, 0); print "newuser $r $!\\n";'
-      + ' my $f = syscall($n, 17, 0, 0, 0, 0); if ($f == 0) { exit 0 } waitpid($f, 0); print "fork ", ($f > 0 ? "ok" : "failed $!"), "\\n";';
+    const script =
+      '$| = 1; my $n = `uname -m` =~ /aarch64/ ? 220 : 56;' +
+      ' my $r = syscall($n, 0x10000011, 0, 0, 0, 0); print "newuser $r $!\\n";' +
+      ' my $f = syscall($n, 17, 0, 0, 0, 0); if ($f == 0) { exit 0 } waitpid($f, 0); print "fork ", ($f > 0 ? "ok" : "failed $!"), "\\n";';
     const r = await runCli(['run', 'debian-12', '--', 'perl', '-e', script], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('newuser -1 Operation not permitted\nfork ok\n');

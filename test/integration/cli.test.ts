@@ -13,7 +13,8 @@ describe('vmatrix CLI', () => {
   it('shows every command with its summary', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['test', 'matrix', 'run', 'distros', 'doctor']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
+    for (const cmd of ['test', 'matrix', 'run', 'distros', 'doctor'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
     expect(r.stdout).toMatch(/^  image\s+Manage the images/m);
     expect((await runCli(['image', '--help'])).stdout).toMatch(/image ls\s+List the images in the store/);
   });
@@ -29,10 +30,19 @@ describe('vmatrix CLI', () => {
     const r = await runCli(['matrix', '--config', DEMO]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
-      'debian-11/awk=mawk', 'debian-11/awk=gawk', 'debian-12/awk=mawk', 'debian-12/awk=gawk',
-      'debian-13/awk=mawk', 'debian-13/awk=gawk', 'busybox/awk=awk',
+      'debian-11/awk=mawk',
+      'debian-11/awk=gawk',
+      'debian-12/awk=mawk',
+      'debian-12/awk=gawk',
+      'debian-13/awk=mawk',
+      'debian-13/awk=gawk',
+      'busybox/awk=awk',
     ]);
-    const json = JSON.parse((await runCli(['matrix', '--config', DEMO, '--json'])).stdout) as Array<{ id: string; distro: string; axes: object }>;
+    const json = JSON.parse((await runCli(['matrix', '--config', DEMO, '--json'])).stdout) as Array<{
+      id: string;
+      distro: string;
+      axes: object;
+    }>;
     expect(json[6]).toEqual({ id: 'busybox/awk=awk', distro: 'busybox', axes: { awk: 'awk' } });
   });
 
@@ -76,7 +86,7 @@ describe('vmatrix CLI', () => {
     expect(json.map((d) => d.name)).toEqual(expect.arrayContaining(['debian-11', 'debian-12', 'debian-13', 'busybox']));
   });
 
-  it('filters the catalog by --arch and shows each distro\'s arches', async () => {
+  it("filters the catalog by --arch and shows each distro's arches", async () => {
     const r = await runCli(['distros', '--arch', 'arm64']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ubuntu-24\.04\s+ubuntu-lts, ubuntu-noble\s+apt\s+amd64, arm64\s+lxc, tarball$/m);

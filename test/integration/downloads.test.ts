@@ -19,7 +19,12 @@ import { tarOf } from '../helpers/tar.js';
 const fast = { tries: 4, baseMs: 1 };
 const blobData = randomBytes(3 << 20);
 const blobDigest = sha256(blobData);
-const tarball = gzipSync(await tarOf([{ name: './', type: 'directory' }, { name: './etc/os-release', content: 'ID=testos\n' }]));
+const tarball = gzipSync(
+  await tarOf([
+    { name: './', type: 'directory' },
+    { name: './etc/os-release', content: 'ID=testos\n' },
+  ]),
+);
 const tarDigest = sha256(tarball);
 
 function sha256(b: Buffer): string {
@@ -41,7 +46,11 @@ function serveNode(req: import('node:http').IncomingMessage, res: import('node:h
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (range && req.headers['if-range'] === '"v1"') {
       const from = Number(range[1]);
-      res.writeHead(206, { 'content-range': `bytes ${from}-${blobData.length - 1}/${blobData.length}`, 'content-length': blobData.length - from, etag: '"v1"' });
+      res.writeHead(206, {
+        'content-range': `bytes ${from}-${blobData.length - 1}/${blobData.length}`,
+        'content-length': blobData.length - from,
+        etag: '"v1"',
+      });
       res.end(blobData.subarray(from));
       return;
     }
@@ -96,7 +105,12 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
   it('resumes after the connection drops mid-body: the retry asks for the rest, with If-Range', async () => {
     const s = await freshStore();
     const events: Transfer[] = [];
-    const blob = await ensureBlob(s, { url: nodeUrl('/drop.bin'), digest: blobDigest, retry: fast, onProgress: (t) => events.push(t) });
+    const blob = await ensureBlob(s, {
+      url: nodeUrl('/drop.bin'),
+      digest: blobDigest,
+      retry: fast,
+      onProgress: (t) => events.push(t),
+    });
     expect(sha256(await readFile(blob))).toBe(blobDigest);
     const drops = nodeRequests.filter((r) => r.url === '/drop.bin');
     expect(drops).toHaveLength(2);
@@ -115,7 +129,11 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
     await writeFile(`${partial}.validator`, await etagOf(url));
     const blob = await ensureBlob(s, { url, digest: blobDigest, retry: fast });
     expect(sha256(await readFile(blob))).toBe(blobDigest);
-    expect((await requestsTo('/blob.bin')).at(-1)).toMatchObject({ status: 206, range: 'bytes=1000-', ifRange: await etagOf(url) });
+    expect((await requestsTo('/blob.bin')).at(-1)).toMatchObject({
+      status: 206,
+      range: 'bytes=1000-',
+      ifRange: await etagOf(url),
+    });
   });
 
   it('restarts from zero when the remote changed (If-Range does not match: 200), never splicing', async () => {
@@ -126,7 +144,11 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
     await writeFile(`${partial}.validator`, '"an-old-etag"');
     const blob = await ensureBlob(s, { url, digest: blobDigest, retry: fast });
     expect(sha256(await readFile(blob))).toBe(blobDigest);
-    expect((await requestsTo('/blob.bin')).at(-1)).toMatchObject({ status: 200, range: 'bytes=5000-', ifRange: '"an-old-etag"' });
+    expect((await requestsTo('/blob.bin')).at(-1)).toMatchObject({
+      status: 200,
+      range: 'bytes=5000-',
+      ifRange: '"an-old-etag"',
+    });
   });
 
   it('accepts a 416 for a complete partial whose digest matches', async () => {
@@ -148,8 +170,12 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
 
   it('gives up after the last try with the URL and the status', async () => {
     const url = nodeUrl('/always-503.bin');
-    await expect(ensureBlob(await freshStore(), { url, digest: blobDigest, retry: { tries: 3, baseMs: 1 } })).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED', exit: 3, message: `GET ${url}: HTTP 503 (gave up after 3 tries)`,
+    await expect(
+      ensureBlob(await freshStore(), { url, digest: blobDigest, retry: { tries: 3, baseMs: 1 } }),
+    ).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      exit: 3,
+      message: `GET ${url}: HTTP 503 (gave up after 3 tries)`,
     });
     expect(counters.get('/always-503.bin')).toBe(3);
   });
@@ -159,24 +185,37 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
     const url = nodeUrl('/flaky.bin');
     counters.set('/flaky.bin', 5); // past its 503s: it sends the whole 3 MiB
     await expect(ensureBlob(s, { url, digest: blobDigest, retry: fast, maxBytes: 1 << 20 })).rejects.toMatchObject({
-      code: 'DOWNLOAD_TOO_LARGE', exit: 3, message: `GET ${url}: more than the ${1 << 20} bytes expected`,
+      code: 'DOWNLOAD_TOO_LARGE',
+      exit: 3,
+      message: `GET ${url}: more than the ${1 << 20} bytes expected`,
     });
     expect(counters.get('/flaky.bin')).toBe(6); // refused, not retried
     expect(await readdir(s.tmpDir())).toEqual([]);
   });
 
   it('follows a redirect to another host without forwarding Authorization', async () => {
-    const blob = await ensureBlob(await freshStore(), { url: nginx.url('/moved/blob.bin'), digest: blobDigest, retry: fast, headers: { authorization: 'Bearer s3cret' } });
+    const blob = await ensureBlob(await freshStore(), {
+      url: nginx.url('/moved/blob.bin'),
+      digest: blobDigest,
+      retry: fast,
+      headers: { authorization: 'Bearer s3cret' },
+    });
     expect(sha256(await readFile(blob))).toBe(blobDigest);
     const log = await nginx.log();
-    expect(log.filter((l) => l.uri === '/moved/blob.bin').at(-1)).toMatchObject({ addr: '127.0.0.1', status: 302, auth: 'Bearer s3cret' });
+    expect(log.filter((l) => l.uri === '/moved/blob.bin').at(-1)).toMatchObject({
+      addr: '127.0.0.1',
+      status: 302,
+      auth: 'Bearer s3cret',
+    });
     expect(log.filter((l) => l.uri === '/blob.bin').at(-1)).toMatchObject({ addr: '127.0.0.2', status: 200, auth: '' });
   });
 
   it('two concurrent downloads of one blob make one request', async () => {
     const s = await freshStore();
     const before = (await requestsTo('/blob.bin')).length;
-    const [a, b] = await Promise.all([0, 1].map(() => ensureBlob(s, { url: nginx.url('/blob.bin'), digest: blobDigest, retry: fast })));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => ensureBlob(s, { url: nginx.url('/blob.bin'), digest: blobDigest, retry: fast })),
+    );
     expect(a).toBe(b);
     expect(sha256(await readFile(a!))).toBe(blobDigest);
     expect((await requestsTo('/blob.bin')).length - before).toBe(1);
@@ -185,7 +224,9 @@ describe('downloads', { tags: ['safety', 'network'] }, () => {
   it('offline: a missing image is a clear error; a cached one works without the network', async () => {
     const distro = testDistro([{ kind: 'tarball', url: nginx.url('/root.tar.gz'), sha256: tarDigest }]);
     await expect(ensureImage(store, distro, { log: memoryLogger(), offline: true })).rejects.toMatchObject({
-      code: 'OFFLINE', exit: 3, message: 'offline: testos-1 is not in the store; run without --offline once',
+      code: 'OFFLINE',
+      exit: 3,
+      message: 'offline: testos-1 is not in the store; run without --offline once',
     });
     expect(await requestsTo('/root.tar.gz')).toHaveLength(0);
     const built = await ensureImage(store, distro, { log: memoryLogger() });

@@ -25,7 +25,10 @@ describe('vmatrix test on busybox cells', () => {
   it('exits 1 and reports each cell with its own status', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(result.cells.map((c) => [c.id, c.status])).toEqual([
-      ['busybox/mode=ok', 'passed'], ['busybox/mode=hang', 'timed-out'], ['busybox/mode=fail', 'failed'], ['busybox/mode=isolation', 'passed'],
+      ['busybox/mode=ok', 'passed'],
+      ['busybox/mode=hang', 'timed-out'],
+      ['busybox/mode=fail', 'failed'],
+      ['busybox/mode=isolation', 'passed'],
     ]);
   });
 
@@ -40,7 +43,7 @@ describe('vmatrix test on busybox cells', () => {
     expect(run.stdout).toContain('│ about to hang');
   });
 
-  it('reports a failing step\'s exit code and output', async () => {
+  it("reports a failing step's exit code and output", async () => {
     expect(cell('fail')).toMatchObject({ exitCode: 3, phase: 'test' });
     expect(await readFile(join(project, cell('fail').logPath), 'utf8')).toContain('failing on purpose');
   });

@@ -54,7 +54,9 @@ describe('vmatrix test on a CMake project across Debian 11, 12 and 13', () => {
     expect(r.cells).toHaveLength(12);
     expect(r.cells.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual([FAILING]);
     expect(r.summary).toMatchObject({ total: 12, passed: 11, failed: 1 });
-    expect(first.stdout).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d FAIL .*${FAILING.replace(/[/.]/g, '\\$&')}  \\(step ".+" exited \\d+\\)$`, 'm'));
+    expect(first.stdout).toMatch(
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d FAIL .*${FAILING.replace(/[/.]/g, '\\$&')}  \\(step ".+" exited \\d+\\)$`, 'm'),
+    );
     expect(first.stdout.match(/^\d\d:\d\d:\d\d PASS /gm)).toHaveLength(11);
     expect(first.stdout).toMatch(/12 cells: 11 passed, 1 failed/);
   });

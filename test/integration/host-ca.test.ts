@@ -22,11 +22,14 @@ beforeAll(async () => {
   const source = await mkdtemp(join(tmpdir(), 'vmx-host-ca-project-'));
   // The setup step proves it sees the certificate too: setup always has a network (outbound, not the host's).
   for (const network of ['host', 'none']) {
-    await writeFile(join(source, `${network}.yml`), `distros: [busybox]
+    await writeFile(
+      join(source, `${network}.yml`),
+      `distros: [busybox]
 setup: grep -q Vk1BVFJJWC1URVNULUNB "$NODE_EXTRA_CA_CERTS"
 network: ${network}
 test: 'echo "ca=\${NODE_EXTRA_CA_CERTS:-none}"; cat /dev/vmatrix/host-ca.crt 2>/dev/null || echo "no certificate"'
-`);
+`,
+    );
   }
   project = await gitProjectFrom(source);
   const home = join(work, 'store');

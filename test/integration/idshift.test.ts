@@ -14,8 +14,12 @@ import { storeMaker } from '../helpers/store.js';
 const V2_NET_RAW = Buffer.from('0100000200200000000000000000000000000000', 'hex');
 
 function readCap(path: string): string {
-  return execFileSync('getfattr', ['-h', '--absolute-names', '-e', 'hex', '-n', 'security.capability', path], { encoding: 'utf8' })
-    .split('\n').find((l) => l.startsWith('security.capability='))!.slice('security.capability=0x'.length);
+  return execFileSync('getfattr', ['-h', '--absolute-names', '-e', 'hex', '-n', 'security.capability', path], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .find((l) => l.startsWith('security.capability='))!
+    .slice('security.capability=0x'.length);
 }
 
 describe('rebaseCapability', () => {
@@ -34,7 +38,13 @@ describe('shiftTree', () => {
     await writeFile(join(root, 'usr/bin/su'), 'x');
     await chmod(join(root, 'usr/bin/su'), 0o4755);
     await writeFile(join(root, 'usr/bin/ping'), 'x');
-    execFileSync('setfattr', ['-n', 'security.capability', '-v', `0x${V2_NET_RAW.toString('hex')}`, join(root, 'usr/bin/ping')]);
+    execFileSync('setfattr', [
+      '-n',
+      'security.capability',
+      '-v',
+      `0x${V2_NET_RAW.toString('hex')}`,
+      join(root, 'usr/bin/ping'),
+    ]);
     await writeFile(join(root, 'owned-by-42'), 'x');
     await chown(join(root, 'owned-by-42'), 42, 43);
     await writeFile(join(root, 'outside'), 'x');
@@ -44,7 +54,7 @@ describe('shiftTree', () => {
     const to = { uid: 1048576, gid: 2097152 };
     for (let i = 0; i < 2; i++) await shiftTree(root, { uid: 0, gid: 0 }, to, 65536);
     const st = (p: string) => lstat(join(root, p));
-    expect(((await st('.')).uid)).toBe(1048576);
+    expect((await st('.')).uid).toBe(1048576);
     expect((await st('usr/bin/su')).mode & 0o7777).toBe(0o4755);
     expect([(await st('owned-by-42')).uid, (await st('owned-by-42')).gid]).toEqual([1048576 + 42, 2097152 + 43]);
     expect((await st('outside')).uid).toBe(70000);
@@ -63,7 +73,13 @@ async function rootWithPrivileges(root: string): Promise<void> {
   await writeFile(join(root, 'usr/bin/su'), 'x');
   await chmod(join(root, 'usr/bin/su'), 0o4755);
   await writeFile(join(root, 'usr/bin/ping'), 'x');
-  execFileSync('setfattr', ['-n', 'security.capability', '-v', `0x${V2_NET_RAW.toString('hex')}`, join(root, 'usr/bin/ping')]);
+  execFileSync('setfattr', [
+    '-n',
+    'security.capability',
+    '-v',
+    `0x${V2_NET_RAW.toString('hex')}`,
+    join(root, 'usr/bin/ping'),
+  ]);
 }
 
 /** What a shift killed half-way leaves: su and ping already chowned (bit and capability gone), the rest not. */

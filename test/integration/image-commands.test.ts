@@ -21,13 +21,19 @@ beforeAll(async () => {
   env = { VMATRIX_HOME: join(work, 'store') };
   store = new Store(env.VMATRIX_HOME!);
   const busybox = await readFile(await findStaticBusybox());
-  const root = gzipSync(await tarOf([
-    { name: './', type: 'directory' },
-    { name: './bin/', type: 'directory' },
-    { name: './bin/busybox', content: busybox, mode: 0o755 },
-    ...['sh', 'cat', 'echo', 'test'].map((n) => ({ name: `./bin/${n}`, type: 'symlink' as const, linkname: 'busybox' })),
-    { name: './etc/os-release', content: 'ID=myos\nVERSION_ID=7\n' },
-  ]));
+  const root = gzipSync(
+    await tarOf([
+      { name: './', type: 'directory' },
+      { name: './bin/', type: 'directory' },
+      { name: './bin/busybox', content: busybox, mode: 0o755 },
+      ...['sh', 'cat', 'echo', 'test'].map((n) => ({
+        name: `./bin/${n}`,
+        type: 'symlink' as const,
+        linkname: 'busybox',
+      })),
+      { name: './etc/os-release', content: 'ID=myos\nVERSION_ID=7\n' },
+    ]),
+  );
   await writeFile(join(work, 'myos.tar.gz'), root);
   // The same kind of root as a directory.
   const dir = join(work, 'dirroot');
@@ -58,7 +64,12 @@ describe('vmatrix image', () => {
     expect(ls.stdout).toMatch(/^[0-9a-f]{16}\s+busybox\s+\S+\s+\S+\s+busybox\s+[0-9a-f]{12}\s+/m);
     const inspect = await cli(['image', 'inspect', 'busybox']);
     expect(inspect.code, inspect.stderr).toBe(0);
-    expect(JSON.parse(inspect.stdout)).toMatchObject({ kind: 'image', distro: 'busybox', layers: [], lastUsed: expect.any(String) });
+    expect(JSON.parse(inspect.stdout)).toMatchObject({
+      kind: 'image',
+      distro: 'busybox',
+      layers: [],
+      lastUsed: expect.any(String),
+    });
   });
 
   it('offline, a distro not in the store is a clear error', async () => {

@@ -27,25 +27,32 @@ function xz(data: Buffer): Buffer {
   if (r.status !== 0) throw new Error(`xz failed: ${r.stderr.toString()}`);
   return r.stdout;
 }
-const rootfs = async (build: string): Promise<Buffer> => xz(await tarOf([
-  { name: './', type: 'directory' },
-  { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
-  { name: './etc/build', content: `${build}\n` },
-]));
+const rootfs = async (build: string): Promise<Buffer> =>
+  xz(
+    await tarOf([
+      { name: './', type: 'directory' },
+      { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
+      { name: './etc/build', content: `${build}\n` },
+    ]),
+  );
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const sums = (digest: string): string => `${'0'.repeat(64)}  meta.tar.xz\n${digest}  rootfs.tar.xz\n${'f'.repeat(64)}  rootfs.squashfs\n`;
+const sums = (digest: string): string =>
+  `${'0'.repeat(64)}  meta.tar.xz\n${digest}  rootfs.tar.xz\n${'f'.repeat(64)}  rootfs.squashfs\n`;
 
 const files = new Map<string, Buffer | string>();
 const roots: Record<string, Buffer> = { [OLD]: await rootfs(OLD), [NEW]: await rootfs(NEW) };
-files.set('/meta/1.0/index-system', [
-  `debian;bookworm;amd64;default;${NEW};/images/debian/bookworm/amd64/default/${NEW}/`,
-  `testos;1;amd64;default;${NEW};${dir('testos', 'amd64', NEW)}`,
-  `testos;1;amd64;default;${OLD};${dir('testos', 'amd64', OLD)}`,
-  `testos;1;amd64;cloud;20241125_07:42;/images/testos/1/amd64/cloud/20241125_07:42/`,
-  `testos;1;arm64;default;${OLD};${dir('testos', 'arm64', OLD)}`,
-  `badsums;1;amd64;default;${NEW};${dir('badsums', 'amd64', NEW)}`,
-  '',
-].join('\n'));
+files.set(
+  '/meta/1.0/index-system',
+  [
+    `debian;bookworm;amd64;default;${NEW};/images/debian/bookworm/amd64/default/${NEW}/`,
+    `testos;1;amd64;default;${NEW};${dir('testos', 'amd64', NEW)}`,
+    `testos;1;amd64;default;${OLD};${dir('testos', 'amd64', OLD)}`,
+    `testos;1;amd64;cloud;20241125_07:42;/images/testos/1/amd64/cloud/20241125_07:42/`,
+    `testos;1;arm64;default;${OLD};${dir('testos', 'arm64', OLD)}`,
+    `badsums;1;amd64;default;${NEW};${dir('badsums', 'amd64', NEW)}`,
+    '',
+  ].join('\n'),
+);
 for (const build of [OLD, NEW]) {
   files.set(`${dir('testos', 'amd64', build)}rootfs.tar.xz`, roots[build]!);
   files.set(`${dir('testos', 'amd64', build)}SHA256SUMS`, sums(sha(roots[build]!)));
@@ -68,7 +75,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
-afterEach(() => { delete process.env.VMATRIX_LXC_SERVER; });
+afterEach(() => {
+  delete process.env.VMATRIX_LXC_SERVER;
+});
 afterAll(async () => {
   server.close();
   await rm(work, { recursive: true, force: true });
@@ -76,9 +85,15 @@ afterAll(async () => {
 
 const freshStore = storeMaker(work);
 const list = async (d: string): Promise<string[]> => readdir(d).catch(() => []);
-const lxc = (dist = 'testos', arch = 'amd64'): DistroEntry => ({ ...testDistro([{ kind: 'lxc', dist, release: '1', server: base() }]), arch });
+const lxc = (dist = 'testos', arch = 'amd64'): DistroEntry => ({
+  ...testDistro([{ kind: 'lxc', dist, release: '1', server: base() }]),
+  arch,
+});
 async function failure(p: Promise<unknown>): Promise<VmError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (e instanceof VmError) return e;
   throw new Error(`expected a VmError, got ${String(e)}`);
 }
@@ -89,7 +104,12 @@ describe('lxc images over HTTP', () => {
     const image = await ensureImage(store, lxc(), { log: memoryLogger() });
     expect(image.cached).toBe(false);
     expect(await readFile(join(image.rootfs, 'etc/build'), 'utf8')).toBe(`${NEW}\n`);
-    expect(image.meta).toMatchObject({ distro: 'testos-1', arch: 'amd64', digest: sha(roots[NEW]!), source: lxc().sources[0] });
+    expect(image.meta).toMatchObject({
+      distro: 'testos-1',
+      arch: 'amd64',
+      digest: sha(roots[NEW]!),
+      source: lxc().sources[0],
+    });
     expect(existsSync(store.blobPath(sha(roots[NEW]!)))).toBe(true);
     expect(count(`${dir('testos', 'amd64', OLD)}rootfs.tar.xz`)).toBe(0);
     expect(await list(store.tmpDir())).toEqual([]);
@@ -137,8 +157,12 @@ describe('lxc images over HTTP', () => {
     const index = `${base()}/meta/1.0/index-system`;
     const arch = await failure(ensureImage(await freshStore(), lxc('testos', 's390x'), { log: memoryLogger() }));
     expect(arch).toMatchObject({ code: 'LXC_IMAGE_NOT_FOUND', exit: 3 });
-    expect(arch.message).toBe(`testos-1: ${index} lists no testos/1 for s390x: it has testos 1 (amd64, amd64/cloud, arm64)`);
+    expect(arch.message).toBe(
+      `testos-1: ${index} lists no testos/1 for s390x: it has testos 1 (amd64, amd64/cloud, arm64)`,
+    );
     const dist = await failure(ensureImage(await freshStore(), lxc('nosuch'), { log: memoryLogger() }));
-    expect(dist.message).toBe(`testos-1: ${index} lists no nosuch/1 for amd64: it has no nosuch at all; its dists are badsums, debian, testos`);
+    expect(dist.message).toBe(
+      `testos-1: ${index} lists no nosuch/1 for amd64: it has no nosuch at all; its dists are badsums, debian, testos`,
+    );
   });
 });

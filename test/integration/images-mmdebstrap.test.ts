@@ -19,33 +19,53 @@ describe('mmdebstrap images', () => {
     expect(process.getuid?.(), 'mmdebstrap --mode=root and device nodes need root').toBe(0);
     const store = new Store(join(work, 'store-debian'));
     await store.init();
-    const distro = { ...testDistro([{ kind: 'mmdebstrap', suite: 'bookworm' }], 'debian-12'), family: 'debian', release: '12', packageManager: 'apt' as const };
+    const distro = {
+      ...testDistro([{ kind: 'mmdebstrap', suite: 'bookworm' }], 'debian-12'),
+      family: 'debian',
+      release: '12',
+      packageManager: 'apt' as const,
+    };
     const messages: string[] = [];
     const started = Date.now();
-    const image = await ensureImage(store, distro, { log: memoryLogger(), onProgress: (e) => { if (e.message) messages.push(e.message); } });
-    console.log(`debian-12 via mmdebstrap: ${((Date.now() - started) / 1000).toFixed(1)} s, ${(image.meta.size / 1e6).toFixed(0)} MB`);
+    const image = await ensureImage(store, distro, {
+      log: memoryLogger(),
+      onProgress: (e) => {
+        if (e.message) messages.push(e.message);
+      },
+    });
+    console.log(
+      `debian-12 via mmdebstrap: ${((Date.now() - started) / 1000).toFixed(1)} s, ${(image.meta.size / 1e6).toFixed(0)} MB`,
+    );
 
     expect(await readFile(join(image.rootfs, 'etc/os-release'), 'utf8')).toMatch(/VERSION_CODENAME=bookworm/);
     expect(existsSync(join(image.rootfs, 'usr/bin/apt'))).toBe(true);
     expect(await readlink(join(image.rootfs, 'bin'))).toBe('usr/bin');
-    expect(((await lstat(join(image.rootfs, 'usr/bin/passwd'))).mode & 0o7777)).toBe(0o4755);
+    expect((await lstat(join(image.rootfs, 'usr/bin/passwd'))).mode & 0o7777).toBe(0o4755);
     expect((await lstat(join(image.rootfs, 'dev/null'))).isCharacterDevice()).toBe(true);
-    expect(image.meta).toMatchObject({ distro: 'debian-12', release: '12', source: { kind: 'mmdebstrap', suite: 'bookworm' }, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(image.meta).toMatchObject({
+      distro: 'debian-12',
+      release: '12',
+      source: { kind: 'mmdebstrap', suite: 'bookworm' },
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(image.meta.size).toBeGreaterThan(50e6);
     expect(messages.join('\n')).toMatch(/building bookworm \(minbase, amd64\) with mmdebstrap from \S+/);
     // The root runs: its own dpkg knows its packages.
-    expect(await execOrThrow('chroot', [image.rootfs, 'dpkg-query', '-W', '-f=${Status}', 'apt'])).toBe('install ok installed');
+    expect(await execOrThrow('chroot', [image.rootfs, 'dpkg-query', '-W', '-f=${Status}', 'apt'])).toBe(
+      'install ok installed',
+    );
 
     const again = await ensureImage(store, distro, { log: memoryLogger() });
     expect(again).toMatchObject({ id: image.id, cached: true });
   }, 900_000);
 
-  it('fails with mmdebstrap\'s own words for a suite that does not exist, and keeps nothing', async () => {
+  it("fails with mmdebstrap's own words for a suite that does not exist, and keeps nothing", async () => {
     const store = new Store(join(work, 'store-bad-suite'));
     await store.init();
     const distro = testDistro([{ kind: 'mmdebstrap', suite: 'no-such-suite-vmatrix' }]);
     await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({
-      code: 'MMDEBSTRAP_FAILED', message: expect.stringMatching(/mmdebstrap no-such-suite-vmatrix from \S+ failed \(exit \d+\):\n[\s\S]+/),
+      code: 'MMDEBSTRAP_FAILED',
+      message: expect.stringMatching(/mmdebstrap no-such-suite-vmatrix from \S+ failed \(exit \d+\):\n[\s\S]+/),
     });
     expect(await readdirOrEmpty(join(store.root, 'images'))).toEqual([]);
     expect(await readdirOrEmpty(store.tmpDir())).toEqual([]);
@@ -53,7 +73,7 @@ describe('mmdebstrap images', () => {
 });
 
 describe('busybox images', () => {
-  it('builds a root from the host\'s static busybox, identified by its digest', async () => {
+  it("builds a root from the host's static busybox, identified by its digest", async () => {
     const store = new Store(join(work, 'store-busybox'));
     await store.init();
     const distro = testDistro([{ kind: 'busybox' }], 'busybox');
@@ -61,7 +81,9 @@ describe('busybox images', () => {
     expect(await readFile(join(image.rootfs, 'etc/os-release'), 'utf8')).toContain('ID=busybox');
     expect(await readlink(join(image.rootfs, 'bin/sh'))).toBe('../bin/busybox');
     expect(image.meta.digest).toBe((await execOrThrow('sha256sum', [join(image.rootfs, 'bin/busybox')])).split(' ')[0]);
-    expect(await execOrThrow('chroot', [image.rootfs, '/bin/sh', '-c', 'echo hello from $(uname -s)'])).toBe('hello from Linux\n');
+    expect(await execOrThrow('chroot', [image.rootfs, '/bin/sh', '-c', 'echo hello from $(uname -s)'])).toBe(
+      'hello from Linux\n',
+    );
     expect(await ensureImage(store, distro, { log: memoryLogger() })).toMatchObject({ id: image.id, cached: true });
   });
 });

@@ -26,13 +26,24 @@ function registryRoute(req: IncomingMessage, res: ServerResponse): void {
   const authed = req.headers.authorization === `Bearer ${TOKEN}`;
   const challenge = `Bearer realm="http://127.0.0.1:${portOf(registry)}/token",service="test-registry",scope="repository:priv/img:pull"`;
   if (url.pathname === '/token') {
-    const ok = url.searchParams.get('service') === 'test-registry' && url.searchParams.get('scope') === 'repository:priv/img:pull';
-    res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' }).end(ok ? JSON.stringify({ token: TOKEN }) : '{}');
+    const ok =
+      url.searchParams.get('service') === 'test-registry' &&
+      url.searchParams.get('scope') === 'repository:priv/img:pull';
+    res
+      .writeHead(ok ? 200 : 400, { 'content-type': 'application/json' })
+      .end(ok ? JSON.stringify({ token: TOKEN }) : '{}');
   } else if (url.pathname === '/v2/limited/img/manifests/v1') {
-    res.writeHead(429, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'content-type': 'application/json' })
+    res
+      .writeHead(429, {
+        'ratelimit-limit': '100;w=21600',
+        'ratelimit-remaining': '0;w=21600',
+        'content-type': 'application/json',
+      })
       .end('{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}');
   } else if (!authed) {
-    res.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    res
+      .writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' })
+      .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
   } else if (url.pathname === '/v2/priv/img/manifests/v1') {
     res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(img.manifest.bytes);
   } else if (url.pathname.startsWith('/v2/priv/img/blobs/')) {
@@ -91,10 +102,14 @@ describe('oci registry protocol', () => {
     const store = new Store(join(work, 'store-limited'));
     await store.init();
     const ref = `127.0.0.1:${portOf(registry)}/limited/img:v1`;
-    const err = await ensureImage(store, testDistro([{ kind: 'oci', ref }]), { log: memoryLogger() }).catch((e: unknown) => e);
+    const err = await ensureImage(store, testDistro([{ kind: 'oci', ref }]), { log: memoryLogger() }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'OCI_RATE_LIMITED', exit: 3, hint: expect.stringContaining('wait') });
     const message = (err as Error).message;
-    expect(message).toContain(`GET http://127.0.0.1:${portOf(registry)}/v2/limited/img/manifests/v1: HTTP 429: TOOMANYREQUESTS`);
+    expect(message).toContain(
+      `GET http://127.0.0.1:${portOf(registry)}/v2/limited/img/manifests/v1: HTTP 429: TOOMANYREQUESTS`,
+    );
     expect(message).toContain('ratelimit-limit: 100;w=21600, ratelimit-remaining: 0;w=21600');
   });
 });

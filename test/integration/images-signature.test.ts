@@ -23,10 +23,12 @@ import { tarOf } from '../helpers/tar.js';
 
 const work = await mkdtemp(join(tmpdir(), 'vmx-images-signature-'));
 const keyrings = join(work, 'keys');
-const tarball = gzipSync(await tarOf([
-  { name: './', type: 'directory' },
-  { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
-]));
+const tarball = gzipSync(
+  await tarOf([
+    { name: './', type: 'directory' },
+    { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
+  ]),
+);
 const digest = createHash('sha256').update(tarball).digest('hex');
 const NAME = 'ubuntu-base-24.04.1-base-amd64.tar.gz';
 const sums = Buffer.from(`${'0'.repeat(64)} *ubuntu-base-24.04.1-base-arm64.tar.gz\n${digest} *${NAME}\n`);
@@ -35,9 +37,17 @@ const sums = Buffer.from(`${'0'.repeat(64)} *ubuntu-base-24.04.1-base-arm64.tar.
 function makeKey(name: string): { fingerprint: string; sign: (data: Buffer) => Buffer; home: string } {
   const home = join(work, `gnupg-${name}`);
   execFileSync('mkdir', ['-m', '700', '-p', home]);
-  const gpg = (args: string[], input?: Buffer): Buffer => execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const gpg = (args: string[], input?: Buffer): Buffer =>
+    execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   gpg(['--quick-gen-key', `${name} <${name}@example.invalid>`, 'ed25519', 'sign', 'never']);
-  const fpr = gpg(['--with-colons', '--list-keys']).toString().split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
+  const fpr = gpg(['--with-colons', '--list-keys'])
+    .toString()
+    .split('\n')
+    .find((l) => l.startsWith('fpr:'))!
+    .split(':')[9]!;
   return { fingerprint: fpr, home, sign: (data) => gpg(['--local-user', fpr, '--detach-sign', '--output', '-'], data) };
 }
 
@@ -52,18 +62,32 @@ beforeAll(async () => {
   good = makeKey('cdimage-test');
   other = makeKey('someone-else');
   await mkdir(keyrings);
-  await writeFile(join(keyrings, 'test-cdimage.gpg'), execFileSync('gpg', ['--homedir', good.home, '--export', good.fingerprint]));
+  await writeFile(
+    join(keyrings, 'test-cdimage.gpg'),
+    execFileSync('gpg', ['--homedir', good.home, '--export', good.fingerprint]),
+  );
   process.env.VMATRIX_KEYRING_DIR = keyrings;
   const signed = good.sign(sums);
   routes = {
-    [`/good/${NAME}`]: tarball, '/good/SHA256SUMS': sums, '/good/SHA256SUMS.gpg': signed,
+    [`/good/${NAME}`]: tarball,
+    '/good/SHA256SUMS': sums,
+    '/good/SHA256SUMS.gpg': signed,
     // The list changed after it was signed: a digest swapped for one of the attacker's choosing.
-    [`/altered/${NAME}`]: tarball, '/altered/SHA256SUMS': Buffer.from(sums.toString().replace(digest, '1'.repeat(64))), '/altered/SHA256SUMS.gpg': signed,
-    [`/other/${NAME}`]: tarball, '/other/SHA256SUMS': sums, '/other/SHA256SUMS.gpg': other.sign(sums),
-    [`/nosig/${NAME}`]: tarball, '/nosig/SHA256SUMS': sums,
+    [`/altered/${NAME}`]: tarball,
+    '/altered/SHA256SUMS': Buffer.from(sums.toString().replace(digest, '1'.repeat(64))),
+    '/altered/SHA256SUMS.gpg': signed,
+    [`/other/${NAME}`]: tarball,
+    '/other/SHA256SUMS': sums,
+    '/other/SHA256SUMS.gpg': other.sign(sums),
+    [`/nosig/${NAME}`]: tarball,
+    '/nosig/SHA256SUMS': sums,
     // As Ubuntu does for older releases: one signature by a key we do not ship, then one by the expected key.
-    [`/two/${NAME}`]: tarball, '/two/SHA256SUMS': sums, '/two/SHA256SUMS.gpg': Buffer.concat([other.sign(sums), signed]),
-    [`/garbage/${NAME}`]: tarball, '/garbage/SHA256SUMS': sums, '/garbage/SHA256SUMS.gpg': Buffer.from('not a signature\n'),
+    [`/two/${NAME}`]: tarball,
+    '/two/SHA256SUMS': sums,
+    '/two/SHA256SUMS.gpg': Buffer.concat([other.sign(sums), signed]),
+    [`/garbage/${NAME}`]: tarball,
+    '/garbage/SHA256SUMS': sums,
+    '/garbage/SHA256SUMS.gpg': Buffer.from('not a signature\n'),
   };
   server = createServer((req, res) => {
     const body = routes[req.url!];
@@ -80,13 +104,18 @@ afterAll(async () => {
 
 function spec(dir: string, fingerprint = good?.fingerprint): SourceSpec {
   return {
-    kind: 'tarball', url: url(`/${dir}/${NAME}`), sha256sums: url(`/${dir}/SHA256SUMS`),
+    kind: 'tarball',
+    url: url(`/${dir}/${NAME}`),
+    sha256sums: url(`/${dir}/SHA256SUMS`),
     signature: { file: 'SHA256SUMS.gpg', key: 'test-cdimage', fingerprint },
   };
 }
 
 async function refusal(store: Store, s: SourceSpec): Promise<VmError> {
-  const e = await ensureImage(store, testDistro([s]), { log: memoryLogger() }).then(() => undefined, (err: unknown) => err);
+  const e = await ensureImage(store, testDistro([s]), { log: memoryLogger() }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (!(e instanceof VmError)) throw new Error(`expected a VmError, got ${String(e)}`);
   return e;
 }
@@ -168,7 +197,8 @@ describe('signed checksum lists (Ubuntu layout)', () => {
   it('a keyring that is not there: a configuration error naming the file', async () => {
     const store = await freshStore();
     const s = spec('good');
-    if (s.kind === 'tarball') s.signature = { file: 'SHA256SUMS.gpg', key: 'no-such-key', fingerprint: good.fingerprint };
+    if (s.kind === 'tarball')
+      s.signature = { file: 'SHA256SUMS.gpg', key: 'no-such-key', fingerprint: good.fingerprint };
     const e = await refusal(store, s);
     expect(e).toMatchObject({ code: 'SIGNATURE_NO_KEYRING', exit: 2 });
     expect(e.message).toContain(join(keyrings, 'no-such-key.gpg'));
@@ -182,12 +212,22 @@ describe('vmatrix image pull of a signed entry (the built CLI)', () => {
     await mkdir(catalog, { recursive: true });
     const s = spec('altered');
     if (s.kind !== 'tarball' || !s.signature) throw new Error('a signed tarball spec');
-    await writeFile(join(catalog, 'signedos.yml'), [
-      'family: signedos', 'packageManager: none', 'arches: [amd64, arm64]', 'releases:', '  - name: signedos-1', '    sources:',
-      `      - { kind: tarball, url: "${s.url}", sha256sums: "${s.sha256sums}", signature: { file: SHA256SUMS.gpg, key: test-cdimage, fingerprint: ${good.fingerprint} } }`,
-    ].join('\n'));
+    await writeFile(
+      join(catalog, 'signedos.yml'),
+      [
+        'family: signedos',
+        'packageManager: none',
+        'arches: [amd64, arm64]',
+        'releases:',
+        '  - name: signedos-1',
+        '    sources:',
+        `      - { kind: tarball, url: "${s.url}", sha256sums: "${s.sha256sums}", signature: { file: SHA256SUMS.gpg, key: test-cdimage, fingerprint: ${good.fingerprint} } }`,
+      ].join('\n'),
+    );
     const home = join(work, 'cli-store');
-    const r = await runCli(['image', 'pull', 'signedos-1'], { env: { VMATRIX_HOME: home, VMATRIX_CATALOG: catalog, VMATRIX_KEYRING_DIR: keyrings } });
+    const r = await runCli(['image', 'pull', 'signedos-1'], {
+      env: { VMATRIX_HOME: home, VMATRIX_CATALOG: catalog, VMATRIX_KEYRING_DIR: keyrings },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`refusing ${url('/altered/SHA256SUMS')}`);
     expect(r.stderr).toContain(`test-cdimage (${good.fingerprint})`);

@@ -19,12 +19,14 @@ import { storeMaker } from '../helpers/store.js';
 // the blob cache, redirects, errors, fallback to the next source, and concurrent builds of one image.
 
 const work = await mkdtemp(join(tmpdir(), 'vmx-images-tarball-'));
-const tarball = gzipSync(await tarOf([
-  { name: './', type: 'directory' },
-  { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
-  { name: './usr/bin/true', content: '#!/bin/sh\n', mode: 0o755 },
-  { name: './bin', type: 'symlink', linkname: 'usr/bin' },
-]));
+const tarball = gzipSync(
+  await tarOf([
+    { name: './', type: 'directory' },
+    { name: './etc/os-release', content: 'ID=testos\nVERSION_ID=1\n' },
+    { name: './usr/bin/true', content: '#!/bin/sh\n', mode: 0o755 },
+    { name: './bin', type: 'symlink', linkname: 'usr/bin' },
+  ]),
+);
 const digest = createHash('sha256').update(tarball).digest('hex');
 const evil = gzipSync(await tarOf([{ name: '../escape', content: 'x' }]));
 const evilDigest = createHash('sha256').update(evil).digest('hex');
@@ -37,18 +39,29 @@ let flakyGone = false;
 
 function route(req: IncomingMessage): { status: number; body?: Buffer | string; headers?: Record<string, string> } {
   switch (req.url) {
-    case '/root.tar.gz': return { status: 200, body: tarball };
-    case '/SHA256SUMS': return { status: 200, body: `${'0'.repeat(64)}  other.tar.gz\n${digest}  root.tar.gz\n` };
-    case '/bad/root.tar.gz': return { status: 200, body: tarball };
-    case '/flaky/SHA256SUMS': return flakyGone ? { status: 404, body: 'gone' } : { status: 200, body: `${digest}  root.tar.gz\n` };
-    case '/bad/SHA256SUMS': return { status: 200, body: `${'1'.repeat(64)}  root.tar.gz\n` };
-    case '/hop1/root.tar.gz': return { status: 302, headers: { location: '/hop2/root.tar.gz' } };
-    case '/hop2/root.tar.gz': return { status: 301, headers: { location: `http://127.0.0.1:${port()}/root.tar.gz` } };
-    case '/to-file/root.tar.gz': return { status: 302, headers: { location: 'file:///etc/passwd' } };
+    case '/root.tar.gz':
+      return { status: 200, body: tarball };
+    case '/SHA256SUMS':
+      return { status: 200, body: `${'0'.repeat(64)}  other.tar.gz\n${digest}  root.tar.gz\n` };
+    case '/bad/root.tar.gz':
+      return { status: 200, body: tarball };
+    case '/flaky/SHA256SUMS':
+      return flakyGone ? { status: 404, body: 'gone' } : { status: 200, body: `${digest}  root.tar.gz\n` };
+    case '/bad/SHA256SUMS':
+      return { status: 200, body: `${'1'.repeat(64)}  root.tar.gz\n` };
+    case '/hop1/root.tar.gz':
+      return { status: 302, headers: { location: '/hop2/root.tar.gz' } };
+    case '/hop2/root.tar.gz':
+      return { status: 301, headers: { location: `http://127.0.0.1:${port()}/root.tar.gz` } };
+    case '/to-file/root.tar.gz':
+      return { status: 302, headers: { location: 'file:///etc/passwd' } };
     // A server that labels the gzip file as gzip-encoded: a decompressing client would hash other bytes.
-    case '/encoded/root.tar.gz': return { status: 200, body: tarball, headers: { 'content-encoding': 'gzip' } };
-    case '/evil.tar.gz': return { status: 200, body: evil };
-    default: return { status: 404, body: 'not found' };
+    case '/encoded/root.tar.gz':
+      return { status: 200, body: tarball, headers: { 'content-encoding': 'gzip' } };
+    case '/evil.tar.gz':
+      return { status: 200, body: evil };
+    default:
+      return { status: 404, body: 'not found' };
   }
 }
 
@@ -84,7 +97,15 @@ describe('tarball images over HTTP', () => {
     expect(image.cached).toBe(false);
     expect(await readFile(join(image.rootfs, 'etc/os-release'), 'utf8')).toContain('ID=testos');
     expect(await readlink(join(image.rootfs, 'bin'))).toBe('usr/bin');
-    expect(image.meta).toMatchObject({ id: image.id, distro: 'testos-1', release: '1', arch: 'amd64', digest, size: 33, source: distro.sources[0] });
+    expect(image.meta).toMatchObject({
+      id: image.id,
+      distro: 'testos-1',
+      release: '1',
+      arch: 'amd64',
+      digest,
+      size: 33,
+      source: distro.sources[0],
+    });
     expect(existsSync(store.blobPath(digest))).toBe(true);
     expect(await list(store.tmpDir())).toEqual([]);
     expect(new Set(events.map((e) => e.phase))).toEqual(new Set(['download', 'extract', 'done']));
@@ -132,7 +153,9 @@ describe('tarball images over HTTP', () => {
     const distro = testDistro([{ kind: 'tarball', url: url('/bad/root.tar.gz'), sha256sums: url('/bad/SHA256SUMS') }]);
     const error = await ensureImage(store, distro, { log: memoryLogger() }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', exit: 3 });
-    expect((error as Error).message).toContain(`expected sha256 ${'1'.repeat(64)}, got ${digest} for ${url('/bad/root.tar.gz')}`);
+    expect((error as Error).message).toContain(
+      `expected sha256 ${'1'.repeat(64)}, got ${digest} for ${url('/bad/root.tar.gz')}`,
+    );
     expect((error as Error).message).toContain('testos-1');
     expect(await list(join(store.root, 'images'))).toEqual([]);
     expect(await list(join(store.root, 'blobs/sha256'))).toEqual([]);
@@ -143,7 +166,8 @@ describe('tarball images over HTTP', () => {
     const store = await freshStore();
     const distro = testDistro([{ kind: 'tarball', url: url('/gone.tar.gz'), sha256: digest }]);
     await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED', message: expect.stringContaining(`GET ${url('/gone.tar.gz')}: HTTP 404`),
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining(`GET ${url('/gone.tar.gz')}: HTTP 404`),
     });
     expect(await list(store.tmpDir())).toEqual([]);
   });
@@ -159,12 +183,19 @@ describe('tarball images over HTTP', () => {
   it('refuses a redirect to a file: URL', async () => {
     const store = await freshStore();
     const distro = testDistro([{ kind: 'tarball', url: url('/to-file/root.tar.gz'), sha256: digest }]);
-    await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', message: expect.stringContaining('file: URL, refused') });
+    await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining('file: URL, refused'),
+    });
   });
 
   it('hashes the bytes as sent, whatever Content-Encoding says', async () => {
     const store = await freshStore();
-    const image = await ensureImage(store, testDistro([{ kind: 'tarball', url: url('/encoded/root.tar.gz'), sha256: digest }]), { log: memoryLogger() });
+    const image = await ensureImage(
+      store,
+      testDistro([{ kind: 'tarball', url: url('/encoded/root.tar.gz'), sha256: digest }]),
+      { log: memoryLogger() },
+    );
     expect(image.meta.digest).toBe(digest);
   });
 
@@ -187,7 +218,11 @@ describe('tarball images over HTTP', () => {
       { kind: 'tarball', url: url('/bad/root.tar.gz'), sha256sums: url('/bad/SHA256SUMS') },
     ]);
     await expect(ensureImage(store, distro, { log: memoryLogger() })).rejects.toMatchObject({
-      code: 'IMAGE_UNAVAILABLE', exit: 3, message: expect.stringMatching(/no source of testos-1 worked:\n {2}- tarball .*gone.*HTTP 404\n {2}- tarball .*bad.*expected sha256/),
+      code: 'IMAGE_UNAVAILABLE',
+      exit: 3,
+      message: expect.stringMatching(
+        /no source of testos-1 worked:\n {2}- tarball .*gone.*HTTP 404\n {2}- tarball .*bad.*expected sha256/,
+      ),
     });
   });
 
@@ -204,7 +239,10 @@ describe('tarball images over HTTP', () => {
     const store = await freshStore();
     const distro = testDistro([{ kind: 'tarball', url: url('/root.tar.gz'), sha256sums: url('/SHA256SUMS') }]);
     const before = count('/root.tar.gz');
-    const [a, b] = await Promise.all([ensureImage(store, distro, { log: memoryLogger() }), ensureImage(new Store(store.root), distro, { log: memoryLogger() })]);
+    const [a, b] = await Promise.all([
+      ensureImage(store, distro, { log: memoryLogger() }),
+      ensureImage(new Store(store.root), distro, { log: memoryLogger() }),
+    ]);
     expect(a.id).toBe(b.id);
     expect([a.cached, b.cached].sort()).toEqual([false, true]);
     expect(count('/root.tar.gz') - before).toBe(1);
@@ -214,7 +252,9 @@ describe('tarball images over HTTP', () => {
   it('offline: uses the image built earlier from the same source, and fails clearly without one', async () => {
     const store = await freshStore();
     const spec: SourceSpec = { kind: 'tarball', url: url('/root.tar.gz'), sha256sums: url('/SHA256SUMS') };
-    await expect(ensureImage(store, testDistro([spec]), { log: memoryLogger(), offline: true })).rejects.toMatchObject({ code: 'OFFLINE' });
+    await expect(ensureImage(store, testDistro([spec]), { log: memoryLogger(), offline: true })).rejects.toMatchObject({
+      code: 'OFFLINE',
+    });
     const built = await ensureImage(store, testDistro([spec]), { log: memoryLogger() });
     const before = requests.length;
     const offline = await ensureImage(store, testDistro([spec]), { log: memoryLogger(), offline: true });
@@ -230,7 +270,10 @@ describe('tarball images over HTTP', () => {
     flakyGone = true;
     try {
       const events: Array<Parameters<ImageProgress>[0]> = [];
-      const reused = await ensureImage(store, testDistro([spec]), { log: memoryLogger(), onProgress: (e) => events.push(e) });
+      const reused = await ensureImage(store, testDistro([spec]), {
+        log: memoryLogger(),
+        onProgress: (e) => events.push(e),
+      });
       expect(reused).toMatchObject({ id: built.id, cached: true });
       expect(events.map((e) => e.message)).toContainEqual(
         `reusing image ${built.id} built ${built.meta.created}, because the upstream index could not be reached: GET ${url('/flaky/SHA256SUMS')}: HTTP 404`,
@@ -244,14 +287,17 @@ describe('tarball images over HTTP', () => {
     const store = await freshStore();
     const path = join(work, 'local root.tar.gz');
     await writeFile(path, tarball);
-    const image = await ensureImage(store, testDistro([{ kind: 'tarball', url: pathToFileURL(path).href }]), { log: memoryLogger() });
+    const image = await ensureImage(store, testDistro([{ kind: 'tarball', url: pathToFileURL(path).href }]), {
+      log: memoryLogger(),
+    });
     expect(image.meta.digest).toBe(digest);
     expect(existsSync(store.blobPath(digest))).toBe(true);
   });
 
   it('refuses an http tarball without any checksum (a catalog mistake, exit 2)', async () => {
     const store = await freshStore();
-    await expect(ensureImage(store, testDistro([{ kind: 'tarball', url: url('/root.tar.gz') }]), { log: memoryLogger() }))
-      .rejects.toMatchObject({ code: 'TARBALL_NO_CHECKSUM', exit: 2 });
+    await expect(
+      ensureImage(store, testDistro([{ kind: 'tarball', url: url('/root.tar.gz') }]), { log: memoryLogger() }),
+    ).rejects.toMatchObject({ code: 'TARBALL_NO_CHECKSUM', exit: 2 });
   });
 });

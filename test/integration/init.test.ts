@@ -16,13 +16,15 @@ describe('vmatrix init', () => {
     const init = await runCli(['init', '--kind', kind], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain(`wrote vmatrix.yml for a ${kind} project`);
-    expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\S+\/schema\/vmatrix\.schema\.json\n/);
+    expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\S+\/schema\/vmatrix\.schema\.json\n/,
+    );
     const matrix = await runCli(['matrix'], { cwd: dir });
     expect(matrix.code, matrix.stderr).toBe(0);
     expect(matrix.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('detects the kind from the project\'s files and refuses to overwrite without --force', async () => {
+  it("detects the kind from the project's files and refuses to overwrite without --force", async () => {
     const dir = await project();
     await writeFile(join(dir, 'Cargo.toml'), '[package]\nname = "x"\n');
     const init = await runCli(['init'], { cwd: dir });

@@ -15,20 +15,27 @@ import type { RunResult } from '../../src/results/types.js';
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
-
 describe('Ctrl-C during vmatrix test', () => {
   it('twice: kills the cells, writes the results, exits 130 and leaves nothing behind', async () => {
     const project = await gitProject('sleepy');
     const home = join(await mkdtemp(join(tmpdir(), 'vmx-int-')), 'store');
-    const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], { cwd: project, env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], {
+      cwd: project,
+      env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' },
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     // Wait until both running cells have started their step.
     const deadline = Date.now() + 60_000;
     // Only this run's cells count: another test's leftovers must not decide when to press Ctrl-C.
     let mine: number[] = [];
-    while ((mine = await descendantsMatching(child.pid!, 'sleep\u0000300')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((mine = await descendantsMatching(child.pid!, 'sleep\u0000300')).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(mine).toHaveLength(2);
     const stoppedAt = Date.now();
     child.kill('SIGINT');
@@ -50,20 +57,34 @@ describe('Ctrl-C during vmatrix test', () => {
 
   it('once: lets the running cells finish within the grace period, starts no more, exits 130', async () => {
     const project = await gitProject('sleepy');
-    await writeFile(join(project, 'vmatrix.yml'), 'distros: [busybox]\nmatrix:\n  n: [1, 2, 3, 4]\ntest: echo started-${{ matrix.n }}; sleep 3; echo finished\n');
+    await writeFile(
+      join(project, 'vmatrix.yml'),
+      'distros: [busybox]\nmatrix:\n  n: [1, 2, 3, 4]\ntest: echo started-${{ matrix.n }}; sleep 3; echo finished\n',
+    );
     const home = join(await mkdtemp(join(tmpdir(), 'vmx-int-')), 'store');
-    const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2', '--grace', '30'], { cwd: project, env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2', '--grace', '30'], {
+      cwd: project,
+      env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' },
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const deadline = Date.now() + 60_000;
-    while ((await descendantsMatching(child.pid!, 'sleep\u00003\u0000')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await descendantsMatching(child.pid!, 'sleep\u00003\u0000')).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, out).toBe(130);
     expect(out).toContain('giving the running ones 30s to finish');
     const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
-    expect(results.cells.map((c) => c.status), out).toEqual(['passed', 'passed', 'cancelled', 'cancelled']);
+    expect(
+      results.cells.map((c) => c.status),
+      out,
+    ).toEqual(['passed', 'passed', 'cancelled', 'cancelled']);
     expect(await readdir(join(home, 'cells'))).toEqual([]);
   }, 120_000);
 });

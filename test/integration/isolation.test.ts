@@ -28,7 +28,13 @@ async function treeHashes(dir: string): Promise<Map<string, string>> {
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     const path = join(e.parentPath, e.name);
     if (path.includes('/.git/') || path.includes('/.vmatrix')) continue;
-    if (e.isFile()) out.set(path, createHash('sha256').update(await readFile(path)).digest('hex'));
+    if (e.isFile())
+      out.set(
+        path,
+        createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex'),
+      );
   }
   return out;
 }
@@ -39,10 +45,16 @@ beforeAll(async () => {
   canary = join(scratch, 'canary-file');
   await writeFile(canary, 'host secret\n');
   hostSleep = spawn('sleep', ['987.654'], { stdio: 'ignore' });
-  server = createServer((s) => { connections++; s.destroy(); });
+  server = createServer((s) => {
+    connections++;
+    s.destroy();
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  await appendFile(join(project, 'vmatrix.yml'), `env:\n  CANARY: ${canary}\n  HOST_PID: ${hostSleep.pid}\n  HOST_PORT: ${port}\n`);
+  await appendFile(
+    join(project, 'vmatrix.yml'),
+    `env:\n  CANARY: ${canary}\n  HOST_PID: ${hostSleep.pid}\n  HOST_PORT: ${port}\n`,
+  );
   before = await treeHashes(project);
   run = await runCli(['test', '--jobs', '9'], { cwd: project, env: { VMATRIX_HOME: join(scratch, 'store') } });
   result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
@@ -61,7 +73,10 @@ describe('a cell is isolated from the host and from other cells', { tags: ['safe
   it('every probe passes: nothing the cells tried reached the host or another cell', async () => {
     const failed = result.cells.filter((c) => c.status !== 'passed');
     const logs = await Promise.all(failed.map((c) => readFile(join(project, c.logPath), 'utf8')));
-    expect(failed.map((c) => c.id), `${run.stdout}\n${logs.join('\n')}`).toEqual([]);
+    expect(
+      failed.map((c) => c.id),
+      `${run.stdout}\n${logs.join('\n')}`,
+    ).toEqual([]);
     expect(run.code).toBe(0);
     for (const c of result.cells) {
       expect(await readFile(join(project, c.logPath), 'utf8')).toContain(`ISOLATED ${c.axes.probe}`);

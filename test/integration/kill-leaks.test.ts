@@ -35,7 +35,11 @@ describe('vmatrix killed at random moments', { tags: ['safety', 'killed'] }, () 
     const moments: string[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const signal = SIGNALS[trial % SIGNALS.length]!;
-      const child = spawn(process.execPath, [BIN, 'test', '--jobs', '3'], { cwd: project, env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'test', '--jobs', '3'], {
+        cwd: project,
+        env: { ...process.env, VMATRIX_HOME: home, NO_COLOR: '1' },
+        stdio: 'ignore',
+      });
       const closed = new Promise<void>((r) => child.on('close', () => r()));
       const delay = Math.floor(Math.random() * 2500);
       await sleep(delay);
@@ -45,7 +49,12 @@ describe('vmatrix killed at random moments', { tags: ['safety', 'killed'] }, () 
       moments.push(`${signal} after ${delay} ms`);
       // The cells die with vmatrix (parent-death signal, PID namespaces) within moments, even after SIGKILL.
       expect(await until(() => processesOf(home), 5000), `trial ${trial}: ${signal} after ${delay} ms`).toEqual([]);
-      expect((await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(home) || l.includes(' /run/vmatrix ')), `trial ${trial}`).toEqual([]);
+      expect(
+        (await readFile('/proc/self/mountinfo', 'utf8'))
+          .split('\n')
+          .filter((l) => l.includes(home) || l.includes(' /run/vmatrix ')),
+        `trial ${trial}`,
+      ).toEqual([]);
     }
 
     // The next run sweeps what only a later start can remove (the dead runs' dirs and cgroups) and passes.

@@ -19,17 +19,24 @@ const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const FILES = 200_000;
 
 let base: string;
-beforeAll(async () => { base = await mkdtemp(join(tmpdir(), 'vmx-large-')); });
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'vmx-large-'));
+});
 afterAll(() => rm(base, { recursive: true, force: true }));
 
 /** `cmd` run by a shell whose file descriptor limit is 1024, as a user's often is. */
 function underUlimit(cmd: string[], cwd: string, env: Record<string, string> = {}) {
-  return spawnCapture('sh', ['-c', 'ulimit -n 1024 && exec "$@"', 'sh', ...cmd], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return spawnCapture('sh', ['-c', 'ulimit -n 1024 && exec "$@"', 'sh', ...cmd], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
 }
 
 async function snapshotUnderUlimit(project: string, home: string, trace?: string): Promise<SourceSnapshot> {
   const node = [process.execPath, CHILD, project, home];
-  const cmd = trace ? ['strace', '-f', '--seccomp-bpf', '-e', 'trace=execve,open,openat,openat2', '-o', trace, ...node] : node;
+  const cmd = trace
+    ? ['strace', '-f', '--seccomp-bpf', '-e', 'trace=execve,open,openat,openat2', '-o', trace, ...node]
+    : node;
   const r = await underUlimit(cmd, base);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as SourceSnapshot;
@@ -39,8 +46,10 @@ async function snapshotUnderUlimit(project: string, home: string, trace?: string
 async function openedBelow(trace: string, dir: string): Promise<string[]> {
   const lines = (await readFile(trace, 'utf8')).split('\n');
   const git = new Set(lines.filter((l) => / execve\("[^"]*\/git"/.test(l)).map((l) => l.split(' ')[0]));
-  return lines.filter((l) => !git.has(l.split(' ')[0]) && /open(at2?)?\(/.test(l) && !l.includes('O_DIRECTORY'))
-    .map((l) => /"([^"]*)"/.exec(l)?.[1] ?? '').filter((p) => p.startsWith(`${dir}/`) && !p.startsWith(`${dir}/.git/`));
+  return lines
+    .filter((l) => !git.has(l.split(' ')[0]) && /open(at2?)?\(/.test(l) && !l.includes('O_DIRECTORY'))
+    .map((l) => /"([^"]*)"/.exec(l)?.[1] ?? '')
+    .filter((p) => p.startsWith(`${dir}/`) && !p.startsWith(`${dir}/.git/`));
 }
 
 async function countFiles(dir: string): Promise<number> {
@@ -62,7 +71,8 @@ describe('a project of 200,000 files, under ulimit -n 1024', () => {
     expect(first).toMatchObject({ files: FILES, reused: false });
     const tree = join(first.dir, 'tree');
     expect(await countFiles(tree)).toBe(FILES);
-    for (let n = 0; n < FILES; n += 9_973) expect(await readFile(join(tree, pathOf(n)), 'utf8'), pathOf(n)).toBe(contentOf(n));
+    for (let n = 0; n < FILES; n += 9_973)
+      expect(await readFile(join(tree, pathOf(n)), 'utf8'), pathOf(n)).toBe(contentOf(n));
   }, 600_000);
 
   it('is found unchanged on the next run without opening one of its files', async () => {
@@ -92,16 +102,22 @@ describe('a project of 200,000 files, under ulimit -n 1024', () => {
 describe('vmatrix test on a project of 2,000 files, under ulimit -n 1024', () => {
   it('runs a busybox cell that sees every file, twice, the second time on the same snapshot', async () => {
     const project = await manyFilesRepo(join(base, 'cli-project'), 2_000);
-    await writeFile(join(project, 'vmatrix.yml'), `distros: [busybox]
+    await writeFile(
+      join(project, 'vmatrix.yml'),
+      `distros: [busybox]
 test: test "$(find . -name '*.txt' -type f | wc -l)" -eq 2000 && test "$(cat ${pathOf(1234)})" = "${contentOf(1234).trim()}"
-`);
+`,
+    );
     const env = { VMATRIX_HOME: join(base, 'cli-store') };
     const runs = [];
-    for (let i = 0; i < 2; i++) runs.push(await underUlimit([process.execPath, BIN, 'test', '--reporter', 'plain'], project, env));
+    for (let i = 0; i < 2; i++)
+      runs.push(await underUlimit([process.execPath, BIN, 'test', '--reporter', 'plain'], project, env));
     for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(runs[0]!.stdout + runs[0]!.stderr).toMatch(/2001 files(?! \(unchanged)/);
     expect(runs[1]!.stdout + runs[1]!.stderr).toContain('2001 files (unchanged since a previous run)');
-    const result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as { cells: { status: string }[] };
+    const result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as {
+      cells: { status: string }[];
+    };
     expect(result.cells.map((c) => c.status)).toEqual(['passed']);
   }, 300_000);
 });

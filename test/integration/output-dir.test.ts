@@ -12,7 +12,10 @@ describe('vmatrix test --output', () => {
     const project = await gitProject('busybox-mix');
     const scratch = await mkdtemp(join(tmpdir(), 'vmx-out-'));
     const out = join(scratch, 'ci-results');
-    const r = await runCli(['test', '--only', 'mode=ok', '--output', out], { cwd: project, env: { VMATRIX_HOME: join(scratch, 'store') } });
+    const r = await runCli(['test', '--only', 'mode=ok', '--output', out], {
+      cwd: project,
+      env: { VMATRIX_HOME: join(scratch, 'store') },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const result = JSON.parse(await readFile(join(out, 'latest', 'results.json'), 'utf8')) as RunResult;
     expect(result.cells.map((c) => [c.id, c.status])).toEqual([['busybox/mode=ok', 'passed']]);

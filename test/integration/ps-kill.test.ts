@@ -16,7 +16,6 @@ import type { RunResult } from '../../src/results/types.js';
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const SLEEP = 'sleep\u0000300';
 
-
 async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -30,17 +29,28 @@ async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boo
 /** A `vmatrix test` of the sleepy project in the background, on a store of its own. */
 // A failed test must not leave its run going: its cells would confuse the tests that count processes.
 const started: ChildProcess[] = [];
-afterEach(() => { for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 
 async function startSleepy() {
   const project = await gitProject('sleepy');
   const env = { VMATRIX_HOME: join(await mkdtemp(join(tmpdir(), 'vmx-int-')), 'store') };
-  const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], { cwd: project, env: { ...process.env, ...env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, 'test', '--jobs', '2'], {
+    cwd: project,
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+  });
   started.push(child);
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { project, env, child, output: () => out, closed };
 }
 
@@ -55,9 +65,15 @@ describe('vmatrix ps and vmatrix kill', () => {
     const labels = (r: Running): string[] => r.cells.map((c) => c.cell).sort();
 
     // Only this run's cells count: another test's leftovers must not make this one wait or hurry.
-    const mine = await waitFor('two sleeping cells', () => descendantsMatching(child.pid!, SLEEP), (p) => p.length === 2);
+    const mine = await waitFor(
+      'two sleeping cells',
+      () => descendantsMatching(child.pid!, SLEEP),
+      (p) => p.length === 2,
+    );
     const before = await ps();
-    expect(before.runs).toEqual([{ id: expect.stringMatching(/^\d{8}-\d{6}-\w{4}$/), pid: child.pid, project, startedAt: expect.any(String) }]);
+    expect(before.runs).toEqual([
+      { id: expect.stringMatching(/^\d{8}-\d{6}-\w{4}$/), pid: child.pid, project, startedAt: expect.any(String) },
+    ]);
     const runId = before.runs[0]!.id;
     expect(labels(before)).toEqual(['busybox/n=1', 'busybox/n=2']);
     for (const c of before.cells) {
@@ -93,7 +109,11 @@ describe('vmatrix ps and vmatrix kill', () => {
     expect(out).toContain('terminated: stopping the running cells now');
     const results = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
     expect(results.runId).toBe(runId);
-    expect(results.cells.map((c) => [c.id, c.status])).toEqual([['busybox/n=1', 'failed'], ['busybox/n=2', 'cancelled'], ['busybox/n=3', 'cancelled']]);
+    expect(results.cells.map((c) => [c.id, c.status])).toEqual([
+      ['busybox/n=1', 'failed'],
+      ['busybox/n=2', 'cancelled'],
+      ['busybox/n=3', 'cancelled'],
+    ]);
     expect(results.cells[0]).toMatchObject({ phase: 'test', signal: 'SIGKILL', exitCode: null });
 
     expect(await ps()).toEqual({ runs: [], cells: [] });
@@ -107,7 +127,11 @@ describe('vmatrix ps and vmatrix kill', () => {
 
   it('kill --force ends a run at once, and its cells with it', async () => {
     const { project, env, child, closed } = await startSleepy();
-    const mine = await waitFor('two sleeping cells', () => descendantsMatching(child.pid!, SLEEP), (p) => p.length === 2);
+    const mine = await waitFor(
+      'two sleeping cells',
+      () => descendantsMatching(child.pid!, SLEEP),
+      (p) => p.length === 2,
+    );
     const [run] = (await psOf(env)()).runs;
     const killed = await runCli(['kill', run!.id, '--force'], { env });
     expect(killed.code, killed.stderr).toBe(0);
@@ -115,7 +139,12 @@ describe('vmatrix ps and vmatrix kill', () => {
     expect(await closed).toEqual({ code: null, signal: 'SIGKILL' });
     // No results: the process had no chance to write them. Its cells died through their parent-death signal.
     expect(await readdir(join(project, '.vmatrix/runs', run!.id))).not.toContain('results.json');
-    await waitFor('the cells to die', () => stillRunning(mine, SLEEP), (p) => p.length === 0, 10_000);
+    await waitFor(
+      'the cells to die',
+      () => stillRunning(mine, SLEEP),
+      (p) => p.length === 0,
+      10_000,
+    );
     expect(await psOf(env)()).toEqual({ runs: [], cells: [] });
   }, 120_000);
 });

@@ -48,13 +48,15 @@ describe('report.html of a busybox run, in Chromium', () => {
 
   it('has the grid: one row per distro, a column per mode, each square coloured by its status', async () => {
     const columns = await page.$$eval('#grid thead th', (ths) => ths.map((th) => th.textContent));
-    const rows = await page.$$eval('#grid tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, [...tr.querySelectorAll('td')].map((td) => td.className)]));
+    const rows = await page.$$eval('#grid tbody tr', (trs) =>
+      trs.map((tr) => [tr.querySelector('th')!.textContent, [...tr.querySelectorAll('td')].map((td) => td.className)]),
+    );
     expect(columns).toEqual(['distro', 'mode=ok', 'mode=hang', 'mode=fail', 'mode=isolation']);
     expect(rows).toEqual([['busybox', ['status-passed', 'status-timed-out', 'status-failed', 'status-passed']]]);
     expect(result.cells.map((c) => c.status)).toEqual(['passed', 'timed-out', 'failed', 'passed']);
   });
 
-  it('opens a cell\'s log from the grid, and its search box keeps and marks the matching lines', async () => {
+  it("opens a cell's log from the grid, and its search box keeps and marks the matching lines", async () => {
     await page.click('#grid td.status-failed a');
     const log = page.locator('details.log#log-busybox-mode-fail');
     expect(await log.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
@@ -68,7 +70,7 @@ describe('report.html of a busybox run, in Chromium', () => {
     expect(all).toBeGreaterThan(2);
   });
 
-  it('takes a screenshot of the grid: a PNG of the grid\'s size, red where the failed cell is', async () => {
+  it("takes a screenshot of the grid: a PNG of the grid's size, red where the failed cell is", async () => {
     const grid = page.locator('#grid');
     await page.evaluate(() => window.scrollTo(0, 0));
     const png = await grid.screenshot({ path: join(runDir, 'grid.png') });
@@ -82,19 +84,25 @@ describe('report.html of a busybox run, in Chromium', () => {
       const cell = (await page.locator(selector).first().boundingBox())!;
       return { x: Math.round(cell.x - box.x + 4), y: Math.round(cell.y - box.y + 4) }; // in the padding, off the text
     };
-    const pixels = await page.evaluate(async ({ data, points }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${data}`;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      [canvas.width, canvas.height] = [img.width, img.height];
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const all = ctx.getImageData(0, 0, img.width, img.height).data;
-      const colours = new Set<number>();
-      for (let i = 0; i < all.length; i += 4) colours.add((all[i]! << 16) | (all[i + 1]! << 8) | all[i + 2]!);
-      return { colours: colours.size, at: points.map((p) => [...ctx.getImageData(p.x, p.y, 1, 1).data.slice(0, 3)]) };
-    }, { data: png.toString('base64'), points: [await at('#grid td.status-failed'), await at('#grid td.status-passed'), await at('#grid tbody th')] });
+    const pixels = await page.evaluate(
+      async ({ data, points }) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${data}`;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [img.width, img.height];
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const all = ctx.getImageData(0, 0, img.width, img.height).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < all.length; i += 4) colours.add((all[i]! << 16) | (all[i + 1]! << 8) | all[i + 2]!);
+        return { colours: colours.size, at: points.map((p) => [...ctx.getImageData(p.x, p.y, 1, 1).data.slice(0, 3)]) };
+      },
+      {
+        data: png.toString('base64'),
+        points: [await at('#grid td.status-failed'), await at('#grid td.status-passed'), await at('#grid tbody th')],
+      },
+    );
     const [failed, passed, header] = pixels.at as [number[], number[], number[]];
     expect(failed[0]).toBeGreaterThan(150); // red
     expect(failed[1]).toBeLessThan(90);
@@ -107,7 +115,10 @@ describe('report.html of a busybox run, in Chromium', () => {
   it('shows markup from a log or an axis as text and runs none of it', async () => {
     const cell = { ...result.cells[2]!, axes: { mode: '<img src=x onerror="window.pwned=2">' } };
     const file = join(await mkdtemp(join(tmpdir(), 'vmx-html-')), 'report.html');
-    await writeFile(file, renderHtml({ ...result, cells: [cell] }, new Map([[cell.id, '<script>window.pwned = 1</script>\n']])));
+    await writeFile(
+      file,
+      renderHtml({ ...result, cells: [cell] }, new Map([[cell.id, '<script>window.pwned = 1</script>\n']])),
+    );
     await page.goto(pathToFileURL(file).href);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('#grid thead th').nth(1).textContent()).toBe('mode=<img src=x onerror="window.pwned=2">');

@@ -26,7 +26,10 @@ beforeAll(async () => {
   home = join(tmp, 'store');
   stepSummary = join(tmp, 'step-summary.md');
   await writeFile(stepSummary, '## an earlier step\n');
-  run = await runCli(['test', '--jobs', '4'], { cwd: project, env: { VMATRIX_HOME: home, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: stepSummary } });
+  run = await runCli(['test', '--jobs', '4'], {
+    cwd: project,
+    env: { VMATRIX_HOME: home, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: stepSummary },
+  });
   runDir = await realpath(join(project, '.vmatrix/runs/latest'));
   result = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as RunResult;
 }, 120_000);
@@ -40,8 +43,12 @@ describe('reports of a busybox run on GitHub Actions', () => {
     expect(commands[1]).toBe(`::${token}::`);
     const errors = commands.slice(2);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^::error title=vmatrix%3A busybox\/mode=hang timed-out::timed out in test%0A%0A.*about to hang%0A/);
-    expect(errors[1]).toMatch(/^::error title=vmatrix%3A busybox\/mode=fail failed::step "[^"]+" exited 3%0A%0A.*failing on purpose%0A/);
+    expect(errors[0]).toMatch(
+      /^::error title=vmatrix%3A busybox\/mode=hang timed-out::timed out in test%0A%0A.*about to hang%0A/,
+    );
+    expect(errors[1]).toMatch(
+      /^::error title=vmatrix%3A busybox\/mode=fail failed::step "[^"]+" exited 3%0A%0A.*failing on purpose%0A/,
+    );
     expect(errors[1]).toContain(`full log: ${cell('fail').logPath}`);
   });
 
@@ -57,7 +64,9 @@ describe('reports of a busybox run on GitHub Actions', () => {
   it('writes junit.xml beside results.json, valid by the Jenkins JUnit schema', async () => {
     const check = await validateJunit(join(runDir, 'junit.xml'));
     expect(check.code, check.stderr).toBe(0);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(runDir, 'junit.xml'), 'utf8'));
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      await readFile(join(runDir, 'junit.xml'), 'utf8'),
+    );
     expect(doc.testsuites.testsuite).toMatchObject({ name: 'busybox', tests: '4', failures: '2', errors: '0' });
     const cases = doc.testsuites.testsuite.testcase as Array<Record<string, any>>;
     expect(cases.map((c) => c.name)).toEqual(result.cells.map((c) => c.id));
@@ -68,7 +77,9 @@ describe('reports of a busybox run on GitHub Actions', () => {
   it('rebuilds the same junit.xml from results.json with vmatrix report --last, and prints the results as JSON (and the HTML report)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vmx-ci-'));
     const out = join(dir, 'rebuilt.xml');
-    const r = await runCli(['report', '--last', '--junit', out, '--json', '--html', join(dir, 'r.html')], { cwd: project });
+    const r = await runCli(['report', '--last', '--junit', out, '--json', '--html', join(dir, 'r.html')], {
+      cwd: project,
+    });
     expect(r.code, r.stderr).toBe(1);
     expect((JSON.parse(r.stdout) as RunResult).runId).toBe(result.runId);
     expect(r.stderr).toContain(`junit: ${out}`);
@@ -77,7 +88,10 @@ describe('reports of a busybox run on GitHub Actions', () => {
   });
 
   it('without GitHub Actions prints no workflow commands; report without a file says how to name one', async () => {
-    const r = await runCli(['test', '--cell', 'busybox/mode=fail'], { cwd: project, env: { VMATRIX_HOME: home, GITHUB_ACTIONS: '' } });
+    const r = await runCli(['test', '--cell', 'busybox/mode=fail'], {
+      cwd: project,
+      env: { VMATRIX_HOME: home, GITHUB_ACTIONS: '' },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('busybox/mode=fail');
     expect(r.stdout).not.toContain('::error');

@@ -33,7 +33,10 @@ describe('vmatrix test with resources:', () => {
   it('exits 1 and reports the cell that ran out of memory as oom-killed, not failed', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(result.cells.map((c) => [c.id, c.status])).toEqual([
-      ['busybox/mode=oom', 'oom-killed'], ['busybox/mode=fork', 'failed'], ['busybox/mode=limits', 'passed'], ['busybox/mode=cpu', 'passed'],
+      ['busybox/mode=oom', 'oom-killed'],
+      ['busybox/mode=fork', 'failed'],
+      ['busybox/mode=limits', 'passed'],
+      ['busybox/mode=cpu', 'passed'],
     ]);
     expect(cell('oom')).toMatchObject({ phase: 'test', memoryLimit: 32 * MIB });
     expect(result.summary).toMatchObject({ total: 4, passed: 2, failed: 1, oomKilled: 1, timedOut: 0 });
@@ -88,11 +91,28 @@ describe('vmatrix test with a limit the host cannot apply', () => {
  * or on cgroup v2 a cgroup.controllers without it bound over the real one. Nothing changes outside.
  */
 async function withoutPidsController(args: string[], cwd: string): Promise<CliResult> {
-  const hide = (await cgroupLayout()) === 'v2'
-    ? 'f=$(mktemp) && sed "s/\\bpids\\b//" /sys/fs/cgroup/cgroup.controllers > "$f" && mount --bind "$f" /sys/fs/cgroup/cgroup.controllers'
-    : 'umount /sys/fs/cgroup/pids';
-  return spawnCapture('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `${hide} && exec "$@"`, 'sh', process.execPath, BIN, ...args], {
-    cwd, env: { ...process.env, NO_COLOR: '1', VMATRIX_HOME: home },
-  });
+  const hide =
+    (await cgroupLayout()) === 'v2'
+      ? 'f=$(mktemp) && sed "s/\\bpids\\b//" /sys/fs/cgroup/cgroup.controllers > "$f" && mount --bind "$f" /sys/fs/cgroup/cgroup.controllers'
+      : 'umount /sys/fs/cgroup/pids';
+  return spawnCapture(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      `${hide} && exec "$@"`,
+      'sh',
+      process.execPath,
+      BIN,
+      ...args,
+    ],
+    {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', VMATRIX_HOME: home },
+    },
+  );
 }
-

@@ -75,7 +75,10 @@ describe('--repo: another repository', () => {
   it('clones a URL into the store and runs its own vmatrix.yml at the ref; results stay in the current directory', async () => {
     const qa = join(base, 'qa');
     await mkdir(qa);
-    const r = await runCli(['test', '--repo', `file://${project}`, '--ref', buggy], { cwd: qa, env: { VMATRIX_HOME: home } });
+    const r = await runCli(['test', '--repo', `file://${project}`, '--ref', buggy], {
+      cwd: qa,
+      env: { VMATRIX_HOME: home },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toContain('cloning file://');
     const res = await results(qa);
@@ -88,11 +91,17 @@ describe('--repo: another repository', () => {
     expect(again.stderr).toContain('fetching file://');
   }, 120_000);
 
-  it('takes a local path, and a config given with --config instead of the repository\'s', async () => {
+  it("takes a local path, and a config given with --config instead of the repository's", async () => {
     const qa = join(base, 'qa2');
     await mkdir(qa);
-    await writeFile(join(qa, 'mine.yml'), 'distros: [busybox]\ntest: grep -q "release 1" check.sh && echo "own config saw release 1"\n');
-    const r = await runCli(['test', '--repo', project, '--ref', 'v1', '--config', 'mine.yml'], { cwd: qa, env: { VMATRIX_HOME: home } });
+    await writeFile(
+      join(qa, 'mine.yml'),
+      'distros: [busybox]\ntest: grep -q "release 1" check.sh && echo "own config saw release 1"\n',
+    );
+    const r = await runCli(['test', '--repo', project, '--ref', 'v1', '--config', 'mine.yml'], {
+      cwd: qa,
+      env: { VMATRIX_HOME: home },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await logOf(qa, await results(qa))).toContain('own config saw release 1');
   }, 120_000);
@@ -109,7 +118,9 @@ describe('submodules', () => {
     const git = await repo(app);
     await writeFile(join(app, 'vmatrix.yml'), 'distros: [busybox]\ntest: cat vendor/lib/lib.txt\n');
     // git refuses file:// submodules by default since 2.38.1; simple-git refuses to pass -c protocol.* itself.
-    await promisify(execFile)('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', lib, 'vendor/lib'], { cwd: app });
+    await promisify(execFile)('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', lib, 'vendor/lib'], {
+      cwd: app,
+    });
     await git.add('.');
     await git.commit('app with a submodule');
     const r = await runCli(['test'], { cwd: app, env: { VMATRIX_HOME: home } });

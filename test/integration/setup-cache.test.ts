@@ -47,7 +47,10 @@ describe('the setup layer cache', () => {
 
   it('reuses it when a test command or an unrelated file changes', async () => {
     const config = await readFile(join(project, 'vmatrix.yml'), 'utf8');
-    await writeFile(join(project, 'vmatrix.yml'), config.replace('  - cmp deps.txt /etc/deps-copy', '  - cmp deps.txt /etc/deps-copy\n  - test -s deps.txt'));
+    await writeFile(
+      join(project, 'vmatrix.yml'),
+      config.replace('  - cmp deps.txt /etc/deps-copy', '  - cmp deps.txt /etc/deps-copy\n  - test -s deps.txt'),
+    );
     await writeFile(join(project, 'notes.txt'), 'edited\n');
     const edited = await test();
     expect(builds(edited.run)).toBe(0);
@@ -83,7 +86,9 @@ describe('the setup layer cache', () => {
     expect(ls.stdout).toMatch(new RegExp(`^${layer}\\s+busybox\\s+none\\s+\\S+ \\S?B\\s+\\d{4}-`, 'm'));
     expect(ls.stdout).toContain('    setup:        cat /src/deps* > /etc/deps-copy');
     expect(ls.stdout).toContain(`    setup_inputs: deps.txt  644  ${sha.slice(0, 12)}`);
-    const json = JSON.parse((await runCli(['image', 'ls', '--layers', '--json'], { env: { VMATRIX_HOME: home } })).stdout) as Array<{ kind: string; id: string; inputs: { setupInputs: Record<string, { sha256: string; mode: string }> } }>;
+    const json = JSON.parse(
+      (await runCli(['image', 'ls', '--layers', '--json'], { env: { VMATRIX_HOME: home } })).stdout,
+    ) as Array<{ kind: string; id: string; inputs: { setupInputs: Record<string, { sha256: string; mode: string }> } }>;
     const entry = json.find((e) => e.kind === 'layer' && e.id === layer)!;
     expect(entry.inputs.setupInputs).toEqual({ 'deps.txt': { sha256: sha, mode: '644' } });
   });

@@ -31,7 +31,7 @@ beforeAll(async () => {
   single = (await latest()).result;
   for (const i of [1, 2, 3]) {
     const cli = await runCli(['test', '--shard', `${i}/3`, '--jobs', '2'], { cwd: project, env });
-    shards.push({ cli, ...await latest() });
+    shards.push({ cli, ...(await latest()) });
   }
   const out = join(project, 'merged.json');
   merge = await runCli(['report', '--merge', ...shards.map((s) => s.file), '--output', out], { cwd: project });
@@ -46,8 +46,9 @@ describe('a sharded run over N=3, merged', () => {
     expect(shards.map((s) => s.result.matrix?.shard)).toEqual(['1/3', '2/3', '3/3']);
   });
 
-  it('balanced the shards by the single run\'s durations, the same for all three', () => {
-    for (const s of shards) expect(s.cli.stderr).toContain(`balanced by the durations in .vmatrix/runs/${single.runId}/results.json`);
+  it("balanced the shards by the single run's durations, the same for all three", () => {
+    for (const s of shards)
+      expect(s.cli.stderr).toContain(`balanced by the durations in .vmatrix/runs/${single.runId}/results.json`);
     expect(new Set(shards.map((s) => s.result.matrix?.split)).size).toBe(1);
     // The hanging cell runs into its 3 s timeout: the slowest by far, so it has a shard to itself.
     const hang = shards.find((s) => s.result.cells.some((c) => c.id === 'busybox/mode=hang'))!;
@@ -60,7 +61,9 @@ describe('a sharded run over N=3, merged', () => {
     expect(merged.summary).toEqual(single.summary);
     expect(merged.matrix).toEqual({ configHash: single.matrix!.configHash, cells: single.matrix!.cells });
     const firstCell = (r: RunResult) => Math.min(...r.cells.map((c) => single.matrix!.cells.indexOf(c.id)));
-    expect(merged.mergedFrom).toEqual([...shards].sort((a, b) => firstCell(a.result) - firstCell(b.result)).map((s) => s.result.runId));
+    expect(merged.mergedFrom).toEqual(
+      [...shards].sort((a, b) => firstCell(a.result) - firstCell(b.result)).map((s) => s.result.runId),
+    );
   });
 
   it('prints the merged run like a single one', () => {
@@ -72,7 +75,10 @@ describe('a sharded run over N=3, merged', () => {
   it('starts the slowest cell first once durations are known', async () => {
     // One at a time, so cells end in the order they started; in matrix order ok would come before hang.
     const r = await runCli(['test', '--jobs', '1', '--only', 'mode=ok', '--only', 'mode=hang'], { cwd: project, env });
-    expect([...r.stdout.matchAll(/^\d\d:\d\d:\d\d (?:PASS|TIME) .*busybox\/mode=(\w+)/gm)].map((m) => m[1])).toEqual(['hang', 'ok']);
+    expect([...r.stdout.matchAll(/^\d\d:\d\d:\d\d (?:PASS|TIME) .*busybox\/mode=(\w+)/gm)].map((m) => m[1])).toEqual([
+      'hang',
+      'ok',
+    ]);
   });
 
   it('runs exactly the cell --cell names', async () => {

@@ -21,10 +21,15 @@ beforeAll(async () => {
   project = await gitProject('busybox-mix');
   home = join(await mkdtemp(join(tmpdir(), 'vmx-shell-')), 'store');
 });
-afterAll(() => { for (const t of terminals) t.kill(); });
+afterAll(() => {
+  for (const t of terminals) t.kill();
+});
 
 function open(args: string, store = home): Terminal {
-  const t = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell ${args}`, project, { VMATRIX_HOME: store, NO_COLOR: '1' });
+  const t = new Terminal(`${shq(process.execPath)} ${shq(BIN)} shell ${args}`, project, {
+    VMATRIX_HOME: store,
+    NO_COLOR: '1',
+  });
   terminals.push(t);
   return t;
 }
@@ -36,7 +41,9 @@ describe('vmatrix shell in a pseudo-terminal', () => {
     let mark = t.screen.length;
     // The runtime sizes the cell's pty just after the shell starts: ask until it has.
     t.type('echo "cell=$VMATRIX_CELL mode=$MODE greeting=$GREETING"; tty; pwd; ls /src\n');
-    t.type('for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size 2>/dev/null); [ "$s" = "37 101" ] && break; sleep 0.2; done; echo "size=$s"\n');
+    t.type(
+      'for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size 2>/dev/null); [ "$s" = "37 101" ] && break; sleep 0.2; done; echo "size=$s"\n',
+    );
     await t.waitFor(/cell=busybox\/mode=fail mode=fail greeting=hello-busybox/, mark);
     await t.waitFor(/\/dev\/pts\/\d+/, mark);
     await t.waitFor(/size=37 101/, mark);
@@ -82,9 +89,22 @@ describe('vmatrix shell in a pseudo-terminal', () => {
 
 describe('vmatrix run in a project', () => {
   it("runs a command in the named cell's environment, without a terminal, and returns its status", async () => {
-    const r = await runCli(['run', 'busybox', '--set', 'mode=fail', '--', 'sh', '-c', 'echo "$MODE $VMATRIX_CELL $(pwd)"; test -t 1 || echo no-tty; exit 4'], {
-      cwd: project, env: { VMATRIX_HOME: home },
-    });
+    const r = await runCli(
+      [
+        'run',
+        'busybox',
+        '--set',
+        'mode=fail',
+        '--',
+        'sh',
+        '-c',
+        'echo "$MODE $VMATRIX_CELL $(pwd)"; test -t 1 || echo no-tty; exit 4',
+      ],
+      {
+        cwd: project,
+        env: { VMATRIX_HOME: home },
+      },
+    );
     expect(r.code, r.stderr).toBe(4);
     expect(r.stdout).toBe('fail busybox/mode=fail /src\nno-tty\n');
     expect(r.stderr).toContain('command in cell busybox/mode=fail');
@@ -93,7 +113,10 @@ describe('vmatrix run in a project', () => {
 
 describe('vmatrix test --keep, then vmatrix shell --run', () => {
   it('keeps what a failed cell wrote, and opens a shell on it without changing it', async () => {
-    const r = await runCli(['test', '--keep', 'failed', '--only', 'mode=fail', '--only', 'mode=ok'], { cwd: project, env: { VMATRIX_HOME: home } });
+    const r = await runCli(['test', '--keep', 'failed', '--only', 'mode=fail', '--only', 'mode=ok'], {
+      cwd: project,
+      env: { VMATRIX_HOME: home },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
     const byMode = (m: string) => result.cells.find((c) => c.axes.mode === m)!;
@@ -116,4 +139,3 @@ describe('vmatrix test --keep, then vmatrix shell --run', () => {
     expect(none.screen).toContain('did not keep cell busybox/mode=ok');
   }, 180_000);
 });
-

@@ -1,6 +1,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  unlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -48,7 +62,8 @@ describe('snapshotProject', () => {
     expect(await readFile(join(tree, 'new.txt'), 'utf8')).toBe('untracked\n');
     expect(await readlink(join(tree, 'link.c'))).toBe('lib/a.c');
     expect((await stat(join(tree, 'run.sh'))).mode & 0o777).toBe(0o755);
-    for (const absent of ['gone.txt', 'node_modules', 'build', 'debug.log', '.git']) expect(existsSync(join(tree, absent)), absent).toBe(false);
+    for (const absent of ['gone.txt', 'node_modules', 'build', 'debug.log', '.git'])
+      expect(existsSync(join(tree, absent)), absent).toBe(false);
     expect(snap.files).toBe(5); // .gitignore, lib/a.c, run.sh, link.c, new.txt
   });
 
@@ -78,8 +93,14 @@ describe('snapshotProject', () => {
     const one = await snapshotProject(store, project);
     await writeFile(join(project, 'lib/a.c'), 'int a = 4;\n');
     const two = await snapshotProject(store, project);
-    const [oldRun, newRun, oldA, newA] = await Promise.all([join(snapshotTree(one), 'run.sh'), join(snapshotTree(two), 'run.sh'),
-      join(snapshotTree(one), 'lib/a.c'), join(snapshotTree(two), 'lib/a.c')].map((p) => lstat(p)));
+    const [oldRun, newRun, oldA, newA] = await Promise.all(
+      [
+        join(snapshotTree(one), 'run.sh'),
+        join(snapshotTree(two), 'run.sh'),
+        join(snapshotTree(one), 'lib/a.c'),
+        join(snapshotTree(two), 'lib/a.c'),
+      ].map((p) => lstat(p)),
+    );
     expect(newRun!.ino).toBe(oldRun!.ino);
     expect(newA!.ino).not.toBe(oldA!.ino);
     expect(await readFile(join(snapshotTree(two), 'lib/a.c'), 'utf8')).toBe('int a = 4;\n');
@@ -103,7 +124,9 @@ describe('snapshotProject', () => {
     const fresh = await mkdtemp(join(tmpdir(), 'vmx-fresh-'));
     git(fresh, 'init', '-q');
     await writeFile(join(fresh, 'only.txt'), 'untracked\n');
-    expect(await readFile(join(snapshotTree(await snapshotProject(store, fresh)), 'only.txt'), 'utf8')).toBe('untracked\n');
+    expect(await readFile(join(snapshotTree(await snapshotProject(store, fresh)), 'only.txt'), 'utf8')).toBe(
+      'untracked\n',
+    );
   });
 
   it('does not trust a racily clean index entry: a file changed in the second its index was written', async () => {
@@ -125,38 +148,60 @@ describe('ProjectGit: the git process layer', () => {
   const withEnv = async (vars: Record<string, string | undefined>, fn: () => Promise<void>) => {
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
     const set = (v: Record<string, string | undefined>) => {
-      for (const [k, value] of Object.entries(v)) if (value === undefined) delete process.env[k]; else process.env[k] = value;
+      for (const [k, value] of Object.entries(v))
+        if (value === undefined) delete process.env[k];
+        else process.env[k] = value;
     };
     set(vars);
-    try { await fn(); } finally { set(saved); }
+    try {
+      await fn();
+    } finally {
+      set(saved);
+    }
   };
 
-  it('ignores the caller\'s GIT_* variables and works with an editor, a pager and an askpass program in its environment', async () => {
+  it("ignores the caller's GIT_* variables and works with an editor, a pager and an askpass program in its environment", async () => {
     const elsewhere = await mkdtemp(join(tmpdir(), 'vmx-elsewhere-'));
     git(elsewhere, 'init', '-q');
-    await withEnv({
-      GIT_DIR: join(elsewhere, '.git'), GIT_WORK_TREE: elsewhere, GIT_INDEX_FILE: join(elsewhere, 'index'),
-      EDITOR: 'false', GIT_EDITOR: 'false', PAGER: 'false', SSH_ASKPASS: 'false', PREFIX: '/nonexistent',
-    }, async () => {
-      const g = await ProjectGit.open(project);
-      const listed: string[] = [];
-      await g.records(['ls-files', '-z'], (path) => listed.push(path));
-      expect(listed.sort()).toEqual(['.gitignore', 'gone.txt', 'lib/a.c', 'link.c', 'run.sh']);
-      expect((await g.output(['rev-parse', '--show-toplevel'])).trim()).toBe(project);
-      expect((await snapshotProject(store, project)).files).toBe(5);
-    });
+    await withEnv(
+      {
+        GIT_DIR: join(elsewhere, '.git'),
+        GIT_WORK_TREE: elsewhere,
+        GIT_INDEX_FILE: join(elsewhere, 'index'),
+        EDITOR: 'false',
+        GIT_EDITOR: 'false',
+        PAGER: 'false',
+        SSH_ASKPASS: 'false',
+        PREFIX: '/nonexistent',
+      },
+      async () => {
+        const g = await ProjectGit.open(project);
+        const listed: string[] = [];
+        await g.records(['ls-files', '-z'], (path) => listed.push(path));
+        expect(listed.sort()).toEqual(['.gitignore', 'gone.txt', 'lib/a.c', 'link.c', 'run.sh']);
+        expect((await g.output(['rev-parse', '--show-toplevel'])).trim()).toBe(project);
+        expect((await snapshotProject(store, project)).files).toBe(5);
+      },
+    );
     await rm(elsewhere, { recursive: true });
   });
 
-  it('clones and fetches with the operator\'s ssh, askpass and proxy settings in its environment', async () => {
+  it("clones and fetches with the operator's ssh, askpass and proxy settings in its environment", async () => {
     const into = join(await mkdtemp(join(tmpdir(), 'vmx-clone-')), 'bare.git');
-    await withEnv({
-      GIT_SSH_COMMAND: 'false', GIT_SSH: 'false', GIT_ASKPASS: 'false', SSH_ASKPASS: 'false', GIT_PROXY_COMMAND: 'false',
-    }, async () => {
-      const bare = await ProjectGit.cloneBare(`file://${project}`, into);
-      await bare.fetchAll();
-      expect((await bare.output(['rev-parse', 'HEAD'])).trim()).toBe(git(project, 'rev-parse', 'HEAD').trim());
-    });
+    await withEnv(
+      {
+        GIT_SSH_COMMAND: 'false',
+        GIT_SSH: 'false',
+        GIT_ASKPASS: 'false',
+        SSH_ASKPASS: 'false',
+        GIT_PROXY_COMMAND: 'false',
+      },
+      async () => {
+        const bare = await ProjectGit.cloneBare(`file://${project}`, into);
+        await bare.fetchAll();
+        expect((await bare.output(['rev-parse', 'HEAD'])).trim()).toBe(git(project, 'rev-parse', 'HEAD').trim());
+      },
+    );
     await rm(dirname(into), { recursive: true });
   });
 
@@ -165,11 +210,18 @@ describe('ProjectGit: the git process layer', () => {
     expect(await g.output(['config', '--get', 'no.such-key'], [0, 1])).toBe('');
     const failed = await g.output(['config', '--get', 'no.such-key']).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(GitFailed);
-    expect(failed).toMatchObject({ code: 'GIT_FAILED', exit: 3, message: `git config --get failed in ${project} (exit 1): ` });
+    expect(failed).toMatchObject({
+      code: 'GIT_FAILED',
+      exit: 3,
+      message: `git config --get failed in ${project} (exit 1): `,
+    });
     const bad = await g.output(['rev-parse', '--verify', 'no-such-ref']).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'GIT_FAILED', stderr: 'fatal: Needed a single revision\n' });
     await expect(g.records(['ls-files', '-z', '--error-unmatch', 'no-such-file'], () => {})).rejects.toMatchObject({
-      code: 'GIT_FAILED', message: expect.stringMatching(/^git ls-files -z failed in .* \(exit 1\): error: pathspec 'no-such-file' did not match/),
+      code: 'GIT_FAILED',
+      message: expect.stringMatching(
+        /^git ls-files -z failed in .* \(exit 1\): error: pathspec 'no-such-file' did not match/,
+      ),
     });
   });
 
@@ -177,7 +229,12 @@ describe('ProjectGit: the git process layer', () => {
     const g = await ProjectGit.open(project);
     const empty = await mkdtemp(join(tmpdir(), 'vmx-nogit-'));
     await withEnv({ PATH: empty }, async () => {
-      const missing = { code: 'GIT_FAILED', exit: 3, message: `could not run git in ${project}: spawn git ENOENT`, hint: 'install git: apt-get install git' };
+      const missing = {
+        code: 'GIT_FAILED',
+        exit: 3,
+        message: `could not run git in ${project}: spawn git ENOENT`,
+        hint: 'install git: apt-get install git',
+      };
       await expect(g.output(['rev-parse', 'HEAD'])).rejects.toMatchObject(missing);
       await expect(g.records(['ls-files', '-z'], () => {})).rejects.toMatchObject(missing);
       await expect(ProjectGit.open(project)).rejects.toMatchObject(missing);
@@ -185,7 +242,7 @@ describe('ProjectGit: the git process layer', () => {
     await rm(empty, { recursive: true });
   });
 
-  it('keeps the start of a failing git\'s stderr, about 64 KiB of it, not all of it', async () => {
+  it("keeps the start of a failing git's stderr, about 64 KiB of it, not all of it", async () => {
     const g = await ProjectGit.open(project);
     // One "error: pathspec '…' did not match" line each: about 360 KB of stderr.
     const paths = Array.from({ length: 4000 }, (_, i) => `no-such-file-with-a-long-name-${i + 1}`);
@@ -204,10 +261,11 @@ describe('ProjectGit: the git process layer', () => {
 });
 
 describe('snapshotProject on an untrusted project', { tags: ['safety', 'projects'] }, () => {
-  it('runs none of the programs the repository\'s config names: fsmonitor, filters, hooks', async () => {
+  it("runs none of the programs the repository's config names: fsmonitor, filters, hooks", async () => {
     const canary = join(project, '..', 'ran');
     git(project, 'config', 'core.fsmonitor', `touch ${canary}-fsmonitor; false`);
-    for (const k of ['clean', 'smudge', 'process']) git(project, 'config', `filter.evil.${k}`, `touch ${canary}-${k}; cat`);
+    for (const k of ['clean', 'smudge', 'process'])
+      git(project, 'config', `filter.evil.${k}`, `touch ${canary}-${k}; cat`);
     git(project, 'config', 'filter.evil.required', 'true');
     await writeFile(join(project, '.gitattributes'), '* filter=evil\n');
     await writeFile(join(project, '.git/hooks/post-index-change'), `#!/bin/sh\ntouch ${canary}-hook\n`);
@@ -249,10 +307,15 @@ async function indexVouchingFor(dir: string, path: string): Promise<void> {
   const st = await lstat(join(dir, path), { bigint: true });
   const sec = (ns: bigint) => Number(ns / 1_000_000_000n);
   const nsec = (ns: bigint) => Number(ns % 1_000_000_000n);
-  [sec(st.ctimeNs), nsec(st.ctimeNs), sec(st.mtimeNs), nsec(st.mtimeNs)].forEach((v, k) => buf.writeUInt32BE(v, at + 4 * k));
+  [sec(st.ctimeNs), nsec(st.ctimeNs), sec(st.mtimeNs), nsec(st.mtimeNs)].forEach((v, k) =>
+    buf.writeUInt32BE(v, at + 4 * k),
+  );
   buf.writeUInt32BE(Number(st.ino & 0xffffffffn), at + 20);
   buf.writeUInt32BE(Number(st.size), at + 36);
-  createHash('sha1').update(buf.subarray(0, buf.length - 20)).digest().copy(buf, buf.length - 20);
+  createHash('sha1')
+    .update(buf.subarray(0, buf.length - 20))
+    .digest()
+    .copy(buf, buf.length - 20);
   await writeFile(indexPath, buf);
   await utimes(indexPath, sec(st.mtimeNs), sec(st.mtimeNs));
 }

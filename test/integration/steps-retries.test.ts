@@ -38,16 +38,24 @@ describe('vmatrix test: steps, retries and artifacts', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(result.version).toBe(1);
     expect(result.cells.map((c) => [c.id, c.status])).toEqual([
-      ['busybox/mode=flaky', 'flaky'], ['busybox/mode=slow-step', 'timed-out'], ['busybox/mode=exit124', 'failed'],
-      ['busybox/mode=fail', 'failed'], ['busybox/mode=pass', 'passed'],
+      ['busybox/mode=flaky', 'flaky'],
+      ['busybox/mode=slow-step', 'timed-out'],
+      ['busybox/mode=exit124', 'failed'],
+      ['busybox/mode=fail', 'failed'],
+      ['busybox/mode=pass', 'passed'],
     ]);
     expect(result.summary).toMatchObject({ total: 5, passed: 2, flaky: 1, failed: 2, timedOut: 1 });
     expect(run.stdout).toContain('5 cells: 2 passed (1 flaky), 2 failed, 1 timed out in');
   });
 
   it('runs a flaky cell again in a fresh cell with VMATRIX_ATTEMPT=2 and records both attempts', async () => {
-    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d FLAKY +[\d.]+m?s {2}busybox\/mode=flaky {2}\(passed on attempt 2; attempt 1: step "check" exited 1\)$/m);
-    expect(cell('flaky').attempts?.map((a) => [a.attempt, a.status, a.exitCode])).toEqual([[1, 'failed', 1], [2, 'passed', 0]]);
+    expect(run.stdout).toMatch(
+      /^\d\d:\d\d:\d\d FLAKY +[\d.]+m?s {2}busybox\/mode=flaky {2}\(passed on attempt 2; attempt 1: step "check" exited 1\)$/m,
+    );
+    expect(cell('flaky').attempts?.map((a) => [a.attempt, a.status, a.exitCode])).toEqual([
+      [1, 'failed', 1],
+      [2, 'passed', 0],
+    ]);
     expect(cell('flaky').durationMs).toBe(cell('flaky').attempts!.reduce((sum, a) => sum + a.durationMs, 0));
     const log = await readFile(join(project, cell('flaky').logPath), 'utf8');
     expect(log).toContain('flaky: failing on attempt 1');
@@ -55,7 +63,12 @@ describe('vmatrix test: steps, retries and artifacts', () => {
     // a fresh cell: attempt 2 does not see attempt 1's file, and each attempt's artifacts are kept apart
     expect(cell('flaky').artifacts).toEqual(['results/attempt-2.txt']);
     expect(cell('flaky').attempts![0]!.artifacts).toEqual(['results/attempt-1.txt']);
-    expect(await readFile(artifact(cell('flaky'), 'results/attempt-1.txt', cell('flaky').attempts![0]!.artifactsPath), 'utf8')).toBe('attempt 1\n');
+    expect(
+      await readFile(
+        artifact(cell('flaky'), 'results/attempt-1.txt', cell('flaky').attempts![0]!.artifactsPath),
+        'utf8',
+      ),
+    ).toBe('attempt 1\n');
   });
 
   it('records each step with its name, exit code and duration', () => {
@@ -72,29 +85,44 @@ describe('vmatrix test: steps, retries and artifacts', () => {
     expect(c.steps![1]).toMatchObject({ name: 'check', exitCode: null, timeoutMs: 2000, timedOut: true });
     expect(c.steps![1]!.durationMs).toBeGreaterThanOrEqual(1900);
     expect(c.attempts!.every((a) => a.durationMs < 15_000)).toBe(true); // not the 50 s sleep, nor the 30 s cell timeout
-    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d TIME .*busybox\/mode=slow-step {2}\(step "check" timed out after 2\.0s, 2 attempts\)$/m);
+    expect(run.stdout).toMatch(
+      /^\d\d:\d\d:\d\d TIME .*busybox\/mode=slow-step {2}\(step "check" timed out after 2\.0s, 2 attempts\)$/m,
+    );
     expect(run.stdout).toContain('│ about to hang');
     expect(run.stdout).toContain('│ # step "check" timed out after 2.0s: its cell was killed');
   });
 
   it('tells a step that exits 124 by itself from one that timed out', () => {
     expect(cell('exit124')).toMatchObject({ status: 'failed', exitCode: 124, step: 'check' });
-    expect(cell('exit124').steps![1]).toEqual({ name: 'check', exitCode: 124, durationMs: expect.any(Number), timeoutMs: 2000 });
-    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d FAIL .*busybox\/mode=exit124 {2}\(step "check" exited 124, 2 attempts\)$/m);
+    expect(cell('exit124').steps![1]).toEqual({
+      name: 'check',
+      exitCode: 124,
+      durationMs: expect.any(Number),
+      timeoutMs: 2000,
+    });
+    expect(run.stdout).toMatch(
+      /^\d\d:\d\d:\d\d FAIL .*busybox\/mode=exit124 {2}\(step "check" exited 124, 2 attempts\)$/m,
+    );
   });
 
   it('copies the artifacts of a failed cell, inside and outside the workdir, and only files the steps wrote', async () => {
     const c = cell('fail');
     expect(c.artifactsPath).toBe(join('.vmatrix/runs', result.runId, 'busybox/mode=fail/artifacts'));
-    expect(c.artifacts).toEqual(['results/attempt-2.txt', 'results/report.xml', 'results/sub/deep.txt', '_root/var/log/vmx-app.log']);
+    expect(c.artifacts).toEqual([
+      'results/attempt-2.txt',
+      'results/report.xml',
+      'results/sub/deep.txt',
+      '_root/var/log/vmx-app.log',
+    ]);
     expect(await readFile(artifact(c, 'results/report.xml'), 'utf8')).toBe('<testsuite failures="1"/>\n');
     expect(await readFile(artifact(c, '_root/var/log/vmx-app.log'), 'utf8')).toBe('app\n');
     expect(c.warnings).toBeUndefined();
     // results/keep.xml is a project file no step touched; link.xml points at the cell's /etc/passwd
-    for (const left of ['results/keep.xml', 'results/link.xml', 'results/committed.xml']) expect(existsSync(artifact(c, left))).toBe(false);
+    for (const left of ['results/keep.xml', 'results/link.xml', 'results/committed.xml'])
+      expect(existsSync(artifact(c, left))).toBe(false);
   });
 
-  it('leaves out a deleted project file: its whiteout is in the cell\'s upper dir, not in the artifacts', async () => {
+  it("leaves out a deleted project file: its whiteout is in the cell's upper dir, not in the artifacts", async () => {
     const kept = cell('fail').kept!;
     const whiteout = await lstat(join(kept, 'src-upper/results/committed.xml'));
     expect(whiteout.isCharacterDevice() && whiteout.rdev === 0).toBe(true);
@@ -108,7 +136,9 @@ describe('vmatrix test --fail-fast', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const why = '--fail-fast after busybox/mode=late-fail failed';
     expect(result.cells.map((c) => [c.id, c.status, c.message])).toEqual([
-      ['busybox/mode=late-fail', 'failed', undefined], ['busybox/mode=hang', 'cancelled', why], ['busybox/mode=pass', 'cancelled', why],
+      ['busybox/mode=late-fail', 'failed', undefined],
+      ['busybox/mode=hang', 'cancelled', why],
+      ['busybox/mode=pass', 'cancelled', why],
     ]);
     const hang = result.cells[1]!;
     expect(await readFile(join(project, hang.logPath), 'utf8')).toContain('about to hang'); // it was running

@@ -28,7 +28,10 @@ const log = (c: CellResult): Promise<string> => readFile(join(project, c.logPath
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vmx-toolchains-'));
   const releases = await debianTarballReleases();
-  const catalog = await tarballCatalog(join(work, 'catalog'), [...releases, ...releases.map((r) => ({ ...r, name: `debian-${r.release}-lean` }))]);
+  const catalog = await tarballCatalog(join(work, 'catalog'), [
+    ...releases,
+    ...releases.map((r) => ({ ...r, name: `debian-${r.release}-lean` })),
+  ]);
   env = { VMATRIX_HOME: join(testCacheDir(), 'store-toolchains'), VMATRIX_CATALOG: catalog };
   project = await gitProject('toolchains');
   run = await runCli(['test', '--jobs', '2'], { cwd: project, env });
@@ -44,15 +47,21 @@ describe('a compiler named in packages, on Debian 11, 12 and 13', () => {
   it('passes every cell: gcc and g++ with recommends, gcc without', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(result.cells.map((c) => c.id).sort()).toEqual([
-      'debian-11-lean/pkg=gcc', 'debian-11/pkg=g++', 'debian-11/pkg=gcc',
-      'debian-12-lean/pkg=gcc', 'debian-12/pkg=g++', 'debian-12/pkg=gcc',
-      'debian-13-lean/pkg=gcc', 'debian-13/pkg=g++', 'debian-13/pkg=gcc',
+      'debian-11-lean/pkg=gcc',
+      'debian-11/pkg=g++',
+      'debian-11/pkg=gcc',
+      'debian-12-lean/pkg=gcc',
+      'debian-12/pkg=g++',
+      'debian-12/pkg=gcc',
+      'debian-13-lean/pkg=gcc',
+      'debian-13/pkg=g++',
+      'debian-13/pkg=gcc',
     ]);
     expect(result.cells.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(new Set(result.cells.map((c) => c.layerId)).size).toBe(9);
   });
 
-  it('compiles, links and runs C against each release\'s own glibc', async () => {
+  it("compiles, links and runs C against each release's own glibc", async () => {
     for (const cell of result.cells) {
       expect(await log(cell), cell.id).toContain(`hello from C, glibc ${GLIBC[cell.distro.replace(/-lean$/, '')]}\n`);
     }
@@ -73,10 +82,16 @@ describe('a compiler named in packages, on Debian 11, 12 and 13', () => {
   it('records install_recommends: false in the layers it built that way, and only in those', async () => {
     const ls = await runCli(['image', 'ls', '--layers', '--json'], { env });
     expect(ls.code, ls.stderr).toBe(0);
-    const layers = JSON.parse(ls.stdout) as Array<{ kind: string; id: string; inputs?: { packages: string[]; installRecommends?: boolean } }>;
+    const layers = JSON.parse(ls.stdout) as Array<{
+      kind: string;
+      id: string;
+      inputs?: { packages: string[]; installRecommends?: boolean };
+    }>;
     for (const cell of result.cells) {
       const layer = layers.find((l) => l.kind === 'layer' && l.id === cell.layerId);
-      expect(layer?.inputs, cell.id).toMatchObject({ packages: cell.axes.pkg === 'gcc' ? ['gcc', 'libc6-dev'] : ['g++'] });
+      expect(layer?.inputs, cell.id).toMatchObject({
+        packages: cell.axes.pkg === 'gcc' ? ['gcc', 'libc6-dev'] : ['g++'],
+      });
       expect(layer?.inputs?.installRecommends, cell.id).toBe(lean(cell) ? false : undefined);
     }
   });

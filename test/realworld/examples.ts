@@ -28,7 +28,7 @@ function dedent(lines: string[]): string {
 /** The quick start's vmatrix.yml: the text between `cat > vmatrix.yml <<'YAML'` and `YAML`. */
 export async function quickStart(): Promise<string> {
   const m = /cat > vmatrix\.yml <<'YAML'\n([\s\S]*?)\n[ \t]*YAML\n/.exec(await readme());
-  if (!m) throw new Error('README.md has no quick-start heredoc (cat > vmatrix.yml <<\'YAML\' … YAML)');
+  if (!m) throw new Error("README.md has no quick-start heredoc (cat > vmatrix.yml <<'YAML' … YAML)");
   return dedent(m[1]!.split('\n'));
 }
 
@@ -41,14 +41,21 @@ export async function readmeFragments(): Promise<Yaml[]> {
   for (const line of (await readme()).split('\n')) {
     const code = line.startsWith('    ') || (block !== undefined && line.trim() === '');
     if (code && (block || previousBlank)) (block ??= []).push(line);
-    else if (block) { blocks.push(block); block = undefined; }
+    else if (block) {
+      blocks.push(block);
+      block = undefined;
+    }
     previousBlank = line.trim() === '';
   }
   if (block) blocks.push(block);
   const fragments: Yaml[] = [];
   for (const b of blocks) {
     let value: unknown;
-    try { value = parse(dedent(b)); } catch { continue; } // shell examples, tables of commands
+    try {
+      value = parse(dedent(b));
+    } catch {
+      continue;
+    } // shell examples, tables of commands
     if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).every((k) => keys.has(k))) {
       fragments.push(value as Yaml);
     }

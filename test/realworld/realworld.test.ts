@@ -44,7 +44,12 @@ const PROJECTS: Project[] = [
   { name: 'fnv', kind: 'rust', marker: 'Cargo.toml' },
   // Its test of issue 84 runs "${SHELL:-sh}" and expects bash's verdict on a syntax error; a cell, like
   // Docker or cron, has no SHELL, so it runs sh: dash on Debian, ash on busybox (README "Troubleshooting").
-  { name: 'shunit2', kind: 'generic', test: './test_runner', unsupported: Object.fromEntries([...DEBIAN, 'busybox'].map((d) => [d, SHUNIT2_DASH])) },
+  {
+    name: 'shunit2',
+    kind: 'generic',
+    test: './test_runner',
+    unsupported: Object.fromEntries([...DEBIAN, 'busybox'].map((d) => [d, SHUNIT2_DASH])),
+  },
 ];
 
 const vendored = (name: string): string => fileURLToPath(new URL(`projects/${name}`, import.meta.url));
@@ -54,7 +59,10 @@ const made: string[] = [];
 
 beforeAll(async () => {
   const cache = testCacheDir();
-  env = { VMATRIX_HOME: join(cache, 'realworld-store'), VMATRIX_CATALOG: await debianTarballCatalog(join(cache, 'realworld-catalog')) };
+  env = {
+    VMATRIX_HOME: join(cache, 'realworld-store'),
+    VMATRIX_CATALOG: await debianTarballCatalog(join(cache, 'realworld-catalog')),
+  };
 }, 1_800_000);
 
 afterAll(async () => {
@@ -76,11 +84,16 @@ async function test(dir: string, label: string, args: string[] = []): Promise<{ 
   const started = Date.now();
   // A starter that gives test steps the host's network needs the operator's flag, as `vmatrix init` says.
   const hostNetwork = /^network: host\b/m.test(await readFile(join(dir, 'vmatrix.yml'), 'utf8').catch(() => ''));
-  const cli = await runCli(['test', '--jobs', '2', ...(hostNetwork ? ['--allow-host-network'] : []), ...args], { cwd: dir, env });
+  const cli = await runCli(['test', '--jobs', '2', ...(hostNetwork ? ['--allow-host-network'] : []), ...args], {
+    cwd: dir,
+    env,
+  });
   expect(cli.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // never a stack trace
   const r = await results(dir);
   const slowest = [...r.cells].sort((a, b) => b.durationMs - a.durationMs)[0];
-  console.log(`[realworld] ${label}: exit ${cli.code}, ${r.cells.length} cells, ${((Date.now() - started) / 1000).toFixed(1)} s; slowest cell ${slowest?.id} ${((slowest?.durationMs ?? 0) / 1000).toFixed(1)} s`);
+  console.log(
+    `[realworld] ${label}: exit ${cli.code}, ${r.cells.length} cells, ${((Date.now() - started) / 1000).toFixed(1)} s; slowest cell ${slowest?.id} ${((slowest?.durationMs ?? 0) / 1000).toFixed(1)} s`,
+  );
   return { cli, r };
 }
 
@@ -110,9 +123,14 @@ describe.each(PROJECTS)('$name ($kind), as `vmatrix init` configures it', { tags
   it(`init detects a ${p.kind} project and writes its starter`, async () => {
     const init = await runCli(['init'], { cwd: dir, env });
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toContain(`for a ${p.kind} project (${p.marker ? `from ${p.marker}` : 'no file told the kind'})`);
+    expect(init.stdout).toContain(
+      `for a ${p.kind} project (${p.marker ? `from ${p.marker}` : 'no file told the kind'})`,
+    );
     written = await readFile(join(dir, 'vmatrix.yml'), 'utf8');
-    const template = await readFile(fileURLToPath(new URL(`../../templates/init/${p.kind}.yml`, import.meta.url)), 'utf8');
+    const template = await readFile(
+      fileURLToPath(new URL(`../../templates/init/${p.kind}.yml`, import.meta.url)),
+      'utf8',
+    );
     expect(written.endsWith(template)).toBe(true);
     if (p.test) {
       written = withTest(written, p.test);
@@ -123,7 +141,11 @@ describe.each(PROJECTS)('$name ($kind), as `vmatrix init` configures it', { tags
   it(`passes, ${p.test ? 'with only its placeholder test command replaced' : 'unedited'}, on every Debian release the file names`, async () => {
     const named = distrosOf(written).filter((d) => d.startsWith('debian-'));
     expect(named.length).toBeGreaterThan(0);
-    const run = await test(dir, `${p.name} init config`, named.flatMap((d) => ['--distro', d]));
+    const run = await test(
+      dir,
+      `${p.name} init config`,
+      named.flatMap((d) => ['--distro', d]),
+    );
     expect(new Set(run.r.cells.map((c) => c.distro))).toEqual(new Set(named));
     await expectOutcome(dir, run, p);
   }, 3_600_000);
@@ -138,7 +160,7 @@ describe.each(PROJECTS)('$name ($kind), as `vmatrix init` configures it', { tags
   }, 3_600_000);
 });
 
-describe('shUnit2 as the README\'s troubleshooting says', { tags: ['realworld'] }, () => {
+describe("shUnit2 as the README's troubleshooting says", { tags: ['realworld'] }, () => {
   it('passes on Debian once its environment names the shell its tests expect: env: { SHELL: /bin/bash }', async () => {
     const shunit2 = PROJECTS.find((p) => p.name === 'shunit2')!;
     const dir = await checkout(shunit2.name);
@@ -165,7 +187,7 @@ describe('a shell project on busybox', { tags: ['realworld'] }, () => {
   }, 600_000);
 });
 
-describe('the README\'s configs, on a real CMake project', { tags: ['realworld'] }, () => {
+describe("the README's configs, on a real CMake project", { tags: ['realworld'] }, () => {
   const cjson = PROJECTS[0]!;
   let dir: string;
   let quick: string;
@@ -190,7 +212,10 @@ describe('the README\'s configs, on a real CMake project', { tags: ['realworld']
     for (const [i, fragment] of fragments.entries()) {
       const config: Yaml = { ...(parse(quick) as Yaml), ...fragment };
       await writeFile(join(dir, 'vmatrix.yml'), stringify(config));
-      const run = await test(dir, `cjson README fragment ${i + 1} (${Object.keys(fragment).join(', ')})`, ['--distro', 'debian-12']);
+      const run = await test(dir, `cjson README fragment ${i + 1} (${Object.keys(fragment).join(', ')})`, [
+        '--distro',
+        'debian-12',
+      ]);
       await expectOutcome(dir, run, cjson);
     }
   }, 3_600_000);

@@ -16,19 +16,34 @@ it, say so with --package-manager (default none: \`packages:\` must then be empt
     '<%= config.bin %> image import https://example.org/root.tar.zst --as remote-os --package-manager apt',
   ];
 
-  static override args = { source: Args.string({ description: 'A tarball file, a directory, or an http(s) URL of a tarball.', required: true }) };
+  static override args = {
+    source: Args.string({
+      description: 'A tarball file, a directory, or an http(s) URL of a tarball.',
+      required: true,
+    }),
+  };
   static override flags = {
     as: Flags.string({ description: 'The name to use in vmatrix.yml and `vmatrix run`.', required: true }),
-    'package-manager': Flags.string({ description: 'How `packages:` are installed in it.', options: ['apt', 'apk', 'dnf', 'pacman', 'zypper', 'none'], default: 'none' }),
+    'package-manager': Flags.string({
+      description: 'How `packages:` are installed in it.',
+      options: ['apt', 'apk', 'dnf', 'pacman', 'zypper', 'none'],
+      default: 'none',
+    }),
     shell: Flags.string({ description: 'The shell setup and test steps run with.', default: '/bin/sh' }),
-    arch: Flags.string({ description: 'Its architecture (default: the host\'s).' }),
+    arch: Flags.string({ description: "Its architecture (default: the host's)." }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ImageImport);
     const meta = await importNamed(Store.fromEnv(), {
-      from: args.source, name: flags.as, packageManager: flags['package-manager'], shell: flags.shell, arch: flags.arch,
-      onProgress: (e) => { if (e.message) process.stderr.write(`${flags.as}: ${e.message}\n`); },
+      from: args.source,
+      name: flags.as,
+      packageManager: flags['package-manager'],
+      shell: flags.shell,
+      arch: flags.arch,
+      onProgress: (e) => {
+        if (e.message) process.stderr.write(`${flags.as}: ${e.message}\n`);
+      },
     });
     this.log(`imported ${args.source} as ${flags.as}: image ${meta.id} (${formatSize(meta.size)})`);
   }

@@ -7,18 +7,37 @@ import { table } from '../_table.js';
 
 export default class ImageLs extends BaseCommand {
   static override summary = 'List the images in the store.';
-  static override description = 'Images are extracted, read-only base roots, one per distinct source content, under $VMATRIX_HOME/images (default /var/lib/vmatrix for root). LAST USED is when a run last used the image; `vmatrix image prune` goes by it. --layers adds the setup layers, each with the inputs its id is a hash of.';
-  static override examples = ['<%= config.bin %> image ls', '<%= config.bin %> image ls --layers', '<%= config.bin %> image ls --json'];
+  static override description =
+    'Images are extracted, read-only base roots, one per distinct source content, under $VMATRIX_HOME/images (default /var/lib/vmatrix for root). LAST USED is when a run last used the image; `vmatrix image prune` goes by it. --layers adds the setup layers, each with the inputs its id is a hash of.';
+  static override examples = [
+    '<%= config.bin %> image ls',
+    '<%= config.bin %> image ls --layers',
+    '<%= config.bin %> image ls --json',
+  ];
   static override flags = {
     json: Flags.boolean({ description: 'Print the images (and layers) as JSON.' }),
-    layers: Flags.boolean({ description: 'Also list the setup layers, each with what it was built from: image, packages, setup, env keys, setup_inputs.' }),
+    layers: Flags.boolean({
+      description:
+        'Also list the setup layers, each with what it was built from: image, packages, setup, env keys, setup_inputs.',
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ImageLs);
     const all = (await inventory(Store.fromEnv())).filter((e) => flags.layers || e.kind === 'image');
     if (flags.json) {
-      this.log(JSON.stringify(all.map((e) => ({ ...e.meta, kind: e.kind, lastUsed: e.lastUsed.toISOString(), ...(e.kind === 'image' ? { names: e.names } : {}) })), null, 2));
+      this.log(
+        JSON.stringify(
+          all.map((e) => ({
+            ...e.meta,
+            kind: e.kind,
+            lastUsed: e.lastUsed.toISOString(),
+            ...(e.kind === 'image' ? { names: e.names } : {}),
+          })),
+          null,
+          2,
+        ),
+      );
       return;
     }
     const images = all.filter((e) => e.kind === 'image');
@@ -26,17 +45,23 @@ export default class ImageLs extends BaseCommand {
     if (images.length === 0) {
       this.log('no images yet: `vmatrix image pull <distro>` or `vmatrix run <distro> -- true` fetches one');
     } else {
-      this.log(table(['ID', 'DISTRO', 'RELEASE', 'ARCH', 'SOURCE', 'DIGEST', 'SIZE', 'LAST USED'], images.map((e) => [
-        e.id,
-        [e.meta.distro, ...e.names.filter((n) => n !== e.meta.distro)].join(','),
-        e.meta.release,
-        e.meta.arch,
-        (e.meta.source as { kind?: string })?.kind ?? '',
-        e.meta.digest ? e.meta.digest.slice(0, 12) : '',
-        formatSize(e.size),
-        e.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
-      ])));
+      this.log(
+        table(
+          ['ID', 'DISTRO', 'RELEASE', 'ARCH', 'SOURCE', 'DIGEST', 'SIZE', 'LAST USED'],
+          images.map((e) => [
+            e.id,
+            [e.meta.distro, ...e.names.filter((n) => n !== e.meta.distro)].join(','),
+            e.meta.release,
+            e.meta.arch,
+            (e.meta.source as { kind?: string })?.kind ?? '',
+            e.meta.digest ? e.meta.digest.slice(0, 12) : '',
+            formatSize(e.size),
+            e.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
+          ]),
+        ),
+      );
     }
-    if (flags.layers) this.log(layers.length ? `\n${layersText(layers, images)}` : '\nno setup layers yet: `vmatrix test` builds them');
+    if (flags.layers)
+      this.log(layers.length ? `\n${layersText(layers, images)}` : '\nno setup layers yet: `vmatrix test` builds them');
   }
 }

@@ -5,7 +5,8 @@ import { formatSize, parseSize } from '../../util/size.js';
 import { BaseCommand } from '../_base.js';
 
 export default class ImagePrune extends BaseCommand {
-  static override summary = 'Remove images and layers that have not been used for a while, or that make the store too big.';
+  static override summary =
+    'Remove images and layers that have not been used for a while, or that make the store too big.';
   static override description = `First everything not used for --older-than (default 30d when --max-size is not given); then, with
 --max-size, the least recently used until the store fits. A layer goes with the image it was built on. Nothing a
 running vmatrix uses is removed.`;
@@ -18,7 +19,9 @@ running vmatrix uses is removed.`;
 
   static override flags = {
     'older-than': Flags.string({ description: 'Remove what was last used longer ago than this (30d, 12h).' }),
-    'max-size': Flags.string({ description: 'Then remove the least recently used until images and layers fit in this (20G, 500M).' }),
+    'max-size': Flags.string({
+      description: 'Then remove the least recently used until images and layers fit in this (20G, 500M).',
+    }),
     'dry-run': Flags.boolean({ description: 'Only list what would be removed.' }),
   };
 
@@ -32,9 +35,16 @@ running vmatrix uses is removed.`;
     });
     const verb = flags['dry-run'] ? 'would remove' : 'removed';
     for (const e of r.removed) {
-      this.log(`${verb} ${e.kind} ${e.id} (${e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`);
+      this.log(
+        `${verb} ${e.kind} ${e.id} (${e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`,
+      );
     }
-    if (r.keptRuns.length) this.log(`${flags['dry-run'] ? 'would remove' : 'removed'} the kept cells of ${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}: ${r.keptRuns.join(', ')}`);
-    this.log(`${r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove'}; ${formatSize(r.keptBytes)} kept${r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : ''}`);
+    if (r.keptRuns.length)
+      this.log(
+        `${flags['dry-run'] ? 'would remove' : 'removed'} the kept cells of ${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}: ${r.keptRuns.join(', ')}`,
+      );
+    this.log(
+      `${r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove'}; ${formatSize(r.keptBytes)} kept${r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : ''}`,
+    );
   }
 }

@@ -8,15 +8,33 @@ import { stderrImageProgress } from '../_progress.js';
 
 export default class ImagePull extends BaseCommand {
   static override summary = 'Fetch (or build) the images of distros into the store.';
-  static override description = 'Does ahead of time what `vmatrix test` does on first use: downloads, verifies and extracts each distro\'s image, all at once. An image already in the store costs nothing. An interrupted download resumes where it stopped.';
-  static override examples = ['<%= config.bin %> image pull debian-12', '<%= config.bin %> image pull debian-11 debian-12 alpine-3.20', '<%= config.bin %> image pull busybox --offline'];
+  static override description =
+    "Does ahead of time what `vmatrix test` does on first use: downloads, verifies and extracts each distro's image, all at once. An image already in the store costs nothing. An interrupted download resumes where it stopped.";
+  static override examples = [
+    '<%= config.bin %> image pull debian-12',
+    '<%= config.bin %> image pull debian-11 debian-12 alpine-3.20',
+    '<%= config.bin %> image pull busybox --offline',
+  ];
   static override strict = false;
-  static override args = { distro: Args.string({ description: 'Distro names or aliases (see vmatrix distros).', required: true }) };
-  static override flags = { offline: Flags.boolean({ description: 'Only check that the images are in the store; never touch the network.' }) };
+  static override args = {
+    distro: Args.string({ description: 'Distro names or aliases (see vmatrix distros).', required: true }),
+  };
+  static override flags = {
+    offline: Flags.boolean({ description: 'Only check that the images are in the store; never touch the network.' }),
+  };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ImagePull);
-    const images = await pullImages({ store: Store.fromEnv(), distros: argv as string[], offline: flags.offline, log: stderrLogger(), onProgress: stderrImageProgress() });
-    for (const i of images) this.log(`${i.meta.distro}: image ${i.id} (${formatSize(i.meta.size)})${i.cached ? ', already in the store' : ''}`);
+    const images = await pullImages({
+      store: Store.fromEnv(),
+      distros: argv as string[],
+      offline: flags.offline,
+      log: stderrLogger(),
+      onProgress: stderrImageProgress(),
+    });
+    for (const i of images)
+      this.log(
+        `${i.meta.distro}: image ${i.id} (${formatSize(i.meta.size)})${i.cached ? ', already in the store' : ''}`,
+      );
   }
 }

@@ -6,7 +6,11 @@ import { readBounded } from './http.js';
 // answers 401 with `WWW-Authenticate: Bearer realm=…,service=…,scope=…` and the realm hands out a pull
 // token for free. No credentials are ever sent: vmatrix pulls public images only.
 
-export interface Challenge { realm: string; service?: string; scope?: string }
+export interface Challenge {
+  realm: string;
+  service?: string;
+  scope?: string;
+}
 
 /** `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:x:pull"`. */
 export function parseChallenge(header: string | string[] | undefined): Challenge | undefined {
@@ -17,7 +21,11 @@ export function parseChallenge(header: string | string[] | undefined): Challenge
     params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   }
   if (!params.realm) return undefined;
-  return { realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+  return {
+    realm: params.realm,
+    ...(params.service ? { service: params.service } : {}),
+    ...(params.scope ? { scope: params.scope } : {}),
+  };
 }
 
 export type Getter = (url: URL, headers: Record<string, string>) => Promise<Dispatcher.ResponseData>;
@@ -30,13 +38,16 @@ export async function fetchToken(c: Challenge, repository: string, get: Getter):
   } catch {
     throw envError('OCI_TOKEN_FAILED', `the registry's token realm "${c.realm}" is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw envError('OCI_TOKEN_FAILED', `token realm ${c.realm}: only http(s) is allowed`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw envError('OCI_TOKEN_FAILED', `token realm ${c.realm}: only http(s) is allowed`);
   if (c.service) url.searchParams.set('service', c.service);
   url.searchParams.set('scope', c.scope ?? `repository:${repository}:pull`);
   const res = await get(url, { accept: 'application/json' });
   const text = (await readBounded(res.body, 1 << 20, url.href)).toString('utf8');
   if (res.statusCode !== 200) {
-    throw envError('OCI_TOKEN_FAILED', `GET ${url.href}: HTTP ${res.statusCode}`, { hint: 'the image may be private (vmatrix pulls public images only), or the name is wrong' });
+    throw envError('OCI_TOKEN_FAILED', `GET ${url.href}: HTTP ${res.statusCode}`, {
+      hint: 'the image may be private (vmatrix pulls public images only), or the name is wrong',
+    });
   }
   try {
     const body = JSON.parse(text) as { token?: unknown; access_token?: unknown };

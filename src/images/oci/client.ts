@@ -14,7 +14,12 @@ const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_MANIFEST = 4 << 20;
 
-export interface FetchedManifest { bytes: Buffer; digest: string; contentType?: string; url: string }
+export interface FetchedManifest {
+  bytes: Buffer;
+  digest: string;
+  contentType?: string;
+  url: string;
+}
 
 export class RegistryClient {
   private readonly origin: string;
@@ -30,10 +35,17 @@ export class RegistryClient {
     const bytes = await readBounded(res.body, MAX_MANIFEST, url.href);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (reference.startsWith('sha256:') && digest !== reference) {
-      throw envError('OCI_DIGEST_MISMATCH', `GET ${url.href}: the manifest's digest is ${digest}`, { hint: 'the registry or something between us changed it: nothing was used' });
+      throw envError('OCI_DIGEST_MISMATCH', `GET ${url.href}: the manifest's digest is ${digest}`, {
+        hint: 'the registry or something between us changed it: nothing was used',
+      });
     }
     const type = res.headers['content-type'];
-    return { bytes, digest, url: url.href, ...(typeof type === 'string' ? { contentType: type.split(';')[0]!.trim() } : {}) };
+    return {
+      bytes,
+      digest,
+      url: url.href,
+      ...(typeof type === 'string' ? { contentType: type.split(';')[0]!.trim() } : {}),
+    };
   }
 
   /**
@@ -46,7 +58,10 @@ export class RegistryClient {
     return { url: url.href, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
   }
 
-  private async get(path: string, headers: Record<string, string>): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  private async get(
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     const url = new URL(`/v2/${this.ref.repository}/${path}`, this.origin);
     let got = await this.follow(url, headers);
     if (got.res.statusCode === 401 && !this.token) {
@@ -61,16 +76,21 @@ export class RegistryClient {
     return got;
   }
 
-  private async follow(start: URL, headers: Record<string, string>): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  private async follow(
+    start: URL,
+    headers: Record<string, string>,
+  ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     let url = start;
     for (let hops = 0; ; hops++) {
-      const auth: Record<string, string> = this.token && url.origin === this.origin ? { authorization: `Bearer ${this.token}` } : {};
+      const auth: Record<string, string> =
+        this.token && url.origin === this.origin ? { authorization: `Bearer ${this.token}` } : {};
       const res = await httpGet(url, { ...headers, ...auth });
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode) || !location) return { res, url };
       await res.body.dump();
       const next = new URL(String(location), url);
-      if (hops >= MAX_REDIRECTS) throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: more than ${MAX_REDIRECTS} redirects`);
+      if (hops >= MAX_REDIRECTS)
+        throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: more than ${MAX_REDIRECTS} redirects`);
       const refused = refusedRedirect(url, next);
       if (refused) throw envError('OCI_REGISTRY_ERROR', `GET ${start.href}: ${refused}`, { hint: REDIRECT_HINT });
       url = next;

@@ -21,17 +21,31 @@ export async function ensureLayerBlob(client: RegistryClient, layer: Descriptor,
   let told = false;
   try {
     return await ensureBlob(ctx.store, {
-      url, digest: hex, headers, offline: ctx.offline, maxBytes: layer.size,
+      url,
+      digest: hex,
+      headers,
+      offline: ctx.offline,
+      maxBytes: layer.size,
       onProgress: (t) => {
-        ctx.progress({ phase: 'download', ...t, total: t.total ?? layer.size, ...(told ? {} : { message: `downloading ${layer.digest.slice(0, 19)}` }) });
+        ctx.progress({
+          phase: 'download',
+          ...t,
+          total: t.total ?? layer.size,
+          ...(told ? {} : { message: `downloading ${layer.digest.slice(0, 19)}` }),
+        });
         told = true;
       },
-      onWait: (pid) => ctx.progress({ phase: 'download', message: `waiting for process ${pid}, which is downloading ${layer.digest.slice(0, 19)}` }),
+      onWait: (pid) =>
+        ctx.progress({
+          phase: 'download',
+          message: `waiting for process ${pid}, which is downloading ${layer.digest.slice(0, 19)}`,
+        }),
     });
   } catch (e) {
     if (isVmError(e) && e.code === 'CHECKSUM_MISMATCH') {
       throw envError('OCI_DIGEST_MISMATCH', `GET ${url}: the blob is not ${layer.digest}`, {
-        cause: e, hint: 'the blob was damaged in the registry or on the way; nothing was kept',
+        cause: e,
+        hint: 'the blob was damaged in the registry or on the way; nothing was kept',
       });
     }
     throw e;

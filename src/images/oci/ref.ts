@@ -24,9 +24,10 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 export function parseOciRef(ref: string, insecure = false): OciRef {
-  const bad = (why: string) => usageError('BAD_OCI_REF', `"${ref}" is not an image reference: ${why}`, {
-    hint: 'write it like docker.io/library/alpine:3.20, quay.io/org/image:tag or registry:5000/name@sha256:<hex>',
-  });
+  const bad = (why: string) =>
+    usageError('BAD_OCI_REF', `"${ref}" is not an image reference: ${why}`, {
+      hint: 'write it like docker.io/library/alpine:3.20, quay.io/org/image:tag or registry:5000/name@sha256:<hex>',
+    });
   let rest = ref.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -48,14 +49,22 @@ export function parseOciRef(ref: string, insecure = false): OciRef {
   let registry = hasRegistry ? parts.shift()! : 'docker.io';
   if (DOCKER_HUB.has(registry)) registry = 'docker.io';
   if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
-  if (parts.some((p) => !COMPONENT.test(p))) throw bad('a repository name is lower-case letters, digits and separators');
+  if (parts.some((p) => !COMPONENT.test(p)))
+    throw bad('a repository name is lower-case letters, digits and separators');
   const local = isLocalRegistry(registry);
   if (insecure && !local) {
-    throw usageError('OCI_INSECURE_REMOTE', `${ref}: insecure (plain http) is only allowed for a registry on localhost or 127.0.0.1`);
+    throw usageError(
+      'OCI_INSECURE_REMOTE',
+      `${ref}: insecure (plain http) is only allowed for a registry on localhost or 127.0.0.1`,
+    );
   }
   return {
-    registry, host: registry === 'docker.io' ? 'registry-1.docker.io' : registry, repository: parts.join('/'),
-    reference: digest ?? tag ?? 'latest', ...(digest ? { digest } : {}), plainHttp: local,
+    registry,
+    host: registry === 'docker.io' ? 'registry-1.docker.io' : registry,
+    repository: parts.join('/'),
+    reference: digest ?? tag ?? 'latest',
+    ...(digest ? { digest } : {}),
+    plainHttp: local,
   };
 }
 

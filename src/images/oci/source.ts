@@ -16,7 +16,8 @@ type OciSpec = Extract<SourceSpec, { kind: 'oci' }>;
 
 export const planOci: Planner<OciSpec> = async (spec, ctx) => {
   const ref = parseOciRef(spec.ref, spec.insecure ?? false);
-  if (ctx.offline) throw envError('OFFLINE', `${spec.ref}: the registry must be asked which image the ref names, and we are offline`);
+  if (ctx.offline)
+    throw envError('OFFLINE', `${spec.ref}: the registry must be asked which image the ref names, and we are offline`);
   const client = new RegistryClient(ref);
   const top = await client.manifest(ref.reference);
   const platform = ociPlatform(ctx.distro.arch);
@@ -36,7 +37,11 @@ async function build(client: RegistryClient, top: FetchedManifest, rootfs: strin
 }
 
 /** The image manifest for the distro's platform: `top` itself, or the index entry it selects. */
-async function imageManifest(client: RegistryClient, top: FetchedManifest, ctx: SourceContext): Promise<{ digest: string; manifest: Manifest; where: string }> {
+async function imageManifest(
+  client: RegistryClient,
+  top: FetchedManifest,
+  ctx: SourceContext,
+): Promise<{ digest: string; manifest: Manifest; where: string }> {
   let current = top;
   // An index may point at another index (rare, but allowed): follow a few levels, never a cycle.
   for (let depth = 0; depth < 4; depth++) {
@@ -55,6 +60,10 @@ function parseJson(m: FetchedManifest): Record<string, unknown> & { mediaType?: 
   try {
     const doc: unknown = JSON.parse(m.bytes.toString('utf8'));
     if (doc && typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
-  } catch { /* reported below */ }
-  throw envError('OCI_BAD_MANIFEST', `${m.url}: the manifest is not a JSON object`, { hint: 'the registry sent something other than a manifest' });
+  } catch {
+    /* reported below */
+  }
+  throw envError('OCI_BAD_MANIFEST', `${m.url}: the manifest is not a JSON object`, {
+    hint: 'the registry sent something other than a manifest',
+  });
 }

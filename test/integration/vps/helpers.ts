@@ -10,7 +10,12 @@ import { exists } from '../../../src/util/fs.js';
 
 // A busybox root built once per test file, and a runCell that collects output as strings.
 
-export interface Fixture { tmp: string; root: string; runtime: Runtime; cells: string }
+export interface Fixture {
+  tmp: string;
+  root: string;
+  runtime: Runtime;
+  cells: string;
+}
 
 export async function setupFixture(): Promise<Fixture> {
   const tmp = await mkdtemp(join(tmpdir(), 'vmx-vps-'));
@@ -47,8 +52,17 @@ export async function run(f: Fixture, script: string, over: Partial<CellRunSpec>
   const dir = join(f.cells, 'run', id);
   await mkdir(join(f.cells, 'run'), { recursive: true });
   const result = await runCell(f.runtime, {
-    id, hostname: 'cell', lowerdirs: [f.root], dir, args: ['/bin/sh', '-c', script], env: {}, cwd: '/',
-    network: 'none', stdout, stderr, ...over,
+    id,
+    hostname: 'cell',
+    lowerdirs: [f.root],
+    dir,
+    args: ['/bin/sh', '-c', script],
+    env: {},
+    cwd: '/',
+    network: 'none',
+    stdout,
+    stderr,
+    ...over,
   });
   return { ...result, stdout: stdout.text, stderr: stderr.text, dir };
 }
@@ -65,7 +79,10 @@ export async function processesWith(marker: string): Promise<number[]> {
 }
 
 /** Everything a cell could leave behind; all empty when it is really gone. */
-export async function leftovers(id: string, dir: string): Promise<{ processes: number[]; mounts: string[]; cgroups: string[]; dir: boolean; state: boolean }> {
+export async function leftovers(
+  id: string,
+  dir: string,
+): Promise<{ processes: number[]; mounts: string[]; cgroups: string[]; dir: boolean; state: boolean }> {
   const cgroups: string[] = [];
   for (const d of await cellCgroupDirs(id)) if (await exists(d)) cgroups.push(d);
   return {

@@ -6,13 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepCells } from '../../../src/vps/index.js';
 import { mountsUnder } from '../../../src/vps/mounts.js';
 import { exists } from '../../../src/util/fs.js';
-import { leftovers, NOTHING_LEFT, processesWith, run, setupFixture, teardownFixture, uniqueId, type Fixture } from './helpers.js';
+import {
+  leftovers,
+  NOTHING_LEFT,
+  processesWith,
+  run,
+  setupFixture,
+  teardownFixture,
+  uniqueId,
+  type Fixture,
+} from './helpers.js';
 
 // "Nothing outlives the cell": at its end, on timeout, on abort, and when vmatrix itself is SIGKILLed.
 
 let f: Fixture;
-beforeAll(async () => { f = await setupFixture(); });
-afterAll(async () => { await teardownFixture(f); });
+beforeAll(async () => {
+  f = await setupFixture();
+});
+afterAll(async () => {
+  await teardownFixture(f);
+});
 
 async function waitFor(what: () => Promise<boolean>, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -62,19 +75,41 @@ describe('runCell: vmatrix killed with SIGKILL', { tags: ['safety', 'killed'] },
   beforeAll(() => {
     // The child is plain Node: compile vps/ (and util/) for it.
     dist = join(f.tmp, 'dist');
-    const tsc = spawnSync('npx', ['tsc', '--outDir', dist, '--rootDir', 'src', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-      '--target', 'ES2022', '--skipLibCheck', '--types', 'node', 'src/vps/index.ts'], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), encoding: 'utf8' });
+    const tsc = spawnSync(
+      'npx',
+      [
+        'tsc',
+        '--outDir',
+        dist,
+        '--rootDir',
+        'src',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        'src/vps/index.ts',
+      ],
+      { cwd: fileURLToPath(new URL('../../..', import.meta.url)), encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
   });
 
   it('leaves no process and no mount, and the next sweep removes the rest', async () => {
     await writeFile(join(dist, 'package.json'), '{"type":"module"}');
-    await writeFile(join(dist, 'child.js'), [
-      "import { detectRuntime, runCell } from './vps/index.js';",
-      'const [root, dir, id] = process.argv.slice(2);',
-      "await runCell(await detectRuntime(), { id, hostname: 'c', lowerdirs: [root], dir, args: ['/bin/sh', '-c', `sleep 100; echo ${id}`],",
-      "  env: {}, cwd: '/', network: 'none', stdout: process.stdout, stderr: process.stderr });",
-    ].join('\n'));
+    await writeFile(
+      join(dist, 'child.js'),
+      [
+        "import { detectRuntime, runCell } from './vps/index.js';",
+        'const [root, dir, id] = process.argv.slice(2);',
+        "await runCell(await detectRuntime(), { id, hostname: 'c', lowerdirs: [root], dir, args: ['/bin/sh', '-c', `sleep 100; echo ${id}`],",
+        "  env: {}, cwd: '/', network: 'none', stdout: process.stdout, stderr: process.stderr });",
+      ].join('\n'),
+    );
     const id = uniqueId('vmx-killed');
     const runDir = join(f.cells, 'killed-run');
     const dir = join(runDir, 'cell');

@@ -8,8 +8,12 @@ const MIB = 2 ** 20;
 const GROW = 'x=a; while :; do x="$x$x"; done';
 
 let f: Fixture;
-beforeAll(async () => { f = await setupFixture(); });
-afterAll(async () => { await teardownFixture(f); });
+beforeAll(async () => {
+  f = await setupFixture();
+});
+afterAll(async () => {
+  await teardownFixture(f);
+});
 
 describe('runCell with resources', () => {
   it('reports a cell whose command the kernel killed at the memory limit, and leaves no cgroup behind', async () => {
@@ -30,7 +34,9 @@ describe('runCell with resources', () => {
   });
 
   it('refuses a fork past the pids limit', async () => {
-    const r = await run(f, 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i + 1)); done; echo "all started"', { resources: { pids: 16 } });
+    const r = await run(f, 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i + 1)); done; echo "all started"', {
+      resources: { pids: 16 },
+    });
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("can't fork");
     expect(r.stdout).not.toContain('all started');

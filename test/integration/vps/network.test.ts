@@ -12,10 +12,16 @@ let port: number;
 // A server on the host's own (non-loopback) address: reachable from a cell with the host's network only.
 beforeAll(async () => {
   f = await setupFixture();
-  const ip = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+  const ip = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
   if (!ip) throw new Error('these tests need a host with a non-loopback IPv4 address');
   hostIp = ip.address;
-  server = createServer((s) => s.on('data', (d) => { received += d.toString(); }));
+  server = createServer((s) =>
+    s.on('data', (d) => {
+      received += d.toString();
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, hostIp, resolve));
   port = (server.address() as { port: number }).port;
 });
@@ -33,7 +39,10 @@ describe('runCell: network none', () => {
   });
 
   it('lets a server and a client talk over 127.0.0.1', async () => {
-    const r = await run(f, 'nc -l -p 8080 > /tmp/got & sleep 0.3; echo hello | nc -w 2 127.0.0.1 8080; sleep 0.2; cat /tmp/got');
+    const r = await run(
+      f,
+      'nc -l -p 8080 > /tmp/got & sleep 0.3; echo hello | nc -w 2 127.0.0.1 8080; sleep 0.2; cat /tmp/got',
+    );
     expect(r.stdout).toBe('hello\n');
   });
 
@@ -48,7 +57,9 @@ describe('runCell: network none', () => {
 describe('runCell: network host', () => {
   it("sees the host's interfaces and reaches the host's server", async () => {
     received = '';
-    const r = await run(f, `ip -o link | wc -l; echo from-host | nc -w 2 ${hostIp} ${port}; echo "nc=$?"`, { network: 'host' });
+    const r = await run(f, `ip -o link | wc -l; echo from-host | nc -w 2 ${hostIp} ${port}; echo "nc=$?"`, {
+      network: 'host',
+    });
     const hostLinks = Object.keys(networkInterfaces()).length;
     expect(Number(r.stdout.split('\n')[0])).toBeGreaterThanOrEqual(Math.max(2, hostLinks));
     expect(r.stdout).toContain('nc=0');
@@ -58,7 +69,9 @@ describe('runCell: network host', () => {
 
   it("gets a copy of the host's resolv.conf", async () => {
     const { readFile } = await import('node:fs/promises');
-    const r = await run(f, 'cat /etc/resolv.conf; echo x >> /etc/resolv.conf 2>/dev/null || echo ro', { network: 'host' });
+    const r = await run(f, 'cat /etc/resolv.conf; echo x >> /etc/resolv.conf 2>/dev/null || echo ro', {
+      network: 'host',
+    });
     expect(r.stdout).toBe(`${await readFile('/etc/resolv.conf', 'utf8')}ro\n`);
   });
 });

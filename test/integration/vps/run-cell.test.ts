@@ -5,13 +5,24 @@ import { exists } from '../../../src/util/fs.js';
 import { leftovers, NOTHING_LEFT, run, setupFixture, teardownFixture, type Fixture } from './helpers.js';
 
 let f: Fixture;
-beforeAll(async () => { f = await setupFixture(); });
-afterAll(async () => { await teardownFixture(f); });
+beforeAll(async () => {
+  f = await setupFixture();
+});
+afterAll(async () => {
+  await teardownFixture(f);
+});
 
 describe('runCell: a command in a cell', () => {
   it('returns stdout, stderr and exit code 0, and leaves nothing behind', async () => {
     const r = await run(f, 'echo out; echo err >&2');
-    expect(r).toMatchObject({ exitCode: 0, signal: null, timedOut: false, aborted: false, stdout: 'out\n', stderr: 'err\n' });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      stdout: 'out\n',
+      stderr: 'err\n',
+    });
     expect(r.durationMs).toBeGreaterThan(0);
     expect(await exists(r.dir)).toBe(false);
   });
@@ -28,7 +39,9 @@ describe('runCell: a command in a cell', () => {
 
   it('sets env, defaults PATH/HOME/TERM, and runs in cwd (created if missing)', async () => {
     const r = await run(f, 'echo "$FOO|$PATH|$HOME|$TERM"; pwd', { env: { FOO: 'bar baz' }, cwd: '/build/dir' });
-    expect(r.stdout).toBe('bar baz|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|/root|xterm\n/build/dir\n');
+    expect(r.stdout).toBe(
+      'bar baz|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|/root|xterm\n/build/dir\n',
+    );
   });
 
   it('lets the caller override PATH', async () => {
@@ -41,13 +54,18 @@ describe('runCell: a command in a cell', () => {
   });
 
   it('has /dev/null and /dev/zero, a read-only /sys and an empty stdin', async () => {
-    const r = await run(f, 'head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null-ok; touch /sys/x 2>/dev/null || echo sys-ro; cat; echo stdin-eof');
+    const r = await run(
+      f,
+      'head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null-ok; touch /sys/x 2>/dev/null || echo sys-ro; cat; echo stdin-eof',
+    );
     expect(r.stdout).toBe('3\nnull-ok\nsys-ro\nstdin-eof\n');
   });
 
   it('hands lines written to fd 3 to onControl, apart from the output; without onControl fd 3 is closed', async () => {
     const lines: string[] = [];
-    const r = await run(f, 'echo out; echo "start 1" >&3; echo err >&2; printf "end 1 0" >&3', { onControl: (l) => lines.push(l) });
+    const r = await run(f, 'echo out; echo "start 1" >&3; echo err >&2; printf "end 1 0" >&3', {
+      onControl: (l) => lines.push(l),
+    });
     expect(r).toMatchObject({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
     expect(lines).toEqual(['start 1', 'end 1 0']);
     expect((await run(f, 'echo x >&3 2>/dev/null && echo open || echo closed')).stdout).toBe('closed\n');
@@ -88,7 +106,10 @@ describe('runCell: copy-on-write', () => {
     const src = join(f.tmp, 'project');
     await mkdir(src, { recursive: true });
     await writeFile(join(src, 'Makefile'), 'all:\n');
-    const r = await run(f, 'cat /src/Makefile && echo built > /src/out && rm /src/Makefile && ls /src', { source: { lower: src, dest: '/src' }, cwd: '/src' });
+    const r = await run(f, 'cat /src/Makefile && echo built > /src/out && rm /src/Makefile && ls /src', {
+      source: { lower: src, dest: '/src' },
+      cwd: '/src',
+    });
     expect(r.stdout).toBe('all:\nout\n');
     expect(await readFile(join(src, 'Makefile'), 'utf8')).toBe('all:\n');
     expect(await exists(join(src, 'out'))).toBe(false);
@@ -110,7 +131,10 @@ describe('runCell: confinement (SAFETY 16-22)', { tags: ['safety', 'isolation'] 
   it('masks /proc/timer_list, /proc/keys and /proc/acpi, and makes /proc/sys read-only', async () => {
     // (/proc/kcore is masked too, but this kernel has none.) The host's files are not empty:
     expect((await readFile('/proc/timer_list', 'utf8')).length).toBeGreaterThan(0);
-    const r = await run(f, 'wc -c < /proc/timer_list; wc -c < /proc/keys; ls /proc/acpi | wc -l; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo ro');
+    const r = await run(
+      f,
+      'wc -c < /proc/timer_list; wc -c < /proc/keys; ls /proc/acpi | wc -l; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo ro',
+    );
     expect(r.stdout).toBe('0\n0\n0\nro\n');
   });
 
@@ -143,12 +167,17 @@ describe('runCell: confinement (SAFETY 16-22)', { tags: ['safety', 'isolation'] 
 
   it('throws an environment error when the runtime cannot start the process, and still cleans up', async () => {
     const id = 'vmx-no-such-program';
-    await expect(run(f, '', { id, args: ['/no/such/program'] })).rejects.toMatchObject({ code: 'CELL_START_FAILED', exit: 3 });
+    await expect(run(f, '', { id, args: ['/no/such/program'] })).rejects.toMatchObject({
+      code: 'CELL_START_FAILED',
+      exit: 3,
+    });
     expect(await leftovers(id, join(f.cells, 'run', id))).toEqual(NOTHING_LEFT);
   });
 
   it('refuses a lower dir that does not exist', async () => {
-    await expect(run(f, 'true', { lowerdirs: [join(f.tmp, 'missing'), f.root] })).rejects.toMatchObject({ code: 'LAYER_MISSING' });
+    await expect(run(f, 'true', { lowerdirs: [join(f.tmp, 'missing'), f.root] })).rejects.toMatchObject({
+      code: 'LAYER_MISSING',
+    });
   });
 
   it('throws when the root cannot be mounted, and still cleans up', async () => {
@@ -157,7 +186,9 @@ describe('runCell: confinement (SAFETY 16-22)', { tags: ['safety', 'isolation'] 
     const upper = await mkdtemp('/dev/shm/vmx-upper-');
     try {
       await expect(run(f, 'true', { id, upper })).rejects.toMatchObject({
-        code: 'CELL_SETUP_FAILED', exit: 3, message: expect.stringContaining('could not assemble its root filesystem: mount:'),
+        code: 'CELL_SETUP_FAILED',
+        exit: 3,
+        message: expect.stringContaining('could not assemble its root filesystem: mount:'),
       });
       expect(await leftovers(id, join(f.cells, 'run', id))).toEqual(NOTHING_LEFT);
     } finally {

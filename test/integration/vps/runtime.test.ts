@@ -9,7 +9,8 @@ describe('detectRuntime on this host', () => {
     expect(rt.path).toMatch(new RegExp(`/${rt.name}$`));
     expect(rt.version).toMatch(/^\d+\.\d+/);
     expect(rt.reason.startsWith(`${rt.name}: `)).toBe(true);
-    if ((await cgroupLayout()) === 'hybrid') expect(rt).toMatchObject({ name: 'runc', reason: expect.stringContaining('hybrid cgroup v1/v2') });
+    if ((await cgroupLayout()) === 'hybrid')
+      expect(rt).toMatchObject({ name: 'runc', reason: expect.stringContaining('hybrid cgroup v1/v2') });
   });
 
   it('uses the runtime it is told to', async () => {

@@ -18,52 +18,104 @@ const index = parseLxcIndex(await readFile(join(packageRoot(), 'test/fixtures/lx
 
 describe('the built-in catalog, entry by entry', () => {
   it('has the families and releases vmatrix promises', () => {
-    expect(catalog.list().map((e) => e.name)).toEqual(expect.arrayContaining([
-      'ubuntu-20.04', 'ubuntu-22.04', 'ubuntu-24.04', 'alpine-3.19', 'alpine-3.20', 'alpine-3.21', 'alpine-edge',
-      'fedora-40', 'fedora-41', 'fedora-42', 'rockylinux-8', 'rockylinux-9', 'almalinux-9', 'centos-stream-9',
-      'archlinux', 'opensuse-15.6', 'opensuse-tumbleweed', 'amazonlinux-2023', 'debian-11', 'debian-12', 'debian-13', 'busybox',
-    ]));
+    expect(catalog.list().map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        'ubuntu-20.04',
+        'ubuntu-22.04',
+        'ubuntu-24.04',
+        'alpine-3.19',
+        'alpine-3.20',
+        'alpine-3.21',
+        'alpine-edge',
+        'fedora-40',
+        'fedora-41',
+        'fedora-42',
+        'rockylinux-8',
+        'rockylinux-9',
+        'almalinux-9',
+        'centos-stream-9',
+        'archlinux',
+        'opensuse-15.6',
+        'opensuse-tumbleweed',
+        'amazonlinux-2023',
+        'debian-11',
+        'debian-12',
+        'debian-13',
+        'busybox',
+      ]),
+    );
   });
 
-  it.each(catalog.list().map((e) => [e.name, e] as const))('%s resolves for each of its arches, with a known package manager', (name, e) => {
-    expect(packageManagers[e.packageManager]).toBeDefined();
-    expect(e.shell).toBe('/bin/sh');
-    expect(e.arches.length).toBeGreaterThan(0);
-    for (const arch of e.arches) {
-      const resolved = catalog.resolve(name, { arch });
-      expect(resolved).toMatchObject({ name, arch });
-      expect(resolved.sources.length).toBeGreaterThan(0);
-      for (const s of resolved.sources) if (s.kind === 'tarball') expect([undefined, arch]).toContain(s.arch);
+  it.each(catalog.list().map((e) => [e.name, e] as const))(
+    '%s resolves for each of its arches, with a known package manager',
+    (name, e) => {
+      expect(packageManagers[e.packageManager]).toBeDefined();
+      expect(e.shell).toBe('/bin/sh');
+      expect(e.arches.length).toBeGreaterThan(0);
+      for (const arch of e.arches) {
+        const resolved = catalog.resolve(name, { arch });
+        expect(resolved).toMatchObject({ name, arch });
+        expect(resolved.sources.length).toBeGreaterThan(0);
+        for (const s of resolved.sources) if (s.kind === 'tarball') expect([undefined, arch]).toContain(s.arch);
+      }
+    },
+  );
+
+  it.each(
+    catalog
+      .list()
+      .filter((e) => e.sources.some((s) => s.kind === 'lxc'))
+      .map((e) => [e.name, e] as const),
+  )('%s names an image the LXC index lists for each arch', (_name, e) => {
+    for (const s of e.sources) {
+      if (s.kind !== 'lxc') continue;
+      for (const arch of e.arches) {
+        const hit = index.find(
+          (i) =>
+            i.dist === s.dist && i.release === s.release && i.arch === arch && i.variant === (s.variant ?? 'default'),
+        );
+        expect(hit, `${s.dist};${s.release};${arch}`).toBeDefined();
+      }
     }
   });
 
-  it.each(catalog.list().filter((e) => e.sources.some((s) => s.kind === 'lxc')).map((e) => [e.name, e] as const))(
-    '%s names an image the LXC index lists for each arch', (_name, e) => {
-      for (const s of e.sources) {
-        if (s.kind !== 'lxc') continue;
-        for (const arch of e.arches) {
-          const hit = index.find((i) => i.dist === s.dist && i.release === s.release && i.arch === arch && i.variant === (s.variant ?? 'default'));
-          expect(hit, `${s.dist};${s.release};${arch}`).toBeDefined();
-        }
-      }
-    });
-
   it('resolves the aliases people reach for', () => {
-    const names = Object.fromEntries(['ubuntu-lts', 'ubuntu-noble', 'ubuntu-jammy', 'ubuntu-focal', 'debian-stable', 'alpine-latest', 'fedora-latest']
-      .map((alias) => [alias, catalog.resolve(alias, { arch: 'amd64' }).name]));
+    const names = Object.fromEntries(
+      [
+        'ubuntu-lts',
+        'ubuntu-noble',
+        'ubuntu-jammy',
+        'ubuntu-focal',
+        'debian-stable',
+        'alpine-latest',
+        'fedora-latest',
+      ].map((alias) => [alias, catalog.resolve(alias, { arch: 'amd64' }).name]),
+    );
     expect(names).toEqual({
-      'ubuntu-lts': 'ubuntu-24.04', 'ubuntu-noble': 'ubuntu-24.04', 'ubuntu-jammy': 'ubuntu-22.04', 'ubuntu-focal': 'ubuntu-20.04',
-      'debian-stable': 'debian-13', 'alpine-latest': 'alpine-3.21', 'fedora-latest': 'fedora-42',
+      'ubuntu-lts': 'ubuntu-24.04',
+      'ubuntu-noble': 'ubuntu-24.04',
+      'ubuntu-jammy': 'ubuntu-22.04',
+      'ubuntu-focal': 'ubuntu-20.04',
+      'debian-stable': 'debian-13',
+      'alpine-latest': 'alpine-3.21',
+      'fedora-latest': 'fedora-42',
     });
   });
 
   it('keeps only the tarballs of the selected arch, and says which arches a distro has', () => {
     const arm = catalog.resolve('alpine-3.20', { arch: 'aarch64' });
     expect(arm.arch).toBe('arm64');
-    expect(arm.sources.map((s) => (s.kind === 'tarball' ? s.url.split('/').at(-1) : s.kind))).toEqual(['lxc', 'alpine-minirootfs-3.20.3-aarch64.tar.gz']);
-    expect(() => catalog.resolve('fedora-41', { arch: 'riscv64' })).toThrow(expect.objectContaining({
-      code: 'UNSUPPORTED_ARCH', exit: 2, message: 'fedora-41 has no riscv64 images: it has amd64, arm64',
-    }));
+    expect(arm.sources.map((s) => (s.kind === 'tarball' ? s.url.split('/').at(-1) : s.kind))).toEqual([
+      'lxc',
+      'alpine-minirootfs-3.20.3-aarch64.tar.gz',
+    ]);
+    expect(() => catalog.resolve('fedora-41', { arch: 'riscv64' })).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_ARCH',
+        exit: 2,
+        message: 'fedora-41 has no riscv64 images: it has amd64, arm64',
+      }),
+    );
   });
 
   it('lists only the distros of an arch when asked, each with that arch selected', () => {
@@ -84,7 +136,9 @@ describe('the built-in catalog, entry by entry', () => {
 
   it('names no package registry host, only image servers (which the user can override)', async () => {
     // Text files only: distros/keys holds binary keyrings beside its README.
-    const files = (await readdir(BUILTIN, { recursive: true, withFileTypes: true })).filter((d) => d.isFile() && !d.name.endsWith('.gpg'));
+    const files = (await readdir(BUILTIN, { recursive: true, withFileTypes: true })).filter(
+      (d) => d.isFile() && !d.name.endsWith('.gpg'),
+    );
     expect(files.map((d) => d.name)).toContain('README.md');
     for (const d of files) {
       const text = await readFile(join(d.parentPath, d.name), 'utf8');

@@ -9,11 +9,18 @@ import { packageRoot } from '../../../src/util/package-root.js';
 
 const BUILTIN = join(packageRoot(), 'distros');
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'vmatrix-catalog-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vmatrix-catalog-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function rejection(promise: Promise<unknown>): Promise<VmError> {
-  const e = await promise.then(() => undefined, (err: unknown) => err);
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (e instanceof VmError) return e;
   throw new Error(`expected a VmError, got ${String(e)}`);
 }
@@ -21,11 +28,21 @@ async function rejection(promise: Promise<unknown>): Promise<VmError> {
 describe('the built-in catalog', () => {
   it('has Debian 11, 12, 13 built by mmdebstrap, and busybox', async () => {
     const catalog = await loadCatalog([BUILTIN]);
-    expect(catalog.list().map((e) => e.name)).toEqual(expect.arrayContaining(['busybox', 'debian-11', 'debian-12', 'debian-13']));
+    expect(catalog.list().map((e) => e.name)).toEqual(
+      expect.arrayContaining(['busybox', 'debian-11', 'debian-12', 'debian-13']),
+    );
     expect(catalog.resolve('debian-12', { arch: 'amd64' })).toEqual({
-      name: 'debian-12', family: 'debian', release: '12', aliases: ['debian-oldstable', 'debian-bookworm'],
-      description: 'Debian 12 (bookworm)', packageManager: 'apt', shell: '/bin/sh', arch: 'amd64', arches: ['amd64', 'arm64'],
-      sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }], file: join(BUILTIN, 'debian.yml'),
+      name: 'debian-12',
+      family: 'debian',
+      release: '12',
+      aliases: ['debian-oldstable', 'debian-bookworm'],
+      description: 'Debian 12 (bookworm)',
+      packageManager: 'apt',
+      shell: '/bin/sh',
+      arch: 'amd64',
+      arches: ['amd64', 'arm64'],
+      sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }],
+      file: join(BUILTIN, 'debian.yml'),
     });
   });
 
@@ -34,13 +51,21 @@ describe('the built-in catalog', () => {
     expect(catalog.resolve('debian-stable').name).toBe('debian-13');
     expect(catalog.resolve('debian-oldstable').name).toBe('debian-12');
     expect(catalog.resolve('debian-oldoldstable').name).toBe('debian-11');
-    expect(catalog.resolve('debian-trixie').sources).toEqual([{ kind: 'mmdebstrap', suite: 'trixie', variant: 'minbase' }]);
+    expect(catalog.resolve('debian-trixie').sources).toEqual([
+      { kind: 'mmdebstrap', suite: 'trixie', variant: 'minbase' },
+    ]);
     expect(catalog.resolve('Debian-12').name).toBe('debian-12');
   });
 
   it('gives busybox no package manager and the host architecture', async () => {
     const busybox = (await loadCatalog([BUILTIN])).resolve('busybox');
-    expect(busybox).toMatchObject({ packageManager: 'none', sources: [{ kind: 'busybox' }], arch: hostArch(), arches: [hostArch()], shell: '/bin/sh' });
+    expect(busybox).toMatchObject({
+      packageManager: 'none',
+      sources: [{ kind: 'busybox' }],
+      arch: hostArch(),
+      arches: [hostArch()],
+      shell: '/bin/sh',
+    });
   });
 
   it('names no Debian mirror: the host apt configuration chooses it at run time', async () => {
@@ -52,10 +77,18 @@ describe('the built-in catalog', () => {
 
   it('suggests the closest name for an unknown distro', async () => {
     const catalog = await loadCatalog([BUILTIN]);
-    const e = (() => { try { catalog.resolve('debian-21'); } catch (err) { return err as VmError; } })();
+    const e = (() => {
+      try {
+        catalog.resolve('debian-21');
+      } catch (err) {
+        return err as VmError;
+      }
+    })();
     expect(e).toMatchObject({ code: 'UNKNOWN_DISTRO', exit: 2, message: 'unknown distro "debian-21"' });
     expect(e!.hint).toBe('did you mean debian-12? `vmatrix distros` lists them');
-    expect(() => catalog.resolve('solaris-10')).toThrow(expect.objectContaining({ hint: '`vmatrix distros` lists them' }));
+    expect(() => catalog.resolve('solaris-10')).toThrow(
+      expect.objectContaining({ hint: '`vmatrix distros` lists them' }),
+    );
   });
 });
 
@@ -72,28 +105,47 @@ releases:
     const catalog = await loadCatalog([BUILTIN, dir]);
     const entry = catalog.resolve('debian-oldstable');
     expect(entry).toMatchObject({
-      name: 'debian-12', release: '12', file: join(dir, 'local.yml'), aliases: ['debian-oldstable', 'debian-bookworm'],
+      name: 'debian-12',
+      release: '12',
+      file: join(dir, 'local.yml'),
+      aliases: ['debian-oldstable', 'debian-bookworm'],
       sources: [{ kind: 'tarball', url: './rootfs/debian-12.tar.zst', sha256sums: './rootfs/SHA256SUMS' }],
     });
     expect(catalog.resolve('debian-11').file).toBe(join(BUILTIN, 'debian.yml'));
-    expect(catalog.list().filter((e) => ['busybox', 'debian'].includes(e.family)).map((e) => e.name)).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
+    expect(
+      catalog
+        .list()
+        .filter((e) => ['busybox', 'debian'].includes(e.family))
+        .map((e) => e.name),
+    ).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
   });
 
   it('add new families after the built-in ones', async () => {
-    await writeFile(join(dir, 'slackware.yaml'), `family: slackware
+    await writeFile(
+      join(dir, 'slackware.yaml'),
+      `family: slackware
 packageManager: none
 arch: amd64
 sources: [{ kind: tarball, url: "./slackware.tar.gz" }]
 releases:
   - { name: slackware-15.0, release: 15.0, aliases: [slackware-latest] }
-`);
+`,
+    );
     const catalog = await loadCatalog([BUILTIN, dir]);
     expect(catalog.list().at(-1)!.name).toBe('slackware-15.0');
-    expect(catalog.resolve('slackware-latest', { arch: 'amd64' })).toMatchObject({ release: '15.0', packageManager: 'none', description: 'slackware-15.0', arches: ['amd64'] });
+    expect(catalog.resolve('slackware-latest', { arch: 'amd64' })).toMatchObject({
+      release: '15.0',
+      packageManager: 'none',
+      description: 'slackware-15.0',
+      arches: ['amd64'],
+    });
   });
 
   it('replace a built-in alias when they name it for their own entry', async () => {
-    await writeFile(join(dir, 'alpine.yml'), 'family: alpine\npackageManager: apk\nsources: [{ kind: busybox }]\nreleases:\n  - { name: alpine-3.22, aliases: [alpine-latest] }\n');
+    await writeFile(
+      join(dir, 'alpine.yml'),
+      'family: alpine\npackageManager: apk\nsources: [{ kind: busybox }]\nreleases:\n  - { name: alpine-3.22, aliases: [alpine-latest] }\n',
+    );
     const catalog = await loadCatalog([BUILTIN, dir]);
     expect(catalog.resolve('alpine-latest').name).toBe('alpine-3.22');
     expect(catalog.resolve('alpine-3.21').aliases).toEqual([]);
@@ -114,16 +166,19 @@ releases:
 describe('catalog validation', () => {
   it('names file, line and field of every problem', async () => {
     const file = join(dir, 'bad.yml');
-    await writeFile(file, [
-      'family: Fedora', //                                 1
-      'packageManager: yum', //                            2
-      'releases:', //                                      3
-      '  - name: fedora-41', //                            4
-      '    sources:', //                                   5
-      '      - { kind: tarball }', //                      6
-      '      - { kind: mmdebstrap, suite: x, mirorr: y }', //  7
-      '  - nmae: fedora-42', //                            8
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        'family: Fedora', //                                 1
+        'packageManager: yum', //                            2
+        'releases:', //                                      3
+        '  - name: fedora-41', //                            4
+        '    sources:', //                                   5
+        '      - { kind: tarball }', //                      6
+        '      - { kind: mmdebstrap, suite: x, mirorr: y }', //  7
+        '  - nmae: fedora-42', //                            8
+      ].join('\n'),
+    );
     const e = await rejection(loadCatalog([dir]));
     expect(e.code).toBe('CATALOG_INVALID');
     expect(e.message.split('\n')).toEqual([
@@ -136,20 +191,23 @@ describe('catalog validation', () => {
     ]);
   });
 
-  it('checks a tarball\'s signature: it needs sha256sums, a keyring name and a full fingerprint', async () => {
+  it("checks a tarball's signature: it needs sha256sums, a keyring name and a full fingerprint", async () => {
     const file = join(dir, 'signed.yml');
     const fpr = '843938DF228D22F7B3742BC0D94AA3F0EFE21092';
-    await writeFile(file, [
-      'family: s', //                                                                                   1
-      'packageManager: none', //                                                                        2
-      'releases:', //                                                                                   3
-      '  - name: s-1', //                                                                               4
-      '    sources:', //                                                                                5
-      `      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 6
-      `      - { kind: tarball, url: x.tar, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 7
-      '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ../x, fingerprint: D94AA3F0EFE21092 } }', // 8
-      '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg } }', //   9
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        'family: s', //                                                                                   1
+        'packageManager: none', //                                                                        2
+        'releases:', //                                                                                   3
+        '  - name: s-1', //                                                                               4
+        '    sources:', //                                                                                5
+        `      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 6
+        `      - { kind: tarball, url: x.tar, signature: { file: SUMS.gpg, key: ok, fingerprint: ${fpr} } }`, // 7
+        '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg, key: ../x, fingerprint: D94AA3F0EFE21092 } }', // 8
+        '      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { file: SUMS.gpg } }', //   9
+      ].join('\n'),
+    );
     const e = await rejection(loadCatalog([dir]));
     expect(e.message.split('\n')).toEqual([
       `${file}:7: releases[0].sources[1].sha256sums: required key is missing`,
@@ -161,8 +219,14 @@ describe('catalog validation', () => {
   });
 
   it('rejects a name or alias defined twice in one directory, naming both places', async () => {
-    await writeFile(join(dir, 'a.yml'), 'family: a\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - { name: a-1, aliases: [a-latest] }\n');
-    await writeFile(join(dir, 'b.yml'), 'family: b\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - name: b-1\n  - { name: a-1 }\n  - { name: b-2, aliases: [a-latest] }\n');
+    await writeFile(
+      join(dir, 'a.yml'),
+      'family: a\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - { name: a-1, aliases: [a-latest] }\n',
+    );
+    await writeFile(
+      join(dir, 'b.yml'),
+      'family: b\npackageManager: none\nsources: [{ kind: busybox }]\nreleases:\n  - name: b-1\n  - { name: a-1 }\n  - { name: b-2, aliases: [a-latest] }\n',
+    );
     const e = await rejection(loadCatalog([dir]));
     expect(e.message.split('\n')).toEqual([
       `${join(dir, 'b.yml')}:6: releases[1].name: "a-1" is already defined at ${join(dir, 'a.yml')}:5`,
@@ -173,7 +237,9 @@ describe('catalog validation', () => {
   it('rejects a release without sources', async () => {
     await writeFile(join(dir, 'x.yml'), 'family: x\npackageManager: none\nreleases:\n  - name: x-1\n');
     const e = await rejection(loadCatalog([dir]));
-    expect(e.message).toBe(`${join(dir, 'x.yml')}:4: releases[0]: x-1 has no sources: give \`sources\` to the release or to its family`);
+    expect(e.message).toBe(
+      `${join(dir, 'x.yml')}:4: releases[0]: x-1 has no sources: give \`sources\` to the release or to its family`,
+    );
   });
 
   it('reports YAML syntax errors with their line', async () => {

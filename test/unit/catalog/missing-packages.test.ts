@@ -8,7 +8,10 @@ import type { PackageManagerName } from '../../../src/catalog/types.js';
 
 const logs: Record<Exclude<PackageManagerName, 'none'>, Array<{ what: string; log: string; missing: string[] }>> = {
   apt: [
-    { what: 'a name apt has never heard of', missing: ['definitely-not-a-package-xyz'], log: `+ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'definitely-not-a-package-xyz'
+    {
+      what: 'a name apt has never heard of',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `+ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'definitely-not-a-package-xyz'
 Get:1 http://mirror.example/debian bookworm InRelease [151 kB]
 Get:2 http://mirror.example/debian bookworm/main amd64 Packages [8790 kB]
 Fetched 15.0 MB in 2s (8806 kB/s)
@@ -17,8 +20,12 @@ Reading package lists...
 Building dependency tree...
 Reading state information...
 E: Unable to locate package definitely-not-a-package-xyz
-` },
-    { what: 'a package only referred to by others', missing: ['mysql-server'], log: `Reading package lists...
+`,
+    },
+    {
+      what: 'a package only referred to by others',
+      missing: ['mysql-server'],
+      log: `Reading package lists...
 Building dependency tree...
 Reading state information...
 Package mysql-server is not available, but is referred to by another package.
@@ -26,21 +33,33 @@ This may mean that the package is missing, has been obsoleted, or
 is only available from another source
 
 E: Package 'mysql-server' has no installation candidate
-` },
-    { what: 'a name taken for a glob and a regex (apt 3, Debian 13), named once', missing: ['nothing-xyz*'], log: `Reading state information...
+`,
+    },
+    {
+      what: 'a name taken for a glob and a regex (apt 3, Debian 13), named once',
+      missing: ['nothing-xyz*'],
+      log: `Reading state information...
 E: Unable to locate package nothing-xyz*
 E: Couldn't find any package by glob 'nothing-xyz*'
 E: Couldn't find any package by regex 'nothing-xyz*'
-` },
-    { what: 'a mirror that cannot be reached', missing: [], log: `Err:1 http://mirror.example/debian bookworm InRelease
+`,
+    },
+    {
+      what: 'a mirror that cannot be reached',
+      missing: [],
+      log: `Err:1 http://mirror.example/debian bookworm InRelease
   Temporary failure resolving 'mirror.example'
 W: Failed to fetch http://mirror.example/debian/dists/bookworm/InRelease  Temporary failure resolving 'mirror.example'
 W: Some index files failed to download. They have been ignored, or old ones used instead.
 E: Unable to fetch some archives, maybe run apt-get update or try with --fix-missing?
-` },
+`,
+    },
   ],
   apk: [
-    { what: 'two names apk does not have', missing: ['libfoo-dev', 'definitely-not-a-package-xyz'], log: `+ apk add --no-cache 'gcc' 'libfoo-dev' 'definitely-not-a-package-xyz'
+    {
+      what: 'two names apk does not have',
+      missing: ['libfoo-dev', 'definitely-not-a-package-xyz'],
+      log: `+ apk add --no-cache 'gcc' 'libfoo-dev' 'definitely-not-a-package-xyz'
 fetch https://mirror.example/alpine/v3.20/main/x86_64/APKINDEX.tar.gz
 fetch https://mirror.example/alpine/v3.20/community/x86_64/APKINDEX.tar.gz
 ERROR: unable to select packages:
@@ -48,38 +67,62 @@ ERROR: unable to select packages:
     required by: world[libfoo-dev]
   definitely-not-a-package-xyz (no such package):
     required by: world[definitely-not-a-package-xyz]
-` },
-    { what: 'required by on the same line', missing: ['iptables-nft'], log: `ERROR: unable to select packages:
+`,
+    },
+    {
+      what: 'required by on the same line',
+      missing: ['iptables-nft'],
+      log: `ERROR: unable to select packages:
   iptables-nft (no such package): required by world[iptables-nft]
-` },
-    { what: 'a conflict, not a missing name', missing: [], log: `ERROR: unable to select packages:
+`,
+    },
+    {
+      what: 'a conflict, not a missing name',
+      missing: [],
+      log: `ERROR: unable to select packages:
   busybox-1.36.1-r29:
     conflicts: busybox-binsh-1.36.1-r29[/bin/sh=1.36.1-r29]
     satisfies: world[busybox]
-` },
+`,
+    },
   ],
   dnf: [
-    { what: 'dnf 4 (Rocky 9, Fedora 40)', missing: ['definitely-not-a-package-xyz'], log: `+ dnf install -y --setopt=install_weak_deps=False 'gcc' 'definitely-not-a-package-xyz' && dnf clean all
+    {
+      what: 'dnf 4 (Rocky 9, Fedora 40)',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `+ dnf install -y --setopt=install_weak_deps=False 'gcc' 'definitely-not-a-package-xyz' && dnf clean all
 Rocky Linux 9 - BaseOS                          2.1 MB/s | 2.3 MB     00:01
 Last metadata expiration check: 0:00:02 ago on Tue Nov 24 10:00:01 2026.
 No match for argument: definitely-not-a-package-xyz
 Error: Unable to find a match: definitely-not-a-package-xyz
-` },
-    { what: 'dnf 5 (Fedora 41 and later)', missing: ['libfoo-dev'], log: `Updating and loading repositories:
+`,
+    },
+    {
+      what: 'dnf 5 (Fedora 41 and later)',
+      missing: ['libfoo-dev'],
+      log: `Updating and loading repositories:
  Fedora 41 - x86_64                     100% |  12.1 MiB/s |  35.4 MiB |  00m03s
 Repositories loaded.
 Failed to resolve the transaction:
 No match for argument: libfoo-dev
 You can try to add to command line:
   --skip-unavailable to skip unavailable packages
-` },
-    { what: 'a dependency problem', missing: [], log: `Failed to resolve the transaction:
+`,
+    },
+    {
+      what: 'a dependency problem',
+      missing: [],
+      log: `Failed to resolve the transaction:
 Problem: conflicting requests
   - nothing provides libtidy.so.5()(64bit) needed by mailspring-1.17.0-0.1.x86_64 from @commandline
-` },
+`,
+    },
   ],
   zypper: [
-    { what: 'a name looked up as a capability (Leap 15.6)', missing: ['libfoo-dev'], log: `+ zypper --non-interactive install --no-recommends 'libfoo-dev' && zypper clean -a
+    {
+      what: 'a name looked up as a capability (Leap 15.6)',
+      missing: ['libfoo-dev'],
+      log: `+ zypper --non-interactive install --no-recommends 'libfoo-dev' && zypper clean -a
 Loading repository data...
 Reading installed packages...
 'libfoo-dev' not found in package names. Trying capabilities.
@@ -87,28 +130,45 @@ No provider of 'libfoo-dev' found.
 Resolving package dependencies...
 
 Nothing to do.
-` },
-    { what: 'a name looked up by name only', missing: ['definitely-not-a-package-xyz'], log: `Loading repository data...
+`,
+    },
+    {
+      what: 'a name looked up by name only',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `Loading repository data...
 Reading installed packages...
 Package 'definitely-not-a-package-xyz' not found.
-` },
-    { what: 'a capability another package provides', missing: [], log: `'npm' not found in package names. Trying capabilities.
+`,
+    },
+    {
+      what: 'a capability another package provides',
+      missing: [],
+      log: `'npm' not found in package names. Trying capabilities.
 'npm20' providing 'npm' is already installed.
 Resolving package dependencies...
 Nothing to do.
-` },
+`,
+    },
   ],
   pacman: [
-    { what: 'a target the sync databases lack', missing: ['definitely-not-a-package-xyz'], log: `+ pacman -Syu --noconfirm --needed 'gcc' 'definitely-not-a-package-xyz' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*
+    {
+      what: 'a target the sync databases lack',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `+ pacman -Syu --noconfirm --needed 'gcc' 'definitely-not-a-package-xyz' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*
 :: Synchronizing package databases...
  core downloading...
  extra downloading...
 error: target not found: definitely-not-a-package-xyz
-` },
-    { what: 'a corrupt package', missing: [], log: `error: gcc: signature from "Someone <someone@example.invalid>" is unknown trust
+`,
+    },
+    {
+      what: 'a corrupt package',
+      missing: [],
+      log: `error: gcc: signature from "Someone <someone@example.invalid>" is unknown trust
 :: File /var/cache/pacman/pkg/gcc-14.2.1-1-x86_64.pkg.tar.zst is corrupted (invalid or corrupted package (PGP signature)).
 error: failed to commit transaction (invalid or corrupted package)
-` },
+`,
+    },
   ],
 };
 
@@ -122,10 +182,12 @@ describe('missingPackages', () => {
   }
 
   it('reads lines as a terminal shows them: colour codes and what a carriage return overwrote left out', () => {
-    expect(missingPackages('pacman', ' extra downloading...\r\u001b[1;31merror:\u001b[0m target not found: libfoo\r\n')).toEqual(['libfoo']);
+    expect(
+      missingPackages('pacman', ' extra downloading...\r\u001b[1;31merror:\u001b[0m target not found: libfoo\r\n'),
+    ).toEqual(['libfoo']);
   });
 
-  it('never takes another manager\'s words, and a distro without one names nothing', () => {
+  it("never takes another manager's words, and a distro without one names nothing", () => {
     expect(missingPackages('dnf', logs.apt[0]!.log)).toEqual([]);
     expect(missingPackages('none', logs.apt[0]!.log)).toEqual([]);
   });

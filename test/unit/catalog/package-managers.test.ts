@@ -5,7 +5,12 @@ import { mapPackageNames } from '../../../src/catalog/package-names.js';
 import { VmError } from '../../../src/util/errors.js';
 
 function caught(fn: () => unknown): VmError {
-  try { fn(); } catch (e) { if (e instanceof VmError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof VmError) return e;
+    throw e;
+  }
   throw new Error('expected an error');
 }
 
@@ -14,24 +19,34 @@ function caught(fn: () => unknown): VmError {
 const FAMILIES: Array<{ pm: PackageManagerName; recommends: string; without: string }> = [
   {
     pm: 'apt',
-    recommends: "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
-    without: "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+    recommends:
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+    without:
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
   },
   { pm: 'apk', recommends: "apk add --no-cache 'gcc' 'musl-dev'", without: "apk add --no-cache 'gcc' 'musl-dev'" },
-  { pm: 'dnf', recommends: "dnf install -y 'gcc' && dnf clean all", without: "dnf install -y --setopt=install_weak_deps=False 'gcc' && dnf clean all" },
+  {
+    pm: 'dnf',
+    recommends: "dnf install -y 'gcc' && dnf clean all",
+    without: "dnf install -y --setopt=install_weak_deps=False 'gcc' && dnf clean all",
+  },
   {
     pm: 'pacman',
     recommends: "pacman -Syu --noconfirm --needed 'gcc' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*",
     without: "pacman -Syu --noconfirm --needed 'gcc' && rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*",
   },
-  { pm: 'zypper', recommends: "zypper --non-interactive install 'gcc' && zypper clean -a", without: "zypper --non-interactive install --no-recommends 'gcc' && zypper clean -a" },
+  {
+    pm: 'zypper',
+    recommends: "zypper --non-interactive install 'gcc' && zypper clean -a",
+    without: "zypper --non-interactive install --no-recommends 'gcc' && zypper clean -a",
+  },
 ];
 
 describe('installScript', () => {
   describe.each(FAMILIES)('for $pm, `packages: [gcc]`', ({ pm, recommends, without }) => {
     const packages = mapPackageNames(pm, ['gcc']);
 
-    it('installs weak dependencies by default, as the distro\'s own install command does', () => {
+    it("installs weak dependencies by default, as the distro's own install command does", () => {
       expect(installScript(pm, packages)).toBe(recommends);
       expect(installScript(packageManagers[pm], packages, { recommends: true })).toBe(recommends);
     });
@@ -43,8 +58,8 @@ describe('installScript', () => {
 
   it('quotes every name', () => {
     expect(installScript('apt', ['make', 'g++', 'libc6-dev:amd64'], { recommends: false })).toBe(
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'"
-      + ' && apt-get clean && rm -rf /var/lib/apt/lists/*',
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'" +
+        ' && apt-get clean && rm -rf /var/lib/apt/lists/*',
     );
   });
 

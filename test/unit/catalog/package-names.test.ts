@@ -6,13 +6,37 @@ import { installScript, mapPackageNames, packageNames, type PackageManagerName }
 const MANAGERS = ['apt', 'apk', 'dnf', 'pacman', 'zypper'] as const;
 
 const EXPECTED: Record<string, Record<(typeof MANAGERS)[number], string[]>> = {
-  'build-essential': { apt: ['build-essential'], apk: ['build-base'], dnf: ['gcc', 'gcc-c++', 'make'], pacman: ['base-devel'], zypper: ['gcc', 'gcc-c++', 'make'] },
+  'build-essential': {
+    apt: ['build-essential'],
+    apk: ['build-base'],
+    dnf: ['gcc', 'gcc-c++', 'make'],
+    pacman: ['base-devel'],
+    zypper: ['gcc', 'gcc-c++', 'make'],
+  },
   python3: { apt: ['python3'], apk: ['python3'], dnf: ['python3'], pacman: ['python'], zypper: ['python3'] },
-  'python3-pip': { apt: ['python3-pip'], apk: ['py3-pip'], dnf: ['python3-pip'], pacman: ['python-pip'], zypper: ['python3-pip'] },
-  'python3-venv': { apt: ['python3-venv'], apk: ['python3'], dnf: ['python3'], pacman: ['python'], zypper: ['python3'] },
+  'python3-pip': {
+    apt: ['python3-pip'],
+    apk: ['py3-pip'],
+    dnf: ['python3-pip'],
+    pacman: ['python-pip'],
+    zypper: ['python3-pip'],
+  },
+  'python3-venv': {
+    apt: ['python3-venv'],
+    apk: ['python3'],
+    dnf: ['python3'],
+    pacman: ['python'],
+    zypper: ['python3'],
+  },
   git: { apt: ['git'], apk: ['git'], dnf: ['git'], pacman: ['git'], zypper: ['git'] },
   cmake: { apt: ['cmake'], apk: ['cmake'], dnf: ['cmake'], pacman: ['cmake'], zypper: ['cmake'] },
-  'pkg-config': { apt: ['pkg-config'], apk: ['pkgconf'], dnf: ['pkgconf-pkg-config'], pacman: ['pkgconf'], zypper: ['pkg-config'] },
+  'pkg-config': {
+    apt: ['pkg-config'],
+    apk: ['pkgconf'],
+    dnf: ['pkgconf-pkg-config'],
+    pacman: ['pkgconf'],
+    zypper: ['pkg-config'],
+  },
   curl: { apt: ['curl'], apk: ['curl'], dnf: ['curl'], pacman: ['curl'], zypper: ['curl'] },
   make: { apt: ['make'], apk: ['make'], dnf: ['make'], pacman: ['make'], zypper: ['make'] },
   // A compiler brings its C library's headers (package-names.ts says why only these two rows add them).
@@ -39,7 +63,12 @@ describe('mapPackageNames', () => {
   });
 
   it('gives apt the Debian names, plus what a compiler needs, and leaves a distro without a package manager alone', () => {
-    expect(mapPackageNames('apt', ['build-essential', 'python3-pip', 'gcc'])).toEqual(['build-essential', 'python3-pip', 'gcc', 'libc6-dev']);
+    expect(mapPackageNames('apt', ['build-essential', 'python3-pip', 'gcc'])).toEqual([
+      'build-essential',
+      'python3-pip',
+      'gcc',
+      'libc6-dev',
+    ]);
     expect(mapPackageNames('none', ['build-essential', 'gcc'])).toEqual(['build-essential', 'gcc']);
   });
 

@@ -29,7 +29,9 @@ describe('the init templates', () => {
 
   it.each(PROJECT_KINDS)('%s loads through the config loader, on distros of the catalog', async (kind) => {
     const text = await starterConfig(kind, base);
-    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${join(packageRoot(), 'schema/vmatrix.schema.json')}`);
+    expect(text.split('\n')[0]).toBe(
+      `# yaml-language-server: $schema=${join(packageRoot(), 'schema/vmatrix.schema.json')}`,
+    );
     const config = parseConfig(text, join(base, 'vmatrix.yml'));
     expect(config.test.length).toBeGreaterThan(0);
     expect(expandMatrix(config).length).toBeGreaterThan(0);
@@ -37,7 +39,10 @@ describe('the init templates', () => {
     for (const d of config.distros) {
       const entry = catalog.resolve(d, { arch: 'amd64' });
       expect(entry.name).toBe(d);
-      expect(() => installScript(entry.packageManager, mapPackageNames(entry.packageManager, config.packages)), d).not.toThrow();
+      expect(
+        () => installScript(entry.packageManager, mapPackageNames(entry.packageManager, config.packages)),
+        d,
+      ).not.toThrow();
     }
   });
 });
@@ -62,9 +67,14 @@ describe('detectKind', () => {
 });
 
 describe('initConfig', () => {
-  it('writes the detected kind\'s starter, and refuses to overwrite without force', async () => {
+  it("writes the detected kind's starter, and refuses to overwrite without force", async () => {
     const dir = await project(['go.mod']);
-    expect(await initConfig(dir)).toEqual({ file: join(dir, 'vmatrix.yml'), kind: 'go', marker: 'go.mod', hostNetwork: true });
+    expect(await initConfig(dir)).toEqual({
+      file: join(dir, 'vmatrix.yml'),
+      kind: 'go',
+      marker: 'go.mod',
+      hostNetwork: true,
+    });
     expect(await readFile(join(dir, 'vmatrix.yml'), 'utf8')).toBe(await starterConfig('go', dir));
     const e = await initConfig(dir, { kind: 'rust' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VmError);
@@ -77,7 +87,11 @@ describe('initConfig', () => {
   });
 
   it('points at the schema by a relative path when vmatrix is installed in the project', () => {
-    expect(schemaRef('/p', '/p/node_modules/vmatrix/schema/vmatrix.schema.json')).toBe('node_modules/vmatrix/schema/vmatrix.schema.json');
-    expect(schemaRef('/p', '/usr/lib/node_modules/vmatrix/schema/vmatrix.schema.json')).toBe('/usr/lib/node_modules/vmatrix/schema/vmatrix.schema.json');
+    expect(schemaRef('/p', '/p/node_modules/vmatrix/schema/vmatrix.schema.json')).toBe(
+      'node_modules/vmatrix/schema/vmatrix.schema.json',
+    );
+    expect(schemaRef('/p', '/usr/lib/node_modules/vmatrix/schema/vmatrix.schema.json')).toBe(
+      '/usr/lib/node_modules/vmatrix/schema/vmatrix.schema.json',
+    );
   });
 });

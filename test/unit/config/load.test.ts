@@ -8,8 +8,12 @@ import { loadConfig, parseConfig } from '../../../src/config/load.js';
 import { VmError } from '../../../src/util/errors.js';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'vmatrix-config-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vmatrix-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const FULL = `distros: [debian-11, debian-12]
 matrix:
@@ -49,7 +53,10 @@ describe('loadConfig', () => {
       installRecommends: false,
       setup: ['./ci/install-deps.sh'],
       setupInputs: ['requirements.txt', 'ci/*.sh'],
-      test: [{ name: 'make', run: 'make' }, { name: 'make test CC=${{matrix.cc}}', run: 'make test CC=${{matrix.cc}}' }],
+      test: [
+        { name: 'make', run: 'make' },
+        { name: 'make test CC=${{matrix.cc}}', run: 'make test CC=${{matrix.cc}}' },
+      ],
       env: { CI: '1', VERBOSE: 'true', NAME: 'x' },
       timeout: 900_000,
       retries: 0,
@@ -66,8 +73,25 @@ describe('loadConfig', () => {
     const file = join(dir, 'vmatrix.yml');
     await writeFile(file, 'distros: [debian-12]\ntest: make test\n');
     expect(await loadConfig(file)).toEqual({
-      file, distros: ['debian-12'], matrix: {}, include: [], exclude: [], packages: [], installRecommends: true, setup: [], setupInputs: [],
-      test: [{ name: 'make test', run: 'make test' }], env: {}, timeout: undefined, retries: 0, artifacts: [], workdir: '/src', network: 'none', user: 'root', resources: {}, overrides: [],
+      file,
+      distros: ['debian-12'],
+      matrix: {},
+      include: [],
+      exclude: [],
+      packages: [],
+      installRecommends: true,
+      setup: [],
+      setupInputs: [],
+      test: [{ name: 'make test', run: 'make test' }],
+      env: {},
+      timeout: undefined,
+      retries: 0,
+      artifacts: [],
+      workdir: '/src',
+      network: 'none',
+      user: 'root',
+      resources: {},
+      overrides: [],
     });
   });
 
@@ -79,21 +103,32 @@ describe('loadConfig', () => {
   it('fails with CONFIG_NOT_FOUND and a hint when the file does not exist', async () => {
     const error = await loadConfig(join(dir, 'vmatrix.yml')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VmError);
-    expect(error).toMatchObject({ code: 'CONFIG_NOT_FOUND', exit: 2, hint: "run in your project's root or pass --config" });
+    expect(error).toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      exit: 2,
+      hint: "run in your project's root or pass --config",
+    });
     expect((error as VmError).message).toContain('vmatrix.yml does not exist');
   });
 
   it('names a file outside the working directory by its absolute path', async () => {
     const file = join(dir, 'vmatrix.yml');
     await writeFile(file, 'distros: [d]\n');
-    const error = await loadConfig(file).then(() => undefined, (e: unknown) => e as VmError);
+    const error = await loadConfig(file).then(
+      () => undefined,
+      (e: unknown) => e as VmError,
+    );
     expect(error?.message).toBe(`${file}:1: test: required key is missing`);
   });
 });
 
 describe('loadConfig on a file the project controls (vmatrix runs as root)', () => {
   const GOOD = 'distros: [busybox]\ntest: make\n';
-  const refusal = (file: string, given?: boolean) => loadConfig(file, { given }).then(() => undefined, (e: unknown) => e as VmError);
+  const refusal = (file: string, given?: boolean) =>
+    loadConfig(file, { given }).then(
+      () => undefined,
+      (e: unknown) => e as VmError,
+    );
 
   it('follows a link that stays in the project, and refuses one that leads out, without reading it', async () => {
     const project = join(dir, 'project');
@@ -114,10 +149,16 @@ describe('loadConfig on a file the project controls (vmatrix runs as root)', () 
 
   it("refuses a FIFO or a device as the project's vmatrix.yml, without blocking or reading", async () => {
     execFileSync('mkfifo', [join(dir, 'vmatrix.yml')]);
-    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({ code: 'CONFIG_NOT_A_FILE', message: expect.stringContaining('vmatrix.yml is a FIFO, not a regular file') });
+    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({
+      code: 'CONFIG_NOT_A_FILE',
+      message: expect.stringContaining('vmatrix.yml is a FIFO, not a regular file'),
+    });
     await rm(join(dir, 'vmatrix.yml'));
     execFileSync('mknod', [join(dir, 'vmatrix.yml'), 'c', '1', '5']); // /dev/zero: never ends
-    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({ code: 'CONFIG_NOT_A_FILE', message: expect.stringContaining('vmatrix.yml is a device, not a regular file') });
+    expect(await refusal(join(dir, 'vmatrix.yml'))).toMatchObject({
+      code: 'CONFIG_NOT_A_FILE',
+      message: expect.stringContaining('vmatrix.yml is a device, not a regular file'),
+    });
     expect(await refusal(join(dir, 'vmatrix.yml'), true)).toMatchObject({ code: 'CONFIG_NOT_A_FILE' });
   });
 
@@ -129,7 +170,10 @@ describe('loadConfig on a file the project controls (vmatrix runs as root)', () 
     await writer;
     const endless = spawn('sh', ['-c', `exec yes 'x: 1' > ${fifo}`]);
     const ended = once(endless, 'close');
-    expect(await refusal(fifo, true)).toMatchObject({ code: 'CONFIG_TOO_LARGE', message: expect.stringContaining('is over 256.0 KB') });
+    expect(await refusal(fifo, true)).toMatchObject({
+      code: 'CONFIG_TOO_LARGE',
+      message: expect.stringContaining('is over 256.0 KB'),
+    });
     endless.kill();
     await ended;
   });

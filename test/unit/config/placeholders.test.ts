@@ -7,14 +7,20 @@ import { VmError } from '../../../src/util/errors.js';
 const ctx = { distro: 'debian-12', matrix: { cc: 'gcc', build: 'debug' } };
 
 function caught(fn: () => unknown): VmError {
-  try { fn(); } catch (e) { if (e instanceof VmError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof VmError) return e;
+    throw e;
+  }
   throw new Error('expected an error');
 }
 
 describe('substitute', () => {
   it('replaces matrix axes and the distro, with or without spaces inside the braces', () => {
-    expect(substitute('make CC=${{ matrix.cc }} B=${{matrix.build}} on ${{   distro }}', ctx))
-      .toBe('make CC=gcc B=debug on debian-12');
+    expect(substitute('make CC=${{ matrix.cc }} B=${{matrix.build}} on ${{   distro }}', ctx)).toBe(
+      'make CC=gcc B=debug on debian-12',
+    );
   });
 
   it('accepts matrix.distro for the distro', () => {
@@ -36,8 +42,9 @@ describe('substitute', () => {
   });
 
   it('throws on something that is no placeholder', () => {
-    expect(caught(() => substitute('${{ env.HOME }}', ctx)).message)
-      .toBe('${{ env.HOME }}: unknown placeholder ${{ env.HOME }}: use ${{ distro }} or ${{ matrix.<axis> }}');
+    expect(caught(() => substitute('${{ env.HOME }}', ctx)).message).toBe(
+      '${{ env.HOME }}: unknown placeholder ${{ env.HOME }}: use ${{ distro }} or ${{ matrix.<axis> }}',
+    );
   });
 });
 
@@ -73,15 +80,34 @@ describe('placeholders at load time', () => {
   });
 
   it('says so when the matrix has no axes at all', () => {
-    expect(caught(() => parseConfig('distros: [d]\ntest: echo ${{ matrix.cc }}\n', 'vmatrix.yml')).message)
-      .toBe('vmatrix.yml:2: test: unknown axis "cc" in ${{ matrix.cc }} (the matrix has no axes)');
+    expect(caught(() => parseConfig('distros: [d]\ntest: echo ${{ matrix.cc }}\n', 'vmatrix.yml')).message).toBe(
+      'vmatrix.yml:2: test: unknown axis "cc" in ${{ matrix.cc }} (the matrix has no axes)',
+    );
   });
 
   it('checkPlaceholders checks a config built in code', () => {
     const config: Config = {
-      file: 'vmatrix.yml', distros: ['d'], matrix: { cc: ['gcc'] }, include: [], exclude: [], packages: [], installRecommends: true,
-      setup: [], setupInputs: [], test: [{ name: 'ok', run: 'ok ${{ matrix.cc }}' }, { name: 'bad', run: 'bad ${{ matrix.cx }}' }], env: {}, workdir: '/src',
-      network: 'none', user: 'root', resources: {}, overrides: [], retries: 0, artifacts: [],
+      file: 'vmatrix.yml',
+      distros: ['d'],
+      matrix: { cc: ['gcc'] },
+      include: [],
+      exclude: [],
+      packages: [],
+      installRecommends: true,
+      setup: [],
+      setupInputs: [],
+      test: [
+        { name: 'ok', run: 'ok ${{ matrix.cc }}' },
+        { name: 'bad', run: 'bad ${{ matrix.cx }}' },
+      ],
+      env: {},
+      workdir: '/src',
+      network: 'none',
+      user: 'root',
+      resources: {},
+      overrides: [],
+      retries: 0,
+      artifacts: [],
     };
     const e = caught(() => checkPlaceholders(config));
     expect(e.message).toBe('vmatrix.yml: test[1].run: unknown axis "cx" in ${{ matrix.cx }} (did you mean "cc"?)');

@@ -19,8 +19,28 @@ const errorsOf = (validate: ReturnType<typeof compileSchema>, data: unknown) => 
 };
 
 // Documents near the real shape, so that the deep parts of the schema are reached, and anything at all.
-const key = fc.constantFrom('distros', 'matrix', 'include', 'exclude', 'packages', 'setup', 'test', 'env', 'timeout', 'retries',
-  'resources', 'user', 'network', 'workdir', 'name', 'family', 'releases', 'sources', 'packageManager', 'other');
+const key = fc.constantFrom(
+  'distros',
+  'matrix',
+  'include',
+  'exclude',
+  'packages',
+  'setup',
+  'test',
+  'env',
+  'timeout',
+  'retries',
+  'resources',
+  'user',
+  'network',
+  'workdir',
+  'name',
+  'family',
+  'releases',
+  'sources',
+  'packageManager',
+  'other',
+);
 const document = fc.oneof(fc.dictionary(key, fc.anything({ maxDepth: 3 })), fc.anything());
 
 describe('the precompiled schema validators', () => {
@@ -32,9 +52,12 @@ describe('the precompiled schema validators', () => {
     it(`${file}: gives the same errors as the schema compiled at run time, for any document`, () => {
       const built = precompiled(file, text(file))!;
       const compiled = compileSchema(text(file));
-      fc.assert(fc.property(document, (data) => {
-        expect(errorsOf(built, data)).toEqual(errorsOf(compiled, data));
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(document, (data) => {
+          expect(errorsOf(built, data)).toEqual(errorsOf(compiled, data));
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 

@@ -7,13 +7,17 @@ const config = (inputs: string): string => `distros: [debian-12]\ntest: make\nse
 
 describe('setup_inputs', () => {
   it('is a list of globs, kept as written', () => {
-    expect(parseConfig(config("[requirements.txt, 'ci/*.sh', '**/*.lock', 'a..b.txt']"), 'vmatrix.yml').setupInputs)
-      .toEqual(['requirements.txt', 'ci/*.sh', '**/*.lock', 'a..b.txt']);
+    expect(
+      parseConfig(config("[requirements.txt, 'ci/*.sh', '**/*.lock', 'a..b.txt']"), 'vmatrix.yml').setupInputs,
+    ).toEqual(['requirements.txt', 'ci/*.sh', '**/*.lock', 'a..b.txt']);
     expect(parseConfig('distros: [debian-12]\ntest: make\n', 'vmatrix.yml').setupInputs).toEqual([]);
   });
 
   it.each([
-    ['/etc/passwd', 0], ['../secrets.txt', 0], ['ci/../../x', 0], ['..', 0],
+    ['/etc/passwd', 0],
+    ['../secrets.txt', 0],
+    ['ci/../../x', 0],
+    ['..', 0],
   ])('rejects %s, which would reach outside the project', (glob, index) => {
     expect(validateConfig(config(`["${glob}"]`), 'vmatrix.yml').errors).toEqual([
       `vmatrix.yml:3: setup_inputs[${index}]: expected a glob relative to the project root, like ci/*.sh (no leading / and no ..)`,
@@ -21,8 +25,14 @@ describe('setup_inputs', () => {
   });
 
   it('wants a list of non-empty strings, each once', () => {
-    expect(validateConfig(config('requirements.txt'), 'vmatrix.yml').errors).toEqual(['vmatrix.yml:3: setup_inputs: expected a list']);
-    expect(validateConfig(config('[a, a]'), 'vmatrix.yml').errors).toEqual(['vmatrix.yml:3: setup_inputs[1]: "a" is listed twice']);
-    expect(validateConfig(config('[""]'), 'vmatrix.yml').errors).toEqual(['vmatrix.yml:3: setup_inputs[0]: must not be empty']);
+    expect(validateConfig(config('requirements.txt'), 'vmatrix.yml').errors).toEqual([
+      'vmatrix.yml:3: setup_inputs: expected a list',
+    ]);
+    expect(validateConfig(config('[a, a]'), 'vmatrix.yml').errors).toEqual([
+      'vmatrix.yml:3: setup_inputs[1]: "a" is listed twice',
+    ]);
+    expect(validateConfig(config('[""]'), 'vmatrix.yml').errors).toEqual([
+      'vmatrix.yml:3: setup_inputs[0]: must not be empty',
+    ]);
   });
 });

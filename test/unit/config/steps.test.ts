@@ -6,15 +6,18 @@ const errors = (text: string): string[] => validateConfig(text, 'vmatrix.yml').e
 
 describe('test: as named steps', () => {
   it('gives every step a name: its own, or its command', () => {
-    const config = parseConfig([
-      'distros: [d]',
-      'test:',
-      '  - make',
-      '  - name: unit tests',
-      '    run: make check',
-      '    timeout: 90s',
-      '  - { name: lint, run: make lint, timeout: 30 }',
-    ].join('\n'), 'vmatrix.yml');
+    const config = parseConfig(
+      [
+        'distros: [d]',
+        'test:',
+        '  - make',
+        '  - name: unit tests',
+        '    run: make check',
+        '    timeout: 90s',
+        '  - { name: lint, run: make lint, timeout: 30 }',
+      ].join('\n'),
+      'vmatrix.yml',
+    );
     expect(config.test).toEqual([
       { name: 'make', run: 'make' },
       { name: 'unit tests', run: 'make check', timeout: 90_000 },
@@ -23,7 +26,9 @@ describe('test: as named steps', () => {
   });
 
   it('keeps one command as one step', () => {
-    expect(parseConfig('distros: [d]\ntest: make test\n', 'vmatrix.yml').test).toEqual([{ name: 'make test', run: 'make test' }]);
+    expect(parseConfig('distros: [d]\ntest: make test\n', 'vmatrix.yml').test).toEqual([
+      { name: 'make test', run: 'make test' },
+    ]);
   });
 
   it('names an unnamed multi-line or long command by its first line, shortened', () => {
@@ -34,16 +39,20 @@ describe('test: as named steps', () => {
   });
 
   it('names file, line and field of a step that is not one', () => {
-    expect(errors([
-      'distros: [d]', //                                      1
-      'test:', //                                             2
-      '  - 42', //                                            3
-      '  - name: no command', //                              4
-      '  - run: no name', //                                  5
-      '  - { name: x, run: y, timeout: 5x, retry: 1 }', //    6
-      '  - ""', //                                            7
-      '  - { name: z, run: y, timeout: 0 }', //               8
-    ].join('\n'))).toEqual([
+    expect(
+      errors(
+        [
+          'distros: [d]', //                                      1
+          'test:', //                                             2
+          '  - 42', //                                            3
+          '  - name: no command', //                              4
+          '  - run: no name', //                                  5
+          '  - { name: x, run: y, timeout: 5x, retry: 1 }', //    6
+          '  - ""', //                                            7
+          '  - { name: z, run: y, timeout: 0 }', //               8
+        ].join('\n'),
+      ),
+    ).toEqual([
       'vmatrix.yml:3: test[0]: expected a string or a mapping',
       'vmatrix.yml:4: test[1].run: required key is missing',
       'vmatrix.yml:5: test[2].name: required key is missing',
@@ -61,17 +70,18 @@ describe('test: as named steps', () => {
   });
 
   it('checks the placeholders of a named step where they are written', () => {
-    expect(errors('distros: [d]\nmatrix: { cc: [gcc] }\ntest:\n  - name: build\n    run: make CC=${{ matrix.c }}\n')).toEqual([
-      'vmatrix.yml:5: test[0].run: unknown axis "c" in ${{ matrix.c }} (did you mean "cc"?)',
-    ]);
+    expect(
+      errors('distros: [d]\nmatrix: { cc: [gcc] }\ntest:\n  - name: build\n    run: make CC=${{ matrix.c }}\n'),
+    ).toEqual(['vmatrix.yml:5: test[0].run: unknown axis "c" in ${{ matrix.c }} (did you mean "cc"?)']);
   });
 });
 
 describe('retries: and artifacts:', () => {
   it('default to no retries and no artifacts, and read what is written', () => {
     expect(parseConfig('distros: [d]\ntest: x\n', 'vmatrix.yml')).toMatchObject({ retries: 0, artifacts: [] });
-    expect(parseConfig('distros: [d]\ntest: x\nretries: 2\nartifacts: [build/*.xml, /var/log/app.log]\n', 'vmatrix.yml'))
-      .toMatchObject({ retries: 2, artifacts: ['build/*.xml', '/var/log/app.log'] });
+    expect(
+      parseConfig('distros: [d]\ntest: x\nretries: 2\nartifacts: [build/*.xml, /var/log/app.log]\n', 'vmatrix.yml'),
+    ).toMatchObject({ retries: 2, artifacts: ['build/*.xml', '/var/log/app.log'] });
   });
 
   it('name the line of a retry count out of range and of a bad artifact list', () => {

@@ -4,7 +4,12 @@ import { VmError } from '../../../src/util/errors.js';
 
 /** The error parseConfig throws for `text`, read as `vmatrix.yml` in the cwd. */
 function configError(text: string): VmError {
-  try { parseConfig(text, 'vmatrix.yml'); } catch (e) { if (e instanceof VmError) return e; throw e; }
+  try {
+    parseConfig(text, 'vmatrix.yml');
+  } catch (e) {
+    if (e instanceof VmError) return e;
+    throw e;
+  }
   throw new Error('expected the config to be rejected');
 }
 
@@ -18,21 +23,23 @@ describe('config validation messages', () => {
   });
 
   it('collects every problem, one per line, in file order', () => {
-    const e = configError([
-      'distros: [debian-12, debian-12]', // 1
-      'matrix:', //                          2
-      '  distro: [a]', //                    3
-      '  "3x": [1]', //                      4
-      'tets: make', //                       5
-      'env:', //                             6
-      '  "a b": 1', //                       7
-      '  B: ~', //                           8
-      'timeout: 15x', //                     9
-      'network: wifi', //                    10
-      'workdir: src', //                     11
-      'include:', //                         12
-      '  - {}', //                           13
-    ].join('\n'));
+    const e = configError(
+      [
+        'distros: [debian-12, debian-12]', // 1
+        'matrix:', //                          2
+        '  distro: [a]', //                    3
+        '  "3x": [1]', //                      4
+        'tets: make', //                       5
+        'env:', //                             6
+        '  "a b": 1', //                       7
+        '  B: ~', //                           8
+        'timeout: 15x', //                     9
+        'network: wifi', //                    10
+        'workdir: src', //                     11
+        'include:', //                         12
+        '  - {}', //                           13
+      ].join('\n'),
+    );
     expect(e.message.split('\n')).toEqual([
       'vmatrix.yml:1: test: required key is missing',
       'vmatrix.yml:1: distros[1]: "debian-12" is listed twice',
@@ -55,7 +62,9 @@ describe('config validation messages', () => {
   });
 
   it('points at the list item that is wrong', () => {
-    const e = configError('distros:\n  - debian-12\n  - [nested]\ntest: x\ninclude:\n  - distro: debian-12\n    cc: [gcc]\n');
+    const e = configError(
+      'distros:\n  - debian-12\n  - [nested]\ntest: x\ninclude:\n  - distro: debian-12\n    cc: [gcc]\n',
+    );
     expect(e.message.split('\n')).toEqual([
       'vmatrix.yml:3: distros[1]: expected a string',
       'vmatrix.yml:7: include[0].cc: expected a string, a number or true/false',
@@ -77,12 +86,18 @@ describe('config validation messages', () => {
   });
 
   it('reports a duplicate key as a syntax error on its line', () => {
-    expect(configError('distros: [d]\ntest: a\ntest: b\n').message).toBe('vmatrix.yml:3: "test" is given twice in this mapping (first on line 2)');
-    expect(configError('distros: [d]\ntest: a\nenv:\n  A: 1\n  B: 2\n  A: 3\n').message).toBe('vmatrix.yml:6: "A" is given twice in this mapping (first on line 4)');
+    expect(configError('distros: [d]\ntest: a\ntest: b\n').message).toBe(
+      'vmatrix.yml:3: "test" is given twice in this mapping (first on line 2)',
+    );
+    expect(configError('distros: [d]\ntest: a\nenv:\n  A: 1\n  B: 2\n  A: 3\n').message).toBe(
+      'vmatrix.yml:6: "A" is given twice in this mapping (first on line 4)',
+    );
   });
 
   it('says what an empty file lacks', () => {
-    expect(configError('# nothing yet\n').message).toBe('vmatrix.yml:1: the file is empty: it needs at least `distros` and `test`');
+    expect(configError('# nothing yet\n').message).toBe(
+      'vmatrix.yml:1: the file is empty: it needs at least `distros` and `test`',
+    );
   });
 
   it('rejects a file that is a list, not a mapping', () => {
@@ -90,23 +105,37 @@ describe('config validation messages', () => {
   });
 
   it('validateConfig returns the same lines instead of throwing', () => {
-    expect(validateConfig('distros: [d]\n', 'vmatrix.yml')).toEqual({ errors: ['vmatrix.yml:1: test: required key is missing'] });
+    expect(validateConfig('distros: [d]\n', 'vmatrix.yml')).toEqual({
+      errors: ['vmatrix.yml:1: test: required key is missing'],
+    });
     expect(validateConfig('distros: [d]\ntest: x\n', 'vmatrix.yml').errors).toEqual([]);
   });
 
   it('names the line of a memory limit too small for a cell, and of a user name that is not one', () => {
-    expect(configError('distros: [d]\ntest: x\nresources:\n  memory: 1k\n').message).toContain('vmatrix.yml:4: resources.memory: 1k is too small for a cell');
-    expect(configError('distros: [d]\ntest: x\nuser: Bad User\n').message).toContain('vmatrix.yml:3: user: expected a user name');
+    expect(configError('distros: [d]\ntest: x\nresources:\n  memory: 1k\n').message).toContain(
+      'vmatrix.yml:4: resources.memory: 1k is too small for a cell',
+    );
+    expect(configError('distros: [d]\ntest: x\nuser: Bad User\n').message).toContain(
+      'vmatrix.yml:3: user: expected a user name',
+    );
   });
 
   it('refuses a NUL character anywhere, which would cut a command or a name short', () => {
-    expect(configError('distros: [d]\ntest:\n  - make\n  - "make \\0check"\n').message).toBe('vmatrix.yml:4: test[1]: holds a NUL character ("\\0"), which no command, name or path can');
-    expect(configError('distros: [d]\ntest: x\nsetup: "echo \\0"\n').message).toContain('vmatrix.yml:3: setup: holds a NUL character');
+    expect(configError('distros: [d]\ntest:\n  - make\n  - "make \\0check"\n').message).toBe(
+      'vmatrix.yml:4: test[1]: holds a NUL character ("\\0"), which no command, name or path can',
+    );
+    expect(configError('distros: [d]\ntest: x\nsetup: "echo \\0"\n').message).toContain(
+      'vmatrix.yml:3: setup: holds a NUL character',
+    );
   });
 
   it('refuses a time limit of zero written as a string (the pattern lets "0s" through), for the cell and for a step', () => {
-    expect(configError('distros: [d]\ntest: x\ntimeout: "0s"\n').message).toContain('vmatrix.yml:3: timeout: "0s" is no time at all');
-    expect(configError('distros: [d]\ntest:\n  - x\n  - { name: b, run: y, timeout: 0m }\n').message).toContain('vmatrix.yml:4: test[1].timeout: "0m" is no time at all');
+    expect(configError('distros: [d]\ntest: x\ntimeout: "0s"\n').message).toContain(
+      'vmatrix.yml:3: timeout: "0s" is no time at all',
+    );
+    expect(configError('distros: [d]\ntest:\n  - x\n  - { name: b, run: y, timeout: 0m }\n').message).toContain(
+      'vmatrix.yml:4: test[1].timeout: "0m" is no time at all',
+    );
     expect(validateConfig('distros: [d]\ntest: x\ntimeout: "0.5s"\n', 'vmatrix.yml').errors).toEqual([]);
   });
 });

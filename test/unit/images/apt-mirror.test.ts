@@ -32,12 +32,16 @@ Components: main
 
 describe('parsing apt sources', () => {
   it('reads one-line entries with options, comments and deb-src lines', () => {
-    expect(parseOneLine([
-      '# deb http://commented.example/debian bookworm main',
-      'deb-src http://src.example/debian bookworm main',
-      'deb [arch=amd64 signed-by=/usr/share/keyrings/k.gpg] http://mirror.example/debian bookworm main contrib # trailing',
-      'deb http://other.example/debian bookworm-backports main',
-    ].join('\n'))).toEqual([
+    expect(
+      parseOneLine(
+        [
+          '# deb http://commented.example/debian bookworm main',
+          'deb-src http://src.example/debian bookworm main',
+          'deb [arch=amd64 signed-by=/usr/share/keyrings/k.gpg] http://mirror.example/debian bookworm main contrib # trailing',
+          'deb http://other.example/debian bookworm-backports main',
+        ].join('\n'),
+      ),
+    ).toEqual([
       { uri: 'http://mirror.example/debian', suites: ['bookworm'], components: ['main', 'contrib'], file: '' },
       { uri: 'http://other.example/debian', suites: ['bookworm-backports'], components: ['main'], file: '' },
     ]);
@@ -48,24 +52,34 @@ describe('parsing apt sources', () => {
       ['http://mirror.example/debian', ['bookworm', 'bookworm-updates']],
       ['http://mirror.example/debian-security', ['bookworm-security']],
     ]);
-    expect(parseDeb822('Types: deb deb-src\nURIs: http://a.example/debian http://b.example/debian\nSuites: trixie\nComponents: main\n').map((s) => s.uri))
-      .toEqual(['http://a.example/debian', 'http://b.example/debian']);
+    expect(
+      parseDeb822(
+        'Types: deb deb-src\nURIs: http://a.example/debian http://b.example/debian\nSuites: trixie\nComponents: main\n',
+      ).map((s) => s.uri),
+    ).toEqual(['http://a.example/debian', 'http://b.example/debian']);
   });
 
   it('skips deb-src-only and disabled stanzas', () => {
-    expect(parseDeb822('Types: deb-src\nURIs: http://a.example/debian\nSuites: bookworm\nComponents: main\n')).toEqual([]);
-    expect(parseDeb822('Types: deb\nURIs: http://a.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n')).toEqual([]);
+    expect(parseDeb822('Types: deb-src\nURIs: http://a.example/debian\nSuites: bookworm\nComponents: main\n')).toEqual(
+      [],
+    );
+    expect(
+      parseDeb822('Types: deb\nURIs: http://a.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n'),
+    ).toEqual([]);
   });
 });
 
 describe('hostDebianMirror', () => {
   it('finds the mirror of a deb822 file (Debian 12 default layout)', async () => {
-    expect(await hostDebianMirror(await hostRoot({ 'sources.list.d/debian.sources': DEB822 }))).toBe('http://mirror.example/debian');
+    expect(await hostDebianMirror(await hostRoot({ 'sources.list.d/debian.sources': DEB822 }))).toBe(
+      'http://mirror.example/debian',
+    );
   });
 
   it('prefers sources.list, and skips -security, -updates and -backports suites', async () => {
     const root = await hostRoot({
-      'sources.list': 'deb http://sec.example/debian-security bookworm-security main\ndeb http://list.example/debian bookworm main\n',
+      'sources.list':
+        'deb http://sec.example/debian-security bookworm-security main\ndeb http://list.example/debian bookworm main\n',
       'sources.list.d/debian.sources': DEB822,
     });
     expect(await hostDebianMirror(root)).toBe('http://list.example/debian');
@@ -84,7 +98,11 @@ describe('hostDebianMirror', () => {
 
   it('fails with a hint when there is no Debian mirror', async () => {
     const root = await hostRoot({ 'sources.list': 'deb http://ubuntu.example/ubuntu noble main\n' });
-    await expect(hostDebianMirror(root)).rejects.toMatchObject({ code: 'NO_DEBIAN_MIRROR', exit: 3, hint: expect.stringContaining('VMATRIX_DEBIAN_MIRROR') });
+    await expect(hostDebianMirror(root)).rejects.toMatchObject({
+      code: 'NO_DEBIAN_MIRROR',
+      exit: 3,
+      hint: expect.stringContaining('VMATRIX_DEBIAN_MIRROR'),
+    });
   });
 
   it('fails the same way when apt has no sources at all', async () => {

@@ -17,28 +17,45 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** The README's table: keyring file → fingerprint. */
 function documented(): Map<string, string> {
-  const rows = readFileSync(join(KEYS, 'README.md'), 'utf8').split('\n').filter((l) => /^\| \S+\.gpg \|/.test(l));
-  return new Map(rows.map((r) => {
-    const cells = r.split('|').map((c) => c.trim());
-    return [cells[1]!, cells[3]!];
-  }));
+  const rows = readFileSync(join(KEYS, 'README.md'), 'utf8')
+    .split('\n')
+    .filter((l) => /^\| \S+\.gpg \|/.test(l));
+  return new Map(
+    rows.map((r) => {
+      const cells = r.split('|').map((c) => c.trim());
+      return [cells[1]!, cells[3]!];
+    }),
+  );
 }
 
 /** The colon listing of a keyring file, as gpg reads it without importing it anywhere. */
 function show(file: string): string[][] {
-  return execFileSync('gpg', ['--homedir', home, '--batch', '--with-colons', '--show-keys', file], { stdio: ['ignore', 'pipe', 'pipe'] })
-    .toString().split('\n').filter(Boolean).map((l) => l.split(':'));
+  return execFileSync('gpg', ['--homedir', home, '--batch', '--with-colons', '--show-keys', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(':'));
 }
 
 describe('distros/keys', () => {
   it('every keyring file is in the README, and holds exactly one public key with the fingerprint listed there', () => {
-    const files = readdirSync(KEYS).filter((f) => f.endsWith('.gpg')).sort();
+    const files = readdirSync(KEYS)
+      .filter((f) => f.endsWith('.gpg'))
+      .sort();
     expect(files).toEqual([...documented().keys()].sort());
     expect(files).toContain('ubuntu-cdimage.gpg');
     for (const [file, fingerprint] of documented()) {
       const lines = show(join(KEYS, file));
-      expect(lines.filter((l) => l[0] === 'pub'), file).toHaveLength(1);
-      expect(lines.filter((l) => l[0] === 'sec' || l[0] === 'ssb'), file).toEqual([]);
+      expect(
+        lines.filter((l) => l[0] === 'pub'),
+        file,
+      ).toHaveLength(1);
+      expect(
+        lines.filter((l) => l[0] === 'sec' || l[0] === 'ssb'),
+        file,
+      ).toEqual([]);
       // The first fpr line follows the pub line: the primary key's.
       expect(lines.find((l) => l[0] === 'fpr')?.[9], file).toBe(fingerprint);
     }
@@ -47,7 +64,10 @@ describe('distros/keys', () => {
 
   it('every signed catalog entry names a shipped key by its fingerprint', async () => {
     const catalog = await loadCatalog([join(packageRoot(), 'distros')]);
-    const signed = catalog.list().flatMap((e) => e.sources).flatMap((s) => (s.kind === 'tarball' && s.signature ? [s.signature] : []));
+    const signed = catalog
+      .list()
+      .flatMap((e) => e.sources)
+      .flatMap((s) => (s.kind === 'tarball' && s.signature ? [s.signature] : []));
     expect(signed.length).toBeGreaterThanOrEqual(3); // the Ubuntu base tarball of each release, for the host's arch
     for (const sig of signed) expect(documented().get(`${sig.key}.gpg`)).toBe(sig.fingerprint);
   });
@@ -55,13 +75,19 @@ describe('distros/keys', () => {
 
 describe('the shipped Ubuntu key against a signature Ubuntu made', () => {
   const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'ubuntu-signed');
-  const spec = { file: 'SHA256SUMS.gpg', key: 'ubuntu-cdimage', fingerprint: '843938DF228D22F7B3742BC0D94AA3F0EFE21092' };
+  const spec = {
+    file: 'SHA256SUMS.gpg',
+    key: 'ubuntu-cdimage',
+    fingerprint: '843938DF228D22F7B3742BC0D94AA3F0EFE21092',
+  };
   const signed = async (data?: Buffer): Promise<Parameters<typeof verifySignature>[0]> => ({
-    url: 'SHA256SUMS', signatureUrl: 'SHA256SUMS.gpg',
-    data: data ?? await readFile(join(FIXTURE, 'SHA256SUMS')), signature: await readFile(join(FIXTURE, 'SHA256SUMS.gpg')),
+    url: 'SHA256SUMS',
+    signatureUrl: 'SHA256SUMS.gpg',
+    data: data ?? (await readFile(join(FIXTURE, 'SHA256SUMS'))),
+    signature: await readFile(join(FIXTURE, 'SHA256SUMS.gpg')),
   });
 
-  it('verifies Ubuntu 20.04\'s SHA256SUMS with distros/keys/ubuntu-cdimage.gpg', async () => {
+  it("verifies Ubuntu 20.04's SHA256SUMS with distros/keys/ubuntu-cdimage.gpg", async () => {
     expect(process.env.VMATRIX_KEYRING_DIR).toBeUndefined();
     await expect(verifySignature(await signed(), spec)).resolves.toBeUndefined();
   });
@@ -69,7 +95,10 @@ describe('the shipped Ubuntu key against a signature Ubuntu made', () => {
   it('refuses it with one byte changed', async () => {
     const data = await readFile(join(FIXTURE, 'SHA256SUMS'));
     data[0] = data[0] === 0x61 ? 0x62 : 0x61; // the first hex digit of the first checksum
-    await expect(verifySignature(await signed(data), spec)).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', exit: 3 });
+    await expect(verifySignature(await signed(data), spec)).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      exit: 3,
+    });
   });
 });
 
@@ -80,7 +109,11 @@ describe('judge (gpgv --status-fd lines)', () => {
     '[GNUPG:] GOODSIG E7DFE8C69BB29C0F a <a@x.invalid>',
     `[GNUPG:] VALIDSIG ${FPR} 2026-12-03 1796330376 0 4 0 22 8 00 ${FPR}`,
   ];
-  const unknown = ['[GNUPG:] NEWSIG', '[GNUPG:] ERRSIG FCFAC101D277BF3B 22 8 00 1796330376 9 7C5F98C85199B5A0B5918667FCFAC101D277BF3B', '[GNUPG:] NO_PUBKEY FCFAC101D277BF3B'];
+  const unknown = [
+    '[GNUPG:] NEWSIG',
+    '[GNUPG:] ERRSIG FCFAC101D277BF3B 22 8 00 1796330376 9 7C5F98C85199B5A0B5918667FCFAC101D277BF3B',
+    '[GNUPG:] NO_PUBKEY FCFAC101D277BF3B',
+  ];
 
   it('good: a VALIDSIG by the expected primary key with its GOODSIG, even beside a signature by a key we lack', () => {
     expect(judge(good.join('\n'), FPR)).toBe('good');

@@ -21,19 +21,37 @@ describe('the LXC image index', () => {
     const images = parseLxcIndex(INDEX);
     expect(images).toHaveLength(7);
     expect(images[0]).toEqual({
-      dist: 'alpine', release: '3.20', arch: 'amd64', variant: 'default', build: '20241123_13:00',
+      dist: 'alpine',
+      release: '3.20',
+      arch: 'amd64',
+      variant: 'default',
+      build: '20241123_13:00',
       path: '/images/alpine/3.20/amd64/default/20241123_13:00/',
     });
-    expect(images.at(-1)).toMatchObject({ dist: 'ubuntu', release: 'jammy', path: '/images/ubuntu/jammy/arm64/default/20241124_07:42/' });
+    expect(images.at(-1)).toMatchObject({
+      dist: 'ubuntu',
+      release: 'jammy',
+      path: '/images/ubuntu/jammy/arm64/default/20241124_07:42/',
+    });
   });
 
   it('picks the newest build of exactly the wanted dist, release, arch and variant, wherever it is listed', () => {
     const images = parseLxcIndex(INDEX);
-    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'amd64', variant: 'default' })?.build).toBe('20241124_13:00');
-    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'amd64', variant: 'cloud' })?.build).toBe('20241125_13:00');
-    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'arm64', variant: 'default' })?.build).toBe('20241120_13:00');
-    expect(newestLxcImage(images, { dist: 'alpine', release: '3.21', arch: 'arm64', variant: 'default' })).toBeUndefined();
-    expect(newestLxcImage(images, { dist: 'alpine', release: '3.2', arch: 'amd64', variant: 'default' })).toBeUndefined();
+    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'amd64', variant: 'default' })?.build).toBe(
+      '20241124_13:00',
+    );
+    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'amd64', variant: 'cloud' })?.build).toBe(
+      '20241125_13:00',
+    );
+    expect(newestLxcImage(images, { dist: 'alpine', release: '3.20', arch: 'arm64', variant: 'default' })?.build).toBe(
+      '20241120_13:00',
+    );
+    expect(
+      newestLxcImage(images, { dist: 'alpine', release: '3.21', arch: 'arm64', variant: 'default' }),
+    ).toBeUndefined();
+    expect(
+      newestLxcImage(images, { dist: 'alpine', release: '3.2', arch: 'amd64', variant: 'default' }),
+    ).toBeUndefined();
   });
 
   it('says what a dist has, and which dists there are', () => {
@@ -43,9 +61,10 @@ describe('the LXC image index', () => {
     expect(lxcDists(images)).toEqual(['alpine', 'ubuntu']);
   });
 
-  it('joins server, path and file with one slash each, keeping the build\'s colon', () => {
-    expect(lxcUrl('http://h:8/', '/images/a/1/amd64/default/20241124_13:00/', 'SHA256SUMS'))
-      .toBe('http://h:8/images/a/1/amd64/default/20241124_13:00/SHA256SUMS');
+  it("joins server, path and file with one slash each, keeping the build's colon", () => {
+    expect(lxcUrl('http://h:8/', '/images/a/1/amd64/default/20241124_13:00/', 'SHA256SUMS')).toBe(
+      'http://h:8/images/a/1/amd64/default/20241124_13:00/SHA256SUMS',
+    );
     expect(lxcUrl('http://h/mirror', 'images/x/', 'rootfs.tar.xz')).toBe('http://h/mirror/images/x/rootfs.tar.xz');
   });
 

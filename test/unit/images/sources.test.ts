@@ -24,12 +24,33 @@ describe('checksum lists', () => {
 
 describe('mmdebstrap', () => {
   it('builds as root in root mode, otherwise in a user namespace, writing a tar to stdout', () => {
-    const r = { suite: 'bookworm', variant: 'minbase', components: ['main', 'contrib'], mirror: 'http://mirror.example/debian', arch: 'amd64' };
-    expect(mmdebstrapArgs(r, true)).toEqual(['--variant=minbase', '--mode=root', '--arch=amd64', '--components=main,contrib', '--format=tar', 'bookworm', '-', 'http://mirror.example/debian']);
+    const r = {
+      suite: 'bookworm',
+      variant: 'minbase',
+      components: ['main', 'contrib'],
+      mirror: 'http://mirror.example/debian',
+      arch: 'amd64',
+    };
+    expect(mmdebstrapArgs(r, true)).toEqual([
+      '--variant=minbase',
+      '--mode=root',
+      '--arch=amd64',
+      '--components=main,contrib',
+      '--format=tar',
+      'bookworm',
+      '-',
+      'http://mirror.example/debian',
+    ]);
     expect(mmdebstrapArgs(r, false)).toContain('--mode=unshare');
   });
 
-  it('maps architecture names to Debian\'s', () => {
-    expect(['x86_64', 'amd64', 'aarch64', 'armv7l', 'ppc64le'].map(debianArch)).toEqual(['amd64', 'amd64', 'arm64', 'armhf', 'ppc64el']);
+  it("maps architecture names to Debian's", () => {
+    expect(['x86_64', 'amd64', 'aarch64', 'armv7l', 'ppc64le'].map(debianArch)).toEqual([
+      'amd64',
+      'amd64',
+      'arm64',
+      'armhf',
+      'ppc64el',
+    ]);
   });
 });

@@ -3,8 +3,19 @@ import { cellEnv, envName } from '../../../src/matrix/env.js';
 
 describe('cellEnv', () => {
   it('exports axes upper-cased, plus the distro and the cell id', () => {
-    expect(cellEnv({ id: 'debian-12/cc=gcc,build-type=debug', slug: 'x', distro: 'debian-12', axes: { cc: 'gcc', 'build-type': 'debug' } }))
-      .toEqual({ CC: 'gcc', BUILD_TYPE: 'debug', VMATRIX_DISTRO: 'debian-12', VMATRIX_CELL: 'debian-12/cc=gcc,build-type=debug' });
+    expect(
+      cellEnv({
+        id: 'debian-12/cc=gcc,build-type=debug',
+        slug: 'x',
+        distro: 'debian-12',
+        axes: { cc: 'gcc', 'build-type': 'debug' },
+      }),
+    ).toEqual({
+      CC: 'gcc',
+      BUILD_TYPE: 'debug',
+      VMATRIX_DISTRO: 'debian-12',
+      VMATRIX_CELL: 'debian-12/cc=gcc,build-type=debug',
+    });
   });
 
   it('does not let an axis hide the VMATRIX_ variables', () => {

@@ -2,11 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { expandMatrix, type MatrixConfig } from '../../../src/matrix/expand.js';
 import { isVmError } from '../../../src/util/errors.js';
 
-const config = (over: Partial<MatrixConfig>): MatrixConfig => ({ distros: ['debian-12'], matrix: {}, include: [], exclude: [], ...over });
+const config = (over: Partial<MatrixConfig>): MatrixConfig => ({
+  distros: ['debian-12'],
+  matrix: {},
+  include: [],
+  exclude: [],
+  ...over,
+});
 const ids = (c: MatrixConfig) => expandMatrix(c).map((cell) => cell.id);
 
 function thrown(fn: () => unknown): Error & { code?: string; exit?: number; hint?: string } {
-  try { fn(); } catch (e) { return e as Error; }
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
   throw new Error('expected an error');
 }
 
@@ -21,7 +31,10 @@ describe('expandMatrix', () => {
 
   it('makes distro the first, slowest-varying axis, then the axes in written order', () => {
     expect(ids(config({ distros: ['d1', 'd2'], matrix: { cc: ['gcc', 'clang'], build: ['debug'] } }))).toEqual([
-      'd1/cc=gcc,build=debug', 'd1/cc=clang,build=debug', 'd2/cc=gcc,build=debug', 'd2/cc=clang,build=debug',
+      'd1/cc=gcc,build=debug',
+      'd1/cc=clang,build=debug',
+      'd2/cc=gcc,build=debug',
+      'd2/cc=clang,build=debug',
     ]);
   });
 
@@ -33,9 +46,12 @@ describe('expandMatrix', () => {
       include: [{ distro: 'debian-12', cc: 'gcc', build: 'asan' }],
     });
     expect(cells.map((c) => c.id)).toEqual([
-      'debian-12/cc=gcc,build=debug', 'debian-12/cc=gcc,build=release',
-      'debian-12/cc=clang,build=debug', 'debian-12/cc=clang,build=release',
-      'alpine-3.20/cc=gcc,build=debug', 'alpine-3.20/cc=gcc,build=release',
+      'debian-12/cc=gcc,build=debug',
+      'debian-12/cc=gcc,build=release',
+      'debian-12/cc=clang,build=debug',
+      'debian-12/cc=clang,build=release',
+      'alpine-3.20/cc=gcc,build=debug',
+      'alpine-3.20/cc=gcc,build=release',
       'debian-12/cc=gcc,build=asan',
     ]);
     expect(cells[4]!.slug).toBe('alpine-3-20-cc-gcc-build-debug');
@@ -43,9 +59,13 @@ describe('expandMatrix', () => {
   });
 
   it('adds include keys to matching cells of one distro, after the matrix axes', () => {
-    const cells = expandMatrix(config({
-      distros: ['d1', 'd2'], matrix: { cc: ['gcc'] }, include: [{ extra: 'yes', distro: 'd2' }],
-    }));
+    const cells = expandMatrix(
+      config({
+        distros: ['d1', 'd2'],
+        matrix: { cc: ['gcc'] },
+        include: [{ extra: 'yes', distro: 'd2' }],
+      }),
+    );
     expect(cells.map((c) => c.id)).toEqual(['d1/cc=gcc', 'd2/cc=gcc,extra=yes']);
     expect(Object.keys(cells[1]!.axes)).toEqual(['cc', 'extra']);
   });
@@ -70,11 +90,23 @@ describe('expandMatrix', () => {
   });
 
   it('excludes a whole distro', () => {
-    expect(ids(config({ distros: ['a', 'b'], matrix: { x: [1, 2] }, exclude: [{ distro: 'a' }] }))).toEqual(['b/x=1', 'b/x=2']);
+    expect(ids(config({ distros: ['a', 'b'], matrix: { x: [1, 2] }, exclude: [{ distro: 'a' }] }))).toEqual([
+      'b/x=1',
+      'b/x=2',
+    ]);
   });
 
   it('counts identical cells added by two include entries once', () => {
-    expect(ids(config({ include: [{ distro: 'x', k: 1 }, { distro: 'x', k: 1 }] }))).toEqual(['debian-12', 'x/k=1']);
+    expect(
+      ids(
+        config({
+          include: [
+            { distro: 'x', k: 1 },
+            { distro: 'x', k: 1 },
+          ],
+        }),
+      ),
+    ).toEqual(['debian-12', 'x/k=1']);
   });
 
   it('stringifies values in ids and axes', () => {

@@ -3,11 +3,27 @@ import { expandMatrix } from '../../../src/matrix/expand.js';
 import { githubMatrix, gitlabParallel, shardNames } from '../../../src/matrix/fan-out.js';
 import { isVmError } from '../../../src/util/errors.js';
 
-const cells = expandMatrix({ distros: ['debian-12', 'busybox'], matrix: { cc: ['gcc', 'clang'] }, include: [], exclude: [] });
-const many = (n: number) => expandMatrix({ distros: ['busybox'], matrix: { n: Array.from({ length: n }, (_, i) => i) }, include: [], exclude: [] });
+const cells = expandMatrix({
+  distros: ['debian-12', 'busybox'],
+  matrix: { cc: ['gcc', 'clang'] },
+  include: [],
+  exclude: [],
+});
+const many = (n: number) =>
+  expandMatrix({
+    distros: ['busybox'],
+    matrix: { n: Array.from({ length: n }, (_, i) => i) },
+    include: [],
+    exclude: [],
+  });
 
 function usage(fn: () => unknown): { message: string; hint?: string } {
-  try { fn(); } catch (e) { if (isVmError(e) && e.exit === 2) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (isVmError(e) && e.exit === 2) return e;
+    throw e;
+  }
   throw new Error('expected a usage error');
 }
 
@@ -45,7 +61,9 @@ describe('gitlabParallel', () => {
 
   it('holds 200 jobs and refuses 201', () => {
     expect(gitlabParallel(many(200)).parallel.matrix[0]).toHaveProperty('VMATRIX_CELL');
-    expect(usage(() => gitlabParallel(many(201))).message).toBe('201 cells are more than the 200 jobs GitLab CI runs from one matrix');
+    expect(usage(() => gitlabParallel(many(201))).message).toBe(
+      '201 cells are more than the 200 jobs GitLab CI runs from one matrix',
+    );
     expect(usage(() => gitlabParallel(many(300), 201)).hint).toContain('vmatrix matrix --format gitlab --shards N');
   });
 });

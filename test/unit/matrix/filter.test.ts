@@ -17,8 +17,10 @@ describe('filterCells', () => {
 
   it('selects by glob over the id', () => {
     expect(only('debian-1*/cc=gcc,*')).toEqual([
-      'debian-12/cc=gcc,build=debug', 'debian-12/cc=gcc,build=release',
-      'debian-13/cc=gcc,build=debug', 'debian-13/cc=gcc,build=release',
+      'debian-12/cc=gcc,build=debug',
+      'debian-12/cc=gcc,build=release',
+      'debian-13/cc=gcc,build=debug',
+      'debian-13/cc=gcc,build=release',
     ]);
   });
 
@@ -38,7 +40,8 @@ describe('filterCells', () => {
 
   it('takes the union of several patterns, in matrix order', () => {
     expect(only('debian-13/cc=gcc,build=debug', 'debian-12/cc=gcc,build=debug')).toEqual([
-      'debian-12/cc=gcc,build=debug', 'debian-13/cc=gcc,build=debug',
+      'debian-12/cc=gcc,build=debug',
+      'debian-13/cc=gcc,build=debug',
     ]);
   });
 

@@ -3,11 +3,18 @@ import { expandMatrix } from '../../../src/matrix/expand.js';
 import { selectCells } from '../../../src/matrix/select.js';
 import { isVmError } from '../../../src/util/errors.js';
 
-const cells = expandMatrix({ distros: ['debian-12', 'debian-13'], matrix: { cc: ['gcc', 'clang'] }, include: [], exclude: [] });
+const cells = expandMatrix({
+  distros: ['debian-12', 'debian-13'],
+  matrix: { cc: ['gcc', 'clang'] },
+  include: [],
+  exclude: [],
+});
 
 describe('selectCells (--cell)', () => {
   it('selects exactly the named cells, in matrix order, each once', () => {
-    expect(selectCells(cells, ['debian-13/cc=gcc', 'debian-12/cc=clang', 'debian-13/cc=gcc']).map((c) => c.id)).toEqual(['debian-12/cc=clang', 'debian-13/cc=gcc']);
+    expect(selectCells(cells, ['debian-13/cc=gcc', 'debian-12/cc=clang', 'debian-13/cc=gcc']).map((c) => c.id)).toEqual(
+      ['debian-12/cc=clang', 'debian-13/cc=gcc'],
+    );
   });
 
   it('takes ids literally, not as patterns', () => {

@@ -7,7 +7,10 @@ const values = (s: Strategy) => expandStrategy(s).map((c) => c.values);
 describe('expandStrategy: GitHub Actions examples', () => {
   it('expands the fruit/animal example with include exactly as documented', () => {
     const result = values({
-      axes: [['fruit', ['apple', 'pear']], ['animal', ['cat', 'dog']]],
+      axes: [
+        ['fruit', ['apple', 'pear']],
+        ['animal', ['cat', 'dog']],
+      ],
       include: [
         { color: 'green' },
         { color: 'pink', animal: 'cat' },
@@ -30,11 +33,16 @@ describe('expandStrategy: GitHub Actions examples', () => {
   });
 
   it('expands a configuration: windows-latest/16 gets npm 6, the other three are untouched', () => {
-    expect(values({
-      axes: [['os', ['windows-latest', 'ubuntu-latest']], ['node', [14, 16]]],
-      include: [{ os: 'windows-latest', node: 16, npm: 6 }],
-      exclude: [],
-    })).toEqual([
+    expect(
+      values({
+        axes: [
+          ['os', ['windows-latest', 'ubuntu-latest']],
+          ['node', [14, 16]],
+        ],
+        include: [{ os: 'windows-latest', node: 16, npm: 6 }],
+        exclude: [],
+      }),
+    ).toEqual([
       { os: 'windows-latest', node: '14' },
       { os: 'windows-latest', node: '16', npm: '6' },
       { os: 'ubuntu-latest', node: '14' },
@@ -44,7 +52,10 @@ describe('expandStrategy: GitHub Actions examples', () => {
 
   it('adds a configuration: 9 combinations plus windows-latest/17 make 10 jobs', () => {
     const result = expandStrategy({
-      axes: [['os', ['macos-latest', 'windows-latest', 'ubuntu-latest']], ['version', [10, 12, 14]]],
+      axes: [
+        ['os', ['macos-latest', 'windows-latest', 'ubuntu-latest']],
+        ['version', [10, 12, 14]],
+      ],
       include: [{ os: 'windows-latest', version: 17 }],
       exclude: [],
     });
@@ -54,11 +65,16 @@ describe('expandStrategy: GitHub Actions examples', () => {
   });
 
   it('runs every include entry as its own job when there are no axes', () => {
-    expect(values({
-      axes: [],
-      include: [{ site: 'production', datacenter: 'site-a' }, { site: 'staging', datacenter: 'site-b' }],
-      exclude: [],
-    })).toEqual([
+    expect(
+      values({
+        axes: [],
+        include: [
+          { site: 'production', datacenter: 'site-a' },
+          { site: 'staging', datacenter: 'site-b' },
+        ],
+        exclude: [],
+      }),
+    ).toEqual([
       { site: 'production', datacenter: 'site-a' },
       { site: 'staging', datacenter: 'site-b' },
     ]);
@@ -66,7 +82,11 @@ describe('expandStrategy: GitHub Actions examples', () => {
 
   it('excludes on partial matches: 12 combinations minus 1 minus 2 leave 9', () => {
     const result = values({
-      axes: [['os', ['macos-latest', 'windows-latest']], ['version', [12, 14, 16]], ['environment', ['staging', 'production']]],
+      axes: [
+        ['os', ['macos-latest', 'windows-latest']],
+        ['version', [12, 14, 16]],
+        ['environment', ['staging', 'production']],
+      ],
       include: [],
       exclude: [
         { os: 'macos-latest', version: 12, environment: 'production' },
@@ -82,11 +102,13 @@ describe('expandStrategy: GitHub Actions examples', () => {
 
 describe('expandStrategy: edge cases', () => {
   it('processes include after exclude, so include can add an excluded combination back', () => {
-    expect(values({
-      axes: [['a', [1, 2]]],
-      include: [{ a: 2, extra: 'x' }],
-      exclude: [{ a: 2 }],
-    })).toEqual([{ a: '1' }, { a: '2', extra: 'x' }]);
+    expect(
+      values({
+        axes: [['a', [1, 2]]],
+        include: [{ a: 2, extra: 'x' }],
+        exclude: [{ a: 2 }],
+      }),
+    ).toEqual([{ a: '1' }, { a: '2', extra: 'x' }]);
   });
 
   it('does not extend combinations created by an earlier include', () => {
@@ -96,16 +118,32 @@ describe('expandStrategy: edge cases', () => {
   });
 
   it('lets a later include overwrite a value an earlier include added, but never an axis value', () => {
-    expect(values({
-      axes: [['a', [1, 2]]],
-      include: [{ tag: 'first' }, { a: 1, tag: 'second' }],
-      exclude: [],
-    })).toEqual([{ a: '1', tag: 'second' }, { a: '2', tag: 'first' }]);
+    expect(
+      values({
+        axes: [['a', [1, 2]]],
+        include: [{ tag: 'first' }, { a: 1, tag: 'second' }],
+        exclude: [],
+      }),
+    ).toEqual([
+      { a: '1', tag: 'second' },
+      { a: '2', tag: 'first' },
+    ]);
   });
 
   it('stringifies numbers and booleans', () => {
-    expect(values({ axes: [['debug', [true, false]], ['n', [0]]], include: [], exclude: [] }))
-      .toEqual([{ debug: 'true', n: '0' }, { debug: 'false', n: '0' }]);
+    expect(
+      values({
+        axes: [
+          ['debug', [true, false]],
+          ['n', [0]],
+        ],
+        include: [],
+        exclude: [],
+      }),
+    ).toEqual([
+      { debug: 'true', n: '0' },
+      { debug: 'false', n: '0' },
+    ]);
   });
 
   it('ignores an exclude entry that matches nothing', () => {

@@ -5,19 +5,47 @@ import { FollowReporter } from '../../../src/report/tty.js';
 import type { Cell } from '../../../src/matrix/types.js';
 import type { CellResult, RunEvent } from '../../../src/results/types.js';
 
-const cell = (distro: string, mode: string): Cell => ({ id: `${distro}/mode=${mode}`, slug: `${distro}-${mode}`, distro, axes: { mode } });
+const cell = (distro: string, mode: string): Cell => ({
+  id: `${distro}/mode=${mode}`,
+  slug: `${distro}-${mode}`,
+  distro,
+  axes: { mode },
+});
 const cells = [cell('busybox', 'ok'), cell('busybox', 'hang'), cell('debian-12', 'ok'), cell('debian-12', 'hang')];
 const result = (c: Cell, status: CellResult['status'], durationMs: number): CellResult => ({
-  id: c.id, slug: c.slug, distro: c.distro, axes: c.axes, status, exitCode: status === 'passed' ? 0 : null, durationMs, phases: { image: 0, setup: 0, test: durationMs }, logPath: 'l',
+  id: c.id,
+  slug: c.slug,
+  distro: c.distro,
+  axes: c.axes,
+  status,
+  exitCode: status === 'passed' ? 0 : null,
+  durationMs,
+  phases: { image: 0, setup: 0, test: durationMs },
+  logPath: 'l',
 });
-const start: RunEvent = { type: 'run-start', runId: 'r', runDir: 'd', cells, jobs: 2, runtime: 'runc', runtimeReason: 'runc: found' };
+const start: RunEvent = {
+  type: 'run-start',
+  runId: 'r',
+  runDir: 'd',
+  cells,
+  jobs: 2,
+  runtime: 'runc',
+  runtimeReason: 'runc: found',
+};
 
 describe('Board', () => {
   it('shows each cell queued, pulling, setup, running with its last line, then its result', () => {
     let now = 1_000_000;
     const board = new Board(() => now);
     board.update(start);
-    board.update({ type: 'download', scope: 'debian-12', bytes: 43e6, total: 100e6, bytesPerSecond: 5e6, etaSeconds: 11 });
+    board.update({
+      type: 'download',
+      scope: 'debian-12',
+      bytes: 43e6,
+      total: 100e6,
+      bytesPerSecond: 5e6,
+      etaSeconds: 11,
+    });
     board.update({ type: 'progress', scope: 'busybox', message: 'building setup layer abc (none), log: x' });
     expect(board.render(100, false)).toEqual([
       '[########------------] debian-12: 43.0/100.0 MB (43%)  5.0 MB/s  ETA 11.0s',
@@ -29,7 +57,11 @@ describe('Board', () => {
     board.update({ type: 'download', scope: 'debian-12', bytes: 100e6, total: 100e6 });
     board.update({ type: 'cell-start', cell: cells[1]! });
     now += 12_400;
-    board.update({ type: 'cell-output', cell: cells[1]!.id, lines: ['MODE=hang', 'about to \u001b[1mhang\u001b[0m', ''] });
+    board.update({
+      type: 'cell-output',
+      cell: cells[1]!.id,
+      lines: ['MODE=hang', 'about to \u001b[1mhang\u001b[0m', ''],
+    });
     board.update({ type: 'cell-end', result: result(cells[0]!, 'passed', 1200) });
     expect(board.render(100, false)).toEqual([
       'PASS     1.2s busybox/mode=ok',
@@ -57,15 +89,27 @@ describe('Board', () => {
     board.update({ type: 'cell-end', result: result(cells[0]!, 'passed', 1200) });
     board.update({ type: 'cell-end', result: result(cells[1]!, 'failed', 1200) });
     board.update({ type: 'cell-start', cell: cells[3]! });
-    expect(board.render(100, false, 2)).toEqual(['2 cells finished, 1 more not shown', 'queued        debian-12/mode=ok']);
-    expect(board.render(100, false, 3)).toEqual(['2 cells finished, 0 more not shown', 'queued        debian-12/mode=ok', 'running 0:00  debian-12/mode=hang']);
+    expect(board.render(100, false, 2)).toEqual([
+      '2 cells finished, 1 more not shown',
+      'queued        debian-12/mode=ok',
+    ]);
+    expect(board.render(100, false, 3)).toEqual([
+      '2 cells finished, 0 more not shown',
+      'queued        debian-12/mode=ok',
+      'running 0:00  debian-12/mode=hang',
+    ]);
     expect(board.render(100, false, 4)).toHaveLength(4);
   });
 });
 
 describe('summaryGrid', () => {
   it('lays the results out distro by configuration', () => {
-    const results = [result(cells[0]!, 'passed', 1), result(cells[1]!, 'timed-out', 1), result(cells[2]!, 'flaky', 1), result(cells[3]!, 'failed', 1)];
+    const results = [
+      result(cells[0]!, 'passed', 1),
+      result(cells[1]!, 'timed-out', 1),
+      result(cells[2]!, 'flaky', 1),
+      result(cells[3]!, 'failed', 1),
+    ];
     expect(summaryGrid(cells, results, false)).toEqual([
       '           mode=ok  mode=hang',
       'busybox    PASS     TIME',
@@ -78,7 +122,9 @@ describe('FollowReporter', () => {
   it("prints the followed cell's lines prefixed by its id, and passes every event on", () => {
     const out = new PassThrough();
     let text = '';
-    out.on('data', (d: Buffer) => { text += d.toString(); });
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     const seen: RunEvent[] = [];
     const follow = new FollowReporter({ onEvent: (e) => seen.push(e) }, out, 'busybox/mode=ok');
     follow.onEvent({ type: 'cell-output', cell: 'busybox/mode=ok', lines: ['one', 'two'] });

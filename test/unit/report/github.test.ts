@@ -3,23 +3,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { errorCommand, escapeData, escapeProperty, GithubReporter, markdownSummary } from '../../../src/report/github.js';
+import {
+  errorCommand,
+  escapeData,
+  escapeProperty,
+  GithubReporter,
+  markdownSummary,
+} from '../../../src/report/github.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
 
 const cell = (id: string, status: CellResult['status'], extra: Partial<CellResult> = {}): CellResult => ({
-  id, slug: id, distro: id.split('/')[0]!, axes: {}, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 10,
-  phases: { image: 0, setup: 0, test: 10 }, logPath: `logs/${id.replace(/\W/g, '_')}.txt`, ...extra,
+  id,
+  slug: id,
+  distro: id.split('/')[0]!,
+  axes: {},
+  status,
+  exitCode: status === 'passed' ? 0 : 1,
+  durationMs: 10,
+  phases: { image: 0, setup: 0, test: 10 },
+  logPath: `logs/${id.replace(/\W/g, '_')}.txt`,
+  ...extra,
 });
 
 const cells = [
   cell('debian-12/cc=gcc', 'passed'),
   cell('debian-12/cc=clang', 'failed', { phase: 'test', step: 'make | check', exitCode: 2 }),
   cell('busybox/cc=gcc', 'timed-out', { phase: 'test', exitCode: null, signal: 'SIGKILL' }),
-  cell('busybox/cc=clang', 'flaky', { attempts: [{ attempt: 1, status: 'failed', exitCode: 1, durationMs: 1 }, { attempt: 2, status: 'passed', exitCode: 0, durationMs: 1 }] }),
+  cell('busybox/cc=clang', 'flaky', {
+    attempts: [
+      { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1 },
+      { attempt: 2, status: 'passed', exitCode: 0, durationMs: 1 },
+    ],
+  }),
   cell('busybox/cc=tcc', 'cancelled'),
 ];
 const result: RunResult = {
-  version: 1, runId: 'r', project: '/p', config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 50, jobs: 2, cells,
+  version: 1,
+  runId: 'r',
+  project: '/p',
+  config: 'vmatrix.yml',
+  runtime: 'runc',
+  startedAt: '',
+  finishedAt: '',
+  durationMs: 50,
+  jobs: 2,
+  cells,
   summary: { total: 5, passed: 2, flaky: 1, failed: 1, timedOut: 1, oomKilled: 0, errors: 0, cancelled: 1 },
 };
 
@@ -33,27 +61,32 @@ describe('GitHub workflow commands', () => {
 
   it('makes one ::error line of a failed cell: title, why, the log tail, where the log is', () => {
     const line = errorCommand(cells[1]!, 'make: *** [check] Error 2\n\u001b[31mFAIL\u001b[0m');
-    expect(line).toBe('::error title=vmatrix%3A debian-12/cc=clang failed::step "make | check" exited 2%0A%0Amake: *** [check] Error 2%0AFAIL%0A%0Afull log: logs/debian_12_cc_clang.txt\n');
+    expect(line).toBe(
+      '::error title=vmatrix%3A debian-12/cc=clang failed::step "make | check" exited 2%0A%0Amake: *** [check] Error 2%0AFAIL%0A%0Afull log: logs/debian_12_cc_clang.txt\n',
+    );
     expect(line.split('\n')).toHaveLength(2);
   });
 
   it('summarises in markdown: counts per distro and status, then the failed cells with step and exit code', () => {
-    expect(markdownSummary(result)).toBe([
-      '### vmatrix: 5 cells: 2 passed (1 flaky), 1 failed, 1 timed out, 1 cancelled',
-      '',
-      '| distro | passed | flaky | failed | timed-out | oom-killed | error | cancelled |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
-      '| debian-12 | 1 | 0 | 1 | 0 | 0 | 0 | 0 |',
-      '| busybox | 0 | 1 | 0 | 1 | 0 | 0 | 1 |',
-      '',
-      '#### Failed cells',
-      '',
-      '| cell | status | phase | step | exit code |',
-      '|---|---|---|---|---:|',
-      '| debian-12/cc=clang | failed | test | make \\| check | 2 |',
-      '| busybox/cc=gcc | timed-out | test |  | SIGKILL |',
-      '', '',
-    ].join('\n'));
+    expect(markdownSummary(result)).toBe(
+      [
+        '### vmatrix: 5 cells: 2 passed (1 flaky), 1 failed, 1 timed out, 1 cancelled',
+        '',
+        '| distro | passed | flaky | failed | timed-out | oom-killed | error | cancelled |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        '| debian-12 | 1 | 0 | 1 | 0 | 0 | 0 | 0 |',
+        '| busybox | 0 | 1 | 0 | 1 | 0 | 0 | 1 |',
+        '',
+        '#### Failed cells',
+        '',
+        '| cell | status | phase | step | exit code |',
+        '|---|---|---|---|---:|',
+        '| debian-12/cc=clang | failed | test | make \\| check | 2 |',
+        '| busybox/cc=gcc | timed-out | test |  | SIGKILL |',
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('prints the commands at the end of the run and appends the summary to $GITHUB_STEP_SUMMARY', async () => {
@@ -62,12 +95,20 @@ describe('GitHub workflow commands', () => {
     await writeFile(summary, 'earlier step\n');
     const out = new PassThrough();
     let text = '';
-    out.on('data', (d: Buffer) => { text += d.toString(); });
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     const reporter = new GithubReporter(dir, out, out, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
     reporter.onEvent({ type: 'run-end', result, runDir: dir });
     await reporter.flush();
-    expect(text.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf('::', 2)))).toEqual([
-      '::error title=vmatrix%3A debian-12/cc=clang failed', '::error title=vmatrix%3A busybox/cc=gcc timed-out',
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(0, l.indexOf('::', 2))),
+    ).toEqual([
+      '::error title=vmatrix%3A debian-12/cc=clang failed',
+      '::error title=vmatrix%3A busybox/cc=gcc timed-out',
     ]);
     expect(await readFile(summary, 'utf8')).toBe(`earlier step\n${markdownSummary(result)}`);
     expect(GithubReporter.enabled({ GITHUB_ACTIONS: 'true' })).toBe(true);

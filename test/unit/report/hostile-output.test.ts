@@ -26,18 +26,39 @@ const uncolour = (text: string) => text.replace(/\u001b\[\d+m/g, '');
 const axes = { mode: `x${ESC}[31m\u202e` };
 const cell: Cell = { id: `busybox/mode=${axes.mode}`, slug: 'busybox-x', distro: 'busybox', axes };
 const failed = (logPath: string): CellResult => ({
-  id: cell.id, slug: cell.slug, distro: cell.distro, axes, status: 'failed', phase: 'test', exitCode: 1, step: `make ${ESC}]0;title\u0007`,
-  durationMs: 10, phases: { image: 0, setup: 0, test: 10 }, logPath, warnings: [`artifact ${ESC}[2Jname`],
+  id: cell.id,
+  slug: cell.slug,
+  distro: cell.distro,
+  axes,
+  status: 'failed',
+  phase: 'test',
+  exitCode: 1,
+  step: `make ${ESC}]0;title\u0007`,
+  durationMs: 10,
+  phases: { image: 0, setup: 0, test: 10 },
+  logPath,
+  warnings: [`artifact ${ESC}[2Jname`],
 });
 const runResult = (c: CellResult): RunResult => ({
-  version: 1, runId: 'r', project: '/p', config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 10, jobs: 1,
-  cells: [c], summary: { total: 1, passed: 0, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
+  version: 1,
+  runId: 'r',
+  project: '/p',
+  config: 'vmatrix.yml',
+  runtime: 'runc',
+  startedAt: '',
+  finishedAt: '',
+  durationMs: 10,
+  jobs: 1,
+  cells: [c],
+  summary: { total: 1, passed: 0, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
 });
 
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();
   let text = '';
-  stream.on('data', (d: Buffer) => { text += d.toString(); });
+  stream.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
 }
 
@@ -50,23 +71,48 @@ async function projectWithLog(): Promise<string> {
 describe('hostile output through each reporter', () => {
   it('the live board: the last line and the cell id escaped, its own colours kept', () => {
     const board = new Board(() => 0);
-    board.update({ type: 'run-start', runId: 'r', runDir: 'd', cells: [cell], jobs: 1, runtime: 'runc', runtimeReason: '' });
+    board.update({
+      type: 'run-start',
+      runId: 'r',
+      runDir: 'd',
+      cells: [cell],
+      jobs: 1,
+      runtime: 'runc',
+      runtimeReason: '',
+    });
     board.update({ type: 'cell-start', cell });
-    board.update({ type: 'cell-output', cell: cell.id, lines: [`${ESC}[32mok${ESC}[0m ${ESC}]52;c;x\u0007 \u009b2J \u202eevil`] });
+    board.update({
+      type: 'cell-output',
+      cell: cell.id,
+      lines: [`${ESC}[32mok${ESC}[0m ${ESC}]52;c;x\u0007 \u009b2J \u202eevil`],
+    });
     const [line] = board.render(200, true);
     expect(line).toMatch(/^\u001b\[1mrunning 0:00 \u001b\[0m/);
     expect(uncolour(line!)).not.toMatch(ACTIVE);
-    expect(uncolour(line!)).toContain('busybox/mode=x\\u001b[31m\\u202e  ok \\u001b]52;c;x\\u0007 \\u009b2J \\u202eevil');
+    expect(uncolour(line!)).toContain(
+      'busybox/mode=x\\u001b[31m\\u202e  ok \\u001b]52;c;x\\u0007 \\u009b2J \\u202eevil',
+    );
     expect(uncolour(summaryGrid([cell], [failed('l')], true).join('\n'))).not.toMatch(ACTIVE);
   });
 
   it('--follow: every line escaped behind the cell id, a carriage return shown instead of obeyed', () => {
-    expect(followed(cell.id, [HOSTILE, 'crlf\r'], false)).toBe(`busybox/mode=x\\u001b[31m\\u202e │ ${SHOWN}\nbusybox/mode=x\\u001b[31m\\u202e │ crlf\n`);
+    expect(followed(cell.id, [HOSTILE, 'crlf\r'], false)).toBe(
+      `busybox/mode=x\\u001b[31m\\u202e │ ${SHOWN}\nbusybox/mode=x\\u001b[31m\\u202e │ crlf\n`,
+    );
     const out = capture();
     const inner = { onEvent: () => {} };
-    new FollowReporter(inner, out.stream, cell.id).onEvent({ type: 'cell-output', cell: cell.id, lines: [HOSTILE, '::error::forged'] });
+    new FollowReporter(inner, out.stream, cell.id).onEvent({
+      type: 'cell-output',
+      cell: cell.id,
+      lines: [HOSTILE, '::error::forged'],
+    });
     expect(out.text()).not.toMatch(ACTIVE);
-    expect(out.text().split('\n').filter((l) => l.trimStart().startsWith('::'))).toEqual([]);
+    expect(
+      out
+        .text()
+        .split('\n')
+        .filter((l) => l.trimStart().startsWith('::')),
+    ).toEqual([]);
   });
 
   it('the plain reporter: the cell line, the step, warnings and the log tail escaped', async () => {
@@ -87,7 +133,7 @@ describe('hostile output through each reporter', () => {
     expect(uncolour(out.text())).toContain('! artifact \\u001b[2Jname');
   });
 
-  it('vmatrix report: the results file\'s names escaped', () => {
+  it("vmatrix report: the results file's names escaped", () => {
     const text = formatResultsText(runResult(failed('log.txt')), { color: true, notRun: [`debian-12/mode=${ESC}[2J`] });
     expect(uncolour(text)).not.toMatch(ACTIVE);
     expect(uncolour(text)).toContain('busybox/mode=x\\u001b[31m\\u202e  (step "make \\u001b]0;title\\u0007" exited 1)');
@@ -103,9 +149,23 @@ describe('hostile output through each reporter', () => {
     const dir = await projectWithLog();
     const out = capture();
     let echoed = false;
-    const echo = { onEvent: () => {}, flush: async () => { out.stream.write('     │ ::error::forged\n'); echoed = true; } };
+    const echo = {
+      onEvent: () => {},
+      flush: async () => {
+        out.stream.write('     │ ::error::forged\n');
+        echoed = true;
+      },
+    };
     const reporter = new GithubReporter(dir, out.stream, out.stream, { GITHUB_ACTIONS: 'true' }, [echo]);
-    reporter.onEvent({ type: 'run-start', runId: 'r', runDir: 'd', cells: [cell], jobs: 1, runtime: 'runc', runtimeReason: '' });
+    reporter.onEvent({
+      type: 'run-start',
+      runId: 'r',
+      runDir: 'd',
+      cells: [cell],
+      jobs: 1,
+      runtime: 'runc',
+      runtimeReason: '',
+    });
     reporter.onEvent({ type: 'run-end', result: runResult(failed('log.txt')), runDir: dir });
     await reporter.flush();
     expect(echoed).toBe(true);
@@ -114,6 +174,11 @@ describe('hostile output through each reporter', () => {
     expect(token).toBeDefined();
     // The echo is written before commands resume; then only the reporter's own commands follow.
     expect(lines.indexOf('     │ ::error::forged')).toBeLessThan(lines.indexOf(`::${token}::`));
-    expect(lines.slice(lines.indexOf(`::${token}::`) + 1).filter(Boolean).every((l) => l.startsWith('::error title='))).toBe(true);
+    expect(
+      lines
+        .slice(lines.indexOf(`::${token}::`) + 1)
+        .filter(Boolean)
+        .every((l) => l.startsWith('::error title=')),
+    ).toBe(true);
   });
 });

@@ -6,20 +6,58 @@ import { describe, expect, it } from 'vitest';
 import { HtmlReporter, readCellLogs } from '../../../src/report/html-reporter.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
 
-const cell = (id: string, logPath: string): CellResult => ({ id, slug: id, distro: id, axes: {}, status: 'passed', exitCode: 0, durationMs: 1, phases: { image: 0, setup: 0, test: 1 }, logPath });
+const cell = (id: string, logPath: string): CellResult => ({
+  id,
+  slug: id,
+  distro: id,
+  axes: {},
+  status: 'passed',
+  exitCode: 0,
+  durationMs: 1,
+  phases: { image: 0, setup: 0, test: 1 },
+  logPath,
+});
 
 function run(project: string, cells: CellResult[]): RunResult {
-  return { version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 1, jobs: 1, cells,
-    summary: { total: cells.length, passed: cells.length, failed: 0, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 } };
+  return {
+    version: 1,
+    runId: 'r',
+    project,
+    config: 'vmatrix.yml',
+    runtime: 'runc',
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 1,
+    jobs: 1,
+    cells,
+    summary: {
+      total: cells.length,
+      passed: cells.length,
+      failed: 0,
+      timedOut: 0,
+      oomKilled: 0,
+      errors: 0,
+      cancelled: 0,
+    },
+  };
 }
 
 describe('HtmlReporter', () => {
   it('keeps the tail of a long log from a line start (100 lines of 9 bytes, 50 kept: 855 left out), says what it left out, and skips a missing log', async () => {
     const project = await mkdtemp(join(tmpdir(), 'vmx-html-'));
-    await writeFile(join(project, 'long.txt'), Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}`).join('\n') + '\n');
+    await writeFile(
+      join(project, 'long.txt'),
+      Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}`).join('\n') + '\n',
+    );
     await writeFile(join(project, 'short.txt'), 'short\n');
-    const logs = await readCellLogs(run(project, [cell('a', 'long.txt'), cell('b', 'short.txt'), cell('c', 'gone.txt')]), project, 50);
-    expect(logs.get('a')).toBe('[vmatrix: the first 855 B of this log are left out; the whole log is long.txt]\nline 095\nline 096\nline 097\nline 098\nline 099\n');
+    const logs = await readCellLogs(
+      run(project, [cell('a', 'long.txt'), cell('b', 'short.txt'), cell('c', 'gone.txt')]),
+      project,
+      50,
+    );
+    expect(logs.get('a')).toBe(
+      '[vmatrix: the first 855 B of this log are left out; the whole log is long.txt]\nline 095\nline 096\nline 097\nline 098\nline 099\n',
+    );
     expect(logs.get('b')).toBe('short\n');
     expect(logs.has('c')).toBe(false);
   });
@@ -30,7 +68,11 @@ describe('HtmlReporter', () => {
     await mkdir(runDir, { recursive: true });
     await writeFile(join(runDir, 'log.txt'), 'hello from the cell\n');
     const reporter = new HtmlReporter(project);
-    reporter.onEvent({ type: 'run-end', runDir, result: run('/elsewhere', [cell('debian-12', '.vmatrix/runs/r/log.txt')]) });
+    reporter.onEvent({
+      type: 'run-end',
+      runDir,
+      result: run('/elsewhere', [cell('debian-12', '.vmatrix/runs/r/log.txt')]),
+    });
     await reporter.flush();
     const page = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(page).toContain('<span>hello from the cell\n</span>');
@@ -44,8 +86,13 @@ describe('HtmlReporter', () => {
     await writeFile(join(runDir, 'ok.txt'), 'ok\n');
     await symlink('../../../secret', join(runDir, 'link.txt'));
     execFileSync('mkfifo', [join(runDir, 'fifo.txt')]);
-    const cells = [cell('ok', '.vmatrix/runs/r/ok.txt'), cell('up', '.vmatrix/runs/r/../../../secret'), cell('abs', join(project, 'secret')),
-      cell('link', '.vmatrix/runs/r/link.txt'), cell('fifo', '.vmatrix/runs/r/fifo.txt')];
+    const cells = [
+      cell('ok', '.vmatrix/runs/r/ok.txt'),
+      cell('up', '.vmatrix/runs/r/../../../secret'),
+      cell('abs', join(project, 'secret')),
+      cell('link', '.vmatrix/runs/r/link.txt'),
+      cell('fifo', '.vmatrix/runs/r/fifo.txt'),
+    ];
     const logs = await readCellLogs(run(project, cells), project, 50, [runDir]);
     expect([...logs]).toEqual([['ok', 'ok\n']]);
   });

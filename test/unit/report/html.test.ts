@@ -5,20 +5,60 @@ import { gridLayout } from '../../../src/report/html-grid.js';
 import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
 
 function cell(distro: string, axes: Record<string, string>, status: CellStatus = 'passed'): CellResult {
-  const id = [distro, Object.entries(axes).map(([k, v]) => `${k}=${v}`).join(',')].filter(Boolean).join('/');
-  return { id, slug: id.replace(/[^a-z0-9]+/gi, '-'), distro, axes, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 1200,
-    phases: { image: 0, setup: 300, test: 900 }, logPath: `.vmatrix/runs/r/${id}/log.txt`, ...(status === 'passed' ? {} : { phase: 'test' as const }) };
+  const id = [
+    distro,
+    Object.entries(axes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+  ]
+    .filter(Boolean)
+    .join('/');
+  return {
+    id,
+    slug: id.replace(/[^a-z0-9]+/gi, '-'),
+    distro,
+    axes,
+    status,
+    exitCode: status === 'passed' ? 0 : 1,
+    durationMs: 1200,
+    phases: { image: 0, setup: 300, test: 900 },
+    logPath: `.vmatrix/runs/r/${id}/log.txt`,
+    ...(status === 'passed' ? {} : { phase: 'test' as const }),
+  };
 }
 
 function run(cells: CellResult[]): RunResult {
   const failed = cells.filter((c) => c.status !== 'passed').length;
-  return { version: 1, runId: 'r1', project: '/p', config: 'vmatrix.yml', runtime: 'runc', startedAt: '2026-01-02T03:04:05.000Z', finishedAt: '2026-01-02T03:04:07.000Z',
-    durationMs: 2000, jobs: 2, cells, summary: { total: cells.length, passed: cells.length - failed, failed, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 } };
+  return {
+    version: 1,
+    runId: 'r1',
+    project: '/p',
+    config: 'vmatrix.yml',
+    runtime: 'runc',
+    startedAt: '2026-01-02T03:04:05.000Z',
+    finishedAt: '2026-01-02T03:04:07.000Z',
+    durationMs: 2000,
+    jobs: 2,
+    cells,
+    summary: {
+      total: cells.length,
+      passed: cells.length - failed,
+      failed,
+      timedOut: 0,
+      oomKilled: 0,
+      errors: 0,
+      cancelled: 0,
+    },
+  };
 }
 
 describe('gridLayout', () => {
   it('makes a row per distro and a column per axis combination, in matrix order, with holes for excluded cells', () => {
-    const cells = [cell('debian-12', { cc: 'gcc' }), cell('debian-12', { cc: 'clang' }, 'failed'), cell('alpine-3.20', { cc: 'gcc' })];
+    const cells = [
+      cell('debian-12', { cc: 'gcc' }),
+      cell('debian-12', { cc: 'clang' }, 'failed'),
+      cell('alpine-3.20', { cc: 'gcc' }),
+    ];
     const grid = gridLayout(cells);
     expect(grid.columns.map((c) => c.key)).toEqual(['cc=gcc', 'cc=clang']);
     expect(grid.rows.map((r) => [r.distro, r.slots.map((s) => s.map((c) => c.status))])).toEqual([
@@ -38,19 +78,26 @@ describe('gridLayout', () => {
 
 describe('escaping', () => {
   it('escapes the five characters that matter in content and attributes', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
   });
 
   it('escapes every interpolated value but nested html', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p title="${'"x"'}">${inner}${['<', 1]}${undefined}</p>`.text).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;1</p>');
+    expect(html`<p title="${'"x"'}">${inner}${['<', 1]}${undefined}</p>`.text).toBe(
+      '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;1</p>',
+    );
   });
 });
 
 describe('renderHtml', () => {
   it('shows a log with markup in it as text, and values from the run escaped everywhere', () => {
     const evil = cell('debian-12', { cc: '<img src=x onerror=alert(1)>' }, 'failed');
-    const page = renderHtml(run([evil]), new Map([[evil.id, 'ok\n<script>alert("pwned")</script>\n\u001b[31mred\u001b[0m\n']]));
+    const page = renderHtml(
+      run([evil]),
+      new Map([[evil.id, 'ok\n<script>alert("pwned")</script>\n\u001b[31mred\u001b[0m\n']]),
+    );
     expect(page).toContain('<span>&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;\n</span>');
     expect(page).not.toContain('<img src=x');
     expect(page).toContain('<span>red\n</span>'); // colour codes stripped
@@ -61,10 +108,14 @@ describe('renderHtml', () => {
     const pass = cell('debian-12', { cc: 'gcc' });
     const fail = cell('debian-12', { cc: 'clang' }, 'timed-out');
     const page = renderHtml(run([pass, fail]), new Map([[pass.id, 'fine\n']]));
-    expect(page).toMatch(/<table id="grid">.*<th scope="row">debian-12<\/th><td class="status-passed"[^>]*><a href="#log-debian-12-cc-gcc">PASS/s);
+    expect(page).toMatch(
+      /<table id="grid">.*<th scope="row">debian-12<\/th><td class="status-passed"[^>]*><a href="#log-debian-12-cc-gcc">PASS/s,
+    );
     expect(page).toMatch(/<td class="status-timed-out"[^>]*><a href="#log-debian-12-cc-clang">TIME/);
     expect(page).toContain('<details class="log" id="log-debian-12-cc-clang">');
-    expect(page).toMatch(/id="log-debian-12-cc-clang">[^]*<pre><span>\(log not found: \.vmatrix\/runs\/r\/debian-12\/cc=clang\/log\.txt\)\n<\/span><\/pre>/);
+    expect(page).toMatch(
+      /id="log-debian-12-cc-clang">[^]*<pre><span>\(log not found: \.vmatrix\/runs\/r\/debian-12\/cc=clang\/log\.txt\)\n<\/span><\/pre>/,
+    );
     expect(page).not.toMatch(/\b(src|href)="(https?:)?\/\//); // nothing fetched from a network
   });
 

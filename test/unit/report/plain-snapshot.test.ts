@@ -12,45 +12,124 @@ import type { CellResult, RunEvent, RunResult } from '../../../src/results/types
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();
   let text = '';
-  stream.on('data', (d: Buffer) => { text += d.toString(); });
+  stream.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
 }
 
 const base = { slug: 's', distro: 'busybox', axes: {}, phases: { image: 0, setup: 0, test: 1 } };
 const cells: Record<string, CellResult> = {
   passed: { ...base, id: 'busybox/mode=ok', status: 'passed', exitCode: 0, durationMs: 1200, logPath: 'ok.txt' },
-  failed: { ...base, id: 'busybox/mode=fail', status: 'failed', phase: 'test', exitCode: 3, step: 'sh ./check.sh fail', durationMs: 900, logPath: 'fail.txt' },
-  timedOut: { ...base, id: 'busybox/mode=hang', status: 'timed-out', phase: 'test', exitCode: null, signal: 'SIGKILL', durationMs: 3100, logPath: 'hang.txt' },
-  flaky: { ...base, id: 'busybox/mode=flaky', status: 'flaky', exitCode: 0, durationMs: 2500, logPath: 'flaky.txt', attempts: [
-    { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1200, step: 'check' }, { attempt: 2, status: 'passed', exitCode: 0, durationMs: 1300 },
-  ] },
+  failed: {
+    ...base,
+    id: 'busybox/mode=fail',
+    status: 'failed',
+    phase: 'test',
+    exitCode: 3,
+    step: 'sh ./check.sh fail',
+    durationMs: 900,
+    logPath: 'fail.txt',
+  },
+  timedOut: {
+    ...base,
+    id: 'busybox/mode=hang',
+    status: 'timed-out',
+    phase: 'test',
+    exitCode: null,
+    signal: 'SIGKILL',
+    durationMs: 3100,
+    logPath: 'hang.txt',
+  },
+  flaky: {
+    ...base,
+    id: 'busybox/mode=flaky',
+    status: 'flaky',
+    exitCode: 0,
+    durationMs: 2500,
+    logPath: 'flaky.txt',
+    attempts: [
+      { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1200, step: 'check' },
+      { attempt: 2, status: 'passed', exitCode: 0, durationMs: 1300 },
+    ],
+  },
   // Both cells of debian-12 stack on one setup layer: it failed once, for both.
-  setupMissing: { ...base, id: 'debian-12/mode=a', distro: 'debian-12', status: 'failed', phase: 'setup', exitCode: 100, step: 'apt-get install gcc libfoo-dev',
-    durationMs: 2, logPath: 'a.txt', setup: {
-      error: 'package "libfoo-dev" was not found on debian-12 (apt)', missingPackages: ['libfoo-dev'],
+  setupMissing: {
+    ...base,
+    id: 'debian-12/mode=a',
+    distro: 'debian-12',
+    status: 'failed',
+    phase: 'setup',
+    exitCode: 100,
+    step: 'apt-get install gcc libfoo-dev',
+    durationMs: 2,
+    logPath: 'a.txt',
+    setup: {
+      error: 'package "libfoo-dev" was not found on debian-12 (apt)',
+      missingPackages: ['libfoo-dev'],
       hint: 'its name differs on this distro? give debian-12 its own list under overrides: (overrides: { debian-12: { packages: [gcc, libfoo-dev] } })',
-      logPath: 'setup/debian-12-0123abcd.log', tail: ['Reading state information...', 'E: Unable to locate package libfoo-dev'],
-    } },
-  setupCommand: { ...base, id: 'debian-11/mode=a', distro: 'debian-11', status: 'failed', phase: 'setup', exitCode: 127, step: 'false-command-xyz --flag',
-    durationMs: 3, logPath: 'b.txt', setup: { logPath: 'setup/debian-11-4567cdef.log', tail: ['+ false-command-xyz --flag', '/bin/sh: 1: false-command-xyz: not found'] } },
+      logPath: 'setup/debian-12-0123abcd.log',
+      tail: ['Reading state information...', 'E: Unable to locate package libfoo-dev'],
+    },
+  },
+  setupCommand: {
+    ...base,
+    id: 'debian-11/mode=a',
+    distro: 'debian-11',
+    status: 'failed',
+    phase: 'setup',
+    exitCode: 127,
+    step: 'false-command-xyz --flag',
+    durationMs: 3,
+    logPath: 'b.txt',
+    setup: {
+      logPath: 'setup/debian-11-4567cdef.log',
+      tail: ['+ false-command-xyz --flag', '/bin/sh: 1: false-command-xyz: not found'],
+    },
+  },
 };
 
 async function render(results: CellResult[], options: { color?: boolean } = {}): Promise<string> {
   const project = await mkdtemp(join(tmpdir(), 'vmx-plain-'));
-  await writeFile(join(project, 'fail.txt'), '# vmatrix cell busybox/mode=fail\nfailing on purpose\n# failed (exit 3) in 900ms\n');
-  await writeFile(join(project, 'hang.txt'), '# vmatrix cell busybox/mode=hang\nabout to hang\n# timed-out (killed by SIGKILL) in 3.1s\n');
+  await writeFile(
+    join(project, 'fail.txt'),
+    '# vmatrix cell busybox/mode=fail\nfailing on purpose\n# failed (exit 3) in 900ms\n',
+  );
+  await writeFile(
+    join(project, 'hang.txt'),
+    '# vmatrix cell busybox/mode=hang\nabout to hang\n# timed-out (killed by SIGKILL) in 3.1s\n',
+  );
   const out = capture();
   // 09:05:07 local time, then one second more for each block.
   let tick = 0;
   const clock = () => new Date(2026, 0, 2, 9, 5, 7 + tick++);
   const reporter = new PlainReporter(out.stream, capture().stream, project, { clock, color: options.color ?? false });
   const result: RunResult = {
-    version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 4000, jobs: 2, cells: results,
-    summary: { total: results.length, passed: results.filter((r) => r.status === 'passed' || r.status === 'flaky').length,
-      flaky: results.filter((r) => r.status === 'flaky').length, failed: results.filter((r) => r.status === 'failed').length,
-      timedOut: results.filter((r) => r.status === 'timed-out').length, oomKilled: 0, errors: 0, cancelled: 0 },
+    version: 1,
+    runId: 'r',
+    project,
+    config: 'vmatrix.yml',
+    runtime: 'runc',
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 4000,
+    jobs: 2,
+    cells: results,
+    summary: {
+      total: results.length,
+      passed: results.filter((r) => r.status === 'passed' || r.status === 'flaky').length,
+      flaky: results.filter((r) => r.status === 'flaky').length,
+      failed: results.filter((r) => r.status === 'failed').length,
+      timedOut: results.filter((r) => r.status === 'timed-out').length,
+      oomKilled: 0,
+      errors: 0,
+      cancelled: 0,
+    },
   };
-  const events: RunEvent[] = [...results.map((r) => ({ type: 'cell-end' as const, result: r })), { type: 'run-end', result, runDir: join(project, 'run') }];
+  const events: RunEvent[] = [
+    ...results.map((r) => ({ type: 'cell-end' as const, result: r })),
+    { type: 'run-end', result, runDir: join(project, 'run') },
+  ];
   for (const e of events) reporter.onEvent(e);
   await reporter.flush();
   return out.text().replace(/results: .*\n/, 'results: <run>/results.json\n');
@@ -126,7 +205,7 @@ describe('PlainReporter on fixture runs (fixed clock)', () => {
     `);
   });
 
-  it('a failed setup: its step, what went wrong, the hint, the setup log\'s end and path; once for all the cells that share it', async () => {
+  it("a failed setup: its step, what went wrong, the hint, the setup log's end and path; once for all the cells that share it", async () => {
     const other: CellResult = { ...cells.setupMissing!, id: 'debian-12/mode=b', logPath: 'c.txt' };
     expect(await render([cells.setupMissing!, other, cells.setupCommand!])).toMatchInlineSnapshot(`
       "09:05:07 FAIL     2ms  debian-12/mode=a  (setup step "apt-get install gcc libfoo-dev" exited 100)

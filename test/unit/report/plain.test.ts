@@ -9,28 +9,61 @@ import type { CellResult } from '../../../src/results/types.js';
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();
   let text = '';
-  stream.on('data', (d: Buffer) => { text += d.toString(); });
+  stream.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
 }
 
 const base = { slug: 's', distro: 'debian-12', axes: { build: 'Debug' }, phases: { image: 0, setup: 0, test: 1 } };
 
 describe('PlainReporter', () => {
-  it('prints a line per cell, the tail of a failed cell\'s log, then the summary', async () => {
+  it("prints a line per cell, the tail of a failed cell's log, then the summary", async () => {
     const project = await mkdtemp(join(tmpdir(), 'vmx-report-'));
     await mkdir(join(project, 'logs'));
-    await writeFile(join(project, 'logs/fail.txt'), `${Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n')}\n`);
+    await writeFile(
+      join(project, 'logs/fail.txt'),
+      `${Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n')}\n`,
+    );
     const out = capture();
     const err = capture();
     const reporter = new PlainReporter(out.stream, err.stream, project);
-    const passed: CellResult = { ...base, id: 'debian-12/build=Debug', status: 'passed', exitCode: 0, durationMs: 1500, logPath: 'logs/pass.txt' };
-    const failed: CellResult = { ...base, id: 'debian-11/build=Debug', status: 'failed', phase: 'test', exitCode: 2, durationMs: 61_000, logPath: 'logs/fail.txt' };
+    const passed: CellResult = {
+      ...base,
+      id: 'debian-12/build=Debug',
+      status: 'passed',
+      exitCode: 0,
+      durationMs: 1500,
+      logPath: 'logs/pass.txt',
+    };
+    const failed: CellResult = {
+      ...base,
+      id: 'debian-11/build=Debug',
+      status: 'failed',
+      phase: 'test',
+      exitCode: 2,
+      durationMs: 61_000,
+      logPath: 'logs/fail.txt',
+    };
     reporter.onEvent({ type: 'cell-end', result: passed });
     reporter.onEvent({ type: 'cell-end', result: failed });
-    reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
-      version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 62_000, jobs: 2,
-      cells: [passed, failed], summary: { total: 2, passed: 1, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
-    } });
+    reporter.onEvent({
+      type: 'run-end',
+      runDir: join(project, 'run'),
+      result: {
+        version: 1,
+        runId: 'r',
+        project,
+        config: 'vmatrix.yml',
+        runtime: 'runc',
+        startedAt: '',
+        finishedAt: '',
+        durationMs: 62_000,
+        jobs: 2,
+        cells: [passed, failed],
+        summary: { total: 2, passed: 1, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
+      },
+    });
     await reporter.flush();
     const lines = out.text().split('\n');
     expect(lines[0]).toBe('PASS    1.5s  debian-12/build=Debug');
@@ -47,13 +80,38 @@ describe('PlainReporter', () => {
     await writeFile(join(project, 'oom.txt'), '+ ./grow\nKilled\n');
     const out = capture();
     const reporter = new PlainReporter(out.stream, capture().stream, project);
-    const oom: CellResult = { ...base, id: 'debian-12/build=Debug', status: 'oom-killed', phase: 'test', exitCode: 137, durationMs: 2000, logPath: 'oom.txt', memoryLimit: 64 * 2 ** 20 };
+    const oom: CellResult = {
+      ...base,
+      id: 'debian-12/build=Debug',
+      status: 'oom-killed',
+      phase: 'test',
+      exitCode: 137,
+      durationMs: 2000,
+      logPath: 'oom.txt',
+      memoryLimit: 64 * 2 ** 20,
+    };
     reporter.onEvent({ type: 'cell-end', result: oom });
-    reporter.onEvent({ type: 'cell-end', result: { ...oom, id: 'debian-11/build=Debug', memoryLimit: 1536 * 2 ** 20 } });
-    reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
-      version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 2000, jobs: 1,
-      cells: [oom], summary: { total: 2, passed: 0, failed: 0, timedOut: 0, oomKilled: 2, errors: 0, cancelled: 0 },
-    } });
+    reporter.onEvent({
+      type: 'cell-end',
+      result: { ...oom, id: 'debian-11/build=Debug', memoryLimit: 1536 * 2 ** 20 },
+    });
+    reporter.onEvent({
+      type: 'run-end',
+      runDir: join(project, 'run'),
+      result: {
+        version: 1,
+        runId: 'r',
+        project,
+        config: 'vmatrix.yml',
+        runtime: 'runc',
+        startedAt: '',
+        finishedAt: '',
+        durationMs: 2000,
+        jobs: 1,
+        cells: [oom],
+        summary: { total: 2, passed: 0, failed: 0, timedOut: 0, oomKilled: 2, errors: 0, cancelled: 0 },
+      },
+    });
     await reporter.flush();
     const lines = out.text().split('\n');
     expect(lines.slice(0, 4)).toEqual([
@@ -72,26 +130,69 @@ describe('PlainReporter', () => {
     const out = capture();
     const reporter = new PlainReporter(out.stream, capture().stream, project);
     const cell = { ...base, exitCode: null, durationMs: 3000, logPath: 'log.txt', phase: 'test' as const };
-    const flaky: CellResult = { ...cell, id: 'a', status: 'flaky', exitCode: 0, attempts: [
-      { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1000, step: 'unit' },
-      { attempt: 2, status: 'timed-out', exitCode: null, durationMs: 1000, step: 'slow' },
-      { attempt: 3, status: 'passed', exitCode: 0, durationMs: 1000 },
-    ], warnings: ['artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)'] };
-    const timedOut: CellResult = { ...cell, id: 'b', status: 'timed-out', signal: 'SIGKILL', step: 'slow',
-      steps: [{ name: 'build', exitCode: 0, durationMs: 5 }, { name: 'slow', exitCode: null, durationMs: 2004, timeoutMs: 2000, timedOut: true }] };
-    const failed: CellResult = { ...cell, id: 'c', status: 'failed', exitCode: 3, step: 'sh ./check.sh fail', attempts: [
-      { attempt: 1, status: 'failed', exitCode: 3, durationMs: 1500 }, { attempt: 2, status: 'failed', exitCode: 3, durationMs: 1500 },
-    ] };
+    const flaky: CellResult = {
+      ...cell,
+      id: 'a',
+      status: 'flaky',
+      exitCode: 0,
+      attempts: [
+        { attempt: 1, status: 'failed', exitCode: 1, durationMs: 1000, step: 'unit' },
+        { attempt: 2, status: 'timed-out', exitCode: null, durationMs: 1000, step: 'slow' },
+        { attempt: 3, status: 'passed', exitCode: 0, durationMs: 1000 },
+      ],
+      warnings: [
+        'artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)',
+      ],
+    };
+    const timedOut: CellResult = {
+      ...cell,
+      id: 'b',
+      status: 'timed-out',
+      signal: 'SIGKILL',
+      step: 'slow',
+      steps: [
+        { name: 'build', exitCode: 0, durationMs: 5 },
+        { name: 'slow', exitCode: null, durationMs: 2004, timeoutMs: 2000, timedOut: true },
+      ],
+    };
+    const failed: CellResult = {
+      ...cell,
+      id: 'c',
+      status: 'failed',
+      exitCode: 3,
+      step: 'sh ./check.sh fail',
+      attempts: [
+        { attempt: 1, status: 'failed', exitCode: 3, durationMs: 1500 },
+        { attempt: 2, status: 'failed', exitCode: 3, durationMs: 1500 },
+      ],
+    };
     const cancelled: CellResult = { ...cell, id: 'd', status: 'cancelled', message: '--fail-fast after c failed' };
     for (const result of [flaky, timedOut, failed, cancelled]) reporter.onEvent({ type: 'cell-end', result });
-    reporter.onEvent({ type: 'run-end', runDir: join(project, 'run'), result: {
-      version: 1, runId: 'r', project, config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 2000, jobs: 1,
-      cells: [flaky, timedOut, failed, cancelled], summary: { total: 4, passed: 1, flaky: 1, failed: 1, timedOut: 1, oomKilled: 0, errors: 0, cancelled: 1 },
-    } });
+    reporter.onEvent({
+      type: 'run-end',
+      runDir: join(project, 'run'),
+      result: {
+        version: 1,
+        runId: 'r',
+        project,
+        config: 'vmatrix.yml',
+        runtime: 'runc',
+        startedAt: '',
+        finishedAt: '',
+        durationMs: 2000,
+        jobs: 1,
+        cells: [flaky, timedOut, failed, cancelled],
+        summary: { total: 4, passed: 1, flaky: 1, failed: 1, timedOut: 1, oomKilled: 0, errors: 0, cancelled: 1 },
+      },
+    });
     await reporter.flush();
     const lines = out.text().split('\n');
-    expect(lines[0]).toBe('FLAKY   3.0s  a  (passed on attempt 3; attempt 1: step "unit" exited 1; attempt 2: step "slow" timed out)');
-    expect(lines[1]).toBe('     ! artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)');
+    expect(lines[0]).toBe(
+      'FLAKY   3.0s  a  (passed on attempt 3; attempt 1: step "unit" exited 1; attempt 2: step "slow" timed out)',
+    );
+    expect(lines[1]).toBe(
+      '     ! artifacts: 1 file (2.0 GB) not copied: over the 256 MB cap per cell (raise it with VMATRIX_ARTIFACTS_MAX_SIZE)',
+    );
     expect(lines[2]).toBe('TIME    3.0s  b  (step "slow" timed out after 2.0s)');
     expect(lines[3]).toBe('     │ + sleep 60');
     expect(lines[6]).toBe('FAIL    3.0s  c  (step "sh ./check.sh fail" exited 3, 2 attempts)');

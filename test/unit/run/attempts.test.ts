@@ -3,8 +3,17 @@ import { combineAttempts, FailFast, failsRun, shouldRetry } from '../../../src/c
 import type { CellResult, CellStatus } from '../../../src/results/types.js';
 
 const result = (status: CellStatus, over: Partial<CellResult> = {}): CellResult => ({
-  id: 'd/x=1', slug: 'd-x-1', distro: 'd', axes: { x: '1' }, status, phase: status === 'passed' ? undefined : 'test',
-  exitCode: status === 'passed' ? 0 : 1, durationMs: 100, phases: { image: 0, setup: 0, test: 100 }, logPath: 'l', ...over,
+  id: 'd/x=1',
+  slug: 'd-x-1',
+  distro: 'd',
+  axes: { x: '1' },
+  status,
+  phase: status === 'passed' ? undefined : 'test',
+  exitCode: status === 'passed' ? 0 : 1,
+  durationMs: 100,
+  phases: { image: 0, setup: 0, test: 100 },
+  logPath: 'l',
+  ...over,
 });
 
 describe('shouldRetry', () => {
@@ -16,7 +25,8 @@ describe('shouldRetry', () => {
   });
 
   it('never retries a pass, a cancel, an OOM kill, an error or a setup failure, nor in a run that is stopping', () => {
-    for (const status of ['passed', 'cancelled', 'oom-killed', 'error'] as const) expect(shouldRetry(result(status), 1, 3)).toBe(false);
+    for (const status of ['passed', 'cancelled', 'oom-killed', 'error'] as const)
+      expect(shouldRetry(result(status), 1, 3)).toBe(false);
     expect(shouldRetry(result('failed', { phase: 'setup' }), 1, 3)).toBe(false);
     expect(shouldRetry(result('failed'), 1, 3, true)).toBe(false);
   });
@@ -29,11 +39,27 @@ describe('combineAttempts', () => {
   });
 
   it('calls a pass after a failure flaky, adds up the time and lists every attempt', () => {
-    const first = result('timed-out', { exitCode: null, signal: 'SIGKILL', step: 'slow', durationMs: 2000, artifacts: ['a.log'], artifactsPath: 'r/attempt-1/artifacts' });
+    const first = result('timed-out', {
+      exitCode: null,
+      signal: 'SIGKILL',
+      step: 'slow',
+      durationMs: 2000,
+      artifacts: ['a.log'],
+      artifactsPath: 'r/attempt-1/artifacts',
+    });
     const cell = combineAttempts([first, result('failed', { step: 'unit' }), result('passed', { durationMs: 50 })]);
     expect(cell).toMatchObject({ status: 'flaky', exitCode: 0, durationMs: 2150 });
     expect(cell.attempts).toEqual([
-      { attempt: 1, status: 'timed-out', exitCode: null, signal: 'SIGKILL', durationMs: 2000, step: 'slow', artifacts: ['a.log'], artifactsPath: 'r/attempt-1/artifacts' },
+      {
+        attempt: 1,
+        status: 'timed-out',
+        exitCode: null,
+        signal: 'SIGKILL',
+        durationMs: 2000,
+        step: 'slow',
+        artifacts: ['a.log'],
+        artifactsPath: 'r/attempt-1/artifacts',
+      },
       { attempt: 2, status: 'failed', exitCode: 1, signal: undefined, durationMs: 100, step: 'unit' },
       { attempt: 3, status: 'passed', exitCode: 0, signal: undefined, durationMs: 50 },
     ]);
@@ -65,7 +91,7 @@ describe('--fail-fast', () => {
     expect(stop.explain(result('failed', { id: 'd' })).message).toBeUndefined();
   });
 
-  it('only passes the run\'s own signal on when it is off', () => {
+  it("only passes the run's own signal on when it is off", () => {
     const outer = new AbortController();
     const off = new FailFast(false, outer.signal);
     off.record(result('failed'));

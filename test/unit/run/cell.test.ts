@@ -3,7 +3,13 @@ import { statusOf } from '../../../src/cell/cell.js';
 import type { CellRunResult } from '../../../src/vps/index.js';
 
 const result = (over: Partial<CellRunResult>): CellRunResult => ({
-  exitCode: 0, signal: null, timedOut: false, aborted: false, durationMs: 1, oomKilled: false, ...over,
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  aborted: false,
+  durationMs: 1,
+  oomKilled: false,
+  ...over,
 });
 
 describe('statusOf', () => {

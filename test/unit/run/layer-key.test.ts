@@ -64,17 +64,38 @@ async function baseScenario(): Promise<Scenario> {
     await chmod(join(tree, path), mode);
   }
   await mkdir(join(root, 'outside'));
-  return { yaml: YAML, build: 'Debug', image: 'image-a', pm: 'apt', userns: { uid: 100_000, gid: 100_000, size: 65_536 }, format: LAYER_FORMAT, tree, outside: join(root, 'outside') };
+  return {
+    yaml: YAML,
+    build: 'Debug',
+    image: 'image-a',
+    pm: 'apt',
+    userns: { uid: 100_000, gid: 100_000, size: 65_536 },
+    format: LAYER_FORMAT,
+    tree,
+    outside: join(root, 'outside'),
+  };
 }
 
 async function keyOf(s: Scenario): Promise<string> {
   const config = parseConfig(s.yaml, join(s.tree, 'vmatrix.yml'));
   const distro = { name: 'debian-12', family: 'debian', packageManager: s.pm, shell: '/bin/sh' } as DistroEntry;
-  const plan: Plan = { config, projectDir: s.tree, cells: expandMatrix(config), distros: new Map([[distro.name, distro]]), catalog: {} as Catalog };
+  const plan: Plan = {
+    config,
+    projectDir: s.tree,
+    cells: expandMatrix(config),
+    distros: new Map([[distro.name, distro]]),
+    catalog: {} as Catalog,
+  };
   const cell = plan.cells.find((c) => c.axes.build === s.build)!;
   const { files } = await setupInputFiles(s.tree, config.setupInputs);
   const source: LayerSource = {
-    image: { id: s.image } as ImageRef, distro, recipe: recipeFor(plan, cell), sourceTree: s.tree, workdir: config.workdir, userns: s.userns, setupInputs: files,
+    image: { id: s.image } as ImageRef,
+    distro,
+    recipe: recipeFor(plan, cell),
+    sourceTree: s.tree,
+    workdir: config.workdir,
+    userns: s.userns,
+    setupInputs: files,
   };
   return layerKey({ ...(await layerInputs(source)), format: s.format });
 }
@@ -94,47 +115,144 @@ interface Case {
 }
 
 const INVALIDATE: Case[] = [
-  { what: 'the image id', change: (s) => { s.image = 'image-b'; } },
-  { what: 'the package manager', change: (s) => { s.pm = 'dnf'; } },
-  { what: 'the package list', change: (s) => edit(s, 'packages: [build-essential, cmake]', 'packages: [build-essential, cmake, git]') },
+  {
+    what: 'the image id',
+    change: (s) => {
+      s.image = 'image-b';
+    },
+  },
+  {
+    what: 'the package manager',
+    change: (s) => {
+      s.pm = 'dnf';
+    },
+  },
+  {
+    what: 'the package list',
+    change: (s) => edit(s, 'packages: [build-essential, cmake]', 'packages: [build-essential, cmake, git]'),
+  },
   { what: 'install_recommends turned off', change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:') },
-  { what: 'install_recommends turned off for this distro by an override', change: (s) => edit(s, 'timeout:', 'overrides: { debian: { install_recommends: false } }\ntimeout:') },
-  { what: 'install_recommends turned off on dnf', given: (s) => { s.pm = 'dnf'; }, change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:') },
-  { what: 'the package list an override gives', change: (s) => edit(s, 'timeout:', 'overrides: { debian-12: { packages: [build-base, cmake] } }\ntimeout:') },
-  { what: 'a placeholder in packages naming an axis, from cell to cell', given: (s) => edit(s, 'cmake]', 'cmake, "tool-${{ matrix.build }}"]'), change: (s) => { s.build = 'Release'; } },
+  {
+    what: 'install_recommends turned off for this distro by an override',
+    change: (s) => edit(s, 'timeout:', 'overrides: { debian: { install_recommends: false } }\ntimeout:'),
+  },
+  {
+    what: 'install_recommends turned off on dnf',
+    given: (s) => {
+      s.pm = 'dnf';
+    },
+    change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:'),
+  },
+  {
+    what: 'the package list an override gives',
+    change: (s) => edit(s, 'timeout:', 'overrides: { debian-12: { packages: [build-base, cmake] } }\ntimeout:'),
+  },
+  {
+    what: 'a placeholder in packages naming an axis, from cell to cell',
+    given: (s) => edit(s, 'cmake]', 'cmake, "tool-${{ matrix.build }}"]'),
+    change: (s) => {
+      s.build = 'Release';
+    },
+  },
   { what: 'the setup commands', change: (s) => edit(s, 'setup: ./ci/deps.sh', 'setup: [./ci/deps.sh, echo more]') },
   { what: 'a value in env', change: (s) => edit(s, 'CI: "1"', 'CI: "2"') },
   { what: 'a variable added to env', change: (s) => edit(s, 'LANG: C.UTF-8', 'LANG: C.UTF-8, DEBUG: "0"') },
-  { what: 'an env value whose placeholder names an axis, from cell to cell', given: (s) => edit(s, 'LANG: C.UTF-8', 'LANG: C.UTF-8, FLAVOUR: "${{ matrix.build }}"'), change: (s) => { s.build = 'Release'; } },
-  { what: 'the content of a file a setup command names', change: (s) => writeFile(join(s.tree, 'ci/deps.sh'), 'echo other deps\n') },
+  {
+    what: 'an env value whose placeholder names an axis, from cell to cell',
+    given: (s) => edit(s, 'LANG: C.UTF-8', 'LANG: C.UTF-8, FLAVOUR: "${{ matrix.build }}"'),
+    change: (s) => {
+      s.build = 'Release';
+    },
+  },
+  {
+    what: 'the content of a file a setup command names',
+    change: (s) => writeFile(join(s.tree, 'ci/deps.sh'), 'echo other deps\n'),
+  },
   { what: 'the mode of a file a setup command names', change: (s) => chmod(join(s.tree, 'ci/deps.sh'), 0o644) },
-  { what: 'the content of a setup_inputs file', change: (s) => writeFile(join(s.tree, 'requirements.txt'), 'pytest==8.4\n') },
+  {
+    what: 'the content of a setup_inputs file',
+    change: (s) => writeFile(join(s.tree, 'requirements.txt'), 'pytest==8.4\n'),
+  },
   { what: 'the mode of a setup_inputs file', change: (s) => chmod(join(s.tree, 'requirements.txt'), 0o755) },
   { what: 'a new file a setup_inputs glob matches', change: (s) => writeFile(join(s.tree, 'ci/more.cfg'), 'x\n') },
   { what: 'a setup_inputs file removed', change: (s) => unlink(join(s.tree, 'ci/tools.cfg')) },
-  { what: 'the user namespace ids', change: (s) => { s.userns = { uid: 200_000, gid: 200_000, size: 65_536 }; } },
-  { what: 'no user namespace', change: (s) => { s.userns = undefined; } },
-  { what: 'LAYER_FORMAT', change: (s) => { s.format = LAYER_FORMAT + 1; } },
+  {
+    what: 'the user namespace ids',
+    change: (s) => {
+      s.userns = { uid: 200_000, gid: 200_000, size: 65_536 };
+    },
+  },
+  {
+    what: 'no user namespace',
+    change: (s) => {
+      s.userns = undefined;
+    },
+  },
+  {
+    what: 'LAYER_FORMAT',
+    change: (s) => {
+      s.format = LAYER_FORMAT + 1;
+    },
+  },
   { what: 'the workdir', change: (s) => edit(s, 'timeout:', 'workdir: /project\ntimeout:') },
   { what: 'the test user (created in the layer)', change: (s) => edit(s, 'timeout:', 'user: tester\ntimeout:') },
 ];
 
 const KEEP: Case[] = [
   { what: 'a test command', change: (s) => edit(s, 'test: make BUILD=', 'test: make check BUILD=') },
-  { what: 'a matrix axis value not used in setup (another cell)', change: (s) => { s.build = 'Release'; } },
-  { what: 'a new matrix axis not used in setup', change: (s) => edit(s, '  build: [Debug, Release]', '  build: [Debug, Release]\n  cc: [gcc, clang]') },
-  { what: 'an unrelated project file edited', change: (s) => writeFile(join(s.tree, 'src/main.c'), 'int main(void) { return 1; }\n') },
+  {
+    what: 'a matrix axis value not used in setup (another cell)',
+    change: (s) => {
+      s.build = 'Release';
+    },
+  },
+  {
+    what: 'a new matrix axis not used in setup',
+    change: (s) => edit(s, '  build: [Debug, Release]', '  build: [Debug, Release]\n  cc: [gcc, clang]'),
+  },
+  {
+    what: 'an unrelated project file edited',
+    change: (s) => writeFile(join(s.tree, 'src/main.c'), 'int main(void) { return 1; }\n'),
+  },
   { what: 'an unrelated project file added', change: (s) => writeFile(join(s.tree, 'NOTES.md'), 'notes\n') },
   { what: 'the mode of an unrelated project file', change: (s) => chmod(join(s.tree, 'README.md'), 0o600) },
   { what: 'the timeout', change: (s) => edit(s, 'timeout: 10m', 'timeout: 20m') },
-  { what: 'the test network and resources', change: (s) => edit(s, 'timeout:', 'network: host\nresources: { memory: 1g }\ntimeout:') },
+  {
+    what: 'the test network and resources',
+    change: (s) => edit(s, 'timeout:', 'network: host\nresources: { memory: 1g }\ntimeout:'),
+  },
   { what: 'the order of env keys', change: (s) => edit(s, '{ CI: "1", LANG: C.UTF-8 }', '{ LANG: C.UTF-8, CI: "1" }') },
-  { what: 'a setup_inputs glob that matches nothing', change: (s) => edit(s, "'ci/*.cfg']", "'ci/*.cfg', 'docs/*.txt']") },
-  { what: 'install_recommends written out as its default', change: (s) => edit(s, 'timeout:', 'install_recommends: true\ntimeout:') },
-  { what: 'install_recommends on a package manager without weak dependencies (apk)', given: (s) => { s.pm = 'apk'; }, change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:') },
-  { what: 'install_recommends when there are no packages', given: (s) => edit(s, 'packages: [build-essential, cmake]', 'packages: []'), change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:') },
-  { what: 'install_recommends turned off by an override for another distro', change: (s) => edit(s, 'timeout:', 'overrides: { alpine: { install_recommends: false } }\ntimeout:') },
-  { what: 'a package list that maps to the same packages', given: (s) => { s.pm = 'dnf'; }, change: (s) => edit(s, '[build-essential, cmake]', '[build-essential, g++, cmake]') },
+  {
+    what: 'a setup_inputs glob that matches nothing',
+    change: (s) => edit(s, "'ci/*.cfg']", "'ci/*.cfg', 'docs/*.txt']"),
+  },
+  {
+    what: 'install_recommends written out as its default',
+    change: (s) => edit(s, 'timeout:', 'install_recommends: true\ntimeout:'),
+  },
+  {
+    what: 'install_recommends on a package manager without weak dependencies (apk)',
+    given: (s) => {
+      s.pm = 'apk';
+    },
+    change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:'),
+  },
+  {
+    what: 'install_recommends when there are no packages',
+    given: (s) => edit(s, 'packages: [build-essential, cmake]', 'packages: []'),
+    change: (s) => edit(s, 'timeout:', 'install_recommends: false\ntimeout:'),
+  },
+  {
+    what: 'install_recommends turned off by an override for another distro',
+    change: (s) => edit(s, 'timeout:', 'overrides: { alpine: { install_recommends: false } }\ntimeout:'),
+  },
+  {
+    what: 'a package list that maps to the same packages',
+    given: (s) => {
+      s.pm = 'dnf';
+    },
+    change: (s) => edit(s, '[build-essential, cmake]', '[build-essential, g++, cmake]'),
+  },
   {
     what: 'a file outside the project that a setup_inputs symlink points to',
     given: async (s) => {

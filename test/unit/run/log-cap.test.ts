@@ -6,7 +6,9 @@ describe('LogCap', () => {
   it('passes output on up to the cap, then the marker once, then drops the rest', async () => {
     const log = new PassThrough();
     let text = '';
-    log.on('data', (d: Buffer) => { text += d.toString(); });
+    log.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     const cap = new LogCap(log, 10);
     cap.write('12345');
     cap.write('67890');

@@ -7,7 +7,9 @@ describe('OutputTap', () => {
   it('passes the output on unchanged and hands on its lines, batched, the unfinished last one at close', async () => {
     const log = new PassThrough();
     let written = '';
-    log.on('data', (d: Buffer) => { written += d.toString(); });
+    log.on('data', (d: Buffer) => {
+      written += d.toString();
+    });
     const batches: string[][] = [];
     const tap = new OutputTap(log, (lines) => batches.push(lines), 20);
     tap.write('one\ntw');
@@ -24,7 +26,9 @@ describe('OutputTap', () => {
   it('keeps 64 KiB of a line without a newline, marks the cut, and still logs every byte', async () => {
     const log = new PassThrough();
     let logged = 0;
-    log.on('data', (d: Buffer) => { logged += d.length; });
+    log.on('data', (d: Buffer) => {
+      logged += d.length;
+    });
     const batches: string[][] = [];
     const tap = new OutputTap(log, (lines) => batches.push(lines), 20);
     const chunk = Buffer.alloc(64 * 1024, 'x');

@@ -20,10 +20,15 @@ describe('runPool', () => {
   it('hands out nothing more once aborted and returns what it skipped', async () => {
     const controller = new AbortController();
     const ran: number[] = [];
-    const skipped = await runPool([1, 2, 3, 4], 1, async (n) => {
-      ran.push(n);
-      if (n === 2) controller.abort();
-    }, controller.signal);
+    const skipped = await runPool(
+      [1, 2, 3, 4],
+      1,
+      async (n) => {
+        ran.push(n);
+        if (n === 2) controller.abort();
+      },
+      controller.signal,
+    );
     expect(ran).toEqual([1, 2]);
     expect(skipped).toEqual([3, 4]);
   });
@@ -33,7 +38,10 @@ describe('Once', () => {
   it('makes a value once per key however many ask at the same time', async () => {
     const once = new Once<number>();
     let calls = 0;
-    const make = async () => { calls++; return 42; };
+    const make = async () => {
+      calls++;
+      return 42;
+    };
     expect(await Promise.all([once.get('a', make), once.get('a', make), once.get('b', make)])).toEqual([42, 42, 42]);
     expect(calls).toBe(2);
   });
@@ -42,25 +50,47 @@ describe('Once', () => {
 describe('runPool with readiness', () => {
   it('takes the first queued item whose inputs are ready, so a slow input never holds a slot', async () => {
     let release!: () => void;
-    const slow = new Promise<void>((r) => { release = r; });
+    const slow = new Promise<void>((r) => {
+      release = r;
+    });
     const started: string[] = [];
-    await runPool(['slow', 'a', 'b'], 1, async (item) => {
-      started.push(item);
-      if (item === 'b') release();
-    }, undefined, (item) => (item === 'slow' ? slow : Promise.resolve()));
+    await runPool(
+      ['slow', 'a', 'b'],
+      1,
+      async (item) => {
+        started.push(item);
+        if (item === 'b') release();
+      },
+      undefined,
+      (item) => (item === 'slow' ? slow : Promise.resolve()),
+    );
     expect(started).toEqual(['a', 'b', 'slow']);
   });
 
   it('keeps the queue order among ready items, and a failed input counts as ready (the worker reports it)', async () => {
     const started: number[] = [];
-    await runPool([1, 2, 3], 1, async (n) => { started.push(n); }, undefined, (n) => (n === 2 ? Promise.reject(new Error('no image')) : Promise.resolve()));
+    await runPool(
+      [1, 2, 3],
+      1,
+      async (n) => {
+        started.push(n);
+      },
+      undefined,
+      (n) => (n === 2 ? Promise.reject(new Error('no image')) : Promise.resolve()),
+    );
     expect(started).toEqual([1, 2, 3]);
   });
 
   it('stops waiting for inputs when aborted and returns the items it skipped', async () => {
     const controller = new AbortController();
     const never = new Promise<void>(() => {});
-    const pending = runPool([1, 2], 2, async () => {}, controller.signal, () => never);
+    const pending = runPool(
+      [1, 2],
+      2,
+      async () => {},
+      controller.signal,
+      () => never,
+    );
     controller.abort();
     expect((await pending).sort()).toEqual([1, 2]);
   });
@@ -72,13 +102,17 @@ describe('Limiter', () => {
     let active = 0;
     let peak = 0;
     const order: number[] = [];
-    await Promise.all([1, 2, 3, 4, 5].map((n) => limiter.run(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      order.push(n);
-      await new Promise((r) => setTimeout(r, 5));
-      active--;
-    })));
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        limiter.run(async () => {
+          active++;
+          peak = Math.max(peak, active);
+          order.push(n);
+          await new Promise((r) => setTimeout(r, 5));
+          active--;
+        }),
+      ),
+    );
     expect(peak).toBe(2);
     expect(order).toEqual([1, 2, 3, 4, 5]);
   });

@@ -16,7 +16,9 @@ async function config(text: string): Promise<{ file: string; store: Store }> {
 
 describe('planRun --distro', () => {
   it('keeps the cells of the named distros, resolving aliases on both sides', async () => {
-    const { file, store } = await config('distros: [debian-12, busybox, debian-11]\nmatrix:\n  cc: [gcc, clang]\ntest: make\n');
+    const { file, store } = await config(
+      'distros: [debian-12, busybox, debian-11]\nmatrix:\n  cc: [gcc, clang]\ntest: make\n',
+    );
     const plan = await planRun(file, { store, distros: ['debian-bookworm'] });
     expect(plan.cells.map((c) => c.id)).toEqual(['debian-12/cc=gcc', 'debian-12/cc=clang']);
     const two = await planRun(file, { store, distros: ['busybox', 'debian-11'] });
@@ -26,7 +28,9 @@ describe('planRun --distro', () => {
   it('refuses a distro the matrix does not use, listing the ones it does', async () => {
     const { file, store } = await config('distros: [busybox]\ntest: make\n');
     await expect(planRun(file, { store, distros: ['debian-12'] })).rejects.toMatchObject({
-      code: 'NO_CELLS', exit: 2, hint: 'its distros: busybox',
+      code: 'NO_CELLS',
+      exit: 2,
+      hint: 'its distros: busybox',
     });
   });
 });

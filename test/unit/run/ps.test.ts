@@ -25,16 +25,31 @@ async function fakeCell(dir: string, id: string, hostname: string, created: stri
 describe('listRunning', () => {
   it('lists the running cells of live runs by their matrix cell id, with the run, project and running time', async () => {
     const store = await freshStore();
-    const run = await store.createRunDir('run-a', { project: '/home/ann/lib', cells: { 'debian-12-cc-gcc': 'debian-12/cc=gcc', 'debian-12-cc-clang': 'debian-12/cc=clang' } });
+    const run = await store.createRunDir('run-a', {
+      project: '/home/ann/lib',
+      cells: { 'debian-12-cc-gcc': 'debian-12/cc=gcc', 'debian-12-cc-clang': 'debian-12/cc=clang' },
+    });
     const now = Date.parse('2025-03-01T10:00:00Z');
-    await fakeCell(join(run, 'debian-12-cc-gcc'), 'vmx-1-0-debian-12-cc-gcc', 'debian-12-cc-gcc', '2025-03-01T09:59:30Z');
+    await fakeCell(
+      join(run, 'debian-12-cc-gcc'),
+      'vmx-1-0-debian-12-cc-gcc',
+      'debian-12-cc-gcc',
+      '2025-03-01T09:59:30Z',
+    );
     await mkdir(join(run, 'debian-12-cc-clang')); // created, no marker yet: not running
     const { runs, cells } = await listRunning(store, now);
     expect(runs).toEqual([{ id: 'run-a', pid: process.pid, project: '/home/ann/lib', startedAt: expect.any(String) }]);
-    expect(cells).toEqual([{
-      run: 'run-a', pid: process.pid, project: '/home/ann/lib', cell: 'debian-12/cc=gcc', container: 'vmx-1-0-debian-12-cc-gcc',
-      startedAt: '2025-03-01T09:59:30Z', runningMs: 30_000,
-    }]);
+    expect(cells).toEqual([
+      {
+        run: 'run-a',
+        pid: process.pid,
+        project: '/home/ann/lib',
+        cell: 'debian-12/cc=gcc',
+        container: 'vmx-1-0-debian-12-cc-gcc',
+        startedAt: '2025-03-01T09:59:30Z',
+        runningMs: 30_000,
+      },
+    ]);
   });
 
   it('names a cell the run did not list by its hostname (the distro of `vmatrix run`)', async () => {
@@ -42,7 +57,9 @@ describe('listRunning', () => {
     const run = await store.createRunDir('run-b');
     await fakeCell(join(run, 'cell'), 'vmx-run-run-b', 'debian-12', new Date().toISOString());
     const { cells } = await listRunning(store);
-    expect(cells.map((c) => [c.run, c.cell, c.container, c.project])).toEqual([['run-b', 'debian-12', 'vmx-run-run-b', undefined]]);
+    expect(cells.map((c) => [c.run, c.cell, c.container, c.project])).toEqual([
+      ['run-b', 'debian-12', 'vmx-run-run-b', undefined],
+    ]);
   });
 
   it('lists a setup layer being built in a staging dir under the run of the same vmatrix', async () => {
@@ -51,7 +68,9 @@ describe('listRunning', () => {
     const staging = await store.staging('layer');
     await fakeCell(join(staging, 'cell'), 'vmx-layer-0a1b-77', 'setup-debian-12', new Date().toISOString());
     const { cells } = await listRunning(store);
-    expect(cells.map((c) => [c.run, c.cell, c.container, c.project])).toEqual([['run-c', 'setup-debian-12', 'vmx-layer-0a1b-77', '/p']]);
+    expect(cells.map((c) => [c.run, c.cell, c.container, c.project])).toEqual([
+      ['run-c', 'setup-debian-12', 'vmx-layer-0a1b-77', '/p'],
+    ]);
   });
 
   it('leaves out runs whose vmatrix is dead, and markers that are not a cell', async () => {

@@ -11,7 +11,13 @@ import { recipeFor } from '../../../src/plan/recipe.js';
 function recipe(yaml: string, distro: { name: string; family: string; pm: PackageManagerName }) {
   const config = parseConfig(`distros: [${distro.name}]\ntest: make\n${yaml}`, 'vmatrix.yml');
   const entry = { name: distro.name, family: distro.family, packageManager: distro.pm } as DistroEntry;
-  const plan: Plan = { config, projectDir: '/p', cells: expandMatrix(config), distros: new Map([[distro.name, entry]]), catalog: {} as Catalog };
+  const plan: Plan = {
+    config,
+    projectDir: '/p',
+    cells: expandMatrix(config),
+    distros: new Map([[distro.name, entry]]),
+    catalog: {} as Catalog,
+  };
   return recipeFor(plan, plan.cells[0]!);
 }
 
@@ -19,11 +25,14 @@ const ALPINE = { name: 'alpine-3.20', family: 'alpine', pm: 'apk' } as const;
 const FEDORA = { name: 'fedora-41', family: 'fedora', pm: 'dnf' } as const;
 
 describe('recipeFor', () => {
-  it('maps common package names to the distro\'s, after placeholders', () => {
-    expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, python3-pip, "${{ matrix.cxx }}", libfoo]', ALPINE).packages)
-      .toEqual(['build-base', 'py3-pip', 'g++', 'musl-dev', 'libfoo']);
-    expect(recipe('matrix: { cxx: [g++] }\npackages: [build-essential, pkg-config, "${{ matrix.cxx }}"]', FEDORA).packages)
-      .toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
+  it("maps common package names to the distro's, after placeholders", () => {
+    expect(
+      recipe('matrix: { cxx: [g++] }\npackages: [build-essential, python3-pip, "${{ matrix.cxx }}", libfoo]', ALPINE)
+        .packages,
+    ).toEqual(['build-base', 'py3-pip', 'g++', 'musl-dev', 'libfoo']);
+    expect(
+      recipe('matrix: { cxx: [g++] }\npackages: [build-essential, pkg-config, "${{ matrix.cxx }}"]', FEDORA).packages,
+    ).toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
   });
 
   it('takes the packages an override gives as written', () => {
@@ -38,14 +47,17 @@ describe('recipeFor', () => {
     { pm: 'zypper', family: 'opensuse', name: 'opensuse-tumbleweed', leftOut: true },
     { pm: 'apk', family: 'alpine', name: 'alpine-3.20', leftOut: false },
     { pm: 'pacman', family: 'arch', name: 'archlinux', leftOut: false },
-  ] as const)('on $pm, records install_recommends: false only where it leaves something out', ({ leftOut, ...distro }) => {
-    expect(recipe('packages: [gcc]', distro)).not.toHaveProperty('installRecommends');
-    expect(recipe('packages: [gcc]\ninstall_recommends: true', distro)).not.toHaveProperty('installRecommends');
-    const off = recipe('packages: [gcc]\ninstall_recommends: false', distro);
-    if (leftOut) expect(off.installRecommends).toBe(false);
-    else expect(off).not.toHaveProperty('installRecommends');
-    expect(recipe('install_recommends: false\nsetup: make deps', distro)).not.toHaveProperty('installRecommends');
-  });
+  ] as const)(
+    'on $pm, records install_recommends: false only where it leaves something out',
+    ({ leftOut, ...distro }) => {
+      expect(recipe('packages: [gcc]', distro)).not.toHaveProperty('installRecommends');
+      expect(recipe('packages: [gcc]\ninstall_recommends: true', distro)).not.toHaveProperty('installRecommends');
+      const off = recipe('packages: [gcc]\ninstall_recommends: false', distro);
+      if (leftOut) expect(off.installRecommends).toBe(false);
+      else expect(off).not.toHaveProperty('installRecommends');
+      expect(recipe('install_recommends: false\nsetup: make deps', distro)).not.toHaveProperty('installRecommends');
+    },
+  );
 
   it('takes install_recommends from a matching override', () => {
     const yaml = 'packages: [gcc]\noverrides: { "fedora-*": { install_recommends: false } }';
@@ -54,7 +66,11 @@ describe('recipeFor', () => {
   });
 
   it('still maps when a matching override changes only env or setup', () => {
-    expect(recipe('packages: [python3]\noverrides: { alpine-*: { env: { X: "1" } } }', ALPINE).packages).toEqual(['python3']);
-    expect(recipe('packages: [python3-pip]\noverrides: { alpine-*: { setup: ["echo hi"] } }', ALPINE).packages).toEqual(['py3-pip']);
+    expect(recipe('packages: [python3]\noverrides: { alpine-*: { env: { X: "1" } } }', ALPINE).packages).toEqual([
+      'python3',
+    ]);
+    expect(recipe('packages: [python3-pip]\noverrides: { alpine-*: { setup: ["echo hi"] } }', ALPINE).packages).toEqual(
+      ['py3-pip'],
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { RunResult } from '../../../src/results/types.js';
 
 const result = { project: '/where/it/ran' } as RunResult;
 
-describe('where a results file\'s logs are', () => {
+describe("where a results file's logs are", () => {
   it('is the project it sits in, when it is still in .vmatrix/runs/<run-id>/', () => {
     expect(projectDirOf('/home/me/proj/.vmatrix/runs/20261126-1/results.json', result)).toBe('/home/me/proj');
     expect(projectDirOf(lastResultsFile('/home/me/proj'), result)).toBe('/home/me/proj');
@@ -16,7 +16,7 @@ describe('where a results file\'s logs are', () => {
     expect(projectDirOf('/x/runs/1/results.json', result)).toBe('/where/it/ran');
   });
 
-  it('--last reads the project\'s latest run', () => {
+  it("--last reads the project's latest run", () => {
     expect(lastResultsFile('/p')).toBe(join('/p', '.vmatrix', 'runs', 'latest', 'results.json'));
   });
 });

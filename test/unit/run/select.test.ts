@@ -14,11 +14,29 @@ const ids = all.map((c) => c.id);
 
 function result(runId: string, cells: Array<[string, number, CellStatus?]>, shard?: string): RunResult {
   const results: CellResult[] = cells.map(([id, durationMs, status = 'passed']) => ({
-    id, slug: id, distro: 'busybox', axes: {}, status, exitCode: 0, durationMs, phases: { image: 0, setup: 0, test: durationMs }, logPath: 'l',
+    id,
+    slug: id,
+    distro: 'busybox',
+    axes: {},
+    status,
+    exitCode: 0,
+    durationMs,
+    phases: { image: 0, setup: 0, test: durationMs },
+    logPath: 'l',
   }));
   return {
-    version: 1, runId, project: '/p', config: 'vmatrix.yml', runtime: 'runc', startedAt: '', finishedAt: '', durationMs: 1, jobs: 1,
-    cells: results, summary: summarise(results), matrix: { configHash: 'h', cells: ids, ...(shard && { shard, split: 'matrix-order' }) },
+    version: 1,
+    runId,
+    project: '/p',
+    config: 'vmatrix.yml',
+    runtime: 'runc',
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 1,
+    jobs: 1,
+    cells: results,
+    summary: summarise(results),
+    matrix: { configHash: 'h', cells: ids, ...(shard && { shard, split: 'matrix-order' }) },
   };
 }
 
@@ -32,13 +50,23 @@ async function project(runs: RunResult[]): Promise<string> {
 }
 
 /** The first cell is by far the slowest, the rest take 10 s each. */
-const full = result('20300101-000000-aaaa', ids.map((id, i) => [id, i === 0 ? 600_000 : 10_000]));
+const full = result(
+  '20300101-000000-aaaa',
+  ids.map((id, i) => [id, i === 0 ? 600_000 : 10_000]),
+);
 
 describe('lastFullRun', () => {
   it('finds the newest run of the whole matrix, passing over shards, partial runs and the latest link', async () => {
     const dir = await project([
       full,
-      result('20300101-000100-bbbb', [[ids[1]!, 1], [ids[3]!, 1]], '1/3'),
+      result(
+        '20300101-000100-bbbb',
+        [
+          [ids[1]!, 1],
+          [ids[3]!, 1],
+        ],
+        '1/3',
+      ),
       result('20300101-000200-cccc', [[ids[2]!, 1]]),
       { ...result('20300101-000300-dddd', []), matrix: undefined },
     ]);
@@ -56,7 +84,10 @@ describe('lastFullRun', () => {
       make(join(dir, '.vmatrix/runs', id, 'results.json'));
     }
     await mkdir(join(dir, '.vmatrix/runs/20990101-000200-link'));
-    await symlink(join(dir, '.vmatrix/runs', full.runId, 'results.json'), join(dir, '.vmatrix/runs/20990101-000200-link/results.json'));
+    await symlink(
+      join(dir, '.vmatrix/runs', full.runId, 'results.json'),
+      join(dir, '.vmatrix/runs/20990101-000200-link/results.json'),
+    );
     expect((await lastFullRun(dir))?.file).toBe(join(dir, '.vmatrix/runs', full.runId, 'results.json'));
   });
 
@@ -66,16 +97,22 @@ describe('lastFullRun', () => {
 });
 
 describe('chooseCells', () => {
-  it('splits by the last full run\'s durations, the same for every shard even after other shards ran', async () => {
+  it("splits by the last full run's durations, the same for every shard even after other shards ran", async () => {
     const dir = await project([full]);
-    const before = await Promise.all([1, 2, 3].map((i) => chooseCells(all, dir, { shard: `${i}/3`, durations: 'last-full-run' })));
+    const before = await Promise.all(
+      [1, 2, 3].map((i) => chooseCells(all, dir, { shard: `${i}/3`, durations: 'last-full-run' })),
+    );
     // The slowest cell gets a shard to itself; the other five share the two others.
     expect(before.map((s) => s.cells.length)).toEqual([1, 3, 2]);
     expect(before[0]!.cells.map((c) => c.id)).toEqual([ids[0]]);
     expect(new Set(before.flatMap((s) => s.cells.map((c) => c.id)))).toEqual(new Set(ids));
-    expect(before[0]!.note).toBe(`shard 1/3: 1 of 6 cells, balanced by the durations in .vmatrix/runs/${full.runId}/results.json`);
+    expect(before[0]!.note).toBe(
+      `shard 1/3: 1 of 6 cells, balanced by the durations in .vmatrix/runs/${full.runId}/results.json`,
+    );
     const afterShard1 = await project([full, result('20300101-000100-bbbb', [[ids[0]!, 1]], '1/3')]);
-    const again = await Promise.all([1, 2, 3].map((i) => chooseCells(all, afterShard1, { shard: `${i}/3`, durations: 'last-full-run' })));
+    const again = await Promise.all(
+      [1, 2, 3].map((i) => chooseCells(all, afterShard1, { shard: `${i}/3`, durations: 'last-full-run' })),
+    );
     expect(again.map((s) => s.cells)).toEqual(before.map((s) => s.cells));
     expect(new Set(again.map((s) => s.split)).size).toBe(1);
   });
@@ -91,14 +128,21 @@ describe('chooseCells', () => {
   it('reads --durations from any results.json, and fails on one that is missing', async () => {
     const dir = await project([full]);
     const file = join(dir, '.vmatrix/runs', full.runId, 'results.json');
-    const s = await chooseCells(all, await mkdtemp(join(tmpdir(), 'vmx-select-')), { shard: '1/2', durations: { file } });
+    const s = await chooseCells(all, await mkdtemp(join(tmpdir(), 'vmx-select-')), {
+      shard: '1/2',
+      durations: { file },
+    });
     expect(s.cells.map((c) => c.id)).toEqual([ids[0]]);
-    await expect(chooseCells(all, dir, { durations: { file: join(dir, 'nope.json') } })).rejects.toThrow(/nope\.json: cannot read it/);
+    await expect(chooseCells(all, dir, { durations: { file: join(dir, 'nope.json') } })).rejects.toThrow(
+      /nope\.json: cannot read it/,
+    );
   });
 
   it('applies --only before the split, and --cell alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vmx-select-'));
-    expect((await chooseCells(all, dir, { only: ['n=1', 'n=2', 'n=3'], shard: '2/2' })).cells.map((c) => c.id)).toEqual([ids[1]]);
+    expect((await chooseCells(all, dir, { only: ['n=1', 'n=2', 'n=3'], shard: '2/2' })).cells.map((c) => c.id)).toEqual(
+      [ids[1]],
+    );
     expect((await chooseCells(all, dir, { cellIds: [ids[4]!] })).cells.map((c) => c.id)).toEqual([ids[4]]);
     await expect(chooseCells(all, dir, { only: ['n=9'] })).rejects.toThrow(/--only n=9 matches none of the 6 cells/);
   });
@@ -110,8 +154,20 @@ describe('chooseCells', () => {
 });
 
 describe('durationsOf', () => {
-  it('keeps the cells that ran to an end: errors and cancellations say nothing of a cell\'s speed', () => {
-    const r = result('r', [['a', 5, 'passed'], ['b', 6, 'failed'], ['c', 7, 'timed-out'], ['d', 1, 'error'], ['e', 2, 'cancelled']]);
-    expect(durationsOf(r)).toEqual(new Map([['a', 5], ['b', 6], ['c', 7]]));
+  it("keeps the cells that ran to an end: errors and cancellations say nothing of a cell's speed", () => {
+    const r = result('r', [
+      ['a', 5, 'passed'],
+      ['b', 6, 'failed'],
+      ['c', 7, 'timed-out'],
+      ['d', 1, 'error'],
+      ['e', 2, 'cancelled'],
+    ]);
+    expect(durationsOf(r)).toEqual(
+      new Map([
+        ['a', 5],
+        ['b', 6],
+        ['c', 7],
+      ]),
+    );
   });
 });

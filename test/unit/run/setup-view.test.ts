@@ -17,10 +17,17 @@ describe('setupView', () => {
     await chown(tree, 1234, 5678);
     const view = join(base, 'view');
     await setupView(tree, ['ci/deep/deps.sh', 'reqs', 'requirements.txt', 'reqs'], view);
-    expect((await readdir(view, { recursive: true })).sort()).toEqual(['ci', 'ci/deep', 'ci/deep/deps.sh', 'reqs', 'requirements.txt']);
+    expect((await readdir(view, { recursive: true })).sort()).toEqual([
+      'ci',
+      'ci/deep',
+      'ci/deep/deps.sh',
+      'reqs',
+      'requirements.txt',
+    ]);
     expect((await lstat(join(view, 'ci/deep/deps.sh'))).ino).toBe((await lstat(join(tree, 'ci/deep/deps.sh'))).ino);
     expect(await readlink(join(view, 'reqs'))).toBe('requirements.txt');
-    for (const dir of [view, join(view, 'ci'), join(view, 'ci/deep')]) expect(await lstat(dir)).toMatchObject({ uid: 1234, gid: 5678 });
+    for (const dir of [view, join(view, 'ci'), join(view, 'ci/deep')])
+      expect(await lstat(dir)).toMatchObject({ uid: 1234, gid: 5678 });
   });
 
   it('is an empty directory for a layer of packages and commands alone', async () => {

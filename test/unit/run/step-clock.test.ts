@@ -1,14 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StepClock } from '../../../src/cell/step-clock.js';
 
-const steps = [{ name: 'build', run: 'make' }, { name: 'unit', run: 'make check', timeout: 1000 }, { name: 'lint', run: 'make lint' }];
+const steps = [
+  { name: 'build', run: 'make' },
+  { name: 'unit', run: 'make check', timeout: 1000 },
+  { name: 'lint', run: 'make lint' },
+];
 
 describe('StepClock', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-  it('times each step from the loop\'s announcements and records its exit status', () => {
-    const clock = new StepClock(steps, () => { throw new Error('no step timed out'); }, () => Date.now());
+  it("times each step from the loop's announcements and records its exit status", () => {
+    const clock = new StepClock(
+      steps,
+      () => {
+        throw new Error('no step timed out');
+      },
+      () => Date.now(),
+    );
     clock.onLine('start 1');
     vi.advanceTimersByTime(300);
     clock.onLine('end 1 0');

@@ -53,8 +53,12 @@ describe('findTarget', () => {
     expect(e.exit).toBe(2);
     expect(e.message).toBe('no run or cell called "debian-12/cc=clagn" is running');
     expect(e.hint).toMatch(/^did you mean debian-12\/cc=clang\? running now:\n/);
-    expect(e.hint).toContain('run 20250301-101733-p0q2 (vmatrix pid 4200, /home/ann/app): debian-12/cc=gcc [vmx-4200-0-debian-12-cc-gcc]');
-    expect(errorOf(() => findTarget('20250301-101500-k3x8', runs, cells)).hint).toMatch(/^did you mean 20250301-101500-k3x9\?/);
+    expect(e.hint).toContain(
+      'run 20250301-101733-p0q2 (vmatrix pid 4200, /home/ann/app): debian-12/cc=gcc [vmx-4200-0-debian-12-cc-gcc]',
+    );
+    expect(errorOf(() => findTarget('20250301-101500-k3x8', runs, cells)).hint).toMatch(
+      /^did you mean 20250301-101500-k3x9\?/,
+    );
   });
 
   it('does not guess: a prefix of a run id or a far-off name matches nothing', () => {

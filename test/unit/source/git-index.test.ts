@@ -15,7 +15,10 @@ function gitsView(dir: string): string[] {
 }
 
 function oursView(index: GitIndex): string[] {
-  return Array.from({ length: index.count }, (_, i) => `${index.mode(i).toString(8)} ${index.blob(i)} 0\t${index.path(i)}`);
+  return Array.from(
+    { length: index.count },
+    (_, i) => `${index.mode(i).toString(8)} ${index.blob(i)} 0\t${index.path(i)}`,
+  );
 }
 
 async function indexOf(dir: string, hashBytes = 20): Promise<GitIndex> {
@@ -28,7 +31,10 @@ async function indexOf(dir: string, hashBytes = 20): Promise<GitIndex> {
 const indexWrittenAt = (dir: string, sec: number) => utimes(join(dir, '.git/index'), sec, sec);
 
 async function repoOfEveryKind(): Promise<string> {
-  const dir = await gitRepo({ 'a.txt': 'a\n', 'dir/run.sh': '#!/bin/sh\n', 'dir/sub/c': '', 'é/ü.txt': 'unicode\n', 'with space.txt': 'x' }, false);
+  const dir = await gitRepo(
+    { 'a.txt': 'a\n', 'dir/run.sh': '#!/bin/sh\n', 'dir/sub/c': '', 'é/ü.txt': 'unicode\n', 'with space.txt': 'x' },
+    false,
+  );
   await chmod(join(dir, 'dir/run.sh'), 0o755);
   await symlink('a.txt', join(dir, 'link'));
   git(dir, 'add', '-A');
@@ -71,12 +77,16 @@ describe('readGitIndex', () => {
     git(dir, 'update-index', '--assume-unchanged', 'assumed');
     git(dir, 'update-index', '--skip-worktree', 'skipped');
     const blob = git(dir, 'hash-object', '-w', 'plain').trim();
-    execFileSync('git', ['update-index', '--index-info'], { cwd: dir, input: `100644 ${blob} 1\tconflicted\n100644 ${blob} 2\tconflicted\n` });
+    execFileSync('git', ['update-index', '--index-info'], {
+      cwd: dir,
+      input: `100644 ${blob} 1\tconflicted\n100644 ${blob} 2\tconflicted\n`,
+    });
     const changed = Math.floor((await lstat(join(dir, 'plain'))).ctimeMs / 1000);
 
     await indexWrittenAt(dir, changed + 3600);
     const later = await indexOf(dir);
-    const vouched = (index: GitIndex) => Array.from({ length: index.count }, (_, i) => index.vouched(i) && index.path(i));
+    const vouched = (index: GitIndex) =>
+      Array.from({ length: index.count }, (_, i) => index.vouched(i) && index.path(i));
     expect(vouched(later).filter(Boolean)).toEqual(['plain']);
 
     // Written in the second the files last changed (or before): a write in that second could keep every stamp.
@@ -96,7 +106,9 @@ describe('readGitIndex', () => {
     const dir = await repoOfEveryKind();
     const whole = await readFile(join(dir, '.git/index'));
     for (const [name, bytes] of Object.entries({
-      cut: whole.subarray(0, whole.length - 30), empty: Buffer.alloc(0), text: Buffer.from('not an index at all, but long enough to look at'),
+      cut: whole.subarray(0, whole.length - 30),
+      empty: Buffer.alloc(0),
+      text: Buffer.from('not an index at all, but long enough to look at'),
       'too many entries': Buffer.concat([whole.subarray(0, 8), Buffer.from([0x7f, 0, 0, 0]), whole.subarray(12)]),
     })) {
       await writeFile(join(dir, '.git/index'), bytes);

@@ -9,7 +9,11 @@ import { gitRepo } from '../../helpers/project.js';
 
 describe('KeyHash', () => {
   it('hashes an index entry as the record of its decoded fields, without the leading part of its path', async () => {
-    const dir = await gitRepo({ 'sub/a.txt': 'a\n', 'sub/é/ü b.txt': 'unicode\n', [`sub/${'x'.repeat(250)}/${'y'.repeat(250)}`]: 'long' });
+    const dir = await gitRepo({
+      'sub/a.txt': 'a\n',
+      'sub/é/ü b.txt': 'unicode\n',
+      [`sub/${'x'.repeat(250)}/${'y'.repeat(250)}`]: 'long',
+    });
     const index = (await readGitIndex(join(dir, '.git/index'), 20))!;
     const raw = new KeyHash();
     const decoded = new KeyHash();

@@ -16,17 +16,17 @@ beforeEach(async () => {
   outside = join(base, 'outside');
   await mkdir(join(project, 'dir'), { recursive: true });
   await mkdir(outside);
-  await writeFile(join(outside, 'secret'), 'not the project\'s\n');
-  await writeFile(join(project, 'dir/file'), 'the project\'s\n');
+  await writeFile(join(outside, 'secret'), "not the project's\n");
+  await writeFile(join(project, 'dir/file'), "the project's\n");
   await symlink(outside, join(project, 'escape'));
   await symlink(join(outside, 'secret'), join(project, 'dir/link'));
 });
 
 describe('ProjectFs', { tags: ['safety', 'projects'] }, () => {
-  it('reaches the project\'s own files, and symlinks as symlinks', async () => {
+  it("reaches the project's own files, and symlinks as symlinks", async () => {
     const fs = await ProjectFs.at(project);
     const file = await fs.open('dir/file');
-    expect(await file!.readFile('utf8')).toBe('the project\'s\n');
+    expect(await file!.readFile('utf8')).toBe("the project's\n");
     await file!.close();
     expect((await fs.lstat('dir/link'))?.isSymbolicLink()).toBe(true);
     expect((await fs.readlink('dir/link'))?.toString()).toBe(join(outside, 'secret'));
@@ -51,7 +51,8 @@ describe('ProjectFs', { tags: ['safety', 'projects'] }, () => {
 
   it('takes only plain relative paths', async () => {
     for (const ok of ['a', 'a/b', '.a', '...', 'a/.b', 'a b/c\nd']) expect(validPath(ok), ok).toBe(true);
-    for (const bad of ['', '/a', 'a//b', 'a/', '.', '..', 'a/../b', 'a/./b', '../escape', 'a\0b']) expect(validPath(bad), bad).toBe(false);
+    for (const bad of ['', '/a', 'a//b', 'a/', '.', '..', 'a/../b', 'a/./b', '../escape', 'a\0b'])
+      expect(validPath(bad), bad).toBe(false);
     const fs = await ProjectFs.at(join(project, 'dir'));
     expect(await fs.open('../dir/file')).toBeUndefined();
     expect(await fs.lstat('../escape')).toBeUndefined();

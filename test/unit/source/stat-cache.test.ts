@@ -13,7 +13,15 @@ const base = await mkdtemp(join(tmpdir(), 'vmx-statcache-'));
 afterAll(() => rm(base, { recursive: true, force: true }));
 const freshStore = storeMaker(base);
 
-const stamp = (mtimeSec: number, more: Partial<Stamp> = {}): Stamp => ({ size: 5, mtimeSec, mtimeNsec: 7, ctimeSec: mtimeSec, ctimeNsec: 7, ino: 42, ...more });
+const stamp = (mtimeSec: number, more: Partial<Stamp> = {}): Stamp => ({
+  size: 5,
+  mtimeSec,
+  mtimeNsec: 7,
+  ctimeSec: mtimeSec,
+  ctimeNsec: 7,
+  ino: 42,
+  ...more,
+});
 const ID = 'a'.repeat(40);
 
 describe('StatCache', () => {
@@ -54,7 +62,11 @@ describe('StatCache', () => {
     const written = await readFile(join(store.root, 'source-cache', file!));
 
     const second = await StatCache.open(store, '/p');
-    second.record('f', { mode: 0o100644, stamp: stamp(startedSec - 10), id: second.lookup('f', 0o100644, stamp(startedSec - 10))! });
+    second.record('f', {
+      mode: 0o100644,
+      stamp: stamp(startedSec - 10),
+      id: second.lookup('f', 0o100644, stamp(startedSec - 10))!,
+    });
     await second.save('id');
     expect(await readFile(join(store.root, 'source-cache', file!))).toEqual(written);
     expect(await readdir(store.tmpDir())).toEqual([]);
@@ -69,7 +81,11 @@ describe('StatCache', () => {
     const [name] = await readdir(join(store.root, 'source-cache'));
     const path = join(store.root, 'source-cache', name!);
     const whole = await readFile(path);
-    for (const broken of [whole.subarray(0, whole.length - 20), Buffer.from('{"format":"something else"}\n'), Buffer.from('garbage')]) {
+    for (const broken of [
+      whole.subarray(0, whole.length - 20),
+      Buffer.from('{"format":"something else"}\n'),
+      Buffer.from('garbage'),
+    ]) {
       await writeFile(path, broken);
       const cache = await StatCache.open(store, '/p');
       expect(cache.lookup('f1', 0o100644, stamp(startedSec - 10))).toBeUndefined();

@@ -28,26 +28,35 @@ async function foreignProcess(seconds: number): Promise<{ pid: number; start: st
   return { pid: child.pid!, start: await startTime(child.pid!), exited };
 }
 
-const record = (pid: number, start?: string): string => JSON.stringify({ pid, start, nonce: `n${Math.random()}`, created: new Date().toISOString() });
+const record = (pid: number, start?: string): string =>
+  JSON.stringify({ pid, start, nonce: `n${Math.random()}`, created: new Date().toISOString() });
 
 describe('withFileLock in one process', () => {
   it('serialises two callers of the same lock', async () => {
     const path = lockPath();
     const events: string[] = [];
-    const task = (name: string) => withFileLock(path, async () => {
-      events.push(`${name} in`);
-      await sleep(80);
-      events.push(`${name} out`);
-    });
+    const task = (name: string) =>
+      withFileLock(path, async () => {
+        events.push(`${name} in`);
+        await sleep(80);
+        events.push(`${name} out`);
+      });
     await Promise.all([task('a'), task('b')]);
     // Either may win; what matters is that one is out before the other is in.
-    expect([['a in', 'a out', 'b in', 'b out'], ['b in', 'b out', 'a in', 'a out']]).toContainEqual(events);
+    expect([
+      ['a in', 'a out', 'b in', 'b out'],
+      ['b in', 'b out', 'a in', 'a out'],
+    ]).toContainEqual(events);
     expect(existsSync(path)).toBe(false);
   });
 
   it('releases the lock when fn throws, and passes the error on', async () => {
     const path = lockPath();
-    await expect(withFileLock(path, async () => { throw new Error('build failed'); })).rejects.toThrow('build failed');
+    await expect(
+      withFileLock(path, async () => {
+        throw new Error('build failed');
+      }),
+    ).rejects.toThrow('build failed');
     expect(existsSync(path)).toBe(false);
     expect(await withFileLock(path, async () => 'again')).toBe('again');
   });
@@ -108,10 +117,14 @@ describe('withFileLock across real processes running the same code', { tags: ['s
     await writeFile(join(worker, 'package.json'), '{"type":"module"}');
     for (const name of ['lock', 'owner']) {
       const src = await readFile(new URL(`../../../src/store/${name}.ts`, import.meta.url), 'utf8');
-      const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const js = ts.transpileModule(src, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
       await writeFile(join(worker, `${name}.js`), js);
     }
-    await writeFile(join(worker, 'main.js'), `
+    await writeFile(
+      join(worker, 'main.js'),
+      `
       import { appendFileSync } from 'node:fs';
       import { withFileLock } from './lock.js';
       const [path, log, hold] = process.argv.slice(2);
@@ -120,11 +133,14 @@ describe('withFileLock across real processes running the same code', { tags: ['s
         if (hold === 'forever') { process.stdout.write('holding\\n'); setInterval(() => {}, 1000); await new Promise(() => {}); }
         await new Promise((r) => setTimeout(r, Number(hold)));
         appendFileSync(log, 'out ' + process.pid + '\\n');
-      });`);
+      });`,
+    );
   }
 
-  const run = (path: string, log: string, hold: string) => spawn(process.execPath, [join(worker, 'main.js'), path, log, hold], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exit = (child: ReturnType<typeof run>) => new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const run = (path: string, log: string, hold: string) =>
+    spawn(process.execPath, [join(worker, 'main.js'), path, log, hold], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exit = (child: ReturnType<typeof run>) =>
+    new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 
   beforeAll(buildWorker);
 
@@ -155,6 +171,10 @@ describe('withFileLock across real processes running the same code', { tags: ['s
     const started = Date.now();
     expect(await exit(waiter)).toBe(0);
     expect(Date.now() - started).toBeLessThan(3000);
-    expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual([`in ${holder.pid}`, `in ${waiter.pid}`, `out ${waiter.pid}`]);
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual([
+      `in ${holder.pid}`,
+      `in ${waiter.pid}`,
+      `out ${waiter.pid}`,
+    ]);
   });
 });

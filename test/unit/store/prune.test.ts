@@ -9,16 +9,34 @@ const now = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(now.getTime() - d * 86_400_000);
 
 function image(id: string, size: number, lastUsedDays: number): Entry {
-  return { kind: 'image', id, size, lastUsed: daysAgo(lastUsedDays), names: [], meta: { id, distro: id, release: '1', arch: 'amd64', source: {}, size, created: '' } };
+  return {
+    kind: 'image',
+    id,
+    size,
+    lastUsed: daysAgo(lastUsedDays),
+    names: [],
+    meta: { id, distro: id, release: '1', arch: 'amd64', source: {}, size, created: '' },
+  };
 }
 function layer(id: string, on: string, size: number, lastUsedDays: number): Entry {
-  return { kind: 'layer', id, size, lastUsed: daysAgo(lastUsedDays), meta: { id, image: on, inputs: {}, size, created: '' } };
+  return {
+    kind: 'layer',
+    id,
+    size,
+    lastUsed: daysAgo(lastUsedDays),
+    meta: { id, image: on, inputs: {}, size, created: '' },
+  };
 }
 
 const ids = (entries: Entry[]): string[] => entries.map((e) => e.id);
 
 describe('planPrune', () => {
-  const all = [image('old', 100, 60), layer('old-l', 'old', 10, 50), image('new', 100, 1), layer('new-l', 'new', 10, 40)];
+  const all = [
+    image('old', 100, 60),
+    layer('old-l', 'old', 10, 50),
+    image('new', 100, 1),
+    layer('new-l', 'new', 10, 40),
+  ];
 
   it('removes what was not used for N days, and the layers on a removed image, layers first', () => {
     expect(ids(planPrune(all, new Set(), { olderThanMs: 30 * 86_400_000, now }))).toEqual(['old-l', 'new-l', 'old']);
@@ -44,7 +62,9 @@ describe('pruneStore and kept cells', () => {
     const longAgo = new Date(Date.now() - 40 * 86_400_000);
     await utimes(store.keptDir('20200101-000000-aaaa'), longAgo, longAgo);
     expect((await pruneStore(store, { maxBytes: 0, dryRun: true })).keptRuns).toEqual([]);
-    expect((await pruneStore(store, { olderThanMs: 30 * 86_400_000, dryRun: true })).keptRuns).toEqual(['20200101-000000-aaaa']);
+    expect((await pruneStore(store, { olderThanMs: 30 * 86_400_000, dryRun: true })).keptRuns).toEqual([
+      '20200101-000000-aaaa',
+    ]);
     expect(existsSync(old)).toBe(true);
     expect((await pruneStore(store, { olderThanMs: 30 * 86_400_000 })).keptRuns).toEqual(['20200101-000000-aaaa']);
     expect(existsSync(old)).toBe(false);

@@ -20,7 +20,8 @@ async function staged(store: Store, content: string): Promise<string> {
   return staging;
 }
 
-const retiredDirs = async (store: Store): Promise<string[]> => (await readdir(store.retiredDir())).filter((n) => !n.endsWith('.json'));
+const retiredDirs = async (store: Store): Promise<string[]> =>
+  (await readdir(store.retiredDir())).filter((n) => !n.endsWith('.json'));
 
 describe('Store.replaceDir', () => {
   it('commits like commitDir when nothing has the name yet', async () => {
@@ -38,7 +39,7 @@ describe('Store.replaceDir', () => {
     const held = await open(join(store.layerDiff('l1'), 'file')); // a cell reading the old layer
     await store.replaceDir(await staged(store, 'new'), store.layerDir('l1'));
     expect(await readFile(join(store.layerDiff('l1'), 'file'), 'utf8')).toBe('new');
-    expect((await held.readFile('utf8'))).toBe('old');
+    expect(await held.readFile('utf8')).toBe('old');
     await held.close();
     const [retired] = await retiredDirs(store);
     expect(await readFile(join(store.retiredDir(), retired!, 'diff/file'), 'utf8')).toBe('old');

@@ -14,7 +14,10 @@ const freshStore = storeMaker(base);
 describe('run records', () => {
   it('createRunDir writes what runs there beside the owner record', async () => {
     const store = await freshStore();
-    const dir = await store.createRunDir('run-a', { project: '/home/ann/lib', cells: { 'debian-12-cc-gcc': 'debian-12/cc=gcc' } });
+    const dir = await store.createRunDir('run-a', {
+      project: '/home/ann/lib',
+      cells: { 'debian-12-cc-gcc': 'debian-12/cc=gcc' },
+    });
     const info = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
     expect(info).toMatchObject({ project: '/home/ann/lib', cells: { 'debian-12-cc-gcc': 'debian-12/cc=gcc' } });
     expect(Date.now() - Date.parse(info.startedAt as string)).toBeLessThan(60_000);

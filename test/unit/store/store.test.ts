@@ -12,13 +12,23 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 
 const freshStore = storeMaker(base);
 
-const image = (id: string, created: string): ImageMeta => ({ id, distro: 'debian-12', release: '12', arch: 'amd64', source: { kind: 'busybox' }, size: 1, created });
+const image = (id: string, created: string): ImageMeta => ({
+  id,
+  distro: 'debian-12',
+  release: '12',
+  arch: 'amd64',
+  source: { kind: 'busybox' },
+  size: 1,
+  created,
+});
 
 describe('Store.fromEnv', () => {
   it('prefers $VMATRIX_HOME', () => expect(Store.fromEnv({ VMATRIX_HOME: '/x/y' }, 0).root).toBe('/x/y'));
   it('uses /var/lib/vmatrix for root', () => expect(Store.fromEnv({ HOME: '/root' }, 0).root).toBe('/var/lib/vmatrix'));
-  it('uses $XDG_DATA_HOME for other users', () => expect(Store.fromEnv({ XDG_DATA_HOME: '/home/u/data', HOME: '/home/u' }, 1000).root).toBe('/home/u/data/vmatrix'));
-  it('falls back to ~/.local/share', () => expect(Store.fromEnv({ HOME: '/home/u' }, 1000).root).toBe('/home/u/.local/share/vmatrix'));
+  it('uses $XDG_DATA_HOME for other users', () =>
+    expect(Store.fromEnv({ XDG_DATA_HOME: '/home/u/data', HOME: '/home/u' }, 1000).root).toBe('/home/u/data/vmatrix'));
+  it('falls back to ~/.local/share', () =>
+    expect(Store.fromEnv({ HOME: '/home/u' }, 1000).root).toBe('/home/u/.local/share/vmatrix'));
 });
 
 describe('Store layout', () => {
@@ -29,7 +39,16 @@ describe('Store layout', () => {
     const store = new Store(root);
     await store.init();
     expect((await stat(root)).mode & 0o777).toBe(0o700);
-    expect((await readdir(root)).sort()).toEqual(['blobs', 'cells', 'images', 'layers', 'locks', 'retired', 'sources', 'tmp']);
+    expect((await readdir(root)).sort()).toEqual([
+      'blobs',
+      'cells',
+      'images',
+      'layers',
+      'locks',
+      'retired',
+      'sources',
+      'tmp',
+    ]);
     expect(existsSync(join(root, 'blobs/sha256'))).toBe(true);
   });
 
@@ -46,7 +65,8 @@ describe('Store layout', () => {
 
   it('refuses ids and digests that could leave the store', () => {
     const store = new Store('/s');
-    for (const id of ['../x', 'a/b', '.', '..', '', '.hidden']) expect(() => store.imageDir(id), id).toThrow(expect.objectContaining({ code: 'BAD_ID' }));
+    for (const id of ['../x', 'a/b', '.', '..', '', '.hidden'])
+      expect(() => store.imageDir(id), id).toThrow(expect.objectContaining({ code: 'BAD_ID' }));
     expect(() => store.blobPath('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'BAD_DIGEST' }));
   });
 });

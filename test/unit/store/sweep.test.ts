@@ -85,8 +85,12 @@ describe('Store.sweep', { tags: ['safety', 'killed'] }, () => {
     await writeFile(join(locks, 'image-a.lock.takeover'), dead);
     await writeFile(join(locks, 'image-b.lock.123.abc.tmp'), dead);
     let during: string[] = [];
-    await store.withLock('image-live', async () => { during = await store.sweep(); });
-    expect(during.sort()).toEqual(['image-a.lock', 'image-a.lock.takeover', 'image-b.lock.123.abc.tmp'].map((f) => join(locks, f)));
+    await store.withLock('image-live', async () => {
+      during = await store.sweep();
+    });
+    expect(during.sort()).toEqual(
+      ['image-a.lock', 'image-a.lock.takeover', 'image-b.lock.123.abc.tmp'].map((f) => join(locks, f)),
+    );
     expect(await store.withLock('image-a', async () => 'free')).toBe('free');
   });
 });

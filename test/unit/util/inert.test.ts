@@ -11,16 +11,32 @@ describe('inert', () => {
     ['CSI: clear screen, cursor home', `${ESC}[2J${ESC}[H`, '\\u001b[2J\\u001b[H'],
     ['CSI with a private parameter', `${ESC}[?1049h`, '\\u001b[?1049h'],
     ['OSC 52: a clipboard write ended by BEL', `${ESC}]52;c;cm0gLXJmIH4=\u0007`, '\\u001b]52;c;cm0gLXJmIH4=\\u0007'],
-    ['OSC 8: a link ended by ST', `${ESC}]8;;http://x/${ESC}\\text${ESC}]8;;${ESC}\\`, '\\u001b]8;;http://x/\\u001b\\text\\u001b]8;;\\u001b\\'],
+    [
+      'OSC 8: a link ended by ST',
+      `${ESC}]8;;http://x/${ESC}\\text${ESC}]8;;${ESC}\\`,
+      '\\u001b]8;;http://x/\\u001b\\text\\u001b]8;;\\u001b\\',
+    ],
     ['OSC 0: a title change', `${ESC}]0;owned\u0007`, '\\u001b]0;owned\\u0007'],
     ['DCS', `${ESC}P1$r${ESC}\\`, '\\u001bP1$r\\u001b\\'],
-    ['APC, PM and SOS', `${ESC}_a${ESC}\\${ESC}^b${ESC}\\${ESC}Xc${ESC}\\`, '\\u001b_a\\u001b\\\\u001b^b\\u001b\\\\u001bXc\\u001b\\'],
+    [
+      'APC, PM and SOS',
+      `${ESC}_a${ESC}\\${ESC}^b${ESC}\\${ESC}Xc${ESC}\\`,
+      '\\u001b_a\\u001b\\\\u001b^b\\u001b\\\\u001bXc\\u001b\\',
+    ],
     ['a lone ESC', `a${ESC}b`, 'a\\u001bb'],
     ['8-bit CSI, OSC, DCS and ST', '\u009b2J\u009d0;t\u009c\u0090x', '\\u009b2J\\u009d0;t\\u009c\\u0090x'],
     ['every other C1 form', '\u0080\u0085\u009f', '\\u0080\\u0085\\u009f'],
-    ['BEL, backspace, DEL, NUL, vertical tab, form feed', '\u0007\b\u007f\u0000\u000b\f', '\\u0007\\u0008\\u007f\\u0000\\u000b\\u000c'],
+    [
+      'BEL, backspace, DEL, NUL, vertical tab, form feed',
+      '\u0007\b\u007f\u0000\u000b\f',
+      '\\u0007\\u0008\\u007f\\u0000\\u000b\\u000c',
+    ],
     ['a carriage return that would overwrite the line', 'FAIL\rPASS', 'FAIL\\u000dPASS'],
-    ['bidi overrides and isolates', 'a\u202ecba\u202c \u2066x\u2069 \u202a\u202b\u202d\u2067\u2068', 'a\\u202ecba\\u202c \\u2066x\\u2069 \\u202a\\u202b\\u202d\\u2067\\u2068'],
+    [
+      'bidi overrides and isolates',
+      'a\u202ecba\u202c \u2066x\u2069 \u202a\u202b\u202d\u2067\u2068',
+      'a\\u202ecba\\u202c \\u2066x\\u2069 \\u202a\\u202b\\u202d\\u2067\\u2068',
+    ],
   ])('neutralises %s, visibly', (_what, hostile, shown) => {
     expect(inert(hostile)).toBe(shown);
     expect(inert(hostile)).not.toMatch(ACTIVE);

@@ -8,12 +8,16 @@ describe('eachLimited', () => {
     let running = 0;
     let most = 0;
     const seen: number[] = [];
-    await eachLimited(Array.from({ length: 50 }, (_, i) => i), 4, async (item, index) => {
-      most = Math.max(most, ++running);
-      await tick();
-      seen.push(item * 100 + index);
-      running--;
-    });
+    await eachLimited(
+      Array.from({ length: 50 }, (_, i) => i),
+      4,
+      async (item, index) => {
+        most = Math.max(most, ++running);
+        await tick();
+        seen.push(item * 100 + index);
+        running--;
+      },
+    );
     expect(most).toBe(4);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i * 101));
   });
@@ -21,13 +25,17 @@ describe('eachLimited', () => {
   it('takes no item after a failure, and rejects with it once the running ones have ended', async () => {
     let running = 0;
     const started: number[] = [];
-    const failure = eachLimited(Array.from({ length: 100 }, (_, i) => i), 3, async (item) => {
-      started.push(item);
-      running++;
-      await tick();
-      running--;
-      if (item === 4) throw new Error('item 4');
-    });
+    const failure = eachLimited(
+      Array.from({ length: 100 }, (_, i) => i),
+      3,
+      async (item) => {
+        started.push(item);
+        running++;
+        await tick();
+        running--;
+        if (item === 4) throw new Error('item 4');
+      },
+    );
     await expect(failure).rejects.toThrow('item 4');
     expect(running).toBe(0);
     expect(started.length).toBeLessThan(10);

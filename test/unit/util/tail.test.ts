@@ -7,7 +7,8 @@ import { fileTail, lastLines, LINE_MAX } from '../../../src/util/tail.js';
 describe('the end of a log', () => {
   it('shows each line as a terminal leaves it, cut at 64 KiB', () => {
     expect(lastLines('a\nprogress 5%\rprogress 100%\r\nz'.concat('y'.repeat(LINE_MAX + 1), '\n'), 2)).toEqual([
-      'progress 100%', `z${'y'.repeat(LINE_MAX - 1)} … [line cut at 64 KiB]`,
+      'progress 100%',
+      `z${'y'.repeat(LINE_MAX - 1)} … [line cut at 64 KiB]`,
     ]);
   });
 

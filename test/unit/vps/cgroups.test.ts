@@ -13,7 +13,8 @@ const HYBRID = [
   '',
 ].join('\n');
 
-const V2 = '30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n';
+const V2 =
+  '30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n';
 
 describe('parseCgroupMountEntries', () => {
   it('lists each hierarchy with its version and options', () => {
@@ -24,7 +25,9 @@ describe('parseCgroupMountEntries', () => {
       { point: '/sys/fs/cgroup/unified', version: 2, options: ['rw', 'nsdelegate'] },
     ]);
     // Optional fields (shared:4) before the separator do not shift anything.
-    expect(parseCgroupMountEntries(V2)).toEqual([{ point: '/sys/fs/cgroup', version: 2, options: ['rw', 'nsdelegate', 'memory_recursiveprot'] }]);
+    expect(parseCgroupMountEntries(V2)).toEqual([
+      { point: '/sys/fs/cgroup', version: 2, options: ['rw', 'nsdelegate', 'memory_recursiveprot'] },
+    ]);
   });
 });
 
@@ -37,7 +40,11 @@ describe('supportedLimits', () => {
 
   it("on v2: the controllers in the root's cgroup.controllers", () => {
     const mounts = parseCgroupMountEntries(V2);
-    expect(supportedLimits('v2', mounts, 'cpuset cpu io memory hugetlb pids rdma misc\n')).toEqual(['memory', 'cpu', 'pids']);
+    expect(supportedLimits('v2', mounts, 'cpuset cpu io memory hugetlb pids rdma misc\n')).toEqual([
+      'memory',
+      'cpu',
+      'pids',
+    ]);
     expect(supportedLimits('v2', mounts, 'cpuset io pids\n')).toEqual(['pids']);
     expect(supportedLimits('v2', mounts, '')).toEqual([]);
   });

@@ -3,13 +3,21 @@ import { cellPaths } from '../../../src/vps/layout.js';
 import { launcherArgv, relativeLowerdirs } from '../../../src/vps/launcher.js';
 import type { Runtime } from '../../../src/vps/types.js';
 
-const runtime: Runtime = { name: 'runc', path: '/usr/sbin/runc', version: '1.1.5', reason: 'test', userns: { reason: 'test' } };
+const runtime: Runtime = {
+  name: 'runc',
+  path: '/usr/sbin/runc',
+  version: '1.1.5',
+  reason: 'test',
+  userns: { reason: 'test' },
+};
 const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare', shell: ['/bin/sh'] };
 
 describe('relativeLowerdirs', () => {
   it('names the layers relative to their common parent, newest first', () => {
-    expect(relativeLowerdirs(['/s/layers/b/diff', '/s/layers/a/diff', '/s/images/i/rootfs']))
-      .toEqual({ base: '/s', lower: 'layers/b/diff:layers/a/diff:images/i/rootfs' });
+    expect(relativeLowerdirs(['/s/layers/b/diff', '/s/layers/a/diff', '/s/images/i/rootfs'])).toEqual({
+      base: '/s',
+      lower: 'layers/b/diff:layers/a/diff:images/i/rootfs',
+    });
   });
 
   it('uses the parent of a single layer, and / when nothing else is shared', () => {
@@ -20,31 +28,87 @@ describe('relativeLowerdirs', () => {
 
 describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
   const paths = cellPaths('/s/cells/r/c');
-  const spec = { id: 'vmx-r-c', lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'], withResolv: false, owner: { uid: 100000, gid: 100001 } };
+  const spec = {
+    id: 'vmx-r-c',
+    lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'],
+    withResolv: false,
+    owner: { uid: 100000, gid: 100001 },
+  };
   const argv = launcherArgv(tools, runtime, spec, paths);
 
   it('ties the cell to vmatrix (pdeathsig) and to private mount and PID namespaces', () => {
-    expect(argv.slice(0, 13)).toEqual(['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', '/usr/bin/unshare', '--mount', '--propagation',
-      'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--']);
+    expect(argv.slice(0, 13)).toEqual([
+      '/usr/bin/setpriv',
+      '--pdeathsig',
+      'KILL',
+      '--',
+      '/usr/bin/unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--mount-proc',
+      '--',
+    ]);
   });
 
   it('passes paths as positional arguments, never inside the script text', () => {
     const script = argv[15]!;
     expect(argv.slice(13, 15)).toEqual(['/bin/sh', '-c']);
     expect(script).not.toContain('/s/');
-    expect(argv.slice(16, 30)).toEqual(['vmatrix-cell', '/s/cells/r/c/setup.log', '/s', 'layers/a/diff:images/i/rootfs',
-      '/s/cells/r/c/upper', '/s/cells/r/c/work', '', '', '', '/s/cells/r/c/bundle/hosts', '', '100000:100001', '', '']);
+    expect(argv.slice(16, 30)).toEqual([
+      'vmatrix-cell',
+      '/s/cells/r/c/setup.log',
+      '/s',
+      'layers/a/diff:images/i/rootfs',
+      '/s/cells/r/c/upper',
+      '/s/cells/r/c/work',
+      '',
+      '',
+      '',
+      '/s/cells/r/c/bundle/hosts',
+      '',
+      '100000:100001',
+      '',
+      '',
+    ]);
   });
 
   it('names the source overlay, the resolv.conf copy and the host CA certificates when the cell has them', () => {
-    const a = launcherArgv(tools, runtime, { ...spec, sourceLower: '/s/sources/x/tree', withResolv: true, withHostCa: true }, paths);
-    expect(a.slice(22, 29)).toEqual(['/s/sources/x/tree', '/s/cells/r/c/src-upper', '/s/cells/r/c/src-work',
-      '/s/cells/r/c/bundle/hosts', '/s/cells/r/c/bundle/resolv.conf', '100000:100001', '/s/cells/r/c/bundle/host-ca.crt']);
+    const a = launcherArgv(
+      tools,
+      runtime,
+      { ...spec, sourceLower: '/s/sources/x/tree', withResolv: true, withHostCa: true },
+      paths,
+    );
+    expect(a.slice(22, 29)).toEqual([
+      '/s/sources/x/tree',
+      '/s/cells/r/c/src-upper',
+      '/s/cells/r/c/src-work',
+      '/s/cells/r/c/bundle/hosts',
+      '/s/cells/r/c/bundle/resolv.conf',
+      '100000:100001',
+      '/s/cells/r/c/bundle/host-ca.crt',
+    ]);
   });
 
   it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
-    expect(argv.slice(30)).toEqual(['/usr/sbin/runc', '--root', '/run/vmatrix/state', '--log', '/s/cells/r/c/runtime.log',
-      '--log-format', 'json', 'run', '--keep', '--bundle', '/s/cells/r/c/bundle', 'vmx-r-c']);
+    expect(argv.slice(30)).toEqual([
+      '/usr/sbin/runc',
+      '--root',
+      '/run/vmatrix/state',
+      '--log',
+      '/s/cells/r/c/runtime.log',
+      '--log-format',
+      'json',
+      'run',
+      '--keep',
+      '--bundle',
+      '/s/cells/r/c/bundle',
+      'vmx-r-c',
+    ]);
   });
 
   it('passes fd 3 through to the command only when the cell has a control channel', () => {
@@ -69,6 +133,8 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
 
   it('refuses more layers than one overlay mount can name', () => {
     const many = Array.from({ length: 300 }, (_, i) => `/s/layers/${String(i).padStart(16, '0')}/diff`);
-    expect(() => launcherArgv(tools, runtime, { ...spec, id: 'x', lowerdirs: many }, paths)).toThrow(expect.objectContaining({ code: 'TOO_MANY_LAYERS' }));
+    expect(() => launcherArgv(tools, runtime, { ...spec, id: 'x', lowerdirs: many }, paths)).toThrow(
+      expect.objectContaining({ code: 'TOO_MANY_LAYERS' }),
+    );
   });
 });

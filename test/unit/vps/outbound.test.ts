@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hostAddresses, missingToolsError, outboundResolv, outboundRules, setupNetwork } from '../../../src/vps/outbound.js';
+import {
+  hostAddresses,
+  missingToolsError,
+  outboundResolv,
+  outboundRules,
+  setupNetwork,
+} from '../../../src/vps/outbound.js';
 
 // The rules nft loads into a setup cell's network namespace, and its resolv.conf. Real namespaces, nft and
 // slirp4netns are exercised by test/hostile/setup-network.test.ts.
@@ -27,8 +33,9 @@ describe('outboundRules', { tags: ['safety', 'untrusted'] }, () => {
 
 describe('outboundResolv', () => {
   it("keeps the host's search and options lines and asks slirp4netns's forwarder", () => {
-    expect(outboundResolv('# c\nnameserver 127.0.0.53\nnameserver 10.9.9.9\nsearch corp.example\noptions edns0\n'))
-      .toBe('nameserver 10.0.2.3\n# c\nsearch corp.example\noptions edns0\n');
+    expect(
+      outboundResolv('# c\nnameserver 127.0.0.53\nnameserver 10.9.9.9\nsearch corp.example\noptions edns0\n'),
+    ).toBe('nameserver 10.0.2.3\n# c\nsearch corp.example\noptions edns0\n');
     expect(outboundResolv('')).toBe('nameserver 10.0.2.3\n');
   });
 });
@@ -38,12 +45,16 @@ describe('setupNetwork', () => {
     expect(setupNetwork({})).toBe('outbound');
     expect(setupNetwork({ VMATRIX_SETUP_NETWORK: 'outbound' })).toBe('outbound');
     expect(setupNetwork({ VMATRIX_SETUP_NETWORK: 'host' })).toBe('host');
-    expect(() => setupNetwork({ VMATRIX_SETUP_NETWORK: 'yes' })).toThrow(expect.objectContaining({ exit: 2, code: 'BAD_SETUP_NETWORK' }));
+    expect(() => setupNetwork({ VMATRIX_SETUP_NETWORK: 'yes' })).toThrow(
+      expect.objectContaining({ exit: 2, code: 'BAD_SETUP_NETWORK' }),
+    );
   });
 
   it('says what to install, and the opt-out, when a tool is missing (exit 3)', () => {
     const e = missingToolsError(['slirp4netns', 'nft']) as Error & { hint?: string; exit?: number };
-    expect(e.message).toBe('setup steps need slirp4netns, nft (for a network that cannot reach the host), which this host lacks');
+    expect(e.message).toBe(
+      'setup steps need slirp4netns, nft (for a network that cannot reach the host), which this host lacks',
+    );
     expect(e.hint).toContain('apt-get install slirp4netns nftables');
     expect(e.hint).toContain('VMATRIX_SETUP_NETWORK=host');
     expect(e.exit).toBe(3);

@@ -17,7 +17,13 @@ const MOUNTINFO = [
 
 describe('mountinfo parsing', () => {
   it('lists mount points with escapes undone', () => {
-    expect(parseMountPoints(MOUNTINFO)).toEqual(['/', '/sys/fs/cgroup', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/unified', '/tmp/with space']);
+    expect(parseMountPoints(MOUNTINFO)).toEqual([
+      '/',
+      '/sys/fs/cgroup',
+      '/sys/fs/cgroup/cpu',
+      '/sys/fs/cgroup/unified',
+      '/tmp/with space',
+    ]);
   });
 
   it('finds the cgroup v1 and v2 hierarchies, not the tmpfs holding them', () => {
@@ -39,7 +45,9 @@ describe('decodeExit', () => {
 
 describe('parseNofileHard', () => {
   it('reads the hard open-files limit', () => {
-    expect(parseNofileHard('Max cpu time   unlimited  unlimited  seconds\nMax open files  1024  20000  files\n')).toBe(20000);
+    expect(parseNofileHard('Max cpu time   unlimited  unlimited  seconds\nMax open files  1024  20000  files\n')).toBe(
+      20000,
+    );
     expect(parseNofileHard('Max open files  unlimited  unlimited  files\n')).toBeUndefined();
   });
 });
@@ -55,21 +63,34 @@ describe('runtimeErrors', () => {
 describe('chooseRuntime', () => {
   const both = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
   it('prefers crun on pure cgroup v2 and runc elsewhere, saying why', () => {
-    expect(chooseRuntime('v2', both)).toMatchObject({ name: 'crun', reason: expect.stringContaining('pure cgroup v2') });
-    expect(chooseRuntime('hybrid', both)).toEqual({ name: 'runc', path: '/usr/sbin/runc', reason: "runc: crun does not support this host's hybrid cgroup v1/v2 layout" });
+    expect(chooseRuntime('v2', both)).toMatchObject({
+      name: 'crun',
+      reason: expect.stringContaining('pure cgroup v2'),
+    });
+    expect(chooseRuntime('hybrid', both)).toEqual({
+      name: 'runc',
+      path: '/usr/sbin/runc',
+      reason: "runc: crun does not support this host's hybrid cgroup v1/v2 layout",
+    });
     expect(chooseRuntime('v2', { runc: both.runc, crun: undefined }).reason).toBe('runc: crun is not installed');
     expect(chooseRuntime('v1', { runc: undefined, crun: both.crun }).name).toBe('crun');
   });
 
   it('fails with an install hint when nothing usable is there', () => {
     const none = { runc: undefined, crun: undefined };
-    expect(() => chooseRuntime('v2', none)).toThrow(expect.objectContaining({ code: 'NO_RUNTIME', hint: 'apt-get install runc', exit: 3 }));
-    expect(() => chooseRuntime('hybrid', { runc: undefined, crun: both.crun })).toThrow(expect.objectContaining({ code: 'NO_RUNTIME' }));
+    expect(() => chooseRuntime('v2', none)).toThrow(
+      expect.objectContaining({ code: 'NO_RUNTIME', hint: 'apt-get install runc', exit: 3 }),
+    );
+    expect(() => chooseRuntime('hybrid', { runc: undefined, crun: both.crun })).toThrow(
+      expect.objectContaining({ code: 'NO_RUNTIME' }),
+    );
   });
 
   it('honours a forced runtime, or says why it cannot', () => {
     expect(chooseRuntime('v2', both, 'runc').name).toBe('runc');
     expect(() => chooseRuntime('hybrid', both, 'crun')).toThrow(expect.objectContaining({ code: 'RUNTIME_UNUSABLE' }));
-    expect(() => chooseRuntime('v2', { runc: both.runc, crun: undefined }, 'crun')).toThrow(expect.objectContaining({ code: 'NO_RUNTIME', hint: 'apt-get install crun' }));
+    expect(() => chooseRuntime('v2', { runc: both.runc, crun: undefined }, 'crun')).toThrow(
+      expect.objectContaining({ code: 'NO_RUNTIME', hint: 'apt-get install crun' }),
+    );
   });
 });

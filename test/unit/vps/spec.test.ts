@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { buildOciConfig, DEFAULT_CAPS, envList, hostsFile, MASKED_PATHS, type HostLimits } from '../../../src/vps/oci-spec.js';
+import {
+  buildOciConfig,
+  DEFAULT_CAPS,
+  envList,
+  hostsFile,
+  MASKED_PATHS,
+  type HostLimits,
+} from '../../../src/vps/oci-spec.js';
 import { seccompProfile, seccompWanted } from '../../../src/vps/seccomp.js';
 import type { CellRunSpec } from '../../../src/vps/types.js';
 
 const base: CellRunSpec = {
-  id: 'vmx-r1-debian-12', hostname: 'debian-12', lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'], dir: '/s/cells/r1/debian-12',
-  args: ['/bin/sh', '-c', 'make test'], env: { CI: '1' }, cwd: '/src', network: 'none',
-  stdout: process.stdout, stderr: process.stderr,
+  id: 'vmx-r1-debian-12',
+  hostname: 'debian-12',
+  lowerdirs: ['/s/layers/a/diff', '/s/images/i/rootfs'],
+  dir: '/s/cells/r1/debian-12',
+  args: ['/bin/sh', '-c', 'make test'],
+  env: { CI: '1' },
+  cwd: '/src',
+  network: 'none',
+  stdout: process.stdout,
+  stderr: process.stderr,
 };
 const host: HostLimits = { nofile: { soft: 1024, hard: 4096 }, swapLimit: true };
 
@@ -21,8 +35,17 @@ const destinations = (c: Json): string[] => c.mounts.map((m: Json) => m.destinat
 describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
   it('runs the args as root, without a terminal, in cwd, with the host-capped rlimit', () => {
     const p = build().process;
-    expect(p).toMatchObject({ terminal: false, user: { uid: 0, gid: 0 }, args: base.args, cwd: '/src', noNewPrivileges: true });
-    expect(p.rlimits).toEqual([{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 4096 }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }]);
+    expect(p).toMatchObject({
+      terminal: false,
+      user: { uid: 0, gid: 0 },
+      args: base.args,
+      cwd: '/src',
+      noNewPrivileges: true,
+    });
+    expect(p.rlimits).toEqual([
+      { type: 'RLIMIT_NOFILE', soft: 1024, hard: 4096 },
+      { type: 'RLIMIT_CORE', soft: 0, hard: 0 },
+    ]);
   });
 
   it('gives the Docker default capabilities and empty inheritable and ambient sets', () => {
@@ -57,14 +80,22 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
   it('joins the network namespace vmatrix made for an outbound cell (bound at /run/vmatrix/netns), before its user namespace', () => {
     const userns = { uid: 100000, gid: 100000, size: 65536 };
     const c = build({ network: 'outbound', userns }, { netns: true });
-    expect(c.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' },
-      { type: 'network', path: '/run/vmatrix/netns' }, { type: 'user' }]);
+    expect(c.linux.namespaces).toEqual([
+      { type: 'pid' },
+      { type: 'ipc' },
+      { type: 'uts' },
+      { type: 'mount' },
+      { type: 'cgroup' },
+      { type: 'network', path: '/run/vmatrix/netns' },
+      { type: 'user' },
+    ]);
     expect(() => build({ network: 'outbound' })).toThrow(/needs its network namespace/);
   });
 
   it('gives an outbound cell no CAP_NET_RAW (packet sockets would pass by its rules), the resolv.conf copy and the host CAs', () => {
     const c = build({ network: 'outbound' }, { netns: true, hostCa: true });
-    for (const set of ['bounding', 'effective', 'permitted']) expect(c.process.capabilities[set]).toEqual(DEFAULT_CAPS.filter((x) => x !== 'CAP_NET_RAW'));
+    for (const set of ['bounding', 'effective', 'permitted'])
+      expect(c.process.capabilities[set]).toEqual(DEFAULT_CAPS.filter((x) => x !== 'CAP_NET_RAW'));
     expect(destinations(c)).toEqual(expect.arrayContaining(['/etc/resolv.conf', '/dev/vmatrix/host-ca.crt']));
     expect(c.process.env).toContain('NODE_EXTRA_CA_CERTS=/dev/vmatrix/host-ca.crt');
     expect(build({ network: 'host' }).process.capabilities.bounding).toEqual(DEFAULT_CAPS);
@@ -72,27 +103,50 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
 
   it('mounts /proc, a minimal /dev, read-only /sys and cgroups, and the generated /etc/hosts', () => {
     const c = build();
-    expect(destinations(c)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/etc/hosts']);
+    expect(destinations(c)).toEqual([
+      '/proc',
+      '/dev',
+      '/dev/pts',
+      '/dev/shm',
+      '/dev/mqueue',
+      '/sys',
+      '/sys/fs/cgroup',
+      '/etc/hosts',
+    ]);
     const sys = c.mounts.find((m: Json) => m.destination === '/sys');
     expect(sys.options).toEqual(expect.arrayContaining(['ro', 'nosuid', 'noexec', 'nodev']));
-    expect(c.mounts.find((m: Json) => m.destination === '/dev').options).toEqual(expect.arrayContaining(['nosuid', 'mode=755']));
+    expect(c.mounts.find((m: Json) => m.destination === '/dev').options).toEqual(
+      expect.arrayContaining(['nosuid', 'mode=755']),
+    );
     expect(c.mounts.find((m: Json) => m.destination === '/proc').options).toEqual(['nosuid', 'noexec', 'nodev']);
     expect(c.mounts.find((m: Json) => m.destination === '/etc/hosts').source).toBe('/run/vmatrix/hosts');
   });
 
   it("binds a copy of the host's resolv.conf, read-only, with network host only", () => {
     const resolv = build({ network: 'host' }).mounts.find((m: Json) => m.destination === '/etc/resolv.conf');
-    expect(resolv).toEqual({ destination: '/etc/resolv.conf', type: 'bind', source: '/run/vmatrix/resolv.conf', options: ['bind', 'ro'] });
+    expect(resolv).toEqual({
+      destination: '/etc/resolv.conf',
+      type: 'bind',
+      source: '/run/vmatrix/resolv.conf',
+      options: ['bind', 'ro'],
+    });
     expect(destinations(build())).not.toContain('/etc/resolv.conf');
   });
 
   it("gives a cell with the host's network the host's added CA certificates, read-only, and names them to Node", () => {
     const ca = (c: Json): Json | undefined => c.mounts.find((m: Json) => m.destination === '/dev/vmatrix/host-ca.crt');
     const withCa = build({ network: 'host' }, { hostCa: true });
-    expect(ca(withCa)).toEqual({ destination: '/dev/vmatrix/host-ca.crt', type: 'bind', source: '/run/vmatrix/host-ca.crt', options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] });
+    expect(ca(withCa)).toEqual({
+      destination: '/dev/vmatrix/host-ca.crt',
+      type: 'bind',
+      source: '/run/vmatrix/host-ca.crt',
+      options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'],
+    });
     expect(withCa.process.env).toContain('NODE_EXTRA_CA_CERTS=/dev/vmatrix/host-ca.crt');
     // The step's own setting wins; a cell without the host's network, or a host without added CAs, gets none.
-    expect(build({ network: 'host', env: { NODE_EXTRA_CA_CERTS: '/mine.pem' } }, { hostCa: true }).process.env).toContain('NODE_EXTRA_CA_CERTS=/mine.pem');
+    expect(
+      build({ network: 'host', env: { NODE_EXTRA_CA_CERTS: '/mine.pem' } }, { hostCa: true }).process.env,
+    ).toContain('NODE_EXTRA_CA_CERTS=/mine.pem');
     for (const c of [build({ network: 'none' }, { hostCa: true }), build({ network: 'host' })]) {
       expect(ca(c)).toBeUndefined();
       expect(c.process.env.some((e: string) => e.startsWith('NODE_EXTRA_CA_CERTS='))).toBe(false);
@@ -116,7 +170,12 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
   it('binds the host /sys read-only where sysfs cannot be mounted: a user namespace with the host network', () => {
     const userns = { uid: 100000, gid: 100000, size: 65536 };
     const sys = (c: Json) => c.mounts.find((m: Json) => m.destination === '/sys');
-    expect(sys(build({ userns, network: 'host' }))).toEqual({ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+    expect(sys(build({ userns, network: 'host' }))).toEqual({
+      destination: '/sys',
+      type: 'bind',
+      source: '/sys',
+      options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'],
+    });
     expect(sys(build({ userns, network: 'none' })).type).toBe('sysfs');
     expect(sys(build({ network: 'host' })).type).toBe('sysfs');
     expect(sys(build({ userns, network: 'outbound' }, { netns: true })).type).toBe('bind'); // the namespace is the host user namespace's
@@ -161,7 +220,9 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
   });
 
   it('leaves swap out where the host cannot limit it (cgroup v1 without swap accounting)', () => {
-    expect(build({ resources: { memoryBytes: 2 ** 30 } }, { swapLimit: false }).linux.resources.memory).toEqual({ limit: 2 ** 30 });
+    expect(build({ resources: { memoryBytes: 2 ** 30 } }, { swapLimit: false }).linux.resources.memory).toEqual({
+      limit: 2 ** 30,
+    });
   });
 
   it('rounds a CPU quota to whole microseconds and keeps it at the kernel minimum of 1 ms', () => {
@@ -172,8 +233,17 @@ describe('buildOciConfig', { tags: ['safety', 'isolation'] }, () => {
 
 describe('envList', () => {
   it("adds PATH, HOME and TERM when missing and keeps the caller's values", () => {
-    expect(envList({ CI: '1' })).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'TERM=xterm', 'CI=1']);
-    expect(envList({ PATH: '/bin', HOME: '/home/u', TERM: 'dumb' })).toEqual(['PATH=/bin', 'HOME=/home/u', 'TERM=dumb']);
+    expect(envList({ CI: '1' })).toEqual([
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      'HOME=/root',
+      'TERM=xterm',
+      'CI=1',
+    ]);
+    expect(envList({ PATH: '/bin', HOME: '/home/u', TERM: 'dumb' })).toEqual([
+      'PATH=/bin',
+      'HOME=/home/u',
+      'TERM=dumb',
+    ]);
   });
 });
 
@@ -189,16 +259,32 @@ describe('the seccomp filter', { tags: ['safety', 'isolation'] }, () => {
     expect(build({}, { seccomp: false }).linux).not.toHaveProperty('seccomp');
     expect(seccompProfile('x64').architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
     expect(seccompProfile('arm64').architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
-    expect([seccompWanted({}), seccompWanted({ VMATRIX_SECCOMP: 'on' }), seccompWanted({ VMATRIX_SECCOMP: 'off' }), seccompWanted({ VMATRIX_SECCOMP: '0' })]).toEqual([true, true, false, false]);
-    expect(() => seccompWanted({ VMATRIX_SECCOMP: 'maybe' })).toThrow(expect.objectContaining({ code: 'BAD_SECCOMP', exit: 2, message: 'VMATRIX_SECCOMP="maybe": expected on or off' }));
+    expect([
+      seccompWanted({}),
+      seccompWanted({ VMATRIX_SECCOMP: 'on' }),
+      seccompWanted({ VMATRIX_SECCOMP: 'off' }),
+      seccompWanted({ VMATRIX_SECCOMP: '0' }),
+    ]).toEqual([true, true, false, false]);
+    expect(() => seccompWanted({ VMATRIX_SECCOMP: 'maybe' })).toThrow(
+      expect.objectContaining({ code: 'BAD_SECCOMP', exit: 2, message: 'VMATRIX_SECCOMP="maybe": expected on or off' }),
+    );
   });
 
   it('denies by default with EPERM; allows clone only without namespace flags (its first argument; the second on s390x), and clone3 as not implemented', () => {
     const p = seccompProfile('x64') as { defaultAction: string; defaultErrnoRet: number; syscalls: Json[] };
     expect([p.defaultAction, p.defaultErrnoRet]).toEqual(['SCMP_ACT_ERRNO', 1]);
-    const clone = (arch: string) => (seccompProfile(arch) as { syscalls: Json[] }).syscalls.find((r) => r.names.includes('clone'))!;
-    expect(clone('x64')).toEqual({ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0x7e020000, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] });
+    const clone = (arch: string) =>
+      (seccompProfile(arch) as { syscalls: Json[] }).syscalls.find((r) => r.names.includes('clone'))!;
+    expect(clone('x64')).toEqual({
+      names: ['clone'],
+      action: 'SCMP_ACT_ALLOW',
+      args: [{ index: 0, value: 0x7e020000, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
+    });
     expect(clone('s390x').args[0].index).toBe(1);
-    expect((seccompProfile('x64') as { syscalls: Json[] }).syscalls.at(-1)).toEqual({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 });
+    expect((seccompProfile('x64') as { syscalls: Json[] }).syscalls.at(-1)).toEqual({
+      names: ['clone3'],
+      action: 'SCMP_ACT_ERRNO',
+      errnoRet: 38,
+    });
   });
 });

@@ -3,15 +3,25 @@ import type { CellRunSpec } from '../../../src/vps/types.js';
 import { isInside, validateSpec } from '../../../src/vps/validate.js';
 
 const ok: CellRunSpec = {
-  id: 'vmx-r1-debian-12', hostname: 'debian-12', lowerdirs: ['/s/images/i/rootfs'], dir: '/s/cells/r1/c',
-  args: ['true'], env: {}, cwd: '/', network: 'none', stdout: process.stdout, stderr: process.stderr,
+  id: 'vmx-r1-debian-12',
+  hostname: 'debian-12',
+  lowerdirs: ['/s/images/i/rootfs'],
+  dir: '/s/cells/r1/c',
+  args: ['true'],
+  env: {},
+  cwd: '/',
+  network: 'none',
+  stdout: process.stdout,
+  stderr: process.stderr,
 };
 const bad = (over: Partial<CellRunSpec>) => () => validateSpec({ ...ok, ...over });
 
 describe('validateSpec', () => {
   it('accepts a good spec', () => {
     expect(() => validateSpec(ok)).not.toThrow();
-    expect(() => validateSpec({ ...ok, upper: '/s/layers/new/diff', source: { lower: '/s/sources/x', dest: '/src' } })).not.toThrow();
+    expect(() =>
+      validateSpec({ ...ok, upper: '/s/layers/new/diff', source: { lower: '/s/sources/x', dest: '/src' } }),
+    ).not.toThrow();
   });
 
   it.each(['..', '.', '-x', 'a/b', 'a b', 'x'.repeat(65), ''])('refuses the id %j (it names a cgroup path)', (id) => {
@@ -22,11 +32,14 @@ describe('validateSpec', () => {
     expect(bad({ hostname })).toThrow(/hostname/);
   });
 
-  it.each(['/a,upperdir=/etc', '/a:b', '/a\\b', 'relative', '/a\nb'])('refuses the layer path %j (overlay option syntax)', (p) => {
-    expect(bad({ lowerdirs: [p] })).toThrow(/BAD_CELL_SPEC|path/);
-    expect(bad({ dir: p })).toThrow();
-    expect(bad({ source: { lower: p, dest: '/src' } })).toThrow();
-  });
+  it.each(['/a,upperdir=/etc', '/a:b', '/a\\b', 'relative', '/a\nb'])(
+    'refuses the layer path %j (overlay option syntax)',
+    (p) => {
+      expect(bad({ lowerdirs: [p] })).toThrow(/BAD_CELL_SPEC|path/);
+      expect(bad({ dir: p })).toThrow();
+      expect(bad({ source: { lower: p, dest: '/src' } })).toThrow();
+    },
+  );
 
   it('accepts positive limits and refuses others', () => {
     expect(() => validateSpec({ ...ok, resources: { memoryBytes: 2 ** 26, cpus: 0.25, pids: 64 } })).not.toThrow();
