@@ -1,0 +1,20 @@
+// ESLint: typescript-eslint's type-checked rules over src (the product) and the stylistic line limit.
+// Formatting itself is Prettier's (npm run format); this file only says what is wrong, not how it looks.
+import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test/', 'scripts/', 'bin/', '*.config.*', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      '@stylistic/max-len': ['error', { code: 120, ignoreUrls: true }],
+    },
+  },
+);
