@@ -14,30 +14,22 @@ import { summaryLine } from './text.js';
 /** The page for a run; `logs` maps a cell id to its log text (a cell without one says its log was not found). */
 export function renderHtml(result: RunResult, logs: Map<string, string>): string {
   return html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>vmatrix ${result.runId}: ${summaryLine(result.summary)}</title>
-        <style>
-          ${trusted(REPORT_CSS)}
-        </style>
-      </head>
-      <body>
-        ${header(result)}
-        <h2>Cells</h2>
-        ${grid(result.cells)}
-        <h2>Timings</h2>
-        ${timings(result.cells)}
-        <h2>Images</h2>
-        ${images(result.cells)}
-        <h2>Logs</h2>
-        ${result.cells.map((c) => logSection(c, logs.get(c.id)))}
-        <script>
-          ${trusted(REPORT_JS)};
-        </script>
-      </body>
-    </html> `.text;
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vmatrix ${result.runId}: ${summaryLine(result.summary)}</title>
+<style>${trusted(REPORT_CSS)}</style></head>
+<body>
+${header(result)}
+<h2>Cells</h2>
+${grid(result.cells)}
+<h2>Timings</h2>
+${timings(result.cells)}
+<h2>Images</h2>
+${images(result.cells)}
+<h2>Logs</h2>
+${result.cells.map((c) => logSection(c, logs.get(c.id)))}
+<script>${trusted(REPORT_JS)}</script>
+</body></html>
+`.text;
 }
 
 /** The anchor of a cell's log, which its grid square links to. */
@@ -59,52 +51,25 @@ function header(r: RunResult): Html {
   if (r.source) facts.push(['source', `${r.source.repository} ${r.source.ref} (${r.source.commit})`]);
   if (r.matrix?.shard) facts.push(['shard', r.matrix.shard]);
   if (r.mergedFrom) facts.push(['merged from', r.mergedFrom.join(', ')]);
-  return html`<header>
-    <h1>vmatrix run ${r.runId}</h1>
-    <p class="summary ${ok ? 'ok' : 'bad'}">${summaryLine(r.summary)} in ${formatDuration(r.durationMs)}</p>
-    <dl class="run">
-      ${facts.map(
-        ([name, value]) =>
-          html`<dt>${name}</dt>
-            <dd>${value}</dd>`,
-      )}
-    </dl>
-  </header>`;
+  return html`<header><h1>vmatrix run ${r.runId}</h1>
+<p class="summary ${ok ? 'ok' : 'bad'}">${summaryLine(r.summary)} in ${formatDuration(r.durationMs)}</p>
+<dl class="run">${facts.map(([name, value]) => html`<dt>${name}</dt><dd>${value}</dd>`)}</dl></header>`;
 }
 
 function grid(cells: readonly CellResult[]): Html {
   const { columns, rows } = gridLayout(cells);
-  return html`<table id="grid">
-    <thead>
-      <tr>
-        <th>distro</th>
-        ${columns.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${rows.map(
-        (row) =>
-          html`<tr>
-            <th scope="row">${row.distro}</th>
-            ${row.slots.map(square)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table id="grid"><thead><tr><th>distro</th>${columns.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}</tr></thead>
+<tbody>${rows.map((row) => html`<tr><th scope="row">${row.distro}</th>${row.slots.map(square)}</tr>`)}</tbody></table>`;
 }
 
 /** One square of the grid, coloured by its (last) cell's status; empty where the matrix has no cell. */
 function square(slot: CellResult[]): Html {
   const last = slot.at(-1);
   if (!last) return html`<td class="empty">–</td>`;
-  return html`<td class="status-${last.status}" title="${slot.map(cellTitle).join('\n')}">
-    ${slot.map(
-      (cell) =>
-        html`<a href="#${logAnchor(cell)}"
-          >${STATUS_LABEL[cell.status].label.trim()}<small>${formatDuration(cell.durationMs)}</small></a
-        >`,
-    )}
-  </td>`;
+  return html`<td class="status-${last.status}" title="${slot.map(cellTitle).join('\n')}">${slot.map(
+    (cell) =>
+      html`<a href="#${logAnchor(cell)}">${STATUS_LABEL[cell.status].label.trim()}<small>${formatDuration(cell.durationMs)}</small></a>`,
+  )}</td>`;
 }
 
 function columnLabel(column: GridColumn): string {
@@ -123,35 +88,15 @@ const PHASES = ['image', 'setup', 'test'] as const;
 
 function timings(cells: readonly CellResult[]): Html {
   const longest = Math.max(1, ...cells.map((c) => PHASES.reduce((sum, p) => sum + c.phases[p], 0)));
-  const legend = html`<p class="legend">
-    ${PHASES.map((p) => html`<span class="phase-${p}"></span>${p}`)} (bars to the scale of the longest cell,
-    ${formatDuration(longest)})
-  </p>`;
-  return html`${legend}
-    <table class="timings">
-      <tbody>
-        ${cells.map(
-          (c) =>
-            html`<tr>
-              <th scope="row">${c.id}</th>
-              <td>
-                <div class="bar">
-                  ${PHASES.map((p) =>
-                    c.phases[p] > 0
-                      ? html`<span
-                          class="phase-${p}"
-                          style="width:${((c.phases[p] / longest) * 100).toFixed(2)}%"
-                          title="${p} ${formatDuration(c.phases[p])}"
-                        ></span>`
-                      : '',
-                  )}
-                </div>
-              </td>
-              <td class="what">${PHASES.map((p) => `${p} ${formatDuration(c.phases[p])}`).join(' · ')}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+  const legend = html`<p class="legend">${PHASES.map((p) => html`<span class="phase-${p}"></span>${p}`)} (bars to the scale of the longest cell, ${formatDuration(longest)})</p>`;
+  return html`${legend}<table class="timings"><tbody>${cells.map(
+    (c) =>
+      html`<tr><th scope="row">${c.id}</th><td><div class="bar">${PHASES.map((p) =>
+        c.phases[p] > 0
+          ? html`<span class="phase-${p}" style="width:${((c.phases[p] / longest) * 100).toFixed(2)}%" title="${p} ${formatDuration(c.phases[p])}"></span>`
+          : '',
+      )}</div></td><td class="what">${PHASES.map((p) => `${p} ${formatDuration(c.phases[p])}`).join(' · ')}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function images(cells: readonly CellResult[]): Html {
@@ -160,47 +105,22 @@ function images(cells: readonly CellResult[]): Html {
     const key = `${c.distro}\n${c.imageId}\n${c.layerId}`;
     if (!seen.has(key)) seen.set(key, c);
   }
-  return html`<table class="images">
-    <thead>
-      <tr>
-        <th>distro</th>
-        <th>image</th>
-        <th>setup layer</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${[...seen.values()].map(
-        (c) =>
-          html`<tr>
-            <td>${c.distro}</td>
-            <td>${c.imageId ?? '(none)'}</td>
-            <td>
-              ${c.layerId ?? '(none)'}${c.layerId && c.setupCached !== undefined ? (c.setupCached ? ' (cached)' : ' (built)') : ''}
-            </td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="images"><thead><tr><th>distro</th><th>image</th><th>setup layer</th></tr></thead><tbody>${[
+    ...seen.values(),
+  ].map(
+    (c) =>
+      html`<tr><td>${c.distro}</td><td>${c.imageId ?? '(none)'}</td><td>${c.layerId ?? '(none)'}${c.layerId && c.setupCached !== undefined ? (c.setupCached ? ' (cached)' : ' (built)') : ''}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function logSection(cell: CellResult, log: string | undefined): Html {
   const { label } = STATUS_LABEL[cell.status];
   const lines =
     log === undefined ? [`(log not found: ${cell.logPath})`] : stripAnsi(log).replace(/\n$/, '').split('\n');
-  return html`<details class="log" id="${logAnchor(cell)}">
-    <summary>
-      <span class="badge status-${cell.status}">${label.trim()}</span> ${cell.id}
-      <span class="why"
-        >${formatDuration(cell.durationMs)}${cell.status === 'passed' ? '' : ` ${describeFailure(cell)}`} ·
-        ${cell.logPath}</span
-      >
-    </summary>
-    <div class="tools">
-      <input type="search" placeholder="search this log" aria-label="search the log of ${cell.id}" />
-      <label><input type="checkbox" checked /> matching lines only</label><span class="count"></span>
-    </div>
-    <pre>${lines.map((line) => html`<span>${line} </span>`)}</pre>
-  </details> `;
+  return html`<details class="log" id="${logAnchor(cell)}"><summary><span class="badge status-${cell.status}">${label.trim()}</span> ${cell.id} <span class="why">${formatDuration(cell.durationMs)}${cell.status === 'passed' ? '' : ` ${describeFailure(cell)}`} · ${cell.logPath}</span></summary>
+<div class="tools"><input type="search" placeholder="search this log" aria-label="search the log of ${cell.id}"> <label><input type="checkbox" checked> matching lines only</label><span class="count"></span></div>
+<pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre></details>
+`;
 }
 
 // Colour codes mean nothing in a page and would show as garbage.
