@@ -110,7 +110,7 @@ function chunksOf(input: Readable): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let queued = 0;
   let done = false;
-  let error: unknown;
+  let error: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;

@@ -19,7 +19,7 @@ export function mknodAll(nodes: NodeToMake[]): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     child.on('error', (err) =>

@@ -67,7 +67,7 @@ export class TarParser {
         at += n;
         this.skip -= n;
       } else {
-        const need = this.long ? this.long.size! : 512;
+        const need = this.long ? this.long.size : 512;
         const { block, used } = this.take(chunk, at, need);
         at += used;
         if (block) await this.consume(block);
@@ -106,20 +106,20 @@ export class TarParser {
       return;
     }
     if (h.type && LONG_TYPES.has(h.type)) {
-      if (h.size! > MAX_HEADER_SIZE) throw new Error('Header exceeds max size');
-      if (!(h.size! >= 0)) throw new Error('Invalid header');
+      if (h.size > MAX_HEADER_SIZE) throw new Error('Header exceeds max size');
+      if (!(h.size >= 0)) throw new Error('Invalid header');
       this.long = h;
       if (h.size === 0) this.consumeLong(Buffer.alloc(0));
       return;
     }
     this.applyLongHeaders(h);
-    if (!(h.size! >= 0)) throw new Error('Invalid header');
+    if (!(h.size >= 0)) throw new Error('Invalid header');
     this.inEntry = true;
     await this.sink.entry(h);
     // Like tar-stream, a directory never has content: its size is checked by the sink (entry.ts refuses it).
     if (h.size === 0 || h.type === 'directory') await this.endEntry();
     else this.missing = h.size!;
-    this.skip = padding(h.type === 'directory' ? 0 : h.size!);
+    this.skip = padding(h.type === 'directory' ? 0 : h.size);
   }
 
   /**
@@ -136,7 +136,7 @@ export class TarParser {
   private consumeLong(buf: Buffer): void {
     const h = this.long!;
     this.long = null;
-    this.skip = padding(h.size!);
+    this.skip = padding(h.size);
     switch (h.type) {
       case 'gnu-long-path':
         this.gnuLongPath = tarHeaders.decodeLongPath(buf, 'utf-8');

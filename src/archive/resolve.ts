@@ -40,7 +40,7 @@ export class RootResolver {
   /** The real directory that holds `parts.at(-1)`. `name` is the archive's name, for messages. */
   parentOf(parts: string[], name: string, o: ParentOptions): string {
     // The whole parent first: one lookup instead of one per component, for all but the first entry of a dir.
-    const parentLiteral = parts.length === 1 ? '' : parts.length === 2 ? parts[0]! : parts.slice(0, -1).join('/');
+    const parentLiteral = parts.length === 1 ? '' : parts.length === 2 ? parts[0] : parts.slice(0, -1).join('/');
     const hit = this.dirs.get(parentLiteral);
     if (hit !== undefined && (o.follow || hit === this.literalPath(parentLiteral))) return hit;
     const walk: Walk = { ...o, name, hops: 0 };

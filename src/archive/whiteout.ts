@@ -22,7 +22,7 @@ export class OciWhiteouts {
   constructor(private readonly resolver: RootResolver) {}
 
   static isWhiteout(e: Entry): boolean {
-    return e.parts.length > 0 && e.parts[e.parts.length - 1]!.startsWith(PREFIX);
+    return e.parts.length > 0 && e.parts[e.parts.length - 1].startsWith(PREFIX);
   }
 
   /** Records an ordinary entry of this layer, so that no whiteout of the same layer removes it. */
@@ -34,7 +34,7 @@ export class OciWhiteouts {
     // A marker has no content; one with data is not a whiteout we understand (and the writer has no file
     // open to pour it into).
     if (e.size > 0) throw invalid(e.name, `a whiteout with ${e.size} bytes of content`);
-    const base = e.parts[e.parts.length - 1]!;
+    const base = e.parts[e.parts.length - 1];
     if (base === OPAQUE) return this.opaque(e);
     if (base.startsWith(META_PREFIX)) return;
     const target = base.slice(PREFIX.length);

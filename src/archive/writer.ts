@@ -94,7 +94,7 @@ export class TreeWriter {
     if (this.whiteouts && OciWhiteouts.isWhiteout(e)) return this.whiteouts.apply(e);
     this.whiteouts?.wrote(e);
     const parent = this.resolver.parentOf(e.parts, e.name, { follow: true, create: true });
-    const path = join(parent, e.parts[e.parts.length - 1]!);
+    const path = join(parent, e.parts[e.parts.length - 1]);
     switch (e.kind) {
       case 'file':
         return this.file(path, e);
@@ -201,7 +201,7 @@ export class TreeWriter {
     const parts = e.linkParts!;
     // A hardlink target names an earlier entry by its real path: through a symlink, it is refused.
     const parent = this.resolver.parentOf(parts, e.name, { follow: false, create: false });
-    const target = join(parent, parts[parts.length - 1]!);
+    const target = join(parent, parts[parts.length - 1]);
     if (target === path) return;
     const st = lstatSync(target, { throwIfNoEntry: false });
     if (!st) throw unsafe(e.name, `hardlink target "${parts.join('/')}" does not exist`);
@@ -233,7 +233,7 @@ export class TreeWriter {
     // Only beside the waiting nodes (a root's /dev): elsewhere, making them now costs no more.
     const parent = this.resolver.cachedParent(e.parts);
     if (parent === undefined || !this.nodeDirs.has(parent)) return false;
-    const path = join(parent, e.parts[e.parts.length - 1]!);
+    const path = join(parent, e.parts[e.parts.length - 1]);
     return !this.nodePaths.has(path) && lstatSync(path, { throwIfNoEntry: false }) === undefined;
   }
 

@@ -87,16 +87,17 @@ function restore(text: string): Promise<{ code: number | null; stderr: string }>
   return new Promise((resolve, reject) => {
     const child = spawn('setfattr', ['--restore=-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-8192);
     });
-    child.stdin!.on('error', () => {}); // EPIPE if it exits early: its status says why
+    child.stdin.on('error', () => {}); // EPIPE if it exits early: its status says why
     child.on('error', (e: NodeJS.ErrnoException) =>
       reject(
         e.code === 'ENOENT'
           ? envError(
               'PROGRAM_NOT_FOUND',
-              'setfattr is not installed on this host; it is needed to keep file capabilities (ping) and user.* attributes',
+              'setfattr is not installed on this host; it is needed to keep file capabilities (ping) and user.* ' +
+                'attributes',
               {
                 hint: 'install it: apt-get install attr',
                 cause: e,
@@ -106,6 +107,6 @@ function restore(text: string): Promise<{ code: number | null; stderr: string }>
       ),
     );
     child.on('close', (code) => resolve({ code, stderr }));
-    child.stdin!.end(text);
+    child.stdin.end(text);
   });
 }

@@ -20,7 +20,7 @@ class LayeredCatalog implements Catalog {
     return [...this.entries.values()]
       .filter((e) => !wanted || e.arches.includes(wanted))
       .map((e) => {
-        const a = wanted ?? (e.arches.includes(host) ? host : e.arches[0]!);
+        const a = wanted ?? (e.arches.includes(host) ? host : e.arches[0]);
         return { ...e, arch: a, sources: sourcesFor(e, a) };
       });
   }

@@ -115,6 +115,7 @@ export function installSummary(pm: PackageManagerName, packages: string[]): stri
 }
 
 // Colour codes are not part of what a line says.
+// eslint-disable-next-line no-control-regex -- a colour code starts with ESC: matching it is the point
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** The packages an install's output says `pm` does not have, in the order it names them, each once. */

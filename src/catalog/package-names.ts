@@ -44,7 +44,7 @@ export const packageNames: Record<string, Names> = {
 /** `packages` as `pm` names them: each known name mapped, unknown ones kept, duplicates dropped. */
 export function mapPackageNames(pm: PackageManagerName, packages: string[]): string[] {
   const out = packages.flatMap((name) => {
-    const row = Object.hasOwn(packageNames, name) ? packageNames[name]! : undefined;
+    const row = Object.hasOwn(packageNames, name) ? packageNames[name] : undefined;
     return (pm === 'none' ? undefined : row?.[pm]) ?? [name];
   });
   return [...new Set(out)];

@@ -81,13 +81,13 @@ function toEntry(family: RawFile, r: RawRelease, index: number, source: YamlSour
     description: r.description ?? (family.description ? `${family.description} ${release}` : r.name),
     packageManager: r.packageManager ?? family.packageManager,
     shell: r.shell ?? family.shell ?? '/bin/sh',
-    arch: arches[0]!,
+    arch: arches[0],
     arches,
     sources: r.sources ?? family.sources ?? [],
     file: source.file,
   };
   const [located] = locate(source, [{ path: ['releases', index, 'name'], message: '' }]);
-  return { entry, where: `${source.display}:${located!.line}`, path: `releases[${index}]` };
+  return { entry, where: `${source.display}:${located.line}`, path: `releases[${index}]` };
 }
 
 /** `arches` as given, or `arch` as a one-element list; a release's own wins over its family's. */

@@ -33,7 +33,9 @@ export function issueLine(display: string, line: number, issue: Issue): string {
   return printable(`${display}:${line}: ${where ? `${where}: ` : ''}${issue.message}`);
 }
 
-/** Control characters quoted from the file (a lone \r, an escape sequence) would garble the terminal: always one line. */
+/**
+ * Control characters quoted from the file (a lone \r, an escape sequence) would garble the terminal: always one line.
+ */
 export const printable = inertLine;
 
 /** All issues of a file in one error, one per line, in the order of the file. */

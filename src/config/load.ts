@@ -24,7 +24,10 @@ function invalidConfig(issues: LocatedIssue[], total: number): VmError {
   );
 }
 
-/** The result of checking a vmatrix.yml: a config, or its problems (the first SHOWN), formatted `file:line: path: message`. */
+/**
+ * The result of checking a vmatrix.yml: a config, or its problems (the first SHOWN), formatted `file:line: path:
+ * message`.
+ */
 export type ConfigCheck = { config: Config; errors: [] } | { config?: undefined; errors: string[] };
 
 /** Syntax, then the schema, then rules across fields; each stage needs the previous one to have passed. */
@@ -126,7 +129,8 @@ async function readConfigBytes(path: string, given: boolean): Promise<Buffer> {
   if ('tooLarge' in read) {
     throw usageError(
       'CONFIG_TOO_LARGE',
-      `${shown} is ${read.tooLarge > MAX_SIZE + 1 ? formatSize(read.tooLarge) : `over ${formatSize(MAX_SIZE)}`}: a vmatrix.yml is at most ${formatSize(MAX_SIZE)}`,
+      `${shown} is ${read.tooLarge > MAX_SIZE + 1 ? formatSize(read.tooLarge) : `over ${formatSize(MAX_SIZE)}`}: a ` +
+        `vmatrix.yml is at most ${formatSize(MAX_SIZE)}`,
       { hint: 'is --config the right file?' },
     );
   }

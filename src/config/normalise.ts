@@ -96,7 +96,9 @@ export function limitIssues(raw: RawConfig): Issue[] {
     if (value !== undefined && parseDuration(value, path.join('.')) === 0)
       issues.push({
         path,
-        message: `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for no limit`,
+        message:
+          `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for ` +
+          `no limit`,
       });
   };
   zero(raw.timeout, ['timeout']);

@@ -17,7 +17,7 @@ function parseRef(expr: string): Ref {
   // `matrix.distro` is accepted too: distro is the first axis of the matrix, only spelt apart.
   if (expr === 'distro' || expr === 'matrix.distro') return { kind: 'distro' };
   const m = MATRIX_REF.exec(expr);
-  if (m) return { kind: 'axis', axis: m[1]! };
+  if (m) return { kind: 'axis', axis: m[1] };
   return { kind: 'bad', reason: `unknown placeholder \${{ ${expr} }}: use \${{ distro }} or \${{ matrix.<axis> }}` };
 }
 
@@ -50,7 +50,7 @@ function stringIssues(text: string, axes: string[]): string[] {
   let count = 0;
   for (const [, expr] of text.matchAll(PLACEHOLDER)) {
     count++;
-    const ref = parseRef(expr!);
+    const ref = parseRef(expr);
     if (ref.kind === 'bad') problems.push(ref.reason);
     if (ref.kind === 'axis' && !axes.includes(ref.axis)) problems.push(unknownAxis(ref.axis, axes));
   }

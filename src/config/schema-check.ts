@@ -144,6 +144,6 @@ function unknownKey(path: FieldPath, key: string, known: string[]): Issue {
 
 /** Points at the second occurrence: the first one is where the value belongs. */
 function duplicate(path: FieldPath, list: unknown, index: number): Issue {
-  const value = Array.isArray(list) ? list[index] : undefined;
+  const value: unknown = Array.isArray(list) ? list[index] : undefined;
   return { path: [...path, index], message: `${JSON.stringify(value)} is listed twice` };
 }

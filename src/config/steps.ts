@@ -12,7 +12,7 @@ const NAME_LENGTH = 60;
 
 /** An unnamed step is called by its command: its first line, shortened to fit in a report line. */
 export function stepName(command: string): string {
-  const line = command.trim().split('\n')[0]!.trim();
+  const line = command.trim().split('\n')[0].trim();
   return line.length <= NAME_LENGTH ? line : `${line.slice(0, NAME_LENGTH - 1)}…`;
 }
 

@@ -13,7 +13,10 @@ export interface Config {
   exclude: Array<Record<string, Scalar>>;
   /** Package names; may contain ${{ matrix.x }} / ${{ distro }} placeholders. */
   packages: string[];
-  /** `install_recommends`: packages come with their weak dependencies (Recommends), as the distro installs them. Default true. */
+  /**
+   * `install_recommends`: packages come with their weak dependencies (Recommends), as the distro installs them. Default
+   * true.
+   */
   installRecommends: boolean;
   /** Setup commands, run once per distro+recipe, cached as a layer. */
   setup: string[];

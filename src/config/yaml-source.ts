@@ -64,14 +64,15 @@ export function readYaml(text: string, file: string): YamlSource {
       ? [at(lineAt(text, deep), `lists and mappings are nested more than ${MAX_DEPTH} deep`)]
       : // yaml appends " at line N, column M:" and a code excerpt; we print our own location.
         doc.errors.map((e) =>
-          at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')),
+          at(e.linePos?.[0].line ?? 1, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')),
         );
   if (syntaxErrors.length === 0) {
     for (const { key, first } of duplicateKeys(doc)) {
       syntaxErrors.push(
         at(
           lineCounter.linePos(key.range?.[0] ?? 0).line,
-          `${JSON.stringify(String(key.value))} is given twice in this mapping (first on line ${lineCounter.linePos(first.range?.[0] ?? 0).line})`,
+          `${JSON.stringify(String(key.value))} is given twice in this mapping (first on line ` +
+            `${lineCounter.linePos(first.range?.[0] ?? 0).line})`,
         ),
       );
     }

@@ -35,10 +35,12 @@ export interface CheckResult {
   repair?: () => Promise<string>;
 }
 
+type CheckOutcome = { ok: boolean; detail: string; fix?: string; warn?: boolean };
+
 interface Check {
   name: string;
   packages?: string[];
-  run(): Promise<{ ok: boolean; detail: string; fix?: string; warn?: boolean }>;
+  run(): CheckOutcome | Promise<CheckOutcome>;
   repair?: () => Promise<string>;
 }
 
@@ -54,7 +56,7 @@ const program = (name: string, pkg: string, why: string): Check => ({
 const CHECKS: Check[] = [
   {
     name: 'privileges',
-    run: async () =>
+    run: () =>
       process.getuid?.() === 0
         ? { ok: true, detail: 'running as root' }
         : {
@@ -104,13 +106,17 @@ const CHECKS: Check[] = [
       if (c.map)
         return {
           ok: true,
-          detail: `${c.reason}; ids 0-${c.map.size - 1} of a cell are host ids ${c.map.uid}-${c.map.uid + c.map.size - 1}`,
+          detail:
+            `${c.reason}; ids 0-${c.map.size - 1} of a cell are host ids ` +
+            `${c.map.uid}-${c.map.uid + c.map.size - 1}`,
         };
       return {
         ok: false,
         warn: true,
         detail: `${c.reason}.`,
-        fix: 'vmatrix doctor --fix adds a range for root to /etc/subuid and /etc/subgid (or by hand: usermod --add-subuids START-END --add-subgids START-END root, with 65536 ids no other user has)',
+        fix:
+          'vmatrix doctor --fix adds a range for root to /etc/subuid and /etc/subgid (or by hand: usermod ' +
+          '--add-subuids START-END --add-subgids START-END root, with 65536 ids no other user has)',
       };
     },
     repair: async () => {
@@ -132,7 +138,8 @@ const CHECKS: Check[] = [
           ok: true,
           warn: true,
           detail:
-            'turned off with VMATRIX_SECCOMP=off: a cell can make namespaces of its own and reach mount, keyring and BPF code',
+            'turned off with VMATRIX_SECCOMP=off: a cell can make namespaces of its own and reach mount, keyring ' +
+            'and BPF code',
         };
       const runtime = await detectRuntime().catch(() => undefined);
       if (!runtime) return { ok: false, detail: 'no OCI runtime to apply the filter (see above)' };
@@ -147,7 +154,9 @@ const CHECKS: Check[] = [
         };
       return {
         ok: true,
-        detail: `cells get a filter: no namespaces, mounts, modules, keyrings, BPF or io_uring${enabled === undefined ? ` (${runtime.name} does not say whether it supports seccomp)` : ''}`,
+        detail:
+          `cells get a filter: no namespaces, mounts, modules, keyrings, BPF or ` +
+          `io_uring${enabled === undefined ? ` (${runtime.name} does not say whether it supports seccomp)` : ''}`,
       };
     },
   },
@@ -165,8 +174,10 @@ const CHECKS: Check[] = [
       return {
         ok: true,
         detail:
-          'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which the restriction does not cover, ' +
-          'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
+          'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which ' +
+          'the restriction does not cover, ' +
+          'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, ' +
+          'or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
       };
     },
   },
@@ -185,18 +196,25 @@ const CHECKS: Check[] = [
           ok: true,
           warn: true,
           detail:
-            "VMATRIX_SETUP_NETWORK=host: setup steps get the host's own network, its loopback services, addresses and cloud metadata included",
+            "VMATRIX_SETUP_NETWORK=host: setup steps get the host's own network, its loopback services, addresses " +
+            'and cloud metadata included',
         };
       const { tools, missing } = await outboundTools();
       if (tools)
         return {
           ok: true,
-          detail: `setup steps reach the outside world through ${tools.slirp4netns}, never the host's loopback, addresses or 169.254.0.0/16`,
+          detail:
+            `setup steps reach the outside world through ${tools.slirp4netns}, never the host's loopback, ` +
+            `addresses or 169.254.0.0/16`,
         };
       return {
         ok: false,
-        detail: `${missing.join(', ')} not found: setup steps (packages:, setup:) refuse to run, rather than get the host's network`,
-        fix: `apt-get install ${[...new Set(missing.map((m) => OUTBOUND_PACKAGES[m] ?? m))].join(' ')}; or, to give setup the host's network, VMATRIX_SETUP_NETWORK=host`,
+        detail:
+          `${missing.join(', ')} not found: setup steps (packages:, setup:) refuse to run, rather than get ` +
+          `the host's network`,
+        fix:
+          `apt-get install ${[...new Set(missing.map((m) => OUTBOUND_PACKAGES[m] ?? m))].join(' ')}; or, to ` +
+          `give setup the host's network, VMATRIX_SETUP_NETWORK=host`,
       };
     },
   },
@@ -227,7 +245,9 @@ const CHECKS: Check[] = [
   },
 ];
 
-/** Which of resources: memory, cpus and pids the host can apply; a missing one is a warning, since cells run without it. */
+/**
+ * Which of resources: memory, cpus and pids the host can apply; a missing one is a warning, since cells run without it.
+ */
 export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string; fix?: string; warn?: boolean } {
   const keys = (limits: readonly CgroupLimit[]): string => limits.map((c) => LIMIT_KEYS[c]).join(', ');
   const swap =
@@ -238,7 +258,9 @@ export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string;
   if (missing.length === 0)
     return {
       ok: true,
-      detail: `resources: ${keys(s.limits)} can be applied (cgroup ${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}`,
+      detail:
+        `resources: ${keys(s.limits)} can be applied (cgroup ` +
+        `${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}`,
     };
   const { why, fix } = explainMissing(s.layout, missing);
   const can = s.limits.length > 0 ? `${keys(s.limits)} can be applied${swap}; ` : '';
@@ -265,7 +287,7 @@ export async function fixCommand(results: CheckResult[]): Promise<string[] | und
 }
 
 export async function applyFix(command: string[]): Promise<boolean> {
-  const r = await execCapture(command[0]!, command.slice(1), {
+  const r = await execCapture(command[0], command.slice(1), {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   process.stderr.write(r.stdout.split('\n').slice(-5).join('\n') + r.stderr);

@@ -75,7 +75,7 @@ export function parseOneLine(text: string, file = ''): AptSource[] {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     const m = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s*(.*)$/.exec(line);
-    if (m) out.push({ uri: m[1]!, suites: [m[2]!], components: m[3]!.split(/\s+/).filter(Boolean), file });
+    if (m) out.push({ uri: m[1], suites: [m[2]], components: m[3].split(/\s+/).filter(Boolean), file });
   }
   return out;
 }
@@ -103,8 +103,8 @@ function stanzaFields(stanza: string): Map<string, string> {
     }
     const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
     if (m) {
-      key = m[1]!.toLowerCase();
-      fields.set(key, m[2]!);
+      key = m[1].toLowerCase();
+      fields.set(key, m[2]);
     }
   }
   return fields;

@@ -53,7 +53,9 @@ async function fetchBlob(store: Store, req: BlobRequest, hex: string, blob: stri
   if (got.sha256 !== hex) {
     await forget(partial);
     throw envError('CHECKSUM_MISMATCH', `expected sha256 ${hex}, got ${got.sha256} for ${req.url}`, {
-      hint: 'the file changed upstream or was damaged on the way; nothing was kept. If upstream re-released it, update the catalog',
+      hint:
+        'the file changed upstream or was damaged on the way; nothing was kept. If upstream re-released it, ' +
+        'update the catalog',
     });
   }
   await mkdir(dirname(blob), { recursive: true, mode: 0o700 });

@@ -85,7 +85,9 @@ async function fromSource(spec: SourceSpec, ctx: SourceContext): Promise<ImageRe
     if (!previous) throw e;
     // Announced on the progress output, not only in the log: the run uses an image the upstream index did
     // not confirm is still the newest (or still listed at all).
-    const message = `reusing image ${previous.id} built ${previous.meta.created}, because the upstream index could not be reached: ${(e as Error).message}`;
+    const message =
+      `reusing image ${previous.id} built ${previous.meta.created}, because the upstream index could ` +
+      `not be reached: ${(e as Error).message}`;
     ctx.log.info(`${ctx.distro.name}: ${message}`);
     ctx.progress({ phase: 'done', message });
     return previous;
@@ -147,7 +149,7 @@ async function latestFromSameSource(spec: SourceSpec, ctx: SourceContext): Promi
 function allFailed(distro: DistroEntry, failures: Array<{ spec: SourceSpec; error: VmError }>): VmError {
   // One source: its own error (code, hint) says it best.
   if (failures.length === 1) {
-    const { error } = failures[0]!;
+    const { error } = failures[0];
     return envError(error.code, `${distro.name}: ${error.message}`, { hint: error.hint, cause: error });
   }
   const lines = failures.map((f) => `  - ${describeSource(f.spec)}: ${f.error.message}`);

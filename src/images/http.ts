@@ -54,7 +54,9 @@ export function stallTimeout(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!(seconds > 0 && seconds <= MAX_TIMEOUT_S)) {
     throw usageError('BAD_HTTP_TIMEOUT', `${TIMEOUT_VARIABLE}: "${text}" is not a number of seconds`, {
-      hint: `write a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, like ${TIMEOUT_VARIABLE}=120 for a slow link`,
+      hint:
+        `write a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, like ${TIMEOUT_VARIABLE}=120 for a ` +
+        `slow link`,
     });
   }
   return seconds;

@@ -58,12 +58,16 @@ export const planLxc: Planner<LxcSpec> = async (spec, ctx) => {
 };
 
 function notListed(index: string, images: LxcImage[], want: LxcWanted): VmError {
-  const what = `${want.dist}/${want.release} for ${want.arch}${want.variant === 'default' ? '' : ` (variant ${want.variant})`}`;
+  const what =
+    `${want.dist}/${want.release} for ` +
+    `${want.arch}${want.variant === 'default' ? '' : ` (variant ${want.variant})`}`;
   const offer = lxcOffer(images, want.dist);
   const has = offer
     ? `it has ${want.dist} ${offer}`
     : `it has no ${want.dist} at all; its dists are ${lxcDists(images).join(', ') || 'none'}`;
   return envError('LXC_IMAGE_NOT_FOUND', `${index} lists no ${what}: ${has}`, {
-    hint: 'the release may have been retired from the server: pick another release or --arch, or set `server:` / $VMATRIX_LXC_SERVER',
+    hint:
+      'the release may have been retired from the server: pick another release or --arch, or set `server:` / ' +
+      '$VMATRIX_LXC_SERVER',
   });
 }

@@ -94,7 +94,7 @@ async function streamTo(
   let bytes = from;
   let last = 0;
   // Failures retrying cannot mend: a body longer than announced, or a write that failed (a full disk).
-  let fatal: unknown;
+  let fatal: Error | undefined;
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const bytesPerSecond = seconds > 0 ? (bytes - from) / seconds : undefined;
@@ -112,7 +112,7 @@ async function streamTo(
         throw fatal;
       }
       hash.update(chunk);
-      await writeAll(fh, chunk).catch((e: unknown) => {
+      await writeAll(fh, chunk).catch((e: Error) => {
         fatal = e;
         throw e;
       });

@@ -10,7 +10,7 @@ export function digestFor(sums: string, name: string): string | undefined {
     const line = raw.trim();
     const gnu = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(line);
     const bsd = /^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$/.exec(line);
-    const [hex, file] = gnu ? [gnu[1]!, gnu[2]!] : bsd ? [bsd[2]!, bsd[1]!] : [];
+    const [hex, file] = gnu ? [gnu[1], gnu[2]] : bsd ? [bsd[2], bsd[1]] : [];
     if (hex && file && basename(file) === name) return hex.toLowerCase();
   }
   return undefined;

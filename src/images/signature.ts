@@ -84,7 +84,7 @@ export function judge(status: string, fingerprint: string): Verdict {
   if (lines.some((l) => l[0] === 'BADSIG')) return 'bad';
   const valid = lines.find((l) => l[0] === 'VALIDSIG' && (l[10] ?? l[1])?.toUpperCase() === want);
   const goodIds = new Set(lines.filter((l) => l[0] === 'GOODSIG').map((l) => l[1]?.toUpperCase()));
-  if (valid && goodIds.has(valid[1]!.toUpperCase().slice(-16))) return 'good';
+  if (valid && goodIds.has(valid[1].toUpperCase().slice(-16))) return 'good';
   if (lines.some((l) => l[0] === 'NODATA')) return 'no-signature';
   if (
     lines.some(
@@ -113,7 +113,8 @@ function refused(file: SignedFile, spec: SignatureSpec, verdict: Exclude<Verdict
   if (verdict === 'no-keyring') {
     return usageError(
       'SIGNATURE_NO_KEYRING',
-      `${file.url}: the keyring ${keyring} for key "${spec.key}" cannot be used: ${stderr.trim().split('\n').at(-1) ?? ''}`,
+      `${file.url}: the keyring ${keyring} for key "${spec.key}" cannot be used: ` +
+        `${stderr.trim().split('\n').at(-1) ?? ''}`,
       {
         hint: 'ship the key as distros/keys/<key>.gpg, or point $VMATRIX_KEYRING_DIR at a directory that holds it',
       },
@@ -121,9 +122,12 @@ function refused(file: SignedFile, spec: SignatureSpec, verdict: Exclude<Verdict
   }
   return envError(
     'SIGNATURE_INVALID',
-    `refusing ${file.url}: ${WHY[verdict]}; expected a signature in ${file.signatureUrl} by ${spec.key} (${spec.fingerprint})`,
+    `refusing ${file.url}: ${WHY[verdict]}; expected a signature in ${file.signatureUrl} by ${spec.key} ` +
+      `(${spec.fingerprint})`,
     {
-      hint: 'nothing was cached. Try again later or from another source; if the mirror is re-signed by its operator, put that key in $VMATRIX_KEYRING_DIR and name it in the catalog entry',
+      hint:
+        'nothing was cached. Try again later or from another source; if the mirror is re-signed by its ' +
+        'operator, put that key in $VMATRIX_KEYRING_DIR and name it in the catalog entry',
     },
   );
 }

@@ -61,9 +61,12 @@ async function checksumList(url: string, sig: SignatureSpec | undefined): Promis
     // The list came, its signature did not: that is a refusal, not a network hiccup to reuse an old image over.
     throw envError(
       'SIGNATURE_MISSING',
-      `refusing ${url}: its signature ${signatureUrl} could not be downloaded (${isVmError(e) ? e.message : String(e)}); expected one by ${sig.key} (${sig.fingerprint})`,
+      `refusing ${url}: its signature ${signatureUrl} could not be downloaded ` +
+        `(${isVmError(e) ? e.message : String(e)}); expected one by ${sig.key} (${sig.fingerprint})`,
       {
-        hint: 'nothing was cached. Try again later or from another source; a mirror must carry the signature file beside the list',
+        hint:
+          'nothing was cached. Try again later or from another source; a mirror must carry the signature file ' +
+          'beside the list',
         cause: e,
       },
     );

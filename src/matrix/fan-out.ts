@@ -7,7 +7,10 @@ import type { Cell } from './types.js';
 
 export type CiSystem = 'github' | 'gitlab';
 
-/** Documented caps: a GitHub Actions matrix makes at most 256 jobs per workflow run; a GitLab parallel:matrix at most 200. */
+/**
+ * Documented caps: a GitHub Actions matrix makes at most 256 jobs per workflow run; a GitLab parallel:matrix at most
+ * 200.
+ */
 export const MAX_JOBS: Record<CiSystem, number> = { github: 256, gitlab: 200 };
 const SYSTEM_NAME: Record<CiSystem, string> = { github: 'GitHub Actions', gitlab: 'GitLab CI' };
 
@@ -19,7 +22,9 @@ export interface GithubCellJob {
   distro: string;
 }
 
-/** `strategy.matrix` for GitHub Actions: `{ include: [{ cell, slug, distro }] }` or `{ shard: ['1/3', '2/3', '3/3'] }`. */
+/**
+ * `strategy.matrix` for GitHub Actions: `{ include: [{ cell, slug, distro }] }` or `{ shard: ['1/3', '2/3', '3/3'] }`.
+ */
 export type GithubMatrix = { include: GithubCellJob[] } | { shard: string[] };
 
 /** GitLab CI's `parallel:matrix`, one variable per job: VMATRIX_CELL or VMATRIX_SHARD. */
@@ -40,7 +45,9 @@ function checkJobs(system: CiSystem, jobs: number, what: string): void {
     'TOO_MANY_JOBS',
     `${jobs} ${what} are more than the ${max} jobs ${SYSTEM_NAME[system]} runs from one matrix`,
     {
-      hint: `fan out over at most ${max} shards instead: vmatrix matrix --format ${system} --shards N, and vmatrix test --shard i/N in each job`,
+      hint:
+        `fan out over at most ${max} shards instead: vmatrix matrix --format ${system} --shards N, and vmatrix ` +
+        `test --shard i/N in each job`,
     },
   );
 }

@@ -47,7 +47,7 @@ function costs(cells: ReadonlyArray<{ id: string }>, durations?: Durations): Map
     .filter((d): d is number => d !== undefined)
     .sort((a, b) => a - b);
   if (values.length === 0) return undefined;
-  const median = values[Math.floor((values.length - 1) / 2)]!;
+  const median = values[Math.floor((values.length - 1) / 2)];
   return new Map(cells.map((c) => [c.id, known(c.id) ?? median]));
 }
 
@@ -69,14 +69,14 @@ export function splitShards<T extends { id: string }>(
   const shards: T[][] = Array.from({ length: count }, () => []);
   const cost = costs(cells, durations);
   if (!cost) {
-    cells.forEach((cell, i) => shards[i % count]!.push(cell));
+    cells.forEach((cell, i) => shards[i % count].push(cell));
     return shards;
   }
   const load = Array<number>(count).fill(0);
   for (const cell of byCost(cells, cost)) {
     const lightest = load.indexOf(Math.min(...load));
-    shards[lightest]!.push(cell);
-    load[lightest]! += cost.get(cell.id)!;
+    shards[lightest].push(cell);
+    load[lightest] += cost.get(cell.id)!;
   }
   return shards;
 }

@@ -61,5 +61,5 @@ function keyOrder(original: string[], include: Array<Record<string, Scalar>>): s
 }
 
 function ordered(values: Combination, order: string[]): Combination {
-  return Object.fromEntries(order.filter((k) => k in values).map((k) => [k, values[k]!]));
+  return Object.fromEntries(order.filter((k) => k in values).map((k) => [k, values[k]]));
 }

@@ -69,9 +69,12 @@ async function killOneCell(cell: Scan['cells'][number], o: KillOptions): Promise
   if (!(await until(async () => !(await readCellDir(dir)), waitMs))) {
     throw envError(
       'STILL_RUNNING',
-      `cell ${cell.cell} [${cell.container}]: its processes were killed but its run has not released it after ${formatDuration(waitMs)}`,
+      `cell ${cell.cell} [${cell.container}]: its processes were killed but its run has not released it after ` +
+        `${formatDuration(waitMs)}`,
       {
-        hint: `\`vmatrix ps\` shows whether it is still there; \`vmatrix kill ${cell.run ?? cell.container} --force\` ends its run`,
+        hint:
+          `\`vmatrix ps\` shows whether it is still there; \`vmatrix kill ${cell.run ?? cell.container} ` +
+          `--force\` ends its run`,
       },
     );
   }

@@ -25,13 +25,13 @@ export function findTarget<R extends RunLike, C extends CellLike>(name: string, 
   const byQualified = cells.filter((c) => c.run !== undefined && `${c.run}/${c.cell}` === name);
   const byLabel = cells.filter((c) => c.cell === name);
   const matches = byContainer.length ? byContainer : byQualified.length ? byQualified : byLabel;
-  if (matches.length === 1) return { kind: 'cell', cell: matches[0]! };
+  if (matches.length === 1) return { kind: 'cell', cell: matches[0] };
   if (matches.length > 1) {
     throw usageError(
       'AMBIGUOUS_TARGET',
       `"${name}" names ${matches.length} running cells: ${matches.map(describeCell).join(', ')}`,
       {
-        hint: `name one with its run (vmatrix kill ${qualified(matches[0]!)}) or by its container id`,
+        hint: `name one with its run (vmatrix kill ${qualified(matches[0])}) or by its container id`,
       },
     );
   }
@@ -56,7 +56,10 @@ export function describeRunning(runs: RunLike[], cells: CellLike[]): string {
   const lines = runs.map((r) => {
     const own = cells.filter((c) => c.run === r.id);
     const where = r.project ? `, ${r.project}` : '';
-    return `  run ${r.id} (vmatrix pid ${r.pid}${where}): ${own.length ? own.map((c) => `${c.cell} [${c.container}]`).join(', ') : 'no cell running'}`;
+    return (
+      `  run ${r.id} (vmatrix pid ${r.pid}${where}): ` +
+      `${own.length ? own.map((c) => `${c.cell} [${c.container}]`).join(', ') : 'no cell running'}`
+    );
   });
   const orphans = cells.filter((c) => c.run === undefined || !runs.some((r) => r.id === c.run));
   return [...lines, ...orphans.map((c) => `  ${c.cell} [${c.container}]`)].join('\n');

@@ -43,7 +43,10 @@ export interface Entry {
 export interface Listing {
   /** A repository's tracked files, `digest` their records; those git vouches for are named by its index. */
   repos: { index: GitIndex; vouched: number[]; digest: string; strip: number; dir: string }[];
-  /** The files looked at here; `tracked` for one that stands for a tracked file (its record is in its repository's digest). */
+  /**
+   * The files looked at here; `tracked` for one that stands for a tracked file (its record is in its repository's
+   * digest).
+   */
   hashed: (Entry & { tracked?: boolean })[];
 }
 

@@ -37,7 +37,7 @@ export class GitIndex {
 
   /** Entry `i`'s path, without its first `strip` bytes. */
   path(i: number, strip = 0): string {
-    return this.names.toString('utf8', this.nameStart[i]! + strip, this.nameEnd[i]);
+    return this.names.toString('utf8', this.nameStart[i] + strip, this.nameEnd[i]);
   }
   /** 0o100644, 0o100755, 0o120000 (a symlink) or 0o160000 (a submodule's commit). */
   mode(i: number): number {
@@ -49,7 +49,7 @@ export class GitIndex {
   }
   /** 0 for a merged entry; 1 to 3 for the sides of a conflict. */
   stage(i: number): number {
-    return (this.buf[this.at[i]! + 40 + this.hashBytes]! >> 4) & 3;
+    return (this.buf[this.at[i] + 40 + this.hashBytes] >> 4) & 3;
   }
   /** The content as a snapshot's key names it (entries.ts): the blob, and the size of the file it was hashed from. */
   cid(i: number): string {
@@ -57,7 +57,7 @@ export class GitIndex {
   }
   /** Where the blob's id is in the file. */
   blobAt(i: number): number {
-    return this.at[i]! + 40;
+    return this.at[i] + 40;
   }
   blob(i: number): string {
     return this.buf.toString('hex', this.blobAt(i), this.blobAt(i) + this.hashBytes);
@@ -72,7 +72,7 @@ export class GitIndex {
    * assume-unchanged, skip-worktree or intent-to-add, last changed before the second the index was written in.
    */
   vouched(i: number): boolean {
-    const flagsAt = this.at[i]! + 40 + this.hashBytes;
+    const flagsAt = this.at[i] + 40 + this.hashBytes;
     const flags = u16(this.buf, flagsAt);
     const extended = flags & EXTENDED ? u16(this.buf, flagsAt + 2) : 0;
     return (
@@ -96,7 +96,7 @@ export class GitIndex {
   }
 
   private u32(i: number, field: number): number {
-    return u32(this.buf, this.at[i]! + 4 * field);
+    return u32(this.buf, this.at[i] + 4 * field);
   }
 
   /** Reads the entries' offsets; false for a format this reader does not take. */
@@ -112,7 +112,7 @@ export class GitIndex {
       const nameAt = flagsAt + (flags & EXTENDED ? 4 : 2);
       this.at[i] = off;
       if (names) {
-        const next = names.add(buf, nameAt, i === 0 ? 0 : this.nameEnd[i - 1]! - this.nameStart[i - 1]!);
+        const next = names.add(buf, nameAt, i === 0 ? 0 : this.nameEnd[i - 1] - this.nameStart[i - 1]);
         if (next < 0) return false;
         this.nameStart[i] = names.lastStart;
         this.nameEnd[i] = names.length;
@@ -135,9 +135,9 @@ export class GitIndex {
 
 // Big-endian fields read byte by byte: for the hundreds of thousands of reads of a large index, this is
 // what V8 compiles best (Buffer's readUInt*BE check their arguments on every call).
-const u16 = (buf: Buffer, at: number): number => (buf[at]! << 8) | buf[at + 1]!;
+const u16 = (buf: Buffer, at: number): number => (buf[at] << 8) | buf[at + 1];
 const u32 = (buf: Buffer, at: number): number =>
-  ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+  ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
 
 /** Reads the index at `path` (objects named by `hashBytes`-byte ids); undefined when it cannot be used. */
 export async function readGitIndex(path: string, hashBytes: number): Promise<GitIndex | undefined> {
@@ -168,7 +168,10 @@ class NameWriter {
     this.buffer = Buffer.allocUnsafe(Math.max(size, 4096));
   }
 
-  /** Adds the name at `at` (git's varint of bytes to drop from the previous name, then a NUL-terminated rest); the offset after it, or -1. */
+  /**
+   * Adds the name at `at` (git's varint of bytes to drop from the previous name, then a NUL-terminated rest); the
+   * offset after it, or -1.
+   */
   add(buf: Buffer, at: number, previousLength: number): number {
     let p = at;
     let c = buf[p++];

@@ -100,7 +100,10 @@ export class ProjectGit {
     );
   }
 
-  /** A command's whole output, for the small ones; `ok` lists the exit codes that are not failures; `env` adds variables (GIT_INDEX_FILE). */
+  /**
+   * A command's whole output, for the small ones; `ok` lists the exit codes that are not failures; `env` adds variables
+   * (GIT_INDEX_FILE).
+   */
   async output(args: string[], ok: number[] = [0], env: Record<string, string> = {}): Promise<string> {
     // simple-git's plugins see the -c values and the environment before it spawns git; the error it
     // reports is set aside here, since simple-git wraps whatever `errors` returns into its own GitError.
@@ -242,7 +245,9 @@ export class GitFailed extends VmError {
     super(
       'GIT_FAILED',
       3,
-      `git ${args.slice(0, 2).join(' ')} failed in ${dir} (${typeof status === 'number' ? `exit ${status}` : status}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+      `git ${args.slice(0, 2).join(' ')} failed in ${dir} ` +
+        `(${typeof status === 'number' ? `exit ${status}` : status}): ` +
+        `${stderr.trim().split('\n').slice(-3).join(' ')}`,
     );
   }
 }
@@ -290,7 +295,9 @@ function notOwned(dir: string, stderr: string): VmError {
     'GIT_NOT_OWNED',
     `git refuses to work in ${at}: it belongs to another user than the one running vmatrix`,
     {
-      hint: `run vmatrix with sudo as that user (git then trusts the checkout), or, if you trust it, git config --global --add safe.directory ${at}`,
+      hint:
+        `run vmatrix with sudo as that user (git then trusts the checkout), or, if you trust it, git config ` +
+        `--global --add safe.directory ${at}`,
     },
   );
 }
@@ -298,7 +305,7 @@ function notOwned(dir: string, stderr: string): VmError {
 /** The operator's own ways to reach a remote (ssh command, askpass): theirs to choose, for a URL they gave. */
 function transportVariables(): Record<string, string> {
   const names = ['GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_SSH_VARIANT', 'GIT_ASKPASS', 'GIT_PROXY_COMMAND', 'SSH_ASKPASS'];
-  return Object.fromEntries(names.flatMap((n) => (process.env[n] === undefined ? [] : [[n, process.env[n]!]])));
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] === undefined ? [] : [[n, process.env[n]]])));
 }
 
 /**

@@ -27,8 +27,8 @@ export class KeyHash {
   /** The record of index entry `i`, content "g<blob id>:<size>", its path without its first `strip` bytes. */
   indexRecord(index: GitIndex, i: number, strip: number): void {
     const { names, bytes } = index;
-    const start = index.nameStart[i]! + strip;
-    const end = index.nameEnd[i]!;
+    const start = index.nameStart[i] + strip;
+    const end = index.nameEnd[i];
     if (this.pos + (end - start) + RECORD_ROOM > this.out.length) this.flush();
     if (end - start + RECORD_ROOM > this.out.length)
       return this.record(index.path(i, strip), index.mode(i), `g${index.blob(i)}:${index.size(i)}`);
@@ -44,8 +44,8 @@ export class KeyHash {
     out[pos++] = 0x67; // g
     const blob = index.blobAt(i);
     for (let b = blob; b < blob + index.hashBytes; b++) {
-      out[pos++] = HEX[2 * bytes[b]!]!;
-      out[pos++] = HEX[2 * bytes[b]! + 1]!;
+      out[pos++] = HEX[2 * bytes[b]]!;
+      out[pos++] = HEX[2 * bytes[b] + 1]!;
     }
     out[pos++] = 0x3a; // :
     pos = writeDecimal(out, pos, index.size(i));

@@ -43,6 +43,6 @@ export async function readPairs(
   const fields = text.slice(newline + 1).split('\0');
   if (head?.format !== format || fields.length !== 2 * Number(head.entries) + 1 || fields.at(-1) !== '')
     return undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) onPair(fields[i]!, fields[i + 1]!);
+  for (let i = 0; i + 1 < fields.length; i += 2) onPair(fields[i], fields[i + 1]);
   return head;
 }

@@ -8,7 +8,8 @@ import { settledBefore, sameStamp, type Stamp } from './stamp.js';
 
 // What vmatrix hashed itself on earlier runs of a project: the files git's index does not vouch for
 // (untracked ones, edited ones, all of them when the index cannot be read), by path, with the stamp each had
-// and its blob id (content.ts). A later run hashes again only a file whose mode or stamp changed, or that was last changed
+// and its blob id (content.ts). A later run hashes again only a file whose mode or stamp changed, or that was last
+// changed
 // in the second the recording run started in or later: a write in that second can leave a stamp as it was
 // (see stamp.ts). One file per project, in the store's source-cache/, replaced whole (written
 // in tmp/, then renamed); one that does not read back whole (cut short by a crash) counts as empty.

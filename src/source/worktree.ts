@@ -16,15 +16,22 @@ const PLAIN = new Set([0o100644, 0o100755, 0o120000]);
 export interface WorktreeView {
   /** The index, when git vouches for files of it. */
   index?: GitIndex;
-  /** The entries of `index` below the directory viewed that are files of the snapshot (merged, a file or a symlink), in index order. */
+  /**
+   * The entries of `index` below the directory viewed that are files of the snapshot (merged, a file or a symlink), in
+   * index order.
+   */
   tracked: number[];
-  /** Those of `tracked` git does not vouch for (racily clean, flagged, or changed as git status found): to be looked at. */
+  /**
+   * Those of `tracked` git does not vouch for (racily clean, flagged, or changed as git status found): to be looked at.
+   */
   unvouched: Set<number>;
   /** The digest of the records of `tracked` as the index names them (key.ts), made while git status ran. */
   digest: string;
   /** Bytes of the index's names before the directory viewed (its path in the repository, and a "/"). */
   strip: number;
-  /** Paths to look at: the unvouched entries', untracked and conflicted files', or every file when git vouches for none. */
+  /**
+   * Paths to look at: the unvouched entries', untracked and conflicted files', or every file when git vouches for none.
+   */
   others: string[];
   /** Submodules: their files are for their own repositories to list. */
   submodules: string[];
@@ -85,14 +92,14 @@ function fromIndex(index: GitIndex, prefix: string): WorktreeView {
  * bytes), so one walk along both finds them; an unchanged tree costs nothing.
  */
 function changedEntries(view: WorktreeView, index: GitIndex, dirty: string[]): number[] {
-  const names = dirty.map((p) => Buffer.from(p)).sort(Buffer.compare);
+  const names = dirty.map((p) => Buffer.from(p)).sort((a, b) => Buffer.compare(a, b));
   const found: number[] = [];
   let next = 0;
   for (const i of names.length ? view.tracked : []) {
-    const start = index.nameStart[i]!;
-    const end = index.nameEnd[i]!;
+    const start = index.nameStart[i];
+    const end = index.nameEnd[i];
     for (; next < names.length; next++) {
-      const order = index.names.compare(names[next]!, 0, names[next]!.length, start, end);
+      const order = index.names.compare(names[next], 0, names[next].length, start, end);
       if (order === 0) found.push(i);
       if (order <= 0) break;
     }
@@ -101,14 +108,17 @@ function changedEntries(view: WorktreeView, index: GitIndex, dirty: string[]): n
 }
 
 function startsWith(index: GitIndex, i: number, prefix: Buffer): boolean {
-  const start = index.nameStart[i]!;
+  const start = index.nameStart[i];
   return (
-    index.nameEnd[i]! - start >= prefix.length &&
+    index.nameEnd[i] - start >= prefix.length &&
     index.names.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0
   );
 }
 
-/** What `git status` finds changed in the working tree (paths in the repository) and untracked (paths below the current directory). */
+/**
+ * What `git status` finds changed in the working tree (paths in the repository) and untracked (paths below the current
+ * directory).
+ */
 async function status(git: ProjectGit): Promise<{ dirty: string[]; untracked: string[] }> {
   const { prefix } = git;
   const dirty: string[] = [];

@@ -11,7 +11,7 @@ const MAX_DEPTH = 8;
 export function noSpaceErrno(e: unknown): NodeJS.ErrnoException | undefined {
   let at = e;
   for (let depth = 0; at instanceof Error && depth < MAX_DEPTH; depth++) {
-    if (NO_SPACE.has((at as NodeJS.ErrnoException).code ?? '')) return at as NodeJS.ErrnoException;
+    if (NO_SPACE.has((at as NodeJS.ErrnoException).code ?? '')) return at;
     at = at.cause;
   }
   return undefined;

@@ -39,7 +39,7 @@ export async function inventory(store: Store): Promise<Entry[]> {
 export function withDependents(all: Entry[], id: string): Entry[] {
   const out = all.filter((e) => e.id === id);
   for (let i = 0; i < out.length; i++) {
-    const parent = out[i]!.id;
+    const parent = out[i].id;
     for (const e of all) {
       if (e.kind === 'layer' && (e.meta.image === parent || e.meta.parent === parent) && !out.includes(e)) out.push(e);
     }

@@ -48,7 +48,7 @@ export async function removeImages(store: Store, targets: string[]): Promise<Ent
   const { ids } = await idsInUse(store.cellsDir());
   const busy = [...doomed].filter((e) => ids.has(e.id));
   if (busy.length) {
-    throw envError('IMAGE_IN_USE', `${busy[0]!.kind} ${busy[0]!.id} is used by a running vmatrix`, {
+    throw envError('IMAGE_IN_USE', `${busy[0].kind} ${busy[0].id} is used by a running vmatrix`, {
       hint: 'wait for that run to end, then try again',
     });
   }

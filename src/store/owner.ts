@@ -24,7 +24,7 @@ async function procState(pid: number): Promise<ProcState | undefined | 'no-proc'
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: count fields after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, start: fields[19]! };
+    return { state: fields[0], start: fields[19] };
   } catch (e) {
     // ESRCH: the process exited between the open and the read of its stat file; as gone as ENOENT.
     const code = (e as NodeJS.ErrnoException).code;

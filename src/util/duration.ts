@@ -13,7 +13,7 @@ export function parseDuration(text: string | number, where = 'duration'): number
       hint: 'write it like 90s, 15m, 1h30m or 30d',
     });
   }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]], 0);
 }
 
 export function formatDuration(ms: number): string {

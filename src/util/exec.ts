@@ -51,7 +51,8 @@ export async function execOrThrow(
   if (r.code !== 0) {
     throw envError(
       'COMMAND_FAILED',
-      `${cmd} ${args.join(' ')} failed (${r.signal ?? `exit ${r.code}`}): ${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+      `${cmd} ${args.join(' ')} failed (${r.signal ?? `exit ${r.code}`}): ` +
+        `${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
     );
   }
   return r.stdout;
@@ -59,12 +60,12 @@ export async function execOrThrow(
 
 /** The absolute path of a program on PATH, or undefined. */
 export async function which(program: string): Promise<string | undefined> {
-  const { access, constants } = await import('node:fs/promises');
-  const { delimiter, join } = await import('node:path');
-  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
-    const candidate = join(dir, program);
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(path.delimiter)) {
+    const candidate = path.join(dir, program);
     try {
-      await access(candidate, constants.X_OK);
+      await fs.access(candidate, fs.constants.X_OK);
       return candidate;
     } catch {
       /* not in this directory */

@@ -31,7 +31,8 @@ async function linkRefusal(path: string, shown: string): Promise<Error> {
   const target = await readlink(path).catch(() => '?');
   return usageError(
     'UNSAFE_PROJECT_PATH',
-    `${shown} is a symbolic link (to ${target}): vmatrix runs as root and does not write through links the project holds`,
+    `${shown} is a symbolic link (to ${target}): vmatrix runs as root and does not write through links the project ` +
+      `holds`,
     {
       hint: `remove ${shown} (vmatrix creates it as a directory of its own; a project should not commit it)`,
     },

@@ -24,9 +24,9 @@ const CAP_XATTR = 'security.capability';
 async function listTree(root: string): Promise<string[]> {
   const out = [root];
   for (let i = 0; i < out.length; i++) {
-    const st = await lstat(out[i]!);
+    const st = await lstat(out[i]);
     if (!st.isDirectory()) continue;
-    for (const name of await readdir(out[i]!)) out.push(join(out[i]!, name));
+    for (const name of await readdir(out[i])) out.push(join(out[i], name));
   }
   return out;
 }

@@ -13,7 +13,7 @@ export async function eachLimited<T>(
     while (next < items.length && !failed) {
       const i = next++;
       try {
-        await fn(items[i]!, i);
+        await fn(items[i], i);
       } catch (e) {
         failed = true;
         throw e;

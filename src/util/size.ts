@@ -6,7 +6,7 @@ const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 3
 export function parseSize(text: string, where = 'size'): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
   if (!m) throw usageError('BAD_SIZE', `${where}: "${text}" is not a size`, { hint: 'write it like 500M or 20G' });
-  return Math.round(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
+  return Math.round(Number(m[1]) * UNITS[m[2].toLowerCase()]);
 }
 
 /** 1536 → `1.5 KB`, binary units like parseSize. */
@@ -21,7 +21,10 @@ export function formatSize(bytes: number): string {
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
 }
 
-/** A size from the environment (`VMATRIX_ARTIFACTS_MAX_SIZE=1g`), `fallback` when unset; a bad one is a usage error with `code`. */
+/**
+ * A size from the environment (`VMATRIX_ARTIFACTS_MAX_SIZE=1g`), `fallback` when unset; a bad one is a usage error with
+ * `code`.
+ */
 export function sizeFromEnv(env: NodeJS.ProcessEnv, variable: string, fallback: string, code: string): number {
   const text = env[variable]?.trim() || fallback;
   try {

@@ -27,7 +27,9 @@ export function cutLine(line: string): string {
   return line.length > LINE_MAX ? line.slice(0, LINE_MAX) + LINE_CUT : line;
 }
 
-/** The last `count` lines of `text`, as shown; a final newline does not make an empty last line, and no text has none. */
+/**
+ * The last `count` lines of `text`, as shown; a final newline does not make an empty last line, and no text has none.
+ */
 export function lastLines(text: string, count: number): string[] {
   return text === ''
     ? []

@@ -28,7 +28,7 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = f
   const dirs = [paths.bundle, paths.work];
   if (spec.source) dirs.push(paths.srcWork);
   for (const d of dirs) await mkdir(d, { mode: 0o700 });
-  if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]!);
+  if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]);
   if (spec.source && !(await exists(paths.srcUpper)))
     await mkdirLike(paths.srcUpper, spec.source.layers?.[0] ?? spec.source.lower);
   await writeFile(paths.hosts, hostsFile(spec.hostname));

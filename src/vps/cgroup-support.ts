@@ -72,7 +72,9 @@ export function explainMissing(layout: CgroupLayout, missing: readonly CgroupLim
   if (layout === 'v2') {
     return {
       why: `no ${names} controller in /sys/fs/cgroup/cgroup.controllers`,
-      fix: 'use a kernel with the controller, not disabled on its command line (cgroup_disable=); inside a container, one that delegates it',
+      fix:
+        'use a kernel with the controller, not disabled on its command line (cgroup_disable=); inside a ' +
+        'container, one that delegates it',
     };
   }
   const mounts = missing.map(
@@ -91,7 +93,9 @@ export async function requireLimits(r: CellResources): Promise<void> {
     'CGROUP_LIMITS_UNAVAILABLE',
     `resources: this host cannot apply ${missing.map((c) => LIMIT_KEYS[c]).join(' and ')}: ${why}`,
     {
-      hint: `remove it from resources: in vmatrix.yml, or make it possible (${fix}); \`vmatrix doctor\` shows what the host can limit`,
+      hint:
+        `remove it from resources: in vmatrix.yml, or make it possible (${fix}); \`vmatrix doctor\` shows what ` +
+        `the host can limit`,
     },
   );
 }

@@ -23,7 +23,7 @@ export function parseCgroupMountEntries(mountinfo: string): CgroupMount[] {
       const [fstype, , options = ''] = right?.split(' ') ?? [];
       if (fstype !== 'cgroup' && fstype !== 'cgroup2') return [];
       const version: 1 | 2 = fstype === 'cgroup' ? 1 : 2;
-      return [{ point: left!.split(' ')[4]!, version, options: options.split(',') }];
+      return [{ point: left.split(' ')[4], version, options: options.split(',') }];
     });
 }
 

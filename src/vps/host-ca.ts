@@ -6,7 +6,8 @@ import { join } from 'node:path';
 // /usr/local/share/ca-certificates: update-ca-certificates(8)), typically the CA of a TLS-inspecting proxy
 // that every https connection of the host goes through. A cell's image has only its distro's own CAs, so
 // behind such a proxy `npm ci` in a cell fails with SELF_SIGNED_CERT_IN_CHAIN where it works on the host.
-// Cells that have a network (the host's, or setup's outbound one: outbound.ts) get those certificates, read-only at HOST_CA_IN_CELL (on the cell's
+// Cells that have a network (the host's, or setup's outbound one: outbound.ts) get those certificates, read-only at
+// HOST_CA_IN_CELL (on the cell's
 // /dev tmpfs, so that no mount point is ever left in a setup layer), and NODE_EXTRA_CA_CERTS names them.
 // They are public certificates: nothing secret crosses. VMATRIX_HOST_CA=off turns this off; VMATRIX_HOST_CA=DIR
 // takes them from DIR instead.

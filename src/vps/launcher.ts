@@ -6,7 +6,8 @@ import { CELL_MOUNT, CELL_STATE, type CellPaths } from './layout.js';
 import type { Runtime } from './types.js';
 
 // How a cell is started. Node spawns
-//   setpriv --pdeathsig KILL -- unshare --mount --propagation private --pid --fork --kill-child --mount-proc -- sh -c SCRIPT
+//   setpriv --pdeathsig KILL -- unshare --mount --propagation private --pid --fork --kill-child --mount-proc -- sh -c
+// SCRIPT
 // The private mount namespace scopes every mount of the cell: they vanish when its last process exits.
 // The PID namespace has the runtime as its init: when that init dies, the kernel kills everything in the
 // namespace, the container included. setpriv's pdeathsig ties unshare to vmatrix, --kill-child ties the
@@ -118,7 +119,7 @@ export function launcherTools(): Promise<LauncherTools> {
 export function relativeLowerdirs(lowerdirs: string[]): { base: string; lower: string } {
   const parents = lowerdirs.map((p) => dirname(p).split(sep));
   const common: string[] = [];
-  for (let i = 0; parents.every((p) => i < p.length && p[i] === parents[0]![i]); i++) common.push(parents[0]![i]!);
+  for (let i = 0; parents.every((p) => i < p.length && p[i] === parents[0][i]); i++) common.push(parents[0][i]);
   const base = common.join(sep) || sep;
   return { base, lower: lowerdirs.map((p) => relative(base, p)).join(':') };
 }

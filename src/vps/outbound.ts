@@ -75,7 +75,9 @@ export function missingToolsError(missing: string[]): Error {
     'NO_SETUP_NETWORK',
     `setup steps need ${missing.join(', ')} (for a network that cannot reach the host), which this host lacks`,
     {
-      hint: `apt-get install ${packages} (or scripts/setup-host.sh); to give setup the host's own network instead, set VMATRIX_SETUP_NETWORK=host`,
+      hint:
+        `apt-get install ${packages} (or scripts/setup-host.sh); to give setup the host's own network instead, ` +
+        `set VMATRIX_SETUP_NETWORK=host`,
     },
   );
 }
@@ -145,7 +147,7 @@ export async function openOutbound(id: string): Promise<OutboundNet> {
     await Promise.all(children.map(killAndWait));
   };
   try {
-    holder.stdin!.end(outboundRules(hostAddresses()));
+    holder.stdin.end(outboundRules(hostAddresses()));
     await readyLine(holder, `cell ${id}: could not make its network namespace`);
     const slirp = spawn(
       tools.setpriv,

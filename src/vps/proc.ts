@@ -18,7 +18,7 @@ export async function procStat(pid: number): Promise<{ state: string; start: str
   if (stat === undefined) return undefined;
   // The command name may hold spaces and parentheses: fields are counted after its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0]!, start: fields[19]! };
+  return { state: fields[0], start: fields[19] };
 }
 
 /** The child of the launcher (unshare forks it at once); waits briefly for the fork. */

@@ -27,7 +27,7 @@ export function launch(argv: string[], io: Io, netnsFd?: number): Promise<Launch
       : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
     const ctl = io.onControl && !io.terminal ? ['pipe' as const] : [];
     const stdio: StdioOptions = netnsFd !== undefined ? [...base, ctl[0] ?? 'ignore', netnsFd] : [...base, ...ctl];
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const child = spawn(argv[0], argv.slice(1), {
       stdio,
       env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) },
     });

@@ -86,5 +86,5 @@ async function versionOf(path: string): Promise<string> {
   const m = /version\s+(\S+)/.exec(r.stdout);
   if (r.code !== 0 || !m)
     throw envError('RUNTIME_UNUSABLE', `${path} --version failed: ${r.stderr.trim() || r.stdout.trim()}`);
-  return m[1]!;
+  return m[1];
 }

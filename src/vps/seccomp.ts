@@ -76,7 +76,8 @@ export function seccompProfile(arch: string = process.arch, kernel: string = rel
       allow(['socket'], [{ index: 0, value: AF_ALG + 1, op: 'SCMP_CMP_EQ' }]),
       allow(['socket'], [{ index: 0, value: AF_VSOCK, op: 'SCMP_CMP_GT' }]),
       ...PERSONALITIES.map((value) => allow(['personality'], [{ index: 0, value, op: 'SCMP_CMP_EQ' }])),
-      // clone making no namespace. Its flags are the first argument everywhere but s390, where the first two are swapped.
+      // clone making no namespace. Its flags are the first argument everywhere but s390, where the first two are
+      // swapped.
       allow(
         ['clone'],
         [{ index: arch === 's390x' ? 1 : 0, value: CLONE_NAMESPACES, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],

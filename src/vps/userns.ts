@@ -71,7 +71,8 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
   if (env.VMATRIX_USERNS === 'off' || env.VMATRIX_USERNS === '0') {
     return {
       reason:
-        'no user namespace: turned off with VMATRIX_USERNS=off, so root in a cell is root on the host (with fewer capabilities)',
+        'no user namespace: turned off with VMATRIX_USERNS=off, so root in a cell is root on the host (with fewer ' +
+        'capabilities)',
     };
   }
   const names = ['root', '0'];
@@ -84,10 +85,14 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
   if (uid === undefined || gid === undefined) {
     const file = uid === undefined ? 'subuid' : 'subgid';
     return {
-      reason: `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is root on the host (with fewer capabilities)`,
+      reason:
+        `no user namespace: /etc/${file} has no range of ${IDMAP_SIZE} ids for root, so root in a cell is ` +
+        `root on the host (with fewer capabilities)`,
       refusal: {
         code: 'NO_SUBORDINATE_IDS',
-        message: `/etc/${file} has no range of ${IDMAP_SIZE} ids for root: without one, root in a cell would be root on the host`,
+        message:
+          `/etc/${file} has no range of ${IDMAP_SIZE} ids for root: without one, root in a cell would be ` +
+          `root on the host`,
         hint: 'run vmatrix doctor --fix to add one; or, to run cells as host root anyway, set VMATRIX_USERNS=off',
       },
     };
@@ -105,7 +110,9 @@ export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '
         reason,
         refusal: {
           code: 'SUBORDINATE_IDS_OVERLAP',
-          message: `/etc/${file}: root's range ${start}-${start + IDMAP_SIZE - 1} overlaps ${other}: a cell's processes would own that user's files`,
+          message:
+            `/etc/${file}: root's range ${start}-${start + IDMAP_SIZE - 1} overlaps ${other}: a cell's ` +
+            `processes would own that user's files`,
           hint: `give root a range of its own in /etc/${file} (remove root's line and run vmatrix doctor --fix)`,
         },
       };
@@ -150,8 +157,8 @@ export async function addRootSubids(etc = '/etc'): Promise<string | undefined> {
   if (texts.every((t) => findSubidRange(t, ['root', '0']) !== undefined)) return undefined;
   const line = `root:${freeSubidStart(texts)}:${IDMAP_SIZE}`;
   for (const [i, f] of files.entries()) {
-    if (findSubidRange(texts[i]!, ['root', '0']) !== undefined) continue;
-    const text = texts[i]!;
+    if (findSubidRange(texts[i], ['root', '0']) !== undefined) continue;
+    const text = texts[i];
     await appendFile(f, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`, { mode: 0o644 });
   }
   return line;

@@ -18,7 +18,7 @@ export function parseChallenge(header: string | string[] | undefined): Challenge
   if (!value || !/^bearer\s/i.test(value)) return undefined;
   const params: Record<string, string> = {};
   for (const m of value.slice(7).matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
-    params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+    params[m[1].toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   }
   if (!params.realm) return undefined;
   return {

@@ -44,7 +44,7 @@ export class RegistryClient {
       bytes,
       digest,
       url: url.href,
-      ...(typeof type === 'string' ? { contentType: type.split(';')[0]!.trim() } : {}),
+      ...(typeof type === 'string' ? { contentType: type.split(';')[0].trim() } : {}),
     };
   }
 

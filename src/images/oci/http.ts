@@ -47,7 +47,8 @@ export async function statusError(res: Dispatcher.ResponseData, url: URL): Promi
     const rate =
       limit === undefined
         ? ''
-        : ` (ratelimit-limit: ${String(h['ratelimit-limit'] ?? '?')}, ratelimit-remaining: ${String(h['ratelimit-remaining'] ?? '?')})`;
+        : ` (ratelimit-limit: ${String(h['ratelimit-limit'] ?? '?')}, ratelimit-remaining: ` +
+          `${String(h['ratelimit-remaining'] ?? '?')})`;
     return envError('OCI_RATE_LIMITED', `${where}${rate}`, {
       hint: 'the registry limits anonymous pulls: wait and try again, or use a mirror of the image',
     });

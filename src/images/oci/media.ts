@@ -78,7 +78,8 @@ export function selectPlatform(index: Index, arch: string, where: string): Descr
     .join(', ');
   throw envError(
     'OCI_NO_PLATFORM',
-    `${where} has no image for linux/${want.architecture}${want.variant ? `/${want.variant}` : ''} (it has: ${offered || 'none'})`,
+    `${where} has no image for linux/${want.architecture}${want.variant ? `/${want.variant}` : ''} (it has: ` +
+      `${offered || 'none'})`,
     {
       hint: 'set `arch` in the catalog entry to one the image is published for, or use another image',
     },

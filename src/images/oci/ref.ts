@@ -45,7 +45,7 @@ export function parseOciRef(ref: string, insecure = false): OciRef {
     if (!TAG.test(tag)) throw bad(`"${tag}" is not a tag`);
   }
   const parts = rest.split('/');
-  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!);
+  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
   let registry = hasRegistry ? parts.shift()! : 'docker.io';
   if (DOCKER_HUB.has(registry)) registry = 'docker.io';
   if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
