@@ -1,5 +1,6 @@
 import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
+import { debianArch } from '../util/arch.js';
 import { hostArch, type ParsedEntry } from './parse.js';
 import type { Catalog, DistroEntry } from './types.js';
 
@@ -15,7 +16,7 @@ class LayeredCatalog implements Catalog {
 
   /** Each entry with `arch` the host's when it has it, else its first; with `arch`, only those that have it. */
   list(arch?: string): DistroEntry[] {
-    const wanted = arch ? normalArch(arch) : undefined;
+    const wanted = arch ? debianArch(arch) : undefined;
     const host = hostArch();
     return [...this.entries.values()]
       .filter((e) => !wanted || e.arches.includes(wanted))
@@ -37,22 +38,14 @@ class LayeredCatalog implements Catalog {
   }
 }
 
-// What `uname -m` and Node say, for the names the catalog uses.
-const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x64: 'amd64', aarch64: 'arm64' };
-
 /** The sources that can give `arch`: all but the tarballs made for another one. */
 function sourcesFor(entry: DistroEntry, arch: string): DistroEntry['sources'] {
   return entry.sources.filter((s) => !('arch' in s) || s.arch === undefined || s.arch === arch);
 }
 
-function normalArch(arch: string): string {
-  const a = arch.trim().toLowerCase();
-  return ARCH_ALIASES[a] ?? a;
-}
-
 /** The entry for one architecture (default: the host's). No silent fallback: a foreign arch needs emulation. */
 function withArch(entry: DistroEntry, wanted: string | undefined): DistroEntry {
-  const arch = wanted ? normalArch(wanted) : hostArch();
+  const arch = wanted ? debianArch(wanted) : hostArch();
   const sources = sourcesFor(entry, arch);
   if (entry.arches.includes(arch) && sources.length > 0) return { ...entry, arch, sources };
   const has = entry.arches.includes(arch) ? `none of its sources is for ${arch}` : `it has ${entry.arches.join(', ')}`;

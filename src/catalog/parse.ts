@@ -2,6 +2,9 @@ import { schemaIssues } from '../config/schema-check.js';
 import type { LocatedIssue } from '../config/issues.js';
 import { locate, readYaml, type YamlSource } from '../config/yaml-source.js';
 import type { DistroEntry, PackageManagerName, SourceSpec } from './types.js';
+import { hostArch } from '../util/arch.js';
+
+export { hostArch };
 
 // One catalog file: a family block of defaults and a list of releases that override them
 // (parse → schema → defaults, the distrobuilder way).
@@ -38,21 +41,6 @@ export interface ParsedEntry {
 export interface ParsedFile {
   entries: ParsedEntry[];
   issues: LocatedIssue[];
-}
-
-const DEBIAN_ARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'armhf',
-  ia32: 'i386',
-  ppc64: 'ppc64el',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-};
-
-/** The host's architecture, spelt as Debian and the catalog spell it. */
-export function hostArch(): string {
-  return DEBIAN_ARCH[process.arch] ?? process.arch;
 }
 
 export function parseCatalogFile(text: string, file: string): ParsedFile {

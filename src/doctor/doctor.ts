@@ -15,6 +15,7 @@ import {
   seccompWanted,
   type CgroupLimit,
   type CgroupSupport,
+  runtimeHasSeccomp,
 } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 
@@ -143,9 +144,7 @@ const CHECKS: Check[] = [
         };
       const runtime = await detectRuntime().catch(() => undefined);
       if (!runtime) return { ok: false, detail: 'no OCI runtime to apply the filter (see above)' };
-      // `features` (runc 1.1+, crun 1.5+) says whether the runtime was built with libseccomp.
-      const r = await execCapture(runtime.path, ['features']);
-      const enabled = r.code === 0 ? seccompEnabled(r.stdout) : undefined;
+      const enabled = await runtimeHasSeccomp(runtime);
       if (enabled === false)
         return {
           ok: false,
@@ -292,14 +291,4 @@ export async function applyFix(command: string[]): Promise<boolean> {
   });
   process.stderr.write(r.stdout.split('\n').slice(-5).join('\n') + r.stderr);
   return r.code === 0;
-}
-
-/** linux.seccomp.enabled of `<runtime> features`; undefined when it does not say. */
-export function seccompEnabled(features: string): boolean | undefined {
-  try {
-    const enabled = (JSON.parse(features) as { linux?: { seccomp?: { enabled?: unknown } } }).linux?.seccomp?.enabled;
-    return typeof enabled === 'boolean' ? enabled : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,7 @@ import { envError, messageOf } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { hashOf, shortId } from '../util/hash.js';
 import { treeSize } from '../util/tree.js';
-import { debianArch } from './arch.js';
+import { debianArch } from '../util/arch.js';
 import { downloadResumable, type Transfer } from './resume.js';
 import { sha256File } from './sha256sums.js';
 import { IMAGE_FORMAT } from './source.js';

@@ -5,7 +5,7 @@ export type { ImageProgress } from './source.js';
 export { describeSource, IMAGE_FORMAT } from './source.js';
 export { aptSources, hostDebianMirror, type AptSource } from './apt-mirror.js';
 export { buildBusyboxRoot, findStaticBusybox } from './busybox.js';
-export { debianArch } from './arch.js';
+export { debianArch } from '../util/arch.js';
 export { importImage, type ImportRequest } from './import.js';
 export { ensureBlob, partialPath, type BlobRequest } from './blob.js';
 export type { Transfer } from './resume.js';

@@ -1,6 +1,6 @@
 import type { SourceSpec } from '../catalog/types.js';
 import { envError, type VmError } from '../util/errors.js';
-import { debianArch } from './arch.js';
+import { debianArch } from '../util/arch.js';
 import { fetchText } from './download.js';
 import {
   lxcDists,

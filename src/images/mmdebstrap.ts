@@ -5,7 +5,7 @@ import type { SourceSpec } from '../catalog/types.js';
 import { envError } from '../util/errors.js';
 import { hashOf, shortId } from '../util/hash.js';
 import { hostDebianMirror } from './apt-mirror.js';
-import { debianArch } from './arch.js';
+import { debianArch } from '../util/arch.js';
 import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from './source.js';
 
 type MmdebstrapSpec = Extract<SourceSpec, { kind: 'mmdebstrap' }>;

@@ -88,3 +88,22 @@ async function versionOf(path: string): Promise<string> {
     throw envError('RUNTIME_UNUSABLE', `${path} --version failed: ${r.stderr.trim() || r.stdout.trim()}`);
   return m[1];
 }
+
+/**
+ * Whether the runtime was built with libseccomp, as its `features` (runc 1.1+, crun 1.5+) say; undefined: it does not
+ * say.
+ */
+export async function runtimeHasSeccomp(runtime: Runtime): Promise<boolean | undefined> {
+  const r = await execCapture(runtime.path, ['features']);
+  return r.code === 0 ? seccompEnabled(r.stdout) : undefined;
+}
+
+/** linux.seccomp.enabled of `<runtime> features`; undefined when it does not say. */
+export function seccompEnabled(features: string): boolean | undefined {
+  try {
+    const enabled = (JSON.parse(features) as { linux?: { seccomp?: { enabled?: unknown } } }).linux?.seccomp?.enabled;
+    return typeof enabled === 'boolean' ? enabled : undefined;
+  } catch {
+    return undefined;
+  }
+}

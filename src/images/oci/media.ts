@@ -1,5 +1,5 @@
 import { envError } from '../../util/errors.js';
-import { debianArch } from '../arch.js';
+import { debianArch } from '../../util/arch.js';
 
 // The manifest documents of OCI image-spec and Docker's schema 2, and how a multi-platform index is
 // narrowed to the one image a catalog entry's architecture needs.

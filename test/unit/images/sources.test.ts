@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { debianArch } from '../../../src/images/arch.js';
+import { debianArch } from '../../../src/util/arch.js';
 import { mmdebstrapArgs } from '../../../src/images/mmdebstrap.js';
 import { digestFor, normalizeDigest, urlBasename } from '../../../src/images/sha256sums.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeLimits, seccompEnabled } from '../../../src/doctor/doctor.js';
+import { describeLimits } from '../../../src/doctor/doctor.js';
+import { seccompEnabled } from '../../../src/vps/runtime.js';
 
 describe('describeLimits (the doctor check "cgroup limits")', () => {
   it('is ok when memory, cpus and pids can all be applied', () => {
