@@ -16,7 +16,10 @@ export default tseslint.config(
     rules: {
       '@stylistic/max-len': ['error', { code: 120, ignoreUrls: true }],
       // `const { dir: _, ...rest } = x` drops a field: the conventional underscore says it is unused on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
 );
