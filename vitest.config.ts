@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Integration tests mount overlays, start OCI runtimes and build Debian roots: they are slow and share
 // the machine's store, so files run one at a time; unit tests are fast either way.
 //
-// The suites of the hostile world (README "Safety") carry tags, so one kind can be run alone:
+// The suites of the hostile world (docs/safety.md) carry tags, so one kind can be run alone:
 //   npx vitest run --tags-filter=archives
 export default defineConfig({
   test: {

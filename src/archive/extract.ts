@@ -40,7 +40,7 @@ export interface ExtractResult {
 }
 
 /**
- * Extracts a (decompressed) tar stream into `dest` as a chrooted process would: see SAFETY.md 1-14.
+ * Extracts a (decompressed) tar stream into `dest` as a chrooted process would: see docs/safety.md, rules 1-14.
  * On error the tree is left half-written: extract into a staging dir and discard it.
  */
 export async function extractTar(input: Readable, dest: string, o: ExtractOptions = {}): Promise<ExtractResult> {

@@ -1,6 +1,6 @@
 import { usageError } from '../util/errors.js';
 
-/** Bounds that keep a hostile archive from exhausting time, memory or disk (SAFETY.md 13), per archive. */
+/** Bounds that keep a hostile archive from exhausting time, memory or disk (docs/safety.md, rule 13), per archive. */
 export interface Limits {
   maxEntries: number;
   /** Sum of the sizes of the regular files. */

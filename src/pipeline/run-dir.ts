@@ -2,7 +2,7 @@ import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chownTree, createNew, invokingUser, realDirs } from '../util/host-fs.js';
 
-// Where a run's directory goes on the host. The project is not trusted (README "Safety"): a link it
+// Where a run's directory goes on the host. The project is not trusted (docs/safety.md, rule 29): a link it
 // committed as `.vmatrix`, `.vmatrix/runs` or `.vmatrix/.gitignore` must never redirect a write of root's.
 
 /**

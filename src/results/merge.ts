@@ -7,8 +7,8 @@ import { newRunId } from './run-id.js';
 
 // `vmatrix report --merge`: the results of runs that each ran part of one matrix (CI shards, or one job
 // per cell) joined into one, with the content a single run of those cells on one host would have had:
-// every cell once, in matrix order, the summary counted again. What cannot be the same is said in the
-// README: a new runId (mergedFrom lists the parts'), the earliest start, the latest end, the longest
+// every cell once, in matrix order, the summary counted again. What cannot be the same is said in
+// docs/ci.md: a new runId (mergedFrom lists the parts'), the earliest start, the latest end, the longest
 // part's duration as durationMs (the parts ran side by side), jobs summed over the parts, and each
 // cell's logPath pointing into its own part's run directory.
 

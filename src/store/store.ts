@@ -16,7 +16,7 @@ import type { ImageMeta, LayerMeta } from './types.js';
 
 const SUBDIRS = ['blobs/sha256', 'images', 'layers', 'sources', 'cells', 'locks', 'tmp', 'retired'];
 
-/** The on-disk, content-addressed store: a cache hit is a path that exists. See DESIGN.md "The store". */
+/** The on-disk, content-addressed store: a cache hit is a path that exists. See docs/architecture.md "The store". */
 export class Store {
   readonly root: string;
 

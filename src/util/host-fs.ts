@@ -3,7 +3,7 @@ import { lchown, lstat, mkdir, open, readdir, readlink, realpath, type FileHandl
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { usageError } from './errors.js';
 
-// vmatrix runs as root in a project it does not trust (README "Safety"): a committed symlink such as
+// vmatrix runs as root in a project it does not trust (docs/safety.md, rule 29): a committed symlink such as
 // `.vmatrix -> /etc` must never turn one of its host-side writes or reads into one of root's files. These
 // are the few primitives that touch paths under the project: each component is checked with lstat, files
 // are opened with O_NOFOLLOW, and nothing that is not a regular file is ever opened for reading (a FIFO

@@ -32,7 +32,7 @@ import {
 } from '../helpers/tar.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 
-// Hostile archives (SAFETY.md 1-14), in the variants test/unit/archive does not try: `..` behind GNU long
+// Hostile archives (docs/safety.md, rules 1-14), in the variants test/unit/archive does not try: `..` behind GNU long
 // names and PAX overrides, names replaced by links and links by directories, hardlinks to symlinks, device
 // nodes and setuid files, bombs and entries hidden after the end-of-archive marker, whiteouts that climb.
 // Above all, the path a user takes: a hostile tarball or OCI layer built into an image through the real

@@ -11,7 +11,7 @@ import { loadConfig, validateConfig } from '../../src/config/load.js';
 import { VmError } from '../../src/util/errors.js';
 import { runCli, spawnCapture, type CliResult } from '../helpers/cli.js';
 
-// Broken and random vmatrix.yml files (README "Safety"): whatever the file holds, loading it either gives a
+// Broken and random vmatrix.yml files (docs/safety.md, "A bad `vmatrix.yml`"): whatever the file holds, loading it either gives a
 // config or one usage error (exit 2) whose every line is `<file>:<line>: <field path>: <what is wrong>`;
 // never a TypeError, a stack overflow or a hang. Files come from fast-check (random text, YAML token soup,
 // well-formed documents with fields mutated to wrong types), plus hand-picked nasty ones; a failure prints

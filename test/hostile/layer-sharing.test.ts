@@ -6,7 +6,7 @@ import { runCli } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/project.js';
 import type { RunResult } from '../../src/results/types.js';
 
-// One project cannot poison another's cache (README "Safety", SAFETY 34). Projects share one store and run
+// One project cannot poison another's cache (docs/safety.md, rule 34). Projects share one store and run
 // real busybox cells. A setup layer is shared across projects only when nothing of either project went
 // into it: setup sees only the project files its key covers (named in a setup command, or matched by
 // setup_inputs), so the same setup on different content is a different layer, and a file setup reads

@@ -9,7 +9,7 @@ import { shq, Terminal } from '../helpers/terminal.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import type { RunResult } from '../../src/results/types.js';
 
-// Host-side git runs nothing of the project's (README "Safety", SAFETY 31). The project's .git/config names
+// Host-side git runs nothing of the project's (docs/safety.md, rule 31). The project's .git/config names
 // a program for every hook git has (through core.hooksPath and .git/hooks), for core.fsmonitor, for a
 // filter driver (clean, smudge, process; and lfs's), for a diff driver's textconv and diff.external, for
 // the pager, ssh, askpass and credential helper: each writes a marker into a canary directory outside the

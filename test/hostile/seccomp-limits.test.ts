@@ -7,7 +7,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/project.js';
 import type { RunResult } from '../../src/results/types.js';
 
-// What a hostile test step meets in a real cell (README "Safety", SAFETY 36 and 37): the seccomp filter
+// What a hostile test step meets in a real cell (docs/safety.md, rules 36 and 37): the seccomp filter
 // refuses the calls Docker's profile refuses (a static probe, test/fixtures/seccomp/probe.c, tries them),
 // /proc is nosuid,noexec,nodev, core dumps are off for good, and the operator's ceilings on processes and
 // memory hold in test and setup cells alike, whatever vmatrix.yml asks.

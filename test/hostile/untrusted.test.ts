@@ -8,7 +8,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import type { RunResult } from '../../src/results/types.js';
 
-// The untrusted project (README "Safety", SAFETY 29, 30, 32): vmatrix runs as root in a project whose
+// The untrusted project (docs/safety.md, rules 29, 30, 32): vmatrix runs as root in a project whose
 // files, vmatrix.yml and results it does not trust. Each case builds a hostile project beside a canary
 // directory, runs the real CLI on it, and checks the exit code, the message, and that the canary is
 // byte for byte what it was.

@@ -8,7 +8,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { CellResult, RunResult } from '../../src/results/types.js';
 
-// README "What gets installed": a compiler named in `packages:` compiles, links and runs a hello-world on
+// docs/config.md "What gets installed": a compiler named in `packages:` compiles, links and runs a hello-world on
 // Debian 11, 12 and 13, with the distro's weak dependencies and without them (`install_recommends: false`,
 // through an override, on the *-lean copies of the same images). One `vmatrix test` of 9 cells, each on a
 // layer that installs exactly `[gcc]` or `[g++]`. The store is kept in the test cache between runs, so

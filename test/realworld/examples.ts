@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-// The configs the README shows, read from README.md itself, so that a README that drifts from what works
-// fails the real-world suite: the quick start's heredoc is a whole vmatrix.yml, and every indented block
-// whose keys are all vmatrix.yml keys is a fragment of one.
+// The configs the README and docs/ show, read from the files themselves, so that documentation that drifts
+// from what works fails the real-world suite: the README quick start's heredoc is a whole vmatrix.yml, and
+// every indented block of README.md or docs/*.md whose keys are all vmatrix.yml keys is a fragment of one.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,6 +13,12 @@ export type Yaml = Record<string, unknown>;
 
 function readme(): Promise<string> {
   return readFile(join(ROOT, 'README.md'), 'utf8');
+}
+
+/** README.md, then every docs/*.md in name order: all the Markdown a user reads. */
+async function documents(): Promise<string[]> {
+  const docs = (await readdir(join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).sort();
+  return Promise.all(['README.md', ...docs.map((f) => join('docs', f))].map((f) => readFile(join(ROOT, f), 'utf8')));
 }
 
 async function configKeys(): Promise<Set<string>> {
@@ -32,13 +38,12 @@ export async function quickStart(): Promise<string> {
   return dedent(m[1]!.split('\n'));
 }
 
-/** Every indented block of README.md (a code block) that is a YAML mapping of vmatrix.yml keys only. */
-export async function readmeFragments(): Promise<Yaml[]> {
-  const keys = await configKeys();
+/** The indented blocks (code blocks) of one Markdown text, each as its lines. */
+function indentedBlocks(text: string): string[][] {
   const blocks: string[][] = [];
   let block: string[] | undefined;
   let previousBlank = true;
-  for (const line of (await readme()).split('\n')) {
+  for (const line of text.split('\n')) {
     const code = line.startsWith('    ') || (block !== undefined && line.trim() === '');
     if (code && (block || previousBlank)) (block ??= []).push(line);
     else if (block) {
@@ -48,8 +53,14 @@ export async function readmeFragments(): Promise<Yaml[]> {
     previousBlank = line.trim() === '';
   }
   if (block) blocks.push(block);
+  return blocks;
+}
+
+/** Every indented block of README.md and docs/*.md that is a YAML mapping of vmatrix.yml keys only. */
+export async function documentedFragments(): Promise<Yaml[]> {
+  const keys = await configKeys();
   const fragments: Yaml[] = [];
-  for (const b of blocks) {
+  for (const b of (await documents()).flatMap(indentedBlocks)) {
     let value: unknown;
     try {
       value = parse(dedent(b));

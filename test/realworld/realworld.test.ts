@@ -8,16 +8,16 @@ import { testCacheDir } from '../fixtures/debian-roots.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProjectFrom } from '../helpers/project.js';
 import type { RunResult } from '../../src/results/types.js';
-import { distrosOf, quickStart, readmeFragments, withDistros, withTest, type Yaml } from './examples.js';
+import { distrosOf, documentedFragments, quickStart, withDistros, withTest, type Yaml } from './examples.js';
 
 // Real third-party projects that nobody wrote for vmatrix (test/realworld/projects/README.md), each run
 // as a newcomer would: `vmatrix init` in the checkout, then `vmatrix test` on the file it wrote, untouched,
 // on the Debian releases it names (the catalog's other families have no mirror this machine reaches; the
 // generic starter's placeholder test command is replaced, as its comment asks);
 // then on the Debian releases among 11, 12 and 13 that it does not name, with only its `distros:` line
-// edited. The C library also runs the README's quick start verbatim, and every README fragment of a
-// vmatrix.yml. The store is shared by the whole suite and kept in the test cache, so each setup layer
-// (the packages a template names, per release) is built once.
+// edited. The C library also runs the README's quick start verbatim, and every fragment of a vmatrix.yml
+// that README.md and docs/ show. The store is shared by the whole suite and kept in the test cache, so each
+// setup layer (the packages a template names, per release) is built once.
 
 const DEBIAN = ['debian-11', 'debian-12', 'debian-13'];
 const SHUNIT2_DASH = /shunit2:ERROR.* testIssue84\(\) returned non-zero return code/;
@@ -43,7 +43,7 @@ const PROJECTS: Project[] = [
   { name: 'go-cmp', kind: 'go', marker: 'go.mod', unsupported: { 'debian-11': /package net\/netip is not in GOROOT/ } },
   { name: 'fnv', kind: 'rust', marker: 'Cargo.toml' },
   // Its test of issue 84 runs "${SHELL:-sh}" and expects bash's verdict on a syntax error; a cell, like
-  // Docker or cron, has no SHELL, so it runs sh: dash on Debian, ash on busybox (README "Troubleshooting").
+  // Docker or cron, has no SHELL, so it runs sh: dash on Debian, ash on busybox (docs/troubleshooting.md).
   {
     name: 'shunit2',
     kind: 'generic',
@@ -160,7 +160,7 @@ describe.each(PROJECTS)('$name ($kind), as `vmatrix init` configures it', { tags
   }, 3_600_000);
 });
 
-describe("shUnit2 as the README's troubleshooting says", { tags: ['realworld'] }, () => {
+describe('shUnit2 as docs/troubleshooting.md says', { tags: ['realworld'] }, () => {
   it('passes on Debian once its environment names the shell its tests expect: env: { SHELL: /bin/bash }', async () => {
     const shunit2 = PROJECTS.find((p) => p.name === 'shunit2')!;
     const dir = await checkout(shunit2.name);
@@ -178,7 +178,7 @@ describe('a shell project on busybox', { tags: ['realworld'] }, () => {
     const dir = await checkout(shunit2.name);
     expect((await runCli(['init'], { cwd: dir, env })).code).toBe(0);
     const written = withTest(await readFile(join(dir, 'vmatrix.yml'), 'utf8'), shunit2.test!);
-    // As the README's Configuration reference shows: `overrides: { busybox: { packages: [] } }`.
+    // As docs/config.md shows: `overrides: { busybox: { packages: [] } }`.
     const config = { ...(parse(withDistros(written, ['busybox'])) as Yaml), overrides: { busybox: { packages: [] } } };
     await writeFile(join(dir, 'vmatrix.yml'), stringify(config));
     const run = await test(dir, 'shunit2 on busybox');
@@ -187,7 +187,7 @@ describe('a shell project on busybox', { tags: ['realworld'] }, () => {
   }, 600_000);
 });
 
-describe("the README's configs, on a real CMake project", { tags: ['realworld'] }, () => {
+describe('the documented configs, on a real CMake project', { tags: ['realworld'] }, () => {
   const cjson = PROJECTS[0]!;
   let dir: string;
   let quick: string;
@@ -205,14 +205,14 @@ describe("the README's configs, on a real CMake project", { tags: ['realworld'] 
     await expectOutcome(dir, run, cjson);
   }, 3_600_000);
 
-  it('every README fragment of a vmatrix.yml, on top of the quick start, passes', async () => {
-    const fragments = await readmeFragments();
-    // The README shows test steps and artifacts as fragments; both must be found, or the reader drifted.
+  it('every documented fragment of a vmatrix.yml, on top of the quick start, passes', async () => {
+    const fragments = await documentedFragments();
+    // docs/config.md shows test steps and artifacts as fragments; both must be found, or the reader drifted.
     expect(fragments.map((f) => Object.keys(f).join(','))).toEqual(expect.arrayContaining(['test', 'artifacts']));
     for (const [i, fragment] of fragments.entries()) {
       const config: Yaml = { ...(parse(quick) as Yaml), ...fragment };
       await writeFile(join(dir, 'vmatrix.yml'), stringify(config));
-      const run = await test(dir, `cjson README fragment ${i + 1} (${Object.keys(fragment).join(', ')})`, [
+      const run = await test(dir, `cjson documented fragment ${i + 1} (${Object.keys(fragment).join(', ')})`, [
         '--distro',
         'debian-12',
       ]);

@@ -15,7 +15,7 @@ import {
   type Sandbox,
 } from '../../helpers/tar.js';
 
-// SAFETY.md 13-14: hostile or malformed archives are rejected in bounded time and memory, with a clear
+// docs/safety.md, rules 13-14: hostile or malformed archives are rejected in bounded time and memory, with a clear
 // error, and the extractor fails closed on what it does not understand.
 
 let s: Sandbox;

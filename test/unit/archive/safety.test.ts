@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractBuffer, removeSandboxes, sandbox, tarOf, type Sandbox, type Spec } from '../../helpers/tar.js';
 
-// SAFETY.md 1-12: each archive tries to reach outside the root. Whether it is refused or contained, the
+// docs/safety.md, rules 1-12: each archive tries to reach outside the root. Whether it is refused or contained, the
 // directories beside the root (canary/, victim/, root-evil/) must be byte-for-byte unchanged afterwards.
 
 let s: Sandbox;
