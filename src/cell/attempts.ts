@@ -1,7 +1,7 @@
 import type { AttemptResult, CellResult, CellStatus } from '../results/types.js';
 
-// Retries (`retries:`, `--retries`) and `--fail-fast`, as decisions on results: what runs them is cell-task.ts
-// (attempts) and test-run.ts (the run).
+// Retries (`retries:`, `--retries`) and `--fail-fast`, as decisions on results: what runs them is pipeline/cell-task.ts
+// (attempts) and pipeline/test-run.ts (the run).
 
 /**
  * Whether a cell is run again after this attempt: only a test that failed or timed out, in a run that goes

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { stringify } from 'yaml';
+import { ciYaml } from '../config/index.js';
 import { githubMatrix, gitlabParallel } from '../matrix/index.js';
 import { planRun } from '../plan/index.js';
 import { usageError } from '../util/errors.js';
@@ -63,13 +63,7 @@ export default class Matrix extends BaseCommand {
       );
     }
     if (format === 'github') return this.log(JSON.stringify(githubMatrix(cells, flags.shards)));
-    if (format === 'gitlab')
-      return this.log(
-        stringify(gitlabParallel(cells, flags.shards), {
-          defaultStringType: 'QUOTE_DOUBLE',
-          defaultKeyType: 'PLAIN',
-        }).trimEnd(),
-      );
+    if (format === 'gitlab') return this.log(ciYaml(gitlabParallel(cells, flags.shards)));
     if (format === 'json')
       return this.log(
         JSON.stringify(

@@ -4,5 +4,6 @@ export type { Config, Scalar, SubstitutionContext, TestStep } from './types.js';
 export { loadConfig, parseConfig, validateConfig, type ConfigCheck } from './load.js';
 export { substitute, checkPlaceholders, axisNames } from './placeholders.js';
 export { stepName } from './steps.js';
+export { ciYaml } from './yaml-source.js';
 export { effectiveSetup, overrideMatches } from './overrides.js';
 export { initConfig, detectKind, starterConfig, PROJECT_KINDS, type ProjectKind, type InitResult } from './init.js';

@@ -5,7 +5,7 @@ export type Scalar = string | number | boolean;
 export interface Config {
   /** Absolute path of the file it was read from (for messages). */
   file: string;
-  /** Distro names as written (resolved against the catalog later, by run/). */
+  /** Distro names as written (resolved against the catalog later, by plan/). */
   distros: string[];
   /** Axis name → values, in the order written. `distro` is not an axis here. */
   matrix: Record<string, Scalar[]>;

@@ -7,6 +7,7 @@ import {
   LineCounter,
   parseDocument,
   Parser,
+  stringify,
   visit,
   type Alias,
   type CST,
@@ -193,4 +194,9 @@ export function locate(source: YamlSource, issues: Issue[]): LocatedIssue[] {
     const line = lineOf(source, issue.path);
     return { ...issue, line, text: issueLine(source.display, line, issue) };
   });
+}
+
+/** YAML for a CI file to read (a GitLab parallel:matrix): strings double-quoted, keys plain. */
+export function ciYaml(value: unknown): string {
+  return stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trimEnd();
 }

@@ -21,7 +21,7 @@ export { LAYER_FORMAT, type Recipe } from './key.js';
 // The setup layer: packages installed with the distro's package manager, then the user's setup commands,
 // run once in a cell with outbound network (vps/outbound.ts); the cell's upper dir is committed to the store as a layer
 // that every cell of that distro+recipe stacks on. Its id covers everything that can change its content
-// (layer-key.ts).
+// (key.ts).
 
 export interface LayerRef {
   id: string;

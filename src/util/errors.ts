@@ -1,4 +1,4 @@
-// The one error type of vmatrix. Core code throws it; exactly one boundary (commands/base.ts) turns it into
+// The one error type of vmatrix. Core code throws it; exactly one boundary (commands/_base.ts) turns it into
 // output and an exit code. Expected failures (a cell that fails its test) are results, never errors.
 
 /** 2: the user's input is wrong (flags, vmatrix.yml, an unknown distro). 3: the host or network is. */

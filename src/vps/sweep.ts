@@ -9,7 +9,8 @@ import { CELL_ID } from './validate.js';
 // Leftovers of a vmatrix that was killed: cells/<run>/ dirs whose owner is dead, and the setup cells it ran
 // in staging dirs of tmp/. Their processes and mounts died with their namespaces; what can remain is the
 // dir itself and empty cgroups.
-// Layout (owned by run/): <cellsDir>/<run>/owner holds the pid of the vmatrix process; <run>/<cell>/ is a cell dir.
+// Layout (owned by pipeline/): <cellsDir>/<run>/owner holds the pid of the vmatrix process; <run>/<cell>/ is a cell
+// dir.
 
 /** A run dir without an owner file younger than this may be one whose owner is still writing it. */
 const ORPHAN_AGE_MS = 60_000;

@@ -1,4 +1,5 @@
-// The contract between vps/ and its callers (run/). Everything a cell needs arrives in one CellRunSpec;
+// The contract between vps/ and its callers (cell/, layers/, pipeline/, session/). Everything a cell needs arrives in
+// one CellRunSpec;
 // everything it reports leaves in one CellRunResult. A failed command is a result; only a broken host throws.
 import type { IdMap, UsernsChoice } from './userns.js';
 
