@@ -2,11 +2,9 @@ import { constants, type Dirent, type WriteStream } from 'node:fs';
 import { chown, lstat, mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join, posix, relative } from 'node:path';
 import picomatch from 'picomatch';
-import type { Cell } from '../matrix/types.js';
 import { messageOf } from '../util/errors.js';
 import { createNew, invokingUser, realDirs, type Owner } from '../util/host-fs.js';
 import { formatSize, sizeFromEnv } from '../util/size.js';
-import { cellLogPath } from './cell.js';
 import type { CellResult } from '../results/types.js';
 
 // `artifacts:` — files a cell's test steps wrote, copied out after the cell ends (passed or not). They are
@@ -29,7 +27,7 @@ export function artifactCap(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Whether a path in the cell is an artifact: it matches a pattern, or is inside a directory that does. */
-export function artifactMatcher(patterns: string[], workdir: string): (cellPath: string) => boolean {
+export function artifactMatcher(patterns: readonly string[], workdir: string): (cellPath: string) => boolean {
   const absolute = patterns.map((p) =>
     (posix.isAbsolute(p) ? posix.normalize(p) : posix.join(workdir, p)).replace(/(.)\/+$/, '$1'),
   );
@@ -42,7 +40,7 @@ export function artifactMatcher(patterns: string[], workdir: string): (cellPath:
 }
 
 export interface ArtifactWalk {
-  patterns: string[];
+  patterns: readonly string[];
   workdir: string;
   /** The root's upper dir (/ in the cell) and the project copy's (the workdir). */
   upper: string;
@@ -161,16 +159,13 @@ async function* walk(
 export function capWarning(copied: CopiedArtifacts, maxBytes: number): string | undefined {
   const { files, bytes } = copied.left;
   if (files === 0) return undefined;
-  return `artifacts: ${files} file${files === 1 ? '' : 's'} (${formatSize(bytes)}) not copied: over the ${formatSize(maxBytes)} cap per cell (raise it with ${CAP_VARIABLE})`;
+  const what = `${files} file${files === 1 ? '' : 's'} (${formatSize(bytes)})`;
+  return `artifacts: ${what} not copied: over the ${formatSize(maxBytes)} cap per cell (raise it with ${CAP_VARIABLE})`;
 }
 
 /** `<cell dir>/artifacts`, beside the cell's log.txt; an earlier attempt's go to `<cell dir>/attempt-<n>/artifacts`. */
-export function artifactsDir(runDir: string, cell: Cell, attempt?: number): string {
-  return join(
-    dirname(cellLogPath(runDir, cell)),
-    ...(attempt === undefined ? [] : [`attempt-${attempt}`]),
-    'artifacts',
-  );
+export function artifactsDir(logPath: string, attempt?: number): string {
+  return join(dirname(logPath), ...(attempt === undefined ? [] : [`attempt-${attempt}`]), 'artifacts');
 }
 
 /**

@@ -2,42 +2,30 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
-import type { DistroEntry } from '../catalog/types.js';
-import type { TestStep as StepSpec } from '../config/index.js';
+import type { TestStep } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
 import { formatDuration } from '../util/duration.js';
 import { envError } from '../util/errors.js';
-import { runCell, type CellResources, type CellRunResult, type Runtime } from '../vps/index.js';
+import { runCell, type CellRunResult } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
-import { STEP_LOOP } from './steps.js';
+import { cellSpec, stepArgs, type CellCommand, type CellGround } from './spec.js';
 import type { CellStatus, StepResult } from '../results/types.js';
 
-// The test step of one cell: a fresh copy-on-write root (image + setup layer), the project snapshot
+// The test phase of one cell: a fresh copy-on-write root (image + setup layer), the project snapshot
 // copy-on-write at the workdir, the test steps run in order. Output goes to the cell's log.
 
-export interface TestStep {
-  runtime: Runtime;
-  cell: Cell;
-  distro: DistroEntry;
-  lowerdirs: string[];
-  sourceTree: string;
-  workdir: string;
+/** The test phase of one cell: its steps, run in order in one fresh cell, their output to its log. */
+export interface TestPhase {
+  ground: CellGround;
+  /** The cell's command but what the test phase sets itself: its args, output, control channel, signal. */
+  command: Omit<CellCommand, 'args' | 'stdout' | 'stderr' | 'onControl' | 'signal'>;
+  /** The distro's shell, which runs the step loop. */
+  shell: string;
   /** The test steps, placeholders already replaced. */
-  steps: StepSpec[];
-  env: Record<string, string>;
-  network: 'none' | 'host';
-  /** Cgroup limits: resources: of vmatrix.yml under the operator's ceilings (resources.ts). */
-  resources?: CellResources;
-  /** Cell ids the steps run as. */
-  user?: { uid: number; gid: number };
-  scratch: string;
-  /** Writable dirs outside the cell dir, to keep after the cell (`--keep`). */
-  keepDirs?: { upper: string; srcUpper: string };
-  containerId: string;
+  steps: readonly TestStep[];
   log: WriteStream;
   /** Where the steps' output goes (default: the log); it must end up in the log. */
   output?: NodeJS.WritableStream;
-  timeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -51,7 +39,7 @@ export interface TestOutcome {
   step?: string;
 }
 
-export async function runTestStep(t: TestStep): Promise<TestOutcome> {
+export async function runTestPhase(t: TestPhase): Promise<TestOutcome> {
   // A step's own timeout kills the cell like a cancel does; `stepFirst` tells the two apart afterwards.
   const stepTimeout = new AbortController();
   let stepFirst = false;
@@ -81,30 +69,25 @@ export async function runTestStep(t: TestStep): Promise<TestOutcome> {
   };
 }
 
-function runCellFor(t: TestStep, clock: StepClock, signal: AbortSignal): Promise<CellRunResult> {
-  return runCell(t.runtime, {
-    id: t.containerId,
-    hostname: t.cell.slug,
-    lowerdirs: t.lowerdirs,
-    dir: t.scratch,
-    upper: t.keepDirs?.upper,
-    source: { lower: t.sourceTree, dest: t.workdir, upper: t.keepDirs?.srcUpper },
-    args: [t.distro.shell, '-c', STEP_LOOP, 'vmatrix-test', ...t.steps.map((s) => s.run)],
-    env: t.env,
-    cwd: t.workdir,
-    network: t.network,
-    resources: t.resources,
-    userns: t.runtime.userns.map,
-    user: t.user,
-    stdout: t.output ?? t.log,
-    stderr: t.output ?? t.log,
-    onControl: clock.onLine,
-    timeoutMs: t.timeoutMs,
-    signal,
-  });
+function runCellFor(t: TestPhase, clock: StepClock, signal: AbortSignal): Promise<CellRunResult> {
+  const output = t.output ?? t.log;
+  return runCell(
+    t.ground.runtime,
+    cellSpec(t.ground, {
+      ...t.command,
+      args: stepArgs(t.shell, 'vmatrix-test', t.steps),
+      stdout: output,
+      stderr: output,
+      onControl: clock.onLine,
+      signal,
+    }),
+  );
 }
 
-/** A step that succeeded despite an OOM kill (it handled its child's death) passed; one that failed after one was oom-killed. */
+/**
+ * A step that succeeded despite an OOM kill (it handled its child's death) passed; one that failed after one
+ * was oom-killed.
+ */
 export function statusOf(r: CellRunResult): CellStatus {
   if (r.aborted) return 'cancelled';
   if (r.timedOut) return 'timed-out';
@@ -141,7 +124,10 @@ export async function closeLog(stream: WriteStream): Promise<void> {
   }
 }
 
-/** Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story; streamed, as it is as large as the project's setup made it. */
+/**
+ * Appends another log (the shared setup log) to a cell's log, so each cell's log tells its whole story;
+ * streamed, as it is as large as the project's setup made it.
+ */
 export async function appendFileTo(stream: WriteStream, path: string): Promise<void> {
   let last: number | undefined;
   try {
@@ -155,8 +141,9 @@ export async function appendFileTo(stream: WriteStream, path: string): Promise<v
   if (last !== undefined && last !== 0x0a) stream.write('\n');
 }
 
-export function cellLogPath(runDir: string, cell: Cell): string {
+/** Where a cell's log goes, relative to its run's directory: `debian-12/build=Debug/log.txt`. */
+export function cellLogFile(cell: Cell): string {
   // The id's distro/axes structure becomes directories; values are made safe for a path segment.
   const parts = cell.id.split('/').map((p) => p.replace(/[^A-Za-z0-9._=,+-]/g, '_').replace(/^\.+/, '_'));
-  return join(runDir, ...parts, 'log.txt');
+  return join(...parts, 'log.txt');
 }

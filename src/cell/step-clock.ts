@@ -22,7 +22,7 @@ export class StepClock {
 
   /** `onExpire` is called once, when a step outlives its timeout: it should kill the cell. */
   constructor(
-    private readonly steps: TestStep[],
+    private readonly steps: readonly TestStep[],
     private readonly onExpire: () => void,
     private readonly now = () => performance.now(),
   ) {}
@@ -60,7 +60,7 @@ export class StepClock {
     return [...this.started.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, at]) => {
-        const step = this.steps[index]!;
+        const step = this.steps[index];
         const end = this.ended.get(index);
         return {
           name: step.name,

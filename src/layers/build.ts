@@ -13,7 +13,7 @@ import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, 
 import { setupFailed, setupSteps } from './failure.js';
 import { setupView } from './view.js';
 import { StepClock } from '../cell/step-clock.js';
-import { STEP_LOOP } from '../cell/steps.js';
+import { cellSpec, stepArgs } from '../cell/spec.js';
 import { LogCap, logCap, settled } from '../cell/log-cap.js';
 
 export { LAYER_FORMAT, type Recipe } from './key.js';
@@ -100,9 +100,8 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const started = Date.now();
   const { steps, install } = setupSteps(b.distro, b.recipe);
-  b.onProgress?.(
-    `building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath}`,
-  );
+  const logShown = b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath;
+  b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${logShown}`);
   return b.store.inStaging('layer', async (staging) => {
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
     const scratch = join(staging, 'cell');
@@ -117,26 +116,30 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
     const clock = new StepClock(steps, () => {});
     let result: Awaited<ReturnType<typeof runCell>>;
     try {
-      result = await runCell(b.runtime, {
-        id: `vmx-layer-${id}-${process.pid}`,
-        hostname: `setup-${b.distro.name}`,
-        lowerdirs: [b.image.rootfs],
-        dir: scratch,
-        upper: join(staging, 'diff'),
-        source: { lower: view, dest: b.workdir },
-        args: [b.distro.shell, '-c', STEP_LOOP, 'vmatrix-setup', ...steps.map((s) => s.run)],
-        env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
-        cwd: b.workdir,
-        // Outbound only, never the host itself (SAFETY 33), unless the operator said VMATRIX_SETUP_NETWORK=host.
-        network: setupNetwork(),
-        userns: b.runtime.userns.map,
-        stdout: output,
-        stderr: output,
-        onControl: clock.onLine,
-        timeoutMs: b.timeoutMs,
+      const ground = {
+        runtime: b.runtime,
+        layers: [b.image.rootfs],
+        project: { tree: view, workdir: b.workdir },
         resources: b.resources,
-        signal: b.signal,
-      });
+      };
+      result = await runCell(
+        b.runtime,
+        cellSpec(ground, {
+          id: `vmx-layer-${id}-${process.pid}`,
+          hostname: `setup-${b.distro.name}`,
+          dir: scratch,
+          keep: { upper: join(staging, 'diff') },
+          args: stepArgs(b.distro.shell, 'vmatrix-setup', steps),
+          env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
+          // Outbound only, never the host itself (SAFETY 33), unless the operator said VMATRIX_SETUP_NETWORK=host.
+          network: setupNetwork(),
+          stdout: output,
+          stderr: output,
+          onControl: clock.onLine,
+          timeoutMs: b.timeoutMs,
+          signal: b.signal,
+        }),
+      );
     } finally {
       clock.stop();
       await settled(output);

@@ -1,35 +1,23 @@
 import type { WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ImageRef } from '../images/index.js';
-import { cellEnv } from '../matrix/index.js';
-import type { Cell } from '../matrix/types.js';
-import { substitute } from '../config/index.js';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
 import type { CellResources, Runtime } from '../vps/index.js';
-import { appendFileTo, cellLogPath, closeLog, openLog, runTestStep } from '../cell/cell.js';
-import type { LayerRef } from '../layers/build.js';
+import { appendFileTo, closeLog, openLog, runTestPhase, type TestOutcome } from '../cell/cell.js';
 import { SetupFailed, setupFailure } from '../layers/failure.js';
-import type { Plan } from '../plan/plan.js';
-import { contextOf, recipeFor } from '../plan/recipe.js';
+import type { CellPlan, Plan } from '../plan/index.js';
 import type { CellResult, EventSink } from '../results/types.js';
 import { OutputTap } from '../cell/output-tap.js';
 import { LogCap, logCap, settled } from '../cell/log-cap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from '../cell/keep.js';
 import type { Store } from '../store/index.js';
-import { testUser, userEnv } from '../cell/user.js';
 import { artifactsDir, saveArtifacts } from '../cell/artifacts.js';
 import { combineAttempts, shouldRetry } from '../cell/attempts.js';
+import type { Prepared } from './inputs.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
-
-export interface Prepared {
-  image: ImageRef;
-  imageMs: number;
-  layer?: LayerRef;
-}
 
 /** What every cell of one run shares. */
 export interface RunContext {
@@ -38,7 +26,6 @@ export interface RunContext {
   cellsRoot: string;
   sourceTree: string;
   runtime: Runtime;
-  prepare: (cell: Cell) => Promise<Prepared>;
   signal?: AbortSignal;
   store: Store;
   runId: string;
@@ -56,14 +43,25 @@ export interface RunContext {
   resources?: CellResources;
 }
 
-/** One cell from preparation to result, retried as `retries` says; a failure of the project is a result, never a throw. */
-export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult> {
-  const log = await openLog(cellLogPath(r.runDir, cell));
-  log.write(`# vmatrix cell ${cell.id}\n`);
+/** One cell of the run: its plan, its inputs (started by the pool: see test-run.ts), where its log goes. */
+interface CellTask {
+  plan: CellPlan;
+  inputs: Promise<Prepared>;
+  logPath: string;
+}
+
+/**
+ * One cell from preparation to result, retried as `retries` says; a failure of the project is a result,
+ * never a throw.
+ */
+export async function runCellTask(r: RunContext, plan: CellPlan, inputs: Promise<Prepared>): Promise<CellResult> {
+  const t: CellTask = { plan, inputs, logPath: join(r.runDir, plan.logFile) };
+  const log = await openLog(t.logPath);
+  log.write(`# vmatrix cell ${plan.id}\n`);
   let result: CellResult;
   try {
     // One cap for all attempts: it bounds the cell's log, not each try.
-    result = await runAttempts(r, cell, log, new LogCap(log, r.logCap ?? logCap()));
+    result = await runAttempts(r, t, log, new LogCap(log, r.logCap ?? logCap()));
   } catch (e) {
     await closeLog(log).catch(() => {});
     throw e;
@@ -75,10 +73,10 @@ export async function runCellTask(r: RunContext, cell: Cell): Promise<CellResult
   );
 }
 
-async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: LogCap): Promise<CellResult> {
+async function runAttempts(r: RunContext, t: CellTask, log: WriteStream, capped: LogCap): Promise<CellResult> {
   const attempts: CellResult[] = [];
   for (let attempt = 1; ; attempt++) {
-    const { result, again } = await runAttempt(r, cell, log, capped, attempt);
+    const { result, again } = await runAttempt(r, t, log, capped, attempt);
     attempts.push(result);
     if (!again) return combineAttempts(attempts);
     log.write(`\n# attempt ${attempt + 1} of ${r.retries + 1} (VMATRIX_ATTEMPT=${attempt + 1}), in a fresh cell\n`);
@@ -88,60 +86,51 @@ async function runAttempts(r: RunContext, cell: Cell, log: WriteStream, capped: 
 /** One attempt: a fresh cell. `again` says whether the cell is to be run once more. */
 async function runAttempt(
   r: RunContext,
-  cell: Cell,
+  t: CellTask,
   log: WriteStream,
   capped: LogCap,
   attempt: number,
 ): Promise<{ result: CellResult; again: boolean }> {
   const { plan, cellsRoot, sourceTree, runtime } = r;
+  const { plan: cp } = t;
+  const { cell } = cp;
   const started = Date.now();
-  const base = {
-    id: cell.id,
-    slug: cell.slug,
-    distro: cell.distro,
-    axes: cell.axes,
-    logPath: relative(plan.projectDir, cellLogPath(r.runDir, cell)),
-  };
-  const prepared = await prepareCell(r, cell, log, attempt === 1);
+  const base = resultBase(cp, relative(plan.projectDir, t.logPath));
+  const prepared = await prepareCell(r, t, log, attempt === 1);
   if ('status' in prepared) return { result: { ...base, ...prepared, durationMs: Date.now() - started }, again: false };
   const { image, imageMs, layer } = prepared;
-  const ctx = contextOf(plan, cell);
   const lowerdirs = [...(layer ? [layer.diff] : []), image.rootfs];
-  const env = {
-    ...recipeFor(plan, cell).env,
-    ...userEnv(plan.config.user),
-    ...cellEnv(cell),
-    VMATRIX_ATTEMPT: String(attempt),
-  };
-  const user = testUser(plan.config.user);
-  const artifacts = plan.config.artifacts.map((a) => substitute(a, ctx));
+  const env = { ...cp.env, VMATRIX_ATTEMPT: String(attempt) };
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
-  const keeping = r.keep !== 'none' || artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
+  const keeping = r.keep !== 'none' || cp.artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
   const output = r.emit
     ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }))
     : capped;
-  let outcome: Awaited<ReturnType<typeof runTestStep>>;
+  let outcome: TestOutcome;
   try {
-    outcome = await runTestStep({
-      runtime,
-      cell,
-      distro: plan.distros.get(cell.distro)!,
-      lowerdirs,
-      sourceTree,
-      workdir: plan.config.workdir,
-      steps: plan.config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })),
-      env,
-      network: plan.config.network,
-      user,
-      scratch: join(cellsRoot, cell.slug),
-      containerId: `vmx-${process.pid}-${plan.cells.indexOf(cell)}-${cell.slug}`.slice(0, 64),
-      resources: r.resources,
+    outcome = await runTestPhase({
+      ground: {
+        runtime,
+        layers: lowerdirs,
+        project: { tree: sourceTree, workdir: cp.workdir },
+        resources: r.resources,
+      },
+      command: {
+        id: `vmx-${process.pid}-${cp.index}-${cell.slug}`.slice(0, 64),
+        hostname: cell.slug,
+        dir: join(cellsRoot, cell.slug),
+        keep: keeping,
+        env,
+        network: cp.network,
+        user: cp.user,
+        timeoutMs: cp.timeoutMs,
+      },
+      shell: cp.distro.shell,
+      steps: cp.steps,
       log,
       output,
-      timeoutMs: plan.config.timeout,
       signal: r.signal,
-      keepDirs: keeping,
     }).finally(async () => {
       // Output still on its way must land in the log before vmatrix's own lines about the cell.
       if (output instanceof OutputTap) output.close();
@@ -168,19 +157,18 @@ async function runAttempt(
       },
     };
   }
-  log.write(
-    `# ${outcome.status} (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`}) in ${formatDuration(outcome.durationMs)}\n`,
-  );
+  const end = outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`;
+  log.write(`# ${outcome.status} (${end}) in ${formatDuration(outcome.durationMs)}\n`);
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
   const saved =
-    keeping && artifacts.length > 0
+    keeping && cp.artifacts.length > 0
       ? await saveArtifacts({
-          patterns: artifacts,
-          workdir: plan.config.workdir,
+          patterns: cp.artifacts,
+          workdir: cp.workdir,
           upper: keeping.upper,
           srcUpper: keeping.srcUpper,
           maxBytes: r.artifactCap,
-          dest: artifactsDir(r.runDir, cell, again ? attempt : undefined),
+          dest: artifactsDir(t.logPath, again ? attempt : undefined),
           projectDir: plan.projectDir,
           log,
         })
@@ -201,10 +189,10 @@ async function runAttempt(
             status: outcome.status,
             lowerdirs,
             sourceTree,
-            workdir: plan.config.workdir,
+            workdir: cp.workdir,
             env,
-            user,
-            network: plan.config.network,
+            user: cp.user,
+            network: cp.network,
             keptAt: new Date().toISOString(),
           }
         : undefined,
@@ -237,13 +225,13 @@ type NotPrepared = Omit<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath
 /** The cell's image and setup layer, or the result of a cell that could not get them. */
 async function prepareCell(
   r: RunContext,
-  cell: Cell,
+  t: CellTask,
   log: WriteStream,
   first: boolean,
 ): Promise<Prepared | NotPrepared> {
   let prepared: Prepared;
   try {
-    prepared = await r.prepare(cell);
+    prepared = await t.inputs;
   } catch (e) {
     const phases = { image: 0, setup: 0, test: 0 };
     if (e instanceof SetupFailed) {
@@ -272,24 +260,28 @@ async function prepareCell(
   }
   const { image, layer } = prepared;
   if (first) {
-    log.write(
-      `# image ${image.id} (${cell.distro})\n# setup layer ${layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none'}\n`,
-    );
+    const setup = layer ? `${layer.id}${layer.cached ? ' (cached)' : ''}` : 'none';
+    log.write(`# image ${image.id} (${t.plan.cell.distro})\n# setup layer ${setup}\n`);
     if (layer?.logPath) await appendFileTo(log, layer.logPath);
   }
   return prepared;
 }
 
-export function cancelledResult(cell: Cell, projectDir: string, runDir: string): CellResult {
+/** The result of a cell that never started (a drain, a fail-fast, a kill came first). */
+export function cancelledResult(cell: CellPlan, projectDir: string, runDir: string): CellResult {
   return {
-    id: cell.id,
-    slug: cell.slug,
-    distro: cell.distro,
-    axes: cell.axes,
+    ...resultBase(cell, relative(projectDir, join(runDir, cell.logFile))),
     status: 'cancelled',
     exitCode: null,
     durationMs: 0,
     phases: { image: 0, setup: 0, test: 0 },
-    logPath: relative(projectDir, cellLogPath(runDir, cell)),
   };
+}
+
+/** What every result of a cell starts with; `logPath` is relative to the project. */
+function resultBase(
+  { cell }: CellPlan,
+  logPath: string,
+): Pick<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath'> {
+  return { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath };
 }

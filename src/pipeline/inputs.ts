@@ -1,18 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ImageProgress, ImageRef } from '../images/index.js';
-import type { Cell } from '../matrix/types.js';
 import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
 import type { CellResources, Runtime } from '../vps/index.js';
-import type { Prepared } from './cell-task.js';
 import { obtainCellImage } from '../distro-image/resolve.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from '../layers/build.js';
 import { setupInputFiles, type FileDigest } from '../layers/key.js';
 import { Limiter, Once } from './pool.js';
 import type { Plan } from '../plan/plan.js';
-import { recipeFor } from '../plan/recipe.js';
+import type { CellPlan } from '../plan/index.js';
 
 // A cell's inputs: its distro's image and its setup layer, each obtained once however many cells share it,
 // and marked as in use so that `image rm` and `prune` leave them alone while the run lasts.
@@ -23,6 +21,13 @@ export const LAYER_CONCURRENCY = Math.max(2, Math.floor(availableParallelism() /
 
 /** Package installs can take far longer than a project's tests, so `timeout:` does not apply to setup. */
 export const SETUP_TIMEOUT_MS = 30 * 60_000;
+
+/** A cell's inputs, ready: its distro's image and, when its recipe has anything in it, its setup layer. */
+export interface Prepared {
+  image: ImageRef;
+  imageMs: number;
+  layer?: LayerRef;
+}
 
 export interface InputsContext {
   plan: Plan;
@@ -43,7 +48,8 @@ export interface InputsContext {
   setupResources?: CellResources;
 }
 
-export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared> {
+/** Obtains a cell's inputs; a run calls it once per cell (the pool's `ready`), a session for its one cell. */
+export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prepared> {
   const { plan, store, runtime, cellsRoot } = c;
   const images = new Once<{ image: ImageRef; ms: number }>();
   const layers = new Once<LayerRef>();
@@ -58,8 +64,7 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
     for (const glob of unmatched) c.onProgress?.('setup_inputs', `warning: ${glob} matches no file of the project`);
     return files;
   };
-  return async (cell) => {
-    const distro = plan.distros.get(cell.distro)!;
+  return async ({ distro, recipe }) => {
     const { image, ms } = await images.get(distro.name, () =>
       imageSlots.run(async () => {
         const t = Date.now();
@@ -73,7 +78,6 @@ export function cellPreparer(c: InputsContext): (cell: Cell) => Promise<Prepared
         return { image, ms: Date.now() - t };
       }),
     );
-    const recipe = recipeFor(plan, cell);
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
     const key = hashOf({ distro: distro.name, recipe });
     const layer = await layers.get(key, () =>

@@ -2,16 +2,18 @@
 // records a result); the pool only stops handing out items once the signal is aborted. With `ready`, a
 // worker takes the first queued item whose inputs are ready (its promise settled, either way), so a cell
 // whose image is still downloading never holds a slot that a cell with everything at hand could use; the
-// queue's order (slowest first, say) decides among the ready ones.
+// queue's order (slowest first, say) decides among the ready ones. `ready` is called once per item, when the
+// pool starts, and the worker is handed what it promised: the one place an item's inputs are asked for.
 
-export async function runPool<T>(
+export async function runPool<T, R = unknown>(
   items: readonly T[],
   jobs: number,
-  worker: (item: T) => Promise<void>,
+  worker: (item: T, inputs: Promise<R> | undefined) => Promise<void>,
   signal?: AbortSignal,
-  ready?: (item: T) => Promise<unknown>,
+  ready?: (item: T) => Promise<R>,
 ): Promise<T[]> {
   const queue = [...items];
+  const inputs = new Map<T, Promise<R>>();
   const skipped: T[] = [];
   const settled = new Set<T>();
   let wake: (() => void)[] = [];
@@ -22,11 +24,14 @@ export async function runPool<T>(
     for (const w of waiting) w();
   };
   if (ready)
-    for (const item of items)
-      ready(item).then(
+    for (const item of items) {
+      const promise = ready(item);
+      inputs.set(item, promise);
+      promise.then(
         () => settle(item),
         () => settle(item),
       );
+    }
   const onAbort = () => settle(undefined as T);
   signal?.addEventListener('abort', onAbort, { once: true });
   const take = async (): Promise<T | undefined> => {
@@ -38,7 +43,7 @@ export async function runPool<T>(
     }
   };
   const next = async (): Promise<void> => {
-    for (let item = await take(); item !== undefined; item = await take()) await worker(item);
+    for (let item = await take(); item !== undefined; item = await take()) await worker(item, inputs.get(item));
     if (signal?.aborted) skipped.push(...queue.splice(0));
   };
   try {

@@ -121,8 +121,9 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     onImageProgress: imageEvents(o.emit),
     onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });
-  // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts); a
-  // cell takes a pool slot once its own inputs are ready, so cells of a cached distro start at once.
+  // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts): the
+  // pool asks for each cell's inputs when it starts, and a cell takes a slot once its own are ready, so
+  // cells of a cached distro start at once. The cell's task gets what the pool asked for.
 
   const results: CellResult[] = [];
   const context: RunContext = {
@@ -131,7 +132,6 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     cellsRoot,
     sourceTree,
     runtime,
-    prepare,
     signal: stop.signal,
     store,
     runId,
@@ -143,16 +143,16 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     resources: limits.test,
   };
   const skipped = await runPool(
-    slowestFirst(plan.cells, plan.durations),
+    slowestFirst(plan.cellPlans, plan.durations),
     jobs,
-    async (cell) => {
-      const result = stop.explain(await runCellTask(context, cell), o.signal?.aborted);
+    async (cell, inputs) => {
+      const result = stop.explain(await runCellTask(context, cell, inputs!), o.signal?.aborted);
       stop.record(result);
       results.push(result);
       o.emit({ type: 'cell-end', result });
     },
     o.drain ? AbortSignal.any(stop.signal ? [stop.signal, o.drain] : [o.drain]) : stop.signal,
-    (cell) => prepare(cell),
+    prepare,
   );
   for (const cell of skipped) {
     const result = stop.explain(cancelledResult(cell, plan.projectDir, runDir), o.signal?.aborted || o.drain?.aborted);

@@ -2,3 +2,4 @@
 // `--cell`, `--shard`), and each cell's setup recipe; nothing here starts a container.
 export { planRevision, planRun, type Plan, type RevisionSource } from './plan.js';
 export type { DurationsSource } from './select.js';
+export type { CellPlan } from './cell-plan.js';

@@ -11,6 +11,7 @@ import { usageError } from '../util/errors.js';
 import { hashOf } from '../util/hash.js';
 import { resolveDistro } from '../distro-image/resolve.js';
 import { chooseCells, type SelectOptions } from './select.js';
+import { planCells, type CellPlan } from './cell-plan.js';
 import type { RunMatrix } from '../results/types.js';
 
 // Everything that can be decided without touching the store or the runtime: the config, the cells and
@@ -20,6 +21,8 @@ export interface Plan {
   config: Config;
   projectDir: string;
   cells: Cell[];
+  /** What the config decides about each of `cells`, in the same order, worked out once. */
+  cellPlans: readonly CellPlan[];
   distros: Map<string, DistroEntry>;
   catalog: Catalog;
   /** The cells' last known durations, when asked for and known: cells start slowest first. */
@@ -72,7 +75,8 @@ export async function planRun(
     shard,
     split,
   };
-  return { config, projectDir: dir, cells, distros, catalog, durations, matrix, note };
+  const cellPlans = planCells(config, cells, distros);
+  return { config, projectDir: dir, cells, cellPlans, distros, catalog, durations, matrix, note };
 }
 
 /** Where the project's files come from: the working tree (default) or a commit of a repository. */

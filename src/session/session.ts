@@ -6,8 +6,6 @@ import { forArch, loadCatalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageProgress } from '../images/index.js';
 import { constants } from 'node:os';
-import { cellEnv } from '../matrix/index.js';
-import type { Cell } from '../matrix/types.js';
 import { snapshotProject, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
@@ -16,14 +14,14 @@ import { closest } from '../util/suggest.js';
 import { cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
 import { cellPreparer } from '../pipeline/inputs.js';
 import { obtainCellImage, resolveDistro } from '../distro-image/resolve.js';
-import { planRun, type Plan } from '../plan/plan.js';
-import { recipeFor } from '../plan/recipe.js';
+import { planRun, type CellPlan, type Plan } from '../plan/index.js';
 import { cannotSetUp, SetupFailed } from '../layers/failure.js';
 import { operatorCeilings } from '../cell/ceilings.js';
 import { runLimits } from '../cell/resources.js';
 import { sweepStore } from '../processes/sweep.js';
 import { newRunId } from '../results/run-id.js';
-import { sourceOwner, testUser, userEnv } from '../cell/user.js';
+import { sourceOwner } from '../cell/user.js';
+import { cellSpec } from '../cell/spec.js';
 
 // `vmatrix shell` and `vmatrix run`: one command (a shell, by default) in exactly one cell's environment
 // (its image, its setup layer, the project at the workdir, the matrix variables, the test user), for
@@ -93,17 +91,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const runId = newRunId();
   const cellsRoot = await o.store.createRunDir(runId, { project: plan?.projectDir });
   try {
-    const term: Record<string, string> = process.env.TERM ? { TERM: process.env.TERM } : {};
-    const common = {
-      dir: join(cellsRoot, 'cell'),
-      stdout: process.stdout,
-      stderr: process.stderr,
-      terminal: o.terminal,
-      userns: runtime.userns.map,
-      signal: o.signal,
-    };
+    // What every session's cell has, whatever it stands on.
+    const run = { ...sessionIo(o), id: `vmx-${runId}`, dir: join(cellsRoot, 'cell'), args: sessionArgs(o) };
     const what = o.terminal ? 'shell' : 'command';
-    const args = o.command?.length ? o.command : SHELL;
     if (!plan || !cell) {
       const distro = await resolveDistro(forArch(await loadCatalog(), o.arch), o.store, o.target!);
       const image = await obtainCellImage(
@@ -114,22 +104,20 @@ export async function runSession(o: SessionOptions): Promise<number> {
       );
       if (o.terminal)
         o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
-      const r = await runCell(runtime, {
-        ...common,
-        id: `vmx-${runId}`,
-        hostname: distro.name,
-        lowerdirs: [image.rootfs],
-        args,
-        env: { ...term, VMATRIX_DISTRO: distro.name, ...o.env },
-        cwd: '/',
-        network: o.network ?? o.bareNetwork,
-        resources: limits.test,
-      });
+      const ground = { runtime, layers: [image.rootfs], resources: limits.test };
+      const r = await runCell(
+        runtime,
+        cellSpec(ground, {
+          ...run,
+          hostname: distro.name,
+          env: { ...termEnv(), VMATRIX_DISTRO: distro.name, ...o.env },
+          network: o.network ?? o.bareNetwork,
+        }),
+      );
       return decodeShellExit(r);
     }
-    const { config } = plan;
     const snapshot = await snapshotProject(o.store, plan.projectDir, {
-      owner: sourceOwner(runtime.userns.map, config.user),
+      owner: sourceOwner(runtime.userns.map, plan.config.user),
     });
     const sourceTree = snapshotTree(snapshot);
     const prepare = cellPreparer({
@@ -145,34 +133,51 @@ export async function runSession(o: SessionOptions): Promise<number> {
       onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
     const { image, layer } = await prepare(cell).catch(async (e: unknown) => {
-      throw e instanceof SetupFailed ? await cannotSetUp(e, cell.distro, o.log) : e;
+      throw e instanceof SetupFailed ? await cannotSetUp(e, cell.cell.distro, o.log) : e;
     });
     o.log.info(
-      `${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), project at ${config.workdir}` +
-        `${o.terminal ? '; what you change is dropped when the shell exits' : ''}`,
+      `${what} in cell ${cell.id} (image ${image.id}${layer ? `, setup layer ${layer.id}` : ''}), ` +
+        `project at ${cell.workdir}${o.terminal ? '; what you change is dropped when the shell exits' : ''}`,
     );
-    const r = await runCell(runtime, {
-      ...common,
-      id: `vmx-${runId}`,
-      hostname: cell.slug,
-      lowerdirs: [...(layer ? [layer.diff] : []), image.rootfs],
-      source: { lower: sourceTree, dest: config.workdir },
-      args,
-      env: { ...term, ...recipeFor(plan, cell).env, ...userEnv(config.user), ...cellEnv(cell), ...o.env },
-      cwd: config.workdir,
-      network: o.network ?? config.network,
-      user: testUser(config.user),
+    const ground = {
+      runtime,
+      layers: [...(layer ? [layer.diff] : []), image.rootfs],
+      project: { tree: sourceTree, workdir: cell.workdir },
       resources: limits.test,
-    });
+    };
+    const r = await runCell(
+      runtime,
+      cellSpec(ground, {
+        ...run,
+        hostname: cell.slug,
+        env: { ...termEnv(), ...cell.env, ...o.env },
+        network: o.network ?? cell.network,
+        user: cell.user,
+      }),
+    );
     return decodeShellExit(r);
   } finally {
     await rm(cellsRoot, { recursive: true, force: true });
   }
 }
 
+/** The terminal's type, which a session's cell inherits. */
+function termEnv(): Record<string, string> {
+  return process.env.TERM ? { TERM: process.env.TERM } : {};
+}
+
+/** A session's cell talks to vmatrix's own terminal or output. */
+function sessionIo(o: SessionOptions) {
+  return { stdout: process.stdout, stderr: process.stderr, terminal: o.terminal, signal: o.signal };
+}
+
+function sessionArgs(o: SessionOptions): string[] {
+  return o.command?.length ? o.command : SHELL;
+}
+
 /** The cell a target names: a cell id, or a distro narrowed by --set; undefined for a distro outside the matrix. */
-async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined> {
-  const matchesSets = (c: Cell) => Object.entries(o.sets).every(([k, v]) => c.axes[k] === v);
+async function pickCell(plan: Plan, o: SessionOptions): Promise<CellPlan | undefined> {
+  const matchesSets = (c: CellPlan) => Object.entries(o.sets).every(([k, v]) => c.cell.axes[k] === v);
   for (const k of Object.keys(o.sets)) {
     if (!plan.cells.some((c) => k in c.axes)) {
       const axes = [...new Set(plan.cells.flatMap((c) => Object.keys(c.axes)))];
@@ -182,11 +187,11 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
       });
     }
   }
-  let candidates: Cell[];
+  let candidates: readonly CellPlan[];
   if (o.target === undefined) {
-    candidates = plan.cells;
+    candidates = plan.cellPlans;
   } else {
-    const exact = plan.cells.find((c) => c.id === o.target || c.slug === o.target);
+    const exact = plan.cellPlans.find((c) => c.id === o.target || c.slug === o.target);
     if (exact) return exact;
     let distro: DistroEntry;
     try {
@@ -199,7 +204,7 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
           : 'vmatrix matrix lists the cells; vmatrix distros the distros',
       });
     }
-    candidates = plan.cells.filter((c) => plan.distros.get(c.distro)?.name === distro.name);
+    candidates = plan.cellPlans.filter((c) => c.distro.name === distro.name);
     if (candidates.length === 0) return undefined;
   }
   const chosen = candidates.filter(matchesSets);
@@ -215,8 +220,8 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<Cell | undefined
     );
   }
   if (chosen.length > 1)
-    o.log.info(`${chosen.length} cells match; using ${chosen[0]!.id} (narrow it with --set axis=value or a cell id)`);
-  return chosen[0]!;
+    o.log.info(`${chosen.length} cells match; using ${chosen[0].id} (narrow it with --set axis=value or a cell id)`);
+  return chosen[0];
 }
 
 /** A cell's end as a shell's exit status: 130 when interrupted, 128+n for signal n. */
@@ -239,25 +244,27 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
   const cellsRoot = await o.store.createRunDir(id, {});
   try {
     o.log.info(
-      `${o.terminal ? 'shell' : 'command'} on cell ${kept.cell} as run ${runId} left it (${kept.status}); your changes are dropped when it exits`,
+      `${o.terminal ? 'shell' : 'command'} on cell ${kept.cell} as run ${runId} left it (${kept.status}); ` +
+        'your changes are dropped when it exits',
     );
-    const r = await runCell(runtime, {
-      id: `vmx-${id}`,
-      hostname: kept.slug,
-      dir: join(cellsRoot, 'cell'),
-      lowerdirs: [join(dir, 'upper'), ...kept.lowerdirs],
-      source: { lower: kept.sourceTree, layers: [join(dir, 'src-upper')], dest: kept.workdir },
-      args: o.command?.length ? o.command : SHELL,
-      env: { ...(process.env.TERM ? { TERM: process.env.TERM } : {}), ...kept.env, ...o.env },
-      cwd: kept.workdir,
-      network: o.network ?? kept.network,
-      user: kept.user,
-      userns: runtime.userns.map,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      terminal: o.terminal,
-      signal: o.signal,
-    });
+    const ground = {
+      runtime,
+      layers: [join(dir, 'upper'), ...kept.lowerdirs],
+      project: { tree: kept.sourceTree, workdir: kept.workdir, layers: [join(dir, 'src-upper')] },
+    };
+    const r = await runCell(
+      runtime,
+      cellSpec(ground, {
+        ...sessionIo(o),
+        id: `vmx-${id}`,
+        hostname: kept.slug,
+        dir: join(cellsRoot, 'cell'),
+        args: sessionArgs(o),
+        env: { ...termEnv(), ...kept.env, ...o.env },
+        network: o.network ?? kept.network,
+        user: kept.user,
+      }),
+    );
     return decodeShellExit(r);
   } finally {
     await rm(cellsRoot, { recursive: true, force: true });

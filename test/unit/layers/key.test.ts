@@ -3,13 +3,12 @@ import { chmod, mkdtemp, rm, symlink, unlink, writeFile, mkdir } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Catalog, DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
+import type { DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import type { ImageRef } from '../../../src/images/index.js';
 import { expandMatrix } from '../../../src/matrix/index.js';
 import { LAYER_FORMAT, layerInputs, type LayerSource } from '../../../src/layers/build.js';
 import { layerKey, setupInputFiles } from '../../../src/layers/key.js';
-import type { Plan } from '../../../src/plan/plan.js';
 import { recipeFor } from '../../../src/plan/recipe.js';
 import type { IdMap } from '../../../src/vps/index.js';
 
@@ -79,19 +78,12 @@ async function baseScenario(): Promise<Scenario> {
 async function keyOf(s: Scenario): Promise<string> {
   const config = parseConfig(s.yaml, join(s.tree, 'vmatrix.yml'));
   const distro = { name: 'debian-12', family: 'debian', packageManager: s.pm, shell: '/bin/sh' } as DistroEntry;
-  const plan: Plan = {
-    config,
-    projectDir: s.tree,
-    cells: expandMatrix(config),
-    distros: new Map([[distro.name, distro]]),
-    catalog: {} as Catalog,
-  };
-  const cell = plan.cells.find((c) => c.axes.build === s.build)!;
+  const cell = expandMatrix(config).find((c) => c.axes.build === s.build)!;
   const { files } = await setupInputFiles(s.tree, config.setupInputs);
   const source: LayerSource = {
     image: { id: s.image } as ImageRef,
     distro,
-    recipe: recipeFor(plan, cell),
+    recipe: recipeFor(config, distro, cell),
     sourceTree: s.tree,
     workdir: config.workdir,
     userns: s.userns,

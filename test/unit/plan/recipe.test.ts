@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
+import type { DistroEntry, PackageManagerName } from '../../../src/catalog/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import { expandMatrix } from '../../../src/matrix/index.js';
-import type { Plan } from '../../../src/plan/plan.js';
 import { recipeFor } from '../../../src/plan/recipe.js';
 
 // A cell's recipe: placeholders substituted, then package names mapped to its distro's package manager
@@ -11,14 +10,7 @@ import { recipeFor } from '../../../src/plan/recipe.js';
 function recipe(yaml: string, distro: { name: string; family: string; pm: PackageManagerName }) {
   const config = parseConfig(`distros: [${distro.name}]\ntest: make\n${yaml}`, 'vmatrix.yml');
   const entry = { name: distro.name, family: distro.family, packageManager: distro.pm } as DistroEntry;
-  const plan: Plan = {
-    config,
-    projectDir: '/p',
-    cells: expandMatrix(config),
-    distros: new Map([[distro.name, entry]]),
-    catalog: {} as Catalog,
-  };
-  return recipeFor(plan, plan.cells[0]!);
+  return recipeFor(config, entry, expandMatrix(config)[0]!);
 }
 
 const ALPINE = { name: 'alpine-3.20', family: 'alpine', pm: 'apk' } as const;
