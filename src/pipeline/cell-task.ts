@@ -3,31 +3,24 @@ import { join, relative } from 'node:path';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
-import type { CellResources, Runtime } from '../vps/index.js';
+import type { CellResources } from '../vps/index.js';
 import { appendFileTo, closeLog, openLog, runTestPhase, type TestOutcome } from '../cell/cell.js';
 import { SetupFailed, setupFailure } from '../layers/failure.js';
-import type { CellPlan, Plan } from '../plan/index.js';
+import type { CellPlan } from '../plan/index.js';
 import type { CellResult, EventSink } from '../results/types.js';
 import { OutputTap } from '../cell/output-tap.js';
 import { LogCap, logCap, settled } from '../cell/log-cap.js';
 import { keepScratch, settleKept, shouldKeep, type KeepMode } from '../cell/keep.js';
-import type { Store } from '../store/index.js';
 import { artifactsDir, saveArtifacts } from '../cell/artifacts.js';
 import { combineAttempts, shouldRetry } from '../cell/attempts.js';
-import type { Prepared } from './inputs.js';
+import type { Prepared, RunShared } from './inputs.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
 
-/** What every cell of one run shares. */
-export interface RunContext {
-  plan: Plan;
+/** How the run's cells are run, beyond what they stand on. */
+export interface RunContext extends RunShared {
   runDir: string;
-  cellsRoot: string;
-  sourceTree: string;
-  runtime: Runtime;
-  signal?: AbortSignal;
-  store: Store;
   runId: string;
   /** Which cells' writable layers outlive the run (`--keep`). */
   keep: KeepMode;

@@ -29,17 +29,24 @@ export interface Prepared {
   layer?: LayerRef;
 }
 
-export interface InputsContext {
+/** What every cell of one run (or one session) stands on, from its inputs to its test phase. */
+export interface RunShared {
   plan: Plan;
   store: Store;
   runtime: Runtime;
-  /** The run's dir in the store (cells/<run>): where the in-use marks go. */
+  /** The run's dir in the store (cells/<run>): the cells' scratch dirs and the in-use marks go there. */
   cellsRoot: string;
+  /** The project's snapshot: what setup reads and test cells see at the workdir. */
+  sourceTree: string;
+  /** Kills what is running (a cancel, a fail-fast). */
+  signal?: AbortSignal;
+}
+
+/** How the cells' images and setup layers are obtained. */
+export interface InputsContext extends RunShared {
   /** Where setup logs are written (<dir>/<distro>-<key>.log). */
   setupLogDir: string;
-  sourceTree: string;
   offline?: boolean;
-  signal?: AbortSignal;
   onImageProgress?: ImageProgress;
   onProgress?: (scope: string, message: string) => void;
   /** `--rebuild`: build each setup layer of the run again, even when the store has it. */

@@ -10,7 +10,7 @@ import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
 import { FailFast } from '../cell/attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
-import { cellPreparer } from './inputs.js';
+import { cellPreparer, type RunShared } from './inputs.js';
 import type { KeepMode } from '../cell/keep.js';
 import { runPool } from './pool.js';
 import type { Plan, RevisionSource } from '../plan/plan.js';
@@ -107,15 +107,11 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const sourceTree = snapshotTree(snapshot);
 
   const stop = new FailFast(o.failFast ?? false, o.signal);
+  const shared: RunShared = { plan, store, runtime, cellsRoot, sourceTree, signal: stop.signal };
   const prepare = cellPreparer({
-    plan,
-    store,
-    runtime,
-    cellsRoot,
+    ...shared,
     setupLogDir: join(runDir, 'setup'),
-    sourceTree,
     offline: o.offline,
-    signal: stop.signal,
     rebuild: o.rebuild,
     setupResources: limits.setup,
     onImageProgress: imageEvents(o.emit),
@@ -127,13 +123,8 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const results: CellResult[] = [];
   const context: RunContext = {
-    plan,
+    ...shared,
     runDir,
-    cellsRoot,
-    sourceTree,
-    runtime,
-    signal: stop.signal,
-    store,
     runId,
     keep: o.keep ?? 'none',
     retries: o.retries ?? plan.config.retries,
