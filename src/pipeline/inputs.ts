@@ -71,7 +71,7 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
     for (const glob of unmatched) c.onProgress?.('setup_inputs', `warning: ${glob} matches no file of the project`);
     return files;
   };
-  return async ({ distro, recipe }) => {
+  return async ({ distro, recipe, recipeError }) => {
     const { image, ms } = await images.get(distro.name, () =>
       imageSlots.run(async () => {
         const t = Date.now();
@@ -85,6 +85,7 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
         return { image, ms: Date.now() - t };
       }),
     );
+    if (recipeError !== undefined) throw recipeError;
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
     const key = hashOf({ distro: distro.name, recipe });
     const layer = await layers.get(key, () =>

@@ -20,6 +20,11 @@ export interface CellPlan {
   readonly distro: Readonly<DistroEntry>;
   /** Its setup layer's recipe: placeholders replaced, package names the distro's. */
   readonly recipe: Readonly<Recipe>;
+  /**
+   * Why the recipe could not be worked out (a placeholder of `overrides:`, which loading does not check):
+   * the cell's preparation fails with it, so that it is that cell's error, as it always was, not the run's.
+   */
+  readonly recipeError?: Error;
   /** The test steps' environment but VMATRIX_ATTEMPT: `env:`, the test user's login variables, the matrix's. */
   readonly env: Readonly<Record<string, string>>;
   /** `test:`, placeholders replaced. */
@@ -48,7 +53,7 @@ export function planCells(
 
 function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number): CellPlan {
   const ctx = contextOf(config, cell);
-  const recipe = recipeFor(config, distro, cell);
+  const { recipe, recipeError } = tryRecipe(config, distro, cell);
   return Object.freeze({
     id: cell.id,
     slug: cell.slug,
@@ -56,6 +61,7 @@ function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number
     index,
     distro,
     recipe: Object.freeze(recipe),
+    ...(recipeError !== undefined && { recipeError }),
     env: Object.freeze({ ...recipe.env, ...userEnv(config.user), ...cellEnv(cell) }),
     steps: config.test.map((t) => ({ ...t, name: substitute(t.name, ctx), run: substitute(t.run, ctx) })),
     artifacts: config.artifacts.map((a) => substitute(a, ctx)),
@@ -65,4 +71,12 @@ function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number
     timeoutMs: config.timeout,
     logFile: cellLogFile(cell),
   });
+}
+
+function tryRecipe(config: Config, distro: DistroEntry, cell: Cell): { recipe: Recipe; recipeError?: Error } {
+  try {
+    return { recipe: recipeFor(config, distro, cell) };
+  } catch (e) {
+    return { recipe: { packages: [], setup: [], env: {} }, recipeError: e instanceof Error ? e : new Error(String(e)) };
+  }
 }

@@ -32,6 +32,29 @@ describe('runPool', () => {
     expect(ran).toEqual([1, 2]);
     expect(skipped).toEqual([3, 4]);
   });
+
+  it("asks for each item's inputs once and hands the worker that very promise", async () => {
+    const asked: number[] = [];
+    const promises = new Map<number, Promise<string>>();
+    const got = new Map<number, Promise<string> | undefined>();
+    await runPool(
+      [1, 2, 3],
+      2,
+      async (n, inputs: Promise<string> | undefined) => {
+        got.set(n, inputs);
+        await inputs;
+      },
+      undefined,
+      (n) => {
+        asked.push(n);
+        const p = Promise.resolve(`inputs of ${n}`);
+        promises.set(n, p);
+        return p;
+      },
+    );
+    expect(asked).toEqual([1, 2, 3]);
+    for (const n of [1, 2, 3]) expect(got.get(n)).toBe(promises.get(n));
+  });
 });
 
 describe('Once', () => {
