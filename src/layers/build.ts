@@ -13,7 +13,7 @@ import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, 
 import { setupFailed, setupSteps } from './failure.js';
 import { setupView } from './view.js';
 import { StepClock } from '../cell/step-clock.js';
-import { cellSpec, stepArgs } from '../cell/spec.js';
+import { cellSpec, stepArgs } from '../cell/index.js';
 import { LogCap, logCap, settled } from '../cell/log-cap.js';
 
 export { LAYER_FORMAT, type Recipe } from './key.js';

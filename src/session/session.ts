@@ -21,7 +21,7 @@ import { runLimits } from '../cell/resources.js';
 import { sweepStore } from '../processes/sweep.js';
 import { newRunId } from '../results/run-id.js';
 import { sourceOwner } from '../cell/user.js';
-import { cellSpec } from '../cell/spec.js';
+import { cellSpec } from '../cell/index.js';
 
 // `vmatrix shell` and `vmatrix run`: one command (a shell, by default) in exactly one cell's environment
 // (its image, its setup layer, the project at the workdir, the matrix variables, the test user), for
