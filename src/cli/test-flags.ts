@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core';
 
 // `vmatrix test`'s manual: its summary, description, examples and flags (commands/test.ts is the command).
 
-export const summary = 'Run the test matrix: every distro × axis cell in its own copy-on-write container.';
-export const description = [
+export const testSummary = 'Run the test matrix: every distro × axis cell in its own copy-on-write container.';
+export const testDescription = [
   "Reads vmatrix.yml, expands the cells, obtains each distro's image once, installs the packages once",
   'per distro (cached as a layer: the next run does no package-manager work), then runs the test commands of',
   'every cell in parallel. Each cell sees the project at /src as its own writable copy: builds never reach',
@@ -12,7 +12,7 @@ export const description = [
   'Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a host problem (see vmatrix doctor).',
 ].join('\n');
 
-export const examples = [
+export const testExamples = [
   { description: 'Run every cell, as many at a time as there are CPUs', command: '<%= config.bin %> test' },
   {
     description: 'Only the Debian 12 cells, two at a time',

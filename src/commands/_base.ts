@@ -2,6 +2,7 @@ import { Command, Flags, Errors } from '@oclif/core';
 import { noSpaceErrno } from '../store/index.js';
 import { isVmError } from '../util/errors.js';
 import { inert } from '../util/inert.js';
+// Straight from the module, not cli/index.ts: every command loads this file, and none needs the others' flags.
 import { usageText } from '../cli/usage.js';
 
 // The one boundary where errors become output and exit codes: 2 for the user's mistakes, 3 for the

@@ -3,16 +3,16 @@ import { runTests } from '../pipeline/index.js';
 import { Store } from '../store/index.js';
 import { interruptible } from '../cli/interrupt.js';
 import { runReporters } from '../cli/reporters.js';
-import { description, examples, summary, testFlags } from '../cli/test-flags.js';
+import { testDescription, testExamples, testSummary, testFlags } from '../cli/test-flags.js';
 import { planFromFlags, runOptions } from '../cli/test-run.js';
 import { BaseCommand } from './_base.js';
 import { configGiven } from './_pairs.js';
 
 // `vmatrix test`: plan the run, choose its reporters, run it with the Ctrl-C policy, exit by its results.
 export default class Test extends BaseCommand {
-  static override summary = summary;
-  static override description = description;
-  static override examples = examples;
+  static override summary = testSummary;
+  static override description = testDescription;
+  static override examples = testExamples;
   static override flags = testFlags;
 
   async run(): Promise<void> {
