@@ -1,9 +1,10 @@
-import { createReporters, dispatcher, useColor, type Dispatcher } from '../report/index.js';
+import { createReporters, dispatcher, reporterNames, useColor, type Dispatcher } from '../report/index.js';
 import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
 
 // Which reporters a `vmatrix test` run gets: the live board on a terminal, else (or with --reporter plain)
-// a stamped block per cell with --follow's cell beside it; then the files and, on GitHub Actions, annotations.
+// a stamped block per cell with --follow's cell beside it; then every output reporter (results.json,
+// report.html, junit.xml, GitHub annotations, and any registered since), in the order registered.
 
 export interface ReporterFlags {
   reporter?: string;
@@ -18,7 +19,7 @@ export async function runReporters(flags: ReporterFlags, projectDir: string, cel
   const follow = followedCell(flags, cellIds);
   const progress =
     (flags.reporter ?? (process.stdout.isTTY ? 'tty' : 'plain')) === 'tty' ? ['tty'] : ['follow', 'plain'];
-  const reporters = await createReporters([...progress, 'json', 'html', 'junit', 'github'], {
+  const reporters = await createReporters([...progress, ...reporterNames('output')], {
     projectDir,
     out: process.stdout,
     err: process.stderr,

@@ -87,10 +87,13 @@ describe('the reporter registry', () => {
     color: false,
   };
 
-  it('has the built-in reporters by name', () => {
-    expect(reporterNames()).toEqual(
-      expect.arrayContaining(['tty', 'plain', 'follow', 'json', 'html', 'junit', 'github']),
-    );
+  it('has the built-in reporters by name: one progress reporter is chosen, every output reporter runs', () => {
+    expect(reporterNames('progress')).toEqual(['tty', 'plain', 'follow']);
+    expect(reporterNames('output')).toEqual(['json', 'html', 'junit', 'github']);
+    registerReporter('test-tap', () => ({}));
+    registerReporter('test-board', () => ({}), 'progress');
+    expect(reporterNames('output').at(-1)).toBe('test-tap');
+    expect(reporterNames('progress').at(-1)).toBe('test-board');
   });
 
   it('builds a registered reporter in order, showing it those made before it; a factory may decline', async () => {
