@@ -4,6 +4,7 @@
 // otherwise put every command's flags, the reporters and the planner into one chunk every command loads.
 export { imagesText, layersText } from './image-list.js';
 export { interruptible } from './interrupt.js';
+export { killArgs, killDescription, killExamples, killFlags, killSummary } from './kill-flags.js';
 export { matrixDescription, matrixExamples, matrixFlags, matrixSummary } from './matrix-flags.js';
 export { resultsFiles } from './report-files.js';
 export { reportArgs, reportDescription, reportExamples, reportFlags, reportSummary } from './report-flags.js';

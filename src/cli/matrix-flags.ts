@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 
 // `vmatrix matrix`'s manual: its summary, description, examples and flags (commands/matrix.ts is the command).
 

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from './oclif.js';
 
 // `vmatrix report`'s manual: its summary, description, examples and flags (commands/report.ts is the command).
 

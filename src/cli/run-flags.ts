@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from './oclif.js';
 
 // `vmatrix run`'s manual: its summary, description, examples and flags (commands/run.ts is the command).
 

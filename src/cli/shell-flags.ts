@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from './oclif.js';
 
 // `vmatrix shell`'s manual: its summary, description, examples and flags (commands/shell.ts is the command).
 

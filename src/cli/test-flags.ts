@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 
 // `vmatrix test`'s manual: its summary, description, examples and flags (commands/test.ts is the command).
 

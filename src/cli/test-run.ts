@@ -1,4 +1,4 @@
-import type { Interfaces } from '@oclif/core';
+import type { Interfaces } from './oclif.js';
 import { availableParallelism } from 'node:os';
 import type { KeepMode } from '../cell/index.js';
 import type { TestRunOptions } from '../pipeline/index.js';

@@ -1,4 +1,4 @@
-import { Errors } from '@oclif/core';
+import { Errors } from './oclif.js';
 import { closest } from '../util/suggest.js';
 
 // oclif's parse errors (unknown flag, missing argument, a value not among the options) come as several

@@ -1,4 +1,7 @@
-import { Command, Flags, Errors } from '@oclif/core';
+// commands/: the oclif commands, one file each (its path is the command id): flags in, one core call, output and
+// exit code out. This file is the one error boundary; the other _-files are helpers oclif does not list.
+
+import { Command, Flags, Errors } from '../cli/oclif.js';
 import { noSpaceErrno } from '../store/index.js';
 import { isVmError } from '../util/errors.js';
 import { inert } from '../util/inert.js';

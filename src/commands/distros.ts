@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { loadCatalog } from '../catalog/index.js';
 import { BaseCommand } from './_base.js';
 import { table } from '../cli/table.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { listRunning } from '../processes/index.js';
 import { Store } from '../store/index.js';
 import { formatDuration } from '../util/duration.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../cli/oclif.js';
 import { inventory, Store } from '../../store/index.js';
 import { BaseCommand } from '../_base.js';
 import { imagesText, layersText } from '../../cli/image-list.js';
