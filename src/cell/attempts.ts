@@ -1,4 +1,5 @@
 import type { AttemptResult, CellResult, CellStatus } from '../results/types.js';
+import { isFailure, isRetryable } from '../results/index.js';
 
 // Retries (`retries:`, `--retries`) and `--fail-fast`, as decisions on results: what runs them is pipeline/cell-task.ts
 // (attempts) and pipeline/test-run.ts (the run).
@@ -14,7 +15,7 @@ export function shouldRetry(
   stopping = false,
 ): boolean {
   if (stopping || attempt > retries || result.phase !== 'test') return false;
-  return result.status === 'failed' || result.status === 'timed-out';
+  return isRetryable(result.status);
 }
 
 /** A cell's result from its attempts: the last one's, `flaky` when that passed, with every attempt listed. */
@@ -43,7 +44,7 @@ function attemptOf(r: CellResult, i: number): AttemptResult {
 
 /** The statuses that fail a run; the first of them stops a `--fail-fast` run. */
 export function failsRun(status: CellStatus): boolean {
-  return status === 'failed' || status === 'timed-out' || status === 'oom-killed' || status === 'error';
+  return isFailure(status);
 }
 
 /**

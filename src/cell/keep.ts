@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import type { CellStatus } from '../results/types.js';
+import { isProjectFailure } from '../results/index.js';
 
 // `vmatrix test --keep failed|all`: a kept cell's writable layers (its root's and its project copy's) move
 // to the store's kept/<run>/<cell>/ when it ends, with kept.json naming what they sit on, so that
@@ -36,7 +37,7 @@ export function keepScratch(cellsRoot: string, slug: string): { dir: string; upp
 
 export function shouldKeep(mode: KeepMode, status: CellStatus): boolean {
   if (mode === 'all') return status !== 'cancelled';
-  return mode === 'failed' && (status === 'failed' || status === 'timed-out' || status === 'oom-killed');
+  return mode === 'failed' && isProjectFailure(status);
 }
 
 /** Moves the scratch dir into kept/ (or removes it); returns the kept dir. */

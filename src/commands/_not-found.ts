@@ -1,4 +1,4 @@
-import type { Hook } from '@oclif/core';
+import type { Hook } from '../cli/oclif.js';
 import { inert } from '../util/inert.js';
 import { closest } from '../util/suggest.js';
 
@@ -31,14 +31,15 @@ export function notFoundText(id: string, known: string[]): { message: string; hi
   return { message: `unknown command "${spaced(id)}"`, hint: '`vmatrix --help` lists the commands' };
 }
 
-const hook: Hook.CommandNotFound = async function ({ id, config }) {
+const hook: Hook.CommandNotFound = function ({ id, config }) {
   const known = [
     ...config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]),
     ...config.topics.filter((t) => !t.hidden).map((t) => t.name),
   ];
   const { message, hint } = notFoundText(id, [...new Set(known)]);
   process.stderr.write(`error: ${inert(message)}\nhint: ${inert(hint)}\n`);
-  this.exit(2);
+  // exit throws, so the promise is never made; the hook's type asks for one.
+  return Promise.resolve(this.exit(2));
 };
 
 export default hook;

@@ -1,12 +1,13 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { loadCatalog } from '../catalog/index.js';
 import { BaseCommand } from './_base.js';
-import { table } from './_table.js';
+import { table } from '../cli/table.js';
 
 export default class Distros extends BaseCommand {
   static override summary = 'List the distros vmatrix knows (the catalog).';
   static override description =
-    'The catalog is data: distros/*.yml in the package, plus directories named in $VMATRIX_CATALOG (colon-separated), whose entries override the built-in ones by name.';
+    'The catalog is data: distros/*.yml in the package, plus directories named in ' +
+    '$VMATRIX_CATALOG (colon-separated), whose entries override the built-in ones by name.';
   static override examples = [
     '<%= config.bin %> distros',
     '<%= config.bin %> distros --arch arm64',

@@ -1,11 +1,14 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { applyFix, fixCommand, runDoctor } from '../doctor/index.js';
 import { BaseCommand } from './_base.js';
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check that this host can run cells, and say how to fix what is missing.';
   static override description =
-    "Checks root, overlayfs, namespaces, user namespaces (root's subordinate ids in /etc/subuid and /etc/subgid, and Ubuntu's AppArmor restriction), the OCI runtime (and why it was chosen), which resource limits (memory, cpus, pids) the host's cgroups can apply, mmdebstrap, busybox-static, decompressors and the Debian mirror of the host's apt sources.";
+    "Checks root, overlayfs, namespaces, user namespaces (root's subordinate ids in /etc/subuid " +
+    "and /etc/subgid, and Ubuntu's AppArmor restriction), the OCI runtime (and why it was " +
+    "chosen), which resource limits (memory, cpus, pids) the host's cgroups can apply, " +
+    "mmdebstrap, busybox-static, decompressors and the Debian mirror of the host's apt sources.";
   static override examples = [
     '<%= config.bin %> doctor',
     {

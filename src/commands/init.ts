@@ -1,14 +1,17 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { relative } from 'node:path';
 import { initConfig, PROJECT_KINDS, type ProjectKind } from '../config/index.js';
 import { BaseCommand } from './_base.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Write a commented starter vmatrix.yml for this project.';
-  static override description = `The kind of project is detected from its files: CMakeLists.txt (c-cmake), meson.build (c-meson),
-Cargo.toml (rust), go.mod (go), package.json (node), pyproject.toml, setup.py or requirements.txt (python), a Makefile (make),
-else generic; --kind chooses it. The file's first line points editors (the YAML language server) at
-vmatrix's JSON schema, so they complete and check it. An existing vmatrix.yml is kept unless --force.`;
+  static override description = [
+    'The kind of project is detected from its files: CMakeLists.txt (c-cmake), meson.build (c-meson),',
+    'Cargo.toml (rust), go.mod (go), package.json (node), pyproject.toml, setup.py or ' +
+      'requirements.txt (python), a Makefile (make),',
+    "else generic; --kind chooses it. The file's first line points editors (the YAML language server) at",
+    "vmatrix's JSON schema, so they complete and check it. An existing vmatrix.yml is kept unless --force.",
+  ].join('\n');
 
   static override examples = [
     '<%= config.bin %> init',

@@ -1,13 +1,17 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { listRunning } from '../processes/index.js';
 import { Store } from '../store/index.js';
 import { formatDuration } from '../util/duration.js';
 import { BaseCommand } from './_base.js';
-import { table } from './_table.js';
+import { table } from '../cli/table.js';
 
 export default class Ps extends BaseCommand {
   static override summary = 'List the cells running now, in every vmatrix using this store.';
-  static override description = `One row per running cell: its run, the vmatrix process running it, the project, the matrix cell id (setup-<distro> while a setup layer is built), the container id and how long it has been running. Every vmatrix using the same store ($VMATRIX_HOME) is listed; runs whose process is gone are not. \`vmatrix kill\` takes any of the RUN, CELL or CONTAINER names.`;
+  static override description =
+    'One row per running cell: its run, the vmatrix process running it, the project, the matrix ' +
+    'cell id (setup-<distro> while a setup layer is built), the container id and how long it has ' +
+    'been running. Every vmatrix using the same store ($VMATRIX_HOME) is listed; runs whose ' +
+    'process is gone are not. `vmatrix kill` takes any of the RUN, CELL or CONTAINER names.';
 
   static override examples = [
     '<%= config.bin %> ps',

@@ -1,66 +1,19 @@
-import { Args, Flags } from '@oclif/core';
 import { runSession } from '../session/index.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import { stderrLogger } from '../util/log.js';
+import { runSummary, runDescription, runExamples, runArgs, runFlags } from '../cli/run-flags.js';
 import { BaseCommand } from './_base.js';
 import { configGiven, parsePairs } from './_pairs.js';
 import { stderrImageProgress } from './_progress.js';
 
 export default class Run extends BaseCommand {
-  static override summary = 'Run one command in a fresh cell and print its output.';
-  static override description = [
-    "In the directory of a vmatrix.yml whose matrix uses the distro, the command runs in that distro's cell (narrowed with --set):",
-    'its setup layer, the project at the workdir, the matrix variables and the test user, exactly as a test step would.',
-    "Elsewhere, or for another distro, it runs in a bare cell of the distro's image (fetched or built on first use).",
-    "The cell is removed when the command ends; the exit status is the command's (128+n when it died of signal n).",
-  ].join(' ');
-
-  static override examples = [
-    '<%= config.bin %> run debian-12 -- cat /etc/os-release',
-    {
-      description: 'In the debian-11 cell where the axis cc is clang',
-      command: '<%= config.bin %> run debian-11 --set cc=clang -- make check',
-    },
-    {
-      description: 'With the host network (default: loopback only)',
-      command: '<%= config.bin %> run debian-11 --network host -- apt-get update',
-    },
-  ];
-
+  static override summary = runSummary;
+  static override description = runDescription;
+  static override examples = runExamples;
   static override strict = false;
-  static override args = {
-    distro: Args.string({ description: 'Distro name or alias (see vmatrix distros), or a cell id.', required: true }),
-  };
-
-  static override flags = {
-    set: Flags.string({
-      description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.',
-      multiple: true,
-    }),
-    config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
-    network: Flags.string({
-      description: "Network of the cell (default: the config's network; none for a bare cell).",
-      options: ['none', 'host'],
-    }),
-    'allow-host-network': Flags.boolean({
-      description:
-        "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused.",
-    }),
-    env: Flags.string({
-      char: 'e',
-      description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.',
-      multiple: true,
-    }),
-    runtime: Flags.string({
-      description: 'OCI runtime to use instead of the detected one.',
-      options: ['runc', 'crun'],
-    }),
-    offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
-    arch: Flags.string({
-      description: "Architecture of the image (default: the host's); a foreign one needs qemu-user binfmt.",
-    }),
-  };
+  static override args = runArgs;
+  static override flags = runFlags;
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(Run);

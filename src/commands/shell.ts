@@ -1,77 +1,19 @@
-import { Args, Flags } from '@oclif/core';
 import { runSession } from '../session/index.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import { configGiven, parsePairs } from './_pairs.js';
 import { stderrLogger } from '../util/log.js';
+import { shellSummary, shellDescription, shellExamples, shellArgs, shellFlags } from '../cli/shell-flags.js';
 import { BaseCommand } from './_base.js';
 import { stderrImageProgress } from './_progress.js';
 
 export default class Shell extends BaseCommand {
-  static override summary = "Open an interactive shell in exactly one cell's environment.";
-  static override description = [
-    "The cell has what a test step of that cell has: the distro's image, the setup layer (packages and setup commands, built if needed),",
-    'the project at the workdir (copy-on-write: the checkout is never changed), the matrix variables and the test user. It is a real',
-    'terminal: the window size follows yours and Ctrl-C goes to the program in the cell. Everything written in the cell is dropped when',
-    'the shell exits. Without a vmatrix.yml, or for a distro the matrix does not use, the shell is in a bare cell of that distro.',
-  ].join(' ');
-
-  static override examples = [
-    {
-      description: 'The first cell of debian-11 (in the directory of vmatrix.yml)',
-      command: '<%= config.bin %> shell debian-11',
-    },
-    {
-      description: 'The debian-11 cell where the matrix axis cc is clang',
-      command: '<%= config.bin %> shell debian-11 --set cc=clang',
-    },
-    {
-      description: 'A cell by its id, as `vmatrix matrix` prints it',
-      command: '<%= config.bin %> shell "debian-12/build=Release,std=17"',
-    },
-    {
-      description: "Run one command in the cell's terminal instead of a shell",
-      command: '<%= config.bin %> shell debian-12 -- make check',
-    },
-    { description: 'A bare Alpine cell, no project', command: '<%= config.bin %> shell alpine-3.20' },
-    {
-      description: 'What a failed cell left, after `vmatrix test --keep failed`',
-      command: '<%= config.bin %> shell --run latest debian-12/cc=gcc',
-    },
-  ];
-
+  static override summary = shellSummary;
+  static override description = shellDescription;
+  static override examples = shellExamples;
   static override strict = false;
-  static override args = {
-    target: Args.string({
-      description: 'A cell id, a distro name or alias (narrowed with --set), or nothing for the first cell.',
-    }),
-  };
-
-  static override flags = {
-    run: Flags.string({
-      description:
-        'Open the shell on what a cell of this run (kept with `vmatrix test --keep`) left behind; `latest` for the newest run.',
-    }),
-    set: Flags.string({
-      description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.',
-      multiple: true,
-    }),
-    config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
-    network: Flags.string({
-      description: "Network of the cell (default: the config's network; host for a bare cell).",
-      options: ['none', 'host'],
-    }),
-    'allow-host-network': Flags.boolean({
-      description:
-        "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused.",
-    }),
-    runtime: Flags.string({
-      description: 'OCI runtime to use instead of the detected one.',
-      options: ['runc', 'crun'],
-    }),
-    offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
-    arch: Flags.string({ description: "Architecture of the image (default: the host's)." }),
-  };
+  static override args = shellArgs;
+  static override flags = shellFlags;
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(Shell);

@@ -1,295 +1,40 @@
-import { Flags } from '@oclif/core';
-import { availableParallelism } from 'node:os';
-import {
-  FollowReporter,
-  GithubReporter,
-  HtmlReporter,
-  JsonReporter,
-  JunitReporter,
-  PlainReporter,
-  TtyReporter,
-  useColor,
-  type Reporter,
-} from '../report/index.js';
 import { exitCodeOf } from '../results/index.js';
-import { planRevision, planRun } from '../plan/index.js';
 import { runTests } from '../pipeline/index.js';
-import { type KeepMode } from '../cell/index.js';
-import { configGiven } from './_pairs.js';
 import { Store } from '../store/index.js';
+import { interruptible } from '../cli/interrupt.js';
+import { runReporters } from '../cli/reporters.js';
+import { testDescription, testExamples, testSummary, testFlags } from '../cli/test-flags.js';
+import { planFromFlags, runOptions } from '../cli/test-run.js';
 import { BaseCommand } from './_base.js';
-import { usageError } from '../util/errors.js';
-import { inert } from '../util/inert.js';
-import { closest } from '../util/suggest.js';
+import { configGiven } from './_pairs.js';
 
+// `vmatrix test`: plan the run, choose its reporters, run it with the Ctrl-C policy, exit by its results.
 export default class Test extends BaseCommand {
-  static override summary = 'Run the test matrix: every distro × axis cell in its own copy-on-write container.';
-  static override description = `Reads vmatrix.yml, expands the cells, obtains each distro's image once, installs the packages once
-per distro (cached as a layer: the next run does no package-manager work), then runs the test commands of
-every cell in parallel. Each cell sees the project at /src as its own writable copy: builds never reach
-your checkout or another cell. Logs and results.json are written under .vmatrix/runs/<run-id>/.
-
-Exit status: 0 all cells passed, 1 a cell failed, 2 bad config or flags, 3 a host problem (see vmatrix doctor).`;
-
-  static override examples = [
-    { description: 'Run every cell, as many at a time as there are CPUs', command: '<%= config.bin %> test' },
-    {
-      description: 'Only the Debian 12 cells, two at a time',
-      command: '<%= config.bin %> test --only "debian-12/*" --jobs 2',
-    },
-    { description: 'Only the cells where build=Debug', command: '<%= config.bin %> test --only build=Debug' },
-    {
-      description: "The project as it was at tag v1.2 (with today's matrix)",
-      command: '<%= config.bin %> test --ref v1.2',
-    },
-    {
-      description: 'Another repository at a release, with its own vmatrix.yml',
-      command: '<%= config.bin %> test --repo https://example.org/lib.git --ref v2.0.1',
-    },
-    {
-      description: 'Keep the failed cells, then look at what one left',
-      command: '<%= config.bin %> test --keep failed; <%= config.bin %> shell --run latest debian-12/cc=gcc',
-    },
-    {
-      description: 'Give failing cells two more tries, and stop everything at the first cell that still fails',
-      command: '<%= config.bin %> test --retries 2 --fail-fast',
-    },
-    {
-      description: 'On CI runner 2 of 3: its part of the matrix (then vmatrix report --merge joins the parts)',
-      command: '<%= config.bin %> test --shard 2/3',
-    },
-    {
-      description: 'Exactly one cell, as a CI job per cell does',
-      command: '<%= config.bin %> test --cell debian-12/cc=gcc',
-    },
-    {
-      description: "Watch one cell's output as it runs, the others on the board",
-      command: '<%= config.bin %> test --follow debian-12/cc=gcc',
-    },
-    {
-      description: 'A log-friendly block per cell even on a terminal, without colour',
-      command: '<%= config.bin %> test --reporter plain --no-color',
-    },
-  ];
-
-  static override flags = {
-    config: Flags.string({ char: 'c', description: 'Path of the config file.', default: 'vmatrix.yml' }),
-    jobs: Flags.integer({ char: 'j', description: 'Cells run at once (default: number of CPUs).', min: 1 }),
-    only: Flags.string({
-      description: 'Run only cells matching: a cell id, a glob (debian-*), or axis=value. Repeatable.',
-      multiple: true,
-    }),
-    distro: Flags.string({
-      description: 'Run only the cells of this distro (a name or alias). Repeatable.',
-      multiple: true,
-    }),
-    cell: Flags.string({
-      description: 'Run exactly this cell (its id, as vmatrix matrix prints it). Repeatable.',
-      multiple: true,
-      exclusive: ['only', 'shard'],
-    }),
-    shard: Flags.string({
-      description:
-        'Run part i of N (1-based, e.g. 2/3) of the cells: every runner of a CI matrix computes the same split, balanced by the last known durations.',
-    }),
-    durations: Flags.string({
-      description:
-        "The results.json whose cell durations balance --shard and order cells slowest first (default: the project's last full run, if any).",
-    }),
-    runtime: Flags.string({
-      description: 'OCI runtime to use instead of the detected one.',
-      options: ['runc', 'crun'],
-    }),
-    'allow-host-network': Flags.boolean({
-      description:
-        "Let the config's `network: host` give test steps the host's own network (loopback services, addresses, cloud metadata); without it such a config is refused.",
-    }),
-    offline: Flags.boolean({
-      description: 'Use only images already in the store; a missing one is an error, not a download.',
-    }),
-    arch: Flags.string({
-      description:
-        "Architecture of the images (default: the host's), e.g. arm64; a foreign one needs qemu-user binfmt.",
-    }),
-    ref: Flags.string({
-      description:
-        "Test this commit, branch or tag instead of the working tree (with today's vmatrix.yml; with --repo, the repository's own at that commit).",
-    }),
-    repo: Flags.string({
-      description:
-        'Test another repository (a URL, cloned into the store and fetched on later runs, or a path), at --ref (default HEAD).',
-    }),
-    rebuild: Flags.boolean({
-      description: 'Build the setup layers of these cells again, even when cached; the new layer replaces the old one.',
-    }),
-    keep: Flags.string({
-      description:
-        'Keep what these cells wrote (their root and project copy), to open a shell on it: vmatrix shell --run <run-id> <cell>.',
-      options: ['none', 'failed', 'all'],
-      default: 'none',
-    }),
-    retries: Flags.integer({
-      description:
-        'Run a failed or timed-out cell again, in a fresh cell, up to N more times (default: retries: of vmatrix.yml, else 0); one that then passes is flaky.',
-      min: 0,
-      max: 10,
-    }),
-    reporter: Flags.string({
-      description:
-        'How progress is shown: tty (a live board, redrawn in place) or plain (a block per cell as it ends, for logs). Default: tty when stdout is a terminal.',
-      options: ['tty', 'plain'],
-    }),
-    color: Flags.boolean({
-      description: 'Colour the output (default: on a terminal, unless NO_COLOR is set).',
-      allowNo: true,
-    }),
-    follow: Flags.string({
-      description:
-        "Stream this cell's output live to stdout, each line prefixed by the cell id, while the others are reported as usual.",
-    }),
-    verbose: Flags.boolean({
-      char: 'v',
-      description: "Stream a cell's output live: --follow's cell, else the first cell of the run.",
-    }),
-    grace: Flags.integer({
-      description: 'Seconds the running cells get to finish after a first Ctrl-C, before they are killed.',
-      default: 10,
-      min: 0,
-    }),
-    output: Flags.string({
-      description: 'Directory for the run directories (results.json, logs, reports) instead of .vmatrix/runs.',
-    }),
-    'max-memory': Flags.string({
-      description:
-        "The most memory a cell may use, setup cells included (a size such as 16g; default: $VMATRIX_MAX_MEMORY, else half the host's memory). resources.memory of vmatrix.yml may only ask for less.",
-    }),
-    'max-pids': Flags.integer({
-      description:
-        'The most processes (threads included) a cell may have, setup cells included (default: $VMATRIX_MAX_PIDS, else 4096). resources.pids of vmatrix.yml may only ask for fewer.',
-      min: 1,
-    }),
-    'fail-fast': Flags.boolean({
-      description:
-        'At the first failing cell (after its retries), cancel the queued cells and kill the running ones; the results are still written.',
-    }),
-  };
+  static override summary = testSummary;
+  static override description = testDescription;
+  static override examples = testExamples;
+  static override flags = testFlags;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const select = {
-      only: flags.only,
-      distros: flags.distro,
-      cellIds: flags.cell,
-      shard: flags.shard,
-      durations: flags.durations ? { file: flags.durations } : ('last-full-run' as const),
-    };
-    const { plan, source } =
-      flags.ref || flags.repo
-        ? await planRevision({
-            configPath: flags.config,
-            configGiven: configGiven(this.argv),
-            repo: flags.repo,
-            ref: flags.ref,
-            ...select,
-            arch: flags.arch,
-            onProgress: (m) => process.stderr.write(`vmatrix: ${inert(m)}\n`),
-          })
-        : {
-            plan: await planRun(flags.config, { ...select, arch: flags.arch, configGiven: configGiven(this.argv) }),
-            source: undefined,
-          };
-    if (plan.note) process.stderr.write(`vmatrix: ${inert(plan.note)}\n`);
-    const reporters: Reporter[] = [
-      await progressReporter(
-        flags,
-        plan.projectDir,
-        plan.cells.map((c) => c.id),
-      ),
-      new JsonReporter(),
-      new HtmlReporter(plan.projectDir),
-      new JunitReporter(plan.projectDir),
-    ];
-    if (GithubReporter.enabled())
-      reporters.push(new GithubReporter(plan.projectDir, process.stdout, process.stderr, process.env, [reporters[0]!]));
-    const controller = interruptible(flags.grace);
+    const { plan, source } = await planFromFlags(flags, configGiven(this.argv));
+    const report = await runReporters(
+      flags,
+      plan.projectDir,
+      plan.cells.map((c) => c.id),
+    );
+    const { drain, kill } = interruptible(flags.grace);
     const result = await runTests({
+      ...runOptions(flags),
       plan,
-      store: Store.fromEnv(),
-      jobs: flags.jobs ?? availableParallelism(),
-      runtime: flags.runtime,
-      signal: controller.kill.signal,
-      drain: controller.drain.signal,
-      output: flags.output,
-      offline: flags.offline,
-      keep: flags.keep as KeepMode,
-      rebuild: flags.rebuild,
       source,
-      retries: flags.retries,
-      failFast: flags['fail-fast'],
-      ceilings: { maxMemory: flags['max-memory'], maxPids: flags['max-pids'] },
-      allowHostNetwork: flags['allow-host-network'],
-      emit: (e) => {
-        for (const r of reporters) r.onEvent(e);
-      },
+      store: Store.fromEnv(),
+      signal: kill.signal,
+      drain: drain.signal,
+      emit: (e) => report.emit(e),
     });
-    await Promise.all(reporters.map((r) => r.flush?.()));
+    await report.flush();
     const code = exitCodeOf(result);
     if (code !== 0) this.exit(code);
   }
-}
-
-/** The live board on a terminal, else (or with --reporter plain) a stamped block per cell; --follow adds a cell's output. */
-async function progressReporter(
-  flags: { reporter?: string; color?: boolean; follow?: string; verbose?: boolean },
-  projectDir: string,
-  cellIds: string[],
-): Promise<Reporter> {
-  const color = flags.color ?? useColor(process.stdout);
-  const follow = flags.follow ?? (flags.verbose ? cellIds[0] : undefined);
-  if (flags.follow && !cellIds.includes(flags.follow)) {
-    const near = closest(flags.follow, cellIds);
-    throw usageError('UNKNOWN_CELL', `--follow ${flags.follow}: this run has no such cell`, {
-      hint: near ? `did you mean ${near}?` : 'vmatrix matrix lists the cells',
-    });
-  }
-  if ((flags.reporter ?? (process.stdout.isTTY ? 'tty' : 'plain')) === 'tty')
-    return TtyReporter.create(process.stdout, { color, follow });
-  const plain = new PlainReporter(process.stdout, process.stderr, projectDir, { color, clock: () => new Date() });
-  return follow ? new FollowReporter(plain, process.stdout, follow) : plain;
-}
-
-/**
- * Ctrl-C once: start no more cells and give the running ones `graceSeconds` to finish, then kill them;
- * twice: kill them now; three times: leave at once. SIGTERM (and `vmatrix kill <run>`) kills them now.
- * The results are written in every case but the last.
- */
-function interruptible(graceSeconds: number): { drain: AbortController; kill: AbortController } {
-  const drain = new AbortController();
-  const kill = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const killNow = (): void => {
-    clearTimeout(timer);
-    drain.abort();
-    kill.abort();
-  };
-  process.on('SIGINT', () => {
-    if (kill.signal.aborted) process.exit(130);
-    if (drain.signal.aborted) {
-      process.stderr.write('\nvmatrix: stopping the running cells now (press Ctrl-C again to quit at once)\n');
-      killNow();
-      return;
-    }
-    process.stderr.write(
-      `\nvmatrix: interrupted: starting no more cells, giving the running ones ${graceSeconds}s to finish (press Ctrl-C again to stop them now)\n`,
-    );
-    drain.abort();
-    timer = setTimeout(killNow, graceSeconds * 1000);
-    timer.unref();
-  });
-  process.on('SIGTERM', () => {
-    if (kill.signal.aborted) process.exit(130);
-    process.stderr.write('\nvmatrix: terminated: stopping the running cells now\n');
-    killNow();
-  });
-  return { drain, kill };
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CellResult, CellStatus, RunEvent, RunResult } from '../results/types.js';
+import { isFailure } from '../results/index.js';
+import type { CellResult, CellStatus, RunResult } from '../results/types.js';
 import { inert, inertLine } from '../util/inert.js';
 import { fileTail } from '../util/tail.js';
 import { describeFailure } from './plain.js';
 import { clean } from './junit.js';
 import { summaryLine } from './text.js';
-import type { Reporter } from './types.js';
+import type { EventOf, Reporter } from './types.js';
 
 // On GitHub Actions: an `::error` workflow command per failed cell, which GitHub shows as an annotation
 // on the run, and a markdown summary appended to the file $GITHUB_STEP_SUMMARY names, shown on the run's
@@ -19,7 +20,6 @@ import type { Reporter } from './types.js';
 // the runner's command processing (`::stop-commands::TOKEN`), with a token no cell ever sees.
 
 const TAIL_LINES = 20;
-const FAILED: CellStatus[] = ['failed', 'timed-out', 'oom-killed', 'error'];
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -50,16 +50,18 @@ export function markdownSummary(result: RunResult): string {
     `|---|${COLUMNS.map(() => '---:').join('|')}|`,
   ];
   for (const d of distros) lines.push(`| ${cellText(d)} | ${COLUMNS.map((s) => count(d, s)).join(' | ')} |`);
-  const failed = result.cells.filter((c) => FAILED.includes(c.status));
+  const failed = result.cells.filter((c) => isFailure(c.status));
   if (failed.length > 0) {
     lines.push('', '#### Failed cells', '', '| cell | status | phase | step | exit code |', '|---|---|---|---|---:|');
     for (const c of failed) {
-      lines.push(
-        `| ${cellText(c.id)} | ${c.status} | ${c.phase ?? ''} | ${cellText(c.step ?? '')} | ${c.exitCode ?? (c.signal ? cellText(c.signal) : '')} |`,
-      );
+      lines.push(`| ${cellText(c.id)} | ${c.status} | ${c.phase ?? ''} | ${cellText(c.step ?? '')} | ${exitOf(c)} |`);
     }
   }
   return `${lines.join('\n')}\n\n`;
+}
+
+function exitOf(c: CellResult): string | number {
+  return c.exitCode ?? (c.signal ? cellText(c.signal) : '');
 }
 
 /** Text that stays inside one cell of a markdown table. */
@@ -71,7 +73,6 @@ function cellText(text: string): string {
 
 /** Active only on GitHub Actions (GITHUB_ACTIONS=true); the summary only when GITHUB_STEP_SUMMARY is set. */
 export class GithubReporter implements Reporter {
-  private pending: Promise<void> = Promise.resolve();
   private readonly token = randomBytes(16).toString('hex');
   private stopped = false;
 
@@ -88,23 +89,21 @@ export class GithubReporter implements Reporter {
     return env.GITHUB_ACTIONS === 'true';
   }
 
-  onEvent(event: RunEvent): void {
-    if (event.type === 'run-start' && !this.stopped) {
-      this.stopped = true;
-      this.out.write(`::stop-commands::${this.token}\n`);
-    }
-    if (event.type === 'run-end') this.pending = this.finish(event.result);
+  onRunStart(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.out.write(`::stop-commands::${this.token}\n`);
   }
 
-  flush(): Promise<void> {
-    return this.pending;
+  onRunEnd({ result }: EventOf<'run-end'>): Promise<void> {
+    return this.finish(result);
   }
 
   private async finish(result: RunResult): Promise<void> {
-    await Promise.all(this.echoes.map((r) => r.flush?.()));
+    await Promise.all(this.echoes.map((r) => r.flush?.() ?? Promise.resolve()));
     if (this.stopped) this.out.write(`::${this.token}::\n`);
     this.stopped = false;
-    for (const cell of result.cells.filter((c) => FAILED.includes(c.status))) {
+    for (const cell of result.cells.filter((c) => isFailure(c.status))) {
       const tail = await fileTail(join(this.projectDir, cell.logPath), TAIL_LINES);
       this.out.write(errorCommand(cell, tail?.join('\n')));
     }

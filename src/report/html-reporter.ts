@@ -2,32 +2,23 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { readEnd } from '../util/tail.js';
 import { formatSize } from '../util/size.js';
-import type { RunEvent, RunResult } from '../results/types.js';
+import type { RunResult } from '../results/types.js';
 import { renderHtml } from './html.js';
-import type { Reporter } from './types.js';
+import type { EventOf, Reporter } from './types.js';
 
-/** Of each cell's log, report.html holds at most the last this many bytes: a runaway log must not make a page no browser opens. */
+/**
+ * Of each cell's log, report.html holds at most the last this many bytes: a runaway log must not make a page
+ * no browser opens.
+ */
 export const LOG_CAP_BYTES = 200 * 1024;
 
 /** Writes <runDir>/report.html beside results.json at the end of a run. */
 export class HtmlReporter implements Reporter {
-  private pending: Promise<void> = Promise.resolve();
-
   /** Cells' log paths are relative to the project directory (default: the one results.json names). */
   constructor(private readonly projectDir?: string) {}
 
-  onEvent(event: RunEvent): void {
-    if (event.type !== 'run-end') return;
-    this.pending = writeHtmlReport(
-      event.result,
-      this.projectDir ?? event.result.project,
-      join(event.runDir, 'report.html'),
-      [event.runDir],
-    );
-  }
-
-  flush(): Promise<void> {
-    return this.pending;
+  onRunEnd({ result, runDir }: EventOf<'run-end'>): Promise<void> {
+    return writeHtmlReport(result, this.projectDir ?? result.project, join(runDir, 'report.html'), [runDir]);
   }
 }
 
@@ -66,5 +57,6 @@ async function readTail(path: string, cap: number, shownPath: string, runDirs?: 
   // Start at a line boundary, which is also never inside a UTF-8 character.
   const from = end.bytes.indexOf(0x0a) + 1;
   const left = end.start + from;
-  return `[vmatrix: the first ${formatSize(left)} of this log are left out; the whole log is ${shownPath}]\n${end.bytes.subarray(from).toString('utf8')}`;
+  const note = `[vmatrix: the first ${formatSize(left)} of this log are left out; the whole log is ${shownPath}]`;
+  return `${note}\n${end.bytes.subarray(from).toString('utf8')}`;
 }

@@ -3,8 +3,9 @@ import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
 import { inert, inertLine } from '../util/inert.js';
 import { formatSize } from '../util/size.js';
-import type { AttemptResult, CellResult, RunEvent, RunResult } from '../results/types.js';
-import type { Reporter } from './types.js';
+import { isFailure } from '../results/index.js';
+import type { AttemptResult, CellResult, RunResult } from '../results/types.js';
+import type { EventOf, Reporter } from './types.js';
 import { DownloadLine } from './download-line.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { paint, STATUS_LABEL, useColor } from './style.js';
@@ -37,9 +38,40 @@ export class PlainReporter implements Reporter {
     this.downloads = new DownloadLine(err);
   }
 
-  onEvent(event: RunEvent): void {
-    // Writes are chained so that a failed cell's tail never interleaves with the next cell's line.
-    this.pending = this.pending.then(() => this.handle(event)).catch(() => {});
+  onDownload(event: EventOf<'download'>): void {
+    this.chain(() => this.downloads.update(event));
+  }
+
+  onRunStart(event: EventOf<'run-start'>): void {
+    const runtime = event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)');
+    const cells = `${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}`;
+    this.print(() => {
+      this.err.write(`vmatrix: ${cells}, ${event.jobs} at a time; runtime: ${runtime}\n`);
+    });
+  }
+
+  onProgress(event: EventOf<'progress'>): void {
+    const line = paint(this.color, 'dim', `  ${inertLine(event.scope)}: ${inert(event.message)}`);
+    this.print(() => {
+      this.err.write(`${line}\n`);
+    });
+  }
+
+  // A cell's start or output prints nothing here, but ends the download line as any other event does.
+  onCellStarted(): void {
+    this.print(() => {});
+  }
+
+  onCellOutput(): void {
+    this.print(() => {});
+  }
+
+  onCellEnded(result: CellResult): void {
+    this.print(() => this.block(result));
+  }
+
+  onRunEnd(event: EventOf<'run-end'>): void {
+    this.print(() => this.summary(event.result, event.runDir));
   }
 
   /** Resolves when everything received so far is printed. */
@@ -47,25 +79,17 @@ export class PlainReporter implements Reporter {
     return this.pending;
   }
 
-  private async handle(event: RunEvent): Promise<void> {
-    if (event.type === 'download') return this.downloads.update(event);
-    this.downloads.clear();
-    switch (event.type) {
-      case 'run-start':
-        this.err.write(
-          `vmatrix: ${event.cells.length} cell${event.cells.length === 1 ? '' : 's'}, ${event.jobs} at a time; runtime: ${event.runtimeReason.replace(/^(\w+): (.*)$/, '$1 ($2)')}\n`,
-        );
-        return;
-      case 'progress':
-        this.err.write(paint(this.color, 'dim', `  ${inertLine(event.scope)}: ${inert(event.message)}`) + '\n');
-        return;
-      case 'cell-end':
-        return this.block(event.result);
-      case 'run-end':
-        this.summary(event.result, event.runDir);
-        return;
-      default:
-    }
+  /** Writes are chained so that a failed cell's tail never interleaves with the next cell's line. */
+  private chain(write: () => void | Promise<void>): void {
+    this.pending = this.pending.then(write).catch(() => {});
+  }
+
+  /** Output other than a download's: the download line is wiped first, so that the two do not run together. */
+  private print(write: () => void | Promise<void>): void {
+    this.chain(() => {
+      this.downloads.clear();
+      return write();
+    });
   }
 
   private async block(r: CellResult): Promise<void> {
@@ -74,7 +98,7 @@ export class PlainReporter implements Reporter {
     for (const warning of r.warnings ?? []) lines.push(paint(this.color, 'yellow', `     ! ${inert(warning)}`));
     if (hasSetupFailure(r)) {
       lines.push(...setupLines(r, this.color, this.setups));
-    } else if (r.status !== 'passed' && r.status !== 'flaky' && r.status !== 'cancelled') {
+    } else if (isFailure(r.status)) {
       const tail = await logTail(join(this.projectDir, r.logPath), TAIL_LINES);
       for (const line of tail) lines.push(paint(this.color, 'dim', `     │ ${inertLine(line)}`));
       lines.push(paint(this.color, 'dim', `     └ full log: ${inertLine(r.logPath)}`));
@@ -91,9 +115,8 @@ export class PlainReporter implements Reporter {
     if (s.errors) parts.push(`${s.errors} could not run`);
     if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
     const ok = s.passed === s.total;
-    this.out.write(
-      `\n${paint(this.color, ok ? 'green' : 'red', `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`)} in ${formatDuration(result.durationMs)}\n`,
-    );
+    const line = `${s.total} cell${s.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+    this.out.write(`\n${paint(this.color, ok ? 'green' : 'red', line)} in ${formatDuration(result.durationMs)}\n`);
     this.out.write(
       paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n',
     );
@@ -105,7 +128,8 @@ export function cellLine(r: CellResult, color: boolean): string {
   const { label, tone } = STATUS_LABEL[r.status];
   const why = r.status === 'passed' ? '' : `  ${inert(describeFailure(r))}`;
   // FLAKY is one letter longer than the other labels: the duration gives it back, so columns stay aligned.
-  return `${paint(color, tone, label)} ${formatDuration(r.durationMs).padStart(11 - label.length)}  ${inertLine(r.id)}${why}`;
+  const duration = formatDuration(r.durationMs).padStart(11 - label.length);
+  return `${paint(color, tone, label)} ${duration}  ${inertLine(r.id)}${why}`;
 }
 
 /** HH:MM:SS in local time. */
@@ -141,7 +165,8 @@ function failure(
 
 function attemptFailure(a: AttemptResult): string {
   // Only a test that failed or timed out is retried: every earlier attempt failed in the test phase.
-  return `attempt ${a.attempt}: ${a.status === 'timed-out' && a.step ? `step "${a.step}" timed out` : failure({ ...a, phase: 'test' })}`;
+  const why = a.status === 'timed-out' && a.step ? `step "${a.step}" timed out` : failure({ ...a, phase: 'test' });
+  return `attempt ${a.attempt}: ${why}`;
 }
 
 async function logTail(path: string, lines: number): Promise<string[]> {

@@ -1,13 +1,14 @@
 import type { createLogUpdate } from 'log-update';
 import type { Cell } from '../matrix/types.js';
-import type { RunEvent } from '../results/types.js';
+import { isPass } from '../results/index.js';
+import type { CellResult, RunResult } from '../results/types.js';
 import { Board, summaryGrid } from './board.js';
 import { cellLine } from './plain.js';
 import { hasSetupFailure, setupLines, type ShownSetups } from './setup.js';
 import { summaryLine } from './text.js';
 import { paint } from './style.js';
 import { inert, inertLine } from '../util/inert.js';
-import type { Reporter } from './types.js';
+import type { EventOf, Reporter } from './types.js';
 
 // The live board on a terminal: the board (board.ts) redrawn in place a few times a second, then the
 // final board, a distro × configuration grid and the summary. log-update does the in-place redraw: it
@@ -43,30 +44,52 @@ export class TtyReporter implements Reporter {
     this.draw = draw;
   }
 
-  onEvent(e: RunEvent): void {
+  onRunStart(e: EventOf<'run-start'>): void {
     this.board.update(e);
-    if (e.type === 'run-start') {
-      this.cells = e.cells;
-      this.timer = setInterval(() => this.redraw(), REDRAW_MS);
-      this.timer.unref();
-    } else if (e.type === 'cell-output' && e.cell === this.o.follow) {
-      // A followed cell's lines scroll above the board: wipe it, print them, draw it again below.
-      this.draw.clear();
-      this.out.write(followed(e.cell, e.lines, this.o.color));
-      this.redraw();
-    } else if (e.type === 'run-end') this.finish(e.result);
+    this.cells = e.cells;
+    this.timer = setInterval(() => this.redraw(), REDRAW_MS);
+    this.timer.unref();
+  }
+
+  onProgress(e: EventOf<'progress'>): void {
+    this.board.update(e);
+  }
+
+  onDownload(e: EventOf<'download'>): void {
+    this.board.update(e);
+  }
+
+  onCellStarted(cell: Cell): void {
+    this.board.update({ type: 'cell-start', cell });
+  }
+
+  onCellOutput(e: EventOf<'cell-output'>): void {
+    this.board.update(e);
+    if (e.cell !== this.o.follow) return;
+    // A followed cell's lines scroll above the board: wipe it, print them, draw it again below.
+    this.draw.clear();
+    this.out.write(followed(e.cell, e.lines, this.o.color));
+    this.redraw();
+  }
+
+  onCellEnded(result: CellResult): void {
+    this.board.update({ type: 'cell-end', result });
+  }
+
+  onRunEnd(e: EventOf<'run-end'>): void {
+    this.finish(e.result);
   }
 
   private redraw(): void {
     this.draw(this.board.render(this.out.columns || 80, this.o.color, (this.out.rows || 24) - 1).join('\n'));
   }
 
-  private finish(result: Extract<RunEvent, { type: 'run-end' }>['result']): void {
+  private finish(result: RunResult): void {
     clearInterval(this.timer);
     // The final board in full: it stays in the terminal's scrollback.
     this.draw(this.board.render(this.out.columns || 80, this.o.color).join('\n'));
     this.draw.done();
-    const failed = result.cells.filter((r) => r.status !== 'passed' && r.status !== 'flaky');
+    const failed = result.cells.filter((r) => !isPass(r.status));
     const lines = ['', ...summaryGrid(this.cells, result.cells, this.o.color), ''];
     const setups: ShownSetups = new Map();
     for (const r of failed) {
@@ -85,21 +108,15 @@ export class TtyReporter implements Reporter {
   }
 }
 
-/** `--follow` for the plain reporter: the cell's lines go to stdout as they come, prefixed by its id. */
+/** `--follow` beside the plain reporter: the cell's lines go to stdout as they come, prefixed by its id. */
 export class FollowReporter implements Reporter {
   constructor(
-    private readonly inner: Reporter,
     private readonly out: NodeJS.WritableStream,
     private readonly cell: string,
   ) {}
 
-  onEvent(e: RunEvent): void {
-    if (e.type === 'cell-output' && e.cell === this.cell) this.out.write(followed(e.cell, e.lines, false));
-    this.inner.onEvent(e);
-  }
-
-  flush(): Promise<void> {
-    return this.inner.flush?.() ?? Promise.resolve();
+  onCellOutput(e: EventOf<'cell-output'>): void {
+    if (e.cell === this.cell) this.out.write(followed(e.cell, e.lines, false));
   }
 }
 

@@ -1,10 +1,11 @@
+import { isPass } from './status.js';
 import type { CellResult, RunResult, RunSummary } from './types.js';
 
 export function summarise(cells: CellResult[]): RunSummary {
   const count = (s: CellResult['status']) => cells.filter((c) => c.status === s).length;
   return {
     total: cells.length,
-    passed: count('passed') + count('flaky'),
+    passed: cells.filter((c) => isPass(c.status)).length,
     flaky: count('flaky'),
     failed: count('failed'),
     timedOut: count('timed-out'),
@@ -14,7 +15,10 @@ export function summarise(cells: CellResult[]): RunSummary {
   };
 }
 
-/** 0 all passed (flaky ones too); 1 a cell failed, timed out or ran out of memory; 3 cells could not run (environment); 130 interrupted. */
+/**
+ * 0 all passed (flaky ones too); 1 a cell failed, timed out or ran out of memory; 3 cells could not run
+ * (environment); 130 interrupted.
+ */
 export function exitCodeOf(result: RunResult): number {
   const s = result.summary;
   if (s.failed || s.timedOut || s.oomKilled) return 1;

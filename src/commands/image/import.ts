@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../cli/oclif.js';
 import { importNamed } from '../../distro-image/index.js';
 import { Store } from '../../store/index.js';
 import { formatSize } from '../../util/size.js';
@@ -6,9 +6,12 @@ import { BaseCommand } from '../_base.js';
 
 export default class ImageImport extends BaseCommand {
   static override summary = 'Make a root filesystem (tarball, directory or URL) an image you can name in vmatrix.yml.';
-  static override description = `The tarball may be compressed with gzip, xz, zstd or bzip2. After the import, NAME works like a distro of the
-catalog: \`vmatrix run NAME -- ...\` and \`distros: [NAME]\`. Since vmatrix cannot know how to install packages in
-it, say so with --package-manager (default none: \`packages:\` must then be empty). A name of the catalog is refused.`;
+  static override description = [
+    'The tarball may be compressed with gzip, xz, zstd or bzip2. After the import, NAME works like a distro of the',
+    'catalog: `vmatrix run NAME -- ...` and `distros: [NAME]`. Since vmatrix cannot know how to install packages in',
+    'it, say so with --package-manager (default none: `packages:` must then be empty). A name of ' +
+      'the catalog is refused.',
+  ].join('\n');
 
   static override examples = [
     '<%= config.bin %> image import rootfs.tar.xz --as myos',

@@ -1,11 +1,13 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../cli/oclif.js';
 import { inspectImages, Store } from '../../store/index.js';
 import { BaseCommand } from '../_base.js';
 
 export default class ImageInspect extends BaseCommand {
   static override summary = 'Show what the store knows about an image, and the layers built on it.';
   static override description =
-    'Prints image.json (distro, release, arch, source, digest, size, created) with the last use, the names it was imported under and the setup layers built on it, as JSON. An image is named by its id (or the start of it), its distro, or its imported name.';
+    'Prints image.json (distro, release, arch, source, digest, size, created) with the last use, ' +
+    'the names it was imported under and the setup layers built on it, as JSON. An image is ' +
+    'named by its id (or the start of it), its distro, or its imported name.';
   static override examples = ['<%= config.bin %> image inspect debian-12', '<%= config.bin %> image inspect 3f2a9c41'];
   static override args = { image: Args.string({ description: 'Image id, distro or imported name.', required: true }) };
 

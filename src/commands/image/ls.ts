@@ -1,14 +1,15 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../cli/oclif.js';
 import { inventory, Store } from '../../store/index.js';
-import { formatSize } from '../../util/size.js';
 import { BaseCommand } from '../_base.js';
-import { layersText } from '../_layers.js';
-import { table } from '../_table.js';
+import { imagesText, layersText } from '../../cli/image-list.js';
 
 export default class ImageLs extends BaseCommand {
   static override summary = 'List the images in the store.';
   static override description =
-    'Images are extracted, read-only base roots, one per distinct source content, under $VMATRIX_HOME/images (default /var/lib/vmatrix for root). LAST USED is when a run last used the image; `vmatrix image prune` goes by it. --layers adds the setup layers, each with the inputs its id is a hash of.';
+    'Images are extracted, read-only base roots, one per distinct source content, under ' +
+    '$VMATRIX_HOME/images (default /var/lib/vmatrix for root). LAST USED is when a run last used ' +
+    'the image; `vmatrix image prune` goes by it. --layers adds the setup layers, each with the ' +
+    'inputs its id is a hash of.';
   static override examples = [
     '<%= config.bin %> image ls',
     '<%= config.bin %> image ls --layers',
@@ -45,21 +46,7 @@ export default class ImageLs extends BaseCommand {
     if (images.length === 0) {
       this.log('no images yet: `vmatrix image pull <distro>` or `vmatrix run <distro> -- true` fetches one');
     } else {
-      this.log(
-        table(
-          ['ID', 'DISTRO', 'RELEASE', 'ARCH', 'SOURCE', 'DIGEST', 'SIZE', 'LAST USED'],
-          images.map((e) => [
-            e.id,
-            [e.meta.distro, ...e.names.filter((n) => n !== e.meta.distro)].join(','),
-            e.meta.release,
-            e.meta.arch,
-            (e.meta.source as { kind?: string })?.kind ?? '',
-            e.meta.digest ? e.meta.digest.slice(0, 12) : '',
-            formatSize(e.size),
-            e.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
-          ]),
-        ),
-      );
+      this.log(imagesText(images));
     }
     if (flags.layers)
       this.log(layers.length ? `\n${layersText(layers, images)}` : '\nno setup layers yet: `vmatrix test` builds them');

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../cli/oclif.js';
 import { pruneStore, Store } from '../../store/index.js';
 import { parseDuration } from '../../util/duration.js';
 import { formatSize, parseSize } from '../../util/size.js';
@@ -7,9 +7,11 @@ import { BaseCommand } from '../_base.js';
 export default class ImagePrune extends BaseCommand {
   static override summary =
     'Remove images and layers that have not been used for a while, or that make the store too big.';
-  static override description = `First everything not used for --older-than (default 30d when --max-size is not given); then, with
---max-size, the least recently used until the store fits. A layer goes with the image it was built on. Nothing a
-running vmatrix uses is removed.`;
+  static override description = [
+    'First everything not used for --older-than (default 30d when --max-size is not given); then, with',
+    '--max-size, the least recently used until the store fits. A layer goes with the image it was built on. Nothing a',
+    'running vmatrix uses is removed.',
+  ].join('\n');
 
   static override examples = [
     '<%= config.bin %> image prune --dry-run',
@@ -35,16 +37,15 @@ running vmatrix uses is removed.`;
     });
     const verb = flags['dry-run'] ? 'would remove' : 'removed';
     for (const e of r.removed) {
+      const of = e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`;
       this.log(
-        `${verb} ${e.kind} ${e.id} (${e.kind === 'image' ? e.meta.distro : `on ${e.meta.image}`}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`,
+        `${verb} ${e.kind} ${e.id} (${of}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`,
       );
     }
-    if (r.keptRuns.length)
-      this.log(
-        `${flags['dry-run'] ? 'would remove' : 'removed'} the kept cells of ${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}: ${r.keptRuns.join(', ')}`,
-      );
-    this.log(
-      `${r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove'}; ${formatSize(r.keptBytes)} kept${r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : ''}`,
-    );
+    const runs = `${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}`;
+    if (r.keptRuns.length) this.log(`${verb} the kept cells of ${runs}: ${r.keptRuns.join(', ')}`);
+    const inUse = r.skippedInUse.length ? ` (${r.skippedInUse.length} in use by a running vmatrix)` : '';
+    const freed = r.removed.length ? `${verb} ${formatSize(r.freedBytes)}` : 'nothing to remove';
+    this.log(`${freed}; ${formatSize(r.keptBytes)} kept${inUse}`);
   }
 }

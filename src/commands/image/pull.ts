@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../cli/oclif.js';
 import { pullImages } from '../../distro-image/index.js';
 import { Store } from '../../store/index.js';
 import { formatSize } from '../../util/size.js';
@@ -9,7 +9,9 @@ import { stderrImageProgress } from '../_progress.js';
 export default class ImagePull extends BaseCommand {
   static override summary = 'Fetch (or build) the images of distros into the store.';
   static override description =
-    "Does ahead of time what `vmatrix test` does on first use: downloads, verifies and extracts each distro's image, all at once. An image already in the store costs nothing. An interrupted download resumes where it stopped.";
+    'Does ahead of time what `vmatrix test` does on first use: downloads, verifies and extracts ' +
+    "each distro's image, all at once. An image already in the store costs nothing. An " +
+    'interrupted download resumes where it stopped.';
   static override examples = [
     '<%= config.bin %> image pull debian-12',
     '<%= config.bin %> image pull debian-11 debian-12 alpine-3.20',

@@ -1,7 +1,7 @@
 import { Errors } from '@oclif/core';
 import { describe, expect, it, vi } from 'vitest';
 import { notFoundText } from '../../../src/commands/_not-found.js';
-import { outsideCommandError, usageText } from '../../../src/commands/_usage.js';
+import { outsideCommandError, usageText } from '../../../src/cli/usage.js';
 
 // oclif's parse errors and unknown commands, as one error line and one hint; the CLI itself is
 // exercised end to end in test/integration/cli-errors.test.ts.

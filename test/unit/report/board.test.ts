@@ -4,6 +4,7 @@ import { Board, summaryGrid } from '../../../src/report/board.js';
 import { FollowReporter } from '../../../src/report/tty.js';
 import type { Cell } from '../../../src/matrix/types.js';
 import type { CellResult, RunEvent } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 const cell = (distro: string, mode: string): Cell => ({
   id: `${distro}/mode=${mode}`,
@@ -119,16 +120,16 @@ describe('summaryGrid', () => {
 });
 
 describe('FollowReporter', () => {
-  it("prints the followed cell's lines prefixed by its id, and passes every event on", () => {
+  it("prints the followed cell's lines prefixed by its id; the other reporters get every event too", () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (d: Buffer) => {
       text += d.toString();
     });
     const seen: RunEvent[] = [];
-    const follow = new FollowReporter({ onEvent: (e) => seen.push(e) }, out, 'busybox/mode=ok');
-    follow.onEvent({ type: 'cell-output', cell: 'busybox/mode=ok', lines: ['one', 'two'] });
-    follow.onEvent({ type: 'cell-output', cell: 'busybox/mode=hang', lines: ['other'] });
+    const run = dispatcher([new FollowReporter(out, 'busybox/mode=ok'), { onCellOutput: (e) => void seen.push(e) }]);
+    run.emit({ type: 'cell-output', cell: 'busybox/mode=ok', lines: ['one', 'two'] });
+    run.emit({ type: 'cell-output', cell: 'busybox/mode=hang', lines: ['other'] });
     expect(text).toBe('busybox/mode=ok │ one\nbusybox/mode=ok │ two\n');
     expect(seen).toHaveLength(2);
   });

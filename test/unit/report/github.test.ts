@@ -11,6 +11,7 @@ import {
   markdownSummary,
 } from '../../../src/report/github.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 const cell = (id: string, status: CellResult['status'], extra: Partial<CellResult> = {}): CellResult => ({
   id,
@@ -99,8 +100,9 @@ describe('GitHub workflow commands', () => {
       text += d.toString();
     });
     const reporter = new GithubReporter(dir, out, out, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
-    reporter.onEvent({ type: 'run-end', result, runDir: dir });
-    await reporter.flush();
+    const run = dispatcher([reporter]);
+    run.emit({ type: 'run-end', result, runDir: dir });
+    await run.flush();
     expect(
       text
         .split('\n')

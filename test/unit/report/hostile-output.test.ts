@@ -10,6 +10,7 @@ import { formatResultsText } from '../../../src/report/text.js';
 import { followed, FollowReporter } from '../../../src/report/tty.js';
 import type { Cell } from '../../../src/matrix/types.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 // Each reporter given what a hostile project controls: output lines and names (axis values, step names)
 // with escape sequences, carriage returns, bidi overrides and workflow commands. What a terminal or a CI
@@ -100,8 +101,7 @@ describe('hostile output through each reporter', () => {
       `busybox/mode=x\\u001b[31m\\u202e │ ${SHOWN}\nbusybox/mode=x\\u001b[31m\\u202e │ crlf\n`,
     );
     const out = capture();
-    const inner = { onEvent: () => {} };
-    new FollowReporter(inner, out.stream, cell.id).onEvent({
+    new FollowReporter(out.stream, cell.id).onCellOutput({
       type: 'cell-output',
       cell: cell.id,
       lines: [HOSTILE, '::error::forged'],
@@ -120,9 +120,10 @@ describe('hostile output through each reporter', () => {
     const out = capture();
     const err = capture();
     const reporter = new PlainReporter(out.stream, err.stream, dir, { color: true });
-    reporter.onEvent({ type: 'progress', scope: `busy${ESC}[2J`, message: `setup ${ESC}]0;t\u0007` });
-    reporter.onEvent({ type: 'cell-end', result: failed('log.txt') });
-    await reporter.flush();
+    const run = dispatcher([reporter]);
+    run.emit({ type: 'progress', scope: `busy${ESC}[2J`, message: `setup ${ESC}]0;t\u0007` });
+    run.emit({ type: 'cell-end', result: failed('log.txt') });
+    await run.flush();
     expect(out.text()).toMatch(/^\u001b\[31mFAIL\u001b\[0m/);
     expect(uncolour(out.text())).not.toMatch(ACTIVE);
     expect(uncolour(err.text())).not.toMatch(ACTIVE);
@@ -150,14 +151,14 @@ describe('hostile output through each reporter', () => {
     const out = capture();
     let echoed = false;
     const echo = {
-      onEvent: () => {},
       flush: async () => {
         out.stream.write('     │ ::error::forged\n');
         echoed = true;
       },
     };
     const reporter = new GithubReporter(dir, out.stream, out.stream, { GITHUB_ACTIONS: 'true' }, [echo]);
-    reporter.onEvent({
+    const run = dispatcher([reporter]);
+    run.emit({
       type: 'run-start',
       runId: 'r',
       runDir: 'd',
@@ -166,8 +167,8 @@ describe('hostile output through each reporter', () => {
       runtime: 'runc',
       runtimeReason: '',
     });
-    reporter.onEvent({ type: 'run-end', result: runResult(failed('log.txt')), runDir: dir });
-    await reporter.flush();
+    run.emit({ type: 'run-end', result: runResult(failed('log.txt')), runDir: dir });
+    await run.flush();
     expect(echoed).toBe(true);
     const lines = out.text().split('\n');
     const token = /^::stop-commands::([0-9a-f]{32})$/.exec(lines[0]!)?.[1];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HtmlReporter, readCellLogs } from '../../../src/report/html-reporter.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 const cell = (id: string, logPath: string): CellResult => ({
   id,
@@ -67,13 +68,13 @@ describe('HtmlReporter', () => {
     const runDir = join(project, '.vmatrix/runs/r');
     await mkdir(runDir, { recursive: true });
     await writeFile(join(runDir, 'log.txt'), 'hello from the cell\n');
-    const reporter = new HtmlReporter(project);
-    reporter.onEvent({
+    const reporters = dispatcher([new HtmlReporter(project)]);
+    reporters.emit({
       type: 'run-end',
       runDir,
       result: run('/elsewhere', [cell('debian-12', '.vmatrix/runs/r/log.txt')]),
     });
-    await reporter.flush();
+    await reporters.flush();
     const page = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(page).toContain('<span>hello from the cell\n</span>');
   });

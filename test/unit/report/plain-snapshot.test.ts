@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../../src/report/plain.js';
 import type { CellResult, RunEvent, RunResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 // The plain reporter (CI logs, `--reporter plain`) fed the events of fixture runs, with a fixed clock: what
 // a CI log shows, byte for byte.
@@ -104,6 +105,7 @@ async function render(results: CellResult[], options: { color?: boolean } = {}):
   let tick = 0;
   const clock = () => new Date(2026, 0, 2, 9, 5, 7 + tick++);
   const reporter = new PlainReporter(out.stream, capture().stream, project, { clock, color: options.color ?? false });
+  const run = dispatcher([reporter]);
   const result: RunResult = {
     version: 1,
     runId: 'r',
@@ -130,8 +132,8 @@ async function render(results: CellResult[], options: { color?: boolean } = {}):
     ...results.map((r) => ({ type: 'cell-end' as const, result: r })),
     { type: 'run-end', result, runDir: join(project, 'run') },
   ];
-  for (const e of events) reporter.onEvent(e);
-  await reporter.flush();
+  for (const e of events) run.emit(e);
+  await run.flush();
   return out.text().replace(/results: .*\n/, 'results: <run>/results.json\n');
 }
 

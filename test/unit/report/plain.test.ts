@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../../src/report/plain.js';
 import type { CellResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();
@@ -28,6 +29,7 @@ describe('PlainReporter', () => {
     const out = capture();
     const err = capture();
     const reporter = new PlainReporter(out.stream, err.stream, project);
+    const run = dispatcher([reporter]);
     const passed: CellResult = {
       ...base,
       id: 'debian-12/build=Debug',
@@ -45,9 +47,9 @@ describe('PlainReporter', () => {
       durationMs: 61_000,
       logPath: 'logs/fail.txt',
     };
-    reporter.onEvent({ type: 'cell-end', result: passed });
-    reporter.onEvent({ type: 'cell-end', result: failed });
-    reporter.onEvent({
+    run.emit({ type: 'cell-end', result: passed });
+    run.emit({ type: 'cell-end', result: failed });
+    run.emit({
       type: 'run-end',
       runDir: join(project, 'run'),
       result: {
@@ -64,7 +66,7 @@ describe('PlainReporter', () => {
         summary: { total: 2, passed: 1, failed: 1, timedOut: 0, oomKilled: 0, errors: 0, cancelled: 0 },
       },
     });
-    await reporter.flush();
+    await run.flush();
     const lines = out.text().split('\n');
     expect(lines[0]).toBe('PASS    1.5s  debian-12/build=Debug');
     expect(lines[1]).toBe('FAIL   1m01s  debian-11/build=Debug  (test exited 2)');
@@ -80,6 +82,7 @@ describe('PlainReporter', () => {
     await writeFile(join(project, 'oom.txt'), '+ ./grow\nKilled\n');
     const out = capture();
     const reporter = new PlainReporter(out.stream, capture().stream, project);
+    const run = dispatcher([reporter]);
     const oom: CellResult = {
       ...base,
       id: 'debian-12/build=Debug',
@@ -90,12 +93,12 @@ describe('PlainReporter', () => {
       logPath: 'oom.txt',
       memoryLimit: 64 * 2 ** 20,
     };
-    reporter.onEvent({ type: 'cell-end', result: oom });
-    reporter.onEvent({
+    run.emit({ type: 'cell-end', result: oom });
+    run.emit({
       type: 'cell-end',
       result: { ...oom, id: 'debian-11/build=Debug', memoryLimit: 1536 * 2 ** 20 },
     });
-    reporter.onEvent({
+    run.emit({
       type: 'run-end',
       runDir: join(project, 'run'),
       result: {
@@ -112,7 +115,7 @@ describe('PlainReporter', () => {
         summary: { total: 2, passed: 0, failed: 0, timedOut: 0, oomKilled: 2, errors: 0, cancelled: 0 },
       },
     });
-    await reporter.flush();
+    await run.flush();
     const lines = out.text().split('\n');
     expect(lines.slice(0, 4)).toEqual([
       'OOM     2.0s  debian-12/build=Debug  (killed: out of memory, limit 64 MB)',
@@ -129,6 +132,7 @@ describe('PlainReporter', () => {
     await writeFile(join(project, 'log.txt'), '+ sleep 60\n# step "slow" timed out after 2.0s: its cell was killed\n');
     const out = capture();
     const reporter = new PlainReporter(out.stream, capture().stream, project);
+    const run = dispatcher([reporter]);
     const cell = { ...base, exitCode: null, durationMs: 3000, logPath: 'log.txt', phase: 'test' as const };
     const flaky: CellResult = {
       ...cell,
@@ -167,8 +171,8 @@ describe('PlainReporter', () => {
       ],
     };
     const cancelled: CellResult = { ...cell, id: 'd', status: 'cancelled', message: '--fail-fast after c failed' };
-    for (const result of [flaky, timedOut, failed, cancelled]) reporter.onEvent({ type: 'cell-end', result });
-    reporter.onEvent({
+    for (const result of [flaky, timedOut, failed, cancelled]) run.emit({ type: 'cell-end', result });
+    run.emit({
       type: 'run-end',
       runDir: join(project, 'run'),
       result: {
@@ -185,7 +189,7 @@ describe('PlainReporter', () => {
         summary: { total: 4, passed: 1, flaky: 1, failed: 1, timedOut: 1, oomKilled: 0, errors: 0, cancelled: 1 },
       },
     });
-    await reporter.flush();
+    await run.flush();
     const lines = out.text().split('\n');
     expect(lines[0]).toBe(
       'FLAKY   3.0s  a  (passed on attempt 3; attempt 1: step "unit" exited 1; attempt 2: step "slow" timed out)',

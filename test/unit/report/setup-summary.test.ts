@@ -4,6 +4,7 @@ import { describeFailure } from '../../../src/report/plain.js';
 import { formatResultsText } from '../../../src/report/text.js';
 import { TtyReporter } from '../../../src/report/tty.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
+import { dispatcher } from '../../../src/report/dispatch.js';
 
 // A failed setup in the summaries that are not the plain reporter's (see plain-snapshot.test.ts): the live
 // board's final summary and `vmatrix report`, which has only results.json to go by.
@@ -68,8 +69,8 @@ describe('a failed setup in a summary', () => {
       text += d.toString();
     });
     const out = Object.assign(stream, { columns: 200, rows: 40 }) as unknown as NodeJS.WriteStream;
-    const tty = await TtyReporter.create(out, { color: false, now: () => 0 });
-    tty.onEvent({
+    const tty = dispatcher([await TtyReporter.create(out, { color: false, now: () => 0 })]);
+    tty.emit({
       type: 'run-start',
       runId: 'r',
       runDir: '/p/.vmatrix/runs/r',
@@ -78,8 +79,8 @@ describe('a failed setup in a summary', () => {
       runtime: 'runc',
       runtimeReason: 'runc: test',
     });
-    for (const r of cells) tty.onEvent({ type: 'cell-end', result: r });
-    tty.onEvent({ type: 'run-end', result, runDir: '/p/.vmatrix/runs/r' });
+    for (const r of cells) tty.emit({ type: 'cell-end', result: r });
+    tty.emit({ type: 'run-end', result, runDir: '/p/.vmatrix/runs/r' });
     const summary = text.slice(text.lastIndexOf('cc=gcc  cc=clang'));
     expect(summary.split('\n').slice(3, 12)).toEqual(DETAIL);
     expect(summary).toContain('2 cells: 0 passed, 2 failed');

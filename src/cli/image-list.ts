@@ -1,10 +1,10 @@
 import type { Entry } from '../store/index.js';
 import { formatSize } from '../util/size.js';
-import { table } from './_table.js';
+import { table } from './table.js';
 
-// `vmatrix image ls --layers`: one row per setup layer, then what it was built from, one input a line,
-// so that "why was this rebuilt?" is answered by comparing two blocks. Layers made before an input was
-// recorded simply lack that line.
+// `vmatrix image ls`: one row per image. With --layers: one row per setup layer, then what it was built
+// from, one input a line, so that "why was this rebuilt?" is answered by comparing two blocks. Layers made
+// before an input was recorded simply lack that line.
 
 type Layer = Extract<Entry, { kind: 'layer' }>;
 type Image = Extract<Entry, { kind: 'image' }>;
@@ -71,14 +71,27 @@ export function layersText(layers: Layer[], images: Image[]): string {
   });
   const [head, ...lines] = table(header, rows).split('\n');
   return [
-    head!,
+    head,
     ...lines.flatMap((line, i) => {
-      const l = layers[i]!;
+      const l = layers[i];
       const image = images.find((e) => e.id === l.meta.image);
-      return [
-        line,
-        ...details((l.meta.inputs ?? {}) as Inputs, image ? `${l.meta.image} (${image.meta.distro})` : l.meta.image),
-      ];
+      return [line, ...details(l.meta.inputs ?? {}, image ? `${l.meta.image} (${image.meta.distro})` : l.meta.image)];
     }),
   ].join('\n');
+}
+
+export function imagesText(images: Image[]): string {
+  return table(
+    ['ID', 'DISTRO', 'RELEASE', 'ARCH', 'SOURCE', 'DIGEST', 'SIZE', 'LAST USED'],
+    images.map((e) => [
+      e.id,
+      [e.meta.distro, ...e.names.filter((n) => n !== e.meta.distro)].join(','),
+      e.meta.release,
+      e.meta.arch,
+      (e.meta.source as { kind?: string })?.kind ?? '',
+      e.meta.digest ? e.meta.digest.slice(0, 12) : '',
+      formatSize(e.size),
+      e.lastUsed.toISOString().slice(0, 16).replace('T', ' '),
+    ]),
+  );
 }
