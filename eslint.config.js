@@ -22,4 +22,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The report's markup and stylesheet are emitted as written: one element or rule per line keeps report.html
+    // byte for byte what the tests and readers see, so template lines there may be longer than 120 columns.
+    files: ['src/report/html.ts', 'src/report/html-assets.ts'],
+    rules: { '@stylistic/max-len': ['error', { code: 120, ignoreUrls: true, ignoreTemplateLiterals: true }] },
+  },
 );

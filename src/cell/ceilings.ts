@@ -76,7 +76,10 @@ function above(key: string, asked: string, ceiling: string, v: typeof MEMORY, ex
   });
 }
 
-/** The limits of setup cells: the ceilings themselves (a layer is shared by every cell of its recipe, whatever their `resources:`). */
+/**
+ * The limits of setup cells: the ceilings themselves (a layer is shared by every cell of its recipe, whatever their
+ * `resources:`).
+ */
 export function setupResources(c: Ceilings): CellResources {
   return { memoryBytes: c.memoryBytes, pids: c.pids };
 }

@@ -7,14 +7,20 @@ import { usageError } from '../util/errors.js';
 
 export const ALLOW_HOST_NETWORK_FLAG = '--allow-host-network';
 
-/** Throws (exit 2) when `where` (a config, or a kept cell of one) asks for the host's network and the operator did not allow it. */
+/**
+ * Throws (exit 2) when `where` (a config, or a kept cell of one) asks for the host's network and the operator did not
+ * allow it.
+ */
 export function requireHostNetworkAllowed(network: string, allowed: boolean | undefined, where: string): void {
   if (network !== 'host' || allowed) return;
   throw usageError(
     'HOST_NETWORK_NOT_ALLOWED',
-    `${where}: network: host would give the tests the host's own network (its loopback services, addresses and cloud metadata), which a config alone cannot ask for`,
+    `${where}: network: host would give the tests the host's own network (its loopback services, addresses and ` +
+      `cloud metadata), which a config alone cannot ask for`,
     {
-      hint: `if you trust this project, pass ${ALLOW_HOST_NETWORK_FLAG}; otherwise remove network: host from the config`,
+      hint:
+        `if you trust this project, pass ${ALLOW_HOST_NETWORK_FLAG}; otherwise remove network: host from the ` +
+        `config`,
     },
   );
 }

@@ -59,7 +59,10 @@ export class LogCap extends Writable {
   }
 }
 
-/** Resolves when every write made to `stream` so far has been handed on: call before writing past it or ending what it writes to. */
+/**
+ * Resolves when every write made to `stream` so far has been handed on: call before writing past it or ending what it
+ * writes to.
+ */
 export function settled(stream: NodeJS.WritableStream): Promise<void> {
   // A stream that failed (a full disk) may never call a write back: its error or close ends the wait too.
   const s = stream as NodeJS.WritableStream & { destroyed?: boolean; errored?: unknown; writableEnded?: boolean };

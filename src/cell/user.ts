@@ -12,7 +12,8 @@ export function createUserStep(name: string): string {
   return [
     `u=${name}`,
     `if id "$u" >/dev/null 2>&1; then`,
-    `  [ "$(id -u "$u")" = ${USER_ID} ] || { echo "vmatrix: the image already has a user $u, with uid $(id -u "$u"); the test user needs uid ${USER_ID}: choose another name for user:" >&2; exit 1; }`,
+    `  [ "$(id -u "$u")" = ${USER_ID} ] || { echo "vmatrix: the image already has a user $u, with uid $(id -u ` +
+      `"$u"); the test user needs uid ${USER_ID}: choose another name for user:" >&2; exit 1; }`,
     'elif command -v useradd >/dev/null 2>&1; then',
     `  groupadd -g ${USER_ID} "$u" && useradd -m -u ${USER_ID} -g ${USER_ID} -s /bin/sh "$u"`,
     'elif command -v adduser >/dev/null 2>&1; then',

@@ -97,7 +97,9 @@ async function unseenFile(logPath: string): Promise<SetupFinding> {
   const tail = (await fileTail(logPath, TAIL_LINES)) ?? [];
   if (!tail.some((line) => /No such file or directory|can't open|cannot open|can't cd/i.test(line))) return {};
   return {
-    hint: 'setup sees only the project files its commands name and those setup_inputs matches: add the files it reads to setup_inputs',
+    hint:
+      'setup sees only the project files its commands name and those setup_inputs matches: add the files it ' +
+      'reads to setup_inputs',
   };
 }
 
@@ -105,9 +107,12 @@ function notFound(distro: DistroEntry, recipe: Recipe, missing: string[]): Setup
   const one = missing.length === 1;
   return {
     missingPackages: missing,
-    error: `package${one ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${one ? 'was' : 'were'} not found on ${distro.name} (${distro.packageManager})`,
+    error:
+      `package${one ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${one ? 'was' : 'were'} not found ` +
+      `on ${distro.name} (${distro.packageManager})`,
     hint:
-      `${one ? 'its name differs' : 'their names differ'} on this distro? give ${distro.name} its own list under overrides: ` +
+      `${one ? 'its name differs' : 'their names differ'} on this distro? give ${distro.name} its own list under ` +
+      `overrides: ` +
       `(overrides: { ${distro.name}: { packages: [${recipe.packages.join(', ')}] } })`,
   };
 }
@@ -127,6 +132,7 @@ export async function cannotSetUp(e: SetupFailed, distro: string, log: Logger): 
     cause: e,
     hint:
       e.end.finding.hint ??
-      `the end of its log is above; for a shell on ${distro} without the setup, run \`vmatrix shell ${distro}\` where there is no vmatrix.yml`,
+      `the end of its log is above; for a shell on ${distro} without the setup, run \`vmatrix shell ${distro}\` ` +
+        `where there is no vmatrix.yml`,
   });
 }

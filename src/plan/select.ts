@@ -55,7 +55,7 @@ export async function chooseCells(all: Cell[], projectDir: string, o: SelectOpti
   const known = o.durations ? await loadDurations(projectDir, o.durations) : undefined;
   if (!o.shard) return { cells, durations: known?.durations, durationsFile: known?.file };
   const shard = parseShard(o.shard);
-  const part = new Set(splitShards(cells, shard.count, known?.durations)[shard.index - 1]!.map((c) => c.id));
+  const part = new Set(splitShards(cells, shard.count, known?.durations)[shard.index - 1].map((c) => c.id));
   const split = splitBasis(cells, known?.durations);
   const chosen = cells.filter((c) => part.has(c.id));
   const basis =

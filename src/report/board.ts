@@ -118,7 +118,7 @@ export function summaryGrid(cells: Cell[], results: CellResult[], color: boolean
   const widths = configs.map((c) => Math.max(5, c.length));
   const lines = [
     ['', ...configs]
-      .map((t, i) => t.padEnd(i === 0 ? first : widths[i - 1]!))
+      .map((t, i) => t.padEnd(i === 0 ? first : widths[i - 1]))
       .join('  ')
       .trimEnd(),
   ];
@@ -126,7 +126,7 @@ export function summaryGrid(cells: Cell[], results: CellResult[], color: boolean
     const row = configs.map((c, i) => {
       const r = byId.get(cells.find((cell) => cell.distro === distro && config(cell) === c)?.id ?? '');
       const { label, tone } = r ? STATUS_LABEL[r.status] : { label: '·', tone: 'dim' as const };
-      return paint(color, tone, label.trim()) + ' '.repeat(widths[i]! - label.trim().length);
+      return paint(color, tone, label.trim()) + ' '.repeat(widths[i] - label.trim().length);
     });
     lines.push(`${inertLine(distro).padEnd(first)}  ${row.join('  ')}`.trimEnd());
   }

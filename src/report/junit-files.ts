@@ -84,17 +84,24 @@ function testCase(c: Element, suiteName: string): ProjectCase {
 
 function list(value: unknown): Element[] {
   return Array.isArray(value)
-    ? (value as unknown[]).map((v) => (typeof v === 'object' && v !== null ? (v as Element) : { '#text': String(v) }))
+    ? (value as unknown[]).map((v) =>
+        typeof v === 'object' && v !== null ? (v as Element) : { '#text': String(v as string | number | boolean) },
+      )
     : [];
 }
 
 function attr(e: Element, name: string): string | undefined {
   const v = e[`@_${name}`];
-  return v === undefined ? undefined : String(v);
+  return v === undefined ? undefined : scalar(v);
+}
+
+/** An attribute's or text node's value as the parser gives it (string, number or boolean) as text. */
+function scalar(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 
 function textOf(e: Element): string {
-  return e['#text'] === undefined ? '' : String(e['#text']);
+  return scalar(e['#text']);
 }
 
 function detail(e: Element): Detail {

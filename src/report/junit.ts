@@ -62,7 +62,7 @@ export function renderJunit(result: RunResult, inputs: JunitInputs): string {
     format: true,
     suppressEmptyNode: true,
   });
-  return builder.build(doc) as string;
+  return builder.build(doc);
 }
 
 function suite(distro: string, cells: CellResult[], result: RunResult, inputs: JunitInputs): Node {
@@ -133,7 +133,10 @@ function seconds(ms: number): string {
  * no XML parser accepts, so colour codes are dropped and the rest replaced by U+FFFD.
  */
 export function clean(text: string): string {
-  return text
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- the pattern is an ANSI escape sequence, ESC included
+      .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+      .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+  );
 }

@@ -32,11 +32,11 @@ export function mergeResults(inputs: ResultsFile[], runId = newRunId()): RunResu
   checkSameMatrix(given);
   checkNoOverlap(given);
   checkShards(given);
-  const order = new Map(given[0]!.result.matrix.cells.map((id, i) => [id, i]));
+  const order = new Map(given[0].result.matrix.cells.map((id, i) => [id, i]));
   const position = (id: string): number => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   // The part with the matrix's first cell comes first, whatever order the files were named in.
   const parts = [...given].sort((a, b) => firstPosition(a, position) - firstPosition(b, position));
-  const first = parts[0]!.result;
+  const first = parts[0].result;
   const cells = parts.flatMap((p) => p.result.cells).sort((a, b) => position(a.id) - position(b.id));
   const results = parts.map((p) => p.result);
   return {
@@ -46,7 +46,7 @@ export function mergeResults(inputs: ResultsFile[], runId = newRunId()): RunResu
     config: first.config,
     runtime: [...new Set(results.map((r) => r.runtime))].join(', '),
     ...(first.source && { source: first.source }),
-    startedAt: results.map((r) => r.startedAt).sort()[0]!,
+    startedAt: results.map((r) => r.startedAt).sort()[0],
     finishedAt: results
       .map((r) => r.finishedAt)
       .sort()
@@ -91,25 +91,26 @@ function checkSameMatrix(parts: Part[]): void {
   const [first, ...rest] = parts;
   for (const p of rest) {
     const differ = (what: string, hint: string): Error =>
-      usageError('RESULTS_DO_NOT_MATCH', `${p.file} and ${first!.file} are results of ${what}`, { hint });
-    if (basename(p.result.project) !== basename(first!.result.project)) {
+      usageError('RESULTS_DO_NOT_MATCH', `${p.file} and ${first.file} are results of ${what}`, { hint });
+    if (basename(p.result.project) !== basename(first.result.project)) {
       throw differ(
-        `different projects (${basename(p.result.project)}, ${basename(first!.result.project)})`,
+        `different projects (${basename(p.result.project)}, ${basename(first.result.project)})`,
         'merge the results of one project at a time',
       );
     }
     if (
-      p.result.matrix.configHash !== first!.result.matrix.configHash ||
-      p.result.matrix.cells.join('\n') !== first!.result.matrix.cells.join('\n')
+      p.result.matrix.configHash !== first.result.matrix.configHash ||
+      p.result.matrix.cells.join('\n') !== first.result.matrix.cells.join('\n')
     ) {
       throw differ(
         'different configs (vmatrix.yml changed between the runs)',
         'run every part from the same commit of vmatrix.yml',
       );
     }
-    if (p.result.source?.commit !== first!.result.source?.commit) {
+    if (p.result.source?.commit !== first.result.source?.commit) {
       throw differ(
-        `different commits (${p.result.source?.commit ?? 'the working tree'}, ${first!.result.source?.commit ?? 'the working tree'})`,
+        `different commits (${p.result.source?.commit ?? 'the working tree'}, ` +
+          `${first.result.source?.commit ?? 'the working tree'})`,
         'run every part with the same --ref',
       );
     }
@@ -126,7 +127,9 @@ function checkNoOverlap(parts: Part[]): void {
           'RESULTS_OVERLAP',
           `cell ${cell.id} is in both ${other} and ${p.file}: merged, it would count twice`,
           {
-            hint: 'merge results of disjoint parts: the shards of one split (--shard i/N with one N), or one run per --cell',
+            hint:
+              'merge results of disjoint parts: the shards of one split (--shard i/N with one N), or one run ' +
+              'per --cell',
           },
         );
       }
@@ -140,25 +143,31 @@ function checkShards(parts: Part[]): void {
   const shards = parts.filter((p) => p.result.matrix.shard);
   if (shards.length === 0) return;
   const cut = (p: Part): string => `${p.result.matrix.shard!.split('/')[1]} shards by ${p.result.matrix.split}`;
-  const odd = shards.find((p) => cut(p) !== cut(shards[0]!));
+  const odd = shards.find((p) => cut(p) !== cut(shards[0]));
   if (odd) {
     throw usageError(
       'SHARDS_DO_NOT_MATCH',
-      `${odd.file} is one of ${cut(odd)}, ${shards[0]!.file} one of ${cut(shards[0]!)}: their cells do not add up to the matrix`,
+      `${odd.file} is one of ${cut(odd)}, ${shards[0].file} one of ${cut(shards[0])}: their cells do not add up to ` +
+        `the matrix`,
       {
-        hint: 'give every runner the same N and the same --durations file (or none), so that all compute the same split',
+        hint:
+          'give every runner the same N and the same --durations file (or none), so that all compute the same ' +
+          'split',
       },
     );
   }
-  const count = Number(shards[0]!.result.matrix.shard!.split('/')[1]);
+  const count = Number(shards[0].result.matrix.shard!.split('/')[1]);
   const have = new Set(shards.map((p) => p.result.matrix.shard));
   const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((s) => !have.has(s));
   if (missing.length > 0) {
     throw usageError(
       'SHARDS_MISSING',
-      `shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing: the merged result would lack their cells`,
+      `shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ` +
+        `${missing.length === 1 ? 'is' : 'are'} missing: the merged result would lack their cells`,
       {
-        hint: 'pass the results.json of every shard (a failed CI job still uploads its results when the upload step runs always)',
+        hint:
+          'pass the results.json of every shard (a failed CI job still uploads its results when the upload ' +
+          'step runs always)',
       },
     );
   }

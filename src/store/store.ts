@@ -141,7 +141,9 @@ export class Store {
       )
     ) {
       throw envError('STORE_CONFLICT', `${final} already exists in the store`, {
-        hint: 'another vmatrix committed the same entry first: run the command again to use it (`vmatrix image prune` removes unused entries)',
+        hint:
+          'another vmatrix committed the same entry first: run the command again to use it (`vmatrix image ' +
+          'prune` removes unused entries)',
       });
     }
     await mkdir(dirname(final), { recursive: true, mode: 0o700 });
