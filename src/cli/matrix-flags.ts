@@ -1,4 +1,5 @@
 import { Flags } from './oclif.js';
+import { configFlag } from './common-flags.js';
 
 // `vmatrix matrix`'s manual: its summary, description, examples and flags (commands/matrix.ts is the command).
 
@@ -27,7 +28,7 @@ export const matrixExamples = [
 ];
 
 export const matrixFlags = {
-  config: Flags.string({ char: 'c', description: 'Path of the config file.', default: 'vmatrix.yml' }),
+  config: configFlag,
   only: Flags.string({
     description: 'Show only cells matching a cell id, a glob or axis=value. Repeatable.',
     multiple: true,

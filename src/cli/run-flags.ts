@@ -1,4 +1,5 @@
 import { Args, Flags } from './oclif.js';
+import { allowHostNetworkFlag, configFlag, setFlag } from './common-flags.js';
 
 // `vmatrix run`'s manual: its summary, description, examples and flags (commands/run.ts is the command).
 
@@ -29,20 +30,13 @@ export const runArgs = {
 };
 
 export const runFlags = {
-  set: Flags.string({
-    description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.',
-    multiple: true,
-  }),
-  config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
+  set: setFlag,
+  config: configFlag,
   network: Flags.string({
     description: "Network of the cell (default: the config's network; none for a bare cell).",
     options: ['none', 'host'],
   }),
-  'allow-host-network': Flags.boolean({
-    description:
-      "Let the config's `network: host` give test steps the host's own network (loopback " +
-      'services, addresses, cloud metadata); without it such a config is refused.',
-  }),
+  'allow-host-network': allowHostNetworkFlag,
   env: Flags.string({
     char: 'e',
     description: 'Set an environment variable in the cell (NAME=VALUE). Repeatable.',

@@ -1,4 +1,5 @@
 import { Args, Flags } from './oclif.js';
+import { allowHostNetworkFlag, configFlag, setFlag } from './common-flags.js';
 
 // `vmatrix shell`'s manual: its summary, description, examples and flags (commands/shell.ts is the command).
 
@@ -51,20 +52,13 @@ export const shellFlags = {
       'Open the shell on what a cell of this run (kept with `vmatrix test --keep`) left behind; ' +
       '`latest` for the newest run.',
   }),
-  set: Flags.string({
-    description: 'Pick the cell whose matrix axis has this value (axis=value). Repeatable.',
-    multiple: true,
-  }),
-  config: Flags.string({ char: 'c', description: 'Path of vmatrix.yml.', default: 'vmatrix.yml' }),
+  set: setFlag,
+  config: configFlag,
   network: Flags.string({
     description: "Network of the cell (default: the config's network; host for a bare cell).",
     options: ['none', 'host'],
   }),
-  'allow-host-network': Flags.boolean({
-    description:
-      "Let the config's `network: host` give test steps the host's own network (loopback " +
-      'services, addresses, cloud metadata); without it such a config is refused.',
-  }),
+  'allow-host-network': allowHostNetworkFlag,
   runtime: Flags.string({
     description: 'OCI runtime to use instead of the detected one.',
     options: ['runc', 'crun'],

@@ -1,4 +1,5 @@
 import { Flags } from './oclif.js';
+import { allowHostNetworkFlag, configFlag } from './common-flags.js';
 
 // `vmatrix test`'s manual: its summary, description, examples and flags (commands/test.ts is the command).
 
@@ -54,7 +55,7 @@ export const testExamples = [
 ];
 
 export const testFlags = {
-  config: Flags.string({ char: 'c', description: 'Path of the config file.', default: 'vmatrix.yml' }),
+  config: configFlag,
   jobs: Flags.integer({ char: 'j', description: 'Cells run at once (default: number of CPUs).', min: 1 }),
   only: Flags.string({
     description: 'Run only cells matching: a cell id, a glob (debian-*), or axis=value. Repeatable.',
@@ -83,11 +84,7 @@ export const testFlags = {
     description: 'OCI runtime to use instead of the detected one.',
     options: ['runc', 'crun'],
   }),
-  'allow-host-network': Flags.boolean({
-    description:
-      "Let the config's `network: host` give test steps the host's own network (loopback " +
-      'services, addresses, cloud metadata); without it such a config is refused.',
-  }),
+  'allow-host-network': allowHostNetworkFlag,
   offline: Flags.boolean({
     description: 'Use only images already in the store; a missing one is an error, not a download.',
   }),
