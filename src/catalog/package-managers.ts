@@ -1,6 +1,7 @@
 import { usageError } from '../util/errors.js';
 import { shownLine } from '../util/tail.js';
 import type { PackageManager, PackageManagerName } from './types.js';
+import { stripAnsi } from '../util/ansi.js';
 
 // Package managers as data: one install command, the option that leaves weak dependencies out, one clean
 // command, how a message names the install, and the lines each prints about a package it does not have (so
@@ -114,15 +115,11 @@ export function installSummary(pm: PackageManagerName, packages: string[]): stri
   return `${packageManagers[pm].short} ${namesOf(packages).join(' ')}`;
 }
 
-// Colour codes are not part of what a line says.
-// eslint-disable-next-line no-control-regex -- a colour code starts with ESC: matching it is the point
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 /** The packages an install's output says `pm` does not have, in the order it names them, each once. */
 export function missingPackages(pm: PackageManagerName, output: string): string[] {
   const found = new Set<string>();
   for (const raw of output.split('\n')) {
-    const line = shownLine(raw.replace(ANSI, '')).trimEnd();
+    const line = shownLine(stripAnsi(raw)).trimEnd();
     for (const pattern of packageManagers[pm].notFound) {
       const name = pattern.exec(line)?.[1];
       if (name) found.add(name);

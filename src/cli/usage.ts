@@ -1,5 +1,6 @@
 import { Errors } from './oclif.js';
 import { closest } from '../util/suggest.js';
+import { stripAnsi } from '../util/ansi.js';
 
 // oclif's parse errors (unknown flag, missing argument, a value not among the options) come as several
 // lines ending in "See more help with --help". This turns each into the boundary's shape: one line that
@@ -11,10 +12,6 @@ export interface ParseErrorLike {
   flags?: unknown;
   args?: unknown;
 }
-
-// oclif colours parts of some messages.
-// eslint-disable-next-line no-control-regex -- SGR colour codes: ESC [ digits m
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** `flags`: the names of the flags the command takes, for "did you mean". */
 export function usageText(
@@ -31,8 +28,8 @@ export function usageText(
       .join(', ');
     return { message: `missing argument${args.length === 1 ? '' : 's'}: ${what}`, hint: help };
   }
-  const lines = err.message
-    .replace(ANSI, '')
+  // oclif colours parts of some messages.
+  const lines = stripAnsi(err.message)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && l !== 'See more help with --help' && !/^The following errors? occurred:$/.test(l));

@@ -5,13 +5,11 @@ import { inertLine } from '../util/inert.js';
 import { shownLine } from '../util/tail.js';
 import { describe as describeDownload, type DownloadProgress } from './download-line.js';
 import { paint, STATUS_LABEL, type Tone } from './style.js';
+import { stripAnsi } from '../util/ansi.js';
 
 // The live board's state and its picture: one row per cell (queued / pulling 43% / setup / running 0:12 /
 // its result), the last line a running cell printed, image downloads with a bar. Pure: the TTY reporter
 // feeds it events and draws `render()` a few times a second; tests call it with a fixed clock.
-
-// eslint-disable-next-line no-control-regex -- SGR colour codes: ESC [ digits m
-const COLOUR = /\u001b\[[0-9;]*m/g;
 
 interface Row {
   cell: Cell;
@@ -96,7 +94,7 @@ export class Board {
     // Carriage returns (progress bars of the cell's own tools): the text after the last one is what shows.
     // Colour codes are dropped (a coloured line is common and harmless); any other control is shown escaped.
     const last = lines
-      .map((l) => shownLine(l).replace(COLOUR, '').replace(/\t/g, ' ').trim())
+      .map((l) => stripAnsi(shownLine(l)).replace(/\t/g, ' ').trim())
       .filter(Boolean)
       .pop();
     if (row && last) row.last = inertLine(last);

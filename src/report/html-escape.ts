@@ -18,7 +18,10 @@ export class Html {
   }
 }
 
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+/** What a template may interpolate: an object other than Html would print as [object Object], so it cannot. */
+export type HtmlValue = Html | string | number | boolean | undefined | null | readonly HtmlValue[];
+
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
   let out = strings[0];
   values.forEach((value, i) => {
     out += render(value) + strings[i + 1];
@@ -31,11 +34,13 @@ export function trusted(text: string): Html {
   return new Html(text);
 }
 
-function render(value: unknown): string {
+function render(value: HtmlValue): string {
   if (value instanceof Html) return value.text;
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (isList(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  // Interpolated values are strings, numbers and booleans; String() is what a plain template would do.
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return escapeHtml(String(value));
+}
+
+function isList(value: HtmlValue): value is readonly HtmlValue[] {
+  return Array.isArray(value);
 }

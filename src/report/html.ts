@@ -1,11 +1,12 @@
 import { formatDuration } from '../util/duration.js';
 import type { CellResult, RunResult } from '../results/types.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
-import { html, trusted, type Html } from './html-escape.js';
+import { html, trusted, type Html, type HtmlValue } from './html-escape.js';
 import { gridLayout, type GridColumn } from './html-grid.js';
 import { describeFailure } from './plain.js';
 import { STATUS_LABEL } from './style.js';
 import { summaryLine } from './text.js';
+import { stripAnsi } from '../util/ansi.js';
 
 // report.html: one self-contained page (inline CSS and script, no network) with the run's header, the
 // distro × configuration grid coloured by status, the time of each phase per cell, the images, and every
@@ -39,7 +40,7 @@ export function logAnchor(cell: CellResult): string {
 
 function header(r: RunResult): Html {
   const ok = r.summary.passed === r.summary.total;
-  const facts: [string, unknown][] = [
+  const facts: [string, HtmlValue][] = [
     ['project', r.project],
     ['config', r.config],
     ['runtime', r.runtime],
@@ -121,10 +122,4 @@ function logSection(cell: CellResult, log: string | undefined): Html {
 <div class="tools"><input type="search" placeholder="search this log" aria-label="search the log of ${cell.id}"> <label><input type="checkbox" checked> matching lines only</label><span class="count"></span></div>
 <pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre></details>
 `;
-}
-
-// Colour codes mean nothing in a page and would show as garbage.
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching the escape character is the point
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
 }

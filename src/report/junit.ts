@@ -1,6 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CellResult, RunResult } from '../results/types.js';
 import { describeFailure } from './plain.js';
+import { stripAnsi } from '../util/ansi.js';
 
 // junit.xml: the run as JUnit XML, the format GitHub, GitLab and Jenkins read test results from. One
 // <testsuite> per distro, one <testcase> per cell (classname = distro, name = cell id); the testcases of
@@ -133,10 +134,5 @@ function seconds(ms: number): string {
  * no XML parser accepts, so colour codes are dropped and the rest replaced by U+FFFD.
  */
 export function clean(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- the pattern is an ANSI escape sequence, ESC included
-      .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-      .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-  );
+  return stripAnsi(text).replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }
