@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, copyFile, link, mkdir, open, symlink } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, open, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachLimited } from '../util/pool.js';
 import { copyAsBlob, gitBlobId } from './content.js';
@@ -44,8 +44,7 @@ export async function materialise(fs: ProjectFs, entries: Entry[], tree: string,
     )
       return;
     if (e.mode === SYMLINK) await copySymlink(fs, e, dest);
-    else if (e.stamp) await copyVouched(fs, e, e.stamp, dest);
-    else await copyHashed(fs, e, dest);
+    else if (!e.stamp || !(await copyVouched(fs, e, e.stamp, dest))) await copyHashed(fs, e, dest);
   });
 }
 
@@ -63,8 +62,14 @@ function targetMatches(target: Buffer, cid: string): boolean {
 /** The blob id in a content id, "g<blob id>:<size>". */
 const blobOf = (cid: string) => cid.slice(1, cid.indexOf(':'));
 
-/** A file git vouches for: copied (a reflink where the filesystem has them) while it has its index entry's stamp. */
-async function copyVouched(fs: ProjectFs, e: Entry, stamp: Stamp, dest: string): Promise<void> {
+/**
+ * A file git vouches for: copied (a reflink where the filesystem has them) while it has its index entry's
+ * stamp. False, with nothing left at `dest`, when its stamp is not the entry's: a file touched, or rewritten
+ * with the same bytes, since git last wrote its index is unchanged to `git status --no-optional-locks`, which
+ * compares its content and does not refresh the entry, so it is copied and hashed instead (copyHashed checks
+ * it against the entry's blob id), not taken for a file that changes while it is read.
+ */
+async function copyVouched(fs: ProjectFs, e: Entry, stamp: Stamp, dest: string): Promise<boolean> {
   const file = await fs.open(e.path);
   if (!file) throw new ProjectChanged(e.path);
   let mode: bigint;
@@ -73,13 +78,17 @@ async function copyVouched(fs: ProjectFs, e: Entry, stamp: Stamp, dest: string):
     await copyFile(`/proc/self/fd/${file.fd}`, dest, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
     // Any write since git hashed the file, the copy's time included, left a later mtime (the entry is not racy).
     const st = await file.stat({ bigint: true });
-    if (!sameStamp(stamp, stampOf(st))) throw new ProjectChanged(e.path);
+    if (!sameStamp(stamp, stampOf(st))) {
+      await rm(dest, { force: true });
+      return false;
+    }
     mode = st.mode;
   } finally {
     await file.close();
   }
   // The copy has the project file's permissions (set-id bits included); the snapshot has git's.
   if (Number(mode & 0o7777n) !== (e.mode & 0o777)) await chmod(dest, e.mode & 0o777);
+  return true;
 }
 
 async function copyHashed(fs: ProjectFs, e: Entry, dest: string): Promise<void> {

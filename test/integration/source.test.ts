@@ -136,6 +136,21 @@ describe('snapshotProject', () => {
     expect(await readFile(join(snapshotTree(snap), 'lib/a.c'), 'utf8')).toBe('int b;\n');
   });
 
+  it('copies a file touched since its index entry was written, content unchanged (git status does not refresh)', async () => {
+    // The index is dated well after every entry, so git vouches for them all: none is racily clean.
+    const later = new Date(Date.now() + 10_000);
+    await utimes(join(project, '.git/index'), later, later);
+    await utimes(join(project, 'run.sh'), new Date(), new Date()); // a new stamp, the same bytes
+    await writeFile(join(project, 'lib/a.c'), 'int a;\n'); // rewritten with the same bytes
+    const snap = await snapshotProject(store, project);
+    expect(await readFile(join(snapshotTree(snap), 'run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    expect((await stat(join(snapshotTree(snap), 'run.sh'))).mode & 0o777).toBe(0o755);
+    expect(await readFile(join(snapshotTree(snap), 'lib/a.c'), 'utf8')).toBe('int a;\n');
+    // The id is that of the same files once git has refreshed its index: it does not depend on stamps.
+    git(project, 'status', '--porcelain');
+    expect(snap.id).toBe((await snapshotProject(store, project)).id);
+  });
+
   it('refuses a directory that is not a git checkout, saying what to do', async () => {
     const plain = await mkdtemp(join(tmpdir(), 'vmx-plain-'));
     await expect(snapshotProject(store, plain)).rejects.toMatchObject({ code: 'NOT_A_GIT_REPO', exit: 2 });
