@@ -11,6 +11,7 @@ export default defineConfig({
     // Vendored third-party projects bring test files of their own, for their own runners.
     exclude: [...configDefaults.exclude, 'test/realworld/projects/**'],
     fileParallelism: false,
+    setupFiles: ['test/helpers/git-env.ts'],
     testTimeout: 120_000,
     hookTimeout: 900_000,
     tags: [
