@@ -11,6 +11,7 @@ import {
 import type { Cell } from '../matrix/types.js';
 import { usageError } from '../util/errors.js';
 import { lastFullRun, readResults } from '../results/files.js';
+import { ranToEnd } from '../results/status.js';
 import type { RunResult } from '../results/types.js';
 
 // Which cells of the matrix a run runs, and in which order: --only patterns, --cell ids, then the
@@ -74,9 +75,7 @@ export async function chooseCells(all: Cell[], projectDir: string, o: SelectOpti
 
 /** Cell id → duration of the cells that ran to an end (an error or a cancellation says nothing of the cell's speed). */
 export function durationsOf(result: RunResult): Map<string, number> {
-  return new Map(
-    result.cells.filter((c) => c.status !== 'error' && c.status !== 'cancelled').map((c) => [c.id, c.durationMs]),
-  );
+  return new Map(result.cells.filter((c) => ranToEnd(c.status)).map((c) => [c.id, c.durationMs]));
 }
 
 async function loadDurations(
