@@ -51,7 +51,8 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
     input.destroy();
     throw e;
   });
-  if (input.errored) throw inArchive(asArchiveError(input.errored, undefined), o.archive);
+  // An input that failed while the root was being prepared is not thrown here: what it wrote before it
+  // failed is queued, and parsing it first lets the error name the entry the stream broke in.
   const asRoot = process.getuid?.() === 0;
   const writer = new TreeWriter(root, {
     sameOwner: o.sameOwner ?? asRoot,

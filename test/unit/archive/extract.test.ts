@@ -1,6 +1,9 @@
 import { lstat, readFile, readlink, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { extractTar } from '../../../src/archive/extract.js';
+import { envError } from '../../../src/util/errors.js';
 import { execOrThrow } from '../../../src/util/exec.js';
 import { extractBuffer, removeSandboxes, sandbox, tarOf } from '../../helpers/tar.js';
 import { xattrsOf } from '../../helpers/tree-snapshot.js';
@@ -281,5 +284,25 @@ describe('extractTar: extended attributes', { tags: ['safety', 'archives'] }, ()
       s.root,
     );
     expect((await xattrsOf(s.root)).get('f')).toEqual({ 'user.note': '0xff0001' });
+  });
+});
+
+describe('extractTar: an input that fails', { tags: ['safety', 'archives'] }, () => {
+  it('names the entry it broke in, even when it wrote and failed before the root was ready', async () => {
+    const s = await sandbox();
+    const tar = await tarOf([
+      { name: 'etc/os-release', content: 'ID=x\n' },
+      { name: 'usr/lib/big', content: 'x'.repeat(100_000) },
+    ]);
+    const input = new PassThrough();
+    const extracting = extractTar(input, join(s.root, 'new'));
+    // A decompressor that outran us: its output up to the damage, then its exit status, in the same tick.
+    input.emit('data', tar.subarray(0, 50_000));
+    input.destroy(envError('DECOMPRESS_FAILED', 'xz -dc (xz data) failed (exit 1)'));
+    await expect(extracting).rejects.toMatchObject({
+      code: 'DECOMPRESS_FAILED',
+      message: 'xz -dc (xz data) failed (exit 1) (after archive entry "usr/lib/big")',
+    });
+    await s.assertUntouched();
   });
 });
