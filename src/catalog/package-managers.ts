@@ -64,12 +64,61 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
     short: 'zypper install',
     notFound: [/^No provider of '(\S+)' found\.$/, /^Package '(\S+)' not found\.$/],
   },
+  // Gentoo, from its official binary package host (https://wiki.gentoo.org/wiki/Gentoo_Binary_Host_Quickstart):
+  // stage3s since the end of 2023 ship /etc/portage/binrepos.conf/gentoobinhost.conf, so `--getbinpkg` is all it
+  // takes to fetch what the host has built for the stage's profile. Not --getbinpkgonly: a package the host lacks
+  // (or built with other USE flags) is built from source rather than failing the install. Signatures are checked
+  // as the profile asks; portage runs its trust helper, getuto, to set up the keys (PORTAGE_TRUST_HELPER in
+  // cnf/make.globals, lib/portage/dbapi/bintree.py). A stage3 has no ebuild repository, and emerge resolves
+  // names against it, so emerge-webrsync fetches the latest snapshot first (its signature checked:
+  // sync-webrsync-verify-signature in cnf/repos.conf), unless a repository is already there. --noreplace leaves
+  // what is installed alone (a second run does nothing); --ask=n overrides an EMERGE_DEFAULT_OPTS that asks.
+  // Portage has no weak dependencies (PDEPEND is a hard one). The clean removes the repository as well as the
+  // distfiles and binpkgs caches (DISTDIR, PKGDIR): the repository is hundreds of MB in some hundred thousand
+  // small files that the stage3 did not have either, and a later install fetches it again by the same test (a
+  // setup: command that runs emerge itself must do the same; docs/config.md says so).
+  // (Options: man/emerge.1 and lib/_emerge/main.py; paths: cnf/; all in github.com/gentoo/portage.)
+  emerge: {
+    name: 'emerge',
+    install:
+      '{ [ -e /var/db/repos/gentoo/metadata/timestamp.x ] || emerge-webrsync --quiet; } && ' +
+      'emerge --ask=n --color=n --nospinner --quiet-build=y --getbinpkg=y --noreplace {packages}',
+    noRecommends: '',
+    clean: 'rm -rf /var/db/repos/gentoo /var/cache/distfiles/* /var/cache/binpkgs/*',
+    short: 'emerge',
+    // lib/_emerge/depgraph.py (github.com/gentoo/portage) writes `emerge: there are no ebuilds to satisfy "NAME".`
+    // (`binary packages` under --usepkgonly), the name in quotes as given, a failed category guess's `null/` cut.
+    // A dependency's atom (`">=dev-libs/foo-2"`, with `(dependency required by …)` after) is not a name anyone
+    // wrote in packages:, so only what a package name can be is taken.
+    notFound: [/^emerge: there are no (?:ebuilds|binary packages) to satisfy "([A-Za-z0-9][^"\s]*)"\.$/],
+  },
+  // Void (https://docs.voidlinux.org/xbps/index.html; sources: github.com/void-linux/xbps). xbps updates itself
+  // in a transaction of its own and refuses any other while an update of xbps is pending ("The 'xbps' package
+  // must be updated, please run `xbps-install -u xbps`", bin/xbps-install/transaction.c, lib/transaction_ops.c;
+  // github.com/void-linux/void-packages/issues/29158 for an image build that met it), so: sync and update xbps
+  // alone ("is up to date" when it is), then the rest of the system, as on Arch (Void is rolling: a new package
+  // against old libraries is a partial update), then the packages; each step takes "already installed/up to
+  // date" as success. xbps has no weak dependencies. The package cache goes after; the repository index in
+  // /var/db/xbps stays, a few MB that xbps-install -S refreshes anyway. -y does not answer the question about
+  // importing a repository's key, but the official repositories' key ships with xbps itself (data/Makefile
+  // installs it into /var/db/xbps/keys); a repository of a root's own with another key is answered "no" (a
+  // setup step reads /dev/null), and -S fails with "Failed to import pubkey from URL".
+  xbps: {
+    name: 'xbps',
+    install: 'xbps-install -Syu xbps && xbps-install -yu && xbps-install -y {packages}',
+    noRecommends: '',
+    clean: 'rm -rf /var/cache/xbps/*',
+    short: 'xbps-install',
+    // xbps 0.60 prints it through xbps_error_printf, which adds "ERROR: "; 0.59.1 printed it bare.
+    notFound: [/^(?:ERROR: )?Package '(\S+)' not found in repository pool\.$/],
+  },
   none: { name: 'none', install: '', noRecommends: '', clean: '', short: '', notFound: [] },
 };
 
-// Names as the package managers themselves allow them (Debian policy is the strictest common subset,
-// plus `=`/`:` for versions and architectures); anything else is a typo or an injection attempt.
-const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+:=~_-]*$/;
+// Names as the package managers themselves allow them (Debian policy is the strictest common subset, plus
+// `=`/`:` for versions, architectures and slots, and `/` for Gentoo's category/name and apt's name/release);
+// anything else is a typo or an injection attempt.
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+:=~_/-]*$/;
 
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
@@ -96,7 +145,7 @@ export function installScript(
   for (const name of names) {
     if (!PACKAGE_NAME.test(name)) {
       throw usageError('BAD_PACKAGE_NAME', `"${name}" is not a package name`, {
-        hint: 'a package name is letters, digits and . + : = ~ _ -, starting with a letter or digit',
+        hint: 'a package name is letters, digits and . + : = ~ _ / -, starting with a letter or digit',
       });
     }
   }

@@ -2,18 +2,29 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
 /**
- * The digest a checksum list gives for `name` (compared by basename). Reads GNU coreutils lines
- * (`<hex>  name`, `<hex> *name`) and BSD ones (`SHA256 (name) = <hex>`).
+ * Every `(file, sha256)` of a checksum list, in order. Reads GNU coreutils lines (`<hex>  name`,
+ * `<hex> *name`) and BSD ones (`SHA256 (name) = <hex>`: `sha256sum --tag`, and the `sha256` program of
+ * OpenBSD and of Void, whose void-mklive Makefile writes its sha256sum.txt with `sha256 * > sha256sum.txt`:
+ * https://github.com/void-linux/void-mklive/blob/master/Makefile; and Fedora's *-CHECKSUM files beside its
+ * images, https://dl.fedoraproject.org/pub/fedora/linux/releases/<N>/Container/<arch>/images/, which put a
+ * `# <file>: <n> bytes` comment before each line and are clearsigned: their caller reads the signed text
+ * only, clearsigned.ts). Other lines are skipped.
  */
-export function digestFor(sums: string, name: string): string | undefined {
+export function checksumEntries(sums: string): Array<{ file: string; sha256: string }> {
+  const entries: Array<{ file: string; sha256: string }> = [];
   for (const raw of sums.split('\n')) {
     const line = raw.trim();
     const gnu = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(line);
-    const bsd = /^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$/.exec(line);
+    const bsd = /^SHA256 ?\((.+)\) ?= ([0-9a-fA-F]{64})$/.exec(line);
     const [hex, file] = gnu ? [gnu[1], gnu[2]] : bsd ? [bsd[2], bsd[1]] : [];
-    if (hex && file && basename(file) === name) return hex.toLowerCase();
+    if (hex && file) entries.push({ file, sha256: hex.toLowerCase() });
   }
-  return undefined;
+  return entries;
+}
+
+/** The digest a checksum list gives for `name` (compared by basename), in either format. */
+export function digestFor(sums: string, name: string): string | undefined {
+  return checksumEntries(sums).find((e) => basename(e.file) === name)?.sha256;
 }
 
 /** The file name a URL downloads as. */
@@ -35,8 +46,13 @@ export function normalizeDigest(digest: string): string | undefined {
 }
 
 export function sha256File(path: string): Promise<string> {
+  return fileDigest(path, 'sha256');
+}
+
+/** The hex digest of a file by a node:crypto algorithm (sha256, sha512). */
+export function fileDigest(path: string, algorithm: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
+    const hash = createHash(algorithm);
     createReadStream(path)
       .on('data', (d) => hash.update(d))
       .on('error', reject)

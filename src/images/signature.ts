@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SignatureSpec } from '../catalog/types.js';
@@ -32,25 +32,52 @@ export interface SignedFile {
 
 /** Resolves when `file.signature` is a good signature over `file.data` by the key `spec` names; else throws. */
 export async function verifySignature(file: SignedFile, spec: SignatureSpec): Promise<void> {
+  await gpgv(file, spec, async (dir) => {
+    await writeFile(join(dir, 'data'), file.data);
+    await writeFile(join(dir, 'data.sig'), file.signature);
+    return [join(dir, 'data.sig'), join(dir, 'data')];
+  });
+}
+
+/**
+ * The text an OpenPGP clearsigned file (Gentoo's latest-stage3-*.txt and .DIGESTS) signs, as gpgv writes it
+ * out once it has found a good signature by the key `spec` names; else throws. Only this text may be read:
+ * lines outside the signed part of the file are not covered by the signature.
+ */
+export async function verifyClearsigned(
+  file: { url: string; data: Buffer },
+  spec: Pick<SignatureSpec, 'key' | 'fingerprint'>,
+): Promise<Buffer> {
+  let signed = Buffer.alloc(0);
+  await gpgv(
+    { ...file, signatureUrl: file.url },
+    spec,
+    async (dir) => {
+      await writeFile(join(dir, 'data.asc'), file.data);
+      return ['--output', join(dir, 'signed'), join(dir, 'data.asc')];
+    },
+    async (dir) => {
+      signed = await readFile(join(dir, 'signed'));
+    },
+  );
+  return signed;
+}
+
+async function gpgv(
+  file: { url: string; signatureUrl: string },
+  spec: Pick<SignatureSpec, 'key' | 'fingerprint'>,
+  inputs: (dir: string) => Promise<string[]>,
+  after?: (dir: string) => Promise<void>,
+): Promise<void> {
   if (!existsSync(keyringPath(spec.key))) throw refused(file, spec, 'no-keyring', 'no such file');
   const dir = await mkdtemp(join(tmpdir(), 'vmatrix-gpgv-'));
   try {
-    await writeFile(join(dir, 'data'), file.data);
-    await writeFile(join(dir, 'data.sig'), file.signature);
+    const files = await inputs(dir);
     const home = join(dir, 'home');
     await mkdir(home, { mode: 0o700 });
     const r = await execCapture(
       'gpgv',
-      [
-        '--homedir',
-        home,
-        '--status-fd',
-        '1',
-        '--keyring',
-        keyringPath(spec.key),
-        join(dir, 'data.sig'),
-        join(dir, 'data'),
-      ],
+      ['--homedir', home, '--status-fd', '1', '--keyring', keyringPath(spec.key), ...files],
       { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } },
     ).catch((e: unknown) => {
       throw isVmError(e) && e.code === 'PROGRAM_NOT_FOUND'
@@ -63,6 +90,7 @@ export async function verifySignature(file: SignedFile, spec: SignatureSpec): Pr
     });
     const verdict = judge(r.stdout, spec.fingerprint);
     if (verdict !== 'good') throw refused(file, spec, verdict, r.stderr);
+    await after?.(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -108,7 +136,12 @@ const WHY: Record<Exclude<Verdict, 'good'>, string> = {
   'no-signature': 'the signature file holds no OpenPGP signature',
 };
 
-function refused(file: SignedFile, spec: SignatureSpec, verdict: Exclude<Verdict, 'good'>, stderr: string): Error {
+function refused(
+  file: { url: string; signatureUrl: string },
+  spec: Pick<SignatureSpec, 'key' | 'fingerprint'>,
+  verdict: Exclude<Verdict, 'good'>,
+  stderr: string,
+): Error {
   const keyring = keyringPath(spec.key);
   if (verdict === 'no-keyring') {
     return usageError(

@@ -3,8 +3,9 @@ import { installSummary, missingPackages } from '../../../src/catalog/package-ma
 import type { PackageManagerName } from '../../../src/catalog/types.js';
 
 // What each package manager prints when a package does not exist, as its install step leaves it in a setup
-// log (apt's from a real Debian 12 and 13 cell; the others as their current releases word it), and output
-// of failures that are not about a missing name, which must name nothing.
+// log (apt's from a real Debian 12 and 13 cell; the others as their current releases word it, emerge's and
+// xbps-install's as the source that prints them, cited below, words it), and output of failures that are not
+// about a missing name, which must name nothing.
 
 const logs: Record<Exclude<PackageManagerName, 'none'>, Array<{ what: string; log: string; missing: string[] }>> = {
   apt: [
@@ -170,6 +171,72 @@ error: failed to commit transaction (invalid or corrupted package)
 `,
     },
   ],
+  // Gentoo: lib/_emerge/depgraph.py in github.com/gentoo/portage; Void: bin/xbps-install/transaction.c in
+  // github.com/void-linux/xbps (0.60 and later prefix "ERROR: ", 0.59.1 did not).
+  emerge: [
+    {
+      what: 'a bare name no category has, after the repository snapshot',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `+ { [ -e /var/db/repos/gentoo/metadata/timestamp.x ] || emerge-webrsync --quiet; } && emerge --ask=n --color=n --nospinner --quiet-build=y --getbinpkg=y --noreplace 'sys-devel/gcc' 'definitely-not-a-package-xyz'
+Calculating dependencies... done!
+
+emerge: there are no ebuilds to satisfy "definitely-not-a-package-xyz".
+
+emerge: searching for similar names... nothing similar found.
+`,
+    },
+    {
+      what: 'a category/name, and the binary-only wording',
+      missing: ['dev-libs/libfoo', 'app-misc/bar'],
+      log: `Calculating dependencies... done!
+
+emerge: there are no ebuilds to satisfy "dev-libs/libfoo".
+emerge: there are no binary packages to satisfy "app-misc/bar".
+`,
+    },
+    {
+      what: "a dependency's atom, masked packages, USE flags and an ambiguous name",
+      missing: [],
+      log: `emerge: there are no ebuilds to satisfy ">=dev-libs/libfoo-2.0".
+(dependency required by "app-misc/bar-1.0::gentoo" [ebuild])
+(dependency required by "app-misc/bar" [argument])
+
+!!! All ebuilds that could satisfy "dev-lang/rust-bin" have been masked.
+!!! One of the following masked packages is required to complete your request:
+- dev-lang/rust-bin-9999::gentoo (masked by: missing keyword)
+
+emerge: there are no ebuilds built with USE flags to satisfy "dev-libs/libxml2[icu]".
+
+!!! The short ebuild name "make" is ambiguous. Please specify
+!!! one of the following fully-qualified ebuild names instead:
+`,
+    },
+  ],
+  xbps: [
+    {
+      what: 'xbps 0.60: the first name it lacks (it stops there)',
+      missing: ['definitely-not-a-package-xyz'],
+      log: `+ xbps-install -Syu xbps && xbps-install -yu && xbps-install -y 'gcc' 'definitely-not-a-package-xyz' && rm -rf /var/cache/xbps/*
+[*] Updating repository \`https://mirror.example/current/x86_64-repodata' ...
+x86_64-repodata: 1661KB [avg rate: 2114KB/s]
+Package 'xbps' is up to date.
+ERROR: Package 'definitely-not-a-package-xyz' not found in repository pool.
+`,
+    },
+    {
+      what: 'xbps 0.59.1, without the prefix',
+      missing: ['libfoo-devel'],
+      log: `Package 'libfoo-devel' not found in repository pool.
+`,
+    },
+    {
+      what: 'an xbps update pending, and a package not installed',
+      missing: [],
+      log: `ERROR: The 'xbps' package must be updated, please run \`xbps-install -u xbps\`
+ERROR: Package 'gcc' not installed.
+`,
+    },
+  ],
 };
 
 describe('missingPackages', () => {
@@ -200,5 +267,7 @@ describe('installSummary', () => {
     expect(installSummary('dnf', ['gcc-c++'])).toBe('dnf install gcc-c++');
     expect(installSummary('pacman', ['base-devel'])).toBe('pacman -S base-devel');
     expect(installSummary('zypper', ['make'])).toBe('zypper install make');
+    expect(installSummary('emerge', ['dev-build/cmake'])).toBe('emerge dev-build/cmake');
+    expect(installSummary('xbps', ['base-devel'])).toBe('xbps-install base-devel');
   });
 });

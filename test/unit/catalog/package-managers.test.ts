@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PackageManagerName } from '../../../src/catalog/index.js';
 import { installScript, packageManagers } from '../../../src/catalog/package-managers.js';
 import { mapPackageNames } from '../../../src/catalog/package-names.js';
@@ -13,6 +17,14 @@ function caught(fn: () => unknown): VmError {
   }
   throw new Error('expected an error');
 }
+
+// Gentoo: the ebuild repository when there is none, then binary packages from the binary host where it has
+// them; the repository and the caches go after. Void: xbps first (it will not update anything else while its
+// own update is pending), then the system, then the packages.
+const EMERGE =
+  "{ [ -e /var/db/repos/gentoo/metadata/timestamp.x ] || emerge-webrsync --quiet; } && emerge --ask=n --color=n --nospinner --quiet-build=y --getbinpkg=y --noreplace 'sys-devel/gcc'" +
+  ' && rm -rf /var/db/repos/gentoo /var/cache/distfiles/* /var/cache/binpkgs/*';
+const XBPS = "xbps-install -Syu xbps && xbps-install -yu && xbps-install -y 'gcc' && rm -rf /var/cache/xbps/*";
 
 // The exact command each family runs, as the distro's own install command would by default (weak
 // dependencies included), and with `install_recommends: false` (its option that leaves them out).
@@ -40,6 +52,16 @@ const FAMILIES: Array<{ pm: PackageManagerName; recommends: string; without: str
     recommends: "zypper --non-interactive install 'gcc' && zypper clean -a",
     without: "zypper --non-interactive install --no-recommends 'gcc' && zypper clean -a",
   },
+  {
+    pm: 'emerge',
+    recommends: EMERGE,
+    without: EMERGE,
+  },
+  {
+    pm: 'xbps',
+    recommends: XBPS,
+    without: XBPS,
+  },
 ];
 
 describe('installScript', () => {
@@ -63,6 +85,16 @@ describe('installScript', () => {
     );
   });
 
+  it("takes Gentoo's category/name and apt's name/release, and still no name that starts with a slash", () => {
+    expect(installScript('emerge', ['dev-build/cmake', 'dev-lang/python:3.13'])).toContain(
+      "--noreplace 'dev-build/cmake' 'dev-lang/python:3.13' && ",
+    );
+    expect(installScript('apt', ['cmake/bookworm-backports'])).toContain("install -y 'cmake/bookworm-backports' && ");
+    for (const bad of ['/usr/bin/cmake', 'dev-build/cmake;id', '>=dev-build/cmake-3']) {
+      expect(caught(() => installScript('emerge', [bad])).code, bad).toBe('BAD_PACKAGE_NAME');
+    }
+  });
+
   it('drops blank names and duplicates, and returns nothing when nothing is left', () => {
     expect(installScript('apk', ['make', ' ', '', 'make', 'gcc'])).toBe("apk add --no-cache 'make' 'gcc'");
     expect(installScript('apt', [''])).toBe('');
@@ -82,5 +114,82 @@ describe('installScript', () => {
     const e = caught(() => installScript('none', ['make', 'gcc']));
     expect(e.code).toBe('NO_PACKAGE_MANAGER');
     expect(e.message).toBe('cannot install make, gcc: this distro has no package manager');
+  });
+});
+
+// The commands as the distro's /bin/sh runs them (dash here, as on Void and Debian; bash on Gentoo): a syntax
+// check of every one, and the install part of emerge's and xbps's run against stand-ins that log their
+// arguments, so that the order of the steps, the quoting and the stop at the first failure are the shell's
+// doing, not an assumption. The clean is never run here: it would remove the host's own directories.
+describe('the install commands in a shell', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmx-pm-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'calls.log');
+  // Each stand-in logs its name and arguments, one call a line, and exits with FAIL_CODE when it is
+  // FAIL_PROGRAM and its arguments, joined by spaces, are FAIL_ARGS.
+  for (const name of ['emerge', 'emerge-webrsync', 'xbps-install']) {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> '${log}'\n` +
+        `[ "$*" = "$FAIL_ARGS" ] && [ "$FAIL_PROGRAM" = '${name}' ] && exit "$FAIL_CODE"\nexit 0\n`,
+    );
+    chmodSync(file, 0o755);
+  }
+  const run = (script: string, fail?: { program: string; args: string; code: number }) => {
+    rmSync(log, { force: true });
+    const r = spawnSync('/bin/sh', ['-c', script], {
+      env: {
+        PATH: `${dir}:/usr/bin:/bin`,
+        ...(fail && { FAIL_PROGRAM: fail.program, FAIL_ARGS: fail.args, FAIL_CODE: String(fail.code) }),
+      },
+      encoding: 'utf8',
+    });
+    return { status: r.status, calls: existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : [] };
+  };
+  const install = (pm: PackageManagerName, names: string[]) =>
+    packageManagers[pm].install.replace('{packages}', names.map((n) => `'${n}'`).join(' '));
+
+  it.each(Object.keys(packageManagers) as PackageManagerName[])('%s: the whole command parses', (pm) => {
+    const script = pm === 'none' ? '' : installScript(pm, ['gcc', 'dev-build/cmake'], { recommends: false });
+    const r = spawnSync('/bin/sh', ['-n', '-c', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('xbps: updates xbps, then the system, then installs the names as given', () => {
+    expect(run(install('xbps', ['gcc', 'libstdc++-devel']))).toEqual({
+      status: 0,
+      calls: ['xbps-install -Syu xbps', 'xbps-install -yu', 'xbps-install -y gcc libstdc++-devel'],
+    });
+  });
+
+  it("xbps: stops where a step fails, with that step's exit status", () => {
+    expect(run(install('xbps', ['gcc']), { program: 'xbps-install', args: '-Syu xbps', code: 16 })).toEqual({
+      status: 16,
+      calls: ['xbps-install -Syu xbps'],
+    });
+    expect(run(install('xbps', ['nope']), { program: 'xbps-install', args: '-y nope', code: 2 }).status).toBe(2);
+  });
+
+  // This host has no Gentoo repository (the test would say so rather than pass for another reason).
+  it('emerge: without a repository, fetches the snapshot, then emerges from the binary host', () => {
+    expect(existsSync('/var/db/repos/gentoo/metadata/timestamp.x')).toBe(false);
+    expect(run(install('emerge', ['sys-devel/gcc', 'dev-lang/python:3.13']))).toEqual({
+      status: 0,
+      calls: [
+        'emerge-webrsync --quiet',
+        'emerge --ask=n --color=n --nospinner --quiet-build=y --getbinpkg=y --noreplace sys-devel/gcc dev-lang/python:3.13',
+      ],
+    });
+  });
+
+  it('emerge: a snapshot that cannot be fetched stops the install', () => {
+    expect(run(install('emerge', ['sys-devel/gcc']), { program: 'emerge-webrsync', args: '--quiet', code: 1 })).toEqual(
+      {
+        status: 1,
+        calls: ['emerge-webrsync --quiet'],
+      },
+    );
   });
 });
