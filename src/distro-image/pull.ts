@@ -1,4 +1,4 @@
-import { loadCatalog } from '../catalog/index.js';
+import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { importImage, type ImageProgress, type ImageRef, type ImportRequest } from '../images/index.js';
 import type { Store } from '../store/index.js';
 import type { ImageMeta } from '../store/types.js';
@@ -15,11 +15,13 @@ export interface PullOptions {
   offline?: boolean;
   log: Logger;
   onProgress?: ImageProgress;
+  /** Where names resolve (a project's catalog, with its own entries); default: built-in and $VMATRIX_CATALOG. */
+  catalog?: Catalog;
 }
 
 /** Ensures each distro's image is in the store, all at once (they wait on the network, not on each other). */
 export async function pullImages(o: PullOptions): Promise<ImageRef[]> {
-  const catalog = await loadCatalog();
+  const catalog = o.catalog ?? (await loadCatalog());
   await o.store.init();
   await sweepStore(o.store);
   const entries = await Promise.all(o.distros.map((d) => resolveDistro(catalog, o.store, d)));

@@ -92,7 +92,12 @@ export function parseDeb822(text: string, file = ''): AptSource[] {
   return out;
 }
 
-function stanzaFields(stanza: string): Map<string, string> {
+/**
+ * The fields of one deb822 stanza (https://manpages.debian.org/deb822): `Key: value` lines, continuation
+ * lines joined with a space, comments skipped; keys lower-cased. Used for sources files and for a
+ * mirror's dists/<suite>/Release, which has the same form.
+ */
+export function stanzaFields(stanza: string): Map<string, string> {
   const fields = new Map<string, string>();
   let key: string | undefined;
   for (const line of stanza.split('\n')) {

@@ -8,11 +8,13 @@ import { envError, isVmError, usageError, type VmError } from '../util/errors.js
 import { stableJson } from '../util/hash.js';
 import type { Logger } from '../util/log.js';
 import { planBusybox } from './busybox-source.js';
+import { planGentoo } from './gentoo.js';
 import { planLxc } from './lxc.js';
 import { planMmdebstrap } from './mmdebstrap.js';
 import { planOci } from './oci/source.js';
 import { describeSource, type ImageProgress, type Planner, type SourceContext, type SourcePlan } from './source.js';
 import { planTarball } from './tarball.js';
+import { planVoid } from './void.js';
 
 export interface ImageRef {
   id: string;
@@ -34,6 +36,8 @@ const PLANNERS: { [K in SourceSpec['kind']]: Planner<Extract<SourceSpec, { kind:
   busybox: planBusybox,
   oci: planOci,
   lxc: planLxc,
+  gentoo: planGentoo,
+  void: planVoid,
 };
 
 /**

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { extractTar, programOutput } from '../archive/index.js';
-import type { SourceSpec } from '../catalog/types.js';
+import type { DistroEntry, SourceSpec } from '../catalog/types.js';
+import { stanzaFields } from './apt-mirror.js';
+import { clearsignedBody } from './clearsigned.js';
+import { fetchText } from './download.js';
 import { envError } from '../util/errors.js';
 import { hashOf, shortId } from '../util/hash.js';
-import { hostDebianMirror } from './apt-mirror.js';
+import { supportStatus } from '../catalog/status.js';
+import { chooseDebianMirror, mirrorCandidates } from './debian-archive.js';
 import { debianArch } from '../util/arch.js';
-import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from './source.js';
+import { IMAGE_FORMAT, PROBE_RETRY, type Built, type Planner, type Prober, type SourceContext } from './source.js';
 
 type MmdebstrapSpec = Extract<SourceSpec, { kind: 'mmdebstrap' }>;
 
@@ -22,17 +28,69 @@ interface Resolved {
 // goes through our own extractor like any downloaded tarball: one code path decides what lands on disk.
 
 export const planMmdebstrap: Planner<MmdebstrapSpec> = async (spec, ctx) => {
-  const r: Resolved = {
+  const withMirror = (mirror: string): Resolved => ({
     suite: spec.suite,
     variant: spec.variant ?? 'minbase',
     components: spec.components ?? ['main'],
-    mirror: spec.mirror ?? process.env.VMATRIX_DEBIAN_MIRROR ?? (await hostDebianMirror()),
+    mirror,
     arch: debianArch(ctx.distro.arch),
-  };
-  return {
-    id: shortId(hashOf({ kind: 'mmdebstrap', ...r, format: IMAGE_FORMAT })),
-    build: (rootfs) => build(r, rootfs, ctx),
-  };
+  });
+  let r = withMirror(spec.mirror ?? '');
+  if (!spec.mirror) {
+    const candidates = await mirrorCandidates();
+    r = withMirror(candidates.regular);
+    // An EOL release falls back to an archive mirror once the regular one has dropped its suite; an image
+    // already built from the regular mirror is used as it is, without asking the network.
+    const eol = supportStatus(ctx.distro, new Date()).state === 'eol';
+    if (eol && !existsSync(join(ctx.store.imageDir(idOf(r)), 'image.json')))
+      r = withMirror(await chooseDebianMirror(spec.suite, { eol, offline: ctx.offline, candidates }));
+  }
+  return { id: idOf(r), build: (rootfs) => build(r, rootfs, ctx) };
+};
+
+const idOf = (r: Resolved): string => shortId(hashOf({ kind: 'mmdebstrap', ...r, format: IMAGE_FORMAT }));
+
+/** The mirror a new build would use: the spec's, else the regular one, or for an EOL release an archive one. */
+function mmdebstrapMirror(spec: MmdebstrapSpec, distro: DistroEntry, offline: boolean): Promise<string> {
+  if (spec.mirror) return Promise.resolve(spec.mirror);
+  return mirrorCandidates().then((candidates) =>
+    chooseDebianMirror(spec.suite, { eol: supportStatus(distro, new Date()).state === 'eol', offline, candidates }),
+  );
+}
+
+/**
+ * --check: `dists/<suite>/Release` on the mirror the build would use (https://wiki.debian.org/DebianRepository/Format),
+ * whose Architectures field must list the arch. Nothing is built.
+ */
+export const probeMmdebstrap: Prober<MmdebstrapSpec> = async (spec, distro) => {
+  const mirror = await mmdebstrapMirror(spec, distro, false);
+  const dists = new URL(`dists/${encodeURIComponent(spec.suite)}/`, mirror.endsWith('/') ? mirror : `${mirror}/`);
+  // Release, else InRelease (the same fields, clearsigned): a mirror may carry only one of them.
+  const read = (file: string) => fetchText(new URL(file, dists).href, 16 << 20, { retry: PROBE_RETRY });
+  let release = new URL('Release', dists);
+  let text: string;
+  try {
+    text = await read('Release');
+  } catch (e) {
+    const inRelease = await read('InRelease').catch(() => undefined);
+    if (inRelease === undefined) throw e;
+    release = new URL('InRelease', dists);
+    text = clearsignedBody(inRelease);
+  }
+  const fields = stanzaFields(text.split(/\n[ \t]*\n/)[0]);
+  const arch = debianArch(distro.arch);
+  const arches = (fields.get('architectures') ?? '').split(/\s+/).filter(Boolean);
+  if (!arches.includes(arch)) {
+    throw envError(
+      'SUITE_LACKS_ARCH',
+      `${release.href} lists no ${arch} (Architectures: ${arches.join(' ') || 'none'})`,
+      {
+        hint: 'use another --arch, or a mirror that carries it',
+      },
+    );
+  }
+  const name = fields.get('codename') ?? fields.get('suite') ?? spec.suite;
+  return { checked: `${release.href}: ${name} has ${arch}`, notes: [] };
 };
 
 export function mmdebstrapArgs(r: Resolved, asRoot: boolean): string[] {
@@ -43,6 +101,8 @@ export function mmdebstrapArgs(r: Resolved, asRoot: boolean): string[] {
     `--arch=${r.arch}`,
     `--components=${r.components.join(',')}`,
     '--format=tar',
+    // The suite and mirror come from catalogs, a project's among them: never read as options.
+    '--',
     r.suite,
     '-',
     r.mirror,
