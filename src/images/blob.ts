@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PARTIAL_PREFIX, type Store } from '../store/index.js';
 import { envError } from '../util/errors.js';
-import { fsyncDir } from '../util/fs.js';
+import { fsyncDir, writeFileAtomic } from '../util/fs.js';
 import { hashOf, shortId } from '../util/hash.js';
 import type { RetryOptions } from './http.js';
 import { downloadResumable, forget, type Transfer } from './resume.js';
+import { fileDigest } from './sha256sums.js';
 
 // A verified download in blobs/sha256/: fetched once per store however many processes want it (a lock per
 // digest: the second waits, then finds the blob), resumed from the partial a dropped connection or a
@@ -63,4 +64,73 @@ async function fetchBlob(store: Store, req: BlobRequest, hex: string, blob: stri
   await fsyncDir(dirname(blob));
   await rm(`${partial}.validator`, { force: true });
   return blob;
+}
+
+export interface Sha512BlobRequest extends Omit<BlobRequest, 'digest' | 'maxBytes'> {
+  /** The sha512 the file must have (hex), as upstream publishes it (Gentoo's .DIGESTS). */
+  sha512: string;
+  /** The size upstream states: a longer body is refused, a shorter or different one kept nowhere. */
+  size?: number;
+}
+
+/**
+ * A blob known by its sha512: checked after the download (and before anything is kept), then stored under
+ * its sha256 like every blob, with `blobs/sha512/<hex>` holding that sha256 so the next build finds it.
+ */
+export async function ensureBlobBySha512(
+  store: Store,
+  req: Sha512BlobRequest,
+): Promise<{ path: string; sha256: string }> {
+  const hex = req.sha512.toLowerCase();
+  if (!/^[0-9a-f]{128}$/.test(hex)) throw envError('BAD_DIGEST', `"${req.sha512}" is not a sha512 digest`);
+  const pointer = join(store.root, 'blobs/sha512', hex);
+  const known = async (): Promise<{ path: string; sha256: string } | undefined> => {
+    const sha256 = (await readFile(pointer, 'utf8').catch(() => '')).trim();
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !existsSync(store.blobPath(sha256))) return undefined;
+    return { path: store.blobPath(sha256), sha256 };
+  };
+  const hit = await known();
+  if (hit) return hit;
+  if (req.offline) throw envError('OFFLINE', `${req.url} is not in the store yet, and we are offline`);
+  return store.withLock(`blob512-${hex.slice(0, 64)}`, async () => (await known()) ?? fetchSha512(store, req, hex), {
+    onWait: (h) => req.onWait?.(h.pid),
+  });
+}
+
+async function fetchSha512(
+  store: Store,
+  req: Sha512BlobRequest,
+  hex: string,
+): Promise<{ path: string; sha256: string }> {
+  const partial = partialPath(store, req.url, hex);
+  await mkdir(dirname(partial), { recursive: true, mode: 0o700 });
+  const opts = { ...req, ...(req.size !== undefined ? { maxBytes: req.size } : {}) };
+  const once = async (): Promise<{ sha256: string; sha512: string; bytes: number; resumed: boolean }> => {
+    const got = await downloadResumable(req.url, partial, opts);
+    return { ...got, sha512: await fileDigest(partial, 'sha512') };
+  };
+  let got = await once();
+  if (got.sha512 !== hex && got.resumed) {
+    await forget(partial);
+    got = await once();
+  }
+  if (got.sha512 !== hex || (req.size !== undefined && got.bytes !== req.size)) {
+    await forget(partial);
+    const what =
+      req.size !== undefined && got.bytes !== req.size
+        ? `expected ${req.size} bytes, got ${got.bytes}`
+        : `expected sha512 ${hex}, got ${got.sha512}`;
+    throw envError('CHECKSUM_MISMATCH', `${what} for ${req.url}`, {
+      hint:
+        'the file changed upstream or was damaged on the way; nothing was kept. If upstream re-released it, ' +
+        'try again: the newest build is looked up each time',
+    });
+  }
+  const blob = store.blobPath(got.sha256);
+  await mkdir(dirname(blob), { recursive: true, mode: 0o700 });
+  await rename(partial, blob);
+  await fsyncDir(dirname(blob));
+  await rm(`${partial}.validator`, { force: true });
+  await writeFileAtomic(join(store.root, 'blobs/sha512', hex), `${got.sha256}\n`);
+  return { path: blob, sha256: got.sha256 };
 }

@@ -3,7 +3,7 @@ import { hashOf, shortId } from '../util/hash.js';
 import { treeSize } from '../util/tree.js';
 import { buildBusyboxRoot, findStaticBusybox } from './busybox.js';
 import { sha256File } from './sha256sums.js';
-import { IMAGE_FORMAT, type Planner } from './source.js';
+import { IMAGE_FORMAT, type Planner, type Prober } from './source.js';
 
 /** The busybox root is determined by the host's busybox binary: its digest is the image's identity. */
 export const planBusybox: Planner<Extract<SourceSpec, { kind: 'busybox' }>> = async (_spec, ctx) => {
@@ -17,3 +17,9 @@ export const planBusybox: Planner<Extract<SourceSpec, { kind: 'busybox' }>> = as
     },
   };
 };
+
+/** --check: the root is made on the host, so the host's static busybox is what must exist. */
+export const probeBusybox: Prober<Extract<SourceSpec, { kind: 'busybox' }>> = async () => ({
+  checked: `host: static busybox at ${await findStaticBusybox()}`,
+  notes: [],
+});

@@ -3,7 +3,16 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { envError, isVmError, messageOf } from '../util/errors.js';
-import { checkStatus, httpGet, parseUrl, readBounded, wireError, withRetry, type RetryOptions } from './http.js';
+import {
+  checkStatus,
+  httpGet,
+  parseUrl,
+  probeUrl,
+  readBounded,
+  wireError,
+  withRetry,
+  type RetryOptions,
+} from './http.js';
 
 // Whole-body reads for image sources: a checksum list, an index. Large files that must survive an
 // interrupted connection go through resume.ts (ensureBlob) instead.
@@ -44,4 +53,19 @@ export async function fetchBytes(url: string, maxBytes = 4 << 20, o: OpenOptions
 
 export async function fetchText(url: string, maxBytes = 4 << 20, o: OpenOptions = {}): Promise<string> {
   return (await fetchBytes(url, maxBytes, o)).toString('utf8');
+}
+
+/**
+ * Whether the artifact at `url` exists, and its size in bytes when known, without downloading it: a
+ * local file's size, or what a HEAD (or a one-byte ranged GET) says.
+ */
+export async function artifactSize(url: string, o: OpenOptions = {}): Promise<number | undefined> {
+  const parsed = parseUrl(url);
+  if (parsed.protocol === 'file:') {
+    const st = await stat(fileURLToPath(parsed)).catch((e: unknown) => {
+      throw envError('DOWNLOAD_FAILED', `${url}: ${messageOf(e)}`, { cause: e });
+    });
+    return st.size;
+  }
+  return (await probeUrl(parsed, o.headers, o.retry)).size;
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { envError, messageOf, usageError, type VmError } from '../util/errors.js';
@@ -63,16 +64,20 @@ export function stallTimeout(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** A failure on the wire, naming the URL; a stall says how long the server was silent. `got`: how far the body came. */
-export function wireError(href: string, e: unknown, got?: string): Transient {
+export function wireError(href: string, e: unknown, got?: string, method = 'GET'): Transient {
   const code = (e as { code?: unknown } | null | undefined)?.code;
   const after = got ? ` after ${got}` : '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new Transient(`GET ${href}: no data for ${stallTimeout()} s${after} (${TIMEOUT_VARIABLE})`, undefined, {
-      cause: e,
-      hint: `the server stopped sending: try again later, or raise ${TIMEOUT_VARIABLE} (seconds) for a slow link`,
-    });
+    return new Transient(
+      `${method} ${href}: no data for ${stallTimeout()} s${after} (${TIMEOUT_VARIABLE})`,
+      undefined,
+      {
+        cause: e,
+        hint: `the server stopped sending: try again later, or raise ${TIMEOUT_VARIABLE} (seconds) for a slow link`,
+      },
+    );
   }
-  return new Transient(`GET ${href}: ${messageOf(e)}${after}`, undefined, { cause: e });
+  return new Transient(`${method} ${href}: ${messageOf(e)}${after}`, undefined, { cause: e });
 }
 
 export interface RetryOptions {
@@ -117,11 +122,15 @@ export interface Response {
  * GET after redirects; returns any non-redirect answer. Credentials are for the host they were given
  * for: an Authorization header is dropped as soon as a redirect leaves that host.
  */
-export async function httpGet(url: URL, headers: Record<string, string> = {}): Promise<Response> {
+export async function httpGet(
+  url: URL,
+  headers: Record<string, string> = {},
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<Response> {
   let current = url;
   let sent = headers;
   for (let hops = 0; ; hops++) {
-    const res = await getOnce(current, sent);
+    const res = await getOnce(current, sent, method);
     const location = res.headers.location;
     if (!REDIRECTS.has(res.statusCode) || !location) return { res, url: current };
     await res.body.dump();
@@ -158,20 +167,24 @@ export function refusedRedirect(from: URL, next: URL): string | undefined {
   return undefined;
 }
 
-/** One GET, no redirects followed: identity encoding, the proxy, the stall timeout; a failure is a Transient. */
-export async function getOnce(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+/** One GET (or HEAD), no redirects followed: identity encoding, the proxy, the stall timeout; failures: Transient. */
+export async function getOnce(
+  url: URL,
+  headers: Record<string, string>,
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<Dispatcher.ResponseData> {
   const stallMs = stallTimeout() * 1000; // outside the try: a bad value is the user's mistake, not the network's
   const { request } = await loadUndici();
   try {
     return await request(url, {
-      method: 'GET',
+      method,
       dispatcher: await dispatcher(),
       headersTimeout: stallMs,
       bodyTimeout: stallMs,
       headers: { 'accept-encoding': 'identity', 'user-agent': 'vmatrix', ...headers },
     });
   } catch (e) {
-    throw wireError(url.href, e);
+    throw wireError(url.href, e, undefined, method);
   }
 }
 
@@ -221,4 +234,54 @@ export async function readBounded(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** What a HEAD (or a one-byte GET) says of a file without downloading it. */
+export interface Probed {
+  /** After redirects. */
+  url: URL;
+  /** Its size in bytes, when the server says it. */
+  size?: number;
+}
+
+/** Statuses with which a server refuses HEAD itself, not the file: then a ranged GET asks again. */
+const HEAD_REFUSED = new Set([403, 405, 501]);
+
+/**
+ * Whether `url` is there and how large, without its body: HEAD, or `Range: bytes=0-0` when the server
+ * refuses HEAD (the size is then Content-Range's total; a server that ignores Range answers 200 with the
+ * whole length, and the body is dropped unread). Non-2xx answers throw with the status and its reason.
+ */
+export async function probeUrl(url: URL, headers: Record<string, string> = {}, retry?: RetryOptions): Promise<Probed> {
+  return withRetry(async () => {
+    let r = await httpGet(url, headers, 'HEAD');
+    let method = 'HEAD';
+    if (HEAD_REFUSED.has(r.res.statusCode)) {
+      await r.res.body.dump();
+      r = await httpGet(url, { ...headers, range: 'bytes=0-0' });
+      method = 'GET';
+    }
+    const { res } = r;
+    // A HEAD has no body; a server that ignored Range sends the whole file: read a little, drop the rest.
+    await res.body.dump({ limit: 64 << 10 }).catch(() => undefined);
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      const what = `${method} ${r.url.href}: HTTP ${res.statusCode}${reason(res.statusCode)}`;
+      if (res.statusCode >= 500) throw new Transient(what, res.statusCode);
+      throw envError(
+        'DOWNLOAD_FAILED',
+        what,
+        res.statusCode === 404 ? { hint: 'the file is gone upstream: the catalog entry may be outdated' } : {},
+      );
+    }
+    const range = /\/(\d+)\s*$/.exec(String(res.headers['content-range'] ?? ''));
+    const length = res.statusCode === 206 ? range?.[1] : res.headers['content-length'];
+    const size = length === undefined ? undefined : Number(length);
+    return { url: r.url, ...(size !== undefined && Number.isSafeInteger(size) ? { size } : {}) };
+  }, retry);
+}
+
+/** ` Not Found` for 404: the reason phrase a status is known by, for messages. */
+export function reason(status: number): string {
+  const text = STATUS_CODES[status];
+  return text ? ` ${text}` : '';
 }

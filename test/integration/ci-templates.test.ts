@@ -314,3 +314,59 @@ describe('templates/ci/gitlab-ci.yml', () => {
     ]);
   });
 });
+
+describe('templates/ci/distros-check.yml (GitHub Actions, weekly)', () => {
+  let text: string;
+  let workflow: Job;
+
+  beforeAll(async () => {
+    text = await readFile(join(TEMPLATES, 'distros-check.yml'), 'utf8');
+    workflow = parse(text) as Job;
+  });
+
+  it("is a workflow GitHub accepts (checked by GitHub's own workflow parser), run weekly and by hand", async () => {
+    expect(await githubWorkflowErrors('distros-check.yml', text)).toEqual([]);
+    expect(workflow.on).toEqual({ schedule: [{ cron: '17 4 * * 1' }], workflow_dispatch: null });
+    const broken = structuredClone(workflow);
+    broken.on.schedule = [{ cron: 17 }];
+    expect(await githubWorkflowErrors('broken.yml', stringify(broken))).not.toEqual([]);
+  });
+
+  it('runs vmatrix distros --check for each architecture, with the entries it is given', async () => {
+    expect(workflow.jobs.check.strategy.matrix.arch).toEqual(['amd64', 'arm64']);
+    const run = workflow.jobs.check.steps.find((s: Job) => s.name === 'vmatrix distros --check');
+    expect(run.env).toEqual({ ARCH: '${{ matrix.arch }}' });
+    const dir = await mkdtemp(join(tmpdir(), 'vmx-ci-'));
+    expect(await calls(run.run, dir, { ...workflow.env, ARCH: 'arm64' })).toEqual([
+      ['distros', '--check', '--arch', 'arm64'],
+    ]);
+    expect(
+      await calls(run.run, dir, { ...workflow.env, ARCH: 'amd64', VMATRIX_CHECK_DISTROS: 'debian-13 alpine-latest' }),
+    ).toEqual([['distros', '--check', '--arch', 'amd64', 'debian-13', 'alpine-latest']]);
+  });
+});
+
+describe('templates/ci/distros-check.gitlab-ci.yml (GitLab CI, on a pipeline schedule)', () => {
+  let pipeline: Job;
+
+  beforeAll(async () => {
+    pipeline = parse(await readFile(join(TEMPLATES, 'distros-check.gitlab-ci.yml'), 'utf8')) as Job;
+  });
+
+  it("is a pipeline GitLab accepts (checked against GitLab's CI schema), run by schedules and by hand only", () => {
+    expect(gitlabCiErrors(pipeline)).toEqual([]);
+    const job = pipeline['vmatrix-distros-check'];
+    expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"' }]);
+    expect(job.parallel).toEqual({ matrix: [{ VMATRIX_ARCH: ['amd64', 'arm64'] }] });
+    expect(gitlabCiErrors({ ...pipeline, 'vmatrix-distros-check': { ...job, rules: 'weekly' } })).not.toEqual([]);
+  });
+
+  it('runs vmatrix distros --check for its architecture', async () => {
+    const job = pipeline['vmatrix-distros-check'];
+    const dir = await mkdtemp(join(tmpdir(), 'vmx-ci-'));
+    const script = (job.script as string[]).join('\n');
+    expect(await calls(script, dir, { ...pipeline.variables, VMATRIX_ARCH: 'arm64' })).toEqual([
+      ['distros', '--check', '--arch', 'arm64'],
+    ]);
+  });
+});

@@ -58,33 +58,46 @@ export class RegistryClient {
     return { url: url.href, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
   }
 
+  /**
+   * The size a blob is served with (Content-Length of a HEAD, as the distribution spec's "checking if
+   * content exists in the registry" describes), without downloading it; throws when it is not there.
+   */
+  async blobSize(digest: string): Promise<number | undefined> {
+    const { res } = await this.get(`blobs/${digest}`, {}, 'HEAD');
+    await res.body.dump({ limit: 64 << 10 }).catch(() => undefined);
+    const size = Number(res.headers['content-length']);
+    return Number.isSafeInteger(size) ? size : undefined;
+  }
+
   private async get(
     path: string,
     headers: Record<string, string>,
+    method: 'GET' | 'HEAD' = 'GET',
   ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     const url = new URL(`/v2/${this.ref.repository}/${path}`, this.origin);
-    let got = await this.follow(url, headers);
+    let got = await this.follow(url, headers, method);
     if (got.res.statusCode === 401 && !this.token) {
       const challenge = parseChallenge(got.res.headers['www-authenticate']);
       if (challenge) {
         await got.res.body.dump();
         this.token = await fetchToken(challenge, this.ref.repository, (u, h) => this.follow(u, h).then((r) => r.res));
-        got = await this.follow(url, headers);
+        got = await this.follow(url, headers, method);
       }
     }
-    if (got.res.statusCode < 200 || got.res.statusCode > 299) throw await statusError(got.res, got.url);
+    if (got.res.statusCode < 200 || got.res.statusCode > 299) throw await statusError(got.res, got.url, method);
     return got;
   }
 
   private async follow(
     start: URL,
     headers: Record<string, string>,
+    method: 'GET' | 'HEAD' = 'GET',
   ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     let url = start;
     for (let hops = 0; ; hops++) {
       const auth: Record<string, string> =
         this.token && url.origin === this.origin ? { authorization: `Bearer ${this.token}` } : {};
-      const res = await httpGet(url, { ...headers, ...auth });
+      const res = await httpGet(url, { ...headers, ...auth }, method);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode) || !location) return { res, url };
       await res.body.dump();

@@ -6,9 +6,13 @@ import { getOnce, readBounded as readShared, Transient } from '../http.js';
 // The registry's HTTP: undici.request (never fetch, which decompresses), identity encoding, proxies from
 // the environment, and errors that name the URL, the status and what to do.
 
-export async function httpGet(url: URL, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+export async function httpGet(
+  url: URL,
+  headers: Record<string, string>,
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<Dispatcher.ResponseData> {
   try {
-    return await getOnce(url, headers);
+    return await getOnce(url, headers, method);
   } catch (e) {
     if (!(e instanceof Transient)) throw e;
     throw envError('OCI_REGISTRY_UNREACHABLE', e.message, {
@@ -28,7 +32,7 @@ export function readBounded(body: Readable, max: number, what: string): Promise<
 }
 
 /** An error for a non-2xx answer; reads the registry's own error code from the body when it sends one. */
-export async function statusError(res: Dispatcher.ResponseData, url: URL): Promise<Error> {
+export async function statusError(res: Dispatcher.ResponseData, url: URL, method = 'GET'): Promise<Error> {
   const text = await readBounded(res.body, 64 << 10, url.href).then(
     (b) => b.toString('utf8'),
     () => '',
@@ -40,7 +44,7 @@ export async function statusError(res: Dispatcher.ResponseData, url: URL): Promi
   } catch {
     /* not the registry's JSON: the status says enough */
   }
-  const where = `GET ${url.href}: HTTP ${res.statusCode}${detail}`;
+  const where = `${method} ${url.href}: HTTP ${res.statusCode}${detail}`;
   const h = res.headers;
   const limit = h['ratelimit-limit'] ?? h['ratelimit-remaining'];
   if (res.statusCode === 429 || (limit !== undefined && String(h['ratelimit-remaining']).startsWith('0'))) {

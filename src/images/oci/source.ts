@@ -2,7 +2,7 @@ import type { SourceSpec } from '../../catalog/types.js';
 import { envError } from '../../util/errors.js';
 import { hashOf, shortId } from '../../util/hash.js';
 import { treeSize } from '../../util/tree.js';
-import { IMAGE_FORMAT, type Built, type Planner, type SourceContext } from '../source.js';
+import { IMAGE_FORMAT, sizeText, type Built, type Planner, type Prober, type SourceContext } from '../source.js';
 import { RegistryClient, type FetchedManifest } from './client.js';
 import { ensureLayerBlob, applyLayers } from './layers.js';
 import { checkLayer, checkManifest, isIndex, ociPlatform, selectPlatform, type Manifest } from './media.js';
@@ -28,7 +28,7 @@ export const planOci: Planner<OciSpec> = async (spec, ctx) => {
 };
 
 async function build(client: RegistryClient, top: FetchedManifest, rootfs: string, ctx: SourceContext): Promise<Built> {
-  const { digest, manifest, where } = await imageManifest(client, top, ctx);
+  const { digest, manifest, where } = await imageManifest(client, top, ctx.distro.arch);
   for (const layer of manifest.layers) checkLayer(layer, where);
   const blobs: string[] = [];
   for (const layer of manifest.layers) blobs.push(await ensureLayerBlob(client, layer, ctx));
@@ -36,11 +36,11 @@ async function build(client: RegistryClient, top: FetchedManifest, rootfs: strin
   return { digest, size: await treeSize(rootfs) };
 }
 
-/** The image manifest for the distro's platform: `top` itself, or the index entry it selects. */
-async function imageManifest(
+/** The image manifest for `arch`'s platform: `top` itself, or the index entry it selects. */
+export async function imageManifest(
   client: RegistryClient,
   top: FetchedManifest,
-  ctx: SourceContext,
+  arch: string,
 ): Promise<{ digest: string; manifest: Manifest; where: string }> {
   let current = top;
   // An index may point at another index (rare, but allowed): follow a few levels, never a cycle.
@@ -50,7 +50,7 @@ async function imageManifest(
       checkManifest(doc, current.url);
       return { digest: current.digest, manifest: doc, where: current.url };
     }
-    const chosen = selectPlatform(doc, ctx.distro.arch, current.url);
+    const chosen = selectPlatform(doc, arch, current.url);
     current = await client.manifest(chosen.digest);
   }
   throw envError('OCI_BAD_MANIFEST', `${top.url}: indexes nested too deeply`);
@@ -67,3 +67,32 @@ function parseJson(m: FetchedManifest): Record<string, unknown> & { mediaType?: 
     hint: 'the registry sent something other than a manifest',
   });
 }
+
+/**
+ * --check: the manifest the ref names (an index narrowed to the arch's platform manifest), fetched with an
+ * anonymous bearer token as a pull does, and a HEAD of every layer blob, whose Content-Length must be the
+ * size the manifest gives it.
+ */
+export const probeOci: Prober<OciSpec> = async (spec, distro) => {
+  const client = new RegistryClient(parseOciRef(spec.ref, spec.insecure ?? false));
+  const top = await client.manifest(client.ref.reference);
+  const { digest, manifest, where } = await imageManifest(client, top, distro.arch);
+  let total = 0;
+  for (const layer of manifest.layers) {
+    checkLayer(layer, where);
+    const size = await client.blobSize(layer.digest);
+    if (size !== layer.size) {
+      throw envError(
+        'OCI_LAYER_CHANGED',
+        `layer ${layer.digest} is served with ${size === undefined ? 'no size' : `${size} bytes`}, but ${where} ` +
+          `says ${layer.size}`,
+      );
+    }
+    total += layer.size;
+  }
+  const n = manifest.layers.length;
+  return {
+    checked: `manifest ${digest.slice(0, 19)}…, ${n} layer${n === 1 ? '' : 's'} present (${sizeText(total)})`,
+    notes: [],
+  };
+};

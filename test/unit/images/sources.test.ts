@@ -37,11 +37,24 @@ describe('mmdebstrap', () => {
       '--arch=amd64',
       '--components=main,contrib',
       '--format=tar',
+      '--',
       'bookworm',
       '-',
       'http://mirror.example/debian',
     ]);
     expect(mmdebstrapArgs(r, false)).toContain('--mode=unshare');
+  });
+
+  it('passes a suite and a mirror that look like options as positionals, after --', () => {
+    const r = {
+      suite: '--customize-hook=touch /pwned',
+      variant: 'minbase',
+      components: ['main'],
+      mirror: '--hook-dir=/x',
+      arch: 'amd64',
+    };
+    const args = mmdebstrapArgs(r, true);
+    expect(args.slice(args.indexOf('--'))).toEqual(['--', '--customize-hook=touch /pwned', '-', '--hook-dir=/x']);
   });
 
   it("maps architecture names to Debian's", () => {
