@@ -7,3 +7,4 @@ export { stepName } from './steps.js';
 export { ciYaml } from './yaml-source.js';
 export { effectiveSetup, overrideMatches } from './overrides.js';
 export { initConfig, detectKind, starterConfig, PROJECT_KINDS, type ProjectKind, type InitResult } from './init.js';
+export { parseYamlData } from './yaml-data.js';

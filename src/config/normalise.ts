@@ -15,6 +15,7 @@ export interface RawConfig {
   install_recommends?: boolean;
   setup?: string | string[];
   setup_inputs?: string[];
+  catalog?: string | string[];
   test: RawStep | RawStep[];
   env?: Record<string, Scalar>;
   timeout?: string | number;
@@ -48,6 +49,7 @@ export function normalise(raw: RawConfig, file: string): Config {
     installRecommends: raw.install_recommends ?? true,
     setup: list(raw.setup),
     setupInputs: raw.setup_inputs ?? [],
+    catalog: list(raw.catalog),
     test: normaliseSteps(raw.test),
     env: stringValues(raw.env ?? {}),
     timeout: raw.timeout === undefined ? undefined : parseDuration(raw.timeout, 'timeout'),

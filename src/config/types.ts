@@ -22,6 +22,8 @@ export interface Config {
   setup: string[];
   /** `setup_inputs`: globs of project files (relative to its root) whose content is part of the setup layer's key. */
   setupInputs: string[];
+  /** `catalog`: the project's own catalog files or directories, relative to its root (loaded by catalog/). */
+  catalog: string[];
   /** Test steps, run in order in every cell; the first failure fails the cell. */
   test: TestStep[];
   env: Record<string, string>;

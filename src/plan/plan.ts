@@ -1,6 +1,7 @@
+import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileAtRef, repositoryFor } from '../source/index.js';
-import { forArch, loadCatalog, type Catalog } from '../catalog/index.js';
+import { catalogDirs, eolWarning, forArch, loadCatalog, type Catalog, type ProjectCatalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import { loadConfig, parseConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
@@ -31,6 +32,8 @@ export interface Plan {
   matrix?: RunMatrix;
   /** For people, about the choice of cells: `shard 2/3: 4 of 12 cells, …`. */
   note?: string;
+  /** One warning per distro of the chosen cells that is past its end of life (catalog/status.ts). */
+  eolWarnings?: string[];
 }
 
 /** --only, --cell, --shard and where durations come from (see select.ts). */
@@ -47,16 +50,27 @@ export interface PlanOptions extends SelectOptions {
   distros?: string[];
   /** The operator named the config with --config (it may then be a pipe: see loadConfig). */
   configGiven?: boolean;
+  /** The day support status is judged on (default: today). */
+  today?: Date | string;
 }
 
 export async function planRun(
   configPath: string,
-  { store = Store.fromEnv(), arch, configText, projectDir, distros: only, configGiven, ...select }: PlanOptions = {},
+  {
+    store = Store.fromEnv(),
+    arch,
+    configText,
+    projectDir,
+    distros: only,
+    configGiven,
+    today = new Date(),
+    ...select
+  }: PlanOptions = {},
 ): Promise<Plan> {
   const config = configText
     ? parseConfig(configText.text, configText.name)
     : await loadConfig(resolve(configPath), { given: configGiven });
-  const catalog = forArch(await loadCatalog(), arch);
+  const catalog = forArch(await loadCatalog(catalogDirs(), projectCatalogOf(config, configPath, configText)), arch);
   const all = expandMatrix(config);
   const dir = projectDir ?? dirname(resolve(configPath));
   const { cells, durations, shard, split, note } = await chooseCells(
@@ -76,7 +90,44 @@ export async function planRun(
     split,
   };
   const cellPlans = planCells(config, cells, distros);
-  return { config, projectDir: dir, cells, cellPlans, distros, catalog, durations, matrix, note };
+  // Once per distro, however many names (aliases) the config gives it.
+  const byName = new Map([...distros.values()].map((d) => [d.name, d]));
+  const eolWarnings = [...byName.values()].flatMap((d) => eolWarning(d, today) ?? []);
+  return { config, projectDir: dir, cells, cellPlans, distros, catalog, durations, matrix, note, eolWarnings };
+}
+
+/** The `catalog:` of a config, whose paths are relative to the config's directory (the project root). */
+function projectCatalogOf(
+  config: Config,
+  configPath: string,
+  configText?: PlanOptions['configText'],
+): ProjectCatalog | undefined {
+  if (config.catalog.length === 0) return undefined;
+  if (configText) {
+    throw usageError(
+      'CATALOG_AT_REVISION',
+      `${configText.name}: catalog: names files of the project, and --repo tests a commit of a repository that is ` +
+        'not on disk',
+      { hint: 'pass --config with a vmatrix.yml whose catalog: names files on this machine, or use $VMATRIX_CATALOG' },
+    );
+  }
+  return { root: dirname(resolve(configPath)), paths: config.catalog };
+}
+
+/**
+ * The catalog as a project sees it, for commands that take a config but plan no run (`distros`, `image
+ * pull`): the project's own `catalog:` is added when the config was named or ./vmatrix.yml exists.
+ */
+export async function projectCatalog(configPath: string, configGiven: boolean): Promise<Catalog> {
+  const path = resolve(configPath);
+  const present =
+    configGiven ||
+    (await access(path).then(
+      () => true,
+      () => false,
+    ));
+  if (!present) return loadCatalog();
+  return loadCatalog(catalogDirs(), projectCatalogOf(await loadConfig(path, { given: configGiven }), path));
 }
 
 /** Where the project's files come from: the working tree (default) or a commit of a repository. */

@@ -29,7 +29,7 @@ export default class ImageImport extends BaseCommand {
     as: Flags.string({ description: 'The name to use in vmatrix.yml and `vmatrix run`.', required: true }),
     'package-manager': Flags.string({
       description: 'How `packages:` are installed in it.',
-      options: ['apt', 'apk', 'dnf', 'pacman', 'zypper', 'none'],
+      options: ['apt', 'apk', 'dnf', 'pacman', 'zypper', 'emerge', 'xbps', 'none'],
       default: 'none',
     }),
     shell: Flags.string({ description: 'The shell setup and test steps run with.', default: '/bin/sh' }),

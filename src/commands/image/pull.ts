@@ -1,9 +1,12 @@
 import { Args, Flags } from '../../cli/oclif.js';
+import { configFlag } from '../../cli/common-flags.js';
 import { pullImages } from '../../distro-image/index.js';
+import { projectCatalog } from '../../plan/index.js';
 import { Store } from '../../store/index.js';
 import { formatSize } from '../../util/size.js';
 import { stderrLogger } from '../../util/log.js';
 import { BaseCommand } from '../_base.js';
+import { configGiven } from '../_pairs.js';
 import { stderrImageProgress } from '../_progress.js';
 
 export default class ImagePull extends BaseCommand {
@@ -16,6 +19,7 @@ export default class ImagePull extends BaseCommand {
     '<%= config.bin %> image pull debian-12',
     '<%= config.bin %> image pull debian-11 debian-12 alpine-3.20',
     '<%= config.bin %> image pull busybox --offline',
+    "<%= config.bin %> image pull my-distro --config ci/vmatrix.yml   # an entry of the project's catalog:",
   ];
   static override strict = false;
   static override args = {
@@ -23,6 +27,7 @@ export default class ImagePull extends BaseCommand {
   };
   static override flags = {
     offline: Flags.boolean({ description: 'Only check that the images are in the store; never touch the network.' }),
+    config: configFlag,
   };
 
   async run(): Promise<void> {
@@ -33,6 +38,7 @@ export default class ImagePull extends BaseCommand {
       offline: flags.offline,
       log: stderrLogger(),
       onProgress: stderrImageProgress(),
+      catalog: await projectCatalog(flags.config, configGiven(this.argv)),
     });
     for (const i of images)
       this.log(

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       installRecommends: false,
       setup: ['./ci/install-deps.sh'],
       setupInputs: ['requirements.txt', 'ci/*.sh'],
+      catalog: [],
       test: [
         { name: 'make', run: 'make' },
         { name: 'make test CC=${{matrix.cc}}', run: 'make test CC=${{matrix.cc}}' },
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       installRecommends: true,
       setup: [],
       setupInputs: [],
+      catalog: [],
       test: [{ name: 'make test', run: 'make test' }],
       env: {},
       timeout: undefined,

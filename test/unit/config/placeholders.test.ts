@@ -96,6 +96,7 @@ describe('placeholders at load time', () => {
       installRecommends: true,
       setup: [],
       setupInputs: [],
+      catalog: [],
       test: [
         { name: 'ok', run: 'ok ${{ matrix.cc }}' },
         { name: 'bad', run: 'bad ${{ matrix.cx }}' },

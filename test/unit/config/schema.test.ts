@@ -19,6 +19,7 @@ describe('schema/vmatrix.schema.json', () => {
     expect(undocumented).toEqual([]);
     expect(Object.keys(schema.properties).sort()).toEqual([
       'artifacts',
+      'catalog',
       'distros',
       'env',
       'exclude',

@@ -34,3 +34,19 @@ describe('planRun --distro', () => {
     });
   });
 });
+
+describe('planRun and end of life', () => {
+  it('warns once per EOL distro, however many names and cells it has, judged on the given day', async () => {
+    const { file, store } = await config(
+      'distros: [debian-11, debian-oldoldstable, debian-13, busybox]\nmatrix:\n  cc: [gcc, clang]\ntest: make\n',
+    );
+    const plan = await planRun(file, { store, today: '2026-12-04' });
+    expect(plan.cells).toHaveLength(8);
+    expect(plan.eolWarnings).toEqual([
+      'debian-11 is past its end of life (EOL since 2026-08-31, https://wiki.debian.org/LTS): it gets no ' +
+        'security updates and its mirrors may drop it; test on a supported debian release as well ' +
+        "(`vmatrix distros` shows each one's status)",
+    ]);
+    expect((await planRun(file, { store, today: '2026-08-31' })).eolWarnings).toEqual([]);
+  });
+});

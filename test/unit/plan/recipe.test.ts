@@ -27,6 +27,26 @@ describe('recipeFor', () => {
     ).toEqual(['gcc', 'gcc-c++', 'make', 'pkgconf-pkg-config']);
   });
 
+  it('maps to Gentoo atoms and Void names, and an override still wins', () => {
+    const GENTOO = { name: 'gentoo-openrc', family: 'gentoo', pm: 'emerge' } as const;
+    const VOID = { name: 'void-musl', family: 'void', pm: 'xbps' } as const;
+    expect(recipe('packages: [build-essential, cmake, libssl-dev, libfoo]', GENTOO).packages).toEqual([
+      'sys-devel/gcc',
+      'dev-build/make',
+      'dev-build/cmake',
+      'dev-libs/openssl',
+      'libfoo',
+    ]);
+    expect(recipe('packages: [build-essential, g++, zlib1g-dev]', VOID).packages).toEqual([
+      'base-devel',
+      'gcc',
+      'zlib-devel',
+    ]);
+    const yaml = 'packages: [cmake]\noverrides: { gentoo: { packages: [dev-build/cmake, app-misc/foo] } }';
+    expect(recipe(yaml, GENTOO).packages).toEqual(['dev-build/cmake', 'app-misc/foo']);
+    expect(recipe(yaml, VOID).packages).toEqual(['cmake']);
+  });
+
   it('takes the packages an override gives as written', () => {
     const yaml = 'packages: [build-essential]\noverrides: { alpine: { packages: [build-essential, musl-dev] } }';
     expect(recipe(yaml, ALPINE).packages).toEqual(['build-essential', 'musl-dev']);
@@ -39,6 +59,8 @@ describe('recipeFor', () => {
     { pm: 'zypper', family: 'opensuse', name: 'opensuse-tumbleweed', leftOut: true },
     { pm: 'apk', family: 'alpine', name: 'alpine-3.20', leftOut: false },
     { pm: 'pacman', family: 'arch', name: 'archlinux', leftOut: false },
+    { pm: 'emerge', family: 'gentoo', name: 'gentoo-openrc', leftOut: false },
+    { pm: 'xbps', family: 'void', name: 'void-glibc', leftOut: false },
   ] as const)(
     'on $pm, records install_recommends: false only where it leaves something out',
     ({ leftOut, ...distro }) => {
