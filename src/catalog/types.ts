@@ -5,20 +5,30 @@ export type SourceSpec =
   | { kind: 'mmdebstrap'; suite: string; variant?: string; mirror?: string; components?: string[] }
   | { kind: 'oci'; ref: string; insecure?: boolean }
   | { kind: 'lxc'; dist: string; release: string; variant?: string; server?: string }
+  // Gentoo's weekly stage3 autobuilds: `<mirror>/releases/<arch>/autobuilds/latest-stage3-<arch>-<flavour>.txt`;
+  // `signature`: the key that must have clearsigned that file and the .DIGESTS (no `file`: the signature is inline).
+  | {
+      kind: 'gentoo';
+      flavour: 'openrc' | 'systemd';
+      mirror: string;
+      signature?: Pick<SignatureSpec, 'key' | 'fingerprint'>;
+    }
+  // Void's live images: the newest `void-<arch>[-musl]-ROOTFS-<date>.tar.xz` in `<mirror>/live/current/sha256sum.txt`.
+  | { kind: 'void'; libc?: 'glibc' | 'musl'; mirror: string }
   | { kind: 'busybox' };
 
 /**
- * A detached OpenPGP signature upstream publishes over a checksum list. `file`: its URL, relative to the
- * list's; `key`: a keyring, distros/keys/<key>.gpg (or in $VMATRIX_KEYRING_DIR); `fingerprint`: the primary
- * key that must have made it.
+ * An OpenPGP signature upstream publishes over a checksum list. `file`: a detached signature's URL, relative
+ * to the list's; without it the list is clearsigned (Fedora's *-CHECKSUM); `key`: a keyring,
+ * distros/keys/<key>.gpg (or in $VMATRIX_KEYRING_DIR); `fingerprint`: the primary key that must have made it.
  */
 export interface SignatureSpec {
-  file: string;
+  file?: string;
   key: string;
   fingerprint: string;
 }
 
-export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'none';
+export type PackageManagerName = 'apt' | 'apk' | 'dnf' | 'pacman' | 'zypper' | 'emerge' | 'xbps' | 'none';
 
 export interface DistroEntry {
   /** Canonical name: `debian-12`. */
@@ -35,9 +45,20 @@ export interface DistroEntry {
   /** Every architecture the distro has images for. */
   arches: string[];
   sources: SourceSpec[];
+  /**
+   * End of life: the last day upstream supports the release (`YYYY-MM-DD`), or `rolling` for a branch that
+   * has none; absent when the catalog does not say (a user's entry, an imported image).
+   */
+  eol?: string;
+  /** Where the date is published (a URL). */
+  eolSource?: string;
   /** The catalog file it came from (for messages). */
   file: string;
 }
+
+/** An entry's support on a given day (catalog/status.ts): `date` is its end of life where it has one. */
+export type SupportStatus =
+  { state: 'supported'; date: string } | { state: 'eol'; date: string } | { state: 'rolling' } | { state: 'unknown' };
 
 /** A package manager as a table of shell commands; `{packages}` is replaced by the quoted names. */
 export interface PackageManager {

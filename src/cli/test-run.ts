@@ -11,7 +11,7 @@ import type { testFlags } from './test-flags.js';
 
 export type TestFlags = Interfaces.InferredFlags<typeof testFlags>;
 
-/** The run's plan; its note (which shard, which durations) goes to stderr. */
+/** The run's plan; its note (which shard, which durations) and its EOL warnings go to stderr. */
 export async function planFromFlags(
   flags: TestFlags,
   configGiven: boolean,
@@ -36,6 +36,7 @@ export async function planFromFlags(
         })
       : { plan: await planRun(flags.config, { ...select, arch: flags.arch, configGiven }), source: undefined };
   if (plan.note) process.stderr.write(`vmatrix: ${inert(plan.note)}\n`);
+  for (const w of plan.eolWarnings ?? []) process.stderr.write(`vmatrix: warning: ${inert(w)}\n`);
   return { plan, source };
 }
 

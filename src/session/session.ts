@@ -1,8 +1,9 @@
+import { inert } from '../util/inert.js';
 import { requireHostNetworkAllowed } from '../cell/host-network.js';
 import { access, readlink, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { findKept } from '../cell/keep.js';
-import { forArch, loadCatalog } from '../catalog/index.js';
+import { eolWarning, forArch, loadCatalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageProgress } from '../images/index.js';
 import { constants } from 'node:os';
@@ -95,7 +96,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
     const run = { ...sessionIo(o), id: `vmx-${runId}`, dir: join(cellsRoot, 'cell'), args: sessionArgs(o) };
     const what = o.terminal ? 'shell' : 'command';
     if (!plan || !cell) {
-      const distro = await resolveDistro(forArch(await loadCatalog(), o.arch), o.store, o.target!);
+      const catalog = plan?.catalog ?? forArch(await loadCatalog(), o.arch);
+      const distro = await resolveDistro(catalog, o.store, o.target!);
+      warnIfEol(distro, o);
       const image = await obtainCellImage(
         o.store,
         distro,
@@ -116,6 +119,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       );
       return decodeShellExit(r);
     }
+    warnIfEol(cell.distro, o);
     const snapshot = await snapshotProject(o.store, plan.projectDir, {
       owner: sourceOwner(runtime.userns.map, plan.config.user),
     });
@@ -159,6 +163,12 @@ export async function runSession(o: SessionOptions): Promise<number> {
   } finally {
     await rm(cellsRoot, { recursive: true, force: true });
   }
+}
+
+/** A session on a release past its end of life says so once, on stderr; it runs all the same. */
+function warnIfEol(distro: DistroEntry, o: SessionOptions): void {
+  const warning = eolWarning(distro, new Date());
+  if (warning) o.log.info(`vmatrix: warning: ${inert(warning)}`);
 }
 
 /** The terminal's type, which a session's cell inherits. */

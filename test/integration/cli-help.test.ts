@@ -54,6 +54,14 @@ describe('help', () => {
     }
   });
 
+  it('vmatrix distros --help teaches --check, with an example', async () => {
+    const r = await runCli(['distros', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2,6}--check +Probe each entry's image sources upstream/m);
+    expect(r.stdout).toMatch(/^ {2}Check every entry for this host\n\n {4}\$ vmatrix distros --check$/m);
+    expect(r.stdout).toMatch(/^ {4}\$ vmatrix distros --check debian-13 alpine-latest$/m);
+  });
+
   it("prints examples and flags in a command's --help", async () => {
     const r = await runCli(['image', 'prune', '--help']);
     expect(r.code).toBe(0);
@@ -76,7 +84,7 @@ describe('shell completion', () => {
     const text = await readFile(script, 'utf8');
     expect(text).toMatch(/^test .*--shard\b.*--keep\b/m);
     expect(text).toMatch(/^shell --debug --run --set\b/m);
-    expect(text).toMatch(/^image:pull --debug --offline$/m);
+    expect(text).toMatch(/^image:pull --debug --offline --config$/m);
 
     // And bash, given the script, completes what a user types.
     const complete = (words: string[]): string => {

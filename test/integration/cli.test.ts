@@ -84,12 +84,22 @@ describe('vmatrix CLI', () => {
     expect(r.stdout).toMatch(/^busybox\s/m);
     const json = JSON.parse((await runCli(['distros', '--json'])).stdout) as Array<{ name: string }>;
     expect(json.map((d) => d.name)).toEqual(expect.arrayContaining(['debian-11', 'debian-12', 'debian-13', 'busybox']));
+    // Status is judged on today's date: debian-11's LTS ended 2026-08-31, before any day this test runs.
+    expect(r.stdout).toMatch(/^debian-11\s.*\sEOL since 2026-08-31$/m);
+    expect(r.stdout).toMatch(/^busybox\s.*\srolling$/m);
+    expect(json.find((d) => d.name === 'debian-11')).toMatchObject({
+      eol: '2026-08-31',
+      eolSource: 'https://wiki.debian.org/LTS',
+      status: { state: 'eol', date: '2026-08-31' },
+    });
   });
 
   it("filters the catalog by --arch and shows each distro's arches", async () => {
     const r = await runCli(['distros', '--arch', 'arm64']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ubuntu-24\.04\s+ubuntu-lts, ubuntu-noble\s+apt\s+amd64, arm64\s+lxc, tarball$/m);
+    expect(r.stdout).toMatch(
+      /^ubuntu-24\.04\s+ubuntu-noble\s+apt\s+amd64, arm64\s+lxc, tarball\s+supported until 2029-05-31$/m,
+    );
     const json = JSON.parse((await runCli(['distros', '--arch', 'arm64', '--json'])).stdout) as Array<{ arch: string }>;
     expect(json.length).toBeGreaterThan(10);
     expect(json.every((d) => d.arch === 'arm64')).toBe(true);

@@ -23,26 +23,66 @@ describe('the built-in catalog, entry by entry', () => {
         'ubuntu-20.04',
         'ubuntu-22.04',
         'ubuntu-24.04',
-        'alpine-3.19',
-        'alpine-3.20',
+        'ubuntu-26.04',
+        'ubuntu-26.10',
         'alpine-3.21',
+        'alpine-3.22',
+        'alpine-3.23',
+        'alpine-3.24',
         'alpine-edge',
-        'fedora-40',
-        'fedora-41',
         'fedora-42',
+        'fedora-43',
+        'fedora-44',
+        'fedora-rawhide',
         'rockylinux-8',
         'rockylinux-9',
+        'rockylinux-10',
+        'almalinux-8',
         'almalinux-9',
+        'almalinux-10',
+        'oraclelinux-8',
+        'oraclelinux-9',
+        'oraclelinux-10',
         'centos-stream-9',
+        'centos-stream-10',
         'archlinux',
         'opensuse-15.6',
+        'opensuse-16.0',
         'opensuse-tumbleweed',
         'amazonlinux-2023',
         'debian-11',
         'debian-12',
         'debian-13',
+        'debian-14',
+        'debian-sid',
         'busybox',
       ]),
+    );
+  });
+
+  it('gives every entry its end of life, a dated one with the page that publishes it', () => {
+    const list = catalog.list();
+    expect(list.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(list.map((e) => e.family)).size).toBeGreaterThanOrEqual(14);
+    for (const e of list) {
+      expect(e.eol, e.name).toMatch(/^(rolling|\d{4}-\d{2}-\d{2})$/);
+      if (e.eol !== 'rolling') expect(e.eolSource, e.name).toMatch(/^https:\/\//);
+    }
+    const rolling = list.filter((e) => e.eol === 'rolling').map((e) => e.name);
+    expect(rolling.sort()).toEqual(
+      [
+        'alpine-edge',
+        'archlinux',
+        'busybox',
+        'debian-14',
+        'debian-sid',
+        'fedora-rawhide',
+        'gentoo-openrc',
+        'gentoo-systemd',
+        'opensuse-tumbleweed',
+        'void-glibc',
+        'void-musl',
+      ].sort(),
     );
   });
 
@@ -86,19 +126,29 @@ describe('the built-in catalog, entry by entry', () => {
         'ubuntu-noble',
         'ubuntu-jammy',
         'ubuntu-focal',
+        'ubuntu-resolute',
         'debian-stable',
+        'debian-oldstable',
+        'debian-oldoldstable',
+        'debian-testing',
+        'debian-unstable',
         'alpine-latest',
         'fedora-latest',
       ].map((alias) => [alias, catalog.resolve(alias, { arch: 'amd64' }).name]),
     );
     expect(names).toEqual({
-      'ubuntu-lts': 'ubuntu-24.04',
+      'ubuntu-lts': 'ubuntu-26.04',
       'ubuntu-noble': 'ubuntu-24.04',
       'ubuntu-jammy': 'ubuntu-22.04',
       'ubuntu-focal': 'ubuntu-20.04',
+      'ubuntu-resolute': 'ubuntu-26.04',
       'debian-stable': 'debian-13',
-      'alpine-latest': 'alpine-3.21',
-      'fedora-latest': 'fedora-42',
+      'debian-oldstable': 'debian-12',
+      'debian-oldoldstable': 'debian-11',
+      'debian-testing': 'debian-14',
+      'debian-unstable': 'debian-sid',
+      'alpine-latest': 'alpine-3.24',
+      'fedora-latest': 'fedora-45',
     });
   });
 
@@ -106,7 +156,6 @@ describe('the built-in catalog, entry by entry', () => {
     const arm = catalog.resolve('alpine-3.20', { arch: 'aarch64' });
     expect(arm.arch).toBe('arm64');
     expect(arm.sources.map((s) => (s.kind === 'tarball' ? s.url.split('/').at(-1) : s.kind))).toEqual([
-      'lxc',
       'alpine-minirootfs-3.20.3-aarch64.tar.gz',
     ]);
     expect(() => catalog.resolve('fedora-41', { arch: 'riscv64' })).toThrow(

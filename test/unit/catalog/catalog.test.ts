@@ -26,10 +26,10 @@ async function rejection(promise: Promise<unknown>): Promise<VmError> {
 }
 
 describe('the built-in catalog', () => {
-  it('has Debian 11, 12, 13 built by mmdebstrap, and busybox', async () => {
+  it('has Debian 11 to 14 and sid built by mmdebstrap, and busybox', async () => {
     const catalog = await loadCatalog([BUILTIN]);
     expect(catalog.list().map((e) => e.name)).toEqual(
-      expect.arrayContaining(['busybox', 'debian-11', 'debian-12', 'debian-13']),
+      expect.arrayContaining(['busybox', 'debian-11', 'debian-12', 'debian-13', 'debian-14', 'debian-sid']),
     );
     expect(catalog.resolve('debian-12', { arch: 'amd64' })).toEqual({
       name: 'debian-12',
@@ -42,6 +42,8 @@ describe('the built-in catalog', () => {
       arch: 'amd64',
       arches: ['amd64', 'arm64'],
       sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }],
+      eol: '2028-06-30',
+      eolSource: 'https://wiki.debian.org/LTS',
       file: join(BUILTIN, 'debian.yml'),
     });
   });
@@ -51,6 +53,8 @@ describe('the built-in catalog', () => {
     expect(catalog.resolve('debian-stable').name).toBe('debian-13');
     expect(catalog.resolve('debian-oldstable').name).toBe('debian-12');
     expect(catalog.resolve('debian-oldoldstable').name).toBe('debian-11');
+    expect(catalog.resolve('debian-testing').name).toBe('debian-14');
+    expect(catalog.resolve('debian-unstable').name).toBe('debian-sid');
     expect(catalog.resolve('debian-trixie').sources).toEqual([
       { kind: 'mmdebstrap', suite: 'trixie', variant: 'minbase' },
     ]);
@@ -71,7 +75,12 @@ describe('the built-in catalog', () => {
   it('names no Debian mirror: the host apt configuration chooses it at run time', async () => {
     for (const name of (await readdir(BUILTIN)).filter((n) => n === 'debian.yml' || n === 'busybox.yml')) {
       const text = await readFile(join(BUILTIN, name), 'utf8');
-      expect(text).not.toMatch(/mirror\s*:|https?:\/\/|\.org\b/);
+      // The one URL is where the end-of-life dates are published (a web page, not a mirror).
+      const data = text
+        .split('\n')
+        .filter((l) => !/^\s*#/.test(l) && l !== 'eolSource: https://wiki.debian.org/LTS')
+        .join('\n');
+      expect(data).not.toMatch(/mirror\s*:|https?:\/\/|\.org\b/);
     }
   });
 
@@ -117,7 +126,7 @@ releases:
         .list()
         .filter((e) => ['busybox', 'debian'].includes(e.family))
         .map((e) => e.name),
-    ).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13']);
+    ).toEqual(['busybox', 'debian-11', 'debian-12', 'debian-13', 'debian-14', 'debian-sid']);
   });
 
   it('add new families after the built-in ones', async () => {
@@ -183,11 +192,68 @@ describe('catalog validation', () => {
     expect(e.code).toBe('CATALOG_INVALID');
     expect(e.message.split('\n')).toEqual([
       `${file}:1: family: a name is lower-case letters, digits, '.', '_' and '-', starting with a letter or digit`,
-      `${file}:2: packageManager: expected one of: apt, apk, dnf, pacman, zypper, none`,
+      `${file}:2: packageManager: expected one of: apt, apk, dnf, pacman, zypper, emerge, xbps, none`,
       `${file}:6: releases[0].sources[0].url: required key is missing`,
       `${file}:7: releases[0].sources[1].mirorr: unknown key (did you mean "mirror"?)`,
       `${file}:8: releases[1].name: required key is missing`,
       `${file}:8: releases[1].nmae: unknown key (did you mean "name"?)`,
+    ]);
+  });
+
+  it('checks the gentoo and void sources: a flavour or libc it knows, an http(s) mirror, an inline signature', async () => {
+    const file = join(dir, 'rolling.yml');
+    const FPR = '13EBBDBEDE7A12775DFDB1BABB572E0E2D182910';
+    await writeFile(
+      file,
+      [
+        'family: r', //                                                   1
+        'packageManager: emerge', //                                      2
+        'releases:', //                                                   3
+        '  - name: r-1', //                                               4
+        '    sources:', //                                                5
+        '      - { kind: gentoo, flavour: runit, mirror: https://m.example }', // 6
+        '      - { kind: gentoo, flavour: openrc }', //                   7
+        '      - { kind: void, libc: uclibc, mirror: ftp://m.example }', // 8
+        `      - { kind: gentoo, flavour: openrc, mirror: https://m.example, signature: { key: g, fingerprint: ${FPR} } }`, // 9
+        `      - { kind: gentoo, flavour: openrc, mirror: https://m.example, signature: { file: x.asc, key: g, fingerprint: ${FPR} } }`, // 10
+        // A tarball's signature without `file`: its sha256sums is clearsigned (Fedora's CHECKSUM), so it is valid.
+        `      - { kind: tarball, url: x.tar, sha256sums: SUMS, signature: { key: g, fingerprint: ${FPR} } }`, // 11
+      ].join('\n'),
+    );
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.message.split('\n')).toEqual([
+      `${file}:6: releases[0].sources[0].flavour: expected one of: openrc, systemd`,
+      `${file}:7: releases[0].sources[1].mirror: required key is missing`,
+      `${file}:8: releases[0].sources[2].mirror: expected an http(s) URL`,
+      `${file}:8: releases[0].sources[2].libc: expected one of: glibc, musl`,
+      `${file}:10: releases[0].sources[4].signature.file: gentoo: the signature is inline in the files it signs; give only key and fingerprint`,
+    ]);
+  });
+
+  it('refuses a suite, mirror or image name that a program or a URL would read as more than a name', async () => {
+    const file = join(dir, 'names.yml');
+    await writeFile(
+      file,
+      [
+        'family: n', //                                                                                   1
+        'packageManager: apt', //                                                                         2
+        'releases:', //                                                                                   3
+        '  - name: n-1', //                                                                               4
+        '    sources:', //                                                                                5
+        "      - { kind: mmdebstrap, suite: '--customize-hook=touch /pwned' }", //                         6
+        "      - { kind: mmdebstrap, suite: sid, mirror: 'deb [trusted=yes] http://m.example/ sid main' }", // 7
+        "      - { kind: mmdebstrap, suite: sid, variant: '-', components: [main, '--x'] }", //             8
+        "      - { kind: lxc, dist: '../../x', release: '9-Stream' }", //                                   9
+        '      - { kind: mmdebstrap, suite: stable-backports, mirror: http://m.example/debian }', //        10
+      ].join('\n'),
+    );
+    const e = await rejection(loadCatalog([dir]));
+    expect(e.message.split('\n')).toEqual([
+      `${file}:6: releases[0].sources[0].suite: expected a suite or codename such as bookworm or stable-backports`,
+      `${file}:7: releases[0].sources[1].mirror: expected a mirror's http(s) or file:/// URL (one URL: no sources.list lines, no options)`,
+      `${file}:8: releases[0].sources[2].variant: expected a variant name such as minbase or default`,
+      `${file}:8: releases[0].sources[2].components[1]: expected a component name such as main or non-free-firmware`,
+      `${file}:9: releases[0].sources[3].dist: expected a name as the image server writes it, such as ubuntu`,
     ]);
   });
 

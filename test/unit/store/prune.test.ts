@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { planPrune, pruneStore, type Entry } from '../../../src/store/index.js';
 import { storeMaker } from '../../helpers/store.js';
 
@@ -54,7 +55,9 @@ describe('planPrune', () => {
 
 describe('pruneStore and kept cells', () => {
   it('removes the kept cells of runs older than --older-than, and only with it', async () => {
-    const store = await storeMaker('vmx-prune-kept-')();
+    const base = await mkdtemp(join(tmpdir(), 'vmx-prune-kept-'));
+    onTestFinished(() => rm(base, { recursive: true, force: true }));
+    const store = await storeMaker(base)();
     await store.init();
     const old = store.keptDir('20200101-000000-aaaa', 'busybox-n-1');
     const recent = store.keptDir('20991231-000000-bbbb', 'busybox-n-1');
