@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the peers `npm run bench` compares vmatrix with (test/bench/peers.mjs): the tools people use instead
+# for a throwaway copy-on-write root. Idempotent: on a host that has everything it only checks. Run as root,
+# after scripts/setup-host.sh.
+# lxc: lxc-execute (a directory root) and lxc-copy -e (an ephemeral overlay copy); schroot: sessions with
+# union-type=overlay, the engine under sbuild; systemd-container: systemd-nspawn --overlay; podman: rootful, with
+# runc as its runtime, from an image made with `podman import` (no registry); crun: the other OCI runtime.
+set -euo pipefail
+packages=(lxc schroot systemd-container podman crun)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-bench: run me as root (sudo $0): I install packages with apt-get" >&2
+  exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-bench: installing ${missing[*]}"
+  apt-get update -q
+  # No recommends: lxc recommends dnsmasq, debootstrap, rsync and templates the bench does not use.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# lxc ships lxc-net, which makes a bridge (lxcbr0) with NAT and a DHCP server on the host: the bench's
+# containers need no network (lxc.net.0.type = empty), and the tests must not find the host's network changed.
+# /usr/libexec/lxc/lxc-net (run by lxc-net.service and /etc/init.d/lxc-net) reads /etc/default/lxc, which
+# sources /etc/default/lxc-net, where Debian ships USE_LXC_BRIDGE="true"; "false" there makes it leave the host
+# alone even when started at boot (lxc.conf(5), /usr/share/doc/lxc/README.Debian).
+if [ -e /usr/libexec/lxc/lxc-net ]; then
+  if ! grep -qs '^USE_LXC_BRIDGE="false"' /etc/default/lxc-net; then
+    echo "setup-bench: setting USE_LXC_BRIDGE=\"false\" in /etc/default/lxc-net (no lxcbr0 bridge on the host)"
+    if [ -e /etc/default/lxc-net ]; then
+      sed -i 's/^USE_LXC_BRIDGE=.*/USE_LXC_BRIDGE="false"/' /etc/default/lxc-net
+    fi
+    grep -qs '^USE_LXC_BRIDGE="false"' /etc/default/lxc-net || echo 'USE_LXC_BRIDGE="false"' >>/etc/default/lxc-net
+  fi
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now lxc-net.service >/dev/null 2>&1 || true
+  fi
+  if ip link show lxcbr0 >/dev/null 2>&1; then
+    echo "setup-bench: removing the lxcbr0 bridge lxc-net made"
+    /usr/libexec/lxc/lxc-net stop 2>/dev/null || ip link delete lxcbr0
+  fi
+fi
