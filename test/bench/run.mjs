@@ -22,6 +22,7 @@ import { extractCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
+import { describeHost } from './host.mjs';
 import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,7 +35,9 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  * variant is ours, `baseline` names the one `target` (the highest acceptable ratio) is about. `setup(scratch)`
  * may return a reason to skip; `rounds` overrides the default number of rounds; `unit` names what the
  * variants return when it is not milliseconds; `wall: false` drops the whole call's time where the sides'
- * calls do different work; `measures` holds further figures the case noted.
+ * calls do different work; `measures` holds further figures the case noted. `targets` adds a target per other
+ * variant (name → highest acceptable ratio); `unavailable` (name → reason), set by setup(), names the variants
+ * that cannot run on this host and why, for the report to say instead of their figures.
  */
 const cases = [
   ...extractCases,
@@ -150,6 +153,19 @@ async function runCase(c, scratch) {
   const variants = Object.fromEntries(Object.entries(times).map(([n, t]) => [n, figures(t, c.unit)]));
   const vs = ratios(times, variants, ours, others);
   const { ratio, pairedRatio } = vs[c.baseline];
+  const targets = Object.entries({ [c.baseline]: c.target, ...c.targets })
+    .filter(([, t]) => t !== undefined)
+    .map(([name, target]) =>
+      vs[name]
+        ? {
+            vs: name,
+            target,
+            ratio: vs[name].ratio,
+            pairedRatio: vs[name].pairedRatio,
+            met: quick ? null : vs[name].ratio <= target,
+          }
+        : { vs: name, target, met: null, skipped: c.unavailable?.[name] ?? 'not run' },
+    );
   return {
     name: c.name,
     description: c.description,
@@ -163,6 +179,8 @@ async function runCase(c, scratch) {
     target: c.target ?? null,
     met: quick || c.target === undefined ? null : ratio <= c.target,
     ratios: vs,
+    ...(targets.length && { targets }),
+    ...(c.unavailable && Object.keys(c.unavailable).length && { unavailable: c.unavailable }),
     ...(measuresOf(c) && { measures: measuresOf(c) }),
   };
 }
@@ -172,6 +190,8 @@ if (process.getuid?.() !== 0) {
   process.exit(2);
 }
 const scratch = await mkdtemp(join(process.env.VMATRIX_BENCH_DIR ?? tmpdir(), 'vmx-bench-'));
+const host = await describeHost(scratch);
+const started = new Date();
 const results = [];
 try {
   for (const c of cases) {
@@ -181,6 +201,14 @@ try {
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
-const report = { date: new Date().toISOString(), node: process.version, quick, results };
+const report = {
+  date: started.toISOString(),
+  durationS: Math.round((Date.now() - started.getTime()) / 1000),
+  node: process.version,
+  host,
+  rounds: process.env.VMATRIX_BENCH_RUNS ? Number(process.env.VMATRIX_BENCH_RUNS) : null,
+  quick,
+  results,
+};
 if (out) await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(table(results));
