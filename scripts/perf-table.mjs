@@ -29,6 +29,7 @@ export function hostLine(report) {
     `${h.runtime.name} ${h.runtime.version}`,
     `Node ${h.node}`,
     `scratch dir on ${h.scratchFs}`,
+    ...(h.loadAverage ? [`load average ${h.loadAverage.join(' ')} at the start`] : []),
   ].join(', ');
 }
 

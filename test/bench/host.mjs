@@ -2,7 +2,7 @@
 // without the machine's CPU, cores, kernel, cgroup layout, OCI runtime and the filesystem of the scratch dir.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { importDist } from './dist.mjs';
 
 const read = (path) => {
@@ -49,5 +49,7 @@ export async function describeHost(scratch) {
     runtime,
     node: process.version,
     scratchFs: filesystemOf(scratch),
+    // The host may be shared: its load when the run began says how much other work competed with the figures.
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
