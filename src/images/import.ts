@@ -12,7 +12,7 @@ import { hashOf, shortId } from '../util/hash.js';
 import { treeSize } from '../util/tree.js';
 import { debianArch } from '../util/arch.js';
 import { downloadResumable, type Transfer } from './resume.js';
-import { sha256File } from './sha256sums.js';
+import { sha256FileInWorker } from './sha256sums.js';
 import { IMAGE_FORMAT } from './source.js';
 
 // `vmatrix image import FILE|DIR|URL --as NAME`: a root filesystem from elsewhere becomes an image under a
@@ -60,47 +60,85 @@ async function importInto(store: Store, req: ImportRequest, staging: string): Pr
   const st = await stat(path).catch((e: unknown) => {
     throw envError('IMPORT_NOT_FOUND', `cannot import ${req.from}: ${messageOf(e)}`, { cause: e });
   });
-  const digest = st.isDirectory() ? undefined : await sha256File(path);
-  const id = shortId(
-    hashOf(
-      digest
-        ? { kind: 'import', digest, format: IMAGE_FORMAT }
-        : { kind: 'import-dir', nonce: randomBytes(8).toString('hex') },
-    ),
+  if (!st.isDirectory()) return importTarball(store, req, path);
+  const id = shortId(hashOf({ kind: 'import-dir', nonce: randomBytes(8).toString('hex') }));
+  return store.withLock(`image-${id}`, () =>
+    store.inStaging(`image-${id}`, async (dir) => {
+      const rootfs = join(dir, 'rootfs');
+      await mkdir(rootfs, { mode: 0o755 });
+      req.onProgress?.({ message: `copying ${req.from}` });
+      return commit(store, req, dir, id, undefined, await copyTree(path, rootfs));
+    }),
   );
-  const existing = existsSync(join(store.imageDir(id), 'image.json')) ? await store.readImage(id) : undefined;
-  if (existing) return existing;
-  return store.withLock(`image-${id}`, async () => (await store.readImage(id)) ?? build(store, req, id, path, digest));
 }
 
-async function build(
-  store: Store,
-  req: ImportRequest,
-  id: string,
-  path: string,
-  digest: string | undefined,
-): Promise<ImageMeta> {
-  return store.inStaging(`image-${id}`, async (dir) => {
+/**
+ * A tarball's image id is its sha256, but the hash is not waited for: it is computed in a worker thread
+ * while the main thread extracts into a staging dir (and the decompressor runs in its own process), so a
+ * new import costs the extraction alone, not a read of the whole file before it. Once the digest is known,
+ * an image already in the store (the same file imported before) stops the extraction and is returned.
+ */
+async function importTarball(store: Store, req: ImportRequest, path: string): Promise<ImageMeta> {
+  const hashing = sha256FileInWorker(path);
+  hashing.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection meanwhile
+  return store.inStaging('image', async (dir) => {
     const rootfs = join(dir, 'rootfs');
     await mkdir(rootfs, { mode: 0o755 });
-    req.onProgress?.({ message: digest ? `extracting ${req.from}` : `copying ${req.from}` });
-    const size = digest
-      ? (await extractTar(await decompress(createReadStream(path)), rootfs, { archive: req.from })).bytes
-      : await copyTree(path, rootfs);
-    const meta: ImageMeta = {
-      id,
-      distro: req.name,
-      release: 'imported',
-      arch: debianArch(req.arch),
-      source: { kind: 'import', from: req.from },
-      ...(digest ? { digest } : {}),
-      size,
-      created: new Date().toISOString(),
+    req.onProgress?.({ message: `extracting ${req.from}` });
+    const input = await decompress(createReadStream(path));
+    const extracting = extractTar(input, rootfs, { archive: req.from });
+    extracting.catch(() => {}); // likewise: awaited (or abandoned after stopping it) below
+    const stop = async (): Promise<void> => {
+      input.destroy();
+      await extracting.catch(() => {});
+      await store.discard(dir);
     };
-    await writeFile(join(dir, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
-    await store.commitDir(dir, store.imageDir(id));
-    return meta;
+    let digest: string;
+    try {
+      digest = await hashing;
+    } catch (e) {
+      await stop();
+      throw envError('IMPORT_NOT_FOUND', `cannot import ${req.from}: ${messageOf(e)}`, { cause: e });
+    }
+    const id = shortId(hashOf({ kind: 'import', digest, format: IMAGE_FORMAT }));
+    const before = existsSync(join(store.imageDir(id), 'image.json')) ? await store.readImage(id) : undefined;
+    if (before) {
+      await stop();
+      return before;
+    }
+    const { bytes } = await extracting;
+    return store.withLock(`image-${id}`, async () => {
+      // Another vmatrix may have committed the same file while we extracted: its image wins.
+      const existing = await store.readImage(id);
+      if (!existing) return commit(store, req, dir, id, digest, bytes);
+      await store.discard(dir);
+      return existing;
+    });
   });
+}
+
+/** Writes image.json beside the root in `dir` and makes `dir` the image `id` (inside the id's lock). */
+async function commit(
+  store: Store,
+  req: ImportRequest,
+  dir: string,
+  id: string,
+  digest: string | undefined,
+  size: number,
+): Promise<ImageMeta> {
+  const meta: ImageMeta = {
+    id,
+    distro: req.name,
+    release: 'imported',
+    arch: debianArch(req.arch),
+    source: { kind: 'import', from: req.from },
+    ...(digest ? { digest } : {}),
+    size,
+    created: new Date().toISOString(),
+  };
+  await writeFile(join(dir, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  await store.commitDir(dir, store.imageDir(id));
+  return meta;
 }
 
 /** cp -a keeps owners, modes, links, xattrs and device nodes, which a root needs and fs.cp does not all keep. */

@@ -5,6 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDist } from './dist.mjs';
 import { run } from './exec.mjs';
+import { vmatrix } from './project.mjs';
 
 const cache = process.env.VMATRIX_TEST_CACHE ?? '/var/cache/vmatrix-test';
 
@@ -16,6 +17,16 @@ const FORMATS = {
   gzip: { tar: '-z', ext: 'gz', compress: 'gzip -1' },
   xz: { tar: '-J', ext: 'xz', compress: 'xz -T1 -1' },
 };
+
+/** Where a case's tarball is: the cached zstd root, or its recompression into `scratch` (made once). */
+async function tarballFor(release, format, scratch) {
+  const source = join(cache, `debian-${release}.tar.zst`);
+  const { ext, compress } = FORMATS[format];
+  if (!ext) return source;
+  const tarball = join(scratch, `debian-${release}.tar.${ext}`);
+  if (!existsSync(tarball)) await run('sh', ['-c', `zstd -dc "$1" | ${compress} > "$2"`, 'sh', source, tarball]);
+  return tarball;
+}
 
 function extractCase(release, format) {
   const source = join(cache, `debian-${release}.tar.zst`);
@@ -36,8 +47,7 @@ function extractCase(release, format) {
         return `${source} is missing (npx vitest run test/integration/archive-debian.test.ts builds it)`;
       archive = await importDist('archive/index.js');
       if (!ext) return;
-      tarball = join(scratch, `debian-${release}.tar.${ext}`);
-      await run('sh', ['-c', `zstd -dc "$1" | ${compress} > "$2"`, 'sh', source, tarball]);
+      tarball = await tarballFor(release, format, scratch);
     },
     variants: {
       vmatrix: async (dir) => {
@@ -50,3 +60,36 @@ function extractCase(release, format) {
 }
 
 export const extractCases = ['zstd', 'gzip', 'xz'].map((format) => extractCase('12', format));
+
+// The same extraction as users see it: `vmatrix image import FILE --as NAME` as a whole command (Node's start,
+// the sha256 of the file, which names the image, the extraction, image.json, `sync -f` and the rename into
+// the store) vs GNU tar's whole command on the same file. Each round imports into a new, empty store.
+function importCase(release, format) {
+  const source = join(cache, `debian-${release}.tar.zst`);
+  const { tar, ext, compress } = FORMATS[format];
+  let tarball = source;
+  return {
+    name: `import debian-${release}${ext ? ` ${format}` : ''}`,
+    description:
+      `${ext ? `the root of ${source}, recompressed with \`${compress}\`` : source}: the whole command ` +
+      `\`vmatrix image import FILE --as NAME\` (new store, its sync -f included) vs \`tar ${tar} -xpf FILE ` +
+      `--numeric-owner --xattrs\``,
+    baseline: 'GNU tar',
+    target: 1.0,
+    rounds: ext ? 3 : 5,
+    async setup(scratch) {
+      if (!existsSync(source))
+        return `${source} is missing (npx vitest run test/integration/archive-debian.test.ts builds it)`;
+      tarball = await tarballFor(release, format, scratch);
+    },
+    variants: {
+      vmatrix: async (dir) => {
+        await vmatrix(['image', 'import', tarball, '--as', 'bench'], { cwd: dir, home: join(dir, 'home') });
+      },
+      'GNU tar': (dir) =>
+        run('tar', [tar, '-x', '-p', '--numeric-owner', '--xattrs', '--xattrs-include=*', '-f', tarball, '-C', dir]),
+    },
+  };
+}
+
+export const importCases = ['zstd', 'gzip', 'xz'].map((format) => importCase('12', format));

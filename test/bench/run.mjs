@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { cellCases } from './cells.mjs';
 import { cpuCases } from './cpu.mjs';
 import { diskCases } from './disk.mjs';
-import { extractCases } from './extract.mjs';
+import { extractCases, importCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
@@ -41,6 +41,7 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  */
 const cases = [
   ...extractCases,
+  ...importCases,
   ...cellCases,
   ...cpuCases,
   ...matrixCases,

@@ -94,6 +94,18 @@ describe('vmatrix image', () => {
     expect((await cli(['image', 'import', join(work, 'myos.tar.gz'), '--as', 'debian-12'])).code).toBe(2);
   });
 
+  it('imports the same tarball again as the same image, and leaves no staging dir behind', async () => {
+    // The digest is computed while the extraction runs: once it names an image in the store, the second
+    // extraction is stopped and its staging dir removed.
+    const first = await cli(['image', 'import', join(work, 'myos.tar.gz'), '--as', 'myos-a']);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await cli(['image', 'import', join(work, 'myos.tar.gz'), '--as', 'myos-b']);
+    expect(again.code, again.stderr).toBe(0);
+    const idOf = (out: string): string | undefined => /image ([0-9a-f]{16})/.exec(out)?.[1];
+    expect(idOf(again.stdout)).toBe(idOf(first.stdout));
+    expect(await readdir(store.tmpDir())).toEqual([]);
+  });
+
   it('imports a directory', async () => {
     expect((await cli(['image', 'import', join(work, 'dirroot'), '--as', 'dir-os'])).code).toBe(0);
     const run = await cli(['run', 'dir-os', '--', 'cat', '/etc/os-release']);
