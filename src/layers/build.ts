@@ -1,14 +1,22 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
-import { markUsed, type Store } from '../store/index.js';
+import { markUsed, takeCache, type PackageCache, type Store } from '../store/index.js';
+import { usesCache } from '../catalog/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
 import { treeSize } from '../util/tree.js';
-import { runCell, setupNetwork, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
+import {
+  CELL_PACKAGE_CACHE,
+  runCell,
+  setupNetwork,
+  type CellResources,
+  type IdMap,
+  type Runtime,
+} from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './key.js';
 import { setupFailed, setupSteps } from './failure.js';
 import { setupView } from './view.js';
@@ -97,9 +105,39 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
   );
 }
 
+/**
+ * The package cache a build of this distro shares (store/caches.ts): one per package manager, distro, arch
+ * and id mapping (its files are owned by the cell's root, so a cell of another mapping could not write
+ * them). None when the manager has none, when there is nothing to install, when another build holds it, or
+ * when the operator said VMATRIX_PACKAGE_CACHE=off.
+ */
+async function packageCache(b: LayerBuild): Promise<PackageCache | undefined> {
+  const off = process.env.VMATRIX_PACKAGE_CACHE === 'off' || process.env.VMATRIX_PACKAGE_CACHE === '0';
+  if (off || !usesCache(b.distro.packageManager) || b.recipe.packages.length === 0) return undefined;
+  const map = b.runtime.userns.map;
+  const key = [b.distro.packageManager, b.distro.name, b.distro.arch, ...(map ? [`u${map.uid}`] : [])]
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
+  return takeCache(b.store, key, map && { uid: map.uid, gid: map.gid });
+}
+
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
+  const cache = await packageCache(b);
+  try {
+    return await buildWith(b, id, inputs, cache);
+  } finally {
+    await cache?.release();
+  }
+}
+
+async function buildWith(
+  b: LayerBuild,
+  id: string,
+  inputs: LayerInputs,
+  cache: PackageCache | undefined,
+): Promise<LayerRef> {
   const started = Date.now();
-  const { steps, install } = setupSteps(b.distro, b.recipe);
+  const { steps, install } = setupSteps(b.distro, b.recipe, cache && CELL_PACKAGE_CACHE);
   const logShown = b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath;
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${logShown}`);
   return b.store.inStaging('layer', async (staging) => {
@@ -129,6 +167,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
           hostname: `setup-${b.distro.name}`,
           dir: scratch,
           keep: { upper: join(staging, 'diff') },
+          ...(cache && { packageCache: { source: cache.data } }),
           args: stepArgs(b.distro.shell, 'vmatrix-setup', steps),
           env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
           // Outbound only, never the host itself (SAFETY 33), unless the operator said VMATRIX_SETUP_NETWORK=host.
@@ -157,6 +196,8 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
       });
     }
     await rm(view, { recursive: true, force: true });
+    // The runtime made the cache's mount point in the upper dir: an empty dir, which is no part of the layer.
+    if (cache) await rmdir(join(staging, 'diff', CELL_PACKAGE_CACHE)).catch(() => {});
     const size = await treeSize(join(staging, 'diff'));
     const meta: LayerMeta = {
       id,
