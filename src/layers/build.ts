@@ -8,6 +8,7 @@ import { markUsed, takeCache, type PackageCache, type Store } from '../store/ind
 import { usesCache } from '../catalog/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
+import { hashOf, shortId } from '../util/hash.js';
 import { treeSize } from '../util/tree.js';
 import {
   CELL_PACKAGE_CACHE,
@@ -106,23 +107,32 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
 }
 
 /**
- * The package cache a build of this distro shares (store/caches.ts): one per package manager, distro, arch
- * and id mapping (its files are owned by the cell's root, so a cell of another mapping could not write
- * them). None when the manager has none, when there is nothing to install, when another build holds it, or
- * when the operator said VMATRIX_PACKAGE_CACHE=off.
+ * The package cache a build shares (store/caches.ts), or none: when the manager has none, when there is
+ * nothing to install, when another build holds it, or when the operator said VMATRIX_PACKAGE_CACHE=off.
+ *
+ * Its key is the package manager, distro and arch, and a hash of every input of the layer but its package
+ * list: the image (a project's catalog can give a name an image of its own), the id mapping (the cache's
+ * files belong to the cell's root), and the project-controlled code that runs while the cache is mounted
+ * (setup commands, the files they read, env). Builds that differ only in their packages share a cache;
+ * nothing a project runs can write into a cache that another project's different setup uses, which is
+ * SAFETY 34 for caches: apt does not check an index it already holds when the signed Release lists the
+ * same hash as before, so a written index would be trusted. A recipe of packages alone runs only the
+ * image's package manager, so every project's recipe of packages alone on an image shares one cache.
  */
-async function packageCache(b: LayerBuild): Promise<PackageCache | undefined> {
+async function packageCache(b: LayerBuild, inputs: LayerInputs): Promise<PackageCache | undefined> {
   const off = process.env.VMATRIX_PACKAGE_CACHE === 'off' || process.env.VMATRIX_PACKAGE_CACHE === '0';
   if (off || !usesCache(b.distro.packageManager) || b.recipe.packages.length === 0) return undefined;
+  const { packages, installRecommends, ...rest } = inputs;
+  const key = `${b.distro.packageManager}-${b.distro.name}-${b.distro.arch}-${shortId(hashOf(rest))}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '_',
+  );
   const map = b.runtime.userns.map;
-  const key = [b.distro.packageManager, b.distro.name, b.distro.arch, ...(map ? [`u${map.uid}`] : [])]
-    .join('-')
-    .replace(/[^A-Za-z0-9._-]/g, '_');
   return takeCache(b.store, key, map && { uid: map.uid, gid: map.gid });
 }
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
-  const cache = await packageCache(b);
+  const cache = await packageCache(b, inputs);
   try {
     return await buildWith(b, id, inputs, cache);
   } finally {
