@@ -22,12 +22,16 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
     // refreshed, never trusted. A .deb found in the archives is used only if its hash matches the signed
     // index (apt-secure(8)). The clean below names no cache option, so it empties the default paths (and
     // the pkgcache.bin files) and leaves the cache alone.
-    cachedInstall:
-      'apt-get {apt} update && DEBIAN_FRONTEND=noninteractive apt-get {apt} install -y {packages}'.replaceAll(
-        '{apt}',
-        '-o Dir::Cache::Archives={cache}/archives/ -o Dir::State::Lists={cache}/lists/ ' +
-          '-o APT::Keep-Downloaded-Packages=true',
-      ),
+    // apt creates neither directory nor their partial/ ("List directory …/partial is missing"): they are made in
+    // the cell, by its root, which apt's download sandbox then hands partial/ to (_apt).
+    cachedInstall: (
+      'mkdir -p {cache}/archives/partial {cache}/lists/partial && ' +
+      'apt-get {apt} update && DEBIAN_FRONTEND=noninteractive apt-get {apt} install -y {packages}'
+    ).replaceAll(
+      '{apt}',
+      '-o Dir::Cache::Archives={cache}/archives/ -o Dir::State::Lists={cache}/lists/ ' +
+        '-o APT::Keep-Downloaded-Packages=true',
+    ),
     noRecommends: '--no-install-recommends',
     clean: 'apt-get clean && rm -rf /var/lib/apt/lists/*',
     short: 'apt-get install',
@@ -72,7 +76,7 @@ export const packageManagers: Record<PackageManagerName, PackageManager> = {
     install: 'pacman -Syu --noconfirm --needed {packages}',
     // pacman(8): --cachedir is where packages are kept (the sync databases stay in the root: -Syu refreshes
     // them on every build, and the clean removes them).
-    cachedInstall: 'pacman -Syu --noconfirm --needed --cachedir {cache}/pkg {packages}',
+    cachedInstall: 'mkdir -p {cache}/pkg && pacman -Syu --noconfirm --needed --cachedir {cache}/pkg {packages}',
     noRecommends: '',
     clean: 'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
     short: 'pacman -S',

@@ -82,14 +82,14 @@ describe('installScript', () => {
     const cache = '/run/vmatrix-cache';
     const CACHED: Record<string, string> = {
       apt:
-        'apt-get -o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
+        'mkdir -p /run/vmatrix-cache/archives/partial /run/vmatrix-cache/lists/partial && apt-get -o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
         '-o APT::Keep-Downloaded-Packages=true update && DEBIAN_FRONTEND=noninteractive apt-get ' +
         '-o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
         "-o APT::Keep-Downloaded-Packages=true install -y 'gcc' && apt-get clean && rm -rf /var/lib/apt/lists/*",
       apk: "apk add --cache-dir /run/vmatrix-cache --update-cache 'gcc'",
       dnf: "dnf install -y --setopt=cachedir=/run/vmatrix-cache --setopt=keepcache=True --refresh 'gcc' && dnf clean all",
       pacman:
-        "pacman -Syu --noconfirm --needed --cachedir /run/vmatrix-cache/pkg 'gcc' && " +
+        "mkdir -p /run/vmatrix-cache/pkg && pacman -Syu --noconfirm --needed --cachedir /run/vmatrix-cache/pkg 'gcc' && " +
         'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
       zypper:
         'zypper --non-interactive modifyrepo --all --keep-packages && ' +
