@@ -32,9 +32,9 @@ const FAMILIES: Array<{ pm: PackageManagerName; recommends: string; without: str
   {
     pm: 'apt',
     recommends:
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
     without:
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
   },
   { pm: 'apk', recommends: "apk add --no-cache 'gcc' 'musl-dev'", without: "apk add --no-cache 'gcc' 'musl-dev'" },
   {
@@ -85,7 +85,7 @@ describe('installScript', () => {
         'mkdir -p /run/vmatrix-cache/archives/partial /run/vmatrix-cache/lists/partial && apt-get -o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
         '-o APT::Keep-Downloaded-Packages=true update && DEBIAN_FRONTEND=noninteractive apt-get ' +
         '-o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
-        "-o APT::Keep-Downloaded-Packages=true install -y 'gcc' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+        "-o APT::Keep-Downloaded-Packages=true -o Dpkg::Options::=--force-unsafe-io install -y 'gcc' && apt-get clean && rm -rf /var/lib/apt/lists/*",
       apk: "apk add --cache-dir /run/vmatrix-cache --update-cache 'gcc'",
       dnf: "dnf install -y --setopt=cachedir=/run/vmatrix-cache --setopt=keepcache=True --refresh 'gcc' && dnf clean all",
       pacman:
@@ -126,7 +126,7 @@ describe('installScript', () => {
 
   it('quotes every name', () => {
     expect(installScript('apt', ['make', 'g++', 'libc6-dev:amd64'], { recommends: false })).toBe(
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'" +
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'" +
         ' && apt-get clean && rm -rf /var/lib/apt/lists/*',
     );
   });
