@@ -6,5 +6,5 @@ export { supportStatus, statusText, eolWarning, dayOf } from './status.js';
 export { loadCatalog, catalogDirs, type ProjectCatalog } from './load.js';
 export { forArch } from './catalog.js';
 export { parseCatalogFile, hostArch } from './parse.js';
-export { packageManagers, installScript, installSummary, missingPackages } from './package-managers.js';
+export { packageManagers, installScript, installSummary, missingPackages, usesCache } from './package-managers.js';
 export { packageNames, mapPackageNames } from './package-names.js';

@@ -72,6 +72,12 @@ export interface PackageManager {
   noRecommends: string;
   /** Removes caches so that the committed layer holds only what was installed. */
   clean: string;
+  /**
+   * The install when a package cache is mounted at `{cache}` (a setup layer's build, docs/images.md "Package
+   * caches"): the manager keeps what it downloads there, and indexes where it can, instead of in the root.
+   * `clean` still runs after it and must leave `{cache}` alone. Absent: the manager builds without a cache.
+   */
+  cachedInstall?: string;
   /** The install as people write it, for messages (`apt-get install`); the package names follow. */
   short: string;
   /** What it prints about a package it does not have: one line each, the first group the name. */

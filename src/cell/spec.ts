@@ -35,6 +35,8 @@ export interface CellCommand {
   user?: { uid: number; gid: number };
   /** Writable dirs outside `dir` that outlive the cell: its root's, its project copy's. */
   keep?: { upper?: string; srcUpper?: string };
+  /** A setup layer build's package cache (store/caches.ts); no other cell gets one. */
+  packageCache?: { source: string };
   /** A terminal session joined to vmatrix's own (`vmatrix shell`). */
   terminal?: boolean;
   stdout: NodeJS.WritableStream;

@@ -12,6 +12,7 @@ import { hashOf, shortId } from '../util/hash.js';
 import { supportStatus } from '../catalog/status.js';
 import { chooseDebianMirror, mirrorCandidates } from './debian-archive.js';
 import { debianArch } from '../util/arch.js';
+import { takeCache } from '../store/index.js';
 import { IMAGE_FORMAT, PROBE_RETRY, type Built, type Planner, type Prober, type SourceContext } from './source.js';
 
 type MmdebstrapSpec = Extract<SourceSpec, { kind: 'mmdebstrap' }>;
@@ -93,8 +94,28 @@ export const probeMmdebstrap: Prober<MmdebstrapSpec> = async (spec, distro) => {
   return { checked: `${release.href}: ${name} has ${arch}`, notes: [] };
 };
 
-export function mmdebstrapArgs(r: Resolved, asRoot: boolean): string[] {
+/**
+ * The hooks that share `cache` (a dir of .debs in the store) with the build's /var/cache/apt/archives, as
+ * mmdebstrap(1) EXAMPLES shows: sync-in before the download, sync-out once everything is installed, and
+ * --skip=essential/unlink so that the Essential packages' .debs are still there to sync out. The cleanup
+ * step after the customize hooks empties the archives again, so the tar holds no .deb (mmdebstrap(1),
+ * "cleanup"). apt takes a .deb found there only when its hash matches the signed index.
+ */
+export function cacheHooks(cache: string): string[] {
   return [
+    '--skip=essential/unlink',
+    '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/',
+    `--setup-hook=sync-in ${cache} /var/cache/apt/archives/`,
+    `--customize-hook=sync-out /var/cache/apt/archives ${cache}`,
+  ];
+}
+
+/** mmdebstrap splits a special hook's arguments at spaces: a cache only at a path without any, or quotes. */
+const HOOK_SAFE_PATH = /^\/[A-Za-z0-9/_.+-]+$/;
+
+export function mmdebstrapArgs(r: Resolved, asRoot: boolean, cache?: string): string[] {
+  return [
+    ...(cache && HOOK_SAFE_PATH.test(cache) ? cacheHooks(cache) : []),
     `--variant=${r.variant}`,
     // Without root, mmdebstrap builds in a user namespace; our extraction then keeps no owners or devices.
     `--mode=${asRoot ? 'root' : 'unshare'}`,
@@ -117,7 +138,21 @@ async function build(r: Resolved, rootfs: string, ctx: SourceContext): Promise<B
     message: `building ${r.suite} (${r.variant}, ${r.arch}) with mmdebstrap from ${r.mirror}`,
   });
   // Its progress output is noise on success; on failure the tail of it is the error message.
-  const tar = programOutput('mmdebstrap', mmdebstrapArgs(r, process.getuid?.() === 0), {
+  // The .debs of this suite and arch, shared by every build of it (store/caches.ts): a busy cache (another
+  // build of the same suite at this moment) means a build without it.
+  const cache =
+    process.env.VMATRIX_PACKAGE_CACHE === 'off' || process.env.VMATRIX_PACKAGE_CACHE === '0'
+      ? undefined
+      : await takeCache(ctx.store, `mmdebstrap-${r.suite}-${r.arch}`.replace(/[^A-Za-z0-9._-]/g, '_'));
+  try {
+    return await run(r, rootfs, ctx, cache?.data);
+  } finally {
+    await cache?.release();
+  }
+}
+
+async function run(r: Resolved, rootfs: string, ctx: SourceContext, cache: string | undefined): Promise<Built> {
+  const tar = programOutput('mmdebstrap', mmdebstrapArgs(r, process.getuid?.() === 0, cache), {
     errorCode: 'MMDEBSTRAP_FAILED',
     what: `mmdebstrap ${r.suite} from ${r.mirror}`,
     missingHint: 'install it: apt-get install mmdebstrap',

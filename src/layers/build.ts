@@ -1,14 +1,23 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
-import { markUsed, type Store } from '../store/index.js';
+import { markUsed, takeCache, type PackageCache, type Store } from '../store/index.js';
+import { usesCache } from '../catalog/index.js';
 import type { LayerMeta } from '../store/types.js';
 import { exists } from '../util/fs.js';
+import { hashOf, shortId } from '../util/hash.js';
 import { treeSize } from '../util/tree.js';
-import { runCell, setupNetwork, type CellResources, type IdMap, type Runtime } from '../vps/index.js';
+import {
+  CELL_PACKAGE_CACHE,
+  runCell,
+  setupNetwork,
+  type CellResources,
+  type IdMap,
+  type Runtime,
+} from '../vps/index.js';
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './key.js';
 import { setupFailed, setupSteps } from './failure.js';
 import { setupView } from './view.js';
@@ -97,9 +106,48 @@ export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
   );
 }
 
+/**
+ * The package cache a build shares (store/caches.ts), or none: when the manager has none, when there is
+ * nothing to install, when another build holds it, or when the operator said VMATRIX_PACKAGE_CACHE=off.
+ *
+ * Its key is the package manager, distro and arch, and a hash of every input of the layer but its package
+ * list: the image (a project's catalog can give a name an image of its own), the id mapping (the cache's
+ * files belong to the cell's root), and the project-controlled code that runs while the cache is mounted
+ * (setup commands, the files they read, env). Builds that differ only in their packages share a cache;
+ * nothing a project runs can write into a cache that another project's different setup uses, which is
+ * SAFETY 34 for caches: apt does not check an index it already holds when the signed Release lists the
+ * same hash as before, so a written index would be trusted. A recipe of packages alone runs only the
+ * image's package manager, so every project's recipe of packages alone on an image shares one cache.
+ */
+async function packageCache(b: LayerBuild, inputs: LayerInputs): Promise<PackageCache | undefined> {
+  const off = process.env.VMATRIX_PACKAGE_CACHE === 'off' || process.env.VMATRIX_PACKAGE_CACHE === '0';
+  if (off || !usesCache(b.distro.packageManager) || b.recipe.packages.length === 0) return undefined;
+  const { packages, installRecommends, ...rest } = inputs;
+  const key = `${b.distro.packageManager}-${b.distro.name}-${b.distro.arch}-${shortId(hashOf(rest))}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '_',
+  );
+  const map = b.runtime.userns.map;
+  return takeCache(b.store, key, map && { uid: map.uid, gid: map.gid });
+}
+
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
+  const cache = await packageCache(b, inputs);
+  try {
+    return await buildWith(b, id, inputs, cache);
+  } finally {
+    await cache?.release();
+  }
+}
+
+async function buildWith(
+  b: LayerBuild,
+  id: string,
+  inputs: LayerInputs,
+  cache: PackageCache | undefined,
+): Promise<LayerRef> {
   const started = Date.now();
-  const { steps, install } = setupSteps(b.distro, b.recipe);
+  const { steps, install } = setupSteps(b.distro, b.recipe, cache && CELL_PACKAGE_CACHE);
   const logShown = b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath;
   b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${logShown}`);
   return b.store.inStaging('layer', async (staging) => {
@@ -129,6 +177,7 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
           hostname: `setup-${b.distro.name}`,
           dir: scratch,
           keep: { upper: join(staging, 'diff') },
+          ...(cache && { packageCache: { source: cache.data } }),
           args: stepArgs(b.distro.shell, 'vmatrix-setup', steps),
           env: { ...b.recipe.env, VMATRIX_DISTRO: b.distro.name, VMATRIX_PHASE: 'setup' },
           // Outbound only, never the host itself (SAFETY 33), unless the operator said VMATRIX_SETUP_NETWORK=host.
@@ -157,6 +206,8 @@ async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<La
       });
     }
     await rm(view, { recursive: true, force: true });
+    // The runtime made the cache's mount point in the upper dir: an empty dir, which is no part of the layer.
+    if (cache) await rmdir(join(staging, 'diff', CELL_PACKAGE_CACHE)).catch(() => {});
     const size = await treeSize(join(staging, 'diff'));
     const meta: LayerMeta = {
       id,

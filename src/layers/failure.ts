@@ -45,10 +45,18 @@ export class SetupFailed extends Error {
   }
 }
 
-/** The steps of a setup layer: the install, when there are packages, then the setup commands. */
-export function setupSteps(distro: DistroEntry, recipe: Recipe): { steps: TestStep[]; install?: TestStep } {
+/**
+ * The steps of a setup layer: the install, when there are packages, then the setup commands. `cache`: where
+ * the cell sees a package cache, when it has one.
+ */
+export function setupSteps(
+  distro: DistroEntry,
+  recipe: Recipe,
+  cache?: string,
+): { steps: TestStep[]; install?: TestStep } {
   const script = installScript(distro.packageManager, recipe.packages, {
     recommends: recipe.installRecommends !== false,
+    ...(cache !== undefined && { cache }),
   });
   const install = script
     ? { name: stepName(installSummary(distro.packageManager, recipe.packages)), run: script }

@@ -99,3 +99,18 @@ export async function readOrUndefined(path: string): Promise<string | undefined>
     throw e;
   }
 }
+
+/**
+ * Takes the lock at `path` if nobody alive holds it (a dead holder's is taken over), without waiting:
+ * the function that releases it, or undefined when it is busy (also when this very process holds it).
+ */
+export async function tryFileLock(path: string): Promise<(() => Promise<void>) | undefined> {
+  const mine = JSON.stringify(await ownRecord());
+  for (;;) {
+    if (await createWith(path, mine)) return () => release(path, mine);
+    const raw = await readOrUndefined(path);
+    if (raw === undefined) continue;
+    if (await isAlive(parseOwner(raw))) return undefined;
+    await removeIfUnchanged(path, raw);
+  }
+}

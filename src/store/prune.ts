@@ -4,9 +4,11 @@ import { inventory, removeEntries, withDependents, type Entry } from './inventor
 import { removeTree } from './remove.js';
 import type { Store } from './store.js';
 import { idsInUse } from './usage.js';
+import { pruneCaches, type PrunedCache } from './caches.js';
 
-// `vmatrix image prune`: images and layers not used for a while, then least recently used first until the
-// store fits a size budget. Never one a live run uses; a layer goes with the image it was built on.
+// `vmatrix image prune`: images, layers and package caches not used for a while, then images and layers least
+// recently used first until the store fits a size budget. Never one a live run uses (nor a cache a build holds);
+// a layer goes with the image it was built on.
 
 export interface PruneOptions {
   olderThanMs?: number;
@@ -22,6 +24,8 @@ export interface PruneResult {
   skippedInUse: string[];
   /** Runs whose kept cells (`vmatrix test --keep`) were removed: those older than --older-than. */
   keptRuns: string[];
+  /** Package caches (caches.ts) not used for --older-than; their sizes are in freedBytes. */
+  caches: PrunedCache[];
 }
 
 export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneResult> {
@@ -29,13 +33,16 @@ export async function pruneStore(store: Store, o: PruneOptions): Promise<PruneRe
   const { ids } = await idsInUse(store.cellsDir());
   const removed = planPrune(all, ids, o);
   if (!o.dryRun) await removeEntries(store, removed);
-  const freedBytes = sum(removed);
-  const keptRuns =
-    o.olderThanMs === undefined ? [] : await pruneKept(store, o.olderThanMs, (o.now ?? new Date()).getTime(), o.dryRun);
+  const now = (o.now ?? new Date()).getTime();
+  const keptRuns = o.olderThanMs === undefined ? [] : await pruneKept(store, o.olderThanMs, now, o.dryRun);
+  // A cache is only downloads: it goes by age like the rest, and any build fills it again.
+  const caches = o.olderThanMs === undefined ? [] : await pruneCaches(store, o.olderThanMs, now, o.dryRun);
+  const freedBytes = sum(removed) + caches.reduce((n, c) => n + c.size, 0);
   return {
     removed,
+    caches,
     freedBytes,
-    keptBytes: sum(all) - freedBytes,
+    keptBytes: sum(all) - sum(removed),
     skippedInUse: all.filter((e) => ids.has(e.id)).map((e) => e.id),
     keptRuns,
   };

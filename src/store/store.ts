@@ -6,7 +6,7 @@ import { envError, usageError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { fsyncDir, writeFileAtomic } from '../util/fs.js';
 import { asStoreFull } from './full.js';
-import { withFileLock, type LockOptions } from './lock.js';
+import { tryFileLock, withFileLock, type LockOptions } from './lock.js';
 import { ownRecord } from './owner.js';
 import { removeTree } from './remove.js';
 import { retireDir, sweepRetired } from './retire.js';
@@ -62,6 +62,10 @@ export class Store {
   /** repos/<id>: bare clones of repositories named with `vmatrix test --repo URL`. */
   repoDir(id: string): string {
     return join(this.root, 'repos', checkId(id));
+  }
+  /** caches/<key>: a package manager's downloads for one distro, mounted into setup cells (caches.ts). */
+  cacheDir(key: string): string {
+    return join(this.root, 'caches', checkId(key));
   }
   cellsDir(): string {
     return join(this.root, 'cells');
@@ -129,6 +133,11 @@ export class Store {
 
   withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
     return withFileLock(join(this.root, 'locks', `${checkId(name)}.lock`), fn, options);
+  }
+
+  /** Takes the lock `name` if it is free (see tryFileLock): its release, or undefined when it is busy. */
+  tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
+    return tryFileLock(join(this.root, 'locks', `${checkId(name)}.lock`));
   }
 
   /** Makes a complete staging dir visible under its final name. Call it inside the id's lock. */

@@ -4,6 +4,7 @@
 // cells get an outbound-only network of their own (outbound.ts).
 // The only module that runs the OCI runtime binary.
 export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
+export { CELL_PACKAGE_CACHE } from './types.js';
 export { cellRuntime, detectRuntime, runtimeHasSeccomp, seccompEnabled } from './runtime.js';
 export { runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';

@@ -1,6 +1,6 @@
 import { HOST_CA_IN_CELL } from './host-ca.js';
 import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
-import type { CellResources, CellRunSpec } from './types.js';
+import { CELL_PACKAGE_CACHE, type CellResources, type CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
@@ -167,6 +167,15 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
   // included), which a host-side mount would not.
   if (spec.source)
     mounts.push({ destination: spec.source.dest, type: 'bind', source: CELL_SOURCE, options: ['bind', 'rw'] });
+  // A setup cell's package cache: downloads only, nothing in it is run, a device or set-uid. A bind, not part
+  // of the overlay, so nothing written there reaches the layer (the mount point aside, which build.ts removes).
+  if (spec.packageCache)
+    mounts.push({
+      destination: CELL_PACKAGE_CACHE,
+      type: 'bind',
+      source: spec.packageCache.source,
+      options: ['bind', 'rw', 'nosuid', 'nodev', 'noexec'],
+    });
   return mounts;
 }
 

@@ -15,6 +15,9 @@ export interface Runtime {
 
 export type CellNetwork = 'none' | 'outbound' | 'host';
 
+/** Where a setup cell sees its package cache. Under /run, a tmpfs on most hosts and empty in images. */
+export const CELL_PACKAGE_CACHE = '/run/vmatrix-cache';
+
 export interface CellRunSpec {
   /** Unique among all cells on the host (it names the cgroup): `vmx-<run>-<slug>`. [A-Za-z0-9_.-], <= 64 chars. */
   id: string;
@@ -31,6 +34,11 @@ export interface CellRunSpec {
    * and keep, like `upper` above, instead of one inside `dir`.
    */
   source?: { lower: string; dest: string; layers?: string[]; upper?: string };
+  /**
+   * A package cache (store/caches.ts) bound read-write at CELL_PACKAGE_CACHE: for setup layer builds only,
+   * never a test, shell or run cell. `source` is a dir vmatrix made in its store, never a project's path.
+   */
+  packageCache?: { source: string };
   args: string[];
   env: Record<string, string>;
   cwd: string;

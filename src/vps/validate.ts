@@ -17,10 +17,21 @@ export function validateSpec(spec: CellRunSpec): void {
     bad(`hostname "${spec.hostname}" is not a valid host name`);
   if (spec.lowerdirs.length === 0) bad('a cell needs at least one lower dir (the image root)');
   const { source } = spec;
-  for (const p of [...spec.lowerdirs, spec.dir, spec.upper, source?.lower, ...(source?.layers ?? []), source?.upper])
+  const cache = spec.packageCache?.source;
+  for (const p of [
+    ...spec.lowerdirs,
+    spec.dir,
+    spec.upper,
+    source?.lower,
+    ...(source?.layers ?? []),
+    source?.upper,
+    cache,
+  ])
     if (p !== undefined) checkHostPath(p);
   for (const upper of [spec.upper, source?.upper])
     if (upper && isInside(upper, spec.dir)) bad(`upper ${upper} must be outside the cell dir, which is removed`);
+  if (cache && (isInside(cache, spec.dir) || spec.lowerdirs.some((l) => isInside(cache, l) || isInside(l, cache))))
+    bad(`package cache ${cache} must be apart from the cell's dir and layers`);
   if (spec.args.length === 0) bad('a cell needs a command');
   if (spec.terminal && spec.onControl) bad("a terminal cell has no control channel (its stdio is the terminal's)");
   checkCellPath(spec.cwd, 'cwd');

@@ -20,6 +20,7 @@ import { cpuCases } from './cpu.mjs';
 import { diskCases } from './disk.mjs';
 import { extractCases, importCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
+import { packageCacheCases } from './package-cache.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
 import { describeHost } from './host.mjs';
@@ -48,6 +49,7 @@ const cases = [
   ...scaleCases,
   ...diskCases,
   ...snapshotCases,
+  ...packageCacheCases,
 ].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));

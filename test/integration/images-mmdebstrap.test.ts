@@ -55,6 +55,13 @@ describe('mmdebstrap images', () => {
       'install ok installed',
     );
 
+    // docs/images.md "Package caches": the suite's .debs were synced out to the store, and the image has none.
+    const archives = await readdirOrEmpty(join(store.root, 'caches/mmdebstrap-bookworm-amd64/data'));
+    expect(archives.filter((f) => /^apt_.*\.deb$/.test(f))).toHaveLength(1);
+    expect(
+      (await readdirOrEmpty(join(image.rootfs, 'var/cache/apt/archives'))).filter((f) => f.endsWith('.deb')),
+    ).toEqual([]);
+
     const again = await ensureImage(store, distro, { log: memoryLogger() });
     expect(again).toMatchObject({ id: image.id, cached: true });
   }, 900_000);

@@ -6,11 +6,12 @@ import { BaseCommand } from '../_base.js';
 
 export default class ImagePrune extends BaseCommand {
   static override summary =
-    'Remove images and layers that have not been used for a while, or that make the store too big.';
+    'Remove images, layers and package caches that have not been used for a while, or that make the store too big.';
   static override description = [
     'First everything not used for --older-than (default 30d when --max-size is not given); then, with',
     '--max-size, the least recently used until the store fits. A layer goes with the image it was built on. Nothing a',
-    'running vmatrix uses is removed.',
+    'running vmatrix uses is removed. Package caches (the downloads setup builds share) go by --older-than only;',
+    '--older-than 0s removes every one not in use.',
   ].join('\n');
 
   static override examples = [
@@ -41,6 +42,10 @@ export default class ImagePrune extends BaseCommand {
       this.log(
         `${verb} ${e.kind} ${e.id} (${of}, ${formatSize(e.size)}, last used ${e.lastUsed.toISOString().slice(0, 10)})`,
       );
+    }
+    for (const c of r.caches) {
+      const used = c.lastUsed.toISOString().slice(0, 10);
+      this.log(`${verb} package cache ${c.key} (${formatSize(c.size)}, last used ${used})`);
     }
     const runs = `${r.keptRuns.length} run${r.keptRuns.length === 1 ? '' : 's'}`;
     if (r.keptRuns.length) this.log(`${verb} the kept cells of ${runs}: ${r.keptRuns.join(', ')}`);

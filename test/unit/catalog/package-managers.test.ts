@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PackageManagerName } from '../../../src/catalog/index.js';
-import { installScript, packageManagers } from '../../../src/catalog/package-managers.js';
+import { installScript, packageManagers, usesCache } from '../../../src/catalog/package-managers.js';
 import { mapPackageNames } from '../../../src/catalog/package-names.js';
 import { VmError } from '../../../src/util/errors.js';
 
@@ -32,9 +32,9 @@ const FAMILIES: Array<{ pm: PackageManagerName; recommends: string; without: str
   {
     pm: 'apt',
     recommends:
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
     without:
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y --no-install-recommends 'gcc' 'libc6-dev' && apt-get clean && rm -rf /var/lib/apt/lists/*",
   },
   { pm: 'apk', recommends: "apk add --no-cache 'gcc' 'musl-dev'", without: "apk add --no-cache 'gcc' 'musl-dev'" },
   {
@@ -78,9 +78,55 @@ describe('installScript', () => {
     });
   });
 
+  describe('with a package cache mounted at /run/vmatrix-cache', () => {
+    const cache = '/run/vmatrix-cache';
+    const CACHED: Record<string, string> = {
+      apt:
+        'mkdir -p /run/vmatrix-cache/archives/partial /run/vmatrix-cache/lists/partial && apt-get -o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
+        '-o APT::Keep-Downloaded-Packages=true update && DEBIAN_FRONTEND=noninteractive apt-get ' +
+        '-o Dir::Cache::Archives=/run/vmatrix-cache/archives/ -o Dir::State::Lists=/run/vmatrix-cache/lists/ ' +
+        "-o APT::Keep-Downloaded-Packages=true -o Dpkg::Options::=--force-unsafe-io install -y 'gcc' && apt-get clean && rm -rf /var/lib/apt/lists/*",
+      apk: "apk add --cache-dir /run/vmatrix-cache --update-cache 'gcc'",
+      dnf: "dnf install -y --setopt=cachedir=/run/vmatrix-cache --setopt=keepcache=True --refresh 'gcc' && dnf clean all",
+      pacman:
+        "mkdir -p /run/vmatrix-cache/pkg && pacman -Syu --noconfirm --needed --cachedir /run/vmatrix-cache/pkg 'gcc' && " +
+        'rm -rf /var/cache/pacman/pkg/* /var/lib/pacman/sync/*',
+      zypper:
+        'zypper --non-interactive modifyrepo --all --keep-packages && ' +
+        'zypper --non-interactive --cache-dir /run/vmatrix-cache refresh && ' +
+        "zypper --non-interactive --cache-dir /run/vmatrix-cache install 'gcc' && " +
+        'zypper --non-interactive modifyrepo --all --no-keep-packages && zypper clean -a',
+      emerge:
+        '{ [ -e /var/db/repos/gentoo/metadata/timestamp.x ] || emerge-webrsync --quiet; } && ' +
+        'DISTDIR=/run/vmatrix-cache/distfiles PKGDIR=/run/vmatrix-cache/binpkgs ' +
+        "emerge --ask=n --color=n --nospinner --quiet-build=y --getbinpkg=y --noreplace 'sys-devel/gcc' && " +
+        'rm -rf /var/db/repos/gentoo /var/cache/distfiles/* /var/cache/binpkgs/*',
+      xbps:
+        'xbps-install -Syu --cachedir /run/vmatrix-cache xbps && xbps-install -yu --cachedir /run/vmatrix-cache && ' +
+        "xbps-install -y --cachedir /run/vmatrix-cache 'gcc' && rm -rf /var/cache/xbps/*",
+    };
+
+    it.each(Object.keys(CACHED))('%s keeps its downloads in the cache, and its clean leaves the cache alone', (pm) => {
+      const name = pm as keyof typeof packageManagers;
+      expect(installScript(name, [name === 'emerge' ? 'sys-devel/gcc' : 'gcc'], { cache })).toBe(CACHED[pm]);
+      expect(usesCache(name)).toBe(true);
+    });
+
+    it('puts the weak-dependency option before the names as without a cache', () => {
+      expect(installScript('apt', ['make'], { cache, recommends: false })).toContain(
+        "install -y --no-install-recommends 'make' && ",
+      );
+    });
+
+    it('takes only a plain absolute path, and a manager without a cache ignores it', () => {
+      expect(() => installScript('apt', ['make'], { cache: '/run/x; rm -rf /' })).toThrow(/plain absolute path/);
+      expect(usesCache('none')).toBe(false);
+    });
+  });
+
   it('quotes every name', () => {
     expect(installScript('apt', ['make', 'g++', 'libc6-dev:amd64'], { recommends: false })).toBe(
-      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'" +
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-unsafe-io install -y --no-install-recommends 'make' 'g++' 'libc6-dev:amd64'" +
         ' && apt-get clean && rm -rf /var/lib/apt/lists/*',
     );
   });

@@ -45,6 +45,20 @@ describe('mmdebstrap', () => {
     expect(mmdebstrapArgs(r, false)).toContain('--mode=unshare');
   });
 
+  it("shares the suite's .debs with a cache dir through mmdebstrap's sync-in and sync-out hooks", () => {
+    const r = { suite: 'bookworm', variant: 'minbase', components: ['main'], mirror: 'http://m/debian', arch: 'amd64' };
+    const args = mmdebstrapArgs(r, true, '/s/caches/mmdebstrap-bookworm-amd64/data');
+    expect(args.slice(0, 4)).toEqual([
+      '--skip=essential/unlink',
+      '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/',
+      '--setup-hook=sync-in /s/caches/mmdebstrap-bookworm-amd64/data /var/cache/apt/archives/',
+      '--customize-hook=sync-out /var/cache/apt/archives /s/caches/mmdebstrap-bookworm-amd64/data',
+    ]);
+    expect(args.slice(4)).toEqual(mmdebstrapArgs(r, true));
+    // mmdebstrap splits a special hook's arguments at spaces: such a path gets no cache, never a broken hook.
+    expect(mmdebstrapArgs(r, true, '/my store/caches/x')).toEqual(mmdebstrapArgs(r, true));
+  });
+
   it('passes a suite and a mirror that look like options as positionals, after --', () => {
     const r = {
       suite: '--customize-hook=touch /pwned',

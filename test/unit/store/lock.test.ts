@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withFileLock } from '../../../src/store/lock.js';
+import { tryFileLock, withFileLock } from '../../../src/store/lock.js';
 
 // The lock is what makes "two vmatrix processes build the same image" safe. These tests use real
 // processes: children running the same lock code (transpiled on the fly), and processes that die.
@@ -176,5 +176,24 @@ describe('withFileLock across real processes running the same code', { tags: ['s
       `in ${waiter.pid}`,
       `out ${waiter.pid}`,
     ]);
+  });
+});
+
+describe('tryFileLock', () => {
+  it('takes a free lock, says busy while it is held (by this process or another), and frees it', async () => {
+    const path = lockPath();
+    const release = await tryFileLock(path);
+    expect(release).toBeDefined();
+    expect(await tryFileLock(path)).toBeUndefined();
+    await release!();
+    expect(existsSync(path)).toBe(false);
+    const other = await foreignProcess(30);
+    await writeFile(path, record(other.pid, other.start));
+    expect(await tryFileLock(path)).toBeUndefined();
+    process.kill(other.pid, 'SIGKILL');
+    await other.exited;
+    const taken = await tryFileLock(path);
+    expect(taken).toBeDefined();
+    await taken!();
   });
 });

@@ -287,4 +287,17 @@ describe('the seccomp filter', { tags: ['safety', 'isolation'] }, () => {
       errnoRet: 38,
     });
   });
+
+  it('binds a package cache at /run/vmatrix-cache only when the spec has one, never executable', () => {
+    expect(destinations(build())).not.toContain('/run/vmatrix-cache');
+    const m = build({ packageCache: { source: '/s/caches/apt-debian-12-amd64/data' } }).mounts.find(
+      (x: Json) => x.destination === '/run/vmatrix-cache',
+    );
+    expect(m).toEqual({
+      destination: '/run/vmatrix-cache',
+      type: 'bind',
+      source: '/s/caches/apt-debian-12-amd64/data',
+      options: ['bind', 'rw', 'nosuid', 'nodev', 'noexec'],
+    });
+  });
 });

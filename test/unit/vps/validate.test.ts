@@ -54,6 +54,13 @@ describe('validateSpec', () => {
     expect(bad({ upper: '/s/cells/r1/c/upper' })).toThrow(/outside the cell dir/);
   });
 
+  it('takes a package cache of its own, never one inside the cell dir or a layer, nor a relative one', () => {
+    expect(bad({ packageCache: { source: '/s/caches/k/data' } })).not.toThrow();
+    expect(bad({ packageCache: { source: '/s/cells/r1/c/cache' } })).toThrow(/apart from the cell's dir/);
+    expect(bad({ packageCache: { source: '/s/images/i/rootfs/var' } })).toThrow(/apart from the cell's dir/);
+    expect(bad({ packageCache: { source: 'caches/k' } })).toThrow(/absolute path/);
+  });
+
   it('refuses relative or unnormalised cell paths and a source over /', () => {
     expect(bad({ cwd: 'src' })).toThrow(/cwd/);
     expect(bad({ cwd: '/src/../etc' })).toThrow(/cwd/);

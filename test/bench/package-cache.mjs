@@ -1,0 +1,94 @@
+// The package cache of setup layers (docs/images.md "Package caches") on a real Debian 12 root and the host's
+// Debian mirror: the setup phase of a layer of `cmake, gcc, make` plus one package, the cache warm from the
+// layers before (only the new package is downloaded), vs the first build of `cmake, gcc, make` with the cache
+// empty. Every round's layers are new (ROUND is in their key), so both sides build; both run the same
+// `apt-get update`, which with cached indexes only asks the mirror what changed.
+// The root is the test cache's debian-12.tar.zst (test/fixtures/debian-roots.ts builds it) when there is one,
+// else the built-in catalog's debian-12, built once by the setup.
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { benchProject, vmatrixTest } from './project.mjs';
+
+// Small packages of bookworm that depend on little more than libc: one of them is "the added package" in each
+// round, a different one each time so that it is never in the cache yet.
+const EXTRA = ['hello', 'tree', 'pv', 'bc', 'dc', 'ed', 'time', 'units', 'moreutils', 'ncdu'];
+
+const yml = (round, packages) => `distros: [debian-12]
+env:
+  ROUND: "${round}"
+packages: [${packages.join(', ')}]
+test: command -v make
+`;
+
+let fx;
+let rounds = 0;
+
+async function catalogOf(dir) {
+  const tarball = join(process.env.VMATRIX_TEST_CACHE ?? '/var/cache/vmatrix-test', 'debian-12.tar.zst');
+  if (!existsSync(tarball)) return undefined;
+  const sha256 = createHash('sha256')
+    .update(await readFile(tarball))
+    .digest('hex');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'debian.yml'),
+    `family: debian\ndescription: Debian (bench)\npackageManager: apt\nshell: /bin/sh\narch: amd64\nreleases:\n` +
+      `  - name: debian-12\n    release: "12"\n    description: Debian 12 (test tarball)\n    sources:\n` +
+      `      - { kind: tarball, url: "${pathToFileURL(tarball).href}", sha256: ${sha256} }\n`,
+  );
+  return dir;
+}
+
+/** The setup phase of one new layer of `packages`; `fresh`: with the package caches removed first. */
+async function setupPhase(packages, fresh) {
+  if (fresh) await rm(join(fx.home, 'caches'), { recursive: true, force: true });
+  await writeFile(join(fx.project, 'vmatrix.yml'), yml(`${process.pid}-${++rounds}`, packages));
+  const { result } = await vmatrixTest(fx.project, fx.home);
+  const [cell] = result.cells;
+  if (result.cells.length !== 1 || cell.status !== 'passed' || cell.setupCached)
+    throw new Error(`package cache: ${JSON.stringify(result.cells.map((c) => [c.id, c.status, c.setupCached]))}`);
+  return { ms: cell.phases.setup, run: result.durationMs };
+}
+
+export const packageCacheCases = [
+  {
+    name: 'package cache',
+    description:
+      'results.json phases.setup of `vmatrix test` on Debian 12: a new layer of cmake, gcc, make and one more package' +
+      ' with the apt cache warm vs the first layer of cmake, gcc, make with the cache empty (the Debian archive' +
+      " from the host's apt sources)",
+    baseline: 'first build',
+    target: 0.35,
+    rounds: 3,
+    wall: false, // the image is built once, in the setup
+    async setup(scratch) {
+      const dir = join(scratch, 'package-cache');
+      const previous = process.env.VMATRIX_CATALOG;
+      const catalog = await catalogOf(join(dir, 'catalog'));
+      fx = { home: join(dir, 'store'), project: join(dir, 'project'), previous };
+      if (catalog) process.env.VMATRIX_CATALOG = catalog;
+      await benchProject(fx.project, { 'vmatrix.yml': yml('warm-up', ['make']) });
+      try {
+        await vmatrixTest(fx.project, fx.home); // the image, and a first fill of the cache's indexes
+      } catch (e) {
+        return `no Debian 12 root: ${e.message.split('\n')[0]}`;
+      }
+    },
+    async teardown() {
+      if (fx?.previous === undefined) delete process.env.VMATRIX_CATALOG;
+      else process.env.VMATRIX_CATALOG = fx.previous;
+    },
+    variants: {
+      rebuild: async () => {
+        // The cache holds cmake, gcc and make: the layer before this one had them (the first-build variant
+        // empties it, and the rounds alternate which side runs first).
+        await setupPhase(['cmake', 'gcc', 'make'], false);
+        return setupPhase(['cmake', 'gcc', 'make', EXTRA[rounds % EXTRA.length]], false);
+      },
+      'first build': () => setupPhase(['cmake', 'gcc', 'make'], true),
+    },
+  },
+];
