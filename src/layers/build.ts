@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import type { DistroEntry } from '../catalog/types.js';
 import type { ImageRef } from '../images/index.js';
@@ -207,7 +207,7 @@ async function buildWith(
     }
     await rm(view, { recursive: true, force: true });
     // The runtime made the cache's mount point in the upper dir: an empty dir, which is no part of the layer.
-    if (cache) await rmdir(join(staging, 'diff', CELL_PACKAGE_CACHE)).catch(() => {});
+    if (cache) await removeMountPoint(join(staging, 'diff'), CELL_PACKAGE_CACHE);
     const size = await treeSize(join(staging, 'diff'));
     const meta: LayerMeta = {
       id,
@@ -227,6 +227,20 @@ async function buildWith(
       logPath: b.logPath,
     };
   });
+}
+
+/**
+ * Removes the empty mount point `point` from a finished upper dir, and nothing else: the upper dir is the
+ * project's writing, and setup may have renamed the point's parent and put a link to a host path in its place
+ * (SAFETY 29), so each directory on the way is checked with lstat and a link is never followed.
+ */
+async function removeMountPoint(upper: string, point: string): Promise<void> {
+  let dir = upper;
+  for (const part of dirname(point).split('/').filter(Boolean)) {
+    dir = join(dir, part);
+    if (!(await lstat(dir).catch(() => undefined))?.isDirectory()) return;
+  }
+  await rmdir(join(dir, basename(point))).catch(() => {});
 }
 
 export function describeRecipe(r: Recipe): string {
