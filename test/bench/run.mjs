@@ -22,6 +22,7 @@ import { extractCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
+import { startupCases } from './startup.mjs';
 import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,7 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  * calls do different work; `measures` holds further figures the case noted.
  */
 const cases = [
+  ...startupCases,
   ...extractCases,
   ...cellCases,
   ...cpuCases,
