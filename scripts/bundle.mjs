@@ -13,6 +13,9 @@ const pkg = (await import(join(root, 'package.json'), { with: { type: 'json' } }
 const packages = Object.keys(pkg.dependencies);
 const commands = join(root, 'dist/commands');
 const out = join(root, 'dist/bundle');
+// What @oclif/core requires only if present, to read a TypeScript plugin's tsconfig (lib/util/read-tsconfig.js):
+// left to Node, as it was before @oclif/core was bundled, instead of bundling the TypeScript compiler.
+const optional = ['typescript', 'ts-node', 'tsx'];
 
 /** Every .js under dist/commands (the hook and the shared _-files too: bin/run.js and oclif load them). */
 async function entries(dir) {
@@ -33,7 +36,10 @@ await build({
   input,
   platform: 'node',
   external: (id) =>
-    id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`)),
+    id.startsWith('node:') ||
+    builtinModules.includes(id) ||
+    optional.includes(id) ||
+    packages.some((p) => p !== '@oclif/core' && (id === p || id.startsWith(`${p}/`))),
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   logLevel: 'warn',
 });
