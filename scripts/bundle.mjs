@@ -1,7 +1,12 @@
 // Bundles the commands (tsc's output in dist/) into dist/bundle/, run by `npm run build` after tsc: one
 // module per command plus shared chunks, instead of ~190 files that Node resolves and loads one by one at
 // every start (about 0.1 s of each command). Packages stay external: they are loaded from node_modules as
-// they are, so createRequire/require.resolve and dynamic imports behave as in dist/.
+// they are, so createRequire/require.resolve and dynamic imports behave as in dist/. Except @oclif/core and
+// its own dependencies: every command, and the entry (commands/_main.js, which bin/run.js imports), loads it,
+// and from node_modules that is ~160 CommonJS files, which a CPU profile of `vmatrix --version` (node
+// --cpu-prof) showed as most of a start: compiling them, resolving them and reading their package.json files.
+// Bundled, they are one chunk, and rolldown's require shim (createRequire) serves oclif's own requires of
+// plugins by absolute path. oclif's plugins keep loading the copy in node_modules (src/cli/usage.ts).
 import { readdir, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
