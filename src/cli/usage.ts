@@ -64,14 +64,19 @@ function unknownFlags(given: string[], names: string[], help: string): { message
 }
 
 /**
- * bin/run.js hands here what no command of vmatrix caught: a usage error of a plugin's command
- * (`vmatrix autocomplete fish`) or of the help (`vmatrix help tset`). Printed in the same shape, it comes back
- * as an ExitError, which oclif's handler exits with silently; anything else (or --debug) goes to oclif as it is.
+ * The CLI's entry (commands/_main.ts) hands here what no command of vmatrix caught: a usage error of a plugin's
+ * command (`vmatrix autocomplete fish`) or of the help (`vmatrix help tset`). Printed in the same shape, it comes
+ * back as an ExitError, which oclif's handler exits with silently; anything else (or --debug) goes to oclif as it
+ * is. By shape, not instanceof: the entry runs a bundled copy of @oclif/core (scripts/bundle.mjs) while a
+ * plugin's command throws the error classes of the copy in node_modules; for the same reason a plugin's own
+ * ExitError comes back as one of the bundled copy, which the handler recognises by class.
  */
 export function outsideCommandError(err: unknown, argv: string[]): unknown {
-  if (!(err instanceof Errors.CLIError) || err instanceof Errors.ExitError || argv.includes('--debug')) return err;
-  const exit = err.oclif.exit;
-  if (typeof exit !== 'number' || exit === 0) return err;
+  if (!(err instanceof Error) || !('oclif' in err) || typeof err.oclif !== 'object' || !err.oclif) return err;
+  const exit = 'exit' in err.oclif ? err.oclif.exit : undefined;
+  if ('code' in err && err.code === 'EEXIT' && typeof exit === 'number')
+    return err instanceof Errors.ExitError ? err : new Errors.ExitError(exit);
+  if (argv.includes('--debug') || typeof exit !== 'number' || exit === 0) return err;
   const { message } = usageText(err, [], '');
   process.stderr.write(`error: ${message.replace(/\.$/, '')}\nhint: see \`vmatrix --help\`\n`);
   return new Errors.ExitError(exit);

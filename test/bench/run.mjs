@@ -24,6 +24,7 @@ import { packageCacheCases } from './package-cache.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
 import { describeHost } from './host.mjs';
+import { startupCases } from './startup.mjs';
 import { table } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +42,7 @@ const out = process.env.VMATRIX_BENCH_OUT ?? (quick ? undefined : join(here, 're
  * that cannot run on this host and why, for the report to say instead of their figures.
  */
 const cases = [
+  ...startupCases,
   ...extractCases,
   ...importCases,
   ...cellCases,
