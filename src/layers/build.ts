@@ -234,7 +234,7 @@ async function buildWith(
  * project's writing, and setup may have renamed the point's parent and put a link to a host path in its place
  * (SAFETY 29), so each directory on the way is checked with lstat and a link is never followed.
  */
-async function removeMountPoint(upper: string, point: string): Promise<void> {
+export async function removeMountPoint(upper: string, point: string): Promise<void> {
   let dir = upper;
   for (const part of dirname(point).split('/').filter(Boolean)) {
     dir = join(dir, part);
