@@ -8,20 +8,9 @@
 set -euo pipefail
 packages=(lxc schroot systemd-container podman crun)
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup-bench: run me as root (sudo $0): I install packages with apt-get" >&2
-  exit 1
-fi
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup-bench: installing ${missing[*]}"
-  apt-get update -q
-  # No recommends: lxc recommends dnsmasq, debootstrap, rsync and templates the bench does not use.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# No recommends: lxc recommends dnsmasq, debootstrap, rsync and templates the bench does not use.
+. "$(dirname "$0")/apt-packages.sh"
+install_missing setup-bench "${packages[@]}"
 
 # lxc ships lxc-net, which makes a bridge (lxcbr0) with NAT and a DHCP server on the host: the bench's
 # containers need no network (lxc.net.0.type = empty), and the tests must not find the host's network changed.

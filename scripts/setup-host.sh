@@ -21,19 +21,8 @@ cd "$(dirname "$0")/.."
 # signing key with gpg (test/integration/images-signature).
 packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg)
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup-host: run me as root (sudo $0): I install packages with apt-get" >&2
-  exit 1
-fi
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup-host: installing ${missing[*]}"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. "$(dirname "$0")/apt-packages.sh"
+install_missing setup-host "${packages[@]}"
 if ! command -v node >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=18)?0:1)'; then
   echo "setup-host: vmatrix needs Node.js >= 20.18 (found: $(node --version 2>/dev/null || echo none))" >&2
   exit 1
