@@ -22,10 +22,6 @@ export interface PackageCache {
   release: () => Promise<void>;
 }
 
-export function cachesDir(store: Store): string {
-  return join(store.root, 'caches');
-}
-
 /**
  * Takes the cache `key` for a build, creating it owned by `owner` (the host ids of the cell's root, when
  * cells run in a user namespace: root in the cell, and apt's _apt that root hands partial/ to, must write
@@ -65,13 +61,15 @@ export async function pruneCaches(
   dryRun = false,
 ): Promise<PrunedCache[]> {
   const removed: PrunedCache[] = [];
-  for (const c of await listCaches(store)) {
-    if (now - c.lastUsed.getTime() <= olderThanMs) continue;
-    const release = await store.tryLock(`cache-${c.key}`);
+  for (const { key, lastUsed } of await cachesOf(store)) {
+    if (now - lastUsed.getTime() <= olderThanMs) continue;
+    const release = await store.tryLock(`cache-${key}`);
     if (!release) continue;
     try {
-      if (!dryRun) await removeTree(store.cacheDir(c.key));
-      removed.push(c);
+      // Sized only when it goes: a cache of .debs is thousands of files, and the ones kept are not reported.
+      const size = await treeSize(store.cacheDir(key));
+      if (!dryRun) await removeTree(store.cacheDir(key));
+      removed.push({ key, size, lastUsed });
     } finally {
       await release();
     }
@@ -79,15 +77,14 @@ export async function pruneCaches(
   return removed;
 }
 
-/** Every cache, with its size and when a build last took it. */
-export async function listCaches(store: Store): Promise<PrunedCache[]> {
-  const keys = await readdir(cachesDir(store)).catch(() => [] as string[]);
-  const out: PrunedCache[] = [];
-  for (const key of keys) {
-    const dir = join(cachesDir(store), key);
+/** Every cache, with when a build last took it. */
+async function cachesOf(store: Store): Promise<Array<{ key: string; lastUsed: Date }>> {
+  const parent = join(store.root, 'caches'); // store.cacheDir(key)'s parent
+  const out: Array<{ key: string; lastUsed: Date }> = [];
+  for (const key of await readdir(parent).catch(() => [] as string[])) {
+    const dir = join(parent, key);
     const st = await stat(join(dir, 'last-used')).catch(() => stat(dir).catch(() => undefined));
-    if (!st) continue;
-    out.push({ key, size: await treeSize(dir), lastUsed: st.mtime });
+    if (st) out.push({ key, lastUsed: st.mtime });
   }
   return out;
 }

@@ -7,7 +7,7 @@ export { pruneStore, planPrune, type PruneOptions, type PruneResult } from './pr
 export { readName, writeName, listNames, type ImportedName } from './names.js';
 export { PARTIAL_PREFIX } from './sweep.js';
 export { withFileLock, tryFileLock, type LockOptions } from './lock.js';
-export { takeCache, pruneCaches, listCaches, cachesDir, type PackageCache, type PrunedCache } from './caches.js';
+export { takeCache, pruneCaches, type PackageCache, type PrunedCache } from './caches.js';
 export { ownRecord, parseOwner, isAlive, type Owner } from './owner.js';
 export { deadStaging, liveRuns, liveStaging, type LiveRun, type LiveStaging, type RunInfo } from './runs.js';
 export type { ImageMeta, LayerMeta } from './types.js';
