@@ -27,14 +27,19 @@ export function parseCgroupMountEntries(mountinfo: string): CgroupMount[] {
     });
 }
 
-/** Mount points of the cgroup v1 hierarchies and of the v2 one, from a mountinfo text. */
-export function parseCgroupMounts(mountinfo: string): string[] {
-  return parseCgroupMountEntries(mountinfo).map((m) => m.point);
+let hostMounts: Promise<CgroupMount[]> | undefined;
+
+/** The host's cgroup hierarchies, read once: they are mounted at boot and do not move while vmatrix runs. */
+function cgroupMounts(): Promise<CgroupMount[]> {
+  hostMounts ??= readFile('/proc/self/mountinfo', 'utf8').then(parseCgroupMountEntries, (e: unknown) => {
+    hostMounts = undefined;
+    throw e;
+  });
+  return hostMounts;
 }
 
 export async function cellCgroupDirs(id: string): Promise<string[]> {
-  const mounts = parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8'));
-  return mounts.map((m) => join(m, cgroupPathOf(id)));
+  return (await cgroupMounts()).map((m) => join(m.point, cgroupPathOf(id)));
 }
 
 /** The `oom_kill N` count of a cgroup v1 memory.oom_control or a v2 memory.events text; 0 when absent. */
@@ -50,10 +55,13 @@ export function parseOomKills(text: string): number {
  */
 export async function cellOomKills(id: string): Promise<number> {
   let kills = 0;
-  for (const dir of await cellCgroupDirs(id)) {
-    for (const file of ['memory.oom_control', 'memory.events']) {
-      kills = Math.max(kills, parseOomKills(await readFile(join(dir, file), 'utf8').catch(() => '')));
-    }
+  for (const m of await cgroupMounts()) {
+    // Only the memory hierarchies count: reading the file in each of a hybrid host's dozen would cost the cell
+    // a millisecond or two for nothing.
+    const file = m.version === 2 ? 'memory.events' : m.options.includes('memory') ? 'memory.oom_control' : undefined;
+    if (!file) continue;
+    const text = await readFile(join(m.point, cgroupPathOf(id), file), 'utf8').catch(() => '');
+    kills = Math.max(kills, parseOomKills(text));
   }
   return kills;
 }

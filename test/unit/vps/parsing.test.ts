@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCgroupMounts } from '../../../src/vps/cgroups.js';
+import { parseCgroupMountEntries } from '../../../src/vps/cgroups.js';
 import { decodeExit } from '../../../src/vps/exit-status.js';
 import { parseNofileHard } from '../../../src/vps/limits.js';
 import { parseMountPoints } from '../../../src/vps/mounts.js';
@@ -26,8 +26,11 @@ describe('mountinfo parsing', () => {
     ]);
   });
 
-  it('finds the cgroup v1 and v2 hierarchies, not the tmpfs holding them', () => {
-    expect(parseCgroupMounts(MOUNTINFO)).toEqual(['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/unified']);
+  it('finds the cgroup v1 and v2 hierarchies with their controllers, not the tmpfs holding them', () => {
+    expect(parseCgroupMountEntries(MOUNTINFO)).toEqual([
+      { point: '/sys/fs/cgroup/cpu', version: 1, options: ['rw', 'cpu'] },
+      { point: '/sys/fs/cgroup/unified', version: 2, options: ['rw'] },
+    ]);
   });
 });
 
