@@ -6,6 +6,7 @@ import { isInside, readRegular } from '../util/host-fs.js';
 import { packageRoot } from '../util/package-root.js';
 import { layeredCatalog, layerIssues } from './catalog.js';
 import { eolIssues, parseCatalogFile, sourceIssues, type ParsedEntry } from './parse.js';
+import { parseCache, parseCatalogFileCached } from './parsed-cache.js';
 import type { Catalog } from './types.js';
 
 /** The built-in catalog, then the directories of `$VMATRIX_CATALOG` (colon-separated), which override it. */
@@ -93,10 +94,12 @@ async function projectText(file: string, shown: string): Promise<string> {
 export async function loadCatalog(dirs: string[] = catalogDirs(), project?: ProjectCatalog): Promise<Catalog> {
   const layers: ParsedEntry[][] = [];
   const problems: string[] = [];
+  // The built-in files' parse comes from the build's cache (parsed-cache.ts); a project's files are parsed.
+  const cache = await parseCache();
   const addLayer = (files: Array<{ file: string; text: string }>, o: { project?: boolean } = {}): void => {
     const layer: ParsedEntry[] = [];
     for (const { file, text } of files) {
-      const parsed = parseCatalogFile(text, file, o);
+      const parsed = o.project ? parseCatalogFile(text, file, o) : parseCatalogFileCached(text, file, cache);
       problems.push(...parsed.issues.map((i) => i.text));
       layer.push(...parsed.entries);
     }
