@@ -1,24 +1,25 @@
 // The package cache of setup layers (docs/images.md "Package caches") on a real Debian 12 root and the host's
 // Debian mirror: the setup phase of a layer of `cmake, gcc, make` plus one package, the cache warm from the
-// layers before (only the new package is downloaded), vs the first build of `cmake, gcc, make` with the cache
-// empty. Every round's layers are new (ROUND is in their key), so both sides build; both run the same
-// `apt-get update`, which with cached indexes only asks the mirror what changed.
+// layer before (only the new package is downloaded), vs the first build of `cmake, gcc, make` with the cache
+// empty. Every build is forced with `--rebuild`: the recipe's env must not change from round to round, since
+// env is part of the cache's key (a project's env reaches apt: APT_CONFIG), and a changed one would make every
+// round's cache a new, empty one. Both sides run the same `apt-get update`, which with cached indexes only asks
+// the mirror what changed. Besides the time, each side reports what apt fetched from the mirror.
 // The root is the test cache's debian-12.tar.zst (test/fixtures/debian-roots.ts builds it) when there is one,
 // else the built-in catalog's debian-12, built once by the setup.
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fetchedKiB } from './apt-log.mjs';
 import { benchProject, vmatrixTest } from './project.mjs';
 
 // Small packages of bookworm that depend on little more than libc: one of them is "the added package" in each
 // round, a different one each time so that it is never in the cache yet.
 const EXTRA = ['hello', 'tree', 'pv', 'bc', 'dc', 'ed', 'time', 'units', 'moreutils', 'ncdu'];
 
-const yml = (round, packages) => `distros: [debian-12]
-env:
-  ROUND: "${round}"
+const yml = (packages) => `distros: [debian-12]
 packages: [${packages.join(', ')}]
 test: command -v make
 `;
@@ -42,15 +43,22 @@ async function catalogOf(dir) {
   return dir;
 }
 
+async function runFetchedKiB() {
+  const dir = join(fx.project, '.vmatrix/runs/latest/setup');
+  const logs = await readdir(dir);
+  if (logs.length !== 1) throw new Error(`package cache: expected one setup log in ${dir}, found ${logs.length}`);
+  return fetchedKiB(await readFile(join(dir, logs[0]), 'utf8'));
+}
+
 /** The setup phase of one new layer of `packages`; `fresh`: with the package caches removed first. */
 async function setupPhase(packages, fresh) {
   if (fresh) await rm(join(fx.home, 'caches'), { recursive: true, force: true });
-  await writeFile(join(fx.project, 'vmatrix.yml'), yml(`${process.pid}-${++rounds}`, packages));
-  const { result } = await vmatrixTest(fx.project, fx.home);
+  await writeFile(join(fx.project, 'vmatrix.yml'), yml(packages));
+  const { result } = await vmatrixTest(fx.project, fx.home, ['--rebuild']);
   const [cell] = result.cells;
   if (result.cells.length !== 1 || cell.status !== 'passed' || cell.setupCached)
     throw new Error(`package cache: ${JSON.stringify(result.cells.map((c) => [c.id, c.status, c.setupCached]))}`);
-  return { ms: cell.phases.setup, run: result.durationMs };
+  return { ms: cell.phases.setup, run: result.durationMs, fetchedKiB: await runFetchedKiB() };
 }
 
 export const packageCacheCases = [
@@ -59,7 +67,7 @@ export const packageCacheCases = [
     description:
       'results.json phases.setup of `vmatrix test` on Debian 12: a new layer of cmake, gcc, make and one more package' +
       ' with the apt cache warm vs the first layer of cmake, gcc, make with the cache empty (the Debian archive' +
-      " from the host's apt sources)",
+      " from the host's apt sources); fetchedKiB: what apt fetched from the mirror, from its `Fetched` lines",
     baseline: 'first build',
     target: 0.35,
     rounds: 3,
@@ -70,7 +78,7 @@ export const packageCacheCases = [
       const catalog = await catalogOf(join(dir, 'catalog'));
       fx = { home: join(dir, 'store'), project: join(dir, 'project'), previous };
       if (catalog) process.env.VMATRIX_CATALOG = catalog;
-      await benchProject(fx.project, { 'vmatrix.yml': yml('warm-up', ['make']) });
+      await benchProject(fx.project, { 'vmatrix.yml': yml(['make']) });
       try {
         await vmatrixTest(fx.project, fx.home); // the image, and a first fill of the cache's indexes
       } catch (e) {
@@ -86,7 +94,7 @@ export const packageCacheCases = [
         // The cache holds cmake, gcc and make: the layer before this one had them (the first-build variant
         // empties it, and the rounds alternate which side runs first).
         await setupPhase(['cmake', 'gcc', 'make'], false);
-        return setupPhase(['cmake', 'gcc', 'make', EXTRA[rounds % EXTRA.length]], false);
+        return setupPhase(['cmake', 'gcc', 'make', EXTRA[rounds++ % EXTRA.length]], false);
       },
       'first build': () => setupPhase(['cmake', 'gcc', 'make'], true),
     },

@@ -3,7 +3,12 @@
 // says why. A variant's own time comes first; `wall` (the whole call, when the variant
 // timed only its program) and other measures such as `cpu` follow on rows of their own. Figures are ms unless
 // the case has another `unit` (KiB for disk); a case's further `measures` (peak RSS, efficiency) close its rows.
-const LABELS = { wall: 'whole call', cpu: 'cpu time (user+sys)', run: 'the run (results.json durationMs)' };
+const LABELS = {
+  wall: 'whole call',
+  cpu: 'cpu time (user+sys)',
+  run: 'the run (results.json durationMs)',
+  fetchedKiB: 'KiB fetched from the mirror',
+};
 const suffix = (unit) => (!unit || unit === 'ms' ? 'Ms' : unit);
 const med = (s, unit) => s[`median${suffix(unit)}`] + (unit && unit !== 'ms' ? ` ${unit}` : '');
 const range = (s, unit) => `${s[`min${suffix(unit)}`]}–${s[`max${suffix(unit)}`]}`;
