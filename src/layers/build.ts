@@ -21,6 +21,7 @@ import {
 import { LAYER_FORMAT, layerKey, namedFiles, type FileDigest, type LayerInputs, type Recipe } from './key.js';
 import { setupFailed, setupSteps } from './failure.js';
 import { setupView } from './view.js';
+import { baseLayer, copyBase } from './base.js';
 import { StepClock } from '../cell/step-clock.js';
 import { cellSpec, stepArgs } from '../cell/index.js';
 import { LogCap, logCap, settled } from '../cell/log-cap.js';
@@ -133,8 +134,10 @@ async function packageCache(b: LayerBuild, inputs: LayerInputs): Promise<Package
 
 async function build(b: LayerBuild, id: string, inputs: LayerInputs): Promise<LayerRef> {
   const cache = await packageCache(b, inputs);
+  // `--rebuild` is asked for when a layer is suspect: it starts from the image, never from another layer.
+  const base = b.rebuild ? undefined : await baseLayer(b.store, id, inputs);
   try {
-    return await buildWith(b, id, inputs, cache);
+    return await buildWith(b, id, inputs, cache, base);
   } finally {
     await cache?.release();
   }
@@ -145,12 +148,16 @@ async function buildWith(
   id: string,
   inputs: LayerInputs,
   cache: PackageCache | undefined,
+  base: LayerMeta | undefined,
 ): Promise<LayerRef> {
   const started = Date.now();
   const { steps, install } = setupSteps(b.distro, b.recipe, cache && CELL_PACKAGE_CACHE);
   const logShown = b.displayRoot ? relative(b.displayRoot, b.logPath) : b.logPath;
-  b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}), log: ${logShown}`);
   return b.store.inStaging('layer', async (staging) => {
+    // The base's copy is the setup cell's upper dir: the install then adds only what the base lacks (base.ts).
+    const from = base && (await copyBase(b.store, base, join(staging, 'diff'))) ? base : undefined;
+    const start = from ? `; starting from layer ${from.id}` : '';
+    b.onProgress?.(`building setup layer ${id} (${describeRecipe(b.recipe)}${start}), log: ${logShown}`);
     // The cell's scratch dir (removed by runCell) sits beside the upper dir: same filesystem, never inside it.
     const scratch = join(staging, 'cell');
     // Setup sees only the project files the layer's id covers (setup-view.ts), never the whole snapshot.
@@ -213,6 +220,7 @@ async function buildWith(
       id,
       image: b.image.id,
       inputs: { distro: b.distro.name, ...inputs },
+      ...(from && { startedFrom: from.id }),
       size,
       created: new Date().toISOString(),
     };

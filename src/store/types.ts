@@ -18,6 +18,11 @@ export interface LayerMeta {
   parent?: string;
   /** Everything that determined the content, for `vmatrix image ls --layers` and debugging. */
   inputs: unknown;
+  /**
+   * The layer whose copy this one's build started from (layers/base.ts): for the record only, since the copy
+   * makes this layer whole by itself (unlike `parent`, nothing here keeps that layer in the store).
+   */
+  startedFrom?: string;
   size: number;
   created: string;
 }

@@ -8,8 +8,9 @@ import { gitProject } from '../helpers/project.js';
 import type { RunResult } from '../../src/results/types.js';
 
 // docs/images.md "Package caches", on a real Debian 12 root and the Debian archive: a layer of [make] fills
-// the store's apt cache; a layer of [make, hello] then downloads hello alone; two layers built at once
-// both succeed; no layer holds a .deb or an index; no test step sees the cache; prune removes it.
+// the store's apt cache; a layer of [make, hello] then downloads hello alone and, starting from a copy of the
+// [make] layer, installs hello alone; two layers built at once both succeed; no layer holds a .deb or an
+// index; no test step sees the cache; prune removes it.
 
 let work: string;
 let project: string;
@@ -85,11 +86,25 @@ describe('the apt cache of setup layers, on Debian 12', { tags: ['isolation'] },
   });
 
   it('builds a layer of one more package by downloading that package alone, the indexes checked, not fetched again', async () => {
+    const firstLayer = (await results()).cells[0]!.layerId!;
     await setPackages('[make, hello]');
     const second = await test();
     expect(second.code, second.stdout + second.stderr).toBe(0);
     const [log] = await setupLogs(second);
     expect(downloaded(log!)).toEqual(['hello']);
+    // It started from a copy of the [make] layer (layers/base.ts), so dpkg unpacked hello alone; the new layer
+    // is whole by itself (make's files are in it too) and only records where it started.
+    expect(second.stderr).toContain(`; starting from layer ${firstLayer}), log: `);
+    expect([...log!.matchAll(/^Unpacking (\S+) /gm)].map((m) => m[1])).toEqual(['hello']);
+    const layer = (await results()).cells[0]!.layerId!;
+    const meta = JSON.parse(await readFile(join(env.VMATRIX_HOME!, 'layers', layer, 'layer.json'), 'utf8')) as {
+      startedFrom?: string;
+      parent?: string;
+    };
+    expect(meta).toMatchObject({ startedFrom: firstLayer });
+    expect(meta.parent).toBeUndefined();
+    const diff = join(env.VMATRIX_HOME!, 'layers', layer, 'diff');
+    expect(await readdir(join(diff, 'usr/bin'))).toEqual(expect.arrayContaining(['hello', 'make']));
     // The indexes were checked against the (re-fetched or unchanged) InRelease and none was downloaded again.
     expect(log).toMatch(/^(?:Hit|Get):\d+ \S+ bookworm InRelease/m);
     expect(log).not.toMatch(/^Get:\d+ .* Packages/m);
