@@ -1,9 +1,10 @@
 // The package cache of setup layers (docs/images.md "Package caches") on a real Debian 12 root and the host's
-// Debian mirror: the setup phase of a layer of `cmake, gcc, make` plus one package, the cache warm from the
-// layer before (only the new package is downloaded), vs the first build of `cmake, gcc, make` with the cache
-// empty. Every build is forced with `--rebuild`: the recipe's env must not change from round to round, since
-// env is part of the cache's key (a project's env reaches apt: APT_CONFIG), and a changed one would make every
-// round's cache a new, empty one. Both sides run the same `apt-get update`, which with cached indexes only asks
+// Debian mirror, as a user meets it: the setup phase of the layer of `cmake, gcc, make` plus one package, built
+// after the layer of `cmake, gcc, make` (the cache holds its downloads, and the new layer starts from a copy of
+// it: layers/base.ts), vs the first build of `cmake, gcc, make` with the cache empty. The recipe's env never
+// changes (env is part of the cache's key: a project's env reaches apt, APT_CONFIG); the layers of `cmake, gcc,
+// make` are forced with `--rebuild` (which never starts from another layer), and each round adds a package of
+// its own, so its layer is new. Both sides run the same `apt-get update`, which with cached indexes only asks
 // the mirror what changed. Besides the time, each side reports what apt fetched from the mirror.
 // The root is the test cache's debian-12.tar.zst (test/fixtures/debian-roots.ts builds it) when there is one,
 // else the built-in catalog's debian-12, built once by the setup.
@@ -16,7 +17,7 @@ import { fetchedKiB } from './apt-log.mjs';
 import { benchProject, vmatrixTest } from './project.mjs';
 
 // Small packages of bookworm that depend on little more than libc: one of them is "the added package" in each
-// round, a different one each time so that it is never in the cache yet.
+// round, a different one each time so that neither it nor its layer is in the store yet.
 const EXTRA = ['hello', 'tree', 'pv', 'bc', 'dc', 'ed', 'time', 'units', 'moreutils', 'ncdu'];
 
 const yml = (packages) => `distros: [debian-12]
@@ -50,11 +51,14 @@ async function runFetchedKiB() {
   return fetchedKiB(await readFile(join(dir, logs[0]), 'utf8'));
 }
 
-/** The setup phase of one new layer of `packages`; `fresh`: with the package caches removed first. */
-async function setupPhase(packages, fresh) {
+/**
+ * The setup phase of a layer of `packages` that `vmatrix test` builds; `fresh`: with the package caches removed
+ * first; `rebuild`: forced with --rebuild, from the image.
+ */
+async function setupPhase(packages, { fresh = false, rebuild = false } = {}) {
   if (fresh) await rm(join(fx.home, 'caches'), { recursive: true, force: true });
   await writeFile(join(fx.project, 'vmatrix.yml'), yml(packages));
-  const { result } = await vmatrixTest(fx.project, fx.home, ['--rebuild']);
+  const { result } = await vmatrixTest(fx.project, fx.home, rebuild ? ['--rebuild'] : []);
   const [cell] = result.cells;
   if (result.cells.length !== 1 || cell.status !== 'passed' || cell.setupCached)
     throw new Error(`package cache: ${JSON.stringify(result.cells.map((c) => [c.id, c.status, c.setupCached]))}`);
@@ -91,12 +95,14 @@ export const packageCacheCases = [
     },
     variants: {
       rebuild: async () => {
-        // The cache holds cmake, gcc and make: the layer before this one had them (the first-build variant
-        // empties it, and the rounds alternate which side runs first).
-        await setupPhase(['cmake', 'gcc', 'make'], false);
-        return setupPhase(['cmake', 'gcc', 'make', EXTRA[rounds++ % EXTRA.length]], false);
+        // The layer before: its downloads fill the cache (the first-build variant empties it, and the rounds
+        // alternate which side runs first), and the new layer starts from it.
+        await setupPhase(['cmake', 'gcc', 'make'], { rebuild: true });
+        if (rounds >= EXTRA.length)
+          throw new Error(`package cache: at most ${EXTRA.length} rounds (one new package each)`);
+        return setupPhase(['cmake', 'gcc', 'make', EXTRA[rounds++]]);
       },
-      'first build': () => setupPhase(['cmake', 'gcc', 'make'], true),
+      'first build': () => setupPhase(['cmake', 'gcc', 'make'], { fresh: true, rebuild: true }),
     },
   },
 ];
