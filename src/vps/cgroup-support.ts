@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { envError } from '../util/errors.js';
-import { parseCgroupMountEntries, type CgroupMount } from './cgroups.js';
+import { cgroupMounts, type CgroupMount } from './cgroups.js';
 import { cgroupLayout, type CgroupLayout } from './runtime.js';
 import type { CellResources } from './types.js';
 
@@ -47,7 +47,7 @@ let support: Promise<CgroupSupport> | undefined;
 export function cgroupSupport(): Promise<CgroupSupport> {
   support ??= (async () => {
     const layout = await cgroupLayout();
-    const mounts = parseCgroupMountEntries(await readFile('/proc/self/mountinfo', 'utf8'));
+    const mounts = await cgroupMounts();
     const v2 = mounts.find((m) => m.version === 2);
     const v2Controllers =
       layout === 'v2' && v2 ? await readFile(join(v2.point, 'cgroup.controllers'), 'utf8').catch(() => '') : '';

@@ -30,7 +30,7 @@ export function parseCgroupMountEntries(mountinfo: string): CgroupMount[] {
 let hostMounts: Promise<CgroupMount[]> | undefined;
 
 /** The host's cgroup hierarchies, read once: they are mounted at boot and do not move while vmatrix runs. */
-function cgroupMounts(): Promise<CgroupMount[]> {
+export function cgroupMounts(): Promise<CgroupMount[]> {
   hostMounts ??= readFile('/proc/self/mountinfo', 'utf8').then(parseCgroupMountEntries, (e: unknown) => {
     hostMounts = undefined;
     throw e;
