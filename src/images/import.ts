@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -101,7 +101,7 @@ async function importTarball(store: Store, req: ImportRequest, path: string): Pr
       throw envError('IMPORT_NOT_FOUND', `cannot import ${req.from}: ${messageOf(e)}`, { cause: e });
     }
     const id = shortId(hashOf({ kind: 'import', digest, format: IMAGE_FORMAT }));
-    const before = existsSync(join(store.imageDir(id), 'image.json')) ? await store.readImage(id) : undefined;
+    const before = await store.readImage(id);
     if (before) {
       await stop();
       return before;
