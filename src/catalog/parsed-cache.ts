@@ -52,12 +52,17 @@ export function fromCached(cached: CachedEntry[], file: string): ParsedFile {
 
 let loaded: Promise<ParseCache> | undefined;
 
-/** The cache the build wrote; an empty one when there is none (before `npm run build`) or it is unreadable. */
+/**
+ * The cache the build wrote; an empty one when there is none (before `npm run build`), or it is unreadable or
+ * not JSON (a build cut short): it only saves time, so the catalog is then parsed as it would be without it.
+ */
 export function parseCache(): Promise<ParseCache> {
-  loaded ??= readFile(join(packageRoot(), CACHE_FILE), 'utf8').then(
-    (text) => JSON.parse(text) as ParseCache,
-    () => ({}),
-  );
+  loaded ??= readFile(join(packageRoot(), CACHE_FILE), 'utf8')
+    .then((text) => JSON.parse(text) as unknown)
+    .then(
+      (data) => (data && typeof data === 'object' && !Array.isArray(data) ? (data as ParseCache) : {}),
+      () => ({}),
+    );
   return loaded;
 }
 
