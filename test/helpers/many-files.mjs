@@ -49,5 +49,10 @@ export async function manyFilesRepo(dir, count) {
   child.stdin.end();
   await done;
   git('checkout', '-q', '-f', 'main');
+  // The checkout writes the last files and the index within one tick of the clock, so git holds those entries
+  // as "racily clean" and re-reads them on every status until the index is written again later than they were.
+  // A status a moment later does that (git rewrites an index with racy entries when it can), as a user's would.
+  await new Promise((r) => setTimeout(r, 1_100));
+  git('status', '--porcelain');
   return dir;
 }
