@@ -8,10 +8,10 @@ export const matrixSummary = 'Show the cells vmatrix.yml expands to, without run
 export const matrixDescription = [
   'Applies exclude, then include, exactly as GitHub Actions does, so you can see what `vmatrix test` will run.',
   '\n\n--format github prints the JSON of a GitHub Actions strategy.matrix with one job per cell (matrix.cell is the',
-  'id for vmatrix test --cell, matrix.slug a name safe for artifacts); --format gitlab prints a GitLab CI',
-  'parallel:matrix block (variable VMATRIX_CELL). With --shards N, one job per shard instead (matrix.shard or',
-  'VMATRIX_SHARD, for vmatrix test --shard). GitHub runs at most 256 jobs from one matrix, GitLab 200: past that,',
-  'use --shards. templates/ci/ has complete workflows for both.',
+  'id for vmatrix test --cell, matrix.slug a name safe for artifacts, matrix.arch its arch); --format gitlab',
+  'prints a GitLab CI parallel:matrix block (variable VMATRIX_CELL). With --shards N, one job per shard instead',
+  '(matrix.shard or VMATRIX_SHARD, for vmatrix test --shard). GitHub runs at most 256 jobs from one matrix,',
+  'GitLab 200: past that, use --shards. templates/ci/ has complete workflows for both.',
 ].join(' ');
 
 export const matrixExamples = [
@@ -32,6 +32,11 @@ export const matrixFlags = {
   only: Flags.string({
     description: 'Show only cells matching a cell id, a glob or axis=value. Repeatable.',
     multiple: true,
+  }),
+  arch: Flags.string({
+    description: 'Show only the cells of these arches (or, with no `arch:` in vmatrix.yml, the cells on them).',
+    multiple: true,
+    delimiter: ',',
   }),
   format: Flags.string({
     char: 'f',

@@ -89,7 +89,12 @@ export const testFlags = {
     description: 'Use only images already in the store; a missing one is an error, not a download.',
   }),
   arch: Flags.string({
-    description: "Architecture of the images (default: the host's), e.g. arm64; a foreign one needs qemu-user binfmt.",
+    description:
+      "Run only the cells of these arches (Debian's names: amd64, i386, arm64, armhf, ppc64el, s390x, riscv64); " +
+      "with no `arch:` in vmatrix.yml, run its cells on them instead of the host's. Repeatable, or comma-separated. " +
+      'A foreign arch runs through qemu-user: vmatrix doctor says which can run here.',
+    multiple: true,
+    delimiter: ',',
   }),
   ref: Flags.string({
     description:

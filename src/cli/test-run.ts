@@ -31,10 +31,10 @@ export async function planFromFlags(
           repo: flags.repo,
           ref: flags.ref,
           ...select,
-          arch: flags.arch,
+          arches: flags.arch,
           onProgress: (m) => process.stderr.write(`vmatrix: ${inert(m)}\n`),
         })
-      : { plan: await planRun(flags.config, { ...select, arch: flags.arch, configGiven }), source: undefined };
+      : { plan: await planRun(flags.config, { ...select, arches: flags.arch, configGiven }), source: undefined };
   if (plan.note) process.stderr.write(`vmatrix: ${inert(plan.note)}\n`);
   for (const w of plan.eolWarnings ?? []) process.stderr.write(`vmatrix: warning: ${inert(w)}\n`);
   return { plan, source };

@@ -19,7 +19,11 @@ export default class Matrix extends BaseCommand {
     if (flags.shards !== undefined && format !== 'github' && format !== 'gitlab') {
       throw usageError('SHARDS_NEED_CI_FORMAT', '--shards is for a CI matrix: give --format github or --format gitlab');
     }
-    const { cells } = await planRun(flags.config, { only: flags.only, configGiven: configGiven(this.argv) });
+    const { cells } = await planRun(flags.config, {
+      only: flags.only,
+      arches: flags.arch,
+      configGiven: configGiven(this.argv),
+    });
     if (flags.shards !== undefined && flags.shards > cells.length) {
       process.stderr.write(
         `vmatrix: ${flags.shards} shards for ${cells.length} cell${cells.length === 1 ? '' : 's'}: ` +
@@ -31,7 +35,7 @@ export default class Matrix extends BaseCommand {
     if (format === 'json')
       return this.log(
         JSON.stringify(
-          cells.map(({ id, distro, axes }) => ({ id, distro, axes })),
+          cells.map(({ id, distro, arch, axes }) => ({ id, distro, arch, axes })),
           null,
           2,
         ),

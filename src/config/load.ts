@@ -5,7 +5,7 @@ import { isVmError, usageError, type VmError } from '../util/errors.js';
 import { isInside, readRegular, type RegularRead } from '../util/host-fs.js';
 import { formatSize } from '../util/size.js';
 import { invalidFileError, issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
-import { limitIssues, normalise, type RawConfig } from './normalise.js';
+import { archIssues, limitIssues, normalise, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
 import { stepIssues } from './steps.js';
@@ -43,6 +43,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
     const raw = source.data as RawConfig;
     issues = [
       ...nulIssues(raw),
+      ...archIssues(raw),
       ...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })),
       ...limitIssues(raw),
       ...stepIssues(raw.test),

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { archProblem } from '../util/arch.js';
 import { parseDuration } from '../util/duration.js';
 import { parseSize } from '../util/size.js';
 import type { Issue } from './issues.js';
@@ -8,6 +9,7 @@ import type { Config, Scalar } from './types.js';
 /** vmatrix.yml as written, once it has passed the schema. */
 export interface RawConfig {
   distros: string[];
+  arch?: string | string[];
   matrix?: Record<string, Scalar[]>;
   include?: Array<Record<string, Scalar>>;
   exclude?: Array<Record<string, Scalar>>;
@@ -42,6 +44,7 @@ export function normalise(raw: RawConfig, file: string): Config {
   return {
     file,
     distros: [...raw.distros],
+    arch: list(raw.arch),
     matrix: { ...raw.matrix },
     include: raw.include ?? [],
     exclude: raw.exclude ?? [],
@@ -106,5 +109,22 @@ export function limitIssues(raw: RawConfig): Issue[] {
   zero(raw.timeout, ['timeout']);
   if (Array.isArray(raw.test))
     raw.test.forEach((step, i) => typeof step === 'object' && zero(step.timeout, ['test', i, 'timeout']));
+  return issues;
+}
+
+/**
+ * Arches spelt as vmatrix does not (`aarch64`, `x86_64`) or unknown to it, in `arch:` and in the `arch` of
+ * include and exclude entries: an exclude that names a misspelt arch would silently exclude nothing.
+ */
+export function archIssues(raw: RawConfig): Issue[] {
+  const issues: Issue[] = [];
+  const check = (value: Scalar, path: Array<string | number>) => {
+    const problem = archProblem(String(value));
+    if (problem) issues.push({ path, message: problem });
+  };
+  if (typeof raw.arch === 'string') check(raw.arch, ['arch']);
+  else raw.arch?.forEach((a, i) => check(a, ['arch', i]));
+  for (const field of ['include', 'exclude'] as const)
+    raw[field]?.forEach((entry, i) => entry.arch !== undefined && check(entry.arch, [field, i, 'arch']));
   return issues;
 }

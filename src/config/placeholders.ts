@@ -4,27 +4,34 @@ import { formatPath, type FieldPath, type Issue } from './issues.js';
 import type { Config, SubstitutionContext } from './types.js';
 import { displayPath } from './yaml-source.js';
 
-// `${{ matrix.cc }}` and `${{ distro }}`, the GitHub Actions spelling users already know. Placeholders are
-// checked when the file is loaded, so a typo is a configuration error and not a failure in every cell.
+// `${{ matrix.cc }}`, `${{ distro }}` and `${{ arch }}`, the GitHub Actions spelling users already know.
+// Placeholders are checked when the file is loaded, so a typo is a configuration error and not a failure in
+// every cell.
 
 const PLACEHOLDER = /\$\{\{\s*(.*?)\s*\}\}/g;
 const MATRIX_REF = /^matrix\.([A-Za-z_][A-Za-z0-9_-]*)$/;
 
 /** What a placeholder refers to, or a reason it refers to nothing. */
-type Ref = { kind: 'distro' } | { kind: 'axis'; axis: string } | { kind: 'bad'; reason: string };
+type Ref = { kind: 'distro' } | { kind: 'arch' } | { kind: 'axis'; axis: string } | { kind: 'bad'; reason: string };
 
 function parseRef(expr: string): Ref {
   // `matrix.distro` is accepted too: distro is the first axis of the matrix, only spelt apart.
   if (expr === 'distro' || expr === 'matrix.distro') return { kind: 'distro' };
+  // So is `arch`, the axis after it.
+  if (expr === 'arch' || expr === 'matrix.arch') return { kind: 'arch' };
   const m = MATRIX_REF.exec(expr);
   if (m) return { kind: 'axis', axis: m[1] };
-  return { kind: 'bad', reason: `unknown placeholder \${{ ${expr} }}: use \${{ distro }} or \${{ matrix.<axis> }}` };
+  return {
+    kind: 'bad',
+    reason: `unknown placeholder \${{ ${expr} }}: use \${{ distro }}, \${{ arch }} or \${{ matrix.<axis> }}`,
+  };
 }
 
-/** Every axis a cell can have: the matrix's, then keys that include entries add (distro aside). */
+/** Every axis a cell can have: the matrix's, then keys that include entries add (distro and arch aside). */
 export function axisNames(config: Pick<Config, 'matrix' | 'include'>): string[] {
   const names = new Set(Object.keys(config.matrix));
-  for (const entry of config.include) for (const key of Object.keys(entry)) if (key !== 'distro') names.add(key);
+  for (const entry of config.include)
+    for (const key of Object.keys(entry)) if (key !== 'distro' && key !== 'arch') names.add(key);
   return [...names];
 }
 
@@ -36,6 +43,7 @@ export function substitute(template: string, ctx: SubstitutionContext): string {
   return template.replace(PLACEHOLDER, (whole, expr: string) => {
     const ref = parseRef(expr);
     if (ref.kind === 'distro') return ctx.distro;
+    if (ref.kind === 'arch') return ctx.arch;
     if (ref.kind === 'bad') throw usageError('UNKNOWN_PLACEHOLDER', `${template}: ${ref.reason}`);
     const value = ctx.matrix[ref.axis];
     if (value !== undefined) return value;
@@ -85,6 +93,6 @@ export function checkPlaceholders(config: Config): void {
   if (issues.length === 0) return;
   const lines = issues.map((i) => `${displayPath(config.file)}: ${formatPath(i.path)}: ${i.message}`);
   throw usageError('CONFIG_INVALID', lines.join('\n'), {
-    hint: 'a placeholder is ${{ distro }} or ${{ matrix.<axis> }}',
+    hint: 'a placeholder is ${{ distro }}, ${{ arch }} or ${{ matrix.<axis> }}',
   });
 }

@@ -7,6 +7,11 @@ export interface Config {
   file: string;
   /** Distro names as written (resolved against the catalog later, by plan/). */
   distros: string[];
+  /**
+   * `arch:`, the CPU architectures, as Debian spells them, in the order written: the axis after distro. Empty
+   * when the config names none: its cells then run on the host's (or on what `--arch` names).
+   */
+  arch: string[];
   /** Axis name → values, in the order written. `distro` is not an axis here. */
   matrix: Record<string, Scalar[]>;
   include: Array<Record<string, Scalar>>;
@@ -60,9 +65,11 @@ export interface TestStep {
   timeout?: number;
 }
 
-/** The values a placeholder can refer to: `${{ matrix.build }}`, `${{ distro }}`. */
+/** The values a placeholder can refer to: `${{ matrix.build }}`, `${{ distro }}`, `${{ arch }}`. */
 export interface SubstitutionContext {
   distro: string;
+  /** The cell's architecture (`${{ arch }}`), as Debian spells it. */
+  arch: string;
   matrix: Record<string, string>;
   /**
    * Every axis of the matrix (see `axisNames`). When given, an axis this cell lacks (possible for cells

@@ -3,7 +3,7 @@ import type { DistroEntry, PackageManagerName } from '../catalog/types.js';
 import { ensureImage, ownImageBy, type EnsureOptions, type ImageRef } from '../images/index.js';
 import { IDMAP_SIZE, type Runtime } from '../vps/index.js';
 import { markUsed, readName, type Store } from '../store/index.js';
-import { envError, isVmError } from '../util/errors.js';
+import { envError, isVmError, usageError } from '../util/errors.js';
 
 // Imported images (`vmatrix image import … --as myos`) are not in the catalog: a name the catalog does not
 // know is looked up in the store's names/, and stands in as an entry with no sources whose image is
@@ -11,14 +11,34 @@ import { envError, isVmError } from '../util/errors.js';
 
 const IMPORTED = 'imported';
 
-export async function resolveDistro(catalog: Catalog, store: Store, name: string): Promise<DistroEntry> {
+/**
+ * The entry of `name` for `arch` (default: the catalog's, the host's unless `--arch` chose). An imported
+ * image is of one arch: asked for another, it is an error rather than a cell that says one arch and runs another.
+ */
+export async function resolveDistro(
+  catalog: Catalog,
+  store: Store,
+  name: string,
+  wanted?: string,
+): Promise<DistroEntry> {
   try {
-    return catalog.resolve(name);
+    return catalog.resolve(name, wanted ? { arch: wanted } : {});
   } catch (e) {
     if (!isVmError(e) || e.code !== 'UNKNOWN_DISTRO') throw e;
     const rec = await readName(store, name).catch(() => undefined);
     if (!rec) throw e;
     const arch = (await store.readImage(rec.image).catch(() => undefined))?.arch ?? '';
+    if (wanted && arch && wanted !== arch) {
+      throw usageError(
+        'UNSUPPORTED_ARCH',
+        `${name} is an imported image of ${arch}, and the matrix asks for ${wanted}`,
+        {
+          hint:
+            `import a ${wanted} root under another name (vmatrix image import FILE --as NAME --arch ${wanted}), ` +
+            'or exclude this combination',
+        },
+      );
+    }
     return {
       name,
       family: IMPORTED,

@@ -1,19 +1,25 @@
 import type { Config } from '../config/types.js';
+import { hostArch } from '../util/arch.js';
 import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
 import { cellId, uniqueSlugs } from './cell-id.js';
 import { expandStrategy, type Expanded } from './strategy.js';
 import type { Cell } from './types.js';
 
-export type MatrixConfig = Pick<Config, 'distros' | 'matrix' | 'include' | 'exclude'>;
+export type MatrixConfig = Pick<Config, 'distros' | 'matrix' | 'include' | 'exclude'> & Partial<Pick<Config, 'arch'>>;
 
 /**
- * The cells of a config: `distro` is the first axis, then the matrix axes as written; exclude, then
- * include, exactly as GitHub Actions does. Identical cells (two includes adding the same one) count once.
+ * The cells of a config: `distro` is the first axis, `arch` the second, then the matrix axes as written;
+ * exclude, then include, exactly as GitHub Actions does. Identical cells (two includes adding the same one)
+ * count once. `arches` are the arches of a config that names none (`--arch`; default: the host's). A cell
+ * that include adds without an arch gets the first arch of the list. A cell's id names its arch only when
+ * the matrix has more than one: a config without `arch:` keeps the ids it always had.
  */
-export function expandMatrix(config: MatrixConfig): Cell[] {
+export function expandMatrix(config: MatrixConfig, { arches }: { arches?: string[] } = {}): Cell[] {
+  const archList = config.arch?.length ? config.arch : arches?.length ? arches : [hostArch()];
   const axes: Array<[string, Array<string | number | boolean>]> = [
     ['distro', config.distros],
+    ['arch', archList],
     ...Object.entries(config.matrix),
   ];
   checkExcludeKeys(
@@ -21,17 +27,22 @@ export function expandMatrix(config: MatrixConfig): Cell[] {
     axes.map(([name]) => name),
   );
   const expanded = expandStrategy({ axes, include: config.include, exclude: config.exclude });
+  const combos = expanded.map((combo) => {
+    const { distro, arch = archList[0], ...rest } = combo.values;
+    if (distro === undefined) throw includeWithoutDistro(combo);
+    return { distro, arch, rest };
+  });
+  const named = new Set(combos.map((c) => c.arch)).size > 1;
   const seen = new Set<string>();
   const cells: Array<Omit<Cell, 'slug'>> = [];
-  for (const combo of expanded) {
-    const { distro, ...rest } = combo.values;
-    if (distro === undefined) throw includeWithoutDistro(combo);
-    const id = cellId(distro, rest);
-    if (!seen.has(id)) cells.push({ id, distro, axes: rest });
+  for (const { distro, arch, rest } of combos) {
+    const cellAxes = named ? { arch, ...rest } : rest;
+    const id = cellId(distro, cellAxes);
+    if (!seen.has(id)) cells.push({ id, distro, arch, axes: cellAxes });
     seen.add(id);
   }
   const slugs = uniqueSlugs(cells.map((c) => c.id));
-  return cells.map((c, i) => ({ id: c.id, slug: slugs[i], distro: c.distro, axes: c.axes }));
+  return cells.map((c, i) => ({ id: c.id, slug: slugs[i], distro: c.distro, arch: c.arch, axes: c.axes }));
 }
 
 /** GitHub rejects an exclude key that is no axis: it is a typo that would silently exclude nothing. */
@@ -44,7 +55,7 @@ function checkExcludeKeys(config: MatrixConfig, axes: string[]): void {
         'EXCLUDE_UNKNOWN_KEY',
         `exclude[${index}]: "${key}" is not an axis of the matrix (axes: ${axes.join(', ')})`,
         {
-          hint: guess ? `did you mean "${guess}"?` : 'exclude entries name axes of the matrix, or distro',
+          hint: guess ? `did you mean "${guess}"?` : 'exclude entries name axes of the matrix, distro or arch',
         },
       );
     }

@@ -20,10 +20,13 @@ export interface GithubCellJob {
   /** The same cell as a safe name: artifact names may not contain `/`. */
   slug: string;
   distro: string;
+  /** Its architecture, as Debian spells it: a job can pick a runner of that arch (`runs-on`). */
+  arch: string;
 }
 
 /**
- * `strategy.matrix` for GitHub Actions: `{ include: [{ cell, slug, distro }] }` or `{ shard: ['1/3', '2/3', '3/3'] }`.
+ * `strategy.matrix` for GitHub Actions: `{ include: [{ cell, slug, distro, arch }] }` or
+ * `{ shard: ['1/3', '2/3', '3/3'] }`.
  */
 export type GithubMatrix = { include: GithubCellJob[] } | { shard: string[] };
 
@@ -58,7 +61,7 @@ export function githubMatrix(cells: Cell[], shards?: number): GithubMatrix {
     return { shard: shardNames(cells.length, shards) };
   }
   checkJobs('github', cells.length, 'cells');
-  return { include: cells.map((c) => ({ cell: c.id, slug: c.slug, distro: c.distro })) };
+  return { include: cells.map((c) => ({ cell: c.id, slug: c.slug, distro: c.distro, arch: c.arch })) };
 }
 
 export function gitlabParallel(cells: Cell[], shards?: number): GitlabParallel {

@@ -2,7 +2,7 @@ import type { Cell } from './types.js';
 
 // `--only` patterns. One pattern selects the cells it matches; several select the union. A pattern is
 // a cell id, a distro name, a glob over the id (`debian-*/cc=gcc*`), or `axis=value[,axis=value]` terms
-// that must all hold (`cc=clang`, `distro=debian-12,build=debug`, values may be globs too).
+// that must all hold (`cc=clang`, `distro=debian-12,build=debug`, `arch=s390x`, values may be globs too).
 
 function glob(pattern: string): RegExp {
   const body = pattern
@@ -20,7 +20,7 @@ function termsMatch(cell: Cell, pattern: string): boolean {
     const eq = term.indexOf('=');
     if (eq <= 0) return false;
     const key = term.slice(0, eq).trim();
-    const value = key === 'distro' ? cell.distro : cell.axes[key];
+    const value = key === 'distro' ? cell.distro : key === 'arch' ? cell.arch : cell.axes[key];
     return value !== undefined && like(value, term.slice(eq + 1).trim());
   });
 }

@@ -1,10 +1,15 @@
 /** One cell of the matrix: a distro plus one value per axis. */
 export interface Cell {
-  /** `debian-12/build=Debug` or `debian-12/build=Debug,cc=gcc`; `debian-12` when there are no axes. */
+  /** `debian-12/build=Debug`, `debian-12/arch=s390x,build=Debug`; `debian-12` when there are no axes. */
   id: string;
   /** Safe for a path segment, a hostname and a container id: `debian-12-build-debug`. Unique within a run. */
   slug: string;
   distro: string;
-  /** Axis name → value as a string, in matrix order, then keys added by include. Excludes `distro`. */
+  /** The CPU architecture its image is of and its programs run as, as Debian spells it (`amd64`, `s390x`). */
+  arch: string;
+  /**
+   * Axis name → value as a string, in matrix order, then keys added by include. Excludes `distro`; holds `arch`
+   * (first) only when the matrix has cells of more than one arch, so that ids name the arch exactly then.
+   */
   axes: Record<string, string>;
 }

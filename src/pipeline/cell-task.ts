@@ -275,6 +275,6 @@ export function cancelledResult(cell: CellPlan, projectDir: string, runDir: stri
 function resultBase(
   { cell }: CellPlan,
   logPath: string,
-): Pick<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath'> {
-  return { id: cell.id, slug: cell.slug, distro: cell.distro, axes: cell.axes, logPath };
+): Pick<CellResult, 'id' | 'slug' | 'distro' | 'arch' | 'axes' | 'logPath'> {
+  return { id: cell.id, slug: cell.slug, distro: cell.distro, arch: cell.arch, axes: cell.axes, logPath };
 }

@@ -4,7 +4,8 @@ import type { ImageProgress, ImageRef } from '../images/index.js';
 import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
-import type { CellResources, Runtime } from '../vps/index.js';
+import { archSupports, type ArchSupport, type CellResources, type Runtime } from '../vps/index.js';
+import { envError, type VmError } from '../util/errors.js';
 import { obtainCellImage } from '../distro-image/resolve.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from '../layers/build.js';
 import { setupInputFiles, type FileDigest } from '../layers/key.js';
@@ -44,7 +45,7 @@ export interface RunShared {
 
 /** How the cells' images and setup layers are obtained. */
 export interface InputsContext extends RunShared {
-  /** Where setup logs are written (<dir>/<distro>-<key>.log). */
+  /** Where setup logs are written (<dir>/<distro>-<arch>-<key>.log). */
   setupLogDir: string;
   offline?: boolean;
   onImageProgress?: ImageProgress;
@@ -53,6 +54,37 @@ export interface InputsContext extends RunShared {
   rebuild?: boolean;
   /** The cgroup limits of setup cells: the operator's ceilings (resources.ts). */
   setupResources?: CellResources;
+  /** Whether each arch of the run can run here (`runArches`): a cell of one that cannot is an error at once. */
+  arches?: ReadonlyMap<string, ArchSupport>;
+}
+
+/**
+ * Whether this host can run each arch of `arches`, read once at the start of a run or session.
+ * VMATRIX_BINFMT_DIR reads binfmt_misc's entries from another directory (the tests' stand-in for a host
+ * without them; it only changes what vmatrix believes, never what the kernel runs).
+ */
+export function runArches(arches: Iterable<string>): Promise<Map<string, ArchSupport>> {
+  const binfmtDir = process.env.VMATRIX_BINFMT_DIR || undefined;
+  return archSupports([...new Set(arches)], { binfmtDir });
+}
+
+/** What a run says about its arches that are not the host's: how each runs, or why it cannot. */
+export function archNotes(arches: ReadonlyMap<string, ArchSupport>, host: string): string[] {
+  return [...arches.values()]
+    .filter((s) => s.arch !== host)
+    .map((s) =>
+      s.runs
+        ? `${s.arch}: ${s.how === 'native' ? 'runs natively' : `qemu-user (${s.interpreter ?? 'binfmt_misc'})`}`
+        : `${s.arch}: cannot run here: ${s.problem ?? 'no way to run it'}`,
+    );
+}
+
+/** The error of a cell whose arch this host cannot run: the fix is in the message, which is all a result keeps. */
+export function archCannotRun(s: ArchSupport): VmError {
+  const fix = s.fix?.length ? `; to fix it, as root: ${s.fix.join(' && ')}` : '';
+  return envError('ARCH_CANNOT_RUN', `${s.problem ?? `this host cannot run ${s.arch} programs`}${fix}`, {
+    hint: 'vmatrix doctor lists the arches this host can run, and vmatrix doctor --fix makes the foreign ones run',
+  });
 }
 
 /** Obtains a cell's inputs; a run calls it once per cell (the pool's `ready`), a session for its one cell. */
@@ -72,7 +104,9 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
     return files;
   };
   return async ({ distro, recipe, recipeError }) => {
-    const { image, ms } = await images.get(distro.name, () =>
+    const runs = c.arches?.get(distro.arch);
+    if (runs && !runs.runs) throw archCannotRun(runs);
+    const { image, ms } = await images.get(`${distro.name}@${distro.arch}`, () =>
       imageSlots.run(async () => {
         const t = Date.now();
         const image = await obtainCellImage(
@@ -87,7 +121,7 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
     );
     if (recipeError !== undefined) throw recipeError;
     if (recipeIsEmpty(recipe)) return { image, imageMs: ms };
-    const key = hashOf({ distro: distro.name, recipe });
+    const key = hashOf({ distro: distro.name, arch: distro.arch, recipe });
     const layer = await layers.get(key, () =>
       layerSlots.run(async () =>
         ensureLayer({
@@ -100,7 +134,7 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
           workdir: plan.config.workdir,
           setupInputs: await (setupInputs ??= readSetupInputs()),
           rebuild: rebuilt,
-          logPath: join(c.setupLogDir, `${distro.name}-${key.slice(0, 8)}.log`),
+          logPath: join(c.setupLogDir, `${distro.name}-${distro.arch}-${key.slice(0, 8)}.log`),
           displayRoot: process.cwd(),
           signal: c.signal,
           timeoutMs: SETUP_TIMEOUT_MS,

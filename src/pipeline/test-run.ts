@@ -10,7 +10,8 @@ import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
 import { FailFast } from '../cell/attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
-import { cellPreparer, type RunShared } from './inputs.js';
+import { archNotes, cellPreparer, runArches, type RunShared } from './inputs.js';
+import { hostArch } from '../util/arch.js';
 import type { KeepMode } from '../cell/keep.js';
 import { runPool } from './pool.js';
 import type { Plan, RevisionSource } from '../plan/plan.js';
@@ -86,6 +87,8 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: seccompReason() });
   o.emit({ type: 'progress', scope: 'isolation', message: limits.note });
+  const arches = await runArches(plan.cells.map((c) => c.arch));
+  for (const message of archNotes(arches, hostArch())) o.emit({ type: 'progress', scope: 'arch', message });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);
   const snapshot = await store.writing('copying the project', () =>
@@ -114,6 +117,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     offline: o.offline,
     rebuild: o.rebuild,
     setupResources: limits.setup,
+    arches,
     onImageProgress: imageEvents(o.emit),
     onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
   });

@@ -42,13 +42,18 @@ export interface CellPlan {
   readonly logFile: string;
 }
 
-/** The plans of `cells`, in their order; `distros` holds the entry of each cell's distro. */
+/** The key of `Plan.distros`: a distro's entry differs from arch to arch (its sources, its image). */
+export function distroKey(cell: Pick<Cell, 'distro' | 'arch'>): string {
+  return `${cell.distro}@${cell.arch}`;
+}
+
+/** The plans of `cells`, in their order; `distros` holds the entry of each cell's distro (`distroKey`). */
 export function planCells(
   config: Config,
   cells: readonly Cell[],
   distros: ReadonlyMap<string, DistroEntry>,
 ): readonly CellPlan[] {
-  return Object.freeze(cells.map((cell, index) => planCell(config, cell, distros.get(cell.distro)!, index)));
+  return Object.freeze(cells.map((cell, index) => planCell(config, cell, distros.get(distroKey(cell))!, index)));
 }
 
 function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number): CellPlan {

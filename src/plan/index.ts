@@ -2,4 +2,4 @@
 // `--cell`, `--shard`), and each cell's plan (its recipe, steps, env, log path); nothing here starts a container.
 export { planRevision, planRun, projectCatalog, type Plan, type RevisionSource } from './plan.js';
 export type { DurationsSource } from './select.js';
-export type { CellPlan } from './cell-plan.js';
+export { distroKey, type CellPlan } from './cell-plan.js';

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileAtRef, repositoryFor } from '../source/index.js';
-import { catalogDirs, eolWarning, forArch, loadCatalog, type Catalog, type ProjectCatalog } from '../catalog/index.js';
+import { catalogDirs, eolWarning, loadCatalog, type Catalog, type ProjectCatalog } from '../catalog/index.js';
 import type { DistroEntry } from '../catalog/types.js';
 import { loadConfig, parseConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
@@ -9,10 +9,11 @@ import { expandMatrix, type Durations } from '../matrix/index.js';
 import type { Cell } from '../matrix/types.js';
 import { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
+import { archProblem } from '../util/arch.js';
 import { hashOf } from '../util/hash.js';
 import { resolveDistro } from '../distro-image/resolve.js';
 import { chooseCells, type SelectOptions } from './select.js';
-import { planCells, type CellPlan } from './cell-plan.js';
+import { distroKey, planCells, type CellPlan } from './cell-plan.js';
 import type { RunMatrix } from '../results/types.js';
 
 // Everything that can be decided without touching the store or the runtime: the config, the cells and
@@ -24,6 +25,7 @@ export interface Plan {
   cells: Cell[];
   /** What the config decides about each of `cells`, in the same order, worked out once. */
   cellPlans: readonly CellPlan[];
+  /** Each cell's distro entry, for its arch: `distroKey(cell)` → entry. */
   distros: Map<string, DistroEntry>;
   catalog: Catalog;
   /** The cells' last known durations, when asked for and known: cells start slowest first. */
@@ -40,8 +42,11 @@ export interface Plan {
 export interface PlanOptions extends SelectOptions {
   /** Imported image names (`vmatrix image import`) are looked up here when the catalog does not know them. */
   store?: Store;
-  /** The images' architecture; default: the host's. */
-  arch?: string;
+  /**
+   * `--arch`: a config with `arch:` runs only its cells of these arches; one without runs its cells on
+   * these (default: the host's).
+   */
+  arches?: string[];
   /** The config's text, when it is not a file of the project (`--repo`): `name` appears in messages. */
   configText?: { text: string; name: string };
   /** Where results go; default: the config's directory. */
@@ -58,7 +63,7 @@ export async function planRun(
   configPath: string,
   {
     store = Store.fromEnv(),
-    arch,
+    arches,
     configText,
     projectDir,
     distros: only,
@@ -70,18 +75,29 @@ export async function planRun(
   const config = configText
     ? parseConfig(configText.text, configText.name)
     : await loadConfig(resolve(configPath), { given: configGiven });
-  const catalog = forArch(await loadCatalog(catalogDirs(), projectCatalogOf(config, configPath, configText)), arch);
-  const all = expandMatrix(config);
+  const catalog = await loadCatalog(catalogDirs(), projectCatalogOf(config, configPath, configText));
+  const wanted = archFlag(arches);
+  const all = expandMatrix(config, { arches: wanted });
   const dir = projectDir ?? dirname(resolve(configPath));
-  const { cells, durations, shard, split, note } = await chooseCells(
-    only?.length ? await ofDistros(all, only, catalog, store) : all,
-    dir,
-    select,
-  );
-  const distros = new Map<string, DistroEntry>();
-  for (const cell of cells) {
-    if (!distros.has(cell.distro)) distros.set(cell.distro, await resolveDistro(catalog, store, cell.distro));
+  let chosen = config.arch.length > 0 && wanted ? ofArches(all, wanted) : all;
+  if (only?.length) chosen = await ofDistros(chosen, only, catalog, store);
+  const chosenCells = await chooseCells(chosen, dir, select);
+  const { durations, shard, split, note } = chosenCells;
+  // An arch nobody named is the host's, except for an imported image, which is of the arch it is.
+  const named = config.arch.length > 0 || wanted !== undefined;
+  const entries = new Map<string, DistroEntry>();
+  for (const cell of chosenCells.cells) {
+    const key = distroKey(cell);
+    if (!entries.has(key))
+      entries.set(key, await resolveDistro(catalog, store, cell.distro, named ? cell.arch : undefined));
   }
+  const distros = new Map<string, DistroEntry>();
+  const cells = chosenCells.cells.map((c) => {
+    const entry = entries.get(distroKey(c))!;
+    const cell = entry.arch === c.arch ? c : { ...c, arch: entry.arch };
+    distros.set(distroKey(cell), entry);
+    return cell;
+  });
   // The config's file path differs from runner to runner; what it says is what makes two runs comparable.
   const matrix: RunMatrix = {
     configHash: hashOf({ ...config, file: undefined }),
@@ -94,6 +110,39 @@ export async function planRun(
   const byName = new Map([...distros.values()].map((d) => [d.name, d]));
   const eolWarnings = [...byName.values()].flatMap((d) => eolWarning(d, today) ?? []);
   return { config, projectDir: dir, cells, cellPlans, distros, catalog, durations, matrix, note, eolWarnings };
+}
+
+/** `--arch` values, each checked: a run on a misspelt arch would be a run on no cell. */
+function archFlag(arches: string[] | undefined): string[] | undefined {
+  const list = arches
+    ?.flatMap((a) => a.split(','))
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (!list?.length) return undefined;
+  for (const a of list) {
+    const problem = archProblem(a);
+    if (problem)
+      throw usageError('UNKNOWN_ARCH', `--arch: ${problem}`, {
+        hint: '`vmatrix doctor` lists the arches this host can run',
+      });
+  }
+  return [...new Set(list)];
+}
+
+/** The cells of `arches`, for `--arch` on a config that has `arch:`. */
+function ofArches(all: Cell[], arches: string[]): Cell[] {
+  const has = [...new Set(all.map((c) => c.arch))];
+  const missing = arches.filter((a) => !has.includes(a));
+  if (missing.length > 0) {
+    throw usageError(
+      'NO_CELLS',
+      `--arch ${missing.join(',')}: the matrix has no cell of ${missing.length === 1 ? 'that arch' : 'those arches'}`,
+      {
+        hint: `its arches: ${has.join(', ')} (add more under \`arch:\` in vmatrix.yml)`,
+      },
+    );
+  }
+  return all.filter((c) => arches.includes(c.arch));
 }
 
 /** The `catalog:` of a config, whose paths are relative to the config's directory (the project root). */
@@ -182,7 +231,8 @@ export async function planRevision(o: RevisionPlanOptions): Promise<{ plan: Plan
 
 /** The cells whose distro is one of `names` (aliases allowed on both sides: `debian-stable` is debian-12). */
 async function ofDistros(all: Cell[], names: string[], catalog: Catalog, store: Store): Promise<Cell[]> {
-  const canonical = async (name: string) => (await resolveDistro(catalog, store, name)).name;
+  const arch = all[0]?.arch;
+  const canonical = async (name: string) => (await resolveDistro(catalog, store, name, arch)).name;
   const wanted = new Set(await Promise.all(names.map(canonical)));
   const of = new Map(
     await Promise.all([...new Set(all.map((c) => c.distro))].map(async (d) => [d, await canonical(d)] as const)),

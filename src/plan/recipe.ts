@@ -12,7 +12,7 @@ import { createUserStep } from '../cell/user.js';
 
 export function contextOf(config: Config, cell: Cell): SubstitutionContext {
   // A cell added by include may lack an axis: its placeholders become '' as on GitHub, not an error.
-  return { distro: cell.distro, matrix: cell.axes, known: axisNames(config) };
+  return { distro: cell.distro, arch: cell.arch, matrix: cell.axes, known: axisNames(config) };
 }
 
 function substituteEnv(env: Record<string, string>, ctx: SubstitutionContext): Record<string, string> {

@@ -48,6 +48,9 @@ export interface CellResult {
   id: string;
   slug: string;
   distro: string;
+  /** Its architecture, as Debian spells it (absent from results written before vmatrix knew arches). */
+  arch?: string;
+  /** Its axes; `arch` among them (first) when the matrix has more than one. */
   axes: Record<string, string>;
   status: CellStatus;
   /** The failing phase, when not passed. */

@@ -13,7 +13,7 @@ import { usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
 import { cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
-import { cellPreparer } from '../pipeline/inputs.js';
+import { archCannotRun, cellPreparer, runArches } from '../pipeline/inputs.js';
 import { obtainCellImage, resolveDistro } from '../distro-image/resolve.js';
 import { planRun, type CellPlan, type Plan } from '../plan/index.js';
 import { cannotSetUp, SetupFailed } from '../layers/failure.js';
@@ -74,7 +74,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       ? resolve(o.configPath)
       : undefined;
   const plan = configPath
-    ? await planRun(configPath, { store: o.store, arch: o.arch, configGiven: o.configGiven })
+    ? await planRun(configPath, {
+        store: o.store,
+        arches: o.arch ? [o.arch] : undefined,
+        configGiven: o.configGiven,
+      })
     : undefined;
   if (plan && o.network === undefined)
     requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
@@ -98,6 +102,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (!plan || !cell) {
       const catalog = plan?.catalog ?? forArch(await loadCatalog(), o.arch);
       const distro = await resolveDistro(catalog, o.store, o.target!);
+      const runs = (await runArches([distro.arch])).get(distro.arch);
+      if (runs && !runs.runs) throw archCannotRun(runs);
       warnIfEol(distro, o);
       const image = await obtainCellImage(
         o.store,
@@ -113,7 +119,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         cellSpec(ground, {
           ...run,
           hostname: distro.name,
-          env: { ...termEnv(), VMATRIX_DISTRO: distro.name, ...o.env },
+          env: { ...termEnv(), VMATRIX_DISTRO: distro.name, VMATRIX_ARCH: distro.arch, ...o.env },
           network: o.network ?? o.bareNetwork,
         }),
       );
@@ -133,6 +139,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       sourceTree,
       offline: o.offline,
       setupResources: limits.setup,
+      arches: await runArches([cell.distro.arch]),
       onImageProgress: o.onProgress,
       onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
@@ -207,7 +214,7 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<CellPlan | undef
     try {
       distro = await resolveDistro(plan.catalog, o.store, o.target);
     } catch {
-      const near = closest(o.target, [...plan.cells.map((c) => c.id), ...plan.distros.keys()]);
+      const near = closest(o.target, [...new Set(plan.cells.flatMap((c) => [c.id, c.distro]))]);
       throw usageError('UNKNOWN_CELL', `"${o.target}" is neither a cell of ${plan.config.file} nor a distro`, {
         hint: near
           ? `did you mean ${near}? (vmatrix matrix lists the cells)`

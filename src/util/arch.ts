@@ -29,3 +29,23 @@ export function debianArch(arch?: string): string {
 export function hostArch(): string {
   return debianArch(process.arch);
 }
+
+/** The architectures vmatrix runs cells of, as Debian spells them: what `arch:` in vmatrix.yml may name. */
+export const ARCHES = ['amd64', 'i386', 'arm64', 'armhf', 'ppc64el', 's390x', 'riscv64'] as const;
+
+/** Whether `arch` is one of ARCHES exactly as written (the config takes Debian's spelling only). */
+export function isKnownArch(arch: string): boolean {
+  return (ARCHES as readonly string[]).includes(arch);
+}
+
+/**
+ * Why `arch` is not an arch a config may name, or undefined when it is: `aarch64 is arm64 in Debian's
+ * spelling, which vmatrix uses` for the kernel's and other tools' names.
+ */
+export function archProblem(arch: string): string | undefined {
+  if (isKnownArch(arch)) return undefined;
+  const debian = DEBIAN[arch.trim().toLowerCase()];
+  if (debian && debian !== arch)
+    return `"${arch}" is ${debian} in Debian's spelling, which vmatrix uses: write ${debian}`;
+  return `"${arch}" is no architecture vmatrix knows (it knows ${ARCHES.join(', ')})`;
+}

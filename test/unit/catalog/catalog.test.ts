@@ -40,7 +40,7 @@ describe('the built-in catalog', () => {
       packageManager: 'apt',
       shell: '/bin/sh',
       arch: 'amd64',
-      arches: ['amd64', 'arm64'],
+      arches: ['amd64', 'i386', 'arm64', 'armhf', 'ppc64el', 's390x'],
       sources: [{ kind: 'mmdebstrap', suite: 'bookworm', variant: 'minbase' }],
       eol: '2028-06-30',
       eolSource: 'https://wiki.debian.org/LTS',

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     expect(await loadConfig(file)).toEqual({
       file,
       distros: ['debian-11', 'debian-12'],
+      arch: [],
       // 3.10 stays 3.10: a version must not become 3.1.
       matrix: { cc: ['gcc', 'clang'], python: [3.9, '3.11', '3.10'] },
       exclude: [{ distro: 'debian-11', cc: 'clang' }],
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
     expect(await loadConfig(file)).toEqual({
       file,
       distros: ['debian-12'],
+      arch: [],
       matrix: {},
       include: [],
       exclude: [],

@@ -4,7 +4,7 @@ import { axisNames, checkPlaceholders, substitute } from '../../../src/config/pl
 import type { Config } from '../../../src/config/types.js';
 import { VmError } from '../../../src/util/errors.js';
 
-const ctx = { distro: 'debian-12', matrix: { cc: 'gcc', build: 'debug' } };
+const ctx = { distro: 'debian-12', arch: 's390x', matrix: { cc: 'gcc', build: 'debug' } };
 
 function caught(fn: () => unknown): VmError {
   try {
@@ -27,6 +27,10 @@ describe('substitute', () => {
     expect(substitute('${{ matrix.distro }}', ctx)).toBe('debian-12');
   });
 
+  it("replaces ${{ arch }} and ${{ matrix.arch }} with the cell's arch", () => {
+    expect(substitute('gcc-${{ arch }} ${{matrix.arch}}', ctx)).toBe('gcc-s390x s390x');
+  });
+
   it('leaves text without placeholders alone, including a lone $ and ${VAR}', () => {
     expect(substitute('echo $HOME ${PATH} $$', ctx)).toBe('echo $HOME ${PATH} $$');
   });
@@ -43,7 +47,7 @@ describe('substitute', () => {
 
   it('throws on something that is no placeholder', () => {
     expect(caught(() => substitute('${{ env.HOME }}', ctx)).message).toBe(
-      '${{ env.HOME }}: unknown placeholder ${{ env.HOME }}: use ${{ distro }} or ${{ matrix.<axis> }}',
+      '${{ env.HOME }}: unknown placeholder ${{ env.HOME }}: use ${{ distro }}, ${{ arch }} or ${{ matrix.<axis> }}',
     );
   });
 });
@@ -75,7 +79,7 @@ describe('placeholders at load time', () => {
       'vmatrix.yml:4: setup: unknown axis "zzzzzz" in ${{ matrix.zzzzzz }} (axes: cc)',
       'vmatrix.yml:7: test[1]: unknown axis "ccc" in ${{ matrix.ccc }} (did you mean "cc"?)',
       'vmatrix.yml:8: env.X: a placeholder is not closed: write ${{ matrix.<axis> }}',
-      'vmatrix.yml:8: env.Y: unknown placeholder ${{ foo }}: use ${{ distro }} or ${{ matrix.<axis> }}',
+      'vmatrix.yml:8: env.Y: unknown placeholder ${{ foo }}: use ${{ distro }}, ${{ arch }} or ${{ matrix.<axis> }}',
     ]);
   });
 
@@ -89,6 +93,7 @@ describe('placeholders at load time', () => {
     const config: Config = {
       file: 'vmatrix.yml',
       distros: ['d'],
+      arch: [],
       matrix: { cc: ['gcc'] },
       include: [],
       exclude: [],

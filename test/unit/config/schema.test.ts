@@ -18,6 +18,7 @@ describe('schema/vmatrix.schema.json', () => {
       .map(([k]) => k);
     expect(undocumented).toEqual([]);
     expect(Object.keys(schema.properties).sort()).toEqual([
+      'arch',
       'artifacts',
       'catalog',
       'distros',

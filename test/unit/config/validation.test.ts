@@ -57,7 +57,7 @@ describe('config validation messages', () => {
 
   it('lists the keys when an unknown key resembles none of them', () => {
     expect(configError('distros: [d]\ntest: x\nzzzzzzzz: 1\n').message).toBe(
-      'vmatrix.yml:3: zzzzzzzz: unknown key (expected one of: distros, matrix, include, exclude, packages, install_recommends, setup, catalog, setup_inputs, test, env, timeout, retries, artifacts, workdir, overrides, network, user, resources)',
+      'vmatrix.yml:3: zzzzzzzz: unknown key (expected one of: distros, arch, matrix, include, exclude, packages, install_recommends, setup, catalog, setup_inputs, test, env, timeout, retries, artifacts, workdir, overrides, network, user, resources)',
     );
   });
 
@@ -137,5 +137,42 @@ describe('config validation messages', () => {
       'vmatrix.yml:4: test[1].timeout: "0m" is no time at all',
     );
     expect(validateConfig('distros: [d]\ntest: x\ntimeout: "0.5s"\n', 'vmatrix.yml').errors).toEqual([]);
+  });
+});
+
+describe('arch in vmatrix.yml', () => {
+  it('takes one arch or a list, as Debian spells them', () => {
+    expect(parseConfig('distros: [debian-12]\narch: s390x\ntest: make\n', 'vmatrix.yml').arch).toEqual(['s390x']);
+    expect(parseConfig('distros: [d]\narch: [amd64, i386]\ntest: make\n', 'vmatrix.yml').arch).toEqual([
+      'amd64',
+      'i386',
+    ]);
+  });
+
+  it("names the line of an arch spelt the kernel's way, of an unknown one, and of one in exclude", () => {
+    const e = configError(
+      [
+        'distros: [debian-12]', //        1
+        'arch:', //                       2
+        '  - amd64', //                   3
+        '  - aarch64', //                 4
+        '  - sparc', //                   5
+        'exclude:', //                    6
+        '  - { arch: x86_64 }', //        7
+        'test: make', //                  8
+      ].join('\n'),
+    );
+    expect(e.message.split('\n')).toEqual([
+      'vmatrix.yml:4: arch[1]: "aarch64" is arm64 in Debian\'s spelling, which vmatrix uses: write arm64',
+      'vmatrix.yml:5: arch[2]: "sparc" is no architecture vmatrix knows (it knows amd64, i386, arm64, armhf, ppc64el, s390x, riscv64)',
+      'vmatrix.yml:7: exclude[0].arch: "x86_64" is amd64 in Debian\'s spelling, which vmatrix uses: write amd64',
+    ]);
+  });
+
+  it('refuses arch as an axis of matrix:, pointing at the top-level key', () => {
+    const e = configError('distros: [d]\nmatrix:\n  arch: [amd64]\ntest: make\n');
+    expect(e.message).toBe(
+      'vmatrix.yml:3: matrix.arch: arch has its own top-level key: list the architectures under `arch`, not in matrix',
+    );
   });
 });

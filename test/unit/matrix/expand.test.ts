@@ -9,7 +9,7 @@ const config = (over: Partial<MatrixConfig>): MatrixConfig => ({
   exclude: [],
   ...over,
 });
-const ids = (c: MatrixConfig) => expandMatrix(c).map((cell) => cell.id);
+const ids = (c: MatrixConfig, arches?: string[]) => expandMatrix(c, { arches }).map((cell) => cell.id);
 
 function thrown(fn: () => unknown): Error & { code?: string; exit?: number; hint?: string } {
   try {
@@ -22,10 +22,10 @@ function thrown(fn: () => unknown): Error & { code?: string; exit?: number; hint
 
 describe('expandMatrix', () => {
   it('gives one cell per distro when there are no axes', () => {
-    const cells = expandMatrix(config({ distros: ['debian-11', 'debian-12'] }));
+    const cells = expandMatrix(config({ distros: ['debian-11', 'debian-12'] }), { arches: ['amd64'] });
     expect(cells).toEqual([
-      { id: 'debian-11', slug: 'debian-11', distro: 'debian-11', axes: {} },
-      { id: 'debian-12', slug: 'debian-12', distro: 'debian-12', axes: {} },
+      { id: 'debian-11', slug: 'debian-11', distro: 'debian-11', arch: 'amd64', axes: {} },
+      { id: 'debian-12', slug: 'debian-12', distro: 'debian-12', arch: 'amd64', axes: {} },
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('expandMatrix', () => {
   it('rejects an exclude key that is no axis, suggesting the closest', () => {
     const e = thrown(() => expandMatrix(config({ matrix: { cc: ['gcc'] }, exclude: [{ cx: 'gcc' }] })));
     expect(e.code).toBe('EXCLUDE_UNKNOWN_KEY');
-    expect(e.message).toBe('exclude[0]: "cx" is not an axis of the matrix (axes: distro, cc)');
+    expect(e.message).toBe('exclude[0]: "cx" is not an axis of the matrix (axes: distro, arch, cc)');
     expect(e.hint).toBe('did you mean "cc"?');
   });
 
@@ -117,5 +117,62 @@ describe('expandMatrix', () => {
   it('gives cells whose slugs collide distinct slugs', () => {
     const cells = expandMatrix(config({ matrix: { v: ['A', 'a', 'a.'] } }));
     expect(cells.map((c) => c.slug)).toEqual(['debian-12-v-a', 'debian-12-v-a-2', 'debian-12-v-a-3']);
+  });
+});
+
+describe('expandMatrix: arch, the axis after distro', () => {
+  it('keeps the ids a config without arch: always had, with the host arch or the one --arch names', () => {
+    expect(ids(config({ matrix: { cc: ['gcc'] } }), ['s390x'])).toEqual(['debian-12/cc=gcc']);
+    const [cell] = expandMatrix(config({}), { arches: ['s390x'] });
+    expect(cell).toMatchObject({ id: 'debian-12', arch: 's390x', axes: {} });
+    expect(expandMatrix(config({}))[0]!.arch).toMatch(/^(amd64|i386|arm64|armhf|ppc64el|s390x|riscv64)$/);
+  });
+
+  it('names the arch in every id, right after the distro, when the matrix has more than one', () => {
+    const cells = expandMatrix(config({ distros: ['d1', 'd2'], arch: ['amd64', 's390x'], matrix: { cc: ['gcc'] } }));
+    expect(cells.map((c) => [c.id, c.arch])).toEqual([
+      ['d1/arch=amd64,cc=gcc', 'amd64'],
+      ['d1/arch=s390x,cc=gcc', 's390x'],
+      ['d2/arch=amd64,cc=gcc', 'amd64'],
+      ['d2/arch=s390x,cc=gcc', 's390x'],
+    ]);
+    expect(cells[1]!.axes).toEqual({ arch: 's390x', cc: 'gcc' });
+    expect(cells[1]!.slug).toBe('d1-arch-s390x-cc-gcc');
+  });
+
+  it('one arch in arch: names none', () => {
+    const [cell] = expandMatrix(config({ arch: ['arm64'] }), { arches: ['amd64'] });
+    expect(cell).toMatchObject({ id: 'debian-12', arch: 'arm64', axes: {} });
+  });
+
+  it('takes arch in exclude and include, with GitHub semantics', () => {
+    const c = config({
+      arch: ['amd64', 'i386'],
+      matrix: { cc: ['gcc', 'clang'] },
+      exclude: [{ arch: 'i386', cc: 'clang' }],
+      include: [
+        { arch: 'i386', cc: 'gcc', flags: '-m32' },
+        { distro: 'debian-12', arch: 's390x', cc: 'gcc' },
+      ],
+    });
+    const cells = expandMatrix(c);
+    expect(cells.map((x) => x.id)).toEqual([
+      'debian-12/arch=amd64,cc=gcc',
+      'debian-12/arch=amd64,cc=clang',
+      'debian-12/arch=i386,cc=gcc,flags=-m32',
+      'debian-12/arch=s390x,cc=gcc',
+    ]);
+    expect(cells[3]!.arch).toBe('s390x');
+  });
+
+  it('gives a cell include adds without an arch the first of arch:, and names arches once two appear', () => {
+    const cells = expandMatrix(
+      config({ arch: ['arm64'], include: [{ distro: 'debian-11' }, { distro: 'x', arch: 'i386' }] }),
+    );
+    expect(cells.map((x) => [x.id, x.arch])).toEqual([
+      ['debian-12/arch=arm64', 'arm64'],
+      ['debian-11/arch=arm64', 'arm64'],
+      ['x/arch=i386', 'i386'],
+    ]);
   });
 });

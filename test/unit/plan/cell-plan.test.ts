@@ -8,11 +8,17 @@ import { USER_ID } from '../../../src/cell/user.js';
 // A cell's plan is worked out once from the config: what its task, its setup layer and `vmatrix shell`
 // read instead of substituting and mapping again.
 
-const DEBIAN = { name: 'debian-12', family: 'debian', packageManager: 'apt', shell: '/bin/sh' } as DistroEntry;
+const DEBIAN = {
+  name: 'debian-12',
+  family: 'debian',
+  packageManager: 'apt',
+  shell: '/bin/sh',
+  arch: 'amd64',
+} as DistroEntry;
 
 function plans(yaml: string) {
   const config = parseConfig(`distros: [debian-12]\n${yaml}`, 'vmatrix.yml');
-  return planCells(config, expandMatrix(config), new Map([['debian-12', DEBIAN]]));
+  return planCells(config, expandMatrix(config, { arches: ['amd64'] }), new Map([['debian-12@amd64', DEBIAN]]));
 }
 
 describe('planCells', () => {

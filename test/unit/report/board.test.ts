@@ -10,6 +10,7 @@ const cell = (distro: string, mode: string): Cell => ({
   id: `${distro}/mode=${mode}`,
   slug: `${distro}-${mode}`,
   distro,
+  arch: 'amd64',
   axes: { mode },
 });
 const cells = [cell('busybox', 'ok'), cell('busybox', 'hang'), cell('debian-12', 'ok'), cell('debian-12', 'hang')];

@@ -7,7 +7,13 @@ import type { Cell } from '../../../src/matrix/types.js';
 import type { CellResult, RunEvent, RunResult } from '../../../src/results/types.js';
 import { isVmError } from '../../../src/util/errors.js';
 
-const cell = (id: string): Cell => ({ id, slug: id.replace('/', '-'), distro: id.split('/')[0]!, axes: {} });
+const cell = (id: string): Cell => ({
+  id,
+  slug: id.replace('/', '-'),
+  distro: id.split('/')[0]!,
+  arch: 'amd64',
+  axes: {},
+});
 const cells = [cell('debian-12/a'), cell('debian-12/b')];
 const ended: CellResult = {
   ...cells[0]!,

@@ -25,7 +25,7 @@ const SHOWN = '\\u001b]52;c;cm0gLXJmIH4=\\u0007 \\u001b[2J gone\\u000dFAIL hidde
 const uncolour = (text: string) => text.replace(/\u001b\[\d+m/g, '');
 
 const axes = { mode: `x${ESC}[31m\u202e` };
-const cell: Cell = { id: `busybox/mode=${axes.mode}`, slug: 'busybox-x', distro: 'busybox', axes };
+const cell: Cell = { id: `busybox/mode=${axes.mode}`, slug: 'busybox-x', distro: 'busybox', arch: 'amd64', axes };
 const failed = (logPath: string): CellResult => ({
   id: cell.id,
   slug: cell.slug,

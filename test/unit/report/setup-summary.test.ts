@@ -16,10 +16,11 @@ const setup = {
   logPath: '.vmatrix/runs/r/setup/alpine-3.20-0123abcd.log',
   tail: ['ERROR: unable to select packages:', '  libfoo-dev (no such package):', '    required by: world[libfoo-dev]'],
 };
-const cell = (id: string): CellResult => ({
+const cell = (id: string): CellResult & { arch: string } => ({
   id,
   slug: id,
   distro: 'alpine-3.20',
+  arch: 'amd64',
   axes: { cc: id.split('=')[1]! },
   status: 'failed',
   phase: 'setup',
