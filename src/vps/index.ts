@@ -1,7 +1,8 @@
 // vps/: copy-on-write cells. Assembles a cell's root (overlayfs over an image and its setup layers, plus the
 // project at /src), writes its OCI spec and runs it with runc or crun inside private mount and PID namespaces,
 // so that nothing of a cell (process, mount, runtime state) outlives it, even when vmatrix is killed. Setup
-// cells get an outbound-only network of their own (outbound.ts).
+// cells get an outbound-only network of their own (outbound.ts). Which CPU architectures the host's cells can
+// run, natively or through qemu-user in binfmt_misc, and registering qemu where systemd does not (binfmt.ts).
 // The only module that runs the OCI runtime binary.
 export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { CELL_PACKAGE_CACHE } from './types.js';
@@ -29,3 +30,5 @@ export {
 } from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';
 export { hostAddresses, missingToolsError, outboundTools, setupNetwork, OUTBOUND_PACKAGES } from './outbound.js';
+export { archSupport, archSupports, FOREIGN_ARCHES, type ArchSupport, type BinfmtOptions } from './binfmt.js';
+export { registerQemu, type Registration } from './binfmt-register.js';

@@ -1,0 +1,220 @@
+import { access, readFile } from 'node:fs/promises';
+import { release } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { debianArch, hostArch } from '../util/arch.js';
+
+// Which CPU architectures this host's cells can run. The host's own runs natively (and i386 on amd64, when
+// the kernel has IA32 emulation); any other runs through qemu-user, registered in binfmt_misc. A cell can
+// only use an entry with the fix-binary flag F: without it the kernel opens the interpreter at each exec,
+// in the cell's mount namespace, whose root has no qemu; with it the interpreter was opened at registration,
+// so its path no longer matters (third-party registrations name paths of their own container: accepted).
+
+/** The arches vmatrix knows, spelt as Debian spells them: the list `vmatrix doctor` shows. */
+export const FOREIGN_ARCHES: readonly string[] = ['amd64', 'i386', 'arm64', 'armhf', 'ppc64el', 's390x', 'riscv64'];
+
+/** qemu's name of each arch: binfmt_misc's entry is qemu-<name>, Debian's files <name>-binfmt-P, qemu-<name>.conf. */
+const QEMU: Readonly<Record<string, string>> = {
+  amd64: 'x86_64',
+  i386: 'i386',
+  arm64: 'aarch64',
+  armhf: 'arm',
+  ppc64el: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
+
+export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** Where qemu-user-static puts its interpreters and its registration lines (shown in fixes as they are). */
+export const QEMU_INTERPRETERS = '/usr/libexec/qemu-binfmt';
+export const QEMU_CONFS = '/usr/lib/binfmt.d';
+
+export interface ArchSupport {
+  /** Debian spelling. */
+  arch: string;
+  runs: boolean;
+  how: 'native' | 'qemu-user';
+  /** The binfmt entry's interpreter when how === 'qemu-user' and registered. */
+  interpreter?: string;
+  /** When !runs: what is wrong, one line: "arm64 needs qemu-user in binfmt_misc, and binfmt_misc is not mounted". */
+  problem?: string;
+  /**
+   * When !runs: the exact commands that make it run, in order (shell lines a root user can paste); none when no
+   * command does (a kernel without IA32 emulation).
+   */
+  fix?: string[];
+}
+
+export interface BinfmtOptions {
+  /** binfmt_misc's directory (tests: a directory of files standing in for it). */
+  binfmtDir?: string;
+  /** The host's arch, any spelling (default: this host's). */
+  host?: string;
+  /** The kernel's config, plain or gzipped (default: /boot/config-$(uname -r), else /proc/config.gz). */
+  kernelConfig?: string;
+  /** The root under which qemu-user-static's files are looked for (tests: a fake one). */
+  packageRoot?: string;
+}
+
+interface Entry {
+  enabled: boolean;
+  interpreter?: string;
+  flags: string;
+}
+
+/** What binfmt_misc says about the entries of some qemu names, read once. */
+interface BinfmtState {
+  dirExists: boolean;
+  mounted: boolean;
+  enabled: boolean;
+  entries: Map<string, Entry>;
+}
+
+/** qemu's name for a foreign arch, undefined for one vmatrix does not know. */
+export const qemuName = (arch: string): string | undefined => QEMU[debianArch(arch)];
+
+/** Arches that run without qemu on a host: its own, and i386 on amd64 (given IA32 emulation: nativeSupport). */
+export function nativeArches(host: string): string[] {
+  const h = debianArch(host);
+  return h === 'amd64' ? ['amd64', 'i386'] : [h];
+}
+
+export async function archSupport(arch: string, o: BinfmtOptions = {}): Promise<ArchSupport> {
+  return (await archSupports([arch], o)).get(debianArch(arch))!;
+}
+
+/** Each arch's support, keyed by its Debian spelling; binfmt_misc and the kernel's config are read once. */
+export async function archSupports(arches: string[], o: BinfmtOptions = {}): Promise<Map<string, ArchSupport>> {
+  const host = debianArch(o.host ?? hostArch());
+  const wanted = [...new Set(arches.map((a) => debianArch(a)))];
+  const foreign = wanted.filter((a) => !nativeArches(host).includes(a));
+  const names = foreign.map((a) => QEMU[a]).filter((q): q is string => q !== undefined);
+  const state = await readBinfmt(o.binfmtDir ?? BINFMT_DIR, names);
+  const out = new Map<string, ArchSupport>();
+  for (const arch of wanted) {
+    if (!foreign.includes(arch)) out.set(arch, await nativeSupport(arch, host, o.kernelConfig));
+    else out.set(arch, await qemuSupport(arch, state, o.packageRoot ?? '/'));
+  }
+  return out;
+}
+
+async function nativeSupport(arch: string, host: string, kernelConfig?: string): Promise<ArchSupport> {
+  if (!(host === 'amd64' && arch === 'i386')) return { arch, runs: true, how: 'native' };
+  const config = await readKernelConfig(kernelConfig);
+  if (!config || /^CONFIG_IA32_EMULATION=y$/m.test(config.text)) return { arch, runs: true, how: 'native' };
+  return {
+    arch,
+    runs: false,
+    how: 'native',
+    problem: `i386 needs the kernel's IA32 emulation, and this kernel is built without it (${config.path})`,
+  };
+}
+
+/** The kernel's config, if it can be found; without one, i386 is assumed to run. */
+async function readKernelConfig(path?: string): Promise<{ path: string; text: string } | undefined> {
+  for (const p of path ? [path] : [`/boot/config-${release()}`, '/proc/config.gz']) {
+    const bytes = await readFile(p).catch(() => undefined);
+    if (!bytes) continue;
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    return { path: p, text: (gzipped ? gunzipSync(bytes) : bytes).toString('utf8') };
+  }
+  return undefined;
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+async function readBinfmt(dir: string, names: string[]): Promise<BinfmtState> {
+  const entries = new Map<string, Entry>();
+  const [dirExists, mounted] = await Promise.all([exists(dir), exists(`${dir}/register`)]);
+  if (!mounted) return { dirExists, mounted, enabled: false, entries };
+  const status = await readFile(`${dir}/status`, 'utf8').catch(() => 'enabled');
+  for (const q of names) {
+    const text = await readFile(`${dir}/qemu-${q}`, 'utf8').catch(() => undefined);
+    if (text !== undefined) entries.set(q, parseEntry(text));
+  }
+  return { dirExists, mounted, enabled: status.trim() === 'enabled', entries };
+}
+
+/** An entry's file: `enabled`, `interpreter PATH`, `flags: POF`, `offset 0`, `magic …`, `mask …`. */
+export function parseEntry(text: string): Entry {
+  const lines = text.split('\n').map((l) => l.trim());
+  const interpreter = lines.find((l) => l.startsWith('interpreter '))?.slice('interpreter '.length);
+  const flags =
+    lines
+      .find((l) => l.startsWith('flags:'))
+      ?.slice('flags:'.length)
+      .trim() ?? '';
+  return { enabled: lines[0] === 'enabled', interpreter, flags };
+}
+
+async function qemuSupport(arch: string, state: BinfmtState, root: string): Promise<ArchSupport> {
+  const q = QEMU[arch];
+  const base = { arch, runs: false, how: 'qemu-user' as const };
+  if (!q) return { ...base, problem: `vmatrix knows no qemu-user for ${arch} (it knows ${FOREIGN_ARCHES.join(', ')})` };
+  const entry = state.entries.get(q);
+  if (state.mounted && state.enabled && entry?.enabled && entry.flags.includes('F'))
+    return { arch, runs: true, how: 'qemu-user', interpreter: entry.interpreter };
+  const installed =
+    (await exists(join(root, QEMU_INTERPRETERS, `${q}-binfmt-P`))) && (await exists(join(root, confPath(q))));
+  const interpreterThere = entry?.interpreter !== undefined && (await exists(join(root, entry.interpreter)));
+  return { ...base, interpreter: entry?.interpreter, ...diagnose(arch, q, state, installed, interpreterThere) };
+}
+
+/** What stands between a foreign arch and its cells: the first thing wrong, and every step that fixes it all. */
+function diagnose(
+  arch: string,
+  q: string,
+  s: BinfmtState,
+  installed: boolean,
+  interpreterThere: boolean,
+): { problem: string; fix: string[] } {
+  const entry = s.mounted ? s.entries.get(q) : undefined;
+  const name = `qemu-${q}`;
+  const needs = `${arch} needs qemu-user in binfmt_misc, and`;
+  const noF = entry !== undefined && !entry.flags.includes('F');
+  const register = entry === undefined || noF;
+  const steps = [
+    ...(register && !installed ? ['apt-get install -y qemu-user-static'] : []),
+    ...(s.mounted ? [] : [...(s.dirExists ? [] : ['modprobe binfmt_misc']), MOUNT]),
+    ...(s.mounted && !s.enabled ? [`echo 1 > ${BINFMT_DIR}/status`] : []),
+    ...(noF ? [`echo -1 > ${BINFMT_DIR}/${name}`] : []),
+    ...(register ? [registerLine(q)] : []),
+    ...(entry && !noF && !entry.enabled ? [`echo 1 > ${BINFMT_DIR}/${name}`] : []),
+  ];
+  // `vmatrix doctor --fix` installs, mounts and registers; it never changes an entry someone registered.
+  const byDoctor = steps.every((l) => !l.startsWith('echo '));
+  const fix = byDoctor ? ['vmatrix doctor --fix', '# or by hand:', ...steps] : steps;
+  const problem = (what: string): { problem: string; fix: string[] } => ({ problem: `${needs} ${what}`, fix });
+  if (!s.mounted) return problem('binfmt_misc is not mounted');
+  if (!entry && !installed) return problem(`qemu-user-static is not installed (no ${QEMU_INTERPRETERS}/${q}-binfmt-P)`);
+  if (!s.enabled) return problem(`binfmt_misc is disabled (${BINFMT_DIR}/status)`);
+  if (!entry)
+    return problem(
+      `${name} is not registered (qemu-user-static is installed: systemd-binfmt registers it at boot, nothing ` +
+        'does without systemd)',
+    );
+  if (noF && !interpreterThere)
+    return problem(
+      `${name}'s interpreter ${entry.interpreter ?? '(none)'} does not exist, and the entry lacks the fix-binary ` +
+        'flag F that would let cells reach one; it must be registered again with F',
+    );
+  if (noF)
+    return problem(
+      `${name} is registered without the fix-binary flag F: cells cannot reach its interpreter ` +
+        `${entry.interpreter} (the kernel looks for it in the cell's root, which has no qemu); it must be ` +
+        'registered again with F',
+    );
+  return problem(`its entry ${name} is disabled (${BINFMT_DIR}/${name})`);
+}
+
+const MOUNT = `mount -t binfmt_misc binfmt_misc ${BINFMT_DIR}`;
+
+/** qemu-user-static's registration line of qemu-<q>, as systemd-binfmt reads it. */
+export const confPath = (q: string): string => `${QEMU_CONFS}/qemu-${q}.conf`;
+
+/** Registers qemu-<q> by hand, as systemd-binfmt would. */
+const registerLine = (q: string): string => `grep -hv '^#' ${confPath(q)} > ${BINFMT_DIR}/register`;
