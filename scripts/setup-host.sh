@@ -19,7 +19,9 @@ cd "$(dirname "$0")/.."
 # dnsmasq-base: the stand-in outside world's DNS server in test/hostile/setup-network.
 # gpgv: checks upstream signatures over checksum lists (src/images/signature.ts); gnupg: the tests make their own
 # signing key with gpg (test/integration/images-signature).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg)
+# qemu-user-static: cells of foreign CPU arches run through its interpreters in binfmt_misc (src/vps/binfmt.ts):
+# the foreign-arch cells of test/integration/foreign-arch and the bench's emulation case. Registered below.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static)
 
 . "$(dirname "$0")/apt-packages.sh"
 install_missing setup-host "${packages[@]}"
@@ -32,3 +34,12 @@ npm run build
 # User namespaces: root in a cell is not root on the host once root has 65536 subordinate ids that no
 # other user has (what `vmatrix doctor --fix` does; nothing changes when root already has a range).
 node -e 'import("./dist/vps/userns.js").then((m) => m.addRootSubids()).then((line) => { if (line) console.log(`setup-host: added ${line} to /etc/subuid and /etc/subgid`); })'
+# Foreign arches: without systemd nobody registers qemu-user-static's interpreters, so mount binfmt_misc when it
+# is not and register each missing entry with F (what `vmatrix doctor --fix` does; entries already there,
+# whoever registered them, are left alone). What it cannot register is said, not fatal: the tests that need
+# an arch fail by themselves, saying why (test/integration/vps/binfmt.test.ts).
+node -e 'import("./dist/vps/binfmt-register.js").then((m) => m.registerQemu()).then((r) => {
+  if (r.mounted) console.log("setup-host: mounted binfmt_misc");
+  if (r.registered.length) console.log(`setup-host: registered ${r.registered.join(", ")} in binfmt_misc`);
+  for (const p of r.problems) console.error(`setup-host: cannot register ${p}`);
+})'

@@ -8,7 +8,9 @@ export default class Doctor extends BaseCommand {
     "Checks root, overlayfs, namespaces, user namespaces (root's subordinate ids in /etc/subuid " +
     "and /etc/subgid, and Ubuntu's AppArmor restriction), the OCI runtime (and why it was " +
     "chosen), which resource limits (memory, cpus, pids) the host's cgroups can apply, " +
-    "mmdebstrap, busybox-static, decompressors and the Debian mirror of the host's apt sources.";
+    "mmdebstrap, busybox-static, decompressors, the Debian mirror of the host's apt sources, and which CPU " +
+    'architectures cells can run: natively, or through qemu-user registered in binfmt_misc (a warning when ' +
+    "one cannot: the host's own needs none of it).";
   static override examples = [
     '<%= config.bin %> doctor',
     {
@@ -19,7 +21,8 @@ export default class Doctor extends BaseCommand {
   static override flags = {
     fix: Flags.boolean({
       description:
-        "Install missing packages with the host's package manager, and give root subordinate ids for user namespaces.",
+        "Install missing packages with the host's package manager, give root subordinate ids for user namespaces, " +
+        "and register qemu-user-static's interpreters in binfmt_misc (mounting it when needed) for foreign arches.",
     }),
   };
 
@@ -39,7 +42,7 @@ export default class Doctor extends BaseCommand {
     }
     for (const r of results) {
       this.log(`${r.ok ? 'ok  ' : r.warn ? 'WARN' : 'FAIL'}  ${r.name}: ${r.detail}`);
-      if (!r.ok && r.fix) this.log(`      fix: ${r.fix}`);
+      if (!r.ok && r.fix) this.log(`      fix: ${r.fix.replaceAll('\n', '\n           ')}`);
     }
     const failed = results.filter((r) => !r.ok && !r.warn);
     if (command) this.log(`\nto install what is missing: ${command.join(' ')}   (or: vmatrix doctor --fix)`);

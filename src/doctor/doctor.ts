@@ -18,23 +18,13 @@ import {
   runtimeHasSeccomp,
 } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
+import { archChecks } from './arches.js';
+import type { CheckResult } from './types.js';
+
+export type { CheckResult } from './types.js';
 
 // `vmatrix doctor`: every host prerequisite as a check that says what is wrong and the exact command that
 // fixes it. Checks are data (name, probe, packages); `--fix` installs the packages of the failed ones.
-
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** Debian package names that fix it, when a package does. */
-  packages?: string[];
-  /** The command to run by hand when no package does. */
-  fix?: string;
-  /** Not fatal: cells run, with less than they could have. */
-  warn?: boolean;
-  /** What `--fix` does for it, when it is not a package. */
-  repair?: () => Promise<string>;
-}
 
 type CheckOutcome = { ok: boolean; detail: string; fix?: string; warn?: boolean };
 
@@ -272,9 +262,13 @@ export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string;
 }
 
 export async function runDoctor(): Promise<CheckResult[]> {
-  return Promise.all(
-    CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })),
-  );
+  const [checks, arches] = await Promise.all([
+    Promise.all(
+      CHECKS.map(async (c) => ({ name: c.name, packages: c.packages, repair: c.repair, ...(await c.run()) })),
+    ),
+    archChecks(),
+  ]);
+  return [...checks, ...arches];
 }
 
 /** The command that installs the packages of the failed checks with the host's package manager. */

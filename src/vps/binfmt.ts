@@ -73,7 +73,7 @@ interface BinfmtState {
 /** qemu's name for a foreign arch, undefined for one vmatrix does not know. */
 export const qemuName = (arch: string): string | undefined => QEMU[debianArch(arch)];
 
-/** Arches that run without qemu on a host: its own, and i386 on amd64 (when the kernel allows, see ia32). */
+/** Arches that run without qemu on a host: its own, and i386 on amd64 (given IA32 emulation: nativeSupport). */
 export function nativeArches(host: string): string[] {
   const h = debianArch(host);
   return h === 'amd64' ? ['amd64', 'i386'] : [h];
@@ -121,7 +121,7 @@ async function readKernelConfig(path?: string): Promise<{ path: string; text: st
   return undefined;
 }
 
-const isFile = (path: string): Promise<boolean> =>
+const exists = (path: string): Promise<boolean> =>
   access(path).then(
     () => true,
     () => false,
@@ -129,7 +129,7 @@ const isFile = (path: string): Promise<boolean> =>
 
 async function readBinfmt(dir: string, names: string[]): Promise<BinfmtState> {
   const entries = new Map<string, Entry>();
-  const [dirExists, mounted] = await Promise.all([isFile(dir), isFile(`${dir}/register`)]);
+  const [dirExists, mounted] = await Promise.all([exists(dir), exists(`${dir}/register`)]);
   if (!mounted) return { dirExists, mounted, enabled: false, entries };
   const status = await readFile(`${dir}/status`, 'utf8').catch(() => 'enabled');
   for (const q of names) {
@@ -159,8 +159,8 @@ async function qemuSupport(arch: string, state: BinfmtState, root: string): Prom
   if (state.mounted && state.enabled && entry?.enabled && entry.flags.includes('F'))
     return { arch, runs: true, how: 'qemu-user', interpreter: entry.interpreter };
   const installed =
-    (await isFile(join(root, QEMU_INTERPRETERS, `${q}-binfmt-P`))) && (await isFile(join(root, confPath(q))));
-  const interpreterThere = entry?.interpreter !== undefined && (await isFile(join(root, entry.interpreter)));
+    (await exists(join(root, QEMU_INTERPRETERS, `${q}-binfmt-P`))) && (await exists(join(root, confPath(q))));
+  const interpreterThere = entry?.interpreter !== undefined && (await exists(join(root, entry.interpreter)));
   return { ...base, interpreter: entry?.interpreter, ...diagnose(arch, q, state, installed, interpreterThere) };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { runCli } from '../helpers/cli.js';
+import { hostArch } from '../../src/util/arch.js';
 
 // `vmatrix run`, `image ls` and `doctor` against a real store, real images and the real runtime.
 
@@ -72,5 +73,14 @@ describe('vmatrix doctor', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^ok\s+OCI runtime: (runc|crun) .*:/m);
     expect(r.stdout).toMatch(/^ok\s+Debian mirror: /m);
+  });
+
+  it("lists each arch and how its cells run: the host's natively, the foreign ones through qemu-user", async () => {
+    const r = await runCli(['doctor'], { env });
+    const qemu = (arch: string): RegExp => new RegExp(`^ok\\s+arch ${arch}: qemu-user via /\\S+$`, 'm');
+    expect(r.stdout).toMatch(new RegExp(`^ok\\s+arch ${hostArch()}: native$`, 'm'));
+    // setup-host.sh registers qemu-user-static's interpreters in binfmt_misc.
+    expect(r.stdout).toMatch(qemu('s390x'));
+    if (hostArch() !== 'arm64') expect(r.stdout).toMatch(qemu('arm64'));
   });
 });
