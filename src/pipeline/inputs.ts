@@ -79,9 +79,18 @@ export function archNotes(arches: ReadonlyMap<string, ArchSupport>, host: string
     );
 }
 
+function splitFix(lines: string[]): [string[], string[]] {
+  const at = lines.findIndex((l) => l.startsWith('#'));
+  return at < 0 ? [lines, []] : [lines.slice(0, at), lines.slice(at + 1).filter((l) => !l.startsWith('#'))];
+}
+
 /** The error of a cell whose arch this host cannot run: the fix is in the message, which is all a result keeps. */
 export function archCannotRun(s: ArchSupport): VmError {
-  const fix = s.fix?.length ? `; to fix it, as root: ${s.fix.join(' && ')}` : '';
+  // doctor's form: commands, then `# or by hand:` and the commands it would run.
+  const [first, by] = splitFix(s.fix ?? []);
+  const fix = first.length
+    ? `; to fix it, as root: ${first.join(' && ')}${by.length ? ` (or by hand: ${by.join(' && ')})` : ''}`
+    : '';
   return envError('ARCH_CANNOT_RUN', `${s.problem ?? `this host cannot run ${s.arch} programs`}${fix}`, {
     hint: 'vmatrix doctor lists the arches this host can run, and vmatrix doctor --fix makes the foreign ones run',
   });

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { debianArch, hostArch } from '../util/arch.js';
+import { ARCHES, debianArch, hostArch } from '../util/arch.js';
 
 // Which CPU architectures this host's cells can run. The host's own runs natively (and i386 on amd64, when
 // the kernel has IA32 emulation); any other runs through qemu-user, registered in binfmt_misc. A cell can
@@ -10,8 +10,8 @@ import { debianArch, hostArch } from '../util/arch.js';
 // in the cell's mount namespace, whose root has no qemu; with it the interpreter was opened at registration,
 // so its path no longer matters (third-party registrations name paths of their own container: accepted).
 
-/** The arches vmatrix knows, spelt as Debian spells them: the list `vmatrix doctor` shows. */
-export const FOREIGN_ARCHES: readonly string[] = ['amd64', 'i386', 'arm64', 'armhf', 'ppc64el', 's390x', 'riscv64'];
+/** The arches vmatrix knows, spelt as Debian spells them (util/arch.ts): the list `vmatrix doctor` shows. */
+export const FOREIGN_ARCHES: readonly string[] = ARCHES;
 
 /** qemu's name of each arch: binfmt_misc's entry is qemu-<name>, Debian's files <name>-binfmt-P, qemu-<name>.conf. */
 const QEMU: Readonly<Record<string, string>> = {
