@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 # signing key with gpg (test/integration/images-signature).
 # qemu-user-static: cells of foreign CPU arches run through its interpreters in binfmt_misc (src/vps/binfmt.ts):
 # the foreign-arch cells of test/integration/foreign-arch and the bench's emulation case. Registered below.
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static)
+# arch-test: mmdebstrap's check that this host can run a foreign arch before it builds a root of it.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test)
 
 . "$(dirname "$0")/apt-packages.sh"
 install_missing setup-host "${packages[@]}"
