@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { debianArch, hostArch } from '../util/arch.js';
 import { messageOf } from '../util/errors.js';
 import { execOrThrow } from '../util/exec.js';
-import { BINFMT_DIR, confPath, FOREIGN_ARCHES, nativeArches, qemuName, type BinfmtOptions } from './binfmt.js';
+import {
+  BINFMT_DIR,
+  confPath,
+  FOREIGN_ARCHES,
+  i386Interpreter,
+  i386Line,
+  kernelRunsI386,
+  nativeArches,
+  qemuName,
+  type BinfmtOptions,
+} from './binfmt.js';
 
 // What systemd-binfmt does at boot, for hosts without systemd (containers, CI machines): mount binfmt_misc
 // and register qemu-user-static's lines for the arches wanted. An entry already registered is never
@@ -32,6 +42,14 @@ export async function registerQemu(
   const dir = o.binfmtDir ?? BINFMT_DIR;
   const native = nativeArches(o.host ?? hostArch());
   const names = [...new Set(arches.filter((a) => !native.includes(debianArch(a))).flatMap((a) => qemuName(a) ?? []))];
+  // i386 on amd64 needs qemu-i386 only where the kernel has no IA32 emulation (a VM's kernel may lack it).
+  if (
+    native.includes('i386') &&
+    arches.some((a) => debianArch(a) === 'i386') &&
+    !(await exists(join(dir, 'qemu-i386'))) &&
+    !(await kernelRunsI386(o))
+  )
+    names.push('i386');
   const result: Registration = { mounted: false, registered: [], problems: [] };
   if (names.length === 0) return result;
   if (!(await exists(join(dir, 'register')))) {
@@ -51,6 +69,11 @@ export async function registerQemu(
 
 /** Writes qemu-<q>'s line to the register file; what went wrong, if something did. */
 async function register(q: string, dir: string, root: string): Promise<string | undefined> {
+  if (q === 'i386') {
+    const interpreter = await i386Interpreter(root);
+    if (!interpreter) return 'qemu-i386: no qemu-i386-static (apt-get install -y qemu-user-static)';
+    return write(dir, i386Line(interpreter.path, interpreter.flags), 'qemu-i386');
+  }
   const conf = confPath(q);
   const text = await readFile(join(root, conf), 'utf8').catch(() => undefined);
   if (text === undefined) return `qemu-${q}: no ${conf} (apt-get install -y qemu-user-static)`;
@@ -59,11 +82,15 @@ async function register(q: string, dir: string, root: string): Promise<string | 
   const flags = line?.split(line[0]).at(-1)?.trim() ?? '';
   if (!line || !flags.includes('F'))
     return `qemu-${q}: ${conf} lacks the fix-binary flag F, which cells need (is it not qemu-user-static's?)`;
+  return write(dir, line.trim(), `${conf}'s line`);
+}
+
+async function write(dir: string, line: string, what: string): Promise<string | undefined> {
   try {
     // One write per entry: the kernel parses each write as one registration.
-    await appendFile(join(dir, 'register'), `${line.trim()}\n`);
+    await appendFile(join(dir, 'register'), `${line}\n`);
     return undefined;
   } catch (e) {
-    return `qemu-${q}: the kernel refused ${conf}'s line: ${messageOf(e)}`;
+    return `the kernel refused ${what}: ${messageOf(e)}`;
   }
 }

@@ -1,5 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
-import { release } from 'node:os';
+import { execFile } from 'node:child_process';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ARCHES, debianArch, hostArch } from '../util/arch.js';
@@ -54,6 +55,8 @@ export interface BinfmtOptions {
   kernelConfig?: string;
   /** The root under which qemu-user-static's files are looked for (tests: a fake one). */
   packageRoot?: string;
+  /** Whether this kernel runs a 32-bit x86 program (default: `runsI386`, which runs one). */
+  probeI386?: () => Promise<boolean>;
 }
 
 interface Entry {
@@ -88,26 +91,70 @@ export async function archSupports(arches: string[], o: BinfmtOptions = {}): Pro
   const host = debianArch(o.host ?? hostArch());
   const wanted = [...new Set(arches.map((a) => debianArch(a)))];
   const foreign = wanted.filter((a) => !nativeArches(host).includes(a));
-  const names = foreign.map((a) => QEMU[a]).filter((q): q is string => q !== undefined);
+  // i386 on amd64 is native where the kernel has IA32 emulation; an entry for it in binfmt_misc wins, though.
+  const i386 = host === 'amd64' && wanted.includes('i386');
+  const names = [...foreign.map((a) => QEMU[a]).filter((q): q is string => q !== undefined), ...(i386 ? ['i386'] : [])];
   const state = await readBinfmt(o.binfmtDir ?? BINFMT_DIR, names);
   const out = new Map<string, ArchSupport>();
   for (const arch of wanted) {
-    if (!foreign.includes(arch)) out.set(arch, await nativeSupport(arch, host, o.kernelConfig));
+    if (arch === 'i386' && i386) out.set(arch, await i386Support(state, o));
+    else if (!foreign.includes(arch)) out.set(arch, { arch, runs: true, how: 'native' });
     else out.set(arch, await qemuSupport(arch, state, o.packageRoot ?? '/'));
   }
   return out;
 }
 
-async function nativeSupport(arch: string, host: string, kernelConfig?: string): Promise<ArchSupport> {
-  if (!(host === 'amd64' && arch === 'i386')) return { arch, runs: true, how: 'native' };
-  const config = await readKernelConfig(kernelConfig);
-  if (!config || /^CONFIG_IA32_EMULATION=y$/m.test(config.text)) return { arch, runs: true, how: 'native' };
-  return {
-    arch,
-    runs: false,
-    how: 'native',
-    problem: `i386 needs the kernel's IA32 emulation, and this kernel is built without it (${config.path})`,
-  };
+/**
+ * i386 on an amd64 host: through its qemu-i386 entry when one is registered (binfmt_misc comes before the
+ * kernel's own ELF loader), else natively when the kernel has IA32 emulation, else through a qemu-i386 entry
+ * that must be registered (Debian's qemu-user-static ships none for amd64 hosts: vmatrix writes the line).
+ */
+async function i386Support(state: BinfmtState, o: BinfmtOptions): Promise<ArchSupport> {
+  if (state.mounted && state.entries.has('i386')) return qemuSupport('i386', state, o.packageRoot ?? '/');
+  if (await kernelRunsI386(o)) return { arch: 'i386', runs: true, how: 'native' };
+  const why = o.kernelConfig ? `it is built without IA32 emulation (${o.kernelConfig})` : 'it has no IA32 emulation';
+  return qemuSupport(
+    'i386',
+    state,
+    o.packageRoot ?? '/',
+    `i386 programs do not run on this kernel (${why}), so i386 needs qemu-user in binfmt_misc, and`,
+  );
+}
+
+/** Whether the kernel runs 32-bit x86 programs itself: its config says so, or a tiny one runs. */
+export async function kernelRunsI386(o: Pick<BinfmtOptions, 'kernelConfig' | 'probeI386'> = {}): Promise<boolean> {
+  if (o.kernelConfig) {
+    const config = await readKernelConfig(o.kernelConfig);
+    if (config) return /^CONFIG_IA32_EMULATION=y$/m.test(config.text);
+  }
+  return (o.probeI386 ?? runsI386)();
+}
+
+/**
+ * A static 32-bit x86 ELF of 93 bytes that exits 0 (`mov eax, 1; xor ebx, ebx; int 0x80`): a kernel's
+ * config may be absent (/boot of a VM) or overruled (`ia32_emulation=0`), so the only sure answer is to run one.
+ */
+const I386_EXIT0 = Buffer.from(
+  '7f454c46010101000000000000000000' + // e_ident: ELF, 32-bit, little-endian
+    '020003000100000054800408340000000000000000000000340020000100000000000000' + // EXEC, i386, entry, 1 phdr
+    '01000000000000000080040800800408' + // PT_LOAD at 0x08048000 …
+    '5d0000005d0000000500000000100000' + // … 93 bytes, R+X
+    'b80100000031dbcd80', // the code
+  'hex',
+);
+
+/** Runs I386_EXIT0 from a private temp dir: true when it exits 0. */
+export async function runsI386(): Promise<boolean> {
+  const dir = await mkdtemp(join(tmpdir(), 'vmx-i386-'));
+  try {
+    const file = join(dir, 'exit0');
+    await writeFile(file, I386_EXIT0, { mode: 0o700 });
+    return await new Promise<boolean>((done) => {
+      execFile(file, [], { timeout: 10_000 }, (error) => done(!error));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The kernel's config, if it can be found; without one, i386 is assumed to run. */
@@ -151,7 +198,7 @@ export function parseEntry(text: string): Entry {
   return { enabled: lines[0] === 'enabled', interpreter, flags };
 }
 
-async function qemuSupport(arch: string, state: BinfmtState, root: string): Promise<ArchSupport> {
+async function qemuSupport(arch: string, state: BinfmtState, root: string, needs?: string): Promise<ArchSupport> {
   const q = QEMU[arch];
   const base = { arch, runs: false, how: 'qemu-user' as const };
   if (!q) return { ...base, problem: `vmatrix knows no qemu-user for ${arch} (it knows ${FOREIGN_ARCHES.join(', ')})` };
@@ -159,9 +206,15 @@ async function qemuSupport(arch: string, state: BinfmtState, root: string): Prom
   if (state.mounted && state.enabled && entry?.enabled && entry.flags.includes('F'))
     return { arch, runs: true, how: 'qemu-user', interpreter: entry.interpreter };
   const installed =
-    (await exists(join(root, QEMU_INTERPRETERS, `${q}-binfmt-P`))) && (await exists(join(root, confPath(q))));
+    q === 'i386'
+      ? (await i386Interpreter(root)) !== undefined
+      : (await exists(join(root, QEMU_INTERPRETERS, `${q}-binfmt-P`))) && (await exists(join(root, confPath(q))));
   const interpreterThere = entry?.interpreter !== undefined && (await exists(join(root, entry.interpreter)));
-  return { ...base, interpreter: entry?.interpreter, ...diagnose(arch, q, state, installed, interpreterThere) };
+  return {
+    ...base,
+    interpreter: entry?.interpreter,
+    ...diagnose(arch, q, state, installed, interpreterThere, needs ?? `${arch} needs qemu-user in binfmt_misc, and`),
+  };
 }
 
 /** What stands between a foreign arch and its cells: the first thing wrong, and every step that fixes it all. */
@@ -171,10 +224,10 @@ function diagnose(
   s: BinfmtState,
   installed: boolean,
   interpreterThere: boolean,
+  needs: string,
 ): { problem: string; fix: string[] } {
   const entry = s.mounted ? s.entries.get(q) : undefined;
   const name = `qemu-${q}`;
-  const needs = `${arch} needs qemu-user in binfmt_misc, and`;
   const noF = entry !== undefined && !entry.flags.includes('F');
   const register = entry === undefined || noF;
   const steps = [
@@ -190,7 +243,10 @@ function diagnose(
   const fix = byDoctor ? ['vmatrix doctor --fix', '# or by hand:', ...steps] : steps;
   const problem = (what: string): { problem: string; fix: string[] } => ({ problem: `${needs} ${what}`, fix });
   if (!s.mounted) return problem('binfmt_misc is not mounted');
-  if (!entry && !installed) return problem(`qemu-user-static is not installed (no ${QEMU_INTERPRETERS}/${q}-binfmt-P)`);
+  if (!entry && !installed)
+    return problem(
+      `qemu-user-static is not installed (no ${q === 'i386' ? I386_STATIC : `${QEMU_INTERPRETERS}/${q}-binfmt-P`})`,
+    );
   if (!s.enabled) return problem(`binfmt_misc is disabled (${BINFMT_DIR}/status)`);
   if (!entry)
     return problem(
@@ -217,4 +273,25 @@ const MOUNT = `mount -t binfmt_misc binfmt_misc ${BINFMT_DIR}`;
 export const confPath = (q: string): string => `${QEMU_CONFS}/qemu-${q}.conf`;
 
 /** Registers qemu-<q> by hand, as systemd-binfmt would. */
-const registerLine = (q: string): string => `grep -hv '^#' ${confPath(q)} > ${BINFMT_DIR}/register`;
+const registerLine = (q: string): string =>
+  q === 'i386'
+    ? `printf '%s\\n' '${i386Line(I386_STATIC, 'F')}' > ${BINFMT_DIR}/register`
+    : `grep -hv '^#' ${confPath(q)} > ${BINFMT_DIR}/register`;
+
+/** qemu-user-static's i386 emulator: on amd64 it ships no binfmt line or -binfmt-P wrapper for it. */
+export const I386_STATIC = '/usr/bin/qemu-i386-static';
+
+/** The i386 interpreter qemu-user-static installed: its -binfmt-P wrapper where there is one. */
+export async function i386Interpreter(root = '/'): Promise<{ path: string; flags: string } | undefined> {
+  const wrapper = `${QEMU_INTERPRETERS}/i386-binfmt-P`;
+  if (await exists(join(root, wrapper))) return { path: wrapper, flags: 'OPF' };
+  if (await exists(join(root, I386_STATIC))) return { path: I386_STATIC, flags: 'F' };
+  return undefined;
+}
+
+/** qemu-i386's registration line, with the magic and mask of qemu's own qemu-binfmt-conf.sh (kernel escapes). */
+export function i386Line(interpreter: string, flags: string): string {
+  const magic = '\\x7fELF\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x03\\x00';
+  const mask = '\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
+  return `:qemu-i386:M::${magic}:${mask}:${interpreter}:${flags}`;
+}

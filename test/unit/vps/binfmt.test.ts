@@ -73,20 +73,62 @@ describe('archSupport: the arches that run natively', () => {
     expect((await archSupport('i686', { ...o, kernelConfig: gz })).runs).toBe(true);
   });
 
-  it('assumes i386 runs when there is no kernel config to ask', async () => {
-    const o = { host: 'x86_64', kernelConfig: join(tmpdir(), 'vmx-no-such-config') };
+  it('runs i386 natively when a 32-bit x86 program runs, without a kernel config to ask', async () => {
+    const o = { ...(await fakeHost()), probeI386: () => Promise.resolve(true) };
     expect(await archSupport('i386', o)).toEqual({ arch: 'i386', runs: true, how: 'native' });
   });
 
-  it('does not run i386 on a kernel built without IA32 emulation, and has no command to fix it', async () => {
-    const kernelConfig = await config('CONFIG_X86_64=y\n# CONFIG_IA32_EMULATION is not set\n', true);
-    const s = await archSupport('i386', { host: 'amd64', kernelConfig });
-    expect(s).toEqual({
+  it('runs i386 through its qemu-i386 entry when one is registered: binfmt_misc comes before the kernel', async () => {
+    const o = {
+      ...(await fakeHost({ entries: { i386: { interpreter: '/usr/bin/qemu-i386-static', flags: 'F' } } })),
+      probeI386: () => Promise.resolve(true),
+    };
+    expect(await archSupport('i386', o)).toEqual({
       arch: 'i386',
-      runs: false,
-      how: 'native',
-      problem: `i386 needs the kernel's IA32 emulation, and this kernel is built without it (${kernelConfig})`,
+      runs: true,
+      how: 'qemu-user',
+      interpreter: '/usr/bin/qemu-i386-static',
     });
+  });
+
+  it('does not run i386 on a kernel without IA32 emulation, and fixes it with a qemu-i386 entry', async () => {
+    const kernelConfig = await config('CONFIG_X86_64=y\n# CONFIG_IA32_EMULATION is not set\n', true);
+    const host = await fakeHost();
+    await put(join(host.packageRoot, 'usr/bin/qemu-i386-static'), '');
+    const s = await archSupport('i386', { ...host, kernelConfig, probeI386: () => Promise.resolve(true) });
+    expect(s).toMatchObject({ arch: 'i386', runs: false, how: 'qemu-user' });
+    expect(s.problem).toBe(
+      `i386 programs do not run on this kernel (it is built without IA32 emulation (${kernelConfig})), so i386 ` +
+        'needs qemu-user in binfmt_misc, and qemu-i386 is not registered (qemu-user-static is installed: ' +
+        'systemd-binfmt registers it at boot, nothing does without systemd)',
+    );
+    expect(s.fix).toEqual([
+      'vmatrix doctor --fix',
+      '# or by hand:',
+      "printf '%s\\n' ':qemu-i386:M::\\x7fELF\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x03\\x00:" +
+        '\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:' +
+        "/usr/bin/qemu-i386-static:F' > /proc/sys/fs/binfmt_misc/register",
+    ]);
+  });
+
+  it('asks the kernel by running a 32-bit x86 program when no config is named (a config can be overruled)', async () => {
+    const probed: boolean[] = [];
+    const o = { ...(await fakeHost()), probeI386: () => (probed.push(false), Promise.resolve(false)) };
+    expect((await archSupport('i386', o)).runs).toBe(false);
+    expect(probed).toHaveLength(1);
+  });
+
+  it('registers qemu-i386 from qemu-i386-static where the kernel runs no i386 program, and only there', async () => {
+    const host = await fakeHost();
+    await put(join(host.packageRoot, 'usr/bin/qemu-i386-static'), '');
+    const no = await registerQemu(['amd64', 'i386'], { ...host, probeI386: () => Promise.resolve(false) });
+    expect(no).toEqual({ mounted: false, registered: ['qemu-i386'], problems: [] });
+    expect(await readFile(join(host.binfmtDir, 'register'), 'utf8')).toMatch(
+      /^:qemu-i386:M::\\x7fELF.*:\/usr\/bin\/qemu-i386-static:F\n$/,
+    );
+    const other = await fakeHost();
+    const yes = await registerQemu(['amd64', 'i386'], { ...other, probeI386: () => Promise.resolve(true) });
+    expect(yes.registered).toEqual([]);
   });
 
   it('runs arm64 natively on arm64, and amd64 and i386 there through qemu-user', async () => {
@@ -220,7 +262,7 @@ describe('archSupport: foreign arches through qemu-user in binfmt_misc', () => {
 describe('registerQemu', () => {
   it('registers the missing entries from qemu-user-static’s lines, one write each, and skips native arches', async () => {
     const o = await fakeHost({ installed: { aarch64: 'OPF', s390x: 'OPF', x86_64: 'OPF' } });
-    const r = await registerQemu(['amd64', 'i386', 'arm64', 's390x'], o);
+    const r = await registerQemu(['amd64', 'i386', 'arm64', 's390x'], { ...o, probeI386: () => Promise.resolve(true) });
     expect(r).toEqual({ mounted: false, registered: ['qemu-aarch64', 'qemu-s390x'], problems: [] });
     expect(await readFile(join(o.binfmtDir, 'register'), 'utf8')).toBe(
       `${confLine('aarch64')}\n${confLine('s390x')}\n`,
@@ -250,7 +292,7 @@ describe('registerQemu', () => {
   });
 
   it('does nothing, mount included, when every wanted arch is native', async () => {
-    const o = await fakeHost({ mounted: false });
+    const o = { ...(await fakeHost({ mounted: false })), probeI386: () => Promise.resolve(true) };
     expect(await registerQemu(['amd64', 'i386'], o)).toEqual({ mounted: false, registered: [], problems: [] });
   });
 });
