@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { cellCases } from './cells.mjs';
 import { cpuCases } from './cpu.mjs';
 import { diskCases } from './disk.mjs';
+import { emulationCases } from './emulation.mjs';
 import { extractCases, importCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { packageCacheCases } from './package-cache.mjs';
@@ -52,6 +53,7 @@ const cases = [
   ...diskCases,
   ...snapshotCases,
   ...packageCacheCases,
+  ...emulationCases,
 ].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));

@@ -34,6 +34,14 @@ let env: Record<string, string>;
 let run: CliResult;
 let cells: ArchCell[];
 
+/** The run's results.json; when there is none, the CLI's own output says why. */
+async function resultsOf(cli: CliResult): Promise<RunResult> {
+  const text = await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8').catch(() => {
+    throw new Error(`vmatrix test wrote no results.json (exit ${cli.code}):\n${cli.stdout}${cli.stderr}`);
+  });
+  return JSON.parse(text) as RunResult;
+}
+
 const cell = (arch: string): ArchCell => cells.find((c) => c.id === `debian-12/arch=${arch}`)!;
 const log = (c: CellResult): Promise<string> => readFile(join(project, c.logPath), 'utf8');
 const steps = (c: CellResult): Array<[string, boolean]> => (c.steps ?? []).map((s) => [s.name, s.exitCode === 0]);
@@ -43,8 +51,7 @@ beforeAll(async () => {
   env = { VMATRIX_HOME: join(testCacheDir(), 'store-foreign-arch') };
   project = await gitProject('arch-bugs');
   run = await runCli(['test', '--reporter', 'plain'], { cwd: project, env });
-  const result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
-  cells = result.cells as ArchCell[];
+  cells = (await resultsOf(run)).cells as ArchCell[];
 }, 2_700_000);
 
 afterAll(async () => {
@@ -139,7 +146,7 @@ describe('an arch that the host cannot run', () => {
       cwd: project,
       env: { ...env, VMATRIX_BINFMT_DIR: binfmt },
     });
-    result = JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
+    result = await resultsOf(unrunnable);
   }, 900_000);
 
   afterAll(() => rm(binfmt, { recursive: true, force: true }));
