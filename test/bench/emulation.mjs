@@ -8,7 +8,6 @@
 // by the setup into the store the integration test keeps in the test cache (test/integration/foreign-arch.test.ts
 // builds the same layers), so only the first run on a machine pays for them.
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
@@ -44,31 +43,15 @@ double api${i}(const void *p, size_t n) { return score${i}((const struct rec${i}
   return text;
 }
 
-/** debian-12 built by mmdebstrap for the host's arch and the emulated ones (the built-in entry lists fewer). */
-const CATALOG = `family: debian
-description: Debian (bench, native and emulated arches)
-packageManager: apt
-shell: /bin/sh
-arches: [amd64, i386, arm64, s390x]
-releases:
-  - name: debian-12
-    release: "12"
-    description: Debian 12 (bookworm)
-    sources:
-      - { kind: mmdebstrap, suite: bookworm, variant: minbase }
-`;
-
 let fixture;
 
-/** The project, its catalog and the store, made once for both cases. */
+/** The project and the store, made once for both cases; the built-in catalog's debian-12 has every arch. */
 async function fixtureIn(scratch) {
   if (fixture) return fixture;
   const dir = join(scratch, 'emulation');
-  await mkdir(join(dir, 'catalog'), { recursive: true });
-  await writeFile(join(dir, 'catalog/debian.yml'), CATALOG);
   const cache = process.env.VMATRIX_TEST_CACHE ?? '/var/cache/vmatrix-test';
   fixture = {
-    env: { VMATRIX_HOME: join(cache, 'store-foreign-arch'), VMATRIX_CATALOG: join(dir, 'catalog') },
+    env: { VMATRIX_HOME: join(cache, 'store-foreign-arch') },
     // The fixture project's packages (test/fixtures/projects/arch-bugs), so that its layers serve both.
     project: await benchProject(join(dir, 'project'), {
       'vmatrix.yml': 'distros: [debian-12]\npackages: [gcc, make]\ntest: make\n',
