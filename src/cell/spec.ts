@@ -19,6 +19,8 @@ export interface CellGround {
   };
   /** Cgroup limits (resources.ts): the operator's ceilings, lowered by `resources:` for test cells. */
   resources?: CellResources;
+  /** The arch of the image's programs (Debian's spelling): see CellRunSpec.arch. */
+  arch?: string;
 }
 
 /** What one cell runs, and how. */
@@ -65,6 +67,7 @@ export function cellSpec(ground: CellGround, command: CellCommand): CellRunSpec 
     cwd: project?.workdir ?? '/',
     userns: ground.runtime.userns.map,
     ...(ground.resources && { resources: ground.resources }),
+    ...(ground.arch && { arch: ground.arch }),
   };
 }
 

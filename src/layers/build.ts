@@ -176,6 +176,7 @@ async function buildWith(
         layers: [b.image.rootfs],
         project: { tree: view, workdir: b.workdir },
         resources: b.resources,
+        arch: b.distro.arch,
       };
       result = await runCell(
         b.runtime,

@@ -108,6 +108,7 @@ async function runAttempt(
         layers: lowerdirs,
         project: { tree: sourceTree, workdir: cp.workdir },
         resources: r.resources,
+        arch: cp.distro.arch,
       },
       command: {
         id: `vmx-${process.pid}-${cp.index}-${cell.slug}`.slice(0, 64),

@@ -113,7 +113,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       );
       if (o.terminal)
         o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
-      const ground = { runtime, layers: [image.rootfs], resources: limits.test };
+      const ground = { runtime, layers: [image.rootfs], resources: limits.test, arch: distro.arch };
       const r = await runCell(
         runtime,
         cellSpec(ground, {
@@ -155,6 +155,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       layers: [...(layer ? [layer.diff] : []), image.rootfs],
       project: { tree: sourceTree, workdir: cell.workdir },
       resources: limits.test,
+      arch: cell.distro.arch,
     };
     const r = await runCell(
       runtime,

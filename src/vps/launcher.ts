@@ -58,6 +58,8 @@ export interface LauncherTools {
   setpriv: string;
   unshare: string;
   shell: string[];
+  /** util-linux's setarch, for cells that run with the 32-bit personality (`LaunchSpec.linux32`). */
+  setarch?: string;
 }
 
 /** What the launcher needs of a cell besides its paths. */
@@ -75,6 +77,11 @@ export interface LaunchSpec {
   control?: boolean;
   /** fd 4 is the network namespace to join (outbound.ts), bound at CELL_NETNS. */
   withNetns?: boolean;
+  /**
+   * Run the runtime with the 32-bit personality (`setarch linux32`), which its container inherits: an i386
+   * cell on an amd64 kernel then sees i686 in uname, as an i386 machine would show.
+   */
+  linux32?: boolean;
 }
 
 /** Finds a host program on PATH, then in the sbin dirs a non-login root shell may lack. */
@@ -97,10 +104,11 @@ let tools: Promise<LauncherTools> | undefined;
 
 export function launcherTools(): Promise<LauncherTools> {
   tools ??= (async () => {
-    const [setpriv, unshare, busybox] = await Promise.all([
+    const [setpriv, unshare, busybox, setarch] = await Promise.all([
       findProgram('setpriv'),
       findProgram('unshare'),
       findProgram('busybox'),
+      findProgram('setarch'),
     ]);
     if (!setpriv || !unshare) {
       tools = undefined;
@@ -110,7 +118,7 @@ export function launcherTools(): Promise<LauncherTools> {
     }
     // The mount point of every cell's private tmpfs (see CELL_MOUNT); on the host it stays empty.
     await mkdir(CELL_MOUNT, { recursive: true, mode: 0o711 });
-    return { setpriv, unshare, shell: busybox ? [busybox, 'sh'] : ['/bin/sh'] };
+    return { setpriv, unshare, shell: busybox ? [busybox, 'sh'] : ['/bin/sh'], ...(setarch && { setarch }) };
   })();
   return tools;
 }
@@ -148,8 +156,14 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     spec.withHostCa ? paths.hostCa : '',
     spec.withNetns ? '1' : '',
   ];
+  if (spec.linux32 && !t.setarch) {
+    throw envError('NO_SETARCH', `cell ${id}: setarch is not installed, and a 32-bit cell needs it`, {
+      hint: 'apt-get install util-linux',
+    });
+  }
   // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
   const runtimeArgv = [
+    ...(spec.linux32 ? [t.setarch!, 'linux32'] : []),
     runtime.path,
     '--root',
     CELL_STATE,

@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import { hostArch } from '../util/arch.js';
 import { envError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
 import { createCellDir, fillCellDir } from './bundle.js';
@@ -40,6 +41,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
       owner,
       control: spec.onControl !== undefined,
       withNetns: spec.network === 'outbound',
+      linux32: spec.arch !== undefined && runsAs32Bit(spec.arch),
     },
     paths,
   );
@@ -111,4 +113,9 @@ export async function releaseCell(id: string, paths: CellPaths): Promise<number>
   await rm(paths.dir, { recursive: true, force: true });
   if (busy.length > 0) throw envError('CELL_PROCESS_LEFT', `cell ${id}: processes survived in ${busy.join(', ')}`);
   return oomKills;
+}
+
+/** A 32-bit arch whose 64-bit sibling this host is: its cells get the 32-bit personality. */
+export function runsAs32Bit(arch: string, host = hostArch()): boolean {
+  return (host === 'amd64' && arch === 'i386') || (host === 'arm64' && arch === 'armhf');
 }

@@ -22,6 +22,12 @@ export interface CellRunSpec {
   /** Unique among all cells on the host (it names the cgroup): `vmx-<run>-<slug>`. [A-Za-z0-9_.-], <= 64 chars. */
   id: string;
   hostname: string;
+  /**
+   * The arch of the cell's programs (Debian's spelling), when it is not the host's: a 32-bit one whose
+   * 64-bit sibling the host is (i386 on amd64, armhf on arm64) runs with the 32-bit personality, so that
+   * `uname -m` (and configure scripts) say i686 or armv8l, not the host's machine.
+   */
+  arch?: string;
   /** Read-only layers, NEWEST FIRST: setup layer diff dirs..., then the image rootfs. */
   lowerdirs: string[];
   /** Per-cell scratch dir; must not exist yet (its parent must). Created here, removed at the end. */

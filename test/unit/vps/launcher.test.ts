@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellPaths } from '../../../src/vps/layout.js';
 import { launcherArgv, relativeLowerdirs } from '../../../src/vps/launcher.js';
+import { runsAs32Bit } from '../../../src/vps/run-cell.js';
 import type { Runtime } from '../../../src/vps/types.js';
 
 const runtime: Runtime = {
@@ -123,6 +124,21 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     const a = launcherArgv(tools, runtime, { ...spec, withNetns: true }, paths);
     expect(a[29]).toBe('1');
     expect(a[15]).toContain('mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-');
+  });
+
+  it('starts the runtime with the 32-bit personality for a 32-bit cell, which its container inherits', () => {
+    expect(argv[30]).toBe('/usr/sbin/runc');
+    const a = launcherArgv({ ...tools, setarch: '/usr/bin/setarch' }, runtime, { ...spec, linux32: true }, paths);
+    expect(a.slice(30, 33)).toEqual(['/usr/bin/setarch', 'linux32', '/usr/sbin/runc']);
+    expect(() => launcherArgv(tools, runtime, { ...spec, linux32: true }, paths)).toThrow(/setarch is not installed/);
+  });
+
+  it('gives the 32-bit personality to i386 on amd64 and armhf on arm64 only', () => {
+    expect(runsAs32Bit('i386', 'amd64')).toBe(true);
+    expect(runsAs32Bit('armhf', 'arm64')).toBe(true);
+    expect(runsAs32Bit('amd64', 'amd64')).toBe(false);
+    expect(runsAs32Bit('armhf', 'amd64')).toBe(false);
+    expect(runsAs32Bit('i386', 'arm64')).toBe(false);
   });
 
   it("runs the script with busybox's sh when the launcher found busybox", () => {
