@@ -18,6 +18,8 @@ export interface KeptCell {
   cell: string;
   slug: string;
   distro: string;
+  /** The cell's arch (absent from cells kept before vmatrix knew arches): a 32-bit one gets its personality back. */
+  arch?: string;
   status: CellStatus;
   /** Read-only layers under the kept upper, newest first (setup layer, image root). */
   lowerdirs: string[];

@@ -180,6 +180,7 @@ async function runAttempt(
             cell: cell.id,
             slug: cell.slug,
             distro: cell.distro,
+            arch: cell.arch,
             status: outcome.status,
             lowerdirs,
             sourceTree,

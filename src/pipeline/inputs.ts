@@ -58,14 +58,9 @@ export interface InputsContext extends RunShared {
   arches?: ReadonlyMap<string, ArchSupport>;
 }
 
-/**
- * Whether this host can run each arch of `arches`, read once at the start of a run or session.
- * VMATRIX_BINFMT_DIR reads binfmt_misc's entries from another directory (the tests' stand-in for a host
- * without them; it only changes what vmatrix believes, never what the kernel runs).
- */
+/** Whether this host can run each arch of `arches`, read once at the start of a run or session. */
 export function runArches(arches: Iterable<string>): Promise<Map<string, ArchSupport>> {
-  const binfmtDir = process.env.VMATRIX_BINFMT_DIR || undefined;
-  return archSupports([...new Set(arches)], { binfmtDir });
+  return archSupports([...new Set(arches)]);
 }
 
 /** What a run says about its arches that are not the host's: how each runs, or why it cannot. */

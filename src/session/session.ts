@@ -256,6 +256,8 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
   if (o.network === undefined)
     requireHostNetworkAllowed(kept.network, o.allowHostNetwork, `the kept cell ${kept.cell} of run ${runId}`);
   const runtime = await cellRuntime(o.runtime);
+  const runs = kept.arch ? (await runArches([kept.arch])).get(kept.arch) : undefined;
+  if (runs && !runs.runs) throw archCannotRun(runs);
   await o.store.init();
   await sweepStore(o.store);
   const id = newRunId();
@@ -269,6 +271,7 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
       runtime,
       layers: [join(dir, 'upper'), ...kept.lowerdirs],
       project: { tree: kept.sourceTree, workdir: kept.workdir, layers: [join(dir, 'src-upper')] },
+      ...(kept.arch && { arch: kept.arch }),
     };
     const r = await runCell(
       runtime,

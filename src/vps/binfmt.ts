@@ -73,6 +73,15 @@ interface BinfmtState {
   entries: Map<string, Entry>;
 }
 
+/**
+ * Where vmatrix reads binfmt_misc's entries: VMATRIX_BINFMT_DIR, else the kernel's. The variable stands in
+ * another directory for the host's (a test's picture of a host without qemu-user); it only changes what
+ * vmatrix believes and reports, never what the kernel runs, and registering always writes to the kernel's.
+ */
+function binfmtDirFromEnv(): string {
+  return process.env.VMATRIX_BINFMT_DIR || BINFMT_DIR;
+}
+
 /** qemu's name for a foreign arch, undefined for one vmatrix does not know. */
 export const qemuName = (arch: string): string | undefined => QEMU[debianArch(arch)];
 
@@ -94,7 +103,7 @@ export async function archSupports(arches: string[], o: BinfmtOptions = {}): Pro
   // i386 on amd64 is native where the kernel has IA32 emulation; an entry for it in binfmt_misc wins, though.
   const i386 = host === 'amd64' && wanted.includes('i386');
   const names = [...foreign.map((a) => QEMU[a]).filter((q): q is string => q !== undefined), ...(i386 ? ['i386'] : [])];
-  const state = await readBinfmt(o.binfmtDir ?? BINFMT_DIR, names);
+  const state = await readBinfmt(o.binfmtDir ?? binfmtDirFromEnv(), names);
   const out = new Map<string, ArchSupport>();
   for (const arch of wanted) {
     if (arch === 'i386' && i386) out.set(arch, await i386Support(state, o));
