@@ -21,6 +21,10 @@ export const testExamples = [
   },
   { description: 'Only the cells where build=Debug', command: '<%= config.bin %> test --only build=Debug' },
   {
+    description: 'Only the big-endian cells of `arch: [amd64, i386, s390x]` (s390x runs through qemu-user)',
+    command: '<%= config.bin %> test --arch s390x',
+  },
+  {
     description: "The project as it was at tag v1.2 (with today's matrix)",
     command: '<%= config.bin %> test --ref v1.2',
   },
