@@ -7,6 +7,7 @@ import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { gitProject } from '../helpers/project.js';
 import type { CellResult, RunResult } from '../../src/results/types.js';
+import { hostArch } from '../../src/util/arch.js';
 
 // A setup that fails on a real Debian 12 root says what went wrong (test/fixtures/projects/setup-failure):
 // a package apt does not have is named, with the distro and a hint at `overrides:`; a failing setup
@@ -58,7 +59,8 @@ describe('a package that Debian 12 does not have', () => {
 
   it("names the install, the package, the distro and overrides:, then the log's end and path, once for the setup both cells share", async () => {
     const logPath = cells[0]!.setup!.logPath;
-    expect(logPath).toMatch(/^\.vmatrix\/runs\/[^/]+\/setup\/debian-12-[0-9a-f]{8}\.log$/);
+    expect(logPath).toMatch(/^\.vmatrix\/runs\/[^/]+\/setup\/debian-12-[a-z0-9]+-[0-9a-f]{8}\.log$/);
+    expect(logPath).toContain(`/debian-12-${hostArch()}-`);
     expect(await readFile(join(project, logPath), 'utf8')).toContain(
       'E: Unable to locate package definitely-not-a-package-xyz',
     );
