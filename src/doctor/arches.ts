@@ -1,5 +1,6 @@
 import { messageOf } from '../util/errors.js';
-import { archSupports, FOREIGN_ARCHES, registerQemu, type ArchSupport, type Registration } from '../vps/index.js';
+import { ARCHES } from '../util/arch.js';
+import { archSupports, registerQemu, type ArchSupport, type Registration } from '../vps/index.js';
 import type { CheckResult } from './types.js';
 
 // Doctor's line per arch: which ones this host's cells can run, and how. One that cannot is a warning, never
@@ -7,7 +8,7 @@ import type { CheckResult } from './types.js';
 // packages of the failed checks) and registers what is missing, never changing an entry already there.
 
 export async function archChecks(): Promise<CheckResult[]> {
-  const all = await archSupports([...FOREIGN_ARCHES]);
+  const all = await archSupports([...ARCHES]);
   return [...all.values()].map((s) => ({ name: `arch ${s.arch}`, ...describeArch(s) }));
 }
 

@@ -4,7 +4,7 @@ import type { ImageProgress, ImageRef } from '../images/index.js';
 import { recordUse, type Store } from '../store/index.js';
 import { hashOf } from '../util/hash.js';
 import { silentLogger } from '../util/log.js';
-import { archSupports, type ArchSupport, type CellResources, type Runtime } from '../vps/index.js';
+import type { ArchSupport, CellResources, Runtime } from '../vps/index.js';
 import { envError, type VmError } from '../util/errors.js';
 import { obtainCellImage } from '../distro-image/resolve.js';
 import { ensureLayer, recipeIsEmpty, type LayerRef } from '../layers/build.js';
@@ -54,13 +54,8 @@ export interface InputsContext extends RunShared {
   rebuild?: boolean;
   /** The cgroup limits of setup cells: the operator's ceilings (resources.ts). */
   setupResources?: CellResources;
-  /** Whether each arch of the run can run here (`runArches`): a cell of one that cannot is an error at once. */
+  /** Whether each arch of the run can run here (vps' `archSupports`): a cell of one that cannot is an error at once. */
   arches?: ReadonlyMap<string, ArchSupport>;
-}
-
-/** Whether this host can run each arch of `arches`, read once at the start of a run or session. */
-export function runArches(arches: Iterable<string>): Promise<Map<string, ArchSupport>> {
-  return archSupports([...new Set(arches)]);
 }
 
 /** What a run says about its arches that are not the host's: how each runs, or why it cannot. */

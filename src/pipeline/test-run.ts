@@ -4,13 +4,13 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { cellRuntime, seccompReason } from '../vps/index.js';
+import { archSupports, cellRuntime, seccompReason } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
 import { FailFast } from '../cell/attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
-import { archNotes, cellPreparer, runArches, type RunShared } from './inputs.js';
+import { archNotes, cellPreparer, type RunShared } from './inputs.js';
 import { hostArch } from '../util/arch.js';
 import type { KeepMode } from '../cell/keep.js';
 import { runPool } from './pool.js';
@@ -87,7 +87,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   o.emit({ type: 'progress', scope: 'isolation', message: runtime.userns.reason });
   o.emit({ type: 'progress', scope: 'isolation', message: seccompReason() });
   o.emit({ type: 'progress', scope: 'isolation', message: limits.note });
-  const arches = await runArches(plan.cells.map((c) => c.arch));
+  const arches = await archSupports(plan.cells.map((c) => c.arch));
   for (const message of archNotes(arches, hostArch())) o.emit({ type: 'progress', scope: 'arch', message });
 
   const owner = sourceOwner(runtime.userns.map, plan.config.user);

@@ -12,8 +12,8 @@ import type { Store } from '../store/index.js';
 import { usageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
-import { cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
-import { archCannotRun, cellPreparer, runArches } from '../pipeline/inputs.js';
+import { archSupports, cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
+import { archCannotRun, cellPreparer } from '../pipeline/inputs.js';
 import { obtainCellImage, resolveDistro } from '../distro-image/resolve.js';
 import { planRun, type CellPlan, type Plan } from '../plan/index.js';
 import { cannotSetUp, SetupFailed } from '../layers/failure.js';
@@ -102,7 +102,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (!plan || !cell) {
       const catalog = plan?.catalog ?? forArch(await loadCatalog(), o.arch);
       const distro = await resolveDistro(catalog, o.store, o.target!);
-      const runs = (await runArches([distro.arch])).get(distro.arch);
+      const runs = (await archSupports([distro.arch])).get(distro.arch);
       if (runs && !runs.runs) throw archCannotRun(runs);
       warnIfEol(distro, o);
       const image = await obtainCellImage(
@@ -139,7 +139,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       sourceTree,
       offline: o.offline,
       setupResources: limits.setup,
-      arches: await runArches([cell.distro.arch]),
+      arches: await archSupports([cell.distro.arch]),
       onImageProgress: o.onProgress,
       onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
@@ -256,7 +256,7 @@ async function keptSession(o: SessionOptions, run: string): Promise<number> {
   if (o.network === undefined)
     requireHostNetworkAllowed(kept.network, o.allowHostNetwork, `the kept cell ${kept.cell} of run ${runId}`);
   const runtime = await cellRuntime(o.runtime);
-  const runs = kept.arch ? (await runArches([kept.arch])).get(kept.arch) : undefined;
+  const runs = kept.arch ? (await archSupports([kept.arch])).get(kept.arch) : undefined;
   if (runs && !runs.runs) throw archCannotRun(runs);
   await o.store.init();
   await sweepStore(o.store);

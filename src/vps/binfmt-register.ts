@@ -1,12 +1,12 @@
-import { access, appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { debianArch, hostArch } from '../util/arch.js';
+import { ARCHES, debianArch, hostArch } from '../util/arch.js';
 import { messageOf } from '../util/errors.js';
 import { execOrThrow } from '../util/exec.js';
 import {
   BINFMT_DIR,
   confPath,
-  FOREIGN_ARCHES,
+  exists,
   i386Interpreter,
   i386Line,
   kernelRunsI386,
@@ -28,17 +28,8 @@ export interface Registration {
   problems: string[];
 }
 
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 /** Registers, from `/usr/lib/binfmt.d/qemu-*.conf`, each entry the foreign ones of `arches` need and lack. */
-export async function registerQemu(
-  arches: readonly string[] = FOREIGN_ARCHES,
-  o: BinfmtOptions = {},
-): Promise<Registration> {
+export async function registerQemu(arches: readonly string[] = ARCHES, o: BinfmtOptions = {}): Promise<Registration> {
   const dir = o.binfmtDir ?? BINFMT_DIR;
   const native = nativeArches(o.host ?? hostArch());
   const names = [...new Set(arches.filter((a) => !native.includes(debianArch(a))).flatMap((a) => qemuName(a) ?? []))];

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ARCHES, debianArch, hostArch } from '../util/arch.js';
@@ -10,9 +10,6 @@ import { ARCHES, debianArch, hostArch } from '../util/arch.js';
 // only use an entry with the fix-binary flag F: without it the kernel opens the interpreter at each exec,
 // in the cell's mount namespace, whose root has no qemu; with it the interpreter was opened at registration,
 // so its path no longer matters (third-party registrations name paths of their own container: accepted).
-
-/** The arches vmatrix knows, spelt as Debian spells them (util/arch.ts): the list `vmatrix doctor` shows. */
-export const FOREIGN_ARCHES: readonly string[] = ARCHES;
 
 /** qemu's name of each arch: binfmt_misc's entry is qemu-<name>, Debian's files <name>-binfmt-P, qemu-<name>.conf. */
 const QEMU: Readonly<Record<string, string>> = {
@@ -39,10 +36,7 @@ export interface ArchSupport {
   interpreter?: string;
   /** When !runs: what is wrong, one line: "arm64 needs qemu-user in binfmt_misc, and binfmt_misc is not mounted". */
   problem?: string;
-  /**
-   * When !runs: the exact commands that make it run, in order (shell lines a root user can paste); none when no
-   * command does (a kernel without IA32 emulation).
-   */
+  /** When !runs: the exact commands that make it run, in order (shell lines a root user can paste). */
   fix?: string[];
 }
 
@@ -51,7 +45,7 @@ export interface BinfmtOptions {
   binfmtDir?: string;
   /** The host's arch, any spelling (default: this host's). */
   host?: string;
-  /** The kernel's config, plain or gzipped (default: /boot/config-$(uname -r), else /proc/config.gz). */
+  /** A kernel config, plain or gzipped, to believe about IA32 emulation instead of running a 32-bit program. */
   kernelConfig?: string;
   /** The root under which qemu-user-static's files are looked for (tests: a fake one). */
   packageRoot?: string;
@@ -85,7 +79,7 @@ function binfmtDirFromEnv(): string {
 /** qemu's name for a foreign arch, undefined for one vmatrix does not know. */
 export const qemuName = (arch: string): string | undefined => QEMU[debianArch(arch)];
 
-/** Arches that run without qemu on a host: its own, and i386 on amd64 (given IA32 emulation: nativeSupport). */
+/** Arches that run without qemu on a host: its own, and i386 on amd64 (given IA32 emulation: i386Support). */
 export function nativeArches(host: string): string[] {
   const h = debianArch(host);
   return h === 'amd64' ? ['amd64', 'i386'] : [h];
@@ -103,7 +97,10 @@ export async function archSupports(arches: string[], o: BinfmtOptions = {}): Pro
   // i386 on amd64 is native where the kernel has IA32 emulation; an entry for it in binfmt_misc wins, though.
   const i386 = host === 'amd64' && wanted.includes('i386');
   const names = [...foreign.map((a) => QEMU[a]).filter((q): q is string => q !== undefined), ...(i386 ? ['i386'] : [])];
-  const state = await readBinfmt(o.binfmtDir ?? binfmtDirFromEnv(), names);
+  // A run of the host's arch alone (nearly every run) reads nothing of binfmt_misc.
+  const state = names.length
+    ? await readBinfmt(o.binfmtDir ?? binfmtDirFromEnv(), names)
+    : { dirExists: true, mounted: true, enabled: true, entries: new Map<string, Entry>() };
   const out = new Map<string, ArchSupport>();
   for (const arch of wanted) {
     if (arch === 'i386' && i386) out.set(arch, await i386Support(state, o));
@@ -132,10 +129,8 @@ async function i386Support(state: BinfmtState, o: BinfmtOptions): Promise<ArchSu
 
 /** Whether the kernel runs 32-bit x86 programs itself: its config says so, or a tiny one runs. */
 export async function kernelRunsI386(o: Pick<BinfmtOptions, 'kernelConfig' | 'probeI386'> = {}): Promise<boolean> {
-  if (o.kernelConfig) {
-    const config = await readKernelConfig(o.kernelConfig);
-    if (config) return /^CONFIG_IA32_EMULATION=y$/m.test(config.text);
-  }
+  const config = o.kernelConfig && (await readKernelConfig(o.kernelConfig));
+  if (config) return /^CONFIG_IA32_EMULATION=y$/m.test(config);
   return (o.probeI386 ?? runsI386)();
 }
 
@@ -166,18 +161,15 @@ export async function runsI386(): Promise<boolean> {
   }
 }
 
-/** The kernel's config, if it can be found; without one, i386 is assumed to run. */
-async function readKernelConfig(path?: string): Promise<{ path: string; text: string } | undefined> {
-  for (const p of path ? [path] : [`/boot/config-${release()}`, '/proc/config.gz']) {
-    const bytes = await readFile(p).catch(() => undefined);
-    if (!bytes) continue;
-    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    return { path: p, text: (gzipped ? gunzipSync(bytes) : bytes).toString('utf8') };
-  }
-  return undefined;
+/** A kernel config named by the caller, plain or gzipped; undefined when it cannot be read. */
+async function readKernelConfig(path: string): Promise<string | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  if (!bytes) return undefined;
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-const exists = (path: string): Promise<boolean> =>
+/** Whether `path` exists, following links (an interpreter behind a dangling link is not there). */
+export const exists = (path: string): Promise<boolean> =>
   access(path).then(
     () => true,
     () => false,
@@ -210,7 +202,7 @@ export function parseEntry(text: string): Entry {
 async function qemuSupport(arch: string, state: BinfmtState, root: string, needs?: string): Promise<ArchSupport> {
   const q = QEMU[arch];
   const base = { arch, runs: false, how: 'qemu-user' as const };
-  if (!q) return { ...base, problem: `vmatrix knows no qemu-user for ${arch} (it knows ${FOREIGN_ARCHES.join(', ')})` };
+  if (!q) return { ...base, problem: `vmatrix knows no qemu-user for ${arch} (it knows ${ARCHES.join(', ')})` };
   const entry = state.entries.get(q);
   if (state.mounted && state.enabled && entry?.enabled && entry.flags.includes('F'))
     return { arch, runs: true, how: 'qemu-user', interpreter: entry.interpreter };

@@ -30,5 +30,5 @@ export {
 } from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';
 export { hostAddresses, missingToolsError, outboundTools, setupNetwork, OUTBOUND_PACKAGES } from './outbound.js';
-export { archSupport, archSupports, FOREIGN_ARCHES, type ArchSupport, type BinfmtOptions } from './binfmt.js';
+export { archSupport, archSupports, type ArchSupport, type BinfmtOptions } from './binfmt.js';
 export { registerQemu, type Registration } from './binfmt-register.js';
