@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { lineClock } from './exec.mjs';
 import { fixtureSteps, runInCell } from './busybox.mjs';
 
 // ~2.5-3 s of busybox gzip -9 on a 2-core Xeon VM; enough that a 1% difference is 25 ms.
@@ -41,23 +41,14 @@ function text(bytes) {
  * reads `time -p`'s user and sys lines (the CPU time, to 10 ms).
  */
 function stopwatch() {
-  const at = {};
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      const now = performance.now();
-      out += chunk.toString();
-      for (const line of ['start', 'end']) if (at[line] === undefined && out.includes(`${line}\n`)) at[line] = now;
-      done();
-    },
-  });
+  const clock = lineClock();
   const result = () => {
-    const cpu = ['user', 'sys'].map((k) => Number(new RegExp(`^${k} ([\\d.]+)$`, 'm').exec(out)?.[1]));
-    if (at.start === undefined || at.end === undefined || cpu.some(Number.isNaN))
-      throw new Error(`gzip: unexpected output: ${out}`);
-    return { ms: at.end - at.start, cpu: (cpu[0] + cpu[1]) * 1000 };
+    const cpu = ['user', 'sys'].map((k) => Number(new RegExp(`^${k} ([\\d.]+)$`, 'm').exec(clock.text())?.[1]));
+    const ms = clock.elapsed();
+    if (ms === undefined || cpu.some(Number.isNaN)) throw new Error(`gzip: unexpected output: ${clock.text()}`);
+    return { ms, cpu: (cpu[0] + cpu[1]) * 1000 };
   };
-  return { stream, result };
+  return { stream: clock.stream, result };
 }
 
 function onHost(args, stdout) {

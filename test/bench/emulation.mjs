@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
+import { lineClock, sink } from './exec.mjs';
 import { benchProject } from './project.mjs';
 
 const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
@@ -84,28 +84,19 @@ function vmatrixRun(arch, script, stdout) {
 
 /** A stdout that notes when the start and end lines arrive: the compile's time, on the host's clock. */
 function stopwatch() {
-  const at = {};
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      const now = performance.now();
-      out += chunk.toString();
-      for (const line of ['start', 'end']) if (at[line] === undefined && out.includes(`${line}\n`)) at[line] = now;
-      done();
-    },
-  });
+  const clock = lineClock();
   const result = () => {
-    if (at.start === undefined || at.end === undefined) throw new Error(`emulation: unexpected output: ${out}`);
-    return at.end - at.start;
+    const ms = clock.elapsed();
+    if (ms === undefined) throw new Error(`emulation: unexpected output: ${clock.text()}`);
+    return ms;
   };
-  return { stream, result };
+  return { stream: clock.stream, result };
 }
 
 /** Builds what a cell of `arch` stands on (its root and gcc layer), untimed; a host that cannot run it skips. */
 async function prepare(arch) {
   if (fixture.ready.has(arch)) return;
-  const sink = new Writable({ write: (_c, _e, done) => done() });
-  await vmatrixRun(arch, 'gcc --version', sink);
+  await vmatrixRun(arch, 'gcc --version', sink());
   fixture.ready.add(arch);
 }
 

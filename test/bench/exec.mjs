@@ -13,3 +13,22 @@ export function run(cmd, args) {
 
 /** A stream that drops what it is given: the stdout/stderr of a cell whose output does not matter. */
 export const sink = () => new Writable({ write: (_c, _e, done) => done() });
+
+/**
+ * A stdout that notes when the lines `start` and `end` arrive: what a program printing them around its work
+ * took, on the host's clock. `elapsed()` is undefined until both came; `text()` is all it was given.
+ */
+export function lineClock() {
+  const at = {};
+  let out = '';
+  const stream = new Writable({
+    write(chunk, _e, done) {
+      const now = performance.now();
+      out += chunk.toString();
+      for (const line of ['start', 'end']) if (at[line] === undefined && out.includes(`${line}\n`)) at[line] = now;
+      done();
+    },
+  });
+  const elapsed = () => (at.start === undefined || at.end === undefined ? undefined : at.end - at.start);
+  return { stream, elapsed, text: () => out };
+}
