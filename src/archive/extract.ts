@@ -1,3 +1,4 @@
+import { rootlessMode } from '../util/user-namespace.js';
 import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { usageError } from '../util/errors.js';
@@ -54,9 +55,11 @@ export async function extractTar(input: Readable, dest: string, o: ExtractOption
   // An input that failed while the root was being prepared is not thrown here: what it wrote before it
   // failed is queued, and parsing it first lets the error name the entry the stream broke in.
   const asRoot = process.getuid?.() === 0;
+  // Root of a user namespace (rootless vmatrix) owns files but makes no device nodes, as GNU tar there.
+  const rootless = asRoot ? await rootlessMode() : undefined;
   const writer = new TreeWriter(root, {
-    sameOwner: o.sameOwner ?? asRoot,
-    devices: o.devices ?? asRoot,
+    sameOwner: o.sameOwner ?? (asRoot && rootless !== 'single'),
+    devices: o.devices ?? (asRoot && rootless === undefined),
     securityXattrs: asRoot,
     whiteouts: o.whiteouts,
     maxLinkSteps: limits.maxLinkSteps,

@@ -20,6 +20,11 @@ export interface ProgramStreamOptions {
   killSignal?: NodeJS.Signals;
   /** A clearer error for a failure the program's stderr explains (a memory limit), instead of the generic one. */
   explain?: (stderr: string) => Error | undefined;
+  /**
+   * Start the program in a process group of its own: mmdebstrap tears a failed tarball down with SIGHUP to
+   * its whole group, which would otherwise be vmatrix's.
+   */
+  ownGroup?: boolean;
 }
 
 /**
@@ -30,7 +35,11 @@ export interface ProgramStreamOptions {
 export function programOutput(cmd: string, args: string[], o: ProgramStreamOptions = {}): Readable {
   const what = o.what ?? cmd;
   const out = new PassThrough();
-  const child = spawn(cmd, args, { stdio: [o.stdin ?? (o.input ? 'pipe' : 'ignore'), 'pipe', 'pipe'], env: o.env });
+  const child = spawn(cmd, args, {
+    stdio: [o.stdin ?? (o.input ? 'pipe' : 'ignore'), 'pipe', 'pipe'],
+    env: o.env,
+    ...(o.ownGroup && { detached: true }),
+  });
   let stderr = '';
   const keep = o.stderrBytes ?? 8192;
   child.stderr!.on('data', (d: Buffer) => {

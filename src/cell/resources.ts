@@ -31,14 +31,16 @@ export async function runLimits(r: Config['resources'], ceilings: Ceilings): Pro
   const test = testResources(r, ceilings);
   const asked = cellResources(r);
   if (asked) await requireLimits(asked);
-  const { limits } = await cgroupSupport();
+  const { limits, rootless } = await cgroupSupport();
   const keep = (c: CellResources): CellResources => applicable(c, limits);
   const missing = (['memory', 'pids'] as const).filter((c) => !limits.includes(c));
   const note =
     describeCeilings(ceilings) +
-    (missing.length > 0
-      ? ` (not applied: this host's cgroups have no ${missing.join(' or ')} controller; see vmatrix doctor)`
-      : '');
+    (rootless
+      ? ' (not applied: without root, cells get no cgroup of their own; run as root for them)'
+      : missing.length > 0
+        ? ` (not applied: this host's cgroups have no ${missing.join(' or ')} controller; see vmatrix doctor)`
+        : '');
   return { test: keep(test), setup: keep(setupResources(ceilings)), note };
 }
 

@@ -251,7 +251,7 @@ export function describeLimits(s: CgroupSupport): { ok: boolean; detail: string;
         `resources: ${keys(s.limits)} can be applied (cgroup ` +
         `${s.layout === 'v2' ? 'v2' : 'v1 hierarchies'})${swap}`,
     };
-  const { why, fix } = explainMissing(s.layout, missing);
+  const { why, fix } = explainMissing(s.layout, missing, s.rootless);
   const can = s.limits.length > 0 ? `${keys(s.limits)} can be applied${swap}; ` : '';
   return {
     ok: false,

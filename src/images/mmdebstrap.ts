@@ -158,6 +158,7 @@ async function run(r: Resolved, rootfs: string, ctx: SourceContext, cache: strin
     missingHint: 'install it: apt-get install mmdebstrap',
     stderrBytes: 4000,
     killSignal: 'SIGTERM',
+    ownGroup: true,
   });
   const hash = createHash('sha256');
   const tap = new Transform({

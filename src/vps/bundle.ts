@@ -8,6 +8,7 @@ import { cellNofile } from './limits.js';
 import { hostCertificates } from './host-ca.js';
 import { buildOciConfig, hasNetwork, hostsFile } from './oci-spec.js';
 import { outboundResolv } from './outbound.js';
+import { rootlessMode } from '../util/user-namespace.js';
 import { seccompWanted } from './seccomp.js';
 import type { CellMarker, CellRunSpec } from './types.js';
 
@@ -37,7 +38,15 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = f
   if (hostCa) await writeFile(paths.hostCa, hostCa);
   // Only a memory limit needs to know about swap accounting.
   const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
-  const host = { nofile: await cellNofile(), swapLimit, seccomp: seccompWanted(), hostCa: hostCa !== '', netns };
+  const rootless = (await rootlessMode()) !== undefined;
+  const host = {
+    nofile: await cellNofile(),
+    swapLimit,
+    seccomp: seccompWanted(),
+    hostCa: hostCa !== '',
+    netns,
+    rootless,
+  };
   await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
 }
 

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { envError } from '../util/errors.js';
 import { cgroupMounts, type CgroupMount } from './cgroups.js';
+import { rootlessMode } from '../util/user-namespace.js';
 import { cgroupLayout, type CgroupLayout } from './runtime.js';
 import type { CellResources } from './types.js';
 
@@ -17,6 +18,8 @@ export interface CgroupSupport {
   limits: CgroupLimit[];
   /** Whether swap is limited along with memory: cgroup v1 needs swap accounting (memory.memsw.*) for that. */
   swapLimit: boolean;
+  /** vmatrix runs rootless (rootless.ts): cells get no cgroup of their own, so no limit applies. */
+  rootless?: boolean;
 }
 
 /**
@@ -58,6 +61,9 @@ export function cgroupSupport(): Promise<CgroupSupport> {
         () => true,
         () => false,
       ));
+    // Rootless, runc could limit a cell only inside a cgroup v2 subtree delegated to the user (systemd's
+    // user@.service), through the user's systemd; vmatrix does not drive that yet, so no limit applies.
+    if ((await rootlessMode()) !== undefined) return { layout, limits: [], swapLimit: false, rootless: true };
     return { layout, limits: supportedLimits(layout, mounts, v2Controllers), swapLimit: layout === 'v2' || memsw };
   })();
   return support;
@@ -67,8 +73,18 @@ export function cgroupSupport(): Promise<CgroupSupport> {
 export const LIMIT_KEYS: Record<CgroupLimit, string> = { memory: 'memory', cpu: 'cpus', pids: 'pids' };
 
 /** Why the `missing` limits cannot be applied, and how to make them possible, in the host's terms. */
-export function explainMissing(layout: CgroupLayout, missing: readonly CgroupLimit[]): { why: string; fix: string } {
+export function explainMissing(
+  layout: CgroupLayout,
+  missing: readonly CgroupLimit[],
+  rootless = false,
+): { why: string; fix: string } {
   const names = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)}` : missing.join('');
+  if (rootless) {
+    return {
+      why: `vmatrix runs without root, and a cell of an ordinary user gets no cgroup of its own for ${names}`,
+      fix: 'run vmatrix as root for limits (a CI runner), or run without resources: on this machine',
+    };
+  }
   if (layout === 'v2') {
     return {
       why: `no ${names} controller in /sys/fs/cgroup/cgroup.controllers`,
@@ -85,10 +101,10 @@ export function explainMissing(layout: CgroupLayout, missing: readonly CgroupLim
 
 /** Throws, naming what is missing, when this host cannot apply every limit of `r`. */
 export async function requireLimits(r: CellResources): Promise<void> {
-  const { layout, limits } = await cgroupSupport();
+  const { layout, limits, rootless } = await cgroupSupport();
   const missing = missingLimits(r, limits);
   if (missing.length === 0) return;
-  const { why, fix } = explainMissing(layout, missing);
+  const { why, fix } = explainMissing(layout, missing, rootless);
   throw envError(
     'CGROUP_LIMITS_UNAVAILABLE',
     `resources: this host cannot apply ${missing.map((c) => LIMIT_KEYS[c]).join(' and ')}: ${why}`,

@@ -17,7 +17,9 @@ import type { Runtime } from './types.js';
 
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
 // upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
-// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join.
+// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join,
+// $14 more overlay options (',userxattr' rootless: a user namespace's root cannot write trusted.* attributes,
+// without which overlayfs refuses to rename a directory of a lower layer).
 const SCRIPT = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
@@ -29,9 +31,9 @@ const SCRIPT = [
   'mkdir "$m/state" "$m/root" "$m/src"',
   // Layers are named relative to their common parent: the whole option string must fit in one page.
   'cd "$2"',
-  'mount -t overlay vmatrix-root -o "lowerdir=$3,upperdir=$4,workdir=$5" "$m/root"',
+  'mount -t overlay vmatrix-root -o "lowerdir=$3,upperdir=$4,workdir=$5${14}" "$m/root"',
   'cd /',
-  'if [ -n "$6" ]; then mount -t overlay vmatrix-src -o "lowerdir=$6,upperdir=$7,workdir=$8" "$m/src"; fi',
+  'if [ -n "$6" ]; then mount -t overlay vmatrix-src -o "lowerdir=$6,upperdir=$7,workdir=$8${14}" "$m/src"; fi',
   // Copies, made with shell builtins: the cell never holds an inode of the host's /etc, and its root may
   // write its own /etc/hosts.
   'copy() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s\\n\' "$l"; done < "$1" > "$2"; }',
@@ -42,7 +44,7 @@ const SCRIPT = [
   // An outbound cell's network namespace arrives as fd 4 (the host's /proc is not this namespace's): bound
   // here, in this private mount namespace, it goes away with the cell.
   'if [ -n "${13}" ]; then : > "$m/netns"; mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-; fi',
-  'shift 13',
+  'shift 14',
   'exec "$@" 2>&9 9>&-',
 ].join('\n');
 
@@ -155,6 +157,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     owner,
     spec.withHostCa ? paths.hostCa : '',
     spec.withNetns ? '1' : '',
+    runtime.rootless ? ',userxattr' : '',
   ];
   if (spec.linux32 && !t.setarch) {
     throw envError('NO_SETARCH', `cell ${id}: setarch is not installed, and a 32-bit cell needs it`, {
@@ -165,6 +168,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
   const runtimeArgv = [
     ...(spec.linux32 ? [t.setarch!, 'linux32'] : []),
     runtime.path,
+    ...(runtime.rootless ? ['--rootless', 'true'] : []),
     '--root',
     CELL_STATE,
     '--log',

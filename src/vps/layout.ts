@@ -42,8 +42,9 @@ export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellP
 // Everything the container mounts lives on a tmpfs at CELL_MOUNT, mounted in that private namespace only
 // (the host sees an empty directory): the root and source overlays, the runtime's state, /etc/hosts. Every
 // cell has its own, so all use the same paths; and the path is one a user namespace's root may traverse,
-// which the store's own directories (0700, perhaps under /root) are not.
-export const CELL_MOUNT = '/run/vmatrix';
+// which the store's own directories (0700, perhaps under /root) are not. A rootless vmatrix has no /run to
+// write: the process that made its user namespace names a directory of the user's (rootless.ts runtimeDir).
+export const CELL_MOUNT = process.env.VMATRIX_CELL_MOUNT || '/run/vmatrix';
 export const CELL_ROOTFS = `${CELL_MOUNT}/root`;
 export const CELL_SOURCE = `${CELL_MOUNT}/src`;
 export const CELL_HOSTS = `${CELL_MOUNT}/hosts`;

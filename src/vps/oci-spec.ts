@@ -64,6 +64,11 @@ export interface HostLimits {
   hostCa?: boolean;
   /** The network namespace an outbound cell joins (outbound.ts); the launcher binds it at CELL_NETNS. */
   netns?: boolean;
+  /**
+   * vmatrix runs rootless (rootless.ts): the cell gets no cgroup of its own, which the user cannot make; a
+   * runtime given no cgroup path leaves the cell in vmatrix's, and a run that asks for limits was refused.
+   */
+  rootless?: boolean;
 }
 
 /** Whether a cell reaches beyond its own loopback: it then gets a resolv.conf and the host's CA certificates. */
@@ -209,7 +214,7 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
           gidMappings: [{ containerID: 0, hostID: userns.gid, size: userns.size }],
         }
       : {}),
-    cgroupsPath: cgroupPathOf(spec.id),
+    ...(!host.rootless && { cgroupsPath: cgroupPathOf(spec.id) }),
     resources: resourcesOf(spec.resources ?? {}, host),
     rootfsPropagation: 'rprivate',
     maskedPaths: MASKED_PATHS,

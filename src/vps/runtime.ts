@@ -4,6 +4,7 @@ import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import type { Runtime } from './types.js';
 import { seccompWanted } from './seccomp.js';
+import { rootlessMode } from '../util/user-namespace.js';
 import { chooseUserns, failClosed } from './userns.js';
 
 // Which OCI runtime runs the cells. crun is faster and the reference for cgroup v2; on a hybrid v1/v2 host
@@ -31,8 +32,9 @@ export async function detectRuntime(prefer?: string): Promise<Runtime> {
   const layout = await cgroupLayout();
   const [runc, crun] = await Promise.all([findProgram('runc'), findProgram('crun')]);
   const choice = chooseRuntime(layout, { runc, crun }, prefer as RuntimeName | undefined);
-  const [version, userns] = await Promise.all([versionOf(choice.path), chooseUserns()]);
-  return { ...choice, version, userns };
+  const rootless = await rootlessMode();
+  const [version, userns] = await Promise.all([versionOf(choice.path), chooseUserns(process.env, '/etc', rootless)]);
+  return { ...choice, version, userns, ...(rootless && { rootless }) };
 }
 
 /** The runtime for running cells: detected, and refused (exit 3) where root has no subordinate ids of its own. */

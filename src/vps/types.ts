@@ -1,3 +1,4 @@
+import type { RootlessMode } from '../util/user-namespace.js';
 // The contract between vps/ and its callers (cell/, layers/, pipeline/, session/). Everything a cell needs arrives in
 // one CellRunSpec;
 // everything it reports leaves in one CellRunResult. A failed command is a result; only a broken host throws.
@@ -11,6 +12,11 @@ export interface Runtime {
   reason: string;
   /** Whether cells can get a user namespace on this host, and why (callers pass `userns.map` on to cells). */
   userns: UsernsChoice;
+  /**
+   * vmatrix runs in a user namespace of an ordinary user's (rootless.ts): the runtime is told so, and
+   * manages no cgroup it cannot write.
+   */
+  rootless?: RootlessMode;
 }
 
 export type CellNetwork = 'none' | 'outbound' | 'host';

@@ -1,5 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { envError } from '../util/errors.js';
+import { IDMAP_SIZE, type RootlessMode } from '../util/user-namespace.js';
 
 // Root in a cell is not root on the host when the host gives vmatrix a range of subordinate ids: cell ids
 // 0..65535 are then host ids start..start+65535, taken from root's line in /etc/subuid and /etc/subgid (the
@@ -7,8 +8,7 @@ import { envError } from '../util/errors.js';
 // the setup layers and the project snapshot are kept "shifted" (see images/ and source/): the mapping
 // decides their ownership, which is why it is part of every layer key.
 
-/** Ids inside a cell: 0..SIZE-1, which covers nobody (65534) and every id package managers create. */
-export const IDMAP_SIZE = 65536;
+export { IDMAP_SIZE };
 
 export interface IdMap {
   /** Host uid of the cell's uid 0. */
@@ -66,8 +66,27 @@ export function findSubidRange(text: string, names: string[], size = IDMAP_SIZE)
  * sandbox refuses user namespaces); otherwise it is on whenever root has subordinate ids, and when root
  * has none, or a range another user shares, the choice carries the refusal `vmatrix test` fails with.
  */
-export async function chooseUserns(env: NodeJS.ProcessEnv = process.env, etc = '/etc'): Promise<UsernsChoice> {
+export async function chooseUserns(
+  env: NodeJS.ProcessEnv = process.env,
+  etc = '/etc',
+  rootless?: RootlessMode,
+): Promise<UsernsChoice> {
   if (process.getuid?.() !== 0) return { reason: 'no user namespace: vmatrix is not running as root' };
+  // Rootless (rootless.ts): vmatrix is root of a namespace that maps it to the user. Cells get namespace ids
+  // 1..SIZE, the user's subordinate ids; with the user's one id alone, cells share vmatrix's namespace.
+  if (rootless === 'subids') {
+    return {
+      map: { uid: 1, gid: 1, size: IDMAP_SIZE },
+      reason: 'rootless: root in a cell is your first subordinate id (your range in /etc/subuid)',
+    };
+  }
+  if (rootless === 'single') {
+    return {
+      reason:
+        'rootless with your own id alone (no subordinate ids): root in a cell is you, and roots whose files ' +
+        'belong to other users cannot be built',
+    };
+  }
   if (env.VMATRIX_USERNS === 'off' || env.VMATRIX_USERNS === '0') {
     return {
       reason:

@@ -59,7 +59,7 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     const script = argv[15]!;
     expect(argv.slice(13, 15)).toEqual(['/bin/sh', '-c']);
     expect(script).not.toContain('/s/');
-    expect(argv.slice(16, 30)).toEqual([
+    expect(argv.slice(16, 31)).toEqual([
       'vmatrix-cell',
       '/s/cells/r/c/setup.log',
       '/s',
@@ -72,6 +72,7 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
       '/s/cells/r/c/bundle/hosts',
       '',
       '100000:100001',
+      '',
       '',
       '',
     ]);
@@ -96,7 +97,7 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
   });
 
   it("runs the runtime in the foreground with its state on the cell's private tmpfs, a JSON log, and the cgroups kept", () => {
-    expect(argv.slice(30)).toEqual([
+    expect(argv.slice(31)).toEqual([
       '/usr/sbin/runc',
       '--root',
       '/run/vmatrix/state',
@@ -115,7 +116,7 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
   it('passes fd 3 through to the command only when the cell has a control channel', () => {
     expect(argv).not.toContain('--preserve-fds');
     const a = launcherArgv(tools, runtime, { ...spec, control: true }, paths);
-    expect(a.slice(38, 41)).toEqual(['--keep', '--preserve-fds', '1']);
+    expect(a.slice(39, 42)).toEqual(['--keep', '--preserve-fds', '1']);
     expect(argv[15]).not.toMatch(/\b3>/); // the script keeps fd 3 free for it
   });
 
@@ -126,10 +127,18 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     expect(a[15]).toContain('mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-');
   });
 
+  it('rootless, mounts the overlays with user.* attributes and tells the runtime it is rootless', () => {
+    expect(argv[15]).toContain('workdir=$5${14}"');
+    expect(argv[15]).toContain('workdir=$8${14}"');
+    const a = launcherArgv(tools, { ...runtime, rootless: 'subids' }, spec, paths);
+    expect(a[30]).toBe(',userxattr');
+    expect(a.slice(31, 35)).toEqual(['/usr/sbin/runc', '--rootless', 'true', '--root']);
+  });
+
   it('starts the runtime with the 32-bit personality for a 32-bit cell, which its container inherits', () => {
-    expect(argv[30]).toBe('/usr/sbin/runc');
+    expect(argv[31]).toBe('/usr/sbin/runc');
     const a = launcherArgv({ ...tools, setarch: '/usr/bin/setarch' }, runtime, { ...spec, linux32: true }, paths);
-    expect(a.slice(30, 33)).toEqual(['/usr/bin/setarch', 'linux32', '/usr/sbin/runc']);
+    expect(a.slice(31, 34)).toEqual(['/usr/bin/setarch', 'linux32', '/usr/sbin/runc']);
     expect(() => launcherArgv(tools, runtime, { ...spec, linux32: true }, paths)).toThrow(/setarch is not installed/);
   });
 
