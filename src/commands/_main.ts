@@ -4,12 +4,13 @@
 // shared chunks (scripts/bundle.mjs), so that a start loads a few files instead of ~160 CommonJS modules.
 import { flush, handle, run } from '../cli/oclif.js';
 import { outsideCommandError } from '../cli/usage.js';
-import { enterUserNamespace } from '../vps/rootless.js';
+import { enterUserNamespace, watchParent } from '../vps/rootless.js';
 
 const argv = process.argv.slice(2);
 // An ordinary user's command that makes cells runs inside a user namespace of the user's (vps/rootless.ts).
 const inside = await enterUserNamespace(argv);
 if (inside !== undefined) process.exit(inside);
+await watchParent();
 await run(argv, import.meta.url)
   .then(() => flush())
   .catch((err: unknown) => handle(outsideCommandError(err, argv) as Parameters<typeof handle>[0]));

@@ -10,12 +10,19 @@ import {
   cgroupSupport,
   chooseUserns,
   detectRuntime,
+  freeSubidStart,
   explainMissing,
   LIMIT_KEYS,
   seccompWanted,
   type CgroupLimit,
   type CgroupSupport,
   runtimeHasSeccomp,
+  noTunError,
+  subidProblem,
+  tunUsable,
+  userIds,
+  usernsRefusal,
+  type UserIds,
 } from '../vps/index.js';
 import { hostDebianMirror } from '../images/index.js';
 import { archChecks } from './arches.js';
@@ -47,14 +54,17 @@ const program = (name: string, pkg: string, why: string): Check => ({
 const CHECKS: Check[] = [
   {
     name: 'privileges',
-    run: () =>
-      process.getuid?.() === 0
-        ? { ok: true, detail: 'running as root' }
-        : {
-            ok: false,
-            detail: 'vmatrix mounts overlays and starts an OCI runtime, which needs root in this version',
-            fix: 'run it with sudo, or as root',
-          },
+    run: async () => {
+      if (process.getuid?.() === 0) return { ok: true, detail: 'running as root' };
+      const refusal = await usernsRefusal();
+      if (refusal) return { ok: false, detail: refusal.message, fix: refusal.hint ?? '' };
+      return {
+        ok: true,
+        detail:
+          'without root: test, run, shell, image, ps and kill run in a user namespace of yours (root stays for CI ' +
+          'runners, which get resource limits)',
+      };
+    },
   },
   {
     name: 'overlayfs',
@@ -93,6 +103,10 @@ const CHECKS: Check[] = [
   {
     name: 'user namespace',
     run: async () => {
+      if (process.getuid?.() !== 0) {
+        const files = await Promise.all(['/etc/subuid', '/etc/subgid'].map((f) => readFile(f, 'utf8').catch(() => '')));
+        return rootlessIds(await userIds(), freeSubidStart(files));
+      }
       const c = await chooseUserns();
       if (c.map)
         return {
@@ -151,7 +165,12 @@ const CHECKS: Check[] = [
   },
   {
     name: 'cgroup limits',
-    run: async () => describeLimits(await cgroupSupport()),
+    run: async () =>
+      describeLimits(
+        process.getuid?.() === 0
+          ? await cgroupSupport()
+          : { layout: 'v1', limits: [], swapLimit: false, rootless: true },
+      ),
   },
   {
     name: 'AppArmor and user namespaces',
@@ -160,13 +179,16 @@ const CHECKS: Check[] = [
         await readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').catch(() => '')
       ).trim();
       if (v !== '1') return { ok: true, detail: 'no AppArmor restriction on user namespaces' };
+      if (process.getuid?.() !== 0) {
+        const refusal = await usernsRefusal();
+        return { ok: false, detail: refusal?.message ?? 'AppArmor restricts user namespaces', fix: refusal?.hint };
+      }
       return {
         ok: true,
         detail:
           'AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later). vmatrix runs as root, which ' +
-          'the restriction does not cover, ' +
-          'so cells are not affected; an unprivileged tool would need an AppArmor profile with the `userns` rule, ' +
-          'or sysctl kernel.apparmor_restrict_unprivileged_userns=0',
+          'the restriction does not cover, so cells are not affected; without root, vmatrix needs a profile ' +
+          '(run vmatrix doctor as that user for it)',
       };
     },
   },
@@ -189,6 +211,10 @@ const CHECKS: Check[] = [
             'and cloud metadata included',
         };
       const { tools, missing } = await outboundTools();
+      if (tools && process.getuid?.() !== 0 && !(await tunUsable())) {
+        const e = noTunError() as Error & { hint?: string };
+        return { ok: false, detail: e.message, fix: e.hint };
+      }
       if (tools)
         return {
           ok: true,
@@ -233,6 +259,26 @@ const CHECKS: Check[] = [
     },
   },
 ];
+
+/** Whether an ordinary user's namespace gets subordinate ids for its cells, or the exact line that gives them. */
+export function rootlessIds(ids: UserIds, free = 100000): CheckOutcome {
+  const problem = subidProblem(ids, free);
+  if (!problem)
+    return {
+      ok: true,
+      detail:
+        `without root: ids 0-65535 of a cell are your subordinate ids ${ids.subuid}-${ids.subuid! + 65535} ` +
+        `(gids from ${ids.subgid}); your own files are never a cell's`,
+    };
+  return {
+    ok: false,
+    warn: true,
+    detail:
+      `${problem.why}: cells run with your id alone (root in a cell is you), which runs busybox and simple ` +
+      `roots but not images whose files belong to other users (apt's _apt)`,
+    fix: problem.fix,
+  };
+}
 
 /**
  * Which of resources: memory, cpus and pids the host can apply; a missing one is a warning, since cells run without it.

@@ -61,7 +61,7 @@ async function killOneCell(cell: Scan['cells'][number], o: KillOptions): Promise
   // A cell whose runtime has not created its cgroup yet has no process to kill: try again for a moment.
   const deadline = Date.now() + Math.min(waitMs, 3_000);
   do {
-    processes = await killCell(cell.container);
+    processes = await killCell(cell.container, (await readCellDir(dir))?.launcher);
     if (processes > 0 || !(await readCellDir(dir))) break;
     await sleep(100);
   } while (Date.now() < deadline);

@@ -38,7 +38,7 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = f
   if (hostCa) await writeFile(paths.hostCa, hostCa);
   // Only a memory limit needs to know about swap accounting.
   const swapLimit = spec.resources?.memoryBytes !== undefined && (await cgroupSupport()).swapLimit;
-  const rootless = (await rootlessMode()) !== undefined;
+  const rootless = await rootlessMode();
   const host = {
     nofile: await cellNofile(),
     swapLimit,

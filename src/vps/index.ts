@@ -13,6 +13,7 @@ export {
   addRootSubids,
   chooseUserns,
   failClosed,
+  freeSubidStart,
   hostId,
   IDMAP_SIZE,
   type IdMap,
@@ -29,6 +30,23 @@ export {
   type CgroupSupport,
 } from './cgroup-support.js';
 export { seccompReason, seccompWanted } from './seccomp.js';
-export { hostAddresses, missingToolsError, outboundTools, setupNetwork, OUTBOUND_PACKAGES } from './outbound.js';
+export {
+  hostAddresses,
+  missingToolsError,
+  noTunError,
+  outboundTools,
+  setupNetwork,
+  tunUsable,
+  OUTBOUND_PACKAGES,
+} from './outbound.js';
+export {
+  enterUserNamespace,
+  needsNamespace,
+  subidProblem,
+  userIds,
+  usernsRefusal,
+  watchParent,
+  type UserIds,
+} from './rootless.js';
 export { archSupport, archSupports, type ArchSupport, type BinfmtOptions } from './binfmt.js';
 export { registerQemu, type Registration } from './binfmt-register.js';

@@ -19,6 +19,8 @@ export interface CellPaths {
   /** stderr of the mount steps of the launcher script. */
   setupLog: string;
   marker: string;
+  /** The launcher's pid: how another vmatrix kills a cell that has no cgroup of its own (rootless). */
+  launcher: string;
 }
 
 export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellPaths {
@@ -36,6 +38,7 @@ export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellP
     runtimeLog: join(dir, 'runtime.log'),
     setupLog: join(dir, 'setup.log'),
     marker: join(dir, 'cell.json'),
+    launcher: join(dir, 'launcher.pid'),
   };
 }
 

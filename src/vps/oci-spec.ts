@@ -1,3 +1,4 @@
+import type { RootlessMode } from '../util/user-namespace.js';
 import { HOST_CA_IN_CELL } from './host-ca.js';
 import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import { CELL_PACKAGE_CACHE, type CellResources, type CellRunSpec } from './types.js';
@@ -68,7 +69,7 @@ export interface HostLimits {
    * vmatrix runs rootless (rootless.ts): the cell gets no cgroup of its own, which the user cannot make; a
    * runtime given no cgroup path leaves the cell in vmatrix's, and a run that asks for limits was refused.
    */
-  rootless?: boolean;
+  rootless?: RootlessMode;
 }
 
 /** Whether a cell reaches beyond its own loopback: it then gets a resolv.conf and the host's CA certificates. */
@@ -139,7 +140,15 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
       destination: '/dev/pts',
       type: 'devpts',
       source: 'devpts',
-      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+      // tty's gid 5, where the cell has it: a namespace of the user's id alone maps no gid but 0.
+      options: [
+        'nosuid',
+        'noexec',
+        'newinstance',
+        'ptmxmode=0666',
+        'mode=0620',
+        ...(host.rootless === 'single' ? [] : ['gid=5']),
+      ],
     },
     {
       destination: '/dev/shm',

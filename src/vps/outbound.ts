@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { rootlessMode } from '../util/user-namespace.js';
 import { networkInterfaces } from 'node:os';
 import { envError, usageError } from '../util/errors.js';
 import { findProgram } from './launcher.js';
@@ -58,6 +60,32 @@ export async function outboundTools(): Promise<{ tools?: OutboundTools; missing:
   const missing = names.filter((_, i) => !found[i]);
   if (missing.length) return { missing: [...missing] };
   return { tools: Object.fromEntries(names.map((n, i) => [n, found[i]!])) as unknown as OutboundTools, missing: [] };
+}
+
+/**
+ * Whether this process may open /dev/net/tun, through which slirp4netns gives the namespace its network.
+ * Root of the host may; a rootless vmatrix (root of the user's namespace only) needs it open to everyone
+ * (0666, as udev makes it on Debian).
+ */
+export async function tunUsable(): Promise<boolean> {
+  return access(TUN, constants.R_OK | constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+const TUN = '/dev/net/tun';
+
+export function noTunError(): Error {
+  return envError(
+    'NO_TUN',
+    `setup steps of a vmatrix without root reach the network through ${TUN}, which this host keeps from ordinary users`,
+    {
+      hint:
+        `as root: chmod 0666 ${TUN} (as udev sets it on a standard Debian; scripts/setup-host.sh does it); or, to ` +
+        `give setup the host's own network instead, set VMATRIX_SETUP_NETWORK=host`,
+    },
+  );
 }
 
 /** What to install for each program. */
@@ -122,6 +150,7 @@ const HOLD = '"$1" link set lo up && "$2" -f - && echo ready && exec sleep 21474
 export async function openOutbound(id: string): Promise<OutboundNet> {
   const { tools, missing } = await outboundTools();
   if (!tools) throw missingToolsError(missing);
+  if ((await rootlessMode()) !== undefined && !(await tunUsable())) throw noTunError();
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   // The holder: its namespace is the cell's; it made the rules in it as root of the host's user namespace.
   const holder = spawn(

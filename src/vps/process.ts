@@ -17,8 +17,16 @@ const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 
 type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'onControl' | 'timeoutMs' | 'signal'>;
 
-/** `netnsFd`: an open network namespace the launcher finds at fd 4 (launcher.ts). */
-export function launch(argv: string[], io: Io, netnsFd?: number): Promise<LaunchOutcome> {
+/**
+ * `netnsFd`: an open network namespace the launcher finds at fd 4 (launcher.ts). `onSpawn` gets the
+ * launcher's pid.
+ */
+export function launch(
+  argv: string[],
+  io: Io,
+  netnsFd?: number,
+  onSpawn?: (pid: number) => void,
+): Promise<LaunchOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // A terminal cell talks to vmatrix's own terminal: the runtime copies between it and the cell's pty.
@@ -31,6 +39,7 @@ export function launch(argv: string[], io: Io, netnsFd?: number): Promise<Launch
       stdio,
       env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) },
     });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     if (child.stdout) forward(child.stdout, io.stdout);
     if (child.stderr) forward(child.stderr, io.stderr);
     // fd 3 of a spawned child is a socket pair end: Node types it as either direction.

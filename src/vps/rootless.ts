@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import { Socket } from 'node:net';
 import { chmod, lstat, mkdir, readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { envError, type VmError } from '../util/errors.js';
 import { findProgram } from './launcher.js';
-import { IDMAP_SIZE } from '../util/user-namespace.js';
+import { IDMAP_SIZE, rootlessMode } from '../util/user-namespace.js';
 
 // vmatrix without root. An ordinary user's vmatrix runs its commands inside a user namespace it owns, made
 // by util-linux's unshare (through the setuid newuidmap/newgidmap of Debian's uidmap for the ranges of
@@ -201,9 +202,9 @@ export async function enterUserNamespace(argv: string[], env = process.env): Pro
     print(refusal);
     return refusal.exit;
   }
-  const [ids, setpriv, unshare] = await Promise.all([userIds(), findProgram('setpriv'), findProgram('unshare')]);
-  if (!setpriv || !unshare) {
-    print(envError('NO_UTIL_LINUX', 'unshare and setpriv are not installed', { hint: 'apt-get install util-linux' }));
+  const [ids, unshare] = await Promise.all([userIds(), findProgram('unshare')]);
+  if (!unshare) {
+    print(envError('NO_UTIL_LINUX', 'unshare is not installed', { hint: 'apt-get install util-linux' }));
     return 3;
   }
   let cells: string;
@@ -218,15 +219,13 @@ export async function enterUserNamespace(argv: string[], env = process.env): Pro
     subidProblem(ids) === undefined
       ? [`--map-users=${ids.subuid},1,${IDMAP_SIZE}`, `--map-groups=${ids.subgid},1,${IDMAP_SIZE}`]
       : [];
-  // setpriv's parent-death signal survives unshare's exec into node: `kill -9` of this process ends the
-  // one inside, whose cells end with it (launcher.ts).
+  // The process inside holds one end of a socket pair (fd 3) whose other end only this process has: when
+  // this process dies, even of SIGKILL, the one inside sees it close and ends itself (watchParent). A
+  // parent-death signal would not do: the kernel clears it when unshare's exec gives node the namespace's
+  // capabilities.
   const child = spawn(
-    setpriv,
+    unshare,
     [
-      '--pdeathsig',
-      'KILL',
-      '--',
-      unshare,
       '--map-root-user',
       ...maps,
       '--mount',
@@ -239,8 +238,13 @@ export async function enterUserNamespace(argv: string[], env = process.env): Pro
       ...argv,
     ],
     {
-      stdio: 'inherit',
-      env: { ...env, VMATRIX_HOME: userStore(env), VMATRIX_CELL_MOUNT: cells, VMATRIX_ROOTLESS_USER: ids.name },
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+      env: {
+        ...env,
+        VMATRIX_HOME: userStore(env),
+        VMATRIX_CELL_MOUNT: cells,
+        VMATRIX_PARENT_FD: '3',
+      },
     },
   );
   // Ctrl-C reaches both processes from the terminal; other signals sent to this one are passed on.
@@ -254,4 +258,22 @@ export async function enterUserNamespace(argv: string[], env = process.env): Pro
     });
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0)));
   });
+}
+
+/**
+ * Inside the namespace: ends this process with SIGKILL, as if it had got the signal itself, once the
+ * process that made the namespace is gone (its end of fd VMATRIX_PARENT_FD closes). Its cells follow it
+ * through their own parent-death signals (launcher.ts), and its mounts go with its mount namespace.
+ */
+export async function watchParent(env = process.env): Promise<void> {
+  const fd = Number(env.VMATRIX_PARENT_FD);
+  if (!Number.isInteger(fd) || fd < 3 || process.getuid?.() !== 0 || (await rootlessMode()) === undefined) return;
+  delete env.VMATRIX_PARENT_FD;
+  const socket = new Socket({ fd, readable: true, writable: false });
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  socket.on('end', die);
+  socket.on('close', die);
+  socket.on('error', die);
+  socket.resume();
+  socket.unref();
 }

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostArch } from '../util/arch.js';
 import { envError } from '../util/errors.js';
 import { exists } from '../util/fs.js';
@@ -51,7 +51,10 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   try {
     if (spec.network === 'outbound') net = await openOutbound(spec.id);
     await fillCellDir(spec, paths, net !== undefined);
-    outcome = await launch(argv, spec, net?.fd);
+    // Rootless cells have no cgroup to be killed through: `vmatrix kill` kills their launcher (signal.ts).
+    outcome = await launch(argv, spec, net?.fd, (pid) => {
+      writeFile(paths.launcher, String(pid)).catch(() => {});
+    });
     if (!outcome.timedOut && !outcome.aborted) await throwIfNotStarted(runtime, spec.id, paths, outcome);
   } catch (e) {
     await net?.close();

@@ -13,6 +13,8 @@ import { CELL_ID } from './validate.js';
 /** A running cell as its dir shows it: the marker, and the hostname of its spec. */
 export interface CellSeen extends CellMarker {
   hostname?: string;
+  /** The launcher's pid, once it started (layout.ts `launcher`). */
+  launcher?: number;
 }
 
 /** The cell whose scratch dir is `dir`; undefined when there is none (not started yet, or ended). */
@@ -24,7 +26,14 @@ export async function readCellDir(dir: string): Promise<CellSeen | undefined> {
   if (typeof id !== 'string' || !CELL_ID.test(id) || !Number.isInteger(pid) || typeof created !== 'string')
     return undefined;
   const spec = (await readJson(paths.config)) as { hostname?: unknown } | undefined;
-  return { id, pid: pid!, created, hostname: typeof spec?.hostname === 'string' ? spec.hostname : undefined };
+  const launcher = Number(await readFile(paths.launcher, 'utf8').catch(() => ''));
+  return {
+    id,
+    pid: pid!,
+    created,
+    hostname: typeof spec?.hostname === 'string' ? spec.hostname : undefined,
+    ...(Number.isSafeInteger(launcher) && launcher > 1 && { launcher }),
+  };
 }
 
 const ROUNDS = 50;
@@ -32,10 +41,18 @@ const ROUNDS = 50;
 /**
  * SIGKILLs every process in the cell's cgroups, again until none is left (a process may fork while we
  * read the list). Returns how many processes were killed: 0 when the cell has none (yet, or any more).
+ * A cell without a cgroup (rootless) is killed through its launcher (`launcher`, its pid): the launcher's
+ * unshare takes the cell's PID namespace, and so every process of the cell, down with it (launcher.ts).
  */
-export async function killCell(id: string): Promise<number> {
+export async function killCell(id: string, launcher?: number): Promise<number> {
   if (!CELL_ID.test(id)) throw usageError('BAD_CELL_ID', `"${id}" is not a cell's container id`);
   const dirs = await cellCgroupDirs(id);
+  if (launcher !== undefined && (await processesIn(dirs)).length === 0) {
+    // The pid is the cell's launcher only while its command line ends with the cell's id (the runtime's last
+    // argument): a pid reused since then is left alone.
+    const cmdline = await readFile(`/proc/${launcher}/cmdline`, 'utf8').catch(() => '');
+    return cmdline.endsWith(`\0${id}\0`) && sigkill(launcher, id) ? 1 : 0;
+  }
   const killed = new Set<number>();
   for (let round = 0; round < ROUNDS; round++) {
     const pids = await processesIn(dirs);
