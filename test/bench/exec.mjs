@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 
-/** Runs a program to completion; rejects on a non-zero exit. stdout is dropped, stderr shown. */
-export function run(cmd, args) {
+/** Runs a program to completion (in `o.cwd`); rejects on a non-zero exit. stdout is dropped, stderr shown. */
+export function run(cmd, args, o = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], ...(o.cwd && { cwd: o.cwd }) });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}`))));
   });

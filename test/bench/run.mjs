@@ -22,6 +22,7 @@ import { emulationCases } from './emulation.mjs';
 import { extractCases, importCases } from './extract.mjs';
 import { matrixCases } from './matrix.mjs';
 import { packageCacheCases } from './package-cache.mjs';
+import { rootlessCases } from './rootless.mjs';
 import { scaleCases } from './scale.mjs';
 import { snapshotCases } from './snapshot.mjs';
 import { describeHost } from './host.mjs';
@@ -54,6 +55,7 @@ const cases = [
   ...snapshotCases,
   ...packageCacheCases,
   ...emulationCases,
+  ...rootlessCases,
 ].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));

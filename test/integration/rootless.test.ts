@@ -1,0 +1,368 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { access, appendFile, chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeSubidStart } from '../../src/vps/index.js';
+import type { RunResult } from '../../src/results/types.js';
+import { testCacheDir } from '../fixtures/debian-roots.js';
+import { spawnCapture, type CliResult } from '../helpers/cli.js';
+import { until } from '../helpers/procs.js';
+import { gitProject } from '../helpers/project.js';
+import { Terminal } from '../helpers/terminal.js';
+
+// vmatrix without root (issue 19), as an ordinary account the test makes: one with a range of subordinate
+// ids (the way a developer's machine is set up by adduser), one without. They run the busybox and Debian 12
+// pipelines, `--keep failed` and `shell --run`, the isolation probes and SIGKILL at random moments, all
+// through the same bin/run.js a user runs; the store is the account's own, in the test cache.
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const USER = 'vmatrix-rootless';
+const ONE_ID = 'vmatrix-oneid';
+const RANGE = 65536;
+
+interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  /** First subordinate uid and gid, for the account that has them. */
+  sub?: { uid: number; gid: number };
+}
+
+let user: Account;
+/** Directories above this checkout the accounts could not pass (a clone under /root), opened to them with an ACL. */
+const opened: string[] = [];
+let oneId: Account;
+let store: string;
+const terminals: Terminal[] = [];
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8' });
+}
+
+/** Pids of the account's processes whose command line matches `pattern` (none: []). */
+function pgrep(a: Account, pattern: string): string[] {
+  try {
+    return sh('pgrep', ['-u', a.name, '-f', pattern]).trim().split('\n');
+  } catch {
+    return [];
+  }
+}
+
+function rangeOf(file: string, name: string): number | undefined {
+  const line = sh('cat', [file])
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`) && Number(l.split(':')[2]) >= RANGE);
+  return line ? Number(line.split(':')[1]) : undefined;
+}
+
+/** The account, made if missing; `subids`: with a range of its own in /etc/subuid and /etc/subgid, else none. */
+async function account(name: string, subids: boolean): Promise<Account> {
+  try {
+    sh('id', ['-u', name]);
+  } catch {
+    sh('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+  }
+  if (subids) {
+    if (rangeOf('/etc/subuid', name) === undefined || rangeOf('/etc/subgid', name) === undefined) {
+      const start = freeSubidStart(await Promise.all(['/etc/subuid', '/etc/subgid'].map((f) => readFile(f, 'utf8'))));
+      const range = `${start}-${start + RANGE - 1}`;
+      sh('usermod', ['--add-subuids', range, '--add-subgids', range, name]);
+    }
+  } else {
+    for (const f of ['/etc/subuid', '/etc/subgid']) {
+      const text = await readFile(f, 'utf8');
+      await writeFile(
+        f,
+        text
+          .split('\n')
+          .filter((l) => !l.startsWith(`${name}:`))
+          .join('\n'),
+      );
+    }
+  }
+  const home = sh('sh', ['-c', `getent passwd ${name} | cut -d: -f6`]).trim();
+  const uid = Number(sh('id', ['-u', name]));
+  const gid = Number(sh('id', ['-g', name]));
+  const sub = subids ? { uid: rangeOf('/etc/subuid', name)!, gid: rangeOf('/etc/subgid', name)! } : undefined;
+  return { name, uid, gid, home, ...(sub && { sub }) };
+}
+
+/** Runs bin/run.js as `a`, with its own environment (HOME, PATH) and `env`. */
+function asUser(a: Account, args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return spawnCapture('runuser', ['-u', a.name, '--', ...userEnv(a, env), process.execPath, BIN, ...args], { cwd });
+}
+
+function userEnv(a: Account, env: Record<string, string>): string[] {
+  const vars = { HOME: a.home, PATH: '/usr/local/bin:/usr/bin:/bin', NO_COLOR: '1', LANG: 'C.UTF-8', ...env };
+  return ['env', '-i', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
+}
+
+/** A fixture project in a git repository the account owns; `config` replaces or extends its vmatrix.yml. */
+async function projectOf(a: Account, fixture: string, config?: { replace?: string; append?: string }): Promise<string> {
+  const dir = await gitProject(fixture);
+  if (config) {
+    const file = join(dir, 'vmatrix.yml');
+    await writeFile(file, config.replace ?? `${await readFile(file, 'utf8')}${config.append ?? ''}`);
+    execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', 'commit', '-qam', 'config'], {
+      cwd: dir,
+    });
+  }
+  sh('chown', ['-R', `${a.uid}:${a.gid}`, dir]);
+  return dir;
+}
+
+async function resultsOf(project: string): Promise<RunResult> {
+  return JSON.parse(await readFile(join(project, '.vmatrix/runs/latest/results.json'), 'utf8')) as RunResult;
+}
+
+/** Processes of the account, or of its subordinate ids: what a run left behind. */
+async function processesOf(a: Account): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const st = await stat(`/proc/${pid}`).catch(() => undefined);
+    if (!st) continue;
+    const mine = st.uid === a.uid || (a.sub !== undefined && st.uid >= a.sub.uid && st.uid < a.sub.uid + RANGE);
+    if (!mine) continue;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd) found.push(`${pid} (uid ${st.uid}): ${cmd.replaceAll('\0', ' ')}`);
+  }
+  return found;
+}
+
+/** Owners (uid gid) of the store's files that are neither the account's nor among its subordinate ids. */
+async function foreignOwners(a: Account, dir: string): Promise<string[]> {
+  const owners = execFileSync('sh', ['-c', 'find "$1" -printf "%U %G\\n" | sort -u', 'sh', dir], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  const ok = (id: number, own: number, sub?: number) =>
+    id === own || (sub !== undefined && id >= sub && id < sub + RANGE);
+  return owners.filter((l) => {
+    const [u, g] = l.split(' ').map(Number);
+    return !ok(u, a.uid, a.sub?.uid) || !ok(g, a.gid, a.sub?.gid);
+  });
+}
+
+beforeAll(async () => {
+  user = await account(USER, true);
+  oneId = await account(ONE_ID, false);
+  // What scripts/setup-host.sh provides: newuidmap/newgidmap, and /dev/net/tun open to users, as udev makes it.
+  await access('/usr/bin/newuidmap', constants.X_OK);
+  expect((await stat('/dev/net/tun')).mode & 0o666, 'run scripts/setup-host.sh: /dev/net/tun must be 0666').toBe(0o666);
+  store = join(testCacheDir(), 'store-rootless');
+  await mkdir(store, { recursive: true });
+  sh('chown', [`${user.uid}:${user.gid}`, store]);
+  await chmod(testCacheDir(), 0o755);
+  // The accounts must reach this checkout's bin/run.js and dist/: where a directory above it is closed to them
+  // (a clone under /root), each gets an ACL entry to pass it (search only), removed afterwards.
+  for (let dir = dirname(dirname(BIN)); dir !== '/'; dir = dirname(dir)) {
+    for (const a of [user, oneId]) {
+      try {
+        sh('runuser', ['-u', a.name, '--', 'test', '-x', dir]);
+      } catch {
+        sh('setfacl', ['-m', `u:${a.name}:x`, dir]);
+        opened.push(`${a.name} ${dir}`);
+      }
+    }
+  }
+  expect((await asUser(user, ['--version'], '/')).code, `${USER} cannot run ${BIN}`).toBe(0);
+}, 60_000);
+
+afterAll(() => {
+  for (const t of terminals) t.kill();
+  for (const entry of opened) {
+    const [name, dir] = entry.split(' ');
+    sh('setfacl', ['-x', `u:${name}`, dir!]);
+  }
+});
+
+describe('vmatrix without root, as an account with subordinate ids', { tags: ['safety'] }, () => {
+  it('runs busybox cells in a user namespace of its ids, keeps a failed one and opens a shell on it', async () => {
+    const project = await projectOf(user, 'busybox-mix');
+    const env = { VMATRIX_HOME: store };
+    const r = await asUser(
+      user,
+      ['test', '--keep', 'failed', '--only', 'mode=fail', '--only', 'mode=ok'],
+      project,
+      env,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toContain('rootless: root in a cell is your first subordinate id');
+    const result = await resultsOf(project);
+    const fail = result.cells.find((c) => c.axes.mode === 'fail')!;
+    expect(result.cells.find((c) => c.axes.mode === 'ok')!.status).toBe('passed');
+    expect(fail.status).toBe('failed');
+    expect(fail.kept).toBe(join(store, 'kept', result.runId, fail.slug));
+    expect(r.stdout).toContain(`vmatrix shell --run ${result.runId} busybox/mode=fail`);
+
+    // shell --run in a real terminal, as the account: what the failed cell wrote is there.
+    const look = 'cat /src/fail-evidence /tmp/fail-tmp-evidence; head -1 /proc/self/uid_map; echo "status $?"';
+    const t = new Terminal(
+      `runuser -u ${USER} -- ${userEnv(user, { ...env, TERM: 'xterm-256color' }).join(' ')} ${process.execPath} ${BIN} ` +
+        `shell --run latest busybox/mode=fail -- sh -c '${look}'`,
+      project,
+      {},
+    );
+    terminals.push(t);
+    expect(await t.exited, t.screen).toBe(0);
+    // Root in the cell is namespace id 1: the account's first subordinate id, never the account itself.
+    expect(t.screen).toMatch(/left by the failing cell\r?\ntmp\r?\n\s*0\s+1\s+65536\r?\nstatus 0/);
+    expect(await foreignOwners(user, store)).toEqual([]);
+  }, 180_000);
+
+  it('builds Debian 12 with mmdebstrap, a setup layer and three cells in parallel; the store holds only its ids', async () => {
+    const project = await projectOf(user, 'busybox-mix', {
+      replace: [
+        'distros: [debian-12]',
+        'matrix:',
+        '  n: [1, 2, 3]',
+        'packages: [make]',
+        'setup: useradd --create-home builder',
+        'test:',
+        '  - make --version | head -1',
+        '  - id -u; head -1 /proc/self/uid_map; stat -c "%U %u" /var/cache/apt/archives/partial /home/builder',
+        '  - sleep 1',
+        '',
+      ].join('\n'),
+    });
+    const r = await asUser(user, ['test', '--reporter', 'plain', '--jobs', '3'], project, { VMATRIX_HOME: store });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const result = await resultsOf(project);
+    expect(result.cells.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
+    for (const c of result.cells) {
+      const log = await readFile(join(project, c.logPath), 'utf8');
+      expect(log).toContain('GNU Make');
+      // apt's _apt (42) and the setup's new user own their files: the namespace has their ids.
+      expect(log).toMatch(/\n0\n\s*0\s+1\s+65536\n_apt 42\nbuilder 1000\n/);
+    }
+    // In parallel: the run's test phase took less than its cells one after another would.
+    const cells = result.cells.reduce((sum, c) => sum + c.durationMs, 0);
+    expect(Math.max(...result.cells.map((c) => c.durationMs))).toBeLessThan(cells - 1500);
+    expect(await foreignOwners(user, store)).toEqual([]);
+  }, 900_000);
+
+  it('refuses resources: it cannot apply, at once, with exit 3 naming why', async () => {
+    const project = await projectOf(user, 'busybox-mix', { append: 'resources:\n  memory: 512m\n' });
+    const r = await asUser(user, ['test'], project, { VMATRIX_HOME: store });
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toContain('vmatrix runs without root, and a cell of an ordinary user gets no cgroup of its own');
+  }, 60_000);
+
+  it('refuses with exit 3, naming the setting and its fix, where the host forbids user namespaces', async () => {
+    const sys = await mkdtemp(join(testCacheDir(), 'sysctl-'));
+    await chmod(sys, 0o755);
+    for (const [file, value, words] of [
+      ['kernel/unprivileged_userns_clone', '0', 'sysctl -w kernel.unprivileged_userns_clone=1'],
+      ['user/max_user_namespaces', '0', 'sysctl -w user.max_user_namespaces=15000'],
+      ['kernel/apparmor_restrict_unprivileged_userns', '1', 'apparmor_parser -r /etc/apparmor.d/vmatrix-unshare'],
+    ] as const) {
+      const dir = await mkdtemp(join(sys, 'case-'));
+      await mkdir(join(dir, file.split('/')[0]), { recursive: true });
+      await writeFile(join(dir, file), `${value}\n`);
+      sh('chmod', ['-R', 'a+rX', sys]);
+      const r = await asUser(user, ['run', 'busybox', '--', 'true'], '/', { VMATRIX_SYSCTL_DIR: dir });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(file.replace('/', '.'));
+      expect(r.stderr).toContain(words);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 60_000);
+});
+
+describe('isolation probes as an account without root', { tags: ['safety', 'isolation'] }, () => {
+  let hostSleep: ChildProcess;
+  let server: Server;
+  let connections = 0;
+
+  afterAll(() => {
+    hostSleep?.kill();
+    server?.close();
+  });
+
+  it('every probe passes: nothing the cells tried reached the host, the account or another cell', async () => {
+    const project = await projectOf(user, 'isolation');
+    // The account's own file: a rootless cell's root is a subordinate id, so even the account's files are out of reach.
+    const canary = join(user.home, 'canary-file');
+    await writeFile(canary, 'user secret\n');
+    sh('chown', [`${user.uid}:${user.gid}`, canary]);
+    hostSleep = spawn('runuser', ['-u', USER, '--', 'sleep', '987.654'], { stdio: 'ignore' });
+    server = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await until(async () => (pgrep(user, '^sleep 987.654').length ? [] : ['none']), 5000);
+    const sleeper = pgrep(user, '^sleep 987.654')[0];
+    expect(sleeper).toBeDefined();
+    await appendFile(
+      join(project, 'vmatrix.yml'),
+      `env:\n  CANARY: ${canary}\n  HOST_PID: ${sleeper}\n  HOST_PORT: ${port}\n`,
+    );
+    const r = await asUser(user, ['test', '--jobs', '9'], project, { VMATRIX_HOME: store });
+    const result = await resultsOf(project);
+    const failed = result.cells.filter((c) => c.status !== 'passed');
+    const logs = await Promise.all(failed.map((c) => readFile(join(project, c.logPath), 'utf8')));
+    expect(
+      failed.map((c) => c.id),
+      `${r.stdout}\n${r.stderr}\n${logs.join('\n')}`,
+    ).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(result.cells).toHaveLength(9);
+    for (const c of result.cells) {
+      expect(await readFile(join(project, c.logPath), 'utf8')).toContain(`ISOLATED ${c.axes.probe}`);
+    }
+    expect(await readFile(canary, 'utf8')).toBe('user secret\n');
+    expect(connections).toBe(0);
+  }, 300_000);
+});
+
+describe('vmatrix without root killed with SIGKILL', { tags: ['safety', 'killed'] }, () => {
+  it('leaves no process of the account or its ids, and the next run sweeps the rest and passes', async () => {
+    const project = await projectOf(user, 'churn');
+    const env = { VMATRIX_HOME: store };
+    const kills: string[] = [];
+    for (let trial = 0; trial < 6; trial++) {
+      const argv = ['-u', USER, '--', ...userEnv(user, env), process.execPath, BIN, 'test', '--jobs', '3'];
+      const child = spawn('runuser', argv, { cwd: project, stdio: 'ignore' });
+      const closed = new Promise<void>((r) => child.on('close', () => r()));
+      const delay = 200 + Math.floor(Math.random() * 1200);
+      await new Promise((r) => setTimeout(r, delay));
+      // The account's vmatrix, not runuser: the process a user's `kill -9` would hit (the lowest pid; the
+      // one inside the namespace is its child). A run that already ended is not a kill.
+      const vmatrix = pgrep(user, `${BIN} test`);
+      if (vmatrix.length > 0) {
+        process.kill(Math.min(...vmatrix.map(Number)), 'SIGKILL');
+        kills.push(`trial ${trial}: SIGKILL after ${delay} ms`);
+      }
+      await closed;
+      expect(await until(() => processesOf(user), 10_000), `trial ${trial}: after ${delay} ms`).toEqual([]);
+    }
+    expect(kills.length, kills.join('\n')).toBeGreaterThanOrEqual(3);
+    const r = await asUser(user, ['test', '--jobs', '3'], project, env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await readdir(join(store, 'cells'))).toEqual([]);
+    expect(await readdir(join(store, 'tmp'))).toEqual([]);
+    expect(await processesOf(user)).toEqual([]);
+  }, 300_000);
+});
+
+describe('vmatrix without root, as an account with no subordinate ids', () => {
+  it('runs busybox with its one id, and doctor prints the usermod line that gives it a range', async () => {
+    const home = join(oneId.home, 'store');
+    const r = await asUser(oneId, ['run', 'busybox', '--', 'sh', '-c', 'id -u; cat /proc/self/uid_map'], '/', {
+      VMATRIX_HOME: home,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    // Root in the cell is the account itself: the namespace has no other id.
+    expect(r.stdout).toMatch(new RegExp(`^0\\n\\s*0\\s+${oneId.uid}\\s+1\\n$`));
+    const d = await asUser(oneId, ['doctor'], '/');
+    expect(d.stdout).toContain(`/etc/subuid gives ${ONE_ID} no range of 65536 subordinate ids`);
+    expect(d.stdout).toMatch(new RegExp(`usermod --add-subuids \\d+-\\d+ --add-subgids \\d+-\\d+ ${ONE_ID}`));
+  }, 120_000);
+});
