@@ -7,6 +7,7 @@ import { constants as osConstants } from 'node:os';
 import { envError, type VmError } from '../util/errors.js';
 import { findProgram } from './launcher.js';
 import { IDMAP_SIZE, rootlessMode } from '../util/user-namespace.js';
+import { findSubidRange } from './userns.js';
 
 // vmatrix without root. An ordinary user's vmatrix runs its commands inside a user namespace it owns, made
 // by util-linux's unshare (through the setuid newuidmap/newgidmap of Debian's uidmap for the ranges of
@@ -29,18 +30,6 @@ import { IDMAP_SIZE, rootlessMode } from '../util/user-namespace.js';
 
 /** The commands that need the namespace: those that make cells, or read and remove what cells own. */
 const INSIDE = new Set(['test', 'run', 'shell', 'image', 'ps', 'kill']);
-
-/** The first range of at least `size` subordinate ids of a user (by name or uid) in a subuid/subgid text. */
-export function userRange(text: string, names: string[], size = IDMAP_SIZE): number | undefined {
-  for (const line of text.split('\n')) {
-    const [name, start, count] = line.trim().split(':');
-    if (!name || line.trim().startsWith('#') || !names.includes(name)) continue;
-    const s = Number(start);
-    const n = Number(count);
-    if (Number.isSafeInteger(s) && Number.isSafeInteger(n) && s > 0 && n >= size) return s;
-  }
-  return undefined;
-}
 
 export interface UserIds {
   uid: number;
@@ -71,8 +60,8 @@ export async function userIds(etc = '/etc'): Promise<UserIds> {
   return {
     uid,
     name,
-    subuid: userRange(subuid, names),
-    subgid: userRange(subgid, names),
+    subuid: findSubidRange(subuid, names),
+    subgid: findSubidRange(subgid, names),
     ...(newuidmap && { newuidmap }),
     ...(newgidmap && { newgidmap }),
   };
