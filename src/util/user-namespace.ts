@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // Whether this process runs in a user namespace other than the host's, read from /proc/self/uid_map and
-// gid_map, never from the environment: a variable cannot make root's cells map to a namespace's ids. A
+// gid_map, never from the environment (SAFETY 40): a variable cannot make root's cells map to a namespace's ids. A
 // rootless vmatrix runs its commands in one (vps/rootless.ts); code that does what only the host's root
 // may (device nodes) asks here.
 
