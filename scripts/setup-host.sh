@@ -24,8 +24,9 @@ cd "$(dirname "$0")/.."
 # arch-test: mmdebstrap's check that this host can run a foreign arch before it builds a root of it.
 # uidmap: newuidmap/newgidmap, which give an ordinary user's namespace its subordinate ids (vmatrix without root,
 # src/vps/rootless.ts; test/integration/rootless runs as such a user); acl: setfacl, with which that test lets its
-# accounts pass the directories above a checkout closed to them (a clone under /root).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl)
+# accounts pass the directories above a checkout closed to them (a clone under /root); libcap2-bin: setcap and
+# getcap, with which it compares the file capabilities of vmatrix's extraction and GNU tar's.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl libcap2-bin)
 
 . "$(dirname "$0")/apt-packages.sh"
 install_missing setup-host "${packages[@]}"

@@ -1,4 +1,3 @@
-import { rootlessMode } from '../util/user-namespace.js';
 import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { usageError } from '../util/errors.js';
@@ -7,6 +6,7 @@ import { asArchiveError, inArchive, overLimit } from './errors.js';
 import { effectiveLimits, type Limits } from './limits.js';
 import { TarParser } from './parse.js';
 import { TreeWriter } from './writer.js';
+import { rootlessMode } from '../util/user-namespace.js';
 
 /** Input read ahead of the extraction, so that a decompressor keeps working while we write. */
 const QUEUE_BYTES = 4 * 1024 * 1024;

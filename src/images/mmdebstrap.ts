@@ -14,6 +14,7 @@ import { chooseDebianMirror, mirrorCandidates } from './debian-archive.js';
 import { debianArch } from '../util/arch.js';
 import { takeCache } from '../store/index.js';
 import { IMAGE_FORMAT, PROBE_RETRY, type Built, type Planner, type Prober, type SourceContext } from './source.js';
+import { rootlessMode } from '../util/user-namespace.js';
 
 type MmdebstrapSpec = Extract<SourceSpec, { kind: 'mmdebstrap' }>;
 
@@ -117,7 +118,7 @@ export function mmdebstrapArgs(r: Resolved, asRoot: boolean, cache?: string): st
   return [
     ...(cache && HOOK_SAFE_PATH.test(cache) ? cacheHooks(cache) : []),
     `--variant=${r.variant}`,
-    // Without root, mmdebstrap builds in a user namespace; our extraction then keeps no owners or devices.
+    // Without root, mmdebstrap builds in a user namespace (of its own, or of a rootless vmatrix's).
     `--mode=${asRoot ? 'root' : 'unshare'}`,
     `--arch=${r.arch}`,
     `--components=${r.components.join(',')}`,
@@ -152,7 +153,11 @@ async function build(r: Resolved, rootfs: string, ctx: SourceContext): Promise<B
 }
 
 async function run(r: Resolved, rootfs: string, ctx: SourceContext, cache: string | undefined): Promise<Built> {
-  const tar = programOutput('mmdebstrap', mmdebstrapArgs(r, process.getuid?.() === 0, cache), {
+  // Root of the host builds in root mode; anyone else, root of a rootless vmatrix's user namespace included,
+  // in unshare mode (in a namespace, mmdebstrap then makes its own PID and mount namespaces and mounts a /proc
+  // of its own, where root mode could only bind the host's).
+  const asRoot = process.getuid?.() === 0 && (await rootlessMode()) === undefined;
+  const tar = programOutput('mmdebstrap', mmdebstrapArgs(r, asRoot, cache), {
     errorCode: 'MMDEBSTRAP_FAILED',
     what: `mmdebstrap ${r.suite} from ${r.mirror}`,
     missingHint: 'install it: apt-get install mmdebstrap',

@@ -1,8 +1,8 @@
-import type { RootlessMode } from '../util/user-namespace.js';
 import { HOST_CA_IN_CELL } from './host-ca.js';
 import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import { CELL_PACKAGE_CACHE, type CellResources, type CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
+import type { RootlessMode } from '../util/user-namespace.js';
 
 // The OCI runtime spec (1.0.2) of a cell: a pure function of the CellRunSpec, so it is unit-tested without
 // a runtime. The cell relies on namespaces (a user namespace where the host has subordinate ids), the Docker

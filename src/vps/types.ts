@@ -1,8 +1,8 @@
-import type { RootlessMode } from '../util/user-namespace.js';
 // The contract between vps/ and its callers (cell/, layers/, pipeline/, session/). Everything a cell needs arrives in
 // one CellRunSpec;
 // everything it reports leaves in one CellRunResult. A failed command is a result; only a broken host throws.
 import type { IdMap, UsernsChoice } from './userns.js';
+import type { RootlessMode } from '../util/user-namespace.js';
 
 /** The OCI runtime that executes cells. `reason` says why it was chosen, for `vmatrix doctor` and --debug. */
 export interface Runtime {

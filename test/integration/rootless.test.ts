@@ -274,6 +274,117 @@ describe('vmatrix without root, as an account with subordinate ids', { tags: ['s
   }, 60_000);
 });
 
+describe('extraction without root', { tags: ['safety', 'archives'] }, () => {
+  /** Runs `script` as the account inside a user namespace of its ids, as vmatrix makes it. */
+  function inNamespace(a: Account, script: string, ...args: string[]): string {
+    const map = [`--map-users=${a.sub!.uid},1,${RANGE}`, `--map-groups=${a.sub!.gid},1,${RANGE}`];
+    return execFileSync(
+      'runuser',
+      ['-u', a.name, '--', 'unshare', '--map-root-user', ...map, '--', 'sh', '-c', script, 'sh', ...args],
+      { encoding: 'utf8', cwd: '/' },
+    );
+  }
+
+  /** path uid gid mode type, and the file capability, of every entry; ids less `shift`, rootids shown apart. */
+  function listing(a: Account, dir: string, shift: number): string[] {
+    const out = inNamespace(
+      a,
+      'cd "$1" && find . -printf "%p %U %G %m %y\\n" | sort && /usr/sbin/getcap -r . 2>/dev/null | sort',
+      dir,
+    );
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const f = l.split(' ');
+        if (f.length === 5 && /^\d+$/.test(f[1]!))
+          return [f[0], Number(f[1]) - shift, Number(f[2]) - shift, f[3], f[4]].join(' ');
+        return l;
+      });
+  }
+
+  it('gives owners, set-id bits and file capabilities as GNU tar does in the same namespace', async () => {
+    // A root as an image would bring it, made by root with GNU tar: owners of several users, set-id and
+    // sticky bits, a file capability, a hardlink, a symlink, a FIFO and a device node.
+    const work = await mkdtemp(join(testCacheDir(), 'rootless-tar-'));
+    const tree = join(work, 'tree');
+    const script = [
+      'set -e',
+      'cd "$1"',
+      'mkdir -p etc bin var/cache/apt/archives/partial home/builder tmp shared',
+      'echo hi > etc/motd && chmod 0640 etc/motd && chown 0:42 etc/motd',
+      'printf "#!/bin/sh\\n" > bin/su && chmod 4755 bin/su',
+      'printf "#!/bin/sh\\n" > bin/wall && chown 0:5 bin/wall && chmod 2755 bin/wall',
+      'printf "#!/bin/sh\\n" > bin/ping && chmod 0755 bin/ping && /usr/sbin/setcap cap_net_raw+ep bin/ping',
+      'chown 42:0 var/cache/apt/archives/partial && chmod 0700 var/cache/apt/archives/partial',
+      'chown -R 1000:1000 home/builder && chmod 2775 home/builder',
+      'echo x > home/builder/file && chown 1000:1000 home/builder/file',
+      'chmod 1777 tmp',
+      'ln home/builder/file home/builder/link',
+      'ln -s ../etc/motd shared/motd',
+      'mkfifo shared/fifo',
+      'mknod shared/null c 1 3',
+      'echo n > shared/nobody && chown 65534:65534 shared/nobody',
+    ].join('\n');
+    await mkdir(tree);
+    execFileSync('sh', ['-c', script, 'sh', tree]);
+    const tarball = join(work, 'root.tar');
+    execFileSync('tar', ['--xattrs', '--xattrs-include=security.capability', '-C', tree, '-cf', tarball, '.']);
+    sh('chmod', ['-R', 'a+rX', work]);
+
+    // vmatrix, as the account: `image import` extracts into its store, inside its namespace.
+    const imp = await asUser(user, ['image', 'import', tarball, '--as', 'rootless-tar'], '/', { VMATRIX_HOME: store });
+    expect(imp.code, imp.stdout + imp.stderr).toBe(0);
+    const ls = await asUser(user, ['image', 'ls'], '/', { VMATRIX_HOME: store });
+    const id = ls.stdout
+      .split('\n')
+      .find((l) => l.includes('rootless-tar'))
+      ?.split(/\s+/)[0];
+    expect(id, ls.stdout).toMatch(/^[0-9a-f]{16}$/);
+    const rootfs = join(store, 'images', id!, 'rootfs');
+
+    // GNU tar, as the account, in a namespace of the same ids; it cannot make the device node, and says so.
+    const gnu = join(work, 'gnu');
+    await mkdir(gnu);
+    sh('chown', [`${user.uid}:${user.gid}`, gnu]);
+    let gnuErr = '';
+    try {
+      inNamespace(
+        user,
+        'tar --xattrs --xattrs-include=security.capability --same-owner -xpf "$1" -C "$2"',
+        tarball,
+        gnu,
+      );
+    } catch (e) {
+      gnuErr = String((e as { stderr?: string }).stderr);
+    }
+    expect(gnuErr).toMatch(/shared\/null: Cannot mknod: Operation not permitted/);
+
+    // The image may already have the cells' ids (namespace ids 1..65536: one more than the tarball's).
+    const shift = Number(inNamespace(user, 'stat -c %u "$1"', rootfs).trim());
+    expect([0, 1]).toContain(shift);
+    const ours = listing(user, rootfs, shift);
+    const theirs = listing(user, gnu, 0);
+    // The same entries, owners and modes, the device node missing from both.
+    expect(ours.filter((l) => !l.includes('='))).toEqual(theirs.filter((l) => !l.includes('=')));
+    expect(theirs.some((l) => l.startsWith('./shared/null '))).toBe(false);
+    for (const l of [
+      './bin/su 0 0 4755 f',
+      './bin/wall 0 5 2755 f',
+      './home/builder 1000 1000 2775 d',
+      './tmp 0 0 1777 d',
+    ])
+      expect(ours).toContain(l);
+    expect(ours).toContain('./var/cache/apt/archives/partial 42 0 700 d');
+    expect(ours).toContain('./shared/nobody 65534 65534 644 f');
+    // The capability is there in both; vmatrix's names the cells' root (namespace id 1) once the image has
+    // their ids, GNU tar's the namespace's root.
+    const cap = (lines: string[]) => lines.find((l) => l.startsWith('./bin/ping ') && l.includes('='));
+    expect(cap(theirs)).toMatch(/^\.\/bin\/ping cap_net_raw=ep$/);
+    expect(cap(ours)).toMatch(shift ? /^\.\/bin\/ping cap_net_raw=ep \[rootid=1\]$/ : /^\.\/bin\/ping cap_net_raw=ep$/);
+  }, 300_000);
+});
+
 describe('isolation probes as an account without root', { tags: ['safety', 'isolation'] }, () => {
   let hostSleep: ChildProcess;
   let server: Server;
