@@ -25,8 +25,10 @@ cd "$(dirname "$0")/.."
 # uidmap: newuidmap/newgidmap, which give an ordinary user's namespace its subordinate ids (vmatrix without root,
 # src/vps/rootless.ts; test/integration/rootless runs as such a user); acl: setfacl, with which that test lets its
 # accounts pass the directories above a checkout closed to them (a clone under /root); libcap2-bin: setcap and
-# getcap, with which it compares the file capabilities of vmatrix's extraction and GNU tar's.
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl libcap2-bin)
+# getcap, with which it compares the file capabilities of vmatrix's extraction and GNU tar's; fuse-overlayfs: the
+# copy-on-write roots of rootless cells where the kernel cannot mount overlayfs in a user namespace (it is tested
+# with VMATRIX_OVERLAY=fuse here).
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl libcap2-bin fuse-overlayfs)
 
 . "$(dirname "$0")/apt-packages.sh"
 install_missing setup-host "${packages[@]}"
@@ -48,9 +50,12 @@ node -e 'import("./dist/vps/binfmt-register.js").then((m) => m.registerQemu()).t
   if (r.registered.length) console.log(`setup-host: registered ${r.registered.join(", ")} in binfmt_misc`);
   for (const p of r.problems) console.error(`setup-host: cannot register ${p}`);
 })'
-# Without root, setup steps reach the network through slirp4netns, which opens /dev/net/tun as the user: udev
-# makes it 0666 on a standard Debian; a machine without udev (a container, some VMs) leaves it 0600.
-if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
-  chmod 0666 /dev/net/tun
-  echo "setup-host: made /dev/net/tun usable by ordinary users (0666, as udev does)"
-fi
+# Without root, setup steps reach the network through slirp4netns, which opens /dev/net/tun as the user, and
+# fuse-overlayfs opens /dev/fuse: udev makes both 0666 on a standard Debian; a machine without udev (a
+# container, some VMs) leaves them 0600.
+for dev in /dev/net/tun /dev/fuse; do
+  if [ -c "$dev" ] && [ "$(stat -c %a "$dev")" != 666 ]; then
+    chmod 0666 "$dev"
+    echo "setup-host: made $dev usable by ordinary users (0666, as udev does)"
+  fi
+done

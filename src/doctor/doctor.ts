@@ -18,6 +18,7 @@ import {
   type CgroupSupport,
   runtimeHasSeccomp,
   noTunError,
+  rootlessOverlay,
   subidProblem,
   tunUsable,
   userIds,
@@ -127,6 +128,20 @@ const CHECKS: Check[] = [
     repair: async () => {
       const line = await addRootSubids();
       return line ? `added ${line} to /etc/subuid and /etc/subgid` : 'root already has subordinate ids';
+    },
+  },
+  {
+    name: 'overlay without root',
+    run: async () => {
+      if (process.getuid?.() === 0) return { ok: true, detail: 'not needed: running as root' };
+      try {
+        return (await rootlessOverlay()) === 'fuse'
+          ? { ok: true, detail: 'fuse-overlayfs: this kernel does not mount overlayfs in a user namespace' }
+          : { ok: true, detail: "the kernel's overlayfs, in your user namespace (userxattr)" };
+      } catch (e) {
+        const err = e as Error & { hint?: string };
+        return { ok: false, detail: err.message, fix: err.hint };
+      }
     },
   },
   {

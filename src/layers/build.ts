@@ -55,6 +55,11 @@ export interface LayerSource {
   /** Where setup sees the project, and its working directory. */
   workdir: string;
   userns?: IdMap;
+  /**
+   * Rootless with fuse-overlayfs: its upper dirs mark whiteouts and opaque dirs its own way, which the kernel's
+   * overlayfs does not read, so its layers are never shared with a kernel overlay's.
+   */
+  overlay?: 'userxattr' | 'fuse';
   /** The project files `setup_inputs` matched. */
   setupInputs?: Record<string, FileDigest>;
 }
@@ -70,10 +75,11 @@ export async function layerInputs(s: LayerSource): Promise<LayerInputs> {
     setupInputs: s.setupInputs ?? {},
     // A layer built in a user namespace holds files owned by the host ids of that mapping.
     ...(s.userns ? { ids: { uid: s.userns.uid, gid: s.userns.gid } } : {}),
+    ...(s.overlay === 'fuse' && { overlay: 'fuse' }),
   };
 }
 
-export interface LayerBuild extends Omit<LayerSource, 'userns'> {
+export interface LayerBuild extends Omit<LayerSource, 'userns' | 'overlay'> {
   store: Store;
   runtime: Runtime;
   logPath: string;
@@ -92,7 +98,7 @@ export interface LayerBuild extends Omit<LayerSource, 'userns'> {
 }
 
 export async function ensureLayer(b: LayerBuild): Promise<LayerRef> {
-  const inputs = await layerInputs({ ...b, userns: b.runtime.userns.map });
+  const inputs = await layerInputs({ ...b, userns: b.runtime.userns.map, overlay: b.runtime.overlay });
   const id = layerKey(inputs);
   const dir = b.store.layerDir(id);
   const hit = { id, diff: join(dir, 'diff'), cached: true, durationMs: 0 };

@@ -50,6 +50,8 @@ export interface LayerInputs extends Recipe {
   setupInputs: Record<string, FileDigest>;
   /** The user namespace's host ids the layer's files belong to, when it is built in one. */
   ids?: { uid: number; gid: number };
+  /** 'fuse' for a layer built on fuse-overlayfs (rootless, where the kernel cannot): its own whiteouts. */
+  overlay?: 'fuse';
 }
 
 export function layerKey(inputs: LayerInputs): string {

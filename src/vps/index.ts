@@ -42,6 +42,7 @@ export {
 export {
   enterUserNamespace,
   needsNamespace,
+  rootlessOverlay,
   subidProblem,
   userIds,
   usernsRefusal,

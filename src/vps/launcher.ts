@@ -18,8 +18,10 @@ import type { Runtime } from './types.js';
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
 // upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
 // $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join,
-// $14 more overlay options (',userxattr' rootless: a user namespace's root cannot write trusted.* attributes,
-// without which overlayfs refuses to rename a directory of a lower layer).
+// $14 how overlays are mounted without root: 'userxattr' (a user namespace's root cannot write trusted.*
+// attributes, without which overlayfs refuses to rename a directory of a lower layer), 'fuse' (fuse-overlayfs,
+// where the kernel does not mount overlayfs in a user namespace; allow_other lets the cell's own user
+// namespace, a child of this one, in), '' as root.
 const SCRIPT = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
@@ -29,11 +31,17 @@ const SCRIPT = [
   'mount -t tmpfs -o size=4m,mode=0711 vmatrix-cell "$m"',
   // One mkdir for all (every exec costs a cell about a millisecond); only root in this namespace sees them.
   'mkdir "$m/state" "$m/root" "$m/src"',
+  'x=${14}',
+  // fuse-overlayfs warns on stderr at every mount (an option it ignores): its words reach the log only when it fails.
+  'ovl() {',
+  '  if [ "$x" != fuse ]; then mount -t overlay "$1" -o "$2${x:+,$x}" "$3"; return; fi',
+  '  fuse-overlayfs -o "$2,allow_other" "$3" 2>"$m/ovl.err" || { cat "$m/ovl.err" >&2; return 1; }',
+  '}',
   // Layers are named relative to their common parent: the whole option string must fit in one page.
   'cd "$2"',
-  'mount -t overlay vmatrix-root -o "lowerdir=$3,upperdir=$4,workdir=$5${14}" "$m/root"',
+  'ovl vmatrix-root "lowerdir=$3,upperdir=$4,workdir=$5" "$m/root"',
   'cd /',
-  'if [ -n "$6" ]; then mount -t overlay vmatrix-src -o "lowerdir=$6,upperdir=$7,workdir=$8${14}" "$m/src"; fi',
+  'if [ -n "$6" ]; then ovl vmatrix-src "lowerdir=$6,upperdir=$7,workdir=$8" "$m/src"; fi',
   // Copies, made with shell builtins: the cell never holds an inode of the host's /etc, and its root may
   // write its own /etc/hosts.
   'copy() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s\\n\' "$l"; done < "$1" > "$2"; }',
@@ -157,7 +165,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     owner,
     spec.withHostCa ? paths.hostCa : '',
     spec.withNetns ? '1' : '',
-    runtime.rootless ? ',userxattr' : '',
+    runtime.overlay ?? '',
   ];
   if (spec.linux32 && !t.setarch) {
     throw envError('NO_SETARCH', `cell ${id}: setarch is not installed, and a 32-bit cell needs it`, {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
-import { chmod, lstat, mkdir, readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
+import { access, chmod, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
-import { envError, type VmError } from '../util/errors.js';
+import { envError, usageError, type VmError } from '../util/errors.js';
+import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import { IDMAP_SIZE, rootlessMode } from '../util/user-namespace.js';
 import { findSubidRange } from './userns.js';
@@ -265,4 +267,56 @@ export async function watchParent(env = process.env): Promise<void> {
   socket.on('error', die);
   socket.resume();
   socket.unref();
+}
+
+/** How a rootless vmatrix's cells get their copy-on-write roots. */
+export type RootlessOverlay = 'userxattr' | 'fuse';
+
+/**
+ * The kernel's overlayfs where it mounts in a user namespace (Linux 5.11 and later, or a kernel patched for
+ * it, as Debian's and Ubuntu's), with `userxattr`; else fuse-overlayfs. VMATRIX_OVERLAY=kernel|fuse chooses.
+ * Asked once per process by mounting a throwaway overlay in a mount namespace of its own.
+ */
+export async function rootlessOverlay(env = process.env): Promise<RootlessOverlay> {
+  const wanted = env.VMATRIX_OVERLAY?.trim();
+  if (wanted && wanted !== 'kernel' && wanted !== 'fuse')
+    throw usageError('BAD_OVERLAY', `VMATRIX_OVERLAY=${wanted}: unknown value`, { hint: 'use kernel or fuse' });
+  if (wanted === 'fuse' || (wanted !== 'kernel' && !(await kernelOverlayWorks()))) {
+    if (!(await findProgram('fuse-overlayfs'))) {
+      throw envError(
+        'NO_ROOTLESS_OVERLAY',
+        'this kernel does not mount overlayfs in a user namespace (it needs Linux 5.11 or later), and ' +
+          'fuse-overlayfs, which vmatrix uses without root instead, is not installed',
+        { hint: 'as root: apt-get install fuse-overlayfs; or run vmatrix as root' },
+      );
+    }
+    if (
+      !(await access('/dev/fuse', constants.R_OK | constants.W_OK).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      throw envError('NO_FUSE', 'fuse-overlayfs needs /dev/fuse, which this host keeps from ordinary users', {
+        hint: 'as root: chmod 0666 /dev/fuse (as udev sets it on a standard Debian); or run vmatrix as root',
+      });
+    }
+    return 'fuse';
+  }
+  return 'userxattr';
+}
+
+async function kernelOverlayWorks(): Promise<boolean> {
+  const unshare = await findProgram('unshare');
+  if (!unshare) return false;
+  const dir = await mkdtemp(join(tmpdir(), 'vmatrix-overlay-probe-'));
+  try {
+    for (const d of ['l', 'u', 'w', 'm']) await mkdir(join(dir, d));
+    const script = 'mount -t overlay probe -o "lowerdir=$1/l,upperdir=$1/u,workdir=$1/w,userxattr" "$1/m"';
+    // Outside vmatrix's namespace (doctor, as the user), a namespace of the user's own id is enough to ask.
+    const user = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+    const r = await execCapture(unshare, [...user, '--mount', '--', 'sh', '-c', script, 'sh', dir]);
+    return r.code === 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

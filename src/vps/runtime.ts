@@ -5,6 +5,7 @@ import { findProgram } from './launcher.js';
 import type { Runtime } from './types.js';
 import { seccompWanted } from './seccomp.js';
 import { rootlessMode } from '../util/user-namespace.js';
+import { rootlessOverlay } from './rootless.js';
 import { chooseUserns, failClosed } from './userns.js';
 
 // Which OCI runtime runs the cells. crun is faster and the reference for cgroup v2; on a hybrid v1/v2 host
@@ -34,7 +35,8 @@ export async function detectRuntime(prefer?: string): Promise<Runtime> {
   const choice = chooseRuntime(layout, { runc, crun }, prefer as RuntimeName | undefined);
   const rootless = await rootlessMode();
   const [version, userns] = await Promise.all([versionOf(choice.path), chooseUserns(process.env, '/etc', rootless)]);
-  return { ...choice, version, userns, ...(rootless && { rootless }) };
+  const overlay = rootless ? await rootlessOverlay() : undefined;
+  return { ...choice, version, userns, ...(rootless && { rootless }), ...(overlay && { overlay }) };
 }
 
 /** The runtime for running cells: detected, and refused (exit 3) where root has no subordinate ids of its own. */

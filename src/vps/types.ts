@@ -17,6 +17,8 @@ export interface Runtime {
    * manages no cgroup it cannot write.
    */
   rootless?: RootlessMode;
+  /** Rootless: the kernel's overlayfs with user.* attributes, or fuse-overlayfs (rootless.ts rootlessOverlay). */
+  overlay?: 'userxattr' | 'fuse';
 }
 
 export type CellNetwork = 'none' | 'outbound' | 'host';

@@ -153,7 +153,8 @@ beforeAll(async () => {
   oneId = await account(ONE_ID, false);
   // What scripts/setup-host.sh provides: newuidmap/newgidmap, and /dev/net/tun open to users, as udev makes it.
   await access('/usr/bin/newuidmap', constants.X_OK);
-  expect((await stat('/dev/net/tun')).mode & 0o666, 'run scripts/setup-host.sh: /dev/net/tun must be 0666').toBe(0o666);
+  for (const dev of ['/dev/net/tun', '/dev/fuse'])
+    expect((await stat(dev)).mode & 0o666, `run scripts/setup-host.sh: ${dev} must be 0666`).toBe(0o666);
   store = join(testCacheDir(), 'store-rootless');
   await mkdir(store, { recursive: true });
   sh('chown', [`${user.uid}:${user.gid}`, store]);
@@ -245,6 +246,43 @@ describe('vmatrix without root, as an account with subordinate ids', { tags: ['s
     expect(Math.max(...result.cells.map((c) => c.durationMs))).toBeLessThan(cells - 1500);
     expect(await foreignOwners(user, store)).toEqual([]);
   }, 900_000);
+
+  it('mounts with fuse-overlayfs where the kernel cannot (VMATRIX_OVERLAY=fuse): whiteouts and opaque dirs of a layer hold', async () => {
+    const project = await projectOf(user, 'busybox-mix', {
+      replace: [
+        'distros: [busybox]',
+        'matrix:',
+        '  n: [1, 2]',
+        // A file of the image removed, a directory of it replaced: the layer holds a whiteout and an opaque dir.
+        'setup: rm /bin/base64 && rm -r /home && mkdir /home && echo new > /home/x && mkdir /opt && echo layered > /opt/f',
+        'test:',
+        '  - test ! -e /bin/base64 && cat /opt/f && ls /home',
+        '  - grep -E " / (overlay|fuse)" /proc/mounts | cut -d" " -f3',
+        '',
+      ].join('\n'),
+    });
+    const layers: string[] = [];
+    for (const [overlay, fs] of [
+      ['fuse', 'fuse.fuse-overlayfs'],
+      ['kernel', 'overlay'],
+    ] as const) {
+      const r = await asUser(user, ['test', '--reporter', 'plain'], project, {
+        VMATRIX_HOME: store,
+        VMATRIX_OVERLAY: overlay,
+      });
+      expect(r.code, `${overlay}: ${r.stdout}${r.stderr}`).toBe(0);
+      const cells = (await resultsOf(project)).cells;
+      layers.push(cells[0]!.layerId!);
+      for (const c of cells) {
+        expect(c.layerId).toBe(cells[0]!.layerId);
+        const log = await readFile(join(project, c.logPath), 'utf8');
+        expect(log).toMatch(new RegExp(`\nlayered\nx\n[^]*\n${fs.replace('.', '\\.')}\n`));
+      }
+    }
+    // Each kind has a layer of its own: fuse-overlayfs marks whiteouts its own way.
+    expect(layers[0]).toMatch(/^[0-9a-f]+$/);
+    expect(layers[1]).not.toBe(layers[0]);
+  }, 300_000);
 
   it('refuses resources: it cannot apply, at once, with exit 3 naming why', async () => {
     const project = await projectOf(user, 'busybox-mix', { append: 'resources:\n  memory: 512m\n' });
@@ -381,6 +419,8 @@ describe('extraction without root', { tags: ['safety', 'archives'] }, () => {
     // their ids, GNU tar's the namespace's root.
     const cap = (lines: string[]) => lines.find((l) => l.startsWith('./bin/ping ') && l.includes('='));
     expect(cap(theirs)).toMatch(/^\.\/bin\/ping cap_net_raw=ep$/);
+    const rm = await asUser(user, ['image', 'rm', 'rootless-tar'], '/', { VMATRIX_HOME: store });
+    expect(rm.code, rm.stderr).toBe(0);
     expect(cap(ours)).toMatch(shift ? /^\.\/bin\/ping cap_net_raw=ep \[rootid=1\]$/ : /^\.\/bin\/ping cap_net_raw=ep$/);
   }, 300_000);
 });

@@ -127,12 +127,17 @@ describe('launcherArgv', { tags: ['safety', 'isolation'] }, () => {
     expect(a[15]).toContain('mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-');
   });
 
-  it('rootless, mounts the overlays with user.* attributes and tells the runtime it is rootless', () => {
-    expect(argv[15]).toContain('workdir=$5${14}"');
-    expect(argv[15]).toContain('workdir=$8${14}"');
-    const a = launcherArgv(tools, { ...runtime, rootless: 'subids' }, spec, paths);
-    expect(a[30]).toBe(',userxattr');
+  it('rootless, mounts the overlays with user.* attributes or with fuse-overlayfs, and tells the runtime', () => {
+    expect(argv[30]).toBe('');
+    expect(argv[15]).toContain('mount -t overlay "$1" -o "$2${x:+,$x}" "$3"');
+    expect(argv[15]).toContain(
+      'fuse-overlayfs -o "$2,allow_other" "$3" 2>"$m/ovl.err" || { cat "$m/ovl.err" >&2; return 1; }',
+    );
+    expect(argv[15]).toContain('ovl vmatrix-root "lowerdir=$3,upperdir=$4,workdir=$5" "$m/root"');
+    const a = launcherArgv(tools, { ...runtime, rootless: 'subids', overlay: 'userxattr' }, spec, paths);
+    expect(a[30]).toBe('userxattr');
     expect(a.slice(31, 35)).toEqual(['/usr/sbin/runc', '--rootless', 'true', '--root']);
+    expect(launcherArgv(tools, { ...runtime, rootless: 'subids', overlay: 'fuse' }, spec, paths)[30]).toBe('fuse');
   });
 
   it('starts the runtime with the 32-bit personality for a 32-bit cell, which its container inherits', () => {
