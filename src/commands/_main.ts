@@ -4,12 +4,11 @@
 // shared chunks (scripts/bundle.mjs), so that a start loads a few files instead of ~160 CommonJS modules.
 import { flush, handle, run } from '../cli/oclif.js';
 import { outsideCommandError } from '../cli/usage.js';
-import { enterUserNamespace, watchParent } from '../vps/rootless.js';
+import { watchParent } from '../vps/rootless.js';
 
 const argv = process.argv.slice(2);
-// An ordinary user's command that makes cells runs inside a user namespace of the user's (vps/rootless.ts).
-const inside = await enterUserNamespace(argv);
-if (inside !== undefined) process.exit(inside);
+// Inside the user namespace of an ordinary user's vmatrix (bin/run.js entered it: vps/rootless.ts), this
+// process ends when the one outside does.
 await watchParent();
 await run(argv, import.meta.url)
   .then(() => flush())
