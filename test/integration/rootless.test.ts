@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { access, appendFile, chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -38,6 +38,15 @@ const opened: string[] = [];
 let oneId: Account;
 let store: string;
 const terminals: Terminal[] = [];
+/** Directories the tests made where the accounts can reach them (in the test cache), removed at the end. */
+const scratch: string[] = [];
+
+/** A new directory in the test cache that the accounts may read. */
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(testCacheDir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8' });
@@ -174,8 +183,9 @@ beforeAll(async () => {
   expect((await asUser(user, ['--version'], '/')).code, `${USER} cannot run ${BIN}`).toBe(0);
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
   for (const t of terminals) t.kill();
+  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
   for (const entry of opened) {
     const [name, dir] = entry.split(' ');
     sh('setfacl', ['-x', `u:${name}`, dir!]);
@@ -292,7 +302,7 @@ describe('vmatrix without root, as an account with subordinate ids', { tags: ['s
   }, 60_000);
 
   it('refuses with exit 3, naming the setting and its fix, where the host forbids user namespaces', async () => {
-    const sys = await mkdtemp(join(testCacheDir(), 'sysctl-'));
+    const sys = await scratchDir('sysctl-');
     await chmod(sys, 0o755);
     for (const [file, value, words] of [
       ['kernel/unprivileged_userns_clone', '0', 'sysctl -w kernel.unprivileged_userns_clone=1'],
@@ -344,7 +354,7 @@ describe('extraction without root', { tags: ['safety', 'archives'] }, () => {
   it('gives owners, set-id bits and file capabilities as GNU tar does in the same namespace', async () => {
     // A root as an image would bring it, made by root with GNU tar: owners of several users, set-id and
     // sticky bits, a file capability, a hardlink, a symlink, a FIFO and a device node.
-    const work = await mkdtemp(join(testCacheDir(), 'rootless-tar-'));
+    const work = await scratchDir('rootless-tar-');
     const tree = join(work, 'tree');
     const script = [
       'set -e',
@@ -419,8 +429,8 @@ describe('extraction without root', { tags: ['safety', 'archives'] }, () => {
     // their ids, GNU tar's the namespace's root.
     const cap = (lines: string[]) => lines.find((l) => l.startsWith('./bin/ping ') && l.includes('='));
     expect(cap(theirs)).toMatch(/^\.\/bin\/ping cap_net_raw=ep$/);
-    const rm = await asUser(user, ['image', 'rm', 'rootless-tar'], '/', { VMATRIX_HOME: store });
-    expect(rm.code, rm.stderr).toBe(0);
+    const removed = await asUser(user, ['image', 'rm', 'rootless-tar'], '/', { VMATRIX_HOME: store });
+    expect(removed.code, removed.stderr).toBe(0);
     expect(cap(ours)).toMatch(shift ? /^\.\/bin\/ping cap_net_raw=ep \[rootid=1\]$/ : /^\.\/bin\/ping cap_net_raw=ep$/);
   }, 300_000);
 });
