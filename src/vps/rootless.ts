@@ -238,10 +238,20 @@ export async function enterUserNamespace(argv: string[], env = process.env): Pro
       },
     },
   );
-  // Ctrl-C reaches both processes from the terminal; other signals sent to this one are passed on.
+  // Signals sent to this process are passed on. SIGINT only when the process inside has not had one of its
+  // own: Ctrl-C in a terminal reaches both (one process group), and a second SIGINT would mean "stop now" to
+  // it; the process inside says on the socket when it gets one (watchParent).
   const forward = (s: NodeJS.Signals) => () => child.kill(s);
-  process.on('SIGINT', () => {});
   for (const s of ['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(s, forward(s));
+  let interrupted = 0;
+  child.stdio[3]?.on('data', (d: Buffer) => {
+    if (d.includes('INT')) interrupted = Date.now();
+  });
+  process.on('SIGINT', () => {
+    setTimeout(() => {
+      if (Date.now() - interrupted > INT_WINDOW_MS) child.kill('SIGINT');
+    }, INT_WINDOW_MS / 2).unref();
+  });
   return await new Promise<number>((resolve) => {
     child.on('error', (e) => {
       process.stderr.write(`error: cannot start ${unshare}: ${e.message}\n`);
@@ -260,14 +270,27 @@ export async function watchParent(env = process.env): Promise<void> {
   const fd = Number(env.VMATRIX_PARENT_FD);
   if (!Number.isInteger(fd) || fd < 3 || process.getuid?.() !== 0 || (await rootlessMode()) === undefined) return;
   delete env.VMATRIX_PARENT_FD;
-  const socket = new Socket({ fd, readable: true, writable: false });
+  const socket = new Socket({ fd, readable: true, writable: true });
   const die = () => process.kill(process.pid, 'SIGKILL');
   socket.on('end', die);
   socket.on('close', die);
   socket.on('error', die);
   socket.resume();
   socket.unref();
+  // Tell the process outside that a SIGINT arrived here, so that it does not pass one on as well. A command
+  // that has no SIGINT handler of its own then ends of it, as it would without this listener.
+  const onInterrupt = () => {
+    socket.write('INT\n');
+    if (process.listenerCount('SIGINT') === 1) {
+      process.off('SIGINT', onInterrupt);
+      process.kill(process.pid, 'SIGINT');
+    }
+  };
+  process.prependListener('SIGINT', onInterrupt);
 }
+
+/** How long after a SIGINT the process outside waits to hear that the one inside had it too. */
+const INT_WINDOW_MS = 400;
 
 /** How a rootless vmatrix's cells get their copy-on-write roots. */
 export type RootlessOverlay = 'userxattr' | 'fuse';

@@ -483,7 +483,7 @@ describe('isolation probes as an account without root', { tags: ['safety', 'isol
   }, 300_000);
 });
 
-describe('vmatrix without root killed with SIGKILL or SIGTERM', { tags: ['safety', 'killed'] }, () => {
+describe('vmatrix without root killed with SIGKILL, SIGINT or SIGTERM', { tags: ['safety', 'killed'] }, () => {
   it('leaves no process of the account or its ids, and the next run sweeps the rest and passes', async () => {
     const project = await projectOf(user, 'churn');
     const env = { VMATRIX_HOME: store };
@@ -498,8 +498,9 @@ describe('vmatrix without root killed with SIGKILL or SIGTERM', { tags: ['safety
       // one inside the namespace is its child). A run that already ended is not a kill.
       const vmatrix = pgrep(user, `${BIN} test`);
       if (vmatrix.length > 0) {
-        // SIGKILL mostly; SIGTERM (passed on to the process inside, which stops its cells) every third time.
-        const signal = trial % 3 === 2 ? 'SIGTERM' : 'SIGKILL';
+        // SIGKILL, then SIGINT and SIGTERM sent to that process alone (both passed on to the process inside,
+        // which stops its cells), in turn.
+        const signal = (['SIGKILL', 'SIGINT', 'SIGTERM'] as const)[trial % 3]!;
         process.kill(Math.min(...vmatrix.map(Number)), signal);
         kills.push(`trial ${trial}: ${signal} after ${delay} ms`);
       }
@@ -513,6 +514,34 @@ describe('vmatrix without root killed with SIGKILL or SIGTERM', { tags: ['safety
     expect(await readdir(join(store, 'tmp'))).toEqual([]);
     expect(await processesOf(user)).toEqual([]);
   }, 300_000);
+});
+
+describe('Ctrl-C of vmatrix without root', () => {
+  it('is one interrupt, though it reaches both the process outside the namespace and the one inside', async () => {
+    const project = await projectOf(user, 'busybox-mix', {
+      replace: ['distros: [busybox]', 'matrix:', '  n: [1, 2]', 'test: sleep 30', ''].join('\n'),
+    });
+    // In a session of its own, so that the whole process group can get the SIGINT, as a terminal sends it.
+    const argv = ['-u', USER, '--', 'setsid', ...userEnv(user, { VMATRIX_HOME: store }), process.execPath, BIN];
+    const child = spawn('runuser', [...argv, 'test', '--reporter', 'plain'], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    expect(await until(async () => (output.includes('source:') ? [] : ['not started']), 30_000)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1500));
+    const outside = Math.min(...pgrep(user, `${BIN} test`).map(Number));
+    process.kill(-outside, 'SIGINT');
+    await closed;
+    // The first Ctrl-C's words, once; never the second's.
+    expect(output.match(/vmatrix: interrupted: starting no more cells/g), output).toHaveLength(1);
+    expect(output).not.toContain('stopping the running cells now');
+    expect((await resultsOf(project)).cells.map((c) => c.status)).toEqual(['cancelled', 'cancelled']);
+    expect(await until(() => processesOf(user), 10_000)).toEqual([]);
+  }, 120_000);
 });
 
 describe('vmatrix without root, as an account with no subordinate ids', () => {
