@@ -20,7 +20,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Entry } from './entry.js';
-import { unsafe } from './errors.js';
+import { envError } from '../util/errors.js';
+import { printable, unsafe } from './errors.js';
 import { mknodAll, type NodeToMake } from './mknod.js';
 import { RootResolver } from './resolve.js';
 import { OciWhiteouts } from './whiteout.js';
@@ -192,7 +193,7 @@ export class TreeWriter {
 
   private symlink(path: string, e: Entry): void {
     this.exclusive(path, () => symlinkSync(e.linkname!, path));
-    if (this.o.sameOwner) lchownSync(path, e.uid, e.gid);
+    this.own(e, () => lchownSync(path, e.uid, e.gid));
     lutimesSync(path, e.mtime, e.mtime);
     for (const [name] of e.xattrs) this.dropped.add(name); // Linux keeps no user.* or capability on a symlink
   }
@@ -245,10 +246,29 @@ export class TreeWriter {
     this.nodeDirs.clear();
     await mknodAll(nodes);
     for (const { path, entry: e } of nodes) {
-      if (this.o.sameOwner) lchownSync(path, e.uid, e.gid);
+      this.own(e, () => lchownSync(path, e.uid, e.gid));
       // chmod(2) follows links, but the name is the node we have just made, in a directory only we write.
       chmodSync(path, e.mode);
       lutimesSync(path, e.mtime, e.mtime);
+    }
+  }
+
+  /**
+   * Gives the entry its archive's owners. Only root of a user namespace (vmatrix without root) meets EINVAL:
+   * an id the namespace has none for, said as such rather than as a failed system call.
+   */
+  private own(e: Entry, chown: () => void): void {
+    if (!this.o.sameOwner) return;
+    try {
+      chown();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      throw envError(
+        'ID_NOT_MAPPED',
+        `extracting "${printable(e.name)}": it belongs to uid ${e.uid}, gid ${e.gid}, and the user namespace ` +
+          'vmatrix runs in without root has no such id (it has 65536: an image\'s ids 0-65535)',
+        { hint: 'an image with owners above 65535 needs vmatrix as root (sudo, or a CI runner)', cause: err },
+      );
     }
   }
 
@@ -258,7 +278,7 @@ export class TreeWriter {
    * alone. Returns whether the queue took over `fd`.
    */
   private finishInode(fd: number, e: Entry, path: string): boolean {
-    if (this.o.sameOwner) fchownSync(fd, e.uid, e.gid);
+    this.own(e, () => fchownSync(fd, e.uid, e.gid));
     fchmodSync(fd, e.mode);
     futimesSync(fd, e.mtime, e.mtime);
     if (!e.xattrs.length) return false;

@@ -351,6 +351,23 @@ describe('extraction without root', { tags: ['safety', 'archives'] }, () => {
       });
   }
 
+  it('refuses an image whose owners the namespace has no id for, saying so (exit 3)', async () => {
+    const work = await scratchDir('rootless-ids-');
+    const tree = join(work, 'tree');
+    await mkdir(tree);
+    await writeFile(join(tree, 'high'), 'x\n');
+    sh('chown', ['200000:200000', join(tree, 'high')]);
+    const tarball = join(work, 'high.tar');
+    sh('tar', ['-C', tree, '-cf', tarball, '.']);
+    sh('chmod', ['-R', 'a+rX', work]);
+    const r = await asUser(user, ['image', 'import', tarball, '--as', 'rootless-high'], '/', { VMATRIX_HOME: store });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('extracting "./high": it belongs to uid 200000, gid 200000');
+    expect(r.stderr).toContain('hint: an image with owners above 65535 needs vmatrix as root');
+    const ls = await asUser(user, ['image', 'ls'], '/', { VMATRIX_HOME: store });
+    expect(ls.stdout).not.toContain('rootless-high');
+  }, 60_000);
+
   it('gives owners, set-id bits and file capabilities as GNU tar does in the same namespace', async () => {
     // A root as an image would bring it, made by root with GNU tar: owners of several users, set-id and
     // sticky bits, a file capability, a hardlink, a symlink, a FIFO and a device node.
