@@ -266,7 +266,7 @@ export class TreeWriter {
       throw envError(
         'ID_NOT_MAPPED',
         `extracting "${printable(e.name)}": it belongs to uid ${e.uid}, gid ${e.gid}, and the user namespace ` +
-          'vmatrix runs in without root has no such id (it has 65536: an image\'s ids 0-65535)',
+          "vmatrix runs in without root has no such id (it has 65536: an image's ids 0-65535)",
         { hint: 'an image with owners above 65535 needs vmatrix as root (sudo, or a CI runner)', cause: err },
       );
     }
