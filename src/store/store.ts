@@ -1,11 +1,11 @@
 import { chmod, lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { envError, usageError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { fsyncDir, writeFileAtomic } from '../util/fs.js';
 import { asStoreFull } from './full.js';
+import { storeRoot } from './home.js';
 import { tryFileLock, withFileLock, type LockOptions } from './lock.js';
 import { ownRecord } from './owner.js';
 import { removeTree } from './remove.js';
@@ -26,9 +26,7 @@ export class Store {
 
   /** $VMATRIX_HOME; else /var/lib/vmatrix for root; else $XDG_DATA_HOME/vmatrix (~/.local/share/vmatrix). */
   static fromEnv(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Store {
-    if (env.VMATRIX_HOME) return new Store(env.VMATRIX_HOME);
-    if (uid === 0) return new Store('/var/lib/vmatrix');
-    return new Store(join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local/share'), 'vmatrix'));
+    return new Store(storeRoot(env, uid));
   }
 
   async init(): Promise<void> {

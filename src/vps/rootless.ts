@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { access, chmod, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { envError, usageError, type VmError } from '../util/errors.js';
 import { execCapture } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import { IDMAP_SIZE, rootlessMode } from '../util/user-namespace.js';
+import { storeRoot } from '../store/home.js';
 import { findSubidRange } from './userns.js';
 
 // vmatrix without root. An ordinary user's vmatrix runs its commands inside a user namespace it owns, made
@@ -147,9 +148,9 @@ export function needsNamespace(argv: string[]): boolean {
   return command !== undefined && INSIDE.has(command);
 }
 
-/** The store of an ordinary user: $VMATRIX_HOME, else $XDG_DATA_HOME/vmatrix. */
+/** The store of an ordinary user: $VMATRIX_HOME, else $XDG_DATA_HOME/vmatrix (store/home.ts). */
 export function userStore(env: NodeJS.ProcessEnv): string {
-  return env.VMATRIX_HOME || join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local/share'), 'vmatrix');
+  return storeRoot(env, undefined);
 }
 
 /**
