@@ -1,4 +1,4 @@
-import type { CellNetwork, CellResources, CellRunSpec, Runtime } from '../vps/index.js';
+import type { CellBoot, CellNetwork, CellResources, CellRunSpec, Runtime } from '../vps/index.js';
 import { STEP_LOOP } from './steps.js';
 
 // Every cell vmatrix starts — a test cell, a setup layer's cell, a shell — is put together here, so that
@@ -46,6 +46,11 @@ export interface CellCommand {
   onControl?: (line: string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** A system cell: its init boots first and the command runs in it (vps' CellBoot). */
+  boot?: CellBoot;
+  /** A group's network namespace to join (a test cell's services'), with the names of 127.0.0.1 in it. */
+  joinNetns?: number;
+  extraHosts?: string[];
 }
 
 /** The one way to a `runCell` spec: the cell's ground plus its command. */

@@ -6,7 +6,7 @@ import { cgroupSupport } from './cgroup-support.js';
 import type { CellPaths } from './layout.js';
 import { cellNofile } from './limits.js';
 import { hostCertificates } from './host-ca.js';
-import { buildOciConfig, hasNetwork, hostsFile } from './oci-spec.js';
+import { buildOciConfig, execProcessOf, hasNetwork, hostsFile, readyProcessOf } from './oci-spec.js';
 import { outboundResolv } from './outbound.js';
 import { rootlessMode } from '../util/user-namespace.js';
 import { seccompWanted } from './seccomp.js';
@@ -32,7 +32,7 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = f
   if (!(await exists(paths.upper))) await mkdirLike(paths.upper, spec.lowerdirs[0]);
   if (spec.source && !(await exists(paths.srcUpper)))
     await mkdirLike(paths.srcUpper, spec.source.layers?.[0] ?? spec.source.lower);
-  await writeFile(paths.hosts, hostsFile(spec.hostname));
+  await writeFile(paths.hosts, hostsFile(spec.hostname, spec.extraHosts));
   if (hasNetwork(spec)) await writeFile(paths.resolv, await resolvOf(spec));
   const hostCa = hasNetwork(spec) ? await hostCertificates() : '';
   if (hostCa) await writeFile(paths.hostCa, hostCa);
@@ -48,6 +48,13 @@ export async function fillCellDir(spec: CellRunSpec, paths: CellPaths, netns = f
     rootless,
   };
   await writeFile(paths.config, JSON.stringify(buildOciConfig(spec, host), null, 2));
+  // A system cell's init is config.json's process; its steps and readiness polls are exec'd into it.
+  if (spec.boot) {
+    await writeFile(paths.execProcess, JSON.stringify(execProcessOf(spec, host)));
+    const boot = { ...spec, boot: spec.boot };
+    await writeFile(paths.readyProcess, JSON.stringify(readyProcessOf(boot, host)));
+    if (spec.boot.log) await writeFile(paths.logProcess, JSON.stringify(readyProcessOf(boot, host, spec.boot.log)));
+  }
 }
 
 /** The host's resolv.conf; an outbound cell asks slirp4netns's forwarder, which asks the host's resolver. */

@@ -1,4 +1,4 @@
-import { readFile, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cgroupPathOf } from './oci-spec.js';
 
@@ -75,7 +75,12 @@ export async function removeCellCgroups(id: string): Promise<string[]> {
   return left;
 }
 
+/** Removes a cgroup and, first, those an init made below it (systemd's init.scope, system.slice/…). */
 async function removeCgroup(dir: string): Promise<boolean> {
+  const children = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let all = true;
+  for (const c of children) if (c.isDirectory()) all = (await removeCgroup(join(dir, c.name))) && all;
+  if (!all) return false;
   for (let attempt = 0; attempt < 40; attempt++) {
     try {
       await rmdir(dir);

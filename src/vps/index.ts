@@ -51,3 +51,5 @@ export {
 } from './rootless.js';
 export { archSupport, archSupports, type ArchSupport, type BinfmtOptions } from './binfmt.js';
 export { registerQemu, type Registration } from './binfmt-register.js';
+export { openGroupNet, type GroupNet } from './group-net.js';
+export type { CellBoot } from './types.js';

@@ -22,7 +22,7 @@ import type { Runtime } from './types.js';
 // attributes, without which overlayfs refuses to rename a directory of a lower layer), 'fuse' (fuse-overlayfs,
 // where the kernel does not mount overlayfs in a user namespace; allow_other lets the cell's own user
 // namespace, a child of this one, in), '' as root.
-const SCRIPT = [
+const PRELUDE = [
   'set -eu',
   // The mount steps' errors go to the setup log, so that a broken host is told apart from a failing test.
   // (stderr is saved on fd 9: fd 3 is the cell's control channel, when it has one.)
@@ -52,9 +52,54 @@ const SCRIPT = [
   // An outbound cell's network namespace arrives as fd 4 (the host's /proc is not this namespace's): bound
   // here, in this private mount namespace, it goes away with the cell.
   'if [ -n "${13}" ]; then : > "$m/netns"; mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-; fi',
+];
+
+const SCRIPT = [...PRELUDE, 'shift 14', 'exec "$@" 2>&9 9>&-'].join('\n');
+
+// A system cell (LaunchSpec.boot). After the prelude: $1 the console log, $2 the container id, $3 the bundle,
+// $4 the steps' process (exec.json), $5 the readiness poll's, $6 where the last poll's output goes, $7 the init's
+// stop signal, $8 the grace period (s), $9 '1' when the steps get fd 3, $10 the boot timeout (s), $11 the log
+// process ('' for none), $12 where a failing cell's init log goes ('' for nowhere), $13 setarch ('' for none),
+// $14 the runtime, $15 '1' for --rootless, $16 its state dir, $17 its log. The init runs under script(1): its
+// console must be a terminal (systemd writes nowhere else) and script records it. Steps and polls are exec'd
+// into the running cell from here, inside the cell's mount and PID namespaces, where the runtime's state is.
+// What happens is said on fd 3: vmatrix-booted, vmatrix-boot-timeout, vmatrix-init-exited STATUS.
+const BOOT = [
   'shift 14',
-  'exec "$@" 2>&9 9>&-',
+  'exec 2>&9 9>&-',
+  'log=$1 id=$2 b=$3 px=$4 pr=$5 ro=$6 sig=$7 grace=$8 ctl=$9 limit=${10} pl=${11} jl=${12}',
+  'VMX_A=${13} VMX_R=${14} VMX_RL=${15} VMX_S=${16} VMX_L=${17} VMX_B=$b VMX_ID=$id',
+  'export VMX_A VMX_R VMX_RL VMX_S VMX_L VMX_B VMX_ID',
+  // The runtime; a poll's errors (early ones fail: "container does not exist") go to a log of their own.
+  'rt() { ${VMX_A:+"$VMX_A" linux32} "$VMX_R" ${VMX_RL:+--rootless true} --root "$VMX_S" --log "$lg" --log-format json "$@"; }',
+  'lg=$VMX_L',
+  'script -qfec \'exec ${VMX_A:+"$VMX_A" linux32} "$VMX_R" ${VMX_RL:+--rootless true} --root "$VMX_S" --log "$VMX_L" ' +
+    '--log-format json run --keep --bundle "$VMX_B" "$VMX_ID"\' "$log" </dev/null >/dev/null 2>&1 3>&- &',
+  'p=$!',
+  // A failing cell's init log (the journal), then the init's own shutdown, then its end.
+  'journal() { if [ -n "$pl" ] && [ -n "$jl" ]; then rt exec --process "$pl" "$id" >"$jl" 2>&1 </dev/null 3>&- || true; fi; }',
+  'halt() {',
+  '  rt kill "$id" "$sig" 2>/dev/null || true',
+  '  ( sleep "$grace"; rt kill "$id" KILL 2>/dev/null ) </dev/null >/dev/null 2>&1 3>&- &',
+  '  w=$!; wait "$p" || true; kill "$w" 2>/dev/null || true',
+  '}',
+  'end=$(( $(date +%s) + limit ))',
+  'while :; do',
+  '  if ! kill -0 "$p" 2>/dev/null; then s=0; wait "$p" || s=$?; echo "vmatrix-init-exited $s" >&3; exit 125; fi',
+  '  lg=$VMX_L.polls; if rt exec --process "$pr" "$id" >"$ro" 2>&1 </dev/null 3>&-; then lg=$VMX_L; break; fi; lg=$VMX_L',
+  '  if [ "$(date +%s)" -ge "$end" ]; then echo vmatrix-boot-timeout >&3; journal; halt; exit 125; fi',
+  '  sleep 0.2',
+  'done',
+  'echo vmatrix-booted >&3',
+  's=0',
+  'if [ -n "$ctl" ]; then rt exec --preserve-fds 1 --process "$px" "$id" || s=$?',
+  'else rt exec --process "$px" "$id" 3>&- || s=$?; fi',
+  'if [ "$s" -ne 0 ]; then journal; fi',
+  'halt',
+  'exit "$s"',
 ].join('\n');
+
+const BOOT_SCRIPT = [...PRELUDE, BOOT].join('\n');
 
 const MAX_OPTIONS = 4000;
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
@@ -92,6 +137,15 @@ export interface LaunchSpec {
    * cell on an amd64 kernel then sees i686 in uname, as an i386 machine would show.
    */
   linux32?: boolean;
+  /** A system cell: the init runs as the container's process, and the command is exec'd into it once it is up. */
+  boot?: {
+    consoleLog: string;
+    stopSignal: number;
+    graceSec: number;
+    timeoutSec: number;
+    /** The init's log, printed for a failing cell into `journal` (with the log process in the bundle). */
+    journal?: string;
+  };
 }
 
 /** Finds a host program on PATH, then in the sbin dirs a non-login root shell may lack. */
@@ -172,6 +226,29 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
       hint: 'apt-get install util-linux',
     });
   }
+  if (spec.boot) {
+    const b = spec.boot;
+    const boot = [
+      b.consoleLog,
+      id,
+      paths.bundle,
+      paths.execProcess,
+      paths.readyProcess,
+      paths.readyOut,
+      String(b.stopSignal),
+      String(b.graceSec),
+      spec.control ? '1' : '',
+      String(b.timeoutSec),
+      b.journal ? paths.logProcess : '',
+      b.journal ?? '',
+      spec.linux32 ? t.setarch! : '',
+      runtime.path,
+      runtime.rootless ? '1' : '',
+      CELL_STATE,
+      paths.runtimeLog,
+    ];
+    return [...unshareArgv(t), BOOT_SCRIPT, 'vmatrix-cell', ...positional, ...boot];
+  }
   // --keep: the runtime leaves the cell's cgroups to us, so that we can read its OOM count before removing them.
   const runtimeArgv = [
     ...(spec.linux32 ? [t.setarch!, 'linux32'] : []),
@@ -190,6 +267,11 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     paths.bundle,
     id,
   ];
+  return [...unshareArgv(t), SCRIPT, 'vmatrix-cell', ...positional, ...runtimeArgv];
+}
+
+/** setpriv and unshare, up to the shell's `-c`: the script and its arguments follow. */
+function unshareArgv(t: LauncherTools): string[] {
   return [
     t.setpriv,
     '--pdeathsig',
@@ -206,9 +288,5 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     '--',
     ...t.shell,
     '-c',
-    SCRIPT,
-    'vmatrix-cell',
-    ...positional,
-    ...runtimeArgv,
   ];
 }

@@ -21,6 +21,13 @@ export interface CellPaths {
   marker: string;
   /** The launcher's pid: how another vmatrix kills a cell that has no cgroup of its own (rootless). */
   launcher: string;
+  /** A system cell: the process its steps run as, and its readiness poll's (the runtime's exec --process). */
+  execProcess: string;
+  readyProcess: string;
+  /** A system cell's log process (its init's log, for a failing cell). */
+  logProcess: string;
+  /** What the last readiness poll printed. */
+  readyOut: string;
 }
 
 export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellPaths {
@@ -39,6 +46,10 @@ export function cellPaths(dir: string, upper?: string, srcUpper?: string): CellP
     setupLog: join(dir, 'setup.log'),
     marker: join(dir, 'cell.json'),
     launcher: join(dir, 'launcher.pid'),
+    execProcess: join(dir, 'bundle', 'exec.json'),
+    readyProcess: join(dir, 'bundle', 'ready.json'),
+    logProcess: join(dir, 'bundle', 'log.json'),
+    readyOut: join(dir, 'ready.out'),
   };
 }
 

@@ -1,6 +1,6 @@
 import { HOST_CA_IN_CELL } from './host-ca.js';
 import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
-import { CELL_PACKAGE_CACHE, type CellResources, type CellRunSpec } from './types.js';
+import { CELL_PACKAGE_CACHE, type CellBoot, type CellResources, type CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 import type { RootlessMode } from '../util/user-namespace.js';
 
@@ -84,13 +84,101 @@ const MIN_CPU_QUOTA_US = 1_000;
 export function buildOciConfig(spec: CellRunSpec, host: HostLimits): OciConfig {
   if (spec.network === 'outbound' && !host.netns)
     throw new Error(`cell ${spec.id}: an outbound cell needs its network namespace`);
+  if (spec.joinNetns !== undefined && spec.network !== 'none')
+    throw new Error(`cell ${spec.id}: a cell joins a group's network namespace only with network none`);
   return {
     ociVersion: '1.0.2',
-    process: processOf(spec, host),
+    process: spec.boot ? initProcessOf(spec, host) : processOf(spec, host),
     root: { path: CELL_ROOTFS, readonly: false },
     hostname: spec.hostname,
-    mounts: mountsOf(spec, host),
+    mounts: spec.boot ? [...mountsOf(spec, host).map(cgroupWritable), ...BOOT_MOUNTS] : mountsOf(spec, host),
     linux: linuxOf(spec, host),
+    ...(spec.boot && spec.userns && { hooks: { createRuntime: [cgroupHandover(spec)] } }),
+  };
+}
+
+/** The process of a system cell's steps and of its readiness polls, which the runtime execs in the booted cell. */
+export function execProcessOf(spec: CellRunSpec, host: HostLimits, args = spec.args): Record<string, unknown> {
+  return { ...processOf(spec, host), args };
+}
+
+/** A readiness poll (or the init's log): root, no terminal, the init's ready command. */
+export function readyProcessOf(
+  spec: CellRunSpec & { boot: CellBoot },
+  host: HostLimits,
+  command = spec.boot.ready,
+): Record<string, unknown> {
+  const base = processOf({ ...spec, user: { uid: 0, gid: 0 }, terminal: false, env: {} }, host);
+  return { ...base, args: ['/bin/sh', '-c', command], cwd: '/' };
+}
+
+/**
+ * PID 1 of a system cell: the init, as root with the default capabilities (systemd drops what each service
+ * does not need; without CAP_SETPCAP and the others journald cannot drop its own and the system is
+ * degraded). Its console is a terminal (systemd writes to nothing else), which the launcher records.
+ */
+function initProcessOf(spec: CellRunSpec & { boot?: CellBoot }, host: HostLimits): Record<string, unknown> {
+  const base = processOf({ ...spec, user: { uid: 0, gid: 0 } }, host);
+  const caps = spec.network === 'outbound' ? DEFAULT_CAPS.filter((c) => c !== 'CAP_NET_RAW') : [...DEFAULT_CAPS];
+  return {
+    ...base,
+    terminal: true,
+    args: spec.boot!.init,
+    env: envList({ ...spec.boot!.initEnv }),
+    cwd: '/',
+    capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+  };
+}
+
+/**
+ * What an init needs besides a cell's mounts: /run and /run/lock as tmpfs (systemd cannot mount them
+ * without CAP_SYS_ADMIN, and fails "Failed to mount API filesystems").
+ */
+const BOOT_MOUNTS = [
+  { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=755', 'size=65536k'] },
+  {
+    destination: '/run/lock',
+    type: 'tmpfs',
+    source: 'tmpfs',
+    options: ['nosuid', 'nodev', 'noexec', 'mode=1777', 'size=5120k'],
+  },
+];
+
+/**
+ * The cell's cgroups are mounted writable for an init: systemd makes init.scope and a cgroup per service
+ * below the cell's own ("Failed to create /init.scope control group: Read-only file system" otherwise). It
+ * sees its own cgroup alone; the limits are in the cell's cgroup itself, which it cannot raise (below).
+ */
+function cgroupWritable(m: Record<string, unknown>): Record<string, unknown> {
+  if (m.destination !== '/sys/fs/cgroup') return m;
+  return { ...m, options: (m.options as string[]).map((o) => (o === 'ro' ? 'rw' : o)) };
+}
+
+// $1 the cell's cgroup path, $2 uid:gid of the cell's root on the host. cgroup v1's name=systemd (no
+// controller: nothing there limits anything) wholly; elsewhere (v2, or v1 hierarchies of controllers) the
+// directory and what makes children in it, never the files of its own limits, which stay root's.
+const CGROUP_HANDOVER = [
+  'for d in /sys/fs/cgroup/systemd"$1"; do [ -d "$d" ] && chown -R "$2" "$d"; done',
+  'for d in /sys/fs/cgroup"$1" /sys/fs/cgroup/unified"$1"; do',
+  '  [ -d "$d" ] || continue',
+  '  chown "$2" "$d"',
+  '  for f in cgroup.procs cgroup.threads cgroup.subtree_control; do [ -e "$d/$f" ] && chown "$2" "$d/$f"; done',
+  'done',
+  'exit 0',
+].join('\n');
+
+/**
+ * A createRuntime hook (run by the runtime on the host, after it made the cell's cgroups and before the init
+ * starts) that hands them to the cell's root: an init in a user namespace cannot write cgroups of the host's
+ * root ("Failed to create /init.scope control group: Permission denied").
+ */
+function cgroupHandover(spec: CellRunSpec): Record<string, unknown> {
+  const { userns } = spec;
+  return {
+    path: '/bin/sh',
+    args: ['sh', '-c', CGROUP_HANDOVER, 'vmatrix-cgroup', cgroupPathOf(spec.id), `${userns!.uid}:${userns!.gid}`],
+    env: [`PATH=${DEFAULT_PATH}`],
+    timeout: 10,
   };
 }
 
@@ -199,7 +287,7 @@ function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[
  * the host's /sys instead, as Podman does.
  */
 function sysMount(spec: CellRunSpec): Record<string, unknown> {
-  if (spec.userns && hasNetwork(spec)) {
+  if (spec.userns && (hasNetwork(spec) || spec.joinNetns !== undefined)) {
     return { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
   }
   return { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] };
@@ -210,7 +298,8 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
     type,
   }));
   // A new network namespace with no path: the runtime brings its loopback up.
-  if (spec.network === 'none') namespaces.push({ type: 'network' });
+  if (spec.joinNetns !== undefined) namespaces.push({ type: 'network', path: CELL_NETNS });
+  else if (spec.network === 'none') namespaces.push({ type: 'network' });
   // Made by vmatrix in the host's user namespace, which owns it: root in the cell's has no CAP_NET_ADMIN over it.
   if (spec.network === 'outbound') namespaces.push({ type: 'network', path: CELL_NETNS });
   if (spec.userns) namespaces.push({ type: 'user' });
@@ -249,6 +338,7 @@ export function resourcesOf(r: CellResources, host: HostLimits): Record<string, 
 }
 
 /** /etc/hosts of a cell: loopback names and the cell's own hostname. */
-export function hostsFile(hostname: string): string {
-  return `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`;
+export function hostsFile(hostname: string, extra: readonly string[] = []): string {
+  const names = ['localhost', hostname, ...extra].join(' ');
+  return `127.0.0.1\t${names}\n::1\tlocalhost ip6-localhost ip6-loopback\n`;
 }

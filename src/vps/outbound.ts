@@ -215,7 +215,7 @@ export async function openOutbound(id: string): Promise<OutboundNet> {
 }
 
 /** Waits for the first output on fd `fd` of `child`; its stderr, should it exit first, goes in the error. */
-function readyLine(child: ChildProcess, what: string, fd = 1): Promise<void> {
+export function readyLine(child: ChildProcess, what: string, fd = 1): Promise<void> {
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -236,7 +236,7 @@ function readyLine(child: ChildProcess, what: string, fd = 1): Promise<void> {
   });
 }
 
-function killAndWait(child: ChildProcess): Promise<void> {
+export function killAndWait(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());

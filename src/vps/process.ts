@@ -33,7 +33,7 @@ export function launch(
     const base: StdioOptions = io.terminal
       ? ['inherit', 'inherit', 'inherit']
       : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
-    const ctl = io.onControl && !io.terminal ? ['pipe' as const] : [];
+    const ctl = io.onControl ? ['pipe' as const] : [];
     const stdio: StdioOptions = netnsFd !== undefined ? [...base, ctl[0] ?? 'ignore', netnsFd] : [...base, ...ctl];
     const child = spawn(argv[0], argv.slice(1), {
       stdio,

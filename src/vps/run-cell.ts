@@ -26,6 +26,13 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, oomKilled: false };
   await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
   if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
+  if (spec.boot && runtime.rootless) {
+    throw envError('BOOT_NEEDS_ROOT', `cell ${spec.id}: a system cell (boot: true) needs root in this version`, {
+      hint:
+        "its init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
+        '(sudo) for system cells, or drop boot: for this run',
+    });
+  }
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
   const withHostCa = hasNetwork(spec) && (await hostCertificates()) !== '';
@@ -40,22 +47,37 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
       withHostCa,
       owner,
       control: spec.onControl !== undefined,
-      withNetns: spec.network === 'outbound',
+      withNetns: spec.network === 'outbound' || spec.joinNetns !== undefined,
       linux32: spec.arch !== undefined && runsAs32Bit(spec.arch),
+      ...(spec.boot && {
+        boot: {
+          consoleLog: spec.boot.consoleLog,
+          stopSignal: spec.boot.stopSignal,
+          graceSec: Math.max(1, Math.ceil((spec.boot.graceMs ?? BOOT_GRACE_MS) / 1000)),
+          timeoutSec: Math.max(1, Math.ceil(spec.boot.timeoutMs / 1000)),
+          ...(spec.boot.log && spec.boot.journal && { journal: spec.boot.journal }),
+        },
+      }),
     },
     paths,
   );
   await createCellDir(paths);
   let outcome: LaunchOutcome;
   let net: OutboundNet | undefined;
+  const boot = spec.boot ? bootWatch(spec.onControl) : undefined;
+  let bootReady: string | undefined;
   try {
     if (spec.network === 'outbound') net = await openOutbound(spec.id);
-    await fillCellDir(spec, paths, net !== undefined);
+    await fillCellDir(spec, paths, net !== undefined || spec.joinNetns !== undefined);
     // Rootless cells have no cgroup to be killed through: `vmatrix kill` kills their launcher (signal.ts).
-    outcome = await launch(argv, spec, net?.fd, (pid) => {
+    const io = boot ? { ...spec, onControl: boot.onControl } : spec;
+    outcome = await launch(argv, io, net?.fd ?? spec.joinNetns, (pid) => {
       writeFile(paths.launcher, String(pid)).catch(() => {});
     });
-    if (!outcome.timedOut && !outcome.aborted) await throwIfNotStarted(runtime, spec.id, paths, outcome);
+    const bootFailed = boot !== undefined && boot.state.ms === undefined;
+    if (!outcome.timedOut && !outcome.aborted && (!bootFailed || boot.state.initExit !== undefined))
+      await throwIfNotStarted(runtime, spec.id, paths, outcome);
+    if (bootFailed) bootReady = (await readFile(paths.readyOut, 'utf8').catch(() => '')).trim();
   } catch (e) {
     await net?.close();
     await releaseCell(spec.id, paths).catch(() => {
@@ -66,7 +88,46 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   await net?.close();
   const oomKills = await releaseCell(spec.id, paths);
   const { timedOut, aborted, durationMs } = outcome;
-  return { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs, oomKilled: oomKills > 0 };
+  const result = { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs, oomKilled: oomKills > 0 };
+  if (!boot) return result;
+  const { ms, timedOut: late, initExit } = boot.state;
+  return {
+    ...result,
+    boot: {
+      up: ms !== undefined,
+      ms: ms ?? durationMs,
+      ...(late && { timedOut: true }),
+      ...(initExit !== undefined && { initExit }),
+      ...(bootReady !== undefined && { ready: bootReady }),
+    },
+  };
+}
+
+/** How long a system cell's init has to shut down before it is killed. */
+export const BOOT_GRACE_MS = 10_000;
+
+/**
+ * Reads what the launcher says of a system cell's boot on the control channel (launcher.ts BOOT); every
+ * other line is the steps' and goes to `onControl`. Only the first word about the boot counts: the steps
+ * start after it, with fd 3 closed for them.
+ */
+function bootWatch(onControl?: (line: string) => void): {
+  onControl: (line: string) => void;
+  state: { ms?: number; timedOut?: boolean; initExit?: number };
+} {
+  const started = performance.now();
+  const state: { ms?: number; timedOut?: boolean; initExit?: number; said?: boolean } = {};
+  return {
+    state,
+    onControl: (line) => {
+      if (state.said) return onControl?.(line);
+      state.said = true;
+      if (line === 'vmatrix-booted') state.ms = performance.now() - started;
+      else if (line === 'vmatrix-boot-timeout') state.timedOut = true;
+      else if (line.startsWith('vmatrix-init-exited ')) state.initExit = Number(line.split(' ')[1]);
+      else state.said = false;
+    },
+  };
 }
 
 /** Tells "the cell could not start" (an environment error) from "the command failed" (a result). */

@@ -87,6 +87,39 @@ export interface CellRunSpec {
   onControl?: (line: string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * A system cell: `boot.init` is PID 1, and `args` run in the booted system (the runtime's exec) once
+   * `boot.ready` has exited 0. The cell then stops with the init's own signal and a grace period.
+   */
+  boot?: CellBoot;
+  /**
+   * An open network namespace (a group's: a test cell and its services) the cell joins instead of one of its
+   * own; `network` must be 'none'. Only loopback is in it.
+   */
+  joinNetns?: number;
+  /** More names of 127.0.0.1 in the cell's /etc/hosts (its services', in a group's namespace). */
+  extraHosts?: string[];
+}
+
+/** How a system cell boots (see CellRunSpec.boot). */
+export interface CellBoot {
+  /** PID 1's argv and the variables it gets. */
+  init: string[];
+  initEnv: Record<string, string>;
+  /** A shell command (run with /bin/sh -c in the cell) polled until it exits 0: the system is up. */
+  ready: string;
+  /** The signal number that asks the init to shut the system down (37, SIGRTMIN+3, for systemd). */
+  stopSignal: number;
+  /** How long the system has to come up, from the start; then the cell is killed and the result says so. */
+  timeoutMs: number;
+  /** How long the init has to shut down before it is killed (default 10 s). */
+  graceMs?: number;
+  /** Where the init's console goes (a file vmatrix keeps: the run's boot log). */
+  consoleLog: string;
+  /** A shell command printing the init's log (the journal); with `journal`, run for a failing cell. */
+  log?: string;
+  /** Where a failing cell's init log goes (a file vmatrix keeps). */
+  journal?: string;
 }
 
 export interface CellRunResult {
@@ -99,6 +132,12 @@ export interface CellRunResult {
   durationMs: number;
   /** The kernel killed a process of the cell because its memory cgroup ran out (its limit, or the host's). */
   oomKilled: boolean;
+  /**
+   * A system cell: `up` the system came up after `ms` (and `args` ran); else it did not, because it took
+   * longer than `boot.timeoutMs` (`timedOut`), or its init exited first (`initExit`), and `ready` is what the last
+   * poll printed.
+   */
+  boot?: { up: boolean; ms: number; timedOut?: boolean; initExit?: number; ready?: string };
 }
 
 export interface CellResources {
