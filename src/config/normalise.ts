@@ -145,19 +145,18 @@ export function limitIssues(raw: RawConfig): Issue[] {
       message: `${size} is too small for a cell: give it at least 4m (512m or more for real test suites)`,
     });
   }
-  const zero = (value: string | number | undefined, path: Array<string | number>) => {
+  const zero = (value: string | number | undefined, path: Array<string | number>, absent = 'no limit') => {
     if (value !== undefined && parseDuration(value, path.join('.')) === 0)
       issues.push({
         path,
         message:
-          `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for ` +
-          `no limit`,
+          `${JSON.stringify(value)} is no time at all: give a duration like 90s or 15m, or leave it out for ` + absent,
       });
   };
   zero(raw.timeout, ['timeout']);
-  zero(raw.boot_timeout, ['boot_timeout']);
+  zero(raw.boot_timeout, ['boot_timeout'], '60s');
   for (const [name, s] of Object.entries(raw.services ?? {}))
-    zero(s.ready_timeout, ['services', name, 'ready_timeout']);
+    zero(s.ready_timeout, ['services', name, 'ready_timeout'], '60s');
   if (Array.isArray(raw.test))
     raw.test.forEach((step, i) => typeof step === 'object' && zero(step.timeout, ['test', i, 'timeout']));
   return issues;
