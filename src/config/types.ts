@@ -56,7 +56,7 @@ export interface Config {
     /** Whether the cells of these distros boot their init (an include entry's `boot` still wins). */
     boot?: boolean;
   }>;
-  /** `boot:`: the cells' PID 1 is the distro's init (default false). Overrides and include entries may say otherwise. */
+  /** `boot:`: the cells' PID 1 is the distro's init (default false); overrides and include entries may differ. */
   boot: boolean;
   /** `boot_timeout:` in ms: how long a booting cell or service may take to be up (default 60 s). */
   bootTimeout: number;
