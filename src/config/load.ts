@@ -5,7 +5,7 @@ import { isVmError, usageError, type VmError } from '../util/errors.js';
 import { isInside, readRegular, type RegularRead } from '../util/host-fs.js';
 import { formatSize } from '../util/size.js';
 import { invalidFileError, issueLine, type FieldPath, type Issue, type LocatedIssue } from './issues.js';
-import { archIssues, limitIssues, normalise, type RawConfig } from './normalise.js';
+import { archIssues, limitIssues, normalise, serviceIssues, type RawConfig } from './normalise.js';
 import { axisNames, placeholderIssues } from './placeholders.js';
 import { schemaIssues } from './schema-check.js';
 import { stepIssues } from './steps.js';
@@ -46,6 +46,7 @@ function check(text: string, file: string): { config: Config } | { issues: Locat
       ...archIssues(raw),
       ...placeholderIssues(raw, axisNames({ matrix: raw.matrix ?? {}, include: raw.include ?? [] })),
       ...limitIssues(raw),
+      ...serviceIssues(raw),
       ...stepIssues(raw.test),
     ];
   }

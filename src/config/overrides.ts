@@ -27,3 +27,13 @@ export function effectiveSetup(config: Config, distro: { name: string; family: s
   }
   return { packages, installRecommends, setup, env };
 }
+
+/** Whether cells of this distro boot, before any include entry: the last matching override that says, else `boot:`. */
+export function effectiveBoot(
+  config: Pick<Config, 'boot' | 'overrides'>,
+  distro: { name: string; family: string },
+): boolean {
+  let boot = config.boot;
+  for (const o of config.overrides) if (o.boot !== undefined && overrideMatches(o.pattern, distro)) boot = o.boot;
+  return boot;
+}

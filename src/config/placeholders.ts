@@ -27,11 +27,15 @@ function parseRef(expr: string): Ref {
   };
 }
 
-/** Every axis a cell can have: the matrix's, then keys that include entries add (distro and arch aside). */
+/** Keys of an include entry that are no axis: `boot` says how its cells run, not what they are. */
+export const RESERVED_INCLUDE_KEYS: readonly string[] = ['boot'];
+
+/** Every axis a cell can have: the matrix's, then keys that include entries add (distro, arch and `boot` aside). */
 export function axisNames(config: Pick<Config, 'matrix' | 'include'>): string[] {
   const names = new Set(Object.keys(config.matrix));
   for (const entry of config.include)
-    for (const key of Object.keys(entry)) if (key !== 'distro' && key !== 'arch') names.add(key);
+    for (const key of Object.keys(entry))
+      if (key !== 'distro' && key !== 'arch' && !RESERVED_INCLUDE_KEYS.includes(key)) names.add(key);
   return [...names];
 }
 

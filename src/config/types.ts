@@ -53,7 +53,37 @@ export interface Config {
     installRecommends?: boolean;
     setup?: string[];
     env?: Record<string, string>;
+    /** Whether the cells of these distros boot their init (an include entry's `boot` still wins). */
+    boot?: boolean;
   }>;
+  /** `boot:`: the cells' PID 1 is the distro's init (default false); overrides and include entries may differ. */
+  boot: boolean;
+  /** `boot_timeout:` in ms: how long a booting cell or service may take to be up (default 60 s). */
+  bootTimeout: number;
+  /** `services:`, in the order written. */
+  services: ServiceConfig[];
+}
+
+/** One entry of `services:`: a cell of its own that the test cells reach by its name. */
+export interface ServiceConfig {
+  /** Its key under `services:`; also its hostname. */
+  name: string;
+  /** A catalog name (no placeholders). */
+  distro: string;
+  /** Debian names, mapped like the cells' packages. */
+  packages: string[];
+  /** Absent: the top-level `install_recommends`. */
+  installRecommends?: boolean;
+  setup: string[];
+  env: Record<string, string>;
+  /** The service's foreground process; absent exactly when `boot` is true. */
+  run?: string;
+  /** The service's cell boots its init (then `run` is absent). */
+  boot: boolean;
+  /** A shell command polled until it exits 0: the service is ready. */
+  ready?: string;
+  /** `ready_timeout:` in ms (default 60 s). */
+  readyTimeout: number;
 }
 
 /** One test step: an item of `test:`. An unnamed step is named after its command. */

@@ -1,4 +1,5 @@
-import type { Config } from '../config/types.js';
+import { RESERVED_INCLUDE_KEYS } from '../config/placeholders.js';
+import type { Config, Scalar } from '../config/types.js';
 import { hostArch } from '../util/arch.js';
 import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
@@ -26,23 +27,48 @@ export function expandMatrix(config: MatrixConfig, { arches }: { arches?: string
     config,
     axes.map(([name]) => name),
   );
-  const expanded = expandStrategy({ axes, include: config.include, exclude: config.exclude });
+  // `boot` is no axis: it is taken out of each include entry before GitHub's expansion (where, being no
+  // original axis, it would only have been added to the cells the entry fits) and given to those cells.
+  const include = config.include.map(withoutReserved);
+  const boots = config.include.map((entry, index) => includeBoot(entry, index));
+  const expanded = expandStrategy({ axes, include, exclude: config.exclude });
   const combos = expanded.map((combo) => {
     const { distro, arch = archList[0], ...rest } = combo.values;
     if (distro === undefined) throw includeWithoutDistro(combo);
-    return { distro, arch, rest };
+    const boot = combo.includes.reduce<boolean | undefined>((b, i) => boots[i] ?? b, undefined);
+    return { distro, arch, rest, boot };
   });
   const named = new Set(combos.map((c) => c.arch)).size > 1;
   const seen = new Set<string>();
   const cells: Array<Omit<Cell, 'slug'>> = [];
-  for (const { distro, arch, rest } of combos) {
+  for (const { distro, arch, rest, boot } of combos) {
     const cellAxes = named ? { arch, ...rest } : rest;
     const id = cellId(distro, cellAxes);
-    if (!seen.has(id)) cells.push({ id, distro, arch, axes: cellAxes });
+    if (!seen.has(id)) cells.push({ id, distro, arch, axes: cellAxes, ...(boot !== undefined && { boot }) });
     seen.add(id);
   }
   const slugs = uniqueSlugs(cells.map((c) => c.id));
-  return cells.map((c, i) => ({ id: c.id, slug: slugs[i], distro: c.distro, arch: c.arch, axes: c.axes }));
+  return cells.map((c, i) => ({
+    id: c.id,
+    slug: slugs[i],
+    distro: c.distro,
+    arch: c.arch,
+    axes: c.axes,
+    ...(c.boot !== undefined && { boot: c.boot }),
+  }));
+}
+
+function withoutReserved(entry: Record<string, Scalar>): Record<string, Scalar> {
+  return Object.fromEntries(Object.entries(entry).filter(([k]) => !RESERVED_INCLUDE_KEYS.includes(k)));
+}
+
+/** An include entry's `boot`; the schema lets only true/false through a file, this guards other callers. */
+function includeBoot(entry: Record<string, Scalar>, index: number): boolean | undefined {
+  const boot = entry.boot;
+  if (boot === undefined || typeof boot === 'boolean') return boot;
+  throw usageError('CONFIG_INVALID', `include[${index}].boot: expected true/false, not ${JSON.stringify(boot)}`, {
+    hint: 'boot is no axis: it says whether the cells of this entry boot their init',
+  });
 }
 
 /** GitHub rejects an exclude key that is no axis: it is a typo that would silently exclude nothing. */

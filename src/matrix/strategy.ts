@@ -17,6 +17,8 @@ export interface Expanded {
   values: Combination;
   /** The index of the include entry that created this combination, when it is not from the product. */
   fromInclude?: number;
+  /** The indices of the include entries that extended or created it, in order. */
+  includes: number[];
 }
 
 const strings = (entry: Record<string, Scalar>): Combination =>
@@ -40,15 +42,18 @@ export function expandStrategy({ axes, include, exclude }: Strategy): Expanded[]
   const excluded = exclude.map(strings);
   const kept: Expanded[] = product(axes)
     .filter((combo) => !excluded.some((entry) => matchesAll(combo, entry)))
-    .map((values) => ({ values }));
+    .map((values) => ({ values, includes: [] }));
   const added: Expanded[] = [];
   include.forEach((raw, index) => {
     const entry = strings(raw);
     // An entry may not overwrite an original axis value; values that earlier includes added are fair game.
     const fits = (c: Expanded): boolean => original.every((k) => !(k in entry) || c.values[k] === entry[k]);
     const targets = kept.filter(fits);
-    for (const c of targets) Object.assign(c.values, entry);
-    if (targets.length === 0) added.push({ values: entry, fromInclude: index });
+    for (const c of targets) {
+      Object.assign(c.values, entry);
+      c.includes.push(index);
+    }
+    if (targets.length === 0) added.push({ values: entry, fromInclude: index, includes: [index] });
   });
   const order = keyOrder(original, include);
   return [...kept, ...added].map((c) => ({ ...c, values: ordered(c.values, order) }));

@@ -12,4 +12,9 @@ export interface Cell {
    * (first) only when the matrix has cells of more than one arch, so that ids name the arch exactly then.
    */
   axes: Record<string, string>;
+  /**
+   * `boot` of the include entry that extended or added it (the last such entry that says): whether its PID 1 is
+   * the distro's init. Absent when no include entry says; never part of its id, slug or axes.
+   */
+  boot?: boolean;
 }

@@ -5,7 +5,8 @@ import type { Cell } from '../matrix/types.js';
 import type { Recipe } from '../layers/index.js';
 import { cellLogFile } from '../cell/cell.js';
 import { testUser, userEnv } from '../cell/user.js';
-import { contextOf, recipeFor } from './recipe.js';
+import { cellBoot, contextOf, recipeFor, type Boot } from './recipe.js';
+import type { ServicePlan } from './service-plan.js';
 
 // Everything the config decides about one cell, worked out once when the run is planned: the run's cell
 // tasks, its setup layers and `vmatrix shell` read it, and none of them works it out again.
@@ -40,6 +41,13 @@ export interface CellPlan {
   readonly timeoutMs?: number;
   /** Where its log goes, relative to the run's directory (`debian-12/build=Debug/log.txt`). */
   readonly logFile: string;
+  /**
+   * Present when the cell boots its distro's init: its include entry's `boot` wins over its distro's
+   * override, which wins over the top-level `boot:`. The init's packages are then in `recipe`.
+   */
+  readonly boot?: Boot;
+  /** The run's services, which the cell reaches by name (empty when the config has none). */
+  readonly services: readonly ServicePlan[];
 }
 
 /** The key of `Plan.distros`: a distro's entry differs from arch to arch (its sources, its image). */
@@ -47,16 +55,30 @@ export function distroKey(cell: Pick<Cell, 'distro' | 'arch'>): string {
   return `${cell.distro}@${cell.arch}`;
 }
 
-/** The plans of `cells`, in their order; `distros` holds the entry of each cell's distro (`distroKey`). */
+/**
+ * The plans of `cells`, in their order; `distros` holds the entry of each cell's distro (`distroKey`). A cell
+ * that should boot a distro vmatrix cannot boot is a usage error here, for the whole run.
+ */
 export function planCells(
   config: Config,
   cells: readonly Cell[],
   distros: ReadonlyMap<string, DistroEntry>,
+  services: readonly ServicePlan[] = [],
 ): readonly CellPlan[] {
-  return Object.freeze(cells.map((cell, index) => planCell(config, cell, distros.get(distroKey(cell))!, index)));
+  const shared = Object.freeze([...services]);
+  return Object.freeze(
+    cells.map((cell, index) => planCell(config, cell, distros.get(distroKey(cell))!, index, shared)),
+  );
 }
 
-function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number): CellPlan {
+function planCell(
+  config: Config,
+  cell: Cell,
+  distro: DistroEntry,
+  index: number,
+  services: readonly ServicePlan[],
+): CellPlan {
+  const boot = cellBoot(config, distro, cell);
   const ctx = contextOf(config, cell);
   const { recipe, recipeError } = tryRecipe(config, distro, cell);
   return Object.freeze({
@@ -75,6 +97,8 @@ function planCell(config: Config, cell: Cell, distro: DistroEntry, index: number
     workdir: config.workdir,
     timeoutMs: config.timeout,
     logFile: cellLogFile(cell),
+    ...(boot && { boot }),
+    services,
   });
 }
 

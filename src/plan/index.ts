@@ -3,3 +3,5 @@
 export { planRevision, planRun, projectCatalog, type Plan, type RevisionSource } from './plan.js';
 export type { DurationsSource } from './select.js';
 export { distroKey, type CellPlan } from './cell-plan.js';
+export { planService, type ServicePlan } from './service-plan.js';
+export type { Boot } from './recipe.js';

@@ -14,6 +14,7 @@ import { hashOf } from '../util/hash.js';
 import { resolveDistro } from '../distro-image/resolve.js';
 import { chooseCells, type SelectOptions } from './select.js';
 import { distroKey, planCells, type CellPlan } from './cell-plan.js';
+import { planService, type ServicePlan } from './service-plan.js';
 import type { RunMatrix } from '../results/types.js';
 
 // Everything that can be decided without touching the store or the runtime: the config, the cells and
@@ -25,6 +26,8 @@ export interface Plan {
   cells: Cell[];
   /** What the config decides about each of `cells`, in the same order, worked out once. */
   cellPlans: readonly CellPlan[];
+  /** The config's `services:`, in the order written, each on its distro of the host's arch. */
+  services: readonly ServicePlan[];
   /** Each cell's distro entry, for its arch: `distroKey(cell)` → entry. */
   distros: Map<string, DistroEntry>;
   catalog: Catalog;
@@ -105,11 +108,26 @@ export async function planRun(
     shard,
     split,
   };
-  const cellPlans = planCells(config, cells, distros);
+  const services: ServicePlan[] = [];
+  for (const s of config.services)
+    services.push(planService(config, s, await resolveDistro(catalog, store, s.distro, undefined)));
+  const cellPlans = planCells(config, cells, distros, services);
   // Once per distro, however many names (aliases) the config gives it.
   const byName = new Map([...distros.values()].map((d) => [d.name, d]));
   const eolWarnings = [...byName.values()].flatMap((d) => eolWarning(d, today) ?? []);
-  return { config, projectDir: dir, cells, cellPlans, distros, catalog, durations, matrix, note, eolWarnings };
+  return {
+    config,
+    projectDir: dir,
+    cells,
+    cellPlans,
+    services: Object.freeze(services),
+    distros,
+    catalog,
+    durations,
+    matrix,
+    note,
+    eolWarnings,
+  };
 }
 
 /** `--arch` values, each checked: a run on a misspelt arch would be a run on no cell. */

@@ -68,6 +68,9 @@ describe('loadConfig', () => {
       user: 'tester',
       resources: { memory: 512 * 2 ** 20, cpus: 1.5, pids: 256 },
       overrides: [],
+      boot: false,
+      bootTimeout: 60_000,
+      services: [],
     });
   });
 
@@ -96,6 +99,9 @@ describe('loadConfig', () => {
       user: 'root',
       resources: {},
       overrides: [],
+      boot: false,
+      bootTimeout: 60_000,
+      services: [],
     });
   });
 

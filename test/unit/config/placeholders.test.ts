@@ -114,6 +114,9 @@ describe('placeholders at load time', () => {
       overrides: [],
       retries: 0,
       artifacts: [],
+      boot: false,
+      bootTimeout: 60_000,
+      services: [],
     };
     const e = caught(() => checkPlaceholders(config));
     expect(e.message).toBe('vmatrix.yml: test[1].run: unknown axis "cx" in ${{ matrix.cx }} (did you mean "cc"?)');

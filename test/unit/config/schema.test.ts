@@ -20,6 +20,8 @@ describe('schema/vmatrix.schema.json', () => {
     expect(Object.keys(schema.properties).sort()).toEqual([
       'arch',
       'artifacts',
+      'boot',
+      'boot_timeout',
       'catalog',
       'distros',
       'env',
@@ -32,6 +34,7 @@ describe('schema/vmatrix.schema.json', () => {
       'packages',
       'resources',
       'retries',
+      'services',
       'setup',
       'setup_inputs',
       'test',

@@ -57,7 +57,7 @@ describe('config validation messages', () => {
 
   it('lists the keys when an unknown key resembles none of them', () => {
     expect(configError('distros: [d]\ntest: x\nzzzzzzzz: 1\n').message).toBe(
-      'vmatrix.yml:3: zzzzzzzz: unknown key (expected one of: distros, arch, matrix, include, exclude, packages, install_recommends, setup, catalog, setup_inputs, test, env, timeout, retries, artifacts, workdir, overrides, network, user, resources)',
+      'vmatrix.yml:3: zzzzzzzz: unknown key (expected one of: distros, arch, matrix, include, exclude, packages, install_recommends, setup, catalog, setup_inputs, test, env, timeout, retries, artifacts, workdir, overrides, boot, boot_timeout, services, network, user, resources)',
     );
   });
 

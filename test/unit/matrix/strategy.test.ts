@@ -60,7 +60,11 @@ describe('expandStrategy: GitHub Actions examples', () => {
       exclude: [],
     });
     expect(result).toHaveLength(10);
-    expect(result.at(-1)).toEqual({ values: { os: 'windows-latest', version: '17' }, fromInclude: 0 });
+    expect(result.at(-1)).toEqual({
+      values: { os: 'windows-latest', version: '17' },
+      fromInclude: 0,
+      includes: [0],
+    });
     expect(result.slice(0, 9).every((c) => c.fromInclude === undefined)).toBe(true);
   });
 
