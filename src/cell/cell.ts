@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { TestStep } from '../config/index.js';
 import type { Cell } from '../matrix/types.js';
 import { formatDuration } from '../util/duration.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { envError } from '../util/errors.js';
 import { runCell, type CellRunResult } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
@@ -37,6 +38,10 @@ export interface TestOutcome {
   steps: StepResult[];
   /** The step that failed or timed out. */
   step?: string;
+  /** Why the cell is an error (a system cell whose system did not come up). */
+  message?: string;
+  /** A system cell: how long its system took to come up. */
+  bootMs?: number;
 }
 
 export async function runTestPhase(t: TestPhase): Promise<TestOutcome> {
@@ -54,6 +59,7 @@ export async function runTestPhase(t: TestPhase): Promise<TestOutcome> {
   } finally {
     clock.stop();
   }
+  if (r.boot && !r.boot.up) return bootFailure(t, r);
   const stepTimedOut = stepFirst && r.aborted;
   const status = stepTimedOut ? 'timed-out' : statusOf(r);
   const step = stepTimedOut ? t.steps[clock.expired!] : status === 'passed' ? undefined : clock.lastStarted();
@@ -66,7 +72,42 @@ export async function runTestPhase(t: TestPhase): Promise<TestOutcome> {
     durationMs: r.durationMs,
     steps: clock.results(),
     ...(step && { step: step.name }),
+    ...(r.boot && { bootMs: Math.round(r.boot.ms) }),
   };
+}
+
+/** A system cell whose system never came up: an error of the cell, with what its console said last. */
+async function bootFailure(t: TestPhase, r: CellRunResult): Promise<TestOutcome> {
+  const boot = t.command.boot!;
+  const [state, ...waiting] = (r.boot!.ready ?? '').trim().split('\n');
+  const why = r.boot!.timedOut
+    ? `its system did not come up in ${formatDuration(boot.timeoutMs)} (boot_timeout)` +
+      (state ? `: the last check said "${state}"` : '')
+    : r.boot!.initExit !== undefined
+      ? `its init (${boot.init.join(' ')}) exited with status ${r.boot!.initExit} before the system was up`
+      : 'it was stopped before its system was up';
+  t.log.write(`# ${why}\n`);
+  if (waiting.length > 0) t.log.write(`# what it was still doing:\n${waiting.map((l) => `#   ${l}\n`).join('')}`);
+  // The journal, written when the boot timed out, ends there; the console goes on to the shutdown.
+  const journal = boot.journal ? await fileTail(boot.journal, TAIL_LINES) : undefined;
+  const file = journal?.length ? boot.journal! : boot.consoleLog;
+  const tail = journal?.length ? journal : ((await fileTail(boot.consoleLog, TAIL_LINES)) ?? []);
+  t.log.write(`# the last lines of its ${journal?.length ? 'journal' : 'console'} (${file}):\n`);
+  for (const line of tail) t.log.write(`#   ${plainText(line)}\n`);
+  return {
+    status: r.boot!.timedOut ? 'error' : r.aborted ? 'cancelled' : r.timedOut ? 'timed-out' : 'error',
+    exitCode: null,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    steps: [],
+    message: why,
+  };
+}
+
+/** A console line without its colours and carriage returns. */
+export function plainText(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/[\r\0]/g, '');
 }
 
 function runCellFor(t: TestPhase, clock: StepClock, signal: AbortSignal): Promise<CellRunResult> {

@@ -1,5 +1,6 @@
 import type { DistroEntry } from '../catalog/types.js';
 import type { PackageManagerName } from '../catalog/index.js';
+import type { CellBoot } from '../vps/index.js';
 
 // The init of a system cell (`boot: true`): what runs as PID 1, which packages bring it (a minbase root has
 // none), how vmatrix knows the system is up, how it asks it to stop, and how its log is read for a failing
@@ -14,8 +15,9 @@ export interface InitSystem {
   /** The signal (number: runc 1.1 does not know SIGRTMIN+3 by name) that makes the init shut the system down. */
   stopSignal: number;
   /**
-   * A shell command run in the booted cell until it exits 0: the system is up. It prints what it saw, for
-   * the log of a boot that does not finish.
+   * A shell command run in the booted cell until it exits 0: the system is up. It prints what it saw (the
+   * system's state on the first line, what it is waiting for on the next ones), for the log of a boot that does
+   * not finish.
    */
   ready: string;
   /** A shell command printing the init's log (the journal), attached to a failing cell's log. */
@@ -27,8 +29,11 @@ export interface InitSystem {
 /** SIGRTMIN+3 on Linux (SIGRTMIN is 34): systemd's "halt". */
 const SIGRTMIN_3 = 37;
 
+// --wait blocks until the boot is over, which may be never (a unit that hangs): each poll waits 2 s at most,
+// then asks once more without --wait, for what the log of a boot that times out says.
 const SYSTEMD_READY =
-  's=$(systemctl is-system-running --wait 2>&1); echo "$s"; case "$s" in running|degraded) exit 0;; esac; exit 1';
+  's=$(timeout 2 systemctl is-system-running --wait 2>&1) || s=$(systemctl is-system-running 2>&1); echo "$s"; ' +
+  'case "$s" in running|degraded) exit 0;; esac; systemctl list-jobs --no-legend --no-pager 2>&1 | head -n 8; exit 1';
 
 function systemd(packages: string[]): InitSystem {
   return {
@@ -79,4 +84,21 @@ const INITS: Record<PackageManagerName, InitSystem | undefined> = {
 /** The init a system cell of `distro` boots, or undefined when vmatrix cannot boot that family yet. */
 export function initOf(distro: Pick<DistroEntry, 'packageManager'>): InitSystem | undefined {
   return INITS[distro.packageManager];
+}
+
+/** How a cell of `init` boots (vps' CellBoot): its console and, for a failing cell, its init's log, go to files. */
+export function cellBoot(
+  init: InitSystem,
+  timeoutMs: number,
+  files: { console: string; journal?: string },
+): CellBoot {
+  return {
+    init: init.command,
+    initEnv: init.env,
+    ready: init.ready,
+    stopSignal: init.stopSignal,
+    timeoutMs,
+    consoleLog: files.console,
+    ...(files.journal && { log: init.log, journal: files.journal }),
+  };
 }

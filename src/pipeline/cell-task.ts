@@ -1,9 +1,12 @@
 import type { WriteStream } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { exists } from '../util/fs.js';
+import { cellBoot } from '../cell/init.js';
+import { startServices, ServicesFailed, type ServiceGroup, type ServiceOutcome } from './services.js';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { isVmError, messageOf } from '../util/errors.js';
-import type { CellResources } from '../vps/index.js';
+import type { CellBoot, CellResources } from '../vps/index.js';
 import { appendFileTo, closeLog, openLog, runTestPhase, type TestOutcome } from '../cell/cell.js';
 import { SetupFailed, setupFailure } from '../layers/failure.js';
 import type { CellPlan } from '../plan/index.js';
@@ -97,6 +100,41 @@ async function runAttempt(
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || cp.artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
+  const cellDir = dirname(cp.logFile);
+  let group: ServiceGroup | undefined;
+  if (cp.services.length > 0) {
+    try {
+      group = await startServices(
+        r,
+        { index: cp.index, slug: cell.slug, cellDir, services: cp.services, inputs: prepared.services ?? [] },
+        log,
+      );
+    } catch (e) {
+      const services = e instanceof ServicesFailed ? servicesOf(r, plan.projectDir, e.services) : undefined;
+      log.write(`# could not start its services: ${messageOf(e)}\n`);
+      return {
+        again: shouldRetry({ status: 'error', phase: 'test' }, attempt, r.retries, r.signal?.aborted),
+        result: {
+          ...base,
+          status: r.signal?.aborted ? 'cancelled' : 'error',
+          phase: 'test',
+          exitCode: null,
+          message: messageOf(e),
+          durationMs: Date.now() - started,
+          imageId: image.id,
+          layerId: layer?.id,
+          phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
+          ...(services && { services }),
+        },
+      };
+    }
+  }
+  const boot =
+    cp.boot &&
+    cellBoot(cp.boot.init, cp.boot.timeoutMs, {
+      console: join(r.runDir, cellDir, 'boot.log'),
+      journal: join(r.runDir, cellDir, 'journal.txt'),
+    });
   const output = r.emit
     ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }))
     : capped;
@@ -119,6 +157,8 @@ async function runAttempt(
         network: cp.network,
         user: cp.user,
         timeoutMs: cp.timeoutMs,
+        ...(boot && { boot }),
+        ...(group && { joinNetns: group.netns, extraHosts: group.names }),
       },
       shell: cp.distro.shell,
       steps: cp.steps,
@@ -130,6 +170,7 @@ async function runAttempt(
       if (output instanceof OutputTap) output.close();
       await settled(output);
       await settled(capped);
+      await group?.stop();
     });
   } catch (e) {
     // The cell could not be started or torn down (the runtime failed, the store filled up): this cell's
@@ -151,8 +192,9 @@ async function runAttempt(
       },
     };
   }
-  const end = outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`;
+  const end = outcome.message ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`);
   log.write(`# ${outcome.status} (${end}) in ${formatDuration(outcome.durationMs)}\n`);
+  if (outcome.bootMs !== undefined) log.write(`# its system came up in ${formatDuration(outcome.bootMs)}\n`);
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
   const saved =
     keeping && cp.artifacts.length > 0
@@ -209,10 +251,27 @@ async function runAttempt(
       ...(outcome.status === 'oom-killed' && { memoryLimit: r.resources?.memoryBytes ?? plan.config.resources.memory }),
       steps: outcome.steps,
       ...(outcome.step !== undefined && { step: outcome.step }),
+      ...(outcome.message !== undefined && { message: outcome.message }),
+      ...(boot && { boot: await bootFiles(plan.projectDir, boot, outcome.bootMs) }),
+      ...(group && { services: servicesOf(r, plan.projectDir, group.services) }),
       ...saved,
       ...(kept && { kept }),
     },
   };
+}
+
+/** What a result says of a system cell: its boot time and its logs, relative to the project. */
+async function bootFiles(projectDir: string, boot: CellBoot, ms?: number): Promise<NonNullable<CellResult['boot']>> {
+  const journal = boot.journal && (await exists(boot.journal)) ? relative(projectDir, boot.journal) : undefined;
+  return {
+    ...(ms !== undefined && { readyMs: ms }),
+    consoleLog: relative(projectDir, boot.consoleLog),
+    ...(journal && { journal }),
+  };
+}
+
+function servicesOf(r: RunContext, projectDir: string, services: ServiceOutcome[]): CellResult['services'] {
+  return services.map(({ logFile, ...s }) => ({ ...s, logPath: relative(projectDir, join(r.runDir, logFile)) }));
 }
 
 type NotPrepared = Omit<CellResult, 'id' | 'slug' | 'distro' | 'axes' | 'logPath' | 'durationMs'>;

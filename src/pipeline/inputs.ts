@@ -28,6 +28,8 @@ export interface Prepared {
   image: ImageRef;
   imageMs: number;
   layer?: LayerRef;
+  /** The inputs of the cell's services (`services:`), in their order. */
+  services?: Prepared[];
 }
 
 /** What every cell of one run (or one session) stands on, from its inputs to its test phase. */
@@ -87,7 +89,9 @@ export function archCannotRun(s: ArchSupport): VmError {
 }
 
 /** Obtains a cell's inputs; a run calls it once per cell (the pool's `ready`), a session for its one cell. */
-export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prepared> {
+export function cellPreparer(
+  c: InputsContext,
+): (cell: Pick<CellPlan, 'distro' | 'recipe' | 'recipeError'>) => Promise<Prepared> {
   const { plan, store, runtime, cellsRoot } = c;
   const images = new Once<{ image: ImageRef; ms: number }>();
   const layers = new Once<LayerRef>();
@@ -144,5 +148,19 @@ export function cellPreparer(c: InputsContext): (cell: CellPlan) => Promise<Prep
     );
     await recordUse(cellsRoot, [layer.id]);
     return { image, imageMs: ms, layer };
+  };
+}
+
+/**
+ * A cell's inputs and its services': their images and setup layers are obtained like any cell's, once each
+ * however many cells share them.
+ */
+export function withServices(
+  prepare: (cell: Pick<CellPlan, 'distro' | 'recipe' | 'recipeError'>) => Promise<Prepared>,
+): (cell: CellPlan) => Promise<Prepared> {
+  return async (cell) => {
+    if (cell.services.length === 0) return prepare(cell);
+    const [own, ...services] = await Promise.all([prepare(cell), ...cell.services.map((s) => prepare(s))]);
+    return { ...own, services };
   };
 }

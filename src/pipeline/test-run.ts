@@ -10,7 +10,7 @@ import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
 import { FailFast } from '../cell/attempts.js';
 import { cancelledResult, runCellTask, type RunContext } from './cell-task.js';
-import { archNotes, cellPreparer, type RunShared } from './inputs.js';
+import { archNotes, cellPreparer, withServices, type RunShared } from './inputs.js';
 import { hostArch } from '../util/arch.js';
 import type { KeepMode } from '../cell/keep.js';
 import { runPool } from './pool.js';
@@ -111,7 +111,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const stop = new FailFast(o.failFast ?? false, o.signal);
   const shared: RunShared = { plan, store, runtime, cellsRoot, sourceTree, signal: stop.signal };
-  const prepare = cellPreparer({
+  const prepare = withServices(cellPreparer({
     ...shared,
     setupLogDir: join(runDir, 'setup'),
     offline: o.offline,
@@ -120,7 +120,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     arches,
     onImageProgress: imageEvents(o.emit),
     onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
-  });
+  }));
   // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts): the
   // pool asks for each cell's inputs when it starts, and a cell takes a slot once its own are ready, so
   // cells of a cached distro start at once. The cell's task gets what the pool asked for.

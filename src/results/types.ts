@@ -91,6 +91,17 @@ export interface CellResult {
   artifactsPath?: string;
   /** Things the user should know that did not fail the cell (artifacts left out over the size cap). */
   warnings?: string[];
+  /** A system cell (`boot: true`): how long its system took to come up, its console and (failing) its journal. */
+  boot?: { readyMs?: number; consoleLog: string; journal?: string };
+  /** Its services (`services:`): each one's state, time to ready and log (relative to the project directory). */
+  services?: Array<{
+    name: string;
+    distro: string;
+    status: 'ready' | 'failed';
+    readyMs?: number;
+    message?: string;
+    logPath: string;
+  }>;
 }
 
 /** Why a cell's setup layer could not be built: every cell of the distro (and recipe) shares it. */

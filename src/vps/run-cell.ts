@@ -70,7 +70,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     if (spec.network === 'outbound') net = await openOutbound(spec.id);
     await fillCellDir(spec, paths, net !== undefined || spec.joinNetns !== undefined);
     // Rootless cells have no cgroup to be killed through: `vmatrix kill` kills their launcher (signal.ts).
-    const io = boot ? { ...spec, onControl: boot.onControl } : spec;
+    const io = boot ? { ...spec, onControl: boot.onControl, signal: boot.guard(spec.boot!.timeoutMs, spec.signal) } : spec;
     outcome = await launch(argv, io, net?.fd ?? spec.joinNetns, (pid) => {
       writeFile(paths.launcher, String(pid)).catch(() => {});
     });
@@ -90,6 +90,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
   const { timedOut, aborted, durationMs } = outcome;
   const result = { ...decodeExit(outcome.code, outcome.signal), timedOut, aborted, durationMs, oomKilled: oomKills > 0 };
   if (!boot) return result;
+  boot.stop();
   const { ms, timedOut: late, initExit } = boot.state;
   return {
     ...result,
@@ -105,6 +106,8 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
 
 /** How long a system cell's init has to shut down before it is killed. */
 export const BOOT_GRACE_MS = 10_000;
+/** How long after its boot timeout a system cell whose launcher did not end the boot is killed. */
+const BOOT_GUARD_MS = 30_000;
 
 /**
  * Reads what the launcher says of a system cell's boot on the control channel (launcher.ts BOOT); every
@@ -114,11 +117,27 @@ export const BOOT_GRACE_MS = 10_000;
 function bootWatch(onControl?: (line: string) => void): {
   onControl: (line: string) => void;
   state: { ms?: number; timedOut?: boolean; initExit?: number };
+  guard: (timeoutMs: number, signal?: AbortSignal) => AbortSignal;
+  stop: () => void;
 } {
   const started = performance.now();
   const state: { ms?: number; timedOut?: boolean; initExit?: number; said?: boolean } = {};
+  const late = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   return {
     state,
+    // The launcher ends a boot that takes too long itself; should it hang (a poll that never returns), the
+    // cell is killed a while later all the same.
+    guard: (timeoutMs, signal) => {
+      timer = setTimeout(() => {
+        if (state.said) return;
+        state.said = true;
+        state.timedOut = true;
+        late.abort();
+      }, timeoutMs + BOOT_GUARD_MS);
+      return signal ? AbortSignal.any([signal, late.signal]) : late.signal;
+    },
+    stop: () => clearTimeout(timer),
     onControl: (line) => {
       if (state.said) return onControl?.(line);
       state.said = true;
