@@ -50,6 +50,7 @@ export interface CellCommand {
   boot?: CellBoot;
   /** A group's network namespace to join (a test cell's services'), with the names of 127.0.0.1 in it. */
   joinNetns?: number;
+  joinUserns?: number;
   extraHosts?: string[];
 }
 

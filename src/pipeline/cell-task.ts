@@ -158,7 +158,7 @@ async function runAttempt(
         user: cp.user,
         timeoutMs: cp.timeoutMs,
         ...(boot && { boot }),
-        ...(group && { joinNetns: group.netns, extraHosts: group.names }),
+        ...(group && { joinNetns: group.netns, joinUserns: group.userns, extraHosts: group.names }),
       },
       shell: cp.distro.shell,
       steps: cp.steps,

@@ -16,8 +16,9 @@ import type { RunContext } from './cell-task.js';
 
 /** What the test cell learns of its services. */
 export interface ServiceGroup {
-  /** The group's network namespace, which the test cell joins. */
+  /** The group's network namespace, which the test cell joins, and the user namespace owning it (GroupNet). */
   netns: number;
+  userns?: number;
   /** The services' names: 127.0.0.1 in the test cell's /etc/hosts. */
   names: string[];
   /** What each service came to, for the results. */
@@ -87,7 +88,9 @@ export async function startServices(
   o: { index: number; slug: string; cellDir: string; services: readonly ServicePlan[]; inputs: Prepared[] },
   log: WriteStream,
 ): Promise<ServiceGroup> {
-  const net = await openGroupNet(o.slug);
+  // Root's cells share the group's user namespace too (see GroupNet.userFd); a rootless one's services run,
+  // never boot, so no exec needs it.
+  const net = await openGroupNet(o.slug, r.runtime.rootless ? undefined : r.runtime.userns.map);
   const stop = new AbortController();
   const signal = r.signal ? AbortSignal.any([r.signal, stop.signal]) : stop.signal;
   const started: Started[] = [];
@@ -123,7 +126,13 @@ export async function startServices(
       outcomes,
     );
   }
-  return { netns: net.fd, names: o.services.map((s) => s.name), services: outcomes, stop: end };
+  return {
+    netns: net.fd,
+    ...(net.userFd !== undefined && { userns: net.userFd }),
+    names: o.services.map((s) => s.name),
+    services: outcomes,
+    stop: end,
+  };
 }
 
 async function startOne(
@@ -156,6 +165,7 @@ async function startOne(
         env: { ...plan.recipe.env, ...plan.env },
         network: 'none',
         joinNetns: net.fd,
+        ...(net.userFd !== undefined && { joinUserns: net.userFd }),
         stdout: log,
         stderr: log,
         onControl: (line) => {

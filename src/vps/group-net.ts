@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readlink, writeFile } from 'node:fs/promises';
+import type { IdMap } from './userns.js';
 import { envError } from '../util/errors.js';
+import { execOrThrow } from '../util/exec.js';
 import { findProgram } from './launcher.js';
 import { killAndWait, readyLine } from './outbound.js';
 
@@ -14,39 +17,87 @@ import { killAndWait, readyLine } from './outbound.js';
 export interface GroupNet {
   /** The namespace, open: each cell's launcher gets it as fd 4. */
   fd: number;
+  /**
+   * With an id map: the user namespace of those ids that owns it (fd 5), which the group's cells join instead
+   * of each making its own, so that the runtime's exec, which joins a cell's user namespace first, can then
+   * join its network namespace.
+   */
+  userFd?: number;
   /** Ends the holder; the namespace goes when its last cell has ended. Safe to call twice. */
   close(): Promise<void>;
 }
 
-// $1 ip: loopback up, say so, hold the namespace.
-const HOLD = '"$1" link set lo up && echo ready && exec sleep 2147483647';
+// Once vmatrix has mapped its ids and brought its loopback up from outside (the holder, unmapped when it
+// started, holds no capability there): say so, hold the namespace.
+const HOLD = 'read -r go && echo ready && exec sleep 2147483647';
 
-export async function openGroupNet(id: string): Promise<GroupNet> {
-  const [setpriv, unshare, ip] = await Promise.all(['setpriv', 'unshare', 'ip'].map((n) => findProgram(n)));
-  if (!setpriv || !unshare || !ip) {
-    throw envError('NO_GROUP_NETWORK', 'a cell with services needs unshare, setpriv and ip, which this host lacks', {
+export async function openGroupNet(id: string, map?: IdMap): Promise<GroupNet> {
+  const [setpriv, unshare, nsenter, ip] = await Promise.all(
+    ['setpriv', 'unshare', 'nsenter', 'ip'].map((n) => findProgram(n)),
+  );
+  if (!setpriv || !unshare || !nsenter || !ip) {
+    throw envError('NO_GROUP_NETWORK', 'a cell with services needs unshare, setpriv, nsenter and ip, which this host lacks', {
       hint: 'apt-get install util-linux iproute2',
     });
   }
   const holder = spawn(
     setpriv,
-    ['--pdeathsig', 'KILL', '--', unshare, '--net', '--', '/bin/sh', '-c', HOLD, 'vmatrix-group-net', ip],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } },
+    [
+      '--pdeathsig',
+      'KILL',
+      '--',
+      unshare,
+      ...(map ? ['--user'] : []),
+      '--net',
+      '--',
+      '/bin/sh',
+      '-c',
+      HOLD,
+      'vmatrix-group-net',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } },
   );
+  const fds: number[] = [];
   try {
+    if (map) await mapIds(holder.pid!, map);
+    else await madeNamespace(holder.pid!, 'net');
+    await execOrThrow(nsenter, [`--net=/proc/${holder.pid}/ns/net`, '--', ip, 'link', 'set', 'lo', 'up']);
+    holder.stdin!.end('go\n');
     await readyLine(holder, `cell ${id}: could not make the network its services share`);
+    fds.push(openSync(`/proc/${holder.pid}/ns/net`, 'r'));
+    if (map) fds.push(openSync(`/proc/${holder.pid}/ns/user`, 'r'));
   } catch (e) {
+    for (const fd of fds) closeSync(fd);
     await killAndWait(holder);
     throw e;
   }
-  const fd = openSync(`/proc/${holder.pid}/ns/net`, 'r');
   let open = true;
   return {
-    fd,
+    fd: fds[0]!,
+    ...(map && { userFd: fds[1] }),
     close: async () => {
-      if (open) closeSync(fd);
+      if (open) for (const fd of fds) closeSync(fd);
       open = false;
       await killAndWait(holder);
     },
   };
+}
+
+/**
+ * Maps the holder's new user namespace as a cell's (0..size-1 → the map's host ids), once unshare has made
+ * it; only then does the holder's shell, root there, bring loopback up.
+ */
+async function mapIds(pid: number, map: IdMap): Promise<void> {
+  await madeNamespace(pid, 'user');
+  await writeFile(`/proc/${pid}/uid_map`, `0 ${map.uid} ${map.size}\n`);
+  await writeFile(`/proc/${pid}/gid_map`, `0 ${map.gid} ${map.size}\n`);
+}
+
+/** Waits until the holder (unshare, then its shell) has a namespace of `kind` of its own. */
+async function madeNamespace(pid: number, kind: 'user' | 'net'): Promise<void> {
+  const own = await readlink(`/proc/self/ns/${kind}`);
+  for (let i = 0; (await readlink(`/proc/${pid}/ns/${kind}`).catch(() => own)) === own; i++) {
+    if (i >= 500) throw new Error(`the holder of a group's network made no ${kind} namespace in 5 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

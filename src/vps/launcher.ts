@@ -17,7 +17,7 @@ import type { Runtime } from './types.js';
 
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
 // upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
-// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join,
+// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join ('2': and fd 5 the user namespace owning it),
 // $14 how overlays are mounted without root: 'userxattr' (a user namespace's root cannot write trusted.*
 // attributes, without which overlayfs refuses to rename a directory of a lower layer), 'fuse' (fuse-overlayfs,
 // where the kernel does not mount overlayfs in a user namespace; allow_other lets the cell's own user
@@ -52,6 +52,8 @@ const PRELUDE = [
   // An outbound cell's network namespace arrives as fd 4 (the host's /proc is not this namespace's): bound
   // here, in this private mount namespace, it goes away with the cell.
   'if [ -n "${13}" ]; then : > "$m/netns"; mount --bind /proc/self/fd/4 "$m/netns"; exec 4<&-; fi',
+  // A group's cells also share the user namespace that owns their network namespace: it arrives as fd 5.
+  'if [ "${13}" = 2 ]; then : > "$m/userns"; mount --bind /proc/self/fd/5 "$m/userns"; exec 5<&-; fi',
 ];
 
 const SCRIPT = [...PRELUDE, 'shift 14', 'exec "$@" 2>&9 9>&-'].join('\n');
@@ -132,6 +134,8 @@ export interface LaunchSpec {
   control?: boolean;
   /** fd 4 is the network namespace to join (outbound.ts), bound at CELL_NETNS. */
   withNetns?: boolean;
+  /** With withNetns: fd 5 is the user namespace owning it, bound at CELL_USERNS. */
+  withUserns?: boolean;
   /**
    * Run the runtime with the 32-bit personality (`setarch linux32`), which its container inherits: an i386
    * cell on an amd64 kernel then sees i686 in uname, as an i386 machine would show.
@@ -218,7 +222,7 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
     spec.withResolv ? paths.resolv : '',
     owner,
     spec.withHostCa ? paths.hostCa : '',
-    spec.withNetns ? '1' : '',
+    spec.withUserns ? '2' : spec.withNetns ? '1' : '',
     runtime.overlay ?? '',
   ];
   if (spec.linux32 && !t.setarch) {

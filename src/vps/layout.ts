@@ -66,4 +66,6 @@ export const CELL_RESOLV = `${CELL_MOUNT}/resolv.conf`;
 export const CELL_HOST_CA = `${CELL_MOUNT}/host-ca.crt`;
 /** An outbound cell's network namespace (outbound.ts), bound by the launcher. */
 export const CELL_NETNS = `${CELL_MOUNT}/netns`;
+/** The user namespace of a group's cells (vps/group-net.ts), bound by the launcher. */
+export const CELL_USERNS = `${CELL_MOUNT}/userns`;
 export const CELL_STATE = `${CELL_MOUNT}/state`;

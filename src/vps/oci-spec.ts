@@ -1,5 +1,5 @@
 import { HOST_CA_IN_CELL } from './host-ca.js';
-import { CELL_HOST_CA, CELL_NETNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
+import { CELL_HOST_CA, CELL_NETNS, CELL_USERNS, CELL_HOSTS, CELL_RESOLV, CELL_ROOTFS, CELL_SOURCE } from './layout.js';
 import { CELL_PACKAGE_CACHE, type CellBoot, type CellResources, type CellRunSpec } from './types.js';
 import { seccompProfile } from './seccomp.js';
 import type { RootlessMode } from '../util/user-namespace.js';
@@ -302,7 +302,7 @@ function linuxOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown> {
   else if (spec.network === 'none') namespaces.push({ type: 'network' });
   // Made by vmatrix in the host's user namespace, which owns it: root in the cell's has no CAP_NET_ADMIN over it.
   if (spec.network === 'outbound') namespaces.push({ type: 'network', path: CELL_NETNS });
-  if (spec.userns) namespaces.push({ type: 'user' });
+  if (spec.userns) namespaces.push(spec.joinUserns !== undefined ? { type: 'user', path: CELL_USERNS } : { type: 'user' });
   const { userns } = spec;
   return {
     namespaces,

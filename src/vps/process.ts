@@ -18,14 +18,15 @@ const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 type Io = Pick<CellRunSpec, 'stdout' | 'stderr' | 'stdin' | 'terminal' | 'onControl' | 'timeoutMs' | 'signal'>;
 
 /**
- * `netnsFd`: an open network namespace the launcher finds at fd 4 (launcher.ts). `onSpawn` gets the
- * launcher's pid.
+ * `netnsFd`: an open network namespace the launcher finds at fd 4 (launcher.ts), `usernsFd` the user namespace
+ * owning it, at fd 5. `onSpawn` gets the launcher's pid.
  */
 export function launch(
   argv: string[],
   io: Io,
   netnsFd?: number,
   onSpawn?: (pid: number) => void,
+  usernsFd?: number,
 ): Promise<LaunchOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -34,7 +35,8 @@ export function launch(
       ? ['inherit', 'inherit', 'inherit']
       : [io.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'];
     const ctl = io.onControl ? ['pipe' as const] : [];
-    const stdio: StdioOptions = netnsFd !== undefined ? [...base, ctl[0] ?? 'ignore', netnsFd] : [...base, ...ctl];
+    const ns = netnsFd !== undefined ? [netnsFd, ...(usernsFd !== undefined ? [usernsFd] : [])] : [];
+    const stdio: StdioOptions = ns.length > 0 ? [...base, ctl[0] ?? 'ignore', ...ns] : [...base, ...ctl];
     const child = spawn(argv[0], argv.slice(1), {
       stdio,
       env: { ...HOST_ENV, ...(io.terminal && process.env.TERM ? { TERM: process.env.TERM } : {}) },

@@ -48,6 +48,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
       owner,
       control: spec.onControl !== undefined,
       withNetns: spec.network === 'outbound' || spec.joinNetns !== undefined,
+      withUserns: spec.joinNetns !== undefined && spec.joinUserns !== undefined,
       linux32: spec.arch !== undefined && runsAs32Bit(spec.arch),
       ...(spec.boot && {
         boot: {
@@ -71,9 +72,15 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     await fillCellDir(spec, paths, net !== undefined || spec.joinNetns !== undefined);
     // Rootless cells have no cgroup to be killed through: `vmatrix kill` kills their launcher (signal.ts).
     const io = boot ? { ...spec, onControl: boot.onControl, signal: boot.guard(spec.boot!.timeoutMs, spec.signal) } : spec;
-    outcome = await launch(argv, io, net?.fd ?? spec.joinNetns, (pid) => {
-      writeFile(paths.launcher, String(pid)).catch(() => {});
-    });
+    outcome = await launch(
+      argv,
+      io,
+      net?.fd ?? spec.joinNetns,
+      (pid) => {
+        writeFile(paths.launcher, String(pid)).catch(() => {});
+      },
+      spec.joinNetns !== undefined ? spec.joinUserns : undefined,
+    );
     const bootFailed = boot !== undefined && boot.state.ms === undefined;
     if (!outcome.timedOut && !outcome.aborted && (!bootFailed || boot.state.initExit !== undefined))
       await throwIfNotStarted(runtime, spec.id, paths, outcome);

@@ -97,6 +97,12 @@ export interface CellRunSpec {
    * own; `network` must be 'none'. Only loopback is in it.
    */
   joinNetns?: number;
+  /**
+   * With joinNetns: the user namespace that owns it, which the cell joins instead of making its own (of the same
+   * ids, `userns`): the runtime's exec joins a cell's user namespace first, and could not join its network
+   * namespace after that were it another's.
+   */
+  joinUserns?: number;
   /** More names of 127.0.0.1 in the cell's /etc/hosts (its services', in a group's namespace). */
   extraHosts?: string[];
 }
