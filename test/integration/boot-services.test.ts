@@ -177,21 +177,24 @@ describe('services: a PostgreSQL client on Debian 11 against a server on Debian 
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const closed = new Promise<void>((r) => child.on('close', () => r()));
-    // Mid-run: once a group network holder and a booted service exist.
-    const started = await until(async () => {
-      const held = await processesOf('vmatrix-group-net');
-      const inits = (await processesOf(marker)).filter((p) => p.includes('run --keep'));
-      return held.length > 0 && inits.length > 0 ? [] : ['not yet'];
-    }, 120_000);
+    // Mid-run: once a booted db service polls its readiness (the poll runs in the booted cell).
+    const started = await until(
+      async () => ((await processesOf('vmatrix-service-db')).length > 0 ? [] : ['not yet']),
+      120_000,
+    );
     expect(started, out).toEqual([]);
     child.kill('SIGKILL');
     await closed;
     expect(await until(() => processesOf(marker), 10_000)).toEqual([]);
-    expect(await until(() => processesOf('vmatrix-group-net'), 10_000)).toEqual([]);
+    expect(await until(() => processesOf('vmatrix-service-'), 10_000)).toEqual([]);
     const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
     expect(mounts.filter((l) => l.includes(marker) || l.includes(' /run/vmatrix '))).toEqual([]);
-    const after = await netnsOf((await readdir('/proc')).filter((p) => /^\d+$/.test(p)));
-    expect([...after].filter((ns) => !before.has(ns))).toEqual([]);
+    // Every process of a cell, a service or a group's network holder is in a network namespace of its own.
+    const after = async () => {
+      const seen = await netnsOf((await readdir('/proc')).filter((p) => /^\d+$/.test(p)));
+      return [...seen].filter((ns) => !before.has(ns));
+    };
+    expect(await until(after, 10_000)).toEqual([]);
     // The next run sweeps the cgroups and passes.
     const again = await runCli(['test', '--jobs', '4'], { cwd: dir, env });
     expect(again.code, again.stdout + again.stderr).toBe(0);
