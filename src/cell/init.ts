@@ -1,6 +1,9 @@
 import type { DistroEntry } from '../catalog/types.js';
 import type { PackageManagerName } from '../catalog/index.js';
+import { readlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CellBoot } from '../vps/index.js';
+import { exists } from '../util/fs.js';
 
 // The init of a system cell (`boot: true`): what runs as PID 1, which packages bring it (a minbase root has
 // none), how vmatrix knows the system is up, how it asks it to stop, and how its log is read for a failing
@@ -86,13 +89,30 @@ export function initOf(distro: Pick<DistroEntry, 'packageManager'>): InitSystem 
   return INITS[distro.packageManager];
 }
 
+/**
+ * Whether the image's systemd mounts a tmpfs on /tmp (Debian 13's tmp.mount, active where it is in
+ * /usr/lib/systemd/system and not masked): systemd cannot mount it without CAP_SYS_ADMIN, which would leave
+ * the system degraded, so the cell gets it mounted already, as the distro would have it. `layers` newest first.
+ */
+export async function wantsTmpfsTmp(init: InitSystem, layers: readonly string[]): Promise<boolean> {
+  if (init.kind !== 'systemd') return false;
+  for (const layer of layers) {
+    const masked = await readlink(join(layer, 'etc/systemd/system/tmp.mount')).catch(() => undefined);
+    if (masked === '/dev/null') return false;
+    if (await exists(join(layer, 'usr/lib/systemd/system/tmp.mount'))) return true;
+  }
+  return false;
+}
+
 /** How a cell of `init` boots (vps' CellBoot): its console and, for a failing cell, its init's log, go to files. */
 export function cellBoot(
   init: InitSystem,
   timeoutMs: number,
   files: { console: string; journal?: string },
+  tmpfsTmp = false,
 ): CellBoot {
   return {
+    ...(tmpfsTmp && { tmpfsTmp }),
     init: init.command,
     initEnv: init.env,
     ready: init.ready,

@@ -47,6 +47,11 @@ export const runFlags = {
     options: ['runc', 'crun'],
   }),
   offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
+  boot: Flags.boolean({
+    description:
+      "Boot the cell's init first (systemd on Debian) and run in the booted system; its init's packages are " +
+      "installed in a setup layer (default: the config's boot:).",
+  }),
   arch: Flags.string({
     description: "Architecture of the image (default: the host's); a foreign one needs qemu-user binfmt.",
   }),

@@ -33,6 +33,10 @@ export const shellExamples = [
     description: "Run one command in the cell's terminal instead of a shell",
     command: '<%= config.bin %> shell debian-12 -- make check',
   },
+  {
+    description: 'A booted Debian 12: systemd is PID 1, and the shell opens once the system is up',
+    command: '<%= config.bin %> shell --boot debian-12',
+  },
   { description: 'A bare Alpine cell, no project', command: '<%= config.bin %> shell alpine-3.20' },
   {
     description: 'What a failed cell left, after `vmatrix test --keep failed`',
@@ -64,5 +68,10 @@ export const shellFlags = {
     options: ['runc', 'crun'],
   }),
   offline: Flags.boolean({ description: 'Use only images already in the store; never touch the network.' }),
+  boot: Flags.boolean({
+    description:
+      "Boot the cell's init first (systemd on Debian) and run in the booted system; its init's packages are " +
+      "installed in a setup layer (default: the config's boot:).",
+  }),
   arch: Flags.string({ description: "Architecture of the image (default: the host's)." }),
 };

@@ -43,6 +43,7 @@ export default class Run extends BaseCommand {
       log: stderrLogger(),
       signal: controller.signal,
       offline: flags.offline,
+      boot: flags.boot,
       onProgress: stderrImageProgress(),
     });
     if (code !== 0) this.exit(code);

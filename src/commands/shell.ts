@@ -45,6 +45,7 @@ export default class Shell extends BaseCommand {
       runtime: flags.runtime,
       arch: flags.arch,
       offline: flags.offline,
+      boot: flags.boot,
       log: stderrLogger(),
       onProgress: stderrImageProgress(),
     });

@@ -2,7 +2,7 @@ import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { closeLog, openLog } from '../cell/cell.js';
 import { cellSpec } from '../cell/spec.js';
-import { cellBoot } from '../cell/init.js';
+import { cellBoot, wantsTmpfsTmp } from '../cell/init.js';
 import { formatDuration } from '../util/duration.js';
 import { messageOf } from '../util/errors.js';
 import { openGroupNet, runCell, type CellRunResult, type GroupNet } from '../vps/index.js';
@@ -153,6 +153,7 @@ async function startOne(
   const ready = new Promise<number>((resolve) => (onReady = resolve));
   const readySec = Math.max(1, Math.ceil(plan.readyTimeoutMs / 1000));
   const slug = `${o.slug}-${plan.name}`;
+  const tmpfsTmp = plan.boot ? await wantsTmpfsTmp(plan.boot.init, lowerdirs) : false;
   const done = runCell(
     r.runtime,
     cellSpec(
@@ -161,7 +162,15 @@ async function startOne(
         id: `vmx-${process.pid}-${o.index}s${i}-${slug}`.slice(0, 64),
         hostname: plan.name,
         dir: join(r.cellsRoot, `${slug}`),
-        args: [plan.distro.shell, '-c', SERVICE_SCRIPT, `vmatrix-service-${plan.name}`, plan.run ?? '', plan.ready ?? '', String(readySec)],
+        args: [
+          plan.distro.shell,
+          '-c',
+          SERVICE_SCRIPT,
+          `vmatrix-service-${plan.name}`,
+          plan.run ?? '',
+          plan.ready ?? '',
+          String(readySec),
+        ],
         env: { ...plan.recipe.env, ...plan.env },
         network: 'none',
         joinNetns: net.fd,
@@ -173,9 +182,12 @@ async function startOne(
         },
         signal,
         ...(plan.boot && {
-          boot: cellBoot(plan.boot.init, plan.boot.timeoutMs, {
-            console: join(r.runDir, o.cellDir, 'services', `${plan.name}.boot.log`),
-          }),
+          boot: cellBoot(
+            plan.boot.init,
+            plan.boot.timeoutMs,
+            { console: join(r.runDir, o.cellDir, 'services', `${plan.name}.boot.log`) },
+            tmpfsTmp,
+          ),
         }),
       },
     ),

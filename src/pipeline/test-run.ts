@@ -111,16 +111,18 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
 
   const stop = new FailFast(o.failFast ?? false, o.signal);
   const shared: RunShared = { plan, store, runtime, cellsRoot, sourceTree, signal: stop.signal };
-  const prepare = withServices(cellPreparer({
-    ...shared,
-    setupLogDir: join(runDir, 'setup'),
-    offline: o.offline,
-    rebuild: o.rebuild,
-    setupResources: limits.setup,
-    arches,
-    onImageProgress: imageEvents(o.emit),
-    onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
-  }));
+  const prepare = withServices(
+    cellPreparer({
+      ...shared,
+      setupLogDir: join(runDir, 'setup'),
+      offline: o.offline,
+      rebuild: o.rebuild,
+      setupResources: limits.setup,
+      arches,
+      onImageProgress: imageEvents(o.emit),
+      onProgress: (scope, message) => o.emit({ type: 'progress', scope, message }),
+    }),
+  );
   // Images and setup layers are prepared for every distro at once (a few at a time: see inputs.ts): the
   // pool asks for each cell's inputs when it starts, and a cell takes a slot once its own are ready, so
   // cells of a cached distro start at once. The cell's task gets what the pool asked for.

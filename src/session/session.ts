@@ -1,6 +1,6 @@
 import { inert } from '../util/inert.js';
 import { requireHostNetworkAllowed } from '../cell/host-network.js';
-import { access, readlink, rm } from 'node:fs/promises';
+import { access, mkdir, readlink, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { findKept } from '../cell/keep.js';
 import { eolWarning, forArch, loadCatalog } from '../catalog/index.js';
@@ -9,10 +9,27 @@ import type { ImageProgress } from '../images/index.js';
 import { constants } from 'node:os';
 import { snapshotProject, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { usageError } from '../util/errors.js';
+import { envError, usageError } from '../util/errors.js';
+import { fileTail, TAIL_LINES } from '../util/tail.js';
+import { formatDuration } from '../util/duration.js';
+import { plainText } from '../cell/cell.js';
+import { cellBoot, wantsTmpfsTmp } from '../cell/init.js';
+import { bootFor, withInitPackages, type Boot } from '../plan/recipe.js';
+import { DEFAULT_BOOT_TIMEOUT } from '../config/normalise.js';
+import { ensureLayer, type LayerRef } from '../layers/build.js';
+import { SETUP_TIMEOUT_MS } from '../pipeline/inputs.js';
+import type { ImageRef } from '../images/index.js';
 import type { Logger } from '../util/log.js';
 import { closest } from '../util/suggest.js';
-import { archSupports, cellRuntime, runCell, type CellRunResult } from '../vps/index.js';
+import {
+  archSupports,
+  cellRuntime,
+  runCell,
+  type CellBoot,
+  type CellResources,
+  type CellRunResult,
+  type Runtime,
+} from '../vps/index.js';
 import { archCannotRun, cellPreparer } from '../pipeline/inputs.js';
 import { obtainCellImage, resolveDistro } from '../distro-image/resolve.js';
 import { planRun, type CellPlan, type Plan } from '../plan/index.js';
@@ -55,6 +72,8 @@ export interface SessionOptions {
   runtime?: string;
   arch?: string;
   offline?: boolean;
+  /** `--boot`: the cell boots its init and the command runs in the booted system (as `boot: true` does). */
+  boot?: boolean;
   log: Logger;
   onProgress?: ImageProgress;
 }
@@ -111,9 +130,21 @@ export async function runSession(o: SessionOptions): Promise<number> {
         { log: o.log, offline: o.offline, onProgress: o.onProgress },
         runtime,
       );
+      // A booted bare cell stands on a layer of its init's packages (a minbase root has no init).
+      const boot = o.boot ? bootFor(distro, DEFAULT_BOOT_TIMEOUT, distro.name, BARE_BOOT_HINT) : undefined;
+      const layer = boot && (await initLayer(o, { runtime, image, distro, cellsRoot, resources: limits.setup }, boot));
       if (o.terminal)
-        o.log.info(`shell in a bare ${distro.name} cell (image ${image.id}); it is removed when the shell exits`);
-      const ground = { runtime, layers: [image.rootfs], resources: limits.test, arch: distro.arch };
+        o.log.info(
+          `shell in a bare ${distro.name} cell (image ${image.id}` +
+            `${layer && boot ? `, ${boot.init.kind} from layer ${layer.id}` : ''}); it is removed when the shell exits`,
+        );
+      const ground = {
+        runtime,
+        layers: [...(layer ? [layer.diff] : []), image.rootfs],
+        resources: limits.test,
+        arch: distro.arch,
+      };
+      const booting = boot && (await sessionBoot(boot, cellsRoot, ground.layers));
       const r = await runCell(
         runtime,
         cellSpec(ground, {
@@ -121,9 +152,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
           hostname: distro.name,
           env: { ...termEnv(), VMATRIX_DISTRO: distro.name, VMATRIX_ARCH: distro.arch, ...o.env },
           network: o.network ?? o.bareNetwork,
+          ...(booting && { boot: booting }),
         }),
       );
-      return decodeShellExit(r);
+      return decodeSessionExit(r, booting);
     }
     warnIfEol(cell.distro, o);
     const snapshot = await snapshotProject(o.store, plan.projectDir, {
@@ -143,7 +175,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       onImageProgress: o.onProgress,
       onProgress: (scope, message) => o.log.info(`${scope}: ${message}`),
     });
-    const { image, layer } = await prepare(cell).catch(async (e: unknown) => {
+    // --boot on a cell that does not boot: its recipe gets the init's packages, as a boot cell's has.
+    const boot =
+      cell.boot ?? (o.boot ? bootFor(cell.distro, plan.config.bootTimeout, cell.id, BARE_BOOT_HINT) : undefined);
+    const recipe = boot ? { ...cell.recipe, packages: withInitPackages([...cell.recipe.packages], boot) } : cell.recipe;
+    const { image, layer } = await prepare({ ...cell, recipe }).catch(async (e: unknown) => {
       throw e instanceof SetupFailed ? await cannotSetUp(e, cell.cell.distro, o.log) : e;
     });
     o.log.info(
@@ -157,6 +193,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       resources: limits.test,
       arch: cell.distro.arch,
     };
+    const booting = boot && (await sessionBoot(boot, cellsRoot, ground.layers));
     const r = await runCell(
       runtime,
       cellSpec(ground, {
@@ -165,9 +202,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
         env: { ...termEnv(), ...cell.env, ...o.env },
         network: o.network ?? cell.network,
         user: cell.user,
+        ...(booting && { boot: booting }),
       }),
     );
-    return decodeShellExit(r);
+    return decodeSessionExit(r, booting);
   } finally {
     await rm(cellsRoot, { recursive: true, force: true });
   }
@@ -243,6 +281,55 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<CellPlan | undef
 }
 
 /** A cell's end as a shell's exit status: 130 when interrupted, 128+n for signal n. */
+const BARE_BOOT_HINT = 'leave --boot out: the cell then runs the command without an init';
+
+/** How a session's cell boots: its console goes to its run dir, which goes with it. */
+async function sessionBoot(boot: Boot, cellsRoot: string, layers: readonly string[]): Promise<CellBoot> {
+  const tmp = await wantsTmpfsTmp(boot.init, layers);
+  return cellBoot(boot.init, boot.timeoutMs, { console: join(cellsRoot, 'boot.log') }, tmp);
+}
+
+/** The setup layer of a bare booted cell: its init's packages, nothing else. */
+async function initLayer(
+  o: SessionOptions,
+  c: { runtime: Runtime; image: ImageRef; distro: DistroEntry; cellsRoot: string; resources?: CellResources },
+  boot: Boot,
+): Promise<LayerRef> {
+  const empty = join(c.cellsRoot, 'no-project');
+  await mkdir(empty);
+  return ensureLayer({
+    store: o.store,
+    runtime: c.runtime,
+    image: c.image,
+    distro: c.distro,
+    recipe: { packages: boot.init.packages, setup: [], env: {} },
+    sourceTree: empty,
+    // Where an empty project is mounted while the packages install: the layer of every project's --boot.
+    workdir: '/src',
+    logPath: join(c.cellsRoot, 'setup.log'),
+    timeoutMs: SETUP_TIMEOUT_MS,
+    resources: c.resources,
+    onProgress: (message) => o.log.info(`${c.distro.name}: ${message}`),
+  }).catch(async (e: unknown) => {
+    throw e instanceof SetupFailed ? await cannotSetUp(e, c.distro.name, o.log) : e;
+  });
+}
+
+/** A session's exit status; a system that never came up is an error naming why, with its console's end. */
+async function decodeSessionExit(r: CellRunResult, boot?: CellBoot): Promise<number> {
+  if (boot && r.boot && !r.boot.up && !r.aborted) {
+    const tail = ((await fileTail(boot.consoleLog, TAIL_LINES)) ?? []).map((l) => `  ${plainText(l)}`).join('\n');
+    const said = r.boot.ready ? ` (it said "${r.boot.ready.split('\n')[0]}")` : '';
+    const why = r.boot.timedOut
+      ? `its system did not come up in ${formatDuration(boot.timeoutMs)}${said}`
+      : `its init (${boot.init.join(' ')}) exited with status ${r.boot.initExit ?? '?'} before the system was up`;
+    throw envError('BOOT_FAILED', `the cell did not boot: ${why}; the end of its console:\n${tail}`, {
+      hint: 'the same cell without --boot runs the command without an init',
+    });
+  }
+  return decodeShellExit(r);
+}
+
 export function decodeShellExit(r: CellRunResult): number {
   if (r.aborted) return 130; // interrupted, like a shell's Ctrl-C
   if (r.signal) return 128 + ((constants.signals as Record<string, number>)[r.signal] ?? 0);

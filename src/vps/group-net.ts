@@ -36,9 +36,13 @@ export async function openGroupNet(id: string, map?: IdMap): Promise<GroupNet> {
     ['setpriv', 'unshare', 'nsenter', 'ip'].map((n) => findProgram(n)),
   );
   if (!setpriv || !unshare || !nsenter || !ip) {
-    throw envError('NO_GROUP_NETWORK', 'a cell with services needs unshare, setpriv, nsenter and ip, which this host lacks', {
-      hint: 'apt-get install util-linux iproute2',
-    });
+    throw envError(
+      'NO_GROUP_NETWORK',
+      'a cell with services needs unshare, setpriv, nsenter and ip, which this host lacks',
+      {
+        hint: 'apt-get install util-linux iproute2',
+      },
+    );
   }
   const holder = spawn(
     setpriv,
@@ -62,7 +66,7 @@ export async function openGroupNet(id: string, map?: IdMap): Promise<GroupNet> {
     if (map) await mapIds(holder.pid!, map);
     else await madeNamespace(holder.pid!, 'net');
     await execOrThrow(nsenter, [`--net=/proc/${holder.pid}/ns/net`, '--', ip, 'link', 'set', 'lo', 'up']);
-    holder.stdin!.end('go\n');
+    holder.stdin.end('go\n');
     await readyLine(holder, `cell ${id}: could not make the network its services share`);
     fds.push(openSync(`/proc/${holder.pid}/ns/net`, 'r'));
     if (map) fds.push(openSync(`/proc/${holder.pid}/ns/user`, 'r'));
@@ -73,7 +77,7 @@ export async function openGroupNet(id: string, map?: IdMap): Promise<GroupNet> {
   }
   let open = true;
   return {
-    fd: fds[0]!,
+    fd: fds[0],
     ...(map && { userFd: fds[1] }),
     close: async () => {
       if (open) for (const fd of fds) closeSync(fd);

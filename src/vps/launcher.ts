@@ -17,7 +17,8 @@ import type { Runtime } from './types.js';
 
 // $1 setup log, $2 layers' parent, $3 layers, $4 upper, $5 work, $6 source lower ('' for none), $7 source
 // upper, $8 source work, $9 hosts file, $10 resolv.conf ('' for none), $11 owner of the cell's root (uid:gid),
-// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to join ('2': and fd 5 the user namespace owning it),
+// $12 the host's added CA certificates ('' for none: host-ca.ts), $13 '1' when fd 4 is a network namespace to
+// join ('2': and fd 5 the user namespace owning it),
 // $14 how overlays are mounted without root: 'userxattr' (a user namespace's root cannot write trusted.*
 // attributes, without which overlayfs refuses to rename a directory of a lower layer), 'fuse' (fuse-overlayfs,
 // where the kernel does not mount overlayfs in a user namespace; allow_other lets the cell's own user
@@ -73,13 +74,16 @@ const BOOT = [
   'VMX_A=${13} VMX_R=${14} VMX_RL=${15} VMX_S=${16} VMX_L=${17} VMX_B=$b VMX_ID=$id',
   'export VMX_A VMX_R VMX_RL VMX_S VMX_L VMX_B VMX_ID',
   // The runtime; a poll's errors (early ones fail: "container does not exist") go to a log of their own.
-  'rt() { ${VMX_A:+"$VMX_A" linux32} "$VMX_R" ${VMX_RL:+--rootless true} --root "$VMX_S" --log "$lg" --log-format json "$@"; }',
+  'rt() { ${VMX_A:+"$VMX_A" linux32} "$VMX_R" ${VMX_RL:+--rootless true} --root "$VMX_S" --log "$lg" ' +
+    '--log-format json "$@"; }',
   'lg=$VMX_L',
   'script -qfec \'exec ${VMX_A:+"$VMX_A" linux32} "$VMX_R" ${VMX_RL:+--rootless true} --root "$VMX_S" --log "$VMX_L" ' +
     '--log-format json run --keep --bundle "$VMX_B" "$VMX_ID"\' "$log" </dev/null >/dev/null 2>&1 3>&- &',
   'p=$!',
   // A failing cell's init log (the journal), then the init's own shutdown, then its end.
-  'journal() { if [ -n "$pl" ] && [ -n "$jl" ]; then rt exec --process "$pl" "$id" >"$jl" 2>&1 </dev/null 3>&- || true; fi; }',
+  'journal() {',
+  '  if [ -n "$pl" ] && [ -n "$jl" ]; then rt exec --process "$pl" "$id" >"$jl" 2>&1 </dev/null 3>&- || true; fi',
+  '}',
   'halt() {',
   '  rt kill "$id" "$sig" 2>/dev/null || true',
   '  ( sleep "$grace"; rt kill "$id" KILL 2>/dev/null ) </dev/null >/dev/null 2>&1 3>&- &',
@@ -88,7 +92,9 @@ const BOOT = [
   'end=$(( $(date +%s) + limit ))',
   'while :; do',
   '  if ! kill -0 "$p" 2>/dev/null; then s=0; wait "$p" || s=$?; echo "vmatrix-init-exited $s" >&3; exit 125; fi',
-  '  lg=$VMX_L.polls; if rt exec --process "$pr" "$id" >"$ro" 2>&1 </dev/null 3>&-; then lg=$VMX_L; break; fi; lg=$VMX_L',
+  '  lg=$VMX_L.polls',
+  '  if rt exec --process "$pr" "$id" >"$ro" 2>&1 </dev/null 3>&-; then lg=$VMX_L; break; fi',
+  '  lg=$VMX_L',
   '  if [ "$(date +%s)" -ge "$end" ]; then echo vmatrix-boot-timeout >&3; journal; halt; exit 125; fi',
   '  sleep 0.2',
   'done',

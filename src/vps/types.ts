@@ -126,6 +126,8 @@ export interface CellBoot {
   log?: string;
   /** Where a failing cell's init log goes (a file vmatrix keeps). */
   journal?: string;
+  /** Mount a tmpfs on /tmp, which the init would mount itself had it CAP_SYS_ADMIN (init.ts wantsTmpfsTmp). */
+  tmpfsTmp?: boolean;
 }
 
 export interface CellRunResult {
