@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { readEnd } from '../util/tail.js';
 import { formatSize } from '../util/size.js';
-import type { RunResult } from '../results/types.js';
+import type { CellResult, RunResult } from '../results/types.js';
 import { renderHtml } from './html.js';
 import type { EventOf, Reporter } from './types.js';
 
@@ -46,8 +46,17 @@ export async function readCellLogs(
   for (const cell of result.cells) {
     const text = await readTail(join(projectDir, cell.logPath), cap, cell.logPath, runDirs).catch(() => undefined);
     if (text !== undefined) logs.set(cell.id, text);
+    for (const path of companionLogs(cell)) {
+      const more = await readTail(join(projectDir, path), cap, path, runDirs).catch(() => undefined);
+      if (more !== undefined) logs.set(`${cell.id}\0${path}`, more);
+    }
   }
   return logs;
+}
+
+/** The logs shown with a cell's: its services', and the journal of a failing system cell. */
+function companionLogs(cell: CellResult): string[] {
+  return [...(cell.services ?? []).map((s) => s.logPath), ...(cell.boot?.journal ? [cell.boot.journal] : [])];
 }
 
 async function readTail(path: string, cap: number, shownPath: string, runDirs?: string[]): Promise<string | undefined> {

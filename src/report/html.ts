@@ -27,7 +27,7 @@ ${timings(result.cells)}
 <h2>Images</h2>
 ${images(result.cells)}
 <h2>Logs</h2>
-${result.cells.map((c) => logSection(c, logs.get(c.id)))}
+${result.cells.map((c) => logSection(c, logs.get(c.id), companions(c, logs)))}
 <script>${trusted(REPORT_JS)}</script>
 </body></html>
 `.text;
@@ -114,12 +114,33 @@ function images(cells: readonly CellResult[]): Html {
   )}</tbody></table>`;
 }
 
-function logSection(cell: CellResult, log: string | undefined): Html {
+/**
+ * The logs that go with a cell's (html-reporter.ts companionLogs): each service's, and a failing system cell's
+ * journal; in `logs` under `<cell id>\0<path>`.
+ */
+function companions(cell: CellResult, logs: Map<string, string>): Html[] {
+  const files: Array<[string, string]> = [
+    ...(cell.services ?? []).map((s): [string, string] => [
+      `service ${s.name} (${s.distro}): ${s.status}${s.readyMs !== undefined ? ` in ${formatDuration(s.readyMs)}` : ''}`,
+      s.logPath,
+    ]),
+    ...(cell.boot?.journal ? [['journal of its system', cell.boot.journal] as [string, string]] : []),
+  ];
+  return files.map(([title, path]) => {
+    const text = logs.get(`${cell.id}\0${path}`);
+    const lines = text === undefined ? [`(not found: ${path})`] : stripAnsi(text).replace(/\n$/, '').split('\n');
+    return html`<details class="log companion"><summary>${title} · ${path}</summary>
+<pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre></details>
+`;
+  });
+}
+
+function logSection(cell: CellResult, log: string | undefined, more: Html[] = []): Html {
   const { label } = STATUS_LABEL[cell.status];
   const lines =
     log === undefined ? [`(log not found: ${cell.logPath})`] : stripAnsi(log).replace(/\n$/, '').split('\n');
   return html`<details class="log" id="${logAnchor(cell)}"><summary><span class="badge status-${cell.status}">${label.trim()}</span> ${cell.id} <span class="why">${formatDuration(cell.durationMs)}${cell.status === 'passed' ? '' : ` ${describeFailure(cell)}`} · ${cell.logPath}</span></summary>
 <div class="tools"><input type="search" placeholder="search this log" aria-label="search the log of ${cell.id}"> <label><input type="checkbox" checked> matching lines only</label><span class="count"></span></div>
-<pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre></details>
+<pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre>${more}</details>
 `;
 }

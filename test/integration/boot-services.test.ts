@@ -161,6 +161,15 @@ describe('services: a PostgreSQL client on Debian 11 against a server on Debian 
     }
   });
 
+  it("shows each cell's service logs in the HTML report", async () => {
+    const page = await readFile(join(dir, '.vmatrix/runs/latest/report.html'), 'utf8');
+    for (const c of result.cells) {
+      for (const s of c.services!) expect(page, c.id).toContain(`service ${s.name} (debian-13): ready in`);
+      expect(page).toContain(`${c.services![1]!.logPath}</summary>`);
+    }
+    expect(page).toContain('# vmatrix service db (debian-13) of cell debian-11-n-1');
+  });
+
   it('publishes nothing on the host: no listener on 5432 or 8081 outside the cells', async () => {
     const tcp = (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8'));
     expect(tcp).not.toMatch(/:(1538|1F91) [0-9A-F:]+ 0A /);
