@@ -15,6 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootCases } from './boot.mjs';
 import { cellCases } from './cells.mjs';
 import { cpuCases } from './cpu.mjs';
 import { diskCases } from './disk.mjs';
@@ -56,6 +57,7 @@ const cases = [
   ...packageCacheCases,
   ...emulationCases,
   ...rootlessCases,
+  ...bootCases,
 ].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));
