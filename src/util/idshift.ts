@@ -84,9 +84,13 @@ export async function chownTree(root: string, owner: IdBase): Promise<void> {
   await eachLimited(await listTree(root), CONCURRENCY, (path) => chownKeepingMode(path, owner.uid, owner.gid));
 }
 
-/** Files with a capability attribute, read with getfattr in one pass (no output: none, or no getfattr). */
+/**
+ * Files with a capability attribute, read with getfattr in one pass (no output: none, or no getfattr).
+ * `-h`: a symlink's own attributes, not its target's (with `-P` alone getfattr reports a symlink with its
+ * target's capability, which the shift then wrote onto the symlink, or read from the host for an absolute one).
+ */
 async function readCapabilities(root: string): Promise<Map<string, Buffer>> {
-  const r = await execCapture('getfattr', ['-R', '-P', '--absolute-names', '-e', 'hex', '-n', CAP_XATTR, root]);
+  const r = await execCapture('getfattr', ['-R', '-P', '-h', '--absolute-names', '-e', 'hex', '-n', CAP_XATTR, root]);
   const caps = new Map<string, Buffer>();
   let file: string | undefined;
   for (const line of r.stdout.split('\n')) {

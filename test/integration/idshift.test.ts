@@ -50,6 +50,7 @@ describe('shiftTree', () => {
     await writeFile(join(root, 'outside'), 'x');
     await chown(join(root, 'outside'), 70000, 70000);
     await symlink('usr/bin/su', join(root, 'link'));
+    await symlink('usr/bin/ping', join(root, 'ping-link'));
 
     const to = { uid: 1048576, gid: 2097152 };
     for (let i = 0; i < 2; i++) await shiftTree(root, { uid: 0, gid: 0 }, to, 65536);
@@ -60,6 +61,8 @@ describe('shiftTree', () => {
     expect((await st('outside')).uid).toBe(70000);
     expect((await st('link')).uid).toBe(1048576);
     expect(readCap(join(root, 'usr/bin/ping'))).toBe(rebaseCapability(V2_NET_RAW, 1048576).toString('hex'));
+    // The symlink is not followed: it is not given its target's capability as an attribute of its own.
+    expect(execFileSync('getfattr', ['-h', '-d', '-m', '-', join(root, 'ping-link')], { encoding: 'utf8' })).toBe('');
 
     await shiftTree(root, to, { uid: 0, gid: 0 }, 65536);
     expect((await st('owned-by-42')).uid).toBe(42);
