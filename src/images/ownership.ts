@@ -9,8 +9,8 @@ import type { ImageRef } from './ensure.js';
 // owned by the host range their root maps to, so before such a cell uses the image, the image is shifted to
 // that range in place, once: a host keeps one range, so an image is shifted once in its life. `ids.json`
 // records the range the files are in now. `shift.json`, written before the walk, holds the shift and what
-// chown clears (set-id bits, file capabilities): a shift killed half-way is finished from it by the next
-// run, since the half-shifted tree no longer shows them.
+// chown clears (set-id bits, file capabilities) and the ACLs to rewrite: a shift killed half-way is finished
+// from it by the next run, since the half-shifted tree no longer shows them.
 
 const FILE = 'ids.json';
 const JOURNAL = 'shift.json';
