@@ -254,7 +254,7 @@ async function runAttempt(
       steps: outcome.steps,
       ...(outcome.step !== undefined && { step: outcome.step }),
       ...(outcome.message !== undefined && { message: outcome.message }),
-      ...(boot && { boot: await bootFiles(plan.projectDir, boot, outcome.bootMs) }),
+      ...(boot && { system: await bootFiles(plan.projectDir, boot, outcome.bootMs) }),
       ...(group && { services: servicesOf(r, plan.projectDir, group.services) }),
       ...saved,
       ...(kept && { kept }),
@@ -263,7 +263,7 @@ async function runAttempt(
 }
 
 /** What a result says of a system cell: its boot time and its logs, relative to the project. */
-async function bootFiles(projectDir: string, boot: CellBoot, ms?: number): Promise<NonNullable<CellResult['boot']>> {
+async function bootFiles(projectDir: string, boot: CellBoot, ms?: number): Promise<NonNullable<CellResult['system']>> {
   const journal = boot.journal && (await exists(boot.journal)) ? relative(projectDir, boot.journal) : undefined;
   return {
     ...(ms !== undefined && { readyMs: ms }),

@@ -8,11 +8,22 @@ import { messageOf } from '../util/errors.js';
 import { openGroupNet, runCell, type CellRunResult, type GroupNet } from '../vps/index.js';
 import type { ServicePlan } from '../plan/index.js';
 import type { Prepared } from './inputs.js';
-import type { RunContext } from './cell-task.js';
+import type { CellResources, Runtime } from '../vps/index.js';
 
 // A test cell's services (`services:`): a cell per service, started before the test cell and ended after
 // it, all in one network namespace of the group's own (vps/group-net.ts) where the test cell reaches each
 // by its name. A service's log is a file of the test cell's in the run directory.
+
+/** What starting a cell's services takes of its run (cell-task.ts RunContext has it all). */
+export interface ServiceContext {
+  runtime: Runtime;
+  /** The run's directory: the services' logs go under the cell's there. */
+  runDir: string;
+  /** Where the cells' scratch dirs go. */
+  cellsRoot: string;
+  resources?: CellResources;
+  signal?: AbortSignal;
+}
 
 /** What the test cell learns of its services. */
 export interface ServiceGroup {
@@ -84,7 +95,7 @@ interface Started {
  * started ended) when one is not.
  */
 export async function startServices(
-  r: RunContext,
+  r: ServiceContext,
   o: { index: number; slug: string; cellDir: string; services: readonly ServicePlan[]; inputs: Prepared[] },
   log: WriteStream,
 ): Promise<ServiceGroup> {
@@ -136,7 +147,7 @@ export async function startServices(
 }
 
 async function startOne(
-  r: RunContext,
+  r: ServiceContext,
   o: { index: number; slug: string; cellDir: string },
   plan: ServicePlan,
   inputs: Prepared,

@@ -56,7 +56,7 @@ export async function readCellLogs(
 
 /** The logs shown with a cell's: its services', and the journal of a failing system cell. */
 function companionLogs(cell: CellResult): string[] {
-  return [...(cell.services ?? []).map((s) => s.logPath), ...(cell.boot?.journal ? [cell.boot.journal] : [])];
+  return [...(cell.services ?? []).map((s) => s.logPath), ...(cell.system?.journal ? [cell.system.journal] : [])];
 }
 
 async function readTail(path: string, cap: number, shownPath: string, runDirs?: string[]): Promise<string | undefined> {

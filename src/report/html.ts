@@ -124,7 +124,7 @@ function companions(cell: CellResult, logs: Map<string, string>): Html[] {
       `service ${s.name} (${s.distro}): ${s.status}${s.readyMs !== undefined ? ` in ${formatDuration(s.readyMs)}` : ''}`,
       s.logPath,
     ]),
-    ...(cell.boot?.journal ? [['journal of its system', cell.boot.journal] as [string, string]] : []),
+    ...(cell.system?.journal ? [['journal of its system', cell.system.journal] as [string, string]] : []),
   ];
   return files.map(([title, path]) => {
     const text = logs.get(`${cell.id}\0${path}`);

@@ -91,8 +91,11 @@ export interface CellResult {
   artifactsPath?: string;
   /** Things the user should know that did not fail the cell (artifacts left out over the size cap). */
   warnings?: string[];
-  /** A system cell (`boot: true`): how long its system took to come up, its console and (failing) its journal. */
-  boot?: { readyMs?: number; consoleLog: string; journal?: string };
+  /**
+   * A system cell (`boot: true`): how long its system took to come up, its console and (failing) its journal,
+   * relative to the project directory.
+   */
+  system?: { readyMs?: number; consoleLog: string; journal?: string };
   /** Its services (`services:`): each one's state, time to ready and log (relative to the project directory). */
   services?: Array<{
     name: string;

@@ -94,8 +94,8 @@ describe('system cells: nginx from its systemd unit on Debian 12 and 13', () => 
 
   it('records the boot: its time, and the console of systemd in the run directory', async () => {
     for (const c of result.cells) {
-      expect(c.boot?.readyMs, c.id).toBeGreaterThan(0);
-      const console = await readFile(join(dir, c.boot!.consoleLog), 'utf8');
+      expect(c.system?.readyMs, c.id).toBeGreaterThan(0);
+      const console = await readFile(join(dir, c.system!.consoleLog), 'utf8');
       expect(console, c.id).toMatch(/systemd \d+.* running in system mode/);
       expect(console, c.id).toMatch(/Started .*nginx\.service/);
       // Stopped with systemd's own signal: it shut the system down itself.
@@ -111,7 +111,7 @@ describe('system cells: nginx from its systemd unit on Debian 12 and 13', () => 
     const slow = r.cells.find((c) => c.id === 'debian-12/case=slow-boot')!;
     expect(missing).toMatchObject({ status: 'failed', exitCode: 5 });
     expect(await logOf(dir, missing)).toContain('Unit no-such-thing.service not found.');
-    const journal = await readFile(join(dir, missing.boot!.journal!), 'utf8');
+    const journal = await readFile(join(dir, missing.system!.journal!), 'utf8');
     expect(journal).toMatch(/systemd\[1\]: Startup finished in/);
     expect(missing.kept).toBeTruthy();
     expect(slow).toMatchObject({ status: 'error', exitCode: null });
@@ -121,7 +121,7 @@ describe('system cells: nginx from its systemd unit on Debian 12 and 13', () => 
     expect(log).toMatch(/^# what it was still doing:\n(#.*\n)*#\s+\d+\s+slow\.service\s+start running$/m);
     expect(log).toContain('# the last lines of its journal');
     expect(log).toMatch(/systemd\[1\]: Starting slow\.service/);
-    expect(slow.boot?.readyMs).toBeUndefined();
+    expect(slow.system?.readyMs).toBeUndefined();
   }, 600_000);
 });
 
@@ -148,7 +148,10 @@ describe('services: a PostgreSQL client on Debian 11 against a server on Debian 
 
   it('says in each result and log when each service was ready, and keeps its log', async () => {
     for (const c of result.cells) {
-      expect(c.services?.map((s) => [s.name, s.distro, s.status]), c.id).toEqual([
+      expect(
+        c.services?.map((s) => [s.name, s.distro, s.status]),
+        c.id,
+      ).toEqual([
         ['db', 'debian-13', 'ready'],
         ['files', 'debian-13', 'ready'],
       ]);

@@ -52,7 +52,7 @@ describe('the spec of a system cell', { tags: ['safety', 'isolation'] }, () => {
     expect(p.noNewPrivileges).toBe(true);
   });
 
-  it("holds the default capabilities (journald drops its own), never CAP_SYS_ADMIN", () => {
+  it('holds the default capabilities (journald drops its own), never CAP_SYS_ADMIN', () => {
     const caps = build().process.capabilities;
     expect(caps.effective).toEqual(caps.bounding);
     expect(caps.bounding).toContain('CAP_SETPCAP');
@@ -80,8 +80,8 @@ describe('the spec of a system cell', { tags: ['safety', 'isolation'] }, () => {
     expect(build().hooks).toBeUndefined();
   });
 
-  it('execs the steps as the cell would run them, and polls readiness as root with the init\'s command', () => {
-    const steps = execProcessOf({ ...spec, user: { uid: 1000, gid: 1000 } }, host);
+  it("execs the steps as the cell would run them, and polls readiness as root with the init's command", () => {
+    const steps: Json = execProcessOf({ ...spec, user: { uid: 1000, gid: 1000 } }, host);
     expect(steps).toMatchObject({ args: ['/bin/sh', '-c', 'make check'], cwd: '/src', user: { uid: 1000, gid: 1000 } });
     expect(steps.env).toContain('CC=gcc');
     expect(steps.capabilities.effective).toEqual([]);
@@ -94,12 +94,20 @@ describe('the spec of a system cell', { tags: ['safety', 'isolation'] }, () => {
     const ns = build({ boot: undefined, joinNetns: 5 }).linux.namespaces as Json[];
     expect(ns.filter((n) => n.type === 'network')).toEqual([{ type: 'network', path: '/run/vmatrix/netns' }]);
     expect(() => build({ joinNetns: 5, network: 'host' })).toThrow(/network none/);
-    expect(hostsFile('cell', ['db', 'files'])).toBe('127.0.0.1\tlocalhost cell db files\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+    expect(hostsFile('cell', ['db', 'files'])).toBe(
+      '127.0.0.1\tlocalhost cell db files\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+    );
   });
 });
 
 describe('the launcher of a system cell', { tags: ['safety', 'isolation'] }, () => {
-  const runtime: Runtime = { name: 'runc', path: '/usr/sbin/runc', version: '1.1.5', reason: 't', userns: { reason: 't' } };
+  const runtime: Runtime = {
+    name: 'runc',
+    path: '/usr/sbin/runc',
+    version: '1.1.5',
+    reason: 't',
+    userns: { reason: 't' },
+  };
   const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare', shell: ['/bin/sh'] };
   const paths = cellPaths('/s/cells/r/c');
   const argv = launcherArgv(
@@ -153,7 +161,8 @@ describe('the launcher of a system cell', { tags: ['safety', 'isolation'] }, () 
 
 describe('the init of each family', () => {
   it('boots systemd on apt, dnf, zypper and pacman, OpenRC on apk, and stops systemd with SIGRTMIN+3', () => {
-    for (const pm of ['apt', 'dnf', 'zypper', 'pacman'] as const) expect(initOf({ packageManager: pm })?.kind).toBe('systemd');
+    for (const pm of ['apt', 'dnf', 'zypper', 'pacman'] as const)
+      expect(initOf({ packageManager: pm })?.kind).toBe('systemd');
     expect(initOf({ packageManager: 'apt' })).toMatchObject({ packages: ['systemd-sysv'], stopSignal: 37 });
     expect(initOf({ packageManager: 'apk' })?.kind).toBe('openrc');
     expect(initOf({ packageManager: 'xbps' })).toBeUndefined();
