@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { archSupports, cellRuntime, seccompReason } from '../vps/index.js';
+import { archSupports, cellRuntime, seccompReason, type Runtime } from '../vps/index.js';
+import { envError } from '../util/errors.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
@@ -60,6 +61,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const { plan, store } = o;
   requireHostNetworkAllowed(plan.config.network, o.allowHostNetwork, plan.config.file);
   const runtime = await cellRuntime(o.runtime);
+  refuseBootWithoutRoot(plan, runtime);
   const limits = await runLimits(plan.config.resources, operatorCeilings(o.ceilings));
   await store.init();
   await sweepStore(store);
@@ -180,4 +182,20 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   await giveToInvoker([...made, runDir]);
   o.emit({ type: 'run-end', result, runDir });
   return result;
+}
+
+/**
+ * A run with system cells or booted services, without root: refused before any image or layer is made, since
+ * each such cell would fail at its start (vps/run-cell.ts says why).
+ */
+function refuseBootWithoutRoot(plan: Plan, runtime: Runtime): void {
+  if (!runtime.rootless) return;
+  const booting = plan.cellPlans.find((c) => c.boot) ?? plan.services.find((s) => s.boot);
+  if (!booting) return;
+  const what = 'cell' in booting ? `cell ${booting.id}` : `service ${booting.name}`;
+  throw envError('BOOT_NEEDS_ROOT', `${what} boots its init (boot: true), which needs root in this version`, {
+    hint:
+      "an init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
+      '(sudo) for system cells; run: services work without root',
+  });
 }

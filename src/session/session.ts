@@ -132,7 +132,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
       );
       // A booted bare cell stands on a layer of its init's packages (a minbase root has no init).
       const boot = o.boot ? bootFor(distro, DEFAULT_BOOT_TIMEOUT, distro.name, BARE_BOOT_HINT) : undefined;
-      const layer = boot && (await initLayer(o, { runtime, image, distro, cellsRoot, resources: limits.setup }, boot));
+      const layer =
+        boot && boot.init.packages.length > 0
+          ? await initLayer(o, { runtime, image, distro, cellsRoot, resources: limits.setup }, boot)
+          : undefined;
       if (o.terminal)
         o.log.info(
           `shell in a bare ${distro.name} cell (image ${image.id}` +

@@ -301,6 +301,16 @@ describe('vmatrix without root, as an account with subordinate ids', { tags: ['s
     expect(r.stderr).toContain('vmatrix runs without root, and a cell of an ordinary user gets no cgroup of its own');
   }, 60_000);
 
+  it('refuses system cells and booted services before building anything, with exit 3 naming why', async () => {
+    for (const append of ['boot: true\n', 'services:\n  web:\n    distro: busybox\n    boot: true\n']) {
+      const project = await projectOf(user, 'busybox-mix', { append });
+      const r = await asUser(user, ['test'], project, { VMATRIX_HOME: store });
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/(cell busybox\/mode=ok|service web) boots its init \(boot: true\), which needs root/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 60_000);
+
   it('refuses with exit 3, naming the setting and its fix, where the host forbids user namespaces', async () => {
     const sys = await scratchDir('sysctl-');
     await chmod(sys, 0o755);
