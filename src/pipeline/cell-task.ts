@@ -100,6 +100,18 @@ async function runAttempt(
   // Artifacts are read from the cell's writable dirs after it ends, as --keep reads them: outside the cell dir.
   const keeping = r.keep !== 'none' || cp.artifacts.length > 0 ? keepScratch(cellsRoot, cell.slug) : undefined;
   r.emit?.({ type: 'cell-start', cell });
+  // A cell whose services or whose own cell could not be started: an error of this cell, not of the run.
+  const cannotRun = (e: unknown): CellResult => ({
+    ...base,
+    status: r.signal?.aborted ? 'cancelled' : 'error',
+    phase: 'test',
+    exitCode: null,
+    message: messageOf(e),
+    durationMs: Date.now() - started,
+    imageId: image.id,
+    layerId: layer?.id,
+    phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
+  });
   const cellDir = dirname(cp.logFile);
   let group: ServiceGroup | undefined;
   if (cp.services.length > 0) {
@@ -114,18 +126,7 @@ async function runAttempt(
       log.write(`# could not start its services: ${messageOf(e)}\n`);
       return {
         again: shouldRetry({ status: 'error', phase: 'test' }, attempt, r.retries, r.signal?.aborted),
-        result: {
-          ...base,
-          status: r.signal?.aborted ? 'cancelled' : 'error',
-          phase: 'test',
-          exitCode: null,
-          message: messageOf(e),
-          durationMs: Date.now() - started,
-          imageId: image.id,
-          layerId: layer?.id,
-          phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
-          ...(services && { services }),
-        },
+        result: { ...cannotRun(e), ...(services && { services }) },
       };
     }
   }
@@ -179,20 +180,7 @@ async function runAttempt(
     // result, so the others still run and the run's reports are still written.
     log.write(`# could not run the cell: ${messageOf(e)}\n${isVmError(e) && e.hint ? `# hint: ${e.hint}\n` : ''}`);
     if (keeping) await settleKept(r.store, keeping.dir, undefined).catch(() => {});
-    return {
-      again: false,
-      result: {
-        ...base,
-        status: r.signal?.aborted ? 'cancelled' : 'error',
-        phase: 'test',
-        exitCode: null,
-        message: messageOf(e),
-        durationMs: Date.now() - started,
-        imageId: image.id,
-        layerId: layer?.id,
-        phases: { image: imageMs, setup: layer?.durationMs ?? 0, test: 0 },
-      },
-    };
+    return { again: false, result: cannotRun(e) };
   }
   const end = outcome.message ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`);
   log.write(`# ${outcome.status} (${end}) in ${formatDuration(outcome.durationMs)}\n`);
