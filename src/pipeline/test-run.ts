@@ -73,7 +73,13 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
   const cellsRoot = await store.writing('starting the run', () =>
     store.createRunDir(runId, {
       project: plan.projectDir,
-      cells: Object.fromEntries(plan.cells.map((c) => [c.slug, c.id])),
+      // Services' cells too (services.ts names their dirs <slug>-<service>), so that `vmatrix ps` names them.
+      cells: Object.fromEntries(
+        plan.cellPlans.flatMap((c) => [
+          [c.slug, c.id],
+          ...c.services.map((s) => [`${c.slug}-${s.name}`, `${c.id} service ${s.name}`]),
+        ]),
+      ),
     }),
   );
   const started = new Date();
