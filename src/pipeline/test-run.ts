@@ -75,9 +75,9 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
       project: plan.projectDir,
       // Services' cells too (services.ts names their dirs <slug>-<service>), so that `vmatrix ps` names them.
       cells: Object.fromEntries(
-        plan.cellPlans.flatMap((c) => [
+        plan.cellPlans.flatMap((c): Array<[string, string]> => [
           [c.slug, c.id],
-          ...c.services.map((s) => [`${c.slug}-${s.name}`, `${c.id} service ${s.name}`]),
+          ...c.services.map((s): [string, string] => [`${c.slug}-${s.name}`, `${c.id} service ${s.name}`]),
         ]),
       ),
     }),
