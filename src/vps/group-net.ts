@@ -31,10 +31,12 @@ export interface GroupNet {
 // started, holds no capability there): say so, hold the namespace.
 const HOLD = 'read -r go && echo ready && exec sleep 2147483647';
 
+let tools: Promise<(string | undefined)[]> | undefined;
+
 export async function openGroupNet(id: string, map?: IdMap): Promise<GroupNet> {
-  const [setpriv, unshare, nsenter, ip] = await Promise.all(
-    ['setpriv', 'unshare', 'nsenter', 'ip'].map((n) => findProgram(n)),
-  );
+  // Looked up once per process: every test cell with services opens a group.
+  tools ??= Promise.all(['setpriv', 'unshare', 'nsenter', 'ip'].map((n) => findProgram(n)));
+  const [setpriv, unshare, nsenter, ip] = await tools;
   if (!setpriv || !unshare || !nsenter || !ip) {
     throw envError(
       'NO_GROUP_NETWORK',

@@ -123,6 +123,8 @@ export interface LauncherTools {
   shell: string[];
   /** util-linux's setarch, for cells that run with the 32-bit personality (`LaunchSpec.linux32`). */
   setarch?: string;
+  /** util-linux's script, which gives a system cell's init a terminal and records it (`LaunchSpec.boot`). */
+  script?: string;
 }
 
 /** What the launcher needs of a cell besides its paths. */
@@ -178,11 +180,12 @@ let tools: Promise<LauncherTools> | undefined;
 
 export function launcherTools(): Promise<LauncherTools> {
   tools ??= (async () => {
-    const [setpriv, unshare, busybox, setarch] = await Promise.all([
+    const [setpriv, unshare, busybox, setarch, script] = await Promise.all([
       findProgram('setpriv'),
       findProgram('unshare'),
       findProgram('busybox'),
       findProgram('setarch'),
+      findProgram('script'),
     ]);
     if (!setpriv || !unshare) {
       tools = undefined;
@@ -192,7 +195,13 @@ export function launcherTools(): Promise<LauncherTools> {
     }
     // The mount point of every cell's private tmpfs (see CELL_MOUNT); on the host it stays empty.
     await mkdir(CELL_MOUNT, { recursive: true, mode: 0o711 });
-    return { setpriv, unshare, shell: busybox ? [busybox, 'sh'] : ['/bin/sh'], ...(setarch && { setarch }) };
+    return {
+      setpriv,
+      unshare,
+      shell: busybox ? [busybox, 'sh'] : ['/bin/sh'],
+      ...(setarch && { setarch }),
+      ...(script && { script }),
+    };
   })();
   return tools;
 }
@@ -234,6 +243,11 @@ export function launcherArgv(t: LauncherTools, runtime: Runtime, spec: LaunchSpe
   if (spec.linux32 && !t.setarch) {
     throw envError('NO_SETARCH', `cell ${id}: setarch is not installed, and a 32-bit cell needs it`, {
       hint: 'apt-get install util-linux',
+    });
+  }
+  if (spec.boot && !t.script) {
+    throw envError('NO_SCRIPT', `cell ${id}: a system cell's console is recorded by script(1), which this host lacks`, {
+      hint: 'apt-get install bsdutils',
     });
   }
   if (spec.boot) {

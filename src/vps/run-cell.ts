@@ -6,7 +6,7 @@ import { createCellDir, fillCellDir } from './bundle.js';
 import { cellOomKills, removeCellCgroups } from './cgroups.js';
 import { decodeExit } from './exit-status.js';
 import { cellPaths, type CellPaths } from './layout.js';
-import { findProgram, launcherArgv, launcherTools } from './launcher.js';
+import { launcherArgv, launcherTools } from './launcher.js';
 import { mountsUnder } from './mounts.js';
 import { launch, type LaunchOutcome } from './process.js';
 import type { CellRunResult, CellRunSpec, Runtime } from './types.js';
@@ -32,15 +32,6 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
         "its init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
         '(sudo) for system cells, or drop boot: for this run',
     });
-  }
-  if (spec.boot && !(await findProgram('script'))) {
-    throw envError(
-      'NO_SCRIPT',
-      `cell ${spec.id}: a system cell's console is recorded by script(1), which this host lacks`,
-      {
-        hint: 'apt-get install bsdutils',
-      },
-    );
   }
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };

@@ -108,7 +108,12 @@ describe('the launcher of a system cell', { tags: ['safety', 'isolation'] }, () 
     reason: 't',
     userns: { reason: 't' },
   };
-  const tools = { setpriv: '/usr/bin/setpriv', unshare: '/usr/bin/unshare', shell: ['/bin/sh'] };
+  const tools = {
+    setpriv: '/usr/bin/setpriv',
+    unshare: '/usr/bin/unshare',
+    shell: ['/bin/sh'],
+    script: '/usr/bin/script',
+  };
   const paths = cellPaths('/s/cells/r/c');
   const argv = launcherArgv(
     tools,
