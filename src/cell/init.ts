@@ -94,7 +94,7 @@ export function initOf(distro: Pick<DistroEntry, 'packageManager'>): InitSystem 
  * /usr/lib/systemd/system and not masked): systemd cannot mount it without CAP_SYS_ADMIN, which would leave
  * the system degraded, so the cell gets it mounted already, as the distro would have it. `layers` newest first.
  */
-export async function wantsTmpfsTmp(init: InitSystem, layers: readonly string[]): Promise<boolean> {
+async function wantsTmpfsTmp(init: InitSystem, layers: readonly string[]): Promise<boolean> {
   if (init.kind !== 'systemd') return false;
   for (const layer of layers) {
     const masked = await readlink(join(layer, 'etc/systemd/system/tmp.mount')).catch(() => undefined);
@@ -104,15 +104,18 @@ export async function wantsTmpfsTmp(init: InitSystem, layers: readonly string[])
   return false;
 }
 
-/** How a cell of `init` boots (vps' CellBoot): its console and, for a failing cell, its init's log, go to files. */
-export function cellBoot(
+/**
+ * How a cell of `init` on `layers` (newest first) boots (vps' CellBoot): its console and, for a failing cell,
+ * its init's log, go to files.
+ */
+export async function cellBoot(
   init: InitSystem,
   timeoutMs: number,
+  layers: readonly string[],
   files: { console: string; journal?: string },
-  tmpfsTmp = false,
-): CellBoot {
+): Promise<CellBoot> {
   return {
-    ...(tmpfsTmp && { tmpfsTmp }),
+    ...((await wantsTmpfsTmp(init, layers)) && { tmpfsTmp: true }),
     init: init.command,
     initEnv: init.env,
     ready: init.ready,

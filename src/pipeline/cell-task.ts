@@ -1,7 +1,7 @@
 import type { WriteStream } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { exists } from '../util/fs.js';
-import { cellBoot, wantsTmpfsTmp } from '../cell/init.js';
+import { cellBoot } from '../cell/init.js';
 import { startServices, ServicesFailed, type ServiceGroup, type ServiceOutcome } from './services.js';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
@@ -132,12 +132,10 @@ async function runAttempt(
   }
   const boot =
     cp.boot &&
-    cellBoot(
-      cp.boot.init,
-      cp.boot.timeoutMs,
-      { console: join(r.runDir, cellDir, 'boot.log'), journal: join(r.runDir, cellDir, 'journal.txt') },
-      await wantsTmpfsTmp(cp.boot.init, lowerdirs),
-    );
+    (await cellBoot(cp.boot.init, cp.boot.timeoutMs, lowerdirs, {
+      console: join(r.runDir, cellDir, 'boot.log'),
+      journal: join(r.runDir, cellDir, 'journal.txt'),
+    }));
   const output = r.emit
     ? new OutputTap(capped, (lines) => r.emit!({ type: 'cell-output', cell: cell.id, lines }))
     : capped;

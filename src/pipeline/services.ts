@@ -2,7 +2,7 @@ import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { closeLog, openLog } from '../cell/cell.js';
 import { cellSpec } from '../cell/spec.js';
-import { cellBoot, wantsTmpfsTmp } from '../cell/init.js';
+import { cellBoot } from '../cell/init.js';
 import { formatDuration } from '../util/duration.js';
 import { messageOf } from '../util/errors.js';
 import { openGroupNet, runCell, type CellRunResult, type GroupNet } from '../vps/index.js';
@@ -164,7 +164,11 @@ async function startOne(
   const ready = new Promise<number>((resolve) => (onReady = resolve));
   const readySec = Math.max(1, Math.ceil(plan.readyTimeoutMs / 1000));
   const slug = `${o.slug}-${plan.name}`;
-  const tmpfsTmp = plan.boot ? await wantsTmpfsTmp(plan.boot.init, lowerdirs) : false;
+  const boot =
+    plan.boot &&
+    (await cellBoot(plan.boot.init, plan.boot.timeoutMs, lowerdirs, {
+      console: join(r.runDir, o.cellDir, 'services', `${plan.name}.boot.log`),
+    }));
   const done = runCell(
     r.runtime,
     cellSpec(
@@ -192,14 +196,7 @@ async function startOne(
           if (line === 'ready') onReady(performance.now() - t0);
         },
         signal,
-        ...(plan.boot && {
-          boot: cellBoot(
-            plan.boot.init,
-            plan.boot.timeoutMs,
-            { console: join(r.runDir, o.cellDir, 'services', `${plan.name}.boot.log`) },
-            tmpfsTmp,
-          ),
-        }),
+        ...(boot && { boot }),
       },
     ),
   );

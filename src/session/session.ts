@@ -13,7 +13,7 @@ import { envError, usageError } from '../util/errors.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
 import { plainText } from '../cell/cell.js';
-import { cellBoot, wantsTmpfsTmp } from '../cell/init.js';
+import { cellBoot } from '../cell/init.js';
 import { bootFor, withInitPackages, type Boot } from '../plan/recipe.js';
 import { DEFAULT_BOOT_TIMEOUT } from '../config/normalise.js';
 import { ensureLayer, type LayerRef } from '../layers/build.js';
@@ -287,9 +287,8 @@ async function pickCell(plan: Plan, o: SessionOptions): Promise<CellPlan | undef
 const BARE_BOOT_HINT = 'leave --boot out: the cell then runs the command without an init';
 
 /** How a session's cell boots: its console goes to its run dir, which goes with it. */
-async function sessionBoot(boot: Boot, cellsRoot: string, layers: readonly string[]): Promise<CellBoot> {
-  const tmp = await wantsTmpfsTmp(boot.init, layers);
-  return cellBoot(boot.init, boot.timeoutMs, { console: join(cellsRoot, 'boot.log') }, tmp);
+function sessionBoot(boot: Boot, cellsRoot: string, layers: readonly string[]): Promise<CellBoot> {
+  return cellBoot(boot.init, boot.timeoutMs, layers, { console: join(cellsRoot, 'boot.log') });
 }
 
 /** The setup layer of a bare booted cell: its init's packages, nothing else. */

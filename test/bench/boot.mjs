@@ -79,7 +79,7 @@ async function cell(dir, over = {}) {
 }
 
 function bootSpec(dir) {
-  return fx.cellBoot(fx.init, 60_000, { console: join(dir, `console-${benchId()}.log`) });
+  return fx.cellBoot(fx.init, 60_000, [fx.root], { console: join(dir, `console-${benchId()}.log`) });
 }
 
 /** A test cell of `true` with one service, started and stopped as `vmatrix test` does. */
@@ -123,7 +123,7 @@ export const bootCases = [
     teardown,
     variants: {
       // The whole call's time, and boot-to-ready as a series of its own.
-      'system cell': async (dir) => ({ 'boot to ready': (await cell(dir, { boot: bootSpec(dir) })).boot.ms }),
+      'system cell': async (dir) => ({ 'boot to ready': (await cell(dir, { boot: await bootSpec(dir) })).boot.ms }),
       'plain cell': (dir) => cell(dir).then(() => undefined),
     },
   },
