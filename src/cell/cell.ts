@@ -7,7 +7,7 @@ import type { Cell } from '../matrix/types.js';
 import { formatDuration } from '../util/duration.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { envError } from '../util/errors.js';
-import { runCell, type CellRunResult } from '../vps/index.js';
+import { runCell, type CellBoot, type CellRunResult } from '../vps/index.js';
 import { StepClock } from './step-clock.js';
 import { cellSpec, stepArgs, type CellCommand, type CellGround } from './spec.js';
 import type { CellStatus, StepResult } from '../results/types.js';
@@ -79,13 +79,8 @@ export async function runTestPhase(t: TestPhase): Promise<TestOutcome> {
 /** A system cell whose system never came up: an error of the cell, with what its console said last. */
 async function bootFailure(t: TestPhase, r: CellRunResult): Promise<TestOutcome> {
   const boot = t.command.boot!;
-  const [state, ...waiting] = (r.boot!.ready ?? '').trim().split('\n');
-  const why = r.boot!.timedOut
-    ? `its system did not come up in ${formatDuration(boot.timeoutMs)} (boot_timeout)` +
-      (state ? `: the last check said "${state}"` : '')
-    : r.boot!.initExit !== undefined
-      ? `its init (${boot.init.join(' ')}) exited with status ${r.boot!.initExit} before the system was up`
-      : 'it was stopped before its system was up';
+  const [, ...waiting] = (r.boot!.ready ?? '').trim().split('\n');
+  const why = whyNotUp(boot, r.boot!);
   t.log.write(`# ${why}\n`);
   if (waiting.length > 0) t.log.write(`# what it was still doing:\n${waiting.map((l) => `#   ${l}\n`).join('')}`);
   // The journal, written when the boot timed out, ends there; the console goes on to the shutdown.
@@ -102,6 +97,19 @@ async function bootFailure(t: TestPhase, r: CellRunResult): Promise<TestOutcome>
     steps: [],
     message: why,
   };
+}
+
+/** Why a system cell's system never came up, in one line: its cell's message, a service's, a shell's error. */
+export function whyNotUp(boot: CellBoot, r: NonNullable<CellRunResult['boot']>): string {
+  const state = (r.ready ?? '').trim().split('\n')[0];
+  if (r.timedOut)
+    return (
+      `its system did not come up in ${formatDuration(boot.timeoutMs)} (boot_timeout)` +
+      (state ? `: the last check said "${state}"` : '')
+    );
+  if (r.initExit !== undefined)
+    return `its init (${boot.init.join(' ')}) exited with status ${r.initExit} before the system was up`;
+  return 'it was stopped before its system was up';
 }
 
 /** A console line without its colours and carriage returns. */

@@ -1,6 +1,6 @@
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { closeLog, openLog } from '../cell/cell.js';
+import { closeLog, openLog, whyNotUp } from '../cell/cell.js';
 import { cellSpec } from '../cell/spec.js';
 import { cellBoot } from '../cell/init.js';
 import { formatDuration } from '../util/duration.js';
@@ -8,7 +8,7 @@ import { messageOf } from '../util/errors.js';
 import { openGroupNet, runCell, type CellRunResult, type GroupNet } from '../vps/index.js';
 import type { ServicePlan } from '../plan/index.js';
 import type { Prepared } from './inputs.js';
-import type { CellResources, Runtime } from '../vps/index.js';
+import type { CellBoot, CellResources, Runtime } from '../vps/index.js';
 
 // A test cell's services (`services:`): a cell per service, started before the test cell and ended after
 // it, all in one network namespace of the group's own (vps/group-net.ts) where the test cell reaches each
@@ -203,14 +203,9 @@ async function startOne(
   // Ready, or the reason it never will be: the service's cell ended first.
   const readyOrEnd = Promise.race([
     ready,
-    done.then(
-      (res) => {
-        throw new Error(serviceEnd(res, readySec));
-      },
-      (e: unknown) => {
-        throw e;
-      },
-    ),
+    done.then((res) => {
+      throw new Error(serviceEnd(res, readySec, boot));
+    }),
   ]);
   readyOrEnd.catch(() => {});
   return {
@@ -225,9 +220,8 @@ async function startOne(
   };
 }
 
-function serviceEnd(r: CellRunResult, readySec: number): string {
-  if (r.boot && !r.boot.up)
-    return r.boot.timedOut ? `its system did not come up (${r.boot.ready ?? ''})` : 'its init exited while booting';
+function serviceEnd(r: CellRunResult, readySec: number, boot?: CellBoot): string {
+  if (boot && r.boot && !r.boot.up) return whyNotUp(boot, r.boot);
   if (r.exitCode === 124) return `ready: did not succeed in ${readySec} s`;
   if (r.aborted) return 'cancelled';
   return r.signal ? `it was killed by ${r.signal}` : `it exited with status ${r.exitCode ?? '?'}`;

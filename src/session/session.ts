@@ -11,8 +11,7 @@ import { snapshotProject, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { envError, usageError } from '../util/errors.js';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
-import { formatDuration } from '../util/duration.js';
-import { plainText } from '../cell/cell.js';
+import { plainText, whyNotUp } from '../cell/cell.js';
 import { cellBoot } from '../cell/init.js';
 import { bootFor, withInitPackages, type Boot } from '../plan/recipe.js';
 import { DEFAULT_BOOT_TIMEOUT } from '../config/normalise.js';
@@ -321,13 +320,13 @@ async function initLayer(
 async function decodeSessionExit(r: CellRunResult, boot?: CellBoot): Promise<number> {
   if (boot && r.boot && !r.boot.up && !r.aborted) {
     const tail = ((await fileTail(boot.consoleLog, TAIL_LINES)) ?? []).map((l) => `  ${plainText(l)}`).join('\n');
-    const said = r.boot.ready ? ` (it said "${r.boot.ready.split('\n')[0]}")` : '';
-    const why = r.boot.timedOut
-      ? `its system did not come up in ${formatDuration(boot.timeoutMs)}${said}`
-      : `its init (${boot.init.join(' ')}) exited with status ${r.boot.initExit ?? '?'} before the system was up`;
-    throw envError('BOOT_FAILED', `the cell did not boot: ${why}; the end of its console:\n${tail}`, {
-      hint: 'the same cell without --boot runs the command without an init',
-    });
+    throw envError(
+      'BOOT_FAILED',
+      `the cell did not boot: ${whyNotUp(boot, r.boot)}; the end of its console:\n${tail}`,
+      {
+        hint: 'the same cell without --boot runs the command without an init',
+      },
+    );
   }
   return decodeShellExit(r);
 }
