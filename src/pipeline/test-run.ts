@@ -4,8 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { snapshotProject, snapshotRevision, snapshotTree } from '../source/index.js';
 import type { Store } from '../store/index.js';
-import { archSupports, cellRuntime, seccompReason, type Runtime } from '../vps/index.js';
-import { envError } from '../util/errors.js';
+import { archSupports, bootNeedsRoot, cellRuntime, seccompReason, type Runtime } from '../vps/index.js';
 import { slowestFirst } from '../matrix/index.js';
 import { artifactCap } from '../cell/artifacts.js';
 import { logCap } from '../cell/log-cap.js';
@@ -198,10 +197,5 @@ function refuseBootWithoutRoot(plan: Plan, runtime: Runtime): void {
   if (!runtime.rootless) return;
   const booting = plan.cellPlans.find((c) => c.boot) ?? plan.services.find((s) => s.boot);
   if (!booting) return;
-  const what = 'cell' in booting ? `cell ${booting.id}` : `service ${booting.name}`;
-  throw envError('BOOT_NEEDS_ROOT', `${what} boots its init (boot: true), which needs root in this version`, {
-    hint:
-      "an init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
-      '(sudo) for system cells; run: services work without root',
-  });
+  throw bootNeedsRoot('cell' in booting ? `cell ${booting.id}` : `service ${booting.name}`);
 }

@@ -7,7 +7,7 @@
 export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { CELL_PACKAGE_CACHE } from './types.js';
 export { cellRuntime, detectRuntime, runtimeHasSeccomp, seccompEnabled } from './runtime.js';
-export { runCell } from './run-cell.js';
+export { bootNeedsRoot, runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';
 export {
   addRootSubids,

@@ -26,13 +26,7 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
     return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, oomKilled: false };
   await checkLayers(spec.upper && (await exists(spec.upper)) ? [spec.upper, ...spec.lowerdirs] : spec.lowerdirs);
   if (spec.source) for (const d of [...(spec.source.layers ?? []), spec.source.lower]) await checkDirectory(d);
-  if (spec.boot && runtime.rootless) {
-    throw envError('BOOT_NEEDS_ROOT', `cell ${spec.id}: a system cell (boot: true) needs root in this version`, {
-      hint:
-        "its init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
-        '(sudo) for system cells, or drop boot: for this run',
-    });
-  }
+  if (spec.boot && runtime.rootless) throw bootNeedsRoot(`cell ${spec.id}`);
   const paths = cellPaths(spec.dir, spec.upper, spec.source?.upper);
   const owner = { uid: hostId(spec.userns, 0, 'uid'), gid: hostId(spec.userns, 0, 'gid') };
   const withHostCa = hasNetwork(spec) && (await hostCertificates()) !== '';
@@ -117,6 +111,15 @@ export async function runCell(runtime: Runtime, spec: CellRunSpec): Promise<Cell
       ...(bootReady !== undefined && { ready: bootReady }),
     },
   };
+}
+
+/** The refusal of a system cell (`what`: the cell or service) without root; a run says it before it starts. */
+export function bootNeedsRoot(what: string): Error {
+  return envError('BOOT_NEEDS_ROOT', `${what} boots its init (boot: true), which needs root in this version`, {
+    hint:
+      "an init makes cgroups, and an ordinary user's cell has none of its own to give it: run vmatrix as root " +
+      '(sudo) for system cells; run: services work without root',
+  });
 }
 
 /** How long a system cell's init has to shut down before it is killed. */
