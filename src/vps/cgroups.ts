@@ -75,12 +75,11 @@ export async function removeCellCgroups(id: string): Promise<string[]> {
   return left;
 }
 
-/** Removes a cgroup and, first, those an init made below it (systemd's init.scope, system.slice/…). */
+/**
+ * Removes a cgroup. A busy one may hold cgroups an init made below it (systemd's init.scope, system.slice/…):
+ * those go first, depth-first; then the processes left in it are killed. A plain cell's is removed at once.
+ */
 async function removeCgroup(dir: string): Promise<boolean> {
-  const children = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  let all = true;
-  for (const c of children) if (c.isDirectory()) all = (await removeCgroup(join(dir, c.name))) && all;
-  if (!all) return false;
   for (let attempt = 0; attempt < 40; attempt++) {
     try {
       await rmdir(dir);
@@ -90,6 +89,8 @@ async function removeCgroup(dir: string): Promise<boolean> {
       if (code === 'ENOENT') return true;
       if (code !== 'EBUSY') throw e;
     }
+    const children = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const c of children) if (c.isDirectory() && !(await removeCgroup(join(dir, c.name)))) return false;
     await killProcsIn(dir);
     await new Promise((r) => setTimeout(r, 25));
   }
