@@ -1,0 +1,2 @@
+// `vmatrix explain`: why one cell failed where its nearest cells passed.
+export {};
