@@ -91,6 +91,24 @@ export class ProjectGit {
     return ProjectGit.repository(dir);
   }
 
+  /**
+   * A bare clone of the local repository whose git dir is `gitDir`, at `dir`, borrowing its objects (`--shared`):
+   * made in milliseconds whatever the repository's size, and written only at `dir`. Used for `vmatrix bisect`,
+   * whose BISECT_* state must never land in the user's repository.
+   */
+  static async cloneShared(gitDir: string, dir: string): Promise<ProjectGit> {
+    await new ProjectGit(process.cwd(), ALWAYS, 20, false, '', '').output([
+      'clone',
+      '--bare',
+      '--shared',
+      '--quiet',
+      '--',
+      gitDir,
+      dir,
+    ]);
+    return ProjectGit.repository(dir);
+  }
+
   /** Fetches every branch and tag of a bare clone's origin, with the operator's ssh and askpass settings. */
   async fetchAll(): Promise<void> {
     await this.output(

@@ -47,6 +47,11 @@ async function fileAtRevision(git: ProjectGit, commit: string, path: string): Pr
   });
 }
 
+/** The full commit id `ref` names in the repository at `repoDir` (UNKNOWN_REF, exit 2, when none). */
+export async function commitOf(repoDir: string, ref: string, where: string): Promise<string> {
+  return (await resolveRef(await ProjectGit.repository(repoDir), ref, where)).commit;
+}
+
 /** The content of `path` at `ref` of the repository at `repoDir`, or undefined when that commit has no such file. */
 export async function fileAtRef(
   repoDir: string,

@@ -32,7 +32,7 @@ import { findSubidRange } from './userns.js';
 // variable cannot make root's cells map to namespace ids.
 
 /** The commands that need the namespace: those that make cells, or read and remove what cells own. */
-const INSIDE = new Set(['test', 'run', 'shell', 'image', 'ps', 'kill']);
+const INSIDE = new Set(['test', 'run', 'shell', 'image', 'ps', 'kill', 'bisect']);
 
 export interface UserIds {
   uid: number;
