@@ -45,7 +45,7 @@ export default class Bisect extends BaseCommand {
         allowHostNetwork: flags['allow-host-network'],
         signal: stop.signal,
         onProgress: say,
-        emit: progressLines,
+        emit: progressLines(),
       });
     } catch (e) {
       if (!(e instanceof BisectCancelled)) throw e;
@@ -58,9 +58,19 @@ export default class Bisect extends BaseCommand {
   }
 }
 
-/** What the runs say on the way that is worth a line: setup layers and images being made (not downloads' bytes). */
-function progressLines(e: RunEvent): void {
-  if (e.type === 'progress') process.stderr.write(`vmatrix: ${inertLine(e.scope)}: ${inert(e.message)}\n`);
+/**
+ * What the runs say on the way that is worth a line: images and setup layers being made, and the cells'
+ * isolation once (every commit's run says it again). The source lines are left out: bisect names each commit.
+ */
+function progressLines(): (e: RunEvent) => void {
+  const said = new Set<string>();
+  return (e) => {
+    if (e.type !== 'progress' || e.scope === 'source') return;
+    const line = `vmatrix: ${inertLine(e.scope)}: ${inert(e.message)}\n`;
+    if (e.scope === 'isolation' && said.has(line)) return;
+    said.add(line);
+    process.stderr.write(line);
+  };
 }
 
 async function resultText(r: BisectResult, projectDir: string): Promise<string> {
