@@ -60,8 +60,11 @@ export class OverlayView {
   private readonly root: Frame;
   private walked = 0;
 
-  /** `lowerdirs`: newest first, as an overlayfs lowerdir list. */
-  constructor(lowerdirs: readonly string[]) {
+  /** `lowerdirs`: newest first, as an overlayfs lowerdir list; `entryCap` for tests. */
+  constructor(
+    lowerdirs: readonly string[],
+    private readonly entryCap = ENTRY_CAP,
+  ) {
     this.root = { name: '', hosts: [...lowerdirs] };
   }
 
@@ -109,7 +112,7 @@ export class OverlayView {
     }
     if (found.kind !== 'dir') return this.refuse(found, 'not a directory');
     try {
-      return await this.merge(found.frames.at(-1)!.hosts);
+      return await this.merge(found.frames.at(-1)!.hosts, found.path);
     } catch (e) {
       return this.refuse({ ...found, kind: 'refused', why: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
     }
@@ -160,14 +163,14 @@ export class OverlayView {
   }
 
   /** The names of a merged directory: upper names shadow lower ones, whiteouts hide them, markers are not names. */
-  private async merge(hosts: readonly string[]): Promise<string[]> {
+  private async merge(hosts: readonly string[], path: string): Promise<string[]> {
     const names = new Set<string>();
     const hidden = new Set<string>();
     for (const host of hosts) {
       const entries = await readdir(host, { withFileTypes: true });
       this.walked += entries.length;
-      if (this.walked > ENTRY_CAP) {
-        this.note(`stopped after ${ENTRY_CAP} directory entries`);
+      if (this.walked > this.entryCap) {
+        this.note(`${shown(path)}: listed in part (over the cap of ${this.entryCap} directory entries)`);
         break;
       }
       const whiteouts: string[] = [];
