@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { inertLine } from '../util/inert.js';
+import { formatSize } from '../util/size.js';
 import { readRegular } from './read.js';
 
 // A cell's root as its overlay mount shows it, read on the host from the layers themselves, without mounting
@@ -26,6 +27,13 @@ const OPAQUE = '.wh..wh..opq';
 export const LINK_HOPS = 40;
 /** Directory entries walked per inventory, over all listings. */
 export const ENTRY_CAP = 100_000;
+/** Bytes read per inventory, over all files: 100k pacman descs, each under its own cap, must not add up to hours. */
+export const BYTES_CAP = 256 * 2 ** 20;
+
+export interface ViewCaps {
+  entries: number;
+  bytes: number;
+}
 
 /** A directory of the merged view: its layers' directories, top first. */
 interface Frame {
@@ -60,10 +68,12 @@ export class OverlayView {
   private readonly root: Frame;
   private walked = 0;
 
-  /** `lowerdirs`: newest first, as an overlayfs lowerdir list; `entryCap` for tests. */
+  private bytesRead = 0;
+
+  /** `lowerdirs`: newest first, as an overlayfs lowerdir list; `caps` lower for tests. */
   constructor(
     lowerdirs: readonly string[],
-    private readonly entryCap = ENTRY_CAP,
+    private readonly caps: ViewCaps = { entries: ENTRY_CAP, bytes: BYTES_CAP },
   ) {
     this.root = { name: '', hosts: [...lowerdirs] };
   }
@@ -93,11 +103,15 @@ export class OverlayView {
       return undefined;
     }
     if (found.kind !== 'file') return this.refuse(found, found.kind === 'dir' ? 'a directory' : undefined);
+    if (this.bytesRead >= this.caps.bytes) {
+      return this.refuse(found, `over the cap of ${formatSize(this.caps.bytes)} read per inventory`);
+    }
     const r = await readRegular(found.host, cap, o.mode).catch((e: NodeJS.ErrnoException) => ({
       refused: e.code ?? 'unreadable',
     }));
-    if ('refused' in r) this.note(`${shown(found.path)}: not read (${r.refused})`);
-    return 'bytes' in r ? r.bytes : undefined;
+    if ('refused' in r) return this.refuse(found, r.refused);
+    this.bytesRead += r.bytes.length;
+    return r.bytes;
   }
 
   /**
@@ -169,8 +183,8 @@ export class OverlayView {
     for (const host of hosts) {
       const entries = await readdir(host, { withFileTypes: true });
       this.walked += entries.length;
-      if (this.walked > this.entryCap) {
-        this.note(`${shown(path)}: listed in part (over the cap of ${this.entryCap} directory entries)`);
+      if (this.walked > this.caps.entries) {
+        this.note(`${shown(path)}: listed in part (over the cap of ${this.caps.entries} directory entries)`);
         break;
       }
       const whiteouts: string[] = [];

@@ -19,8 +19,8 @@ export async function readPortage(view: OverlayView): Promise<InstalledPackage[]
   const out: InstalledPackage[] = [];
   for (const category of categories) {
     const dir = await view.dir(category, vdb);
-    const entries = dir && (await view.list('.', { from: dir }));
-    for (const pf of entries ?? []) {
+    if (!dir) continue; // a stray file beside the categories
+    for (const pf of (await view.list('.', { from: dir })) ?? []) {
       const p = fromPf(category, pf);
       if (p && (await view.dir(pf, dir))) out.push(p);
     }

@@ -66,9 +66,19 @@ describe('the overlay view', () => {
 
   it('stops a listing at its entry cap, with a note', async () => {
     for (let i = 0; i < 5; i++) await put(l.lower, `d/f${i}`, '');
-    const view = new OverlayView(l.lowerdirs, 3);
+    const view = new OverlayView(l.lowerdirs, { entries: 3, bytes: 2 ** 20 });
     expect(await view.list('/d')).toEqual([]);
     expect(view.notes).toEqual(['/d: listed in part (over the cap of 3 directory entries)']);
+  });
+
+  it('stops reading once the bytes read by one inventory reach their cap', async () => {
+    await put(l.lower, 'a', 'x'.repeat(600));
+    await put(l.lower, 'b', 'y'.repeat(600));
+    const view = new OverlayView(l.lowerdirs, { entries: 10, bytes: 1000 });
+    expect((await view.read('/a', 1024))?.length).toBe(600);
+    expect((await view.read('/b', 1024))?.length).toBe(600);
+    expect(await view.read('/a', 1024)).toBeUndefined();
+    expect(view.notes).toEqual(['/a: not read (over the cap of 1000 B read per inventory)']);
   });
 });
 
