@@ -37,7 +37,6 @@ export interface ViewCaps {
 
 /** A directory of the merged view: its layers' directories, top first. */
 interface Frame {
-  name: string;
   hosts: string[];
 }
 
@@ -67,7 +66,6 @@ export class OverlayView {
   readonly notes: string[] = [];
   private readonly root: Frame;
   private walked = 0;
-
   private bytesRead = 0;
 
   /** `lowerdirs`: newest first, as an overlayfs lowerdir list; `caps` lower for tests. */
@@ -75,7 +73,7 @@ export class OverlayView {
     lowerdirs: readonly string[],
     private readonly caps: ViewCaps = { entries: ENTRY_CAP, bytes: BYTES_CAP },
   ) {
-    this.root = { name: '', hosts: [...lowerdirs] };
+    this.root = { hosts: [...lowerdirs] };
   }
 
   note(text: string): void {
@@ -84,11 +82,12 @@ export class OverlayView {
 
   /** Resolves `path` (absolute, or relative to `from`), following links inside the view. Never throws. */
   async resolve(path: string, from?: Dir): Promise<Found> {
+    const fromRoot = path.startsWith('/') || !from;
+    const named = fromRoot ? path : posix.join(from.path, path);
     try {
-      const fromRoot = path.startsWith('/') || !from;
-      return await this.walk(fromRoot ? path : posix.join(from.path, path), path, fromRoot ? [this.root] : from.frames);
+      return await this.walk(named, path, fromRoot ? [this.root] : from.frames);
     } catch (e) {
-      return { kind: 'refused', path, why: (e as NodeJS.ErrnoException).code ?? 'unreadable' };
+      return { kind: 'refused', path: named, why: (e as NodeJS.ErrnoException).code ?? 'unreadable' };
     }
   }
 
@@ -115,15 +114,12 @@ export class OverlayView {
   }
 
   /**
-   * The names in a directory of the view, sorted; undefined with a note when it is not one (or missing and
-   * `required`). Stops, with a note, once ENTRY_CAP entries were walked by this view.
+   * The names in a directory of the view, sorted; undefined when it is missing, or with a note when it is not
+   * a directory. Stops, with a note, once the view has walked its cap of entries.
    */
-  async list(path: string, o: { required?: boolean; from?: Dir } = {}): Promise<string[] | undefined> {
+  async list(path: string, o: { from?: Dir } = {}): Promise<string[] | undefined> {
     const found = await this.resolve(path, o.from);
-    if (found.kind === 'missing') {
-      if (o.required) this.note(`${shown(found.path)}: not found`);
-      return undefined;
-    }
+    if (found.kind === 'missing') return undefined;
     if (found.kind !== 'dir') return this.refuse(found, 'not a directory');
     try {
       return await this.merge(found.frames.at(-1)!.hosts, found.path);
@@ -161,7 +157,7 @@ export class OverlayView {
       }
       const entry = await lookup(frames.at(-1)!.hosts, name);
       if (entry.type === 'dir') {
-        frames = [...frames, { name, hosts: entry.hosts }];
+        frames = [...frames, { hosts: entry.hosts }];
       } else if (entry.type === 'link') {
         if (++hops > LINK_HOPS) return { kind: 'refused', path, why: `more than ${LINK_HOPS} symbolic links` };
         const target = await readlink(entry.host);
