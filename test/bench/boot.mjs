@@ -20,7 +20,7 @@ import { Writable } from 'node:stream';
 const cacheDir = () => process.env.VMATRIX_TEST_CACHE ?? '/var/cache/vmatrix-test';
 
 /** Debian 12 minbase + systemd-sysv + busybox, built once (about a minute). */
-async function systemdRoot() {
+export async function systemdRoot() {
   const root = join(cacheDir(), 'bench-debian-12-systemd');
   if (existsSync(root)) return root;
   const { hostDebianMirror } = await importDist('images/apt-mirror.js');

@@ -21,6 +21,7 @@ import { cpuCases } from './cpu.mjs';
 import { diskCases } from './disk.mjs';
 import { emulationCases } from './emulation.mjs';
 import { extractCases, importCases } from './extract.mjs';
+import { inventoryCases } from './inventory.mjs';
 import { matrixCases } from './matrix.mjs';
 import { packageCacheCases } from './package-cache.mjs';
 import { rootlessCases } from './rootless.mjs';
@@ -58,6 +59,7 @@ const cases = [
   ...emulationCases,
   ...rootlessCases,
   ...bootCases,
+  ...inventoryCases,
 ].filter((c) => !only || only.includes(c.name));
 
 const roundsOf = (c) => (quick ? 1 : Number(process.env.VMATRIX_BENCH_RUNS ?? c.rounds ?? 5));
