@@ -198,6 +198,24 @@ function align(a: string[], b: string[]): Step[] {
   return script;
 }
 
+/**
+ * Of the passing log's unmatched lines, the one most like `masked` (the longest common start: `ldd (Debian GLIBC 2.36`
+ * for `ldd (Debian GLIBC 2.31`, past a newer toolchain's chatter); the first when none starts alike.
+ */
+function likeliest(masked: string, candidates: LogLine[]): LogLine | undefined {
+  let best: LogLine | undefined;
+  let bestLength = -1;
+  for (const c of candidates) {
+    let n = 0;
+    while (n < masked.length && n < c.masked.length && masked[n] === c.masked[n]) n++;
+    if (n > bestLength) {
+      best = c;
+      bestLength = n;
+    }
+  }
+  return best;
+}
+
 /** The lines of a section as LogLines, the last `LCS_CAP` only. */
 function sideLines(log: CutLog, s: Section, mask: (l: string) => string): LogLine[] {
   const from = Math.max(s.from, s.to - LCS_CAP);
@@ -207,9 +225,10 @@ function sideLines(log: CutLog, s: Section, mask: (l: string) => string): LogLin
 /**
  * Where the failing log's section first departs from the passing log's, by an LCS of their masked lines (the last
  * LCS_CAP of each): the failing log's first line without a counterpart, and the passing log's unmatched line between
- * the same matched lines. Lines the passing log has more earlier on (a newer toolchain's chatter) do not count
- * while the failing log has a line of its own later; when it has none, the passing log's first extra line is the
- * departure (the failing step stopped short). Undefined when the sections are the same once masked.
+ * the same matched lines that is most like it. Lines the passing log has more earlier on (a newer toolchain's
+ * chatter) do not count while the failing log has a line of its own later; when it has none, the passing log's first
+ * extra line is the departure (the failing step stopped short). Undefined when the sections are the same once masked.
+ * A departure earlier than the last LCS_CAP lines of a section is not seen: failures show near a step's end.
  */
 export function firstDeparture(
   failing: CutLog,
@@ -227,27 +246,31 @@ export function firstDeparture(
   );
   let i = 0;
   let j = 0;
-  let gapPassing: number | undefined;
+  /** The passing log's unmatched lines since the last matched pair. */
+  let gap: number[] = [];
   let firstPassing: { j: number; i: number } | undefined;
   for (let k = 0; k < script.length; k++) {
     const step = script[k];
     if (step === 'match') {
       i++;
       j++;
-      gapPassing = undefined;
+      gap = [];
     } else if (step === 'passing') {
-      gapPassing ??= j;
+      gap.push(j);
       firstPassing ??= { j, i };
       j++;
     } else {
-      // The failing log's first unmatched line: its counterpart is the passing log's first one in the same gap.
-      // Failing lines do not move j: a passing line later in the gap is the j-th.
-      let counterpart = gapPassing;
-      for (let r = k + 1; counterpart === undefined && r < script.length && script[r] !== 'match'; r++)
-        if (script[r] === 'passing') counterpart = j;
+      // The failing log's first unmatched line. Its counterpart is among the passing log's unmatched lines between
+      // the same matched pairs (failing lines do not move j: a passing line later in the gap is the j-th, j+1-th…).
+      for (let r = k + 1, jj = j; r < script.length && script[r] !== 'match'; r++)
+        if (script[r] === 'passing') gap.push(jj++);
+      const counterpart = likeliest(
+        f[i].masked,
+        gap.map((g) => p[g]),
+      );
       return {
         failing: f[i],
-        ...(counterpart !== undefined && { passing: p[counterpart] }),
+        ...(counterpart && { passing: counterpart }),
         context: f.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1),
       };
     }

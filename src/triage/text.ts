@@ -20,11 +20,25 @@ function fit(line: string): string {
   return line.length <= WIDTH ? line : `${line.slice(0, WIDTH - 1)}…`;
 }
 
+const INDENT = ' '.repeat(2 + LABEL);
+
 function row(label: string, text: string): string {
   return `  ${label.padEnd(LABEL)}${text}`;
 }
 
-const INDENT = ' '.repeat(2 + LABEL);
+/** A row whose text is wrapped at spaces to fit, continued under the text. */
+function rows(label: string, text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && INDENT.length + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? row(label, l) : `${INDENT}${l}`));
+}
 
 function headline(c: ExplainedCell): string {
   const at = c.step !== undefined ? ` at ${c.phase === 'setup' ? 'setup ' : ''}step "${t(c.step)}"` : '';
@@ -85,18 +99,16 @@ function logLine(mark: string, l: LogLine): string {
   return `${INDENT}${mark} ${String(l.line).padStart(5)}  ${t(l.text)}`;
 }
 
-function logLines(failing: ExplainedCell, c: Comparison, log: LogComparison): string[] {
+function logLines(c: Comparison, log: LogComparison): string[] {
   const what = log.scope === 'step' ? `step "${t(log.step)}"` : 'the test steps';
   const lines: string[] = [];
   const d = log.departure;
   if (!d) {
     if (log.notes.length === 0 || log.scope === 'tests')
-      lines.push(row('log', `${what}: the same in both logs once masked (times, paths, ids)`));
+      lines.push(...rows('log', `${what}: the same in both logs once masked (times, paths, ids)`));
   } else {
-    const where = d.failing
-      ? `line ${d.failing.line} of ${t(failing.logPath)} departs:`
-      : `${t(failing.logPath)} stops short of ${t(c.cell.id)}'s log:`;
-    lines.push(row('log', `${what}, ${where}`));
+    const where = d.failing ? `its line ${d.failing.line} departs:` : `its output stops short of ${t(c.cell.id)}'s:`;
+    lines.push(...rows('log', `${what}, ${where}`));
     for (const l of d.context) lines.push(logLine(l.line === d.failing?.line ? '-' : ' ', l));
     if (d.failing && d.failing.masked !== d.failing.text) lines.push(`${INDENT}  masked: ${t(d.failing.masked)}`);
     if (d.passing) {
@@ -104,13 +116,13 @@ function logLines(failing: ExplainedCell, c: Comparison, log: LogComparison): st
       lines.push(logLine('+', d.passing));
     }
   }
-  for (const note of log.notes) lines.push(row(lines.length === 0 ? 'log' : '', t(note)));
+  for (const note of log.notes) lines.push(...rows(lines.length === 0 ? 'log' : '', t(note)));
   if (log.earlierSteps.length > 0)
-    lines.push(row('earlier', `steps that differ too: ${log.earlierSteps.map((s) => `"${t(s)}"`).join(', ')}`));
+    lines.push(...rows('earlier', `steps that differ too: ${log.earlierSteps.map((s) => `"${t(s)}"`).join(', ')}`));
   return lines;
 }
 
-function comparisonLines(failing: ExplainedCell, c: Comparison): string[] {
+function comparisonLines(c: Comparison): string[] {
   const lines = [`vs ${t(c.cell.id)} (${c.cell.status}; ${c.relation})`];
   for (const a of c.axes)
     lines.push(
@@ -131,19 +143,18 @@ function comparisonLines(failing: ExplainedCell, c: Comparison): string[] {
       ),
     );
   lines.push(...packageLines(c), ...envLines(c));
-  if (c.log) lines.push(...logLines(failing, c, c.log));
-  for (const note of c.notes) lines.push(row('note', t(note)));
+  if (c.log) lines.push(...logLines(c, c.log));
+  for (const note of c.notes) lines.push(...rows('note', t(note)));
   return lines;
 }
 
 /** The explanation as text: plain, one string per line, no colour. */
 export function explanationLines(e: Explanation): string[] {
-  const lines = [headline(e.cell)];
-  if (e.compared.length > 0)
-    lines.push(
-      `compared with ${e.compared.map((c) => `${t(c.cell.id)} (${c.cell.status}; ${c.relation})`).join(', ')}`,
-    );
+  const lines = [headline(e.cell), `log: ${t(e.cell.logPath)}`];
+  e.compared.forEach((c, i) =>
+    lines.push(`${i === 0 ? 'compared with' : '          and'} ${t(c.cell.id)} (${c.cell.status}; ${c.relation})`),
+  );
   for (const note of e.notes) lines.push(`note: ${t(note)}`);
-  for (const c of e.compared) lines.push('', ...comparisonLines(e.cell, c));
+  for (const c of e.compared) lines.push('', ...comparisonLines(c));
   return lines.map(fit);
 }

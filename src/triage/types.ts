@@ -88,7 +88,7 @@ export interface LogDeparture {
    * log's section is matched, but the compared log has lines more (`passing`): the failing step stopped short.
    */
   failing?: LogLine;
-  /** The compared log's unmatched line at the same point, when there is one. */
+  /** The compared log's unmatched line at the same point (the one most like `failing`), when there is one. */
   passing?: LogLine;
   /** A few lines of the failing log around the departure (the departing line among them). */
   context: LogLine[];
