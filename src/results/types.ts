@@ -65,6 +65,11 @@ export interface CellResult {
   setupCached?: boolean;
   /** Relative to the project directory. */
   logPath: string;
+  /**
+   * What the cell had installed (`<cell dir>/inventory.json`, a CellInventory), relative to the project directory
+   * like `logPath`; absent in results written before inventories, or when it could not be read.
+   */
+  inventory?: string;
   /** Where its writable layers were kept (`--keep`): open a shell on them with `vmatrix shell --run`. */
   kept?: string;
   /**
