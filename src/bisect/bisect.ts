@@ -13,8 +13,10 @@ import type { CellResult, RunEvent } from '../results/index.js';
 // the cached setup layer, which is rebuilt only when that commit's recipe differs. vmatrix's verdict, never
 // the step's exit code, is what git is told: a project test that exits 125 is a failure, not a skip.
 
-export interface BisectOptions
-  extends Pick<TestRunOptions, 'runtime' | 'offline' | 'ceilings' | 'allowHostNetwork' | 'signal'> {
+export interface BisectOptions extends Pick<
+  TestRunOptions,
+  'runtime' | 'offline' | 'ceilings' | 'allowHostNetwork' | 'signal'
+> {
   store: Store;
   /** The project's directory (where its config is); its repository is the one bisected. */
   projectDir: string;
@@ -129,7 +131,9 @@ class CommitTester {
     const { o } = this;
     const started = Date.now();
     const subject = await this.bisection.subject(commit);
-    o.onProgress?.(`[${n}] ${commit.slice(0, 12)} ${subject}${stepsLeft > 0 ? ` (about ${stepsLeft} more after it)` : ''}`);
+    o.onProgress?.(
+      `[${n}] ${commit.slice(0, 12)} ${subject}${stepsLeft > 0 ? ` (about ${stepsLeft} more after it)` : ''}`,
+    );
     const step = await this.run(commit, subject, started);
     o.onProgress?.(
       `[${n}] ${commit.slice(0, 12)} is ${step.verdict}: ${step.status}${step.reason ? `, ${step.reason}` : ''}` +
@@ -175,9 +179,13 @@ class CommitTester {
     const verdict = verdictOf(cell);
     if (verdict === 'stop') {
       if (cell.status === 'cancelled' || o.signal?.aborted) throw cancelled();
-      throw usageError('BISECT_CELL_ERROR', `${o.cell} could not be run at ${commit.slice(0, 12)}: ${cell.message ?? cell.status}`, {
-        hint: `its log: ${cell.logPath}; vmatrix marks no commit good or bad on a cell it could not run`,
-      });
+      throw usageError(
+        'BISECT_CELL_ERROR',
+        `${o.cell} could not be run at ${commit.slice(0, 12)}: ${cell.message ?? cell.status}`,
+        {
+          hint: `its log: ${cell.logPath}; vmatrix marks no commit good or bad on a cell it could not run`,
+        },
+      );
     }
     return {
       commit,
@@ -225,7 +233,8 @@ export function verdictOf(cell: CellResult): Verdict | 'stop' {
 function reasonOf(cell: CellResult): string | undefined {
   if (cell.status === 'passed' || cell.status === 'flaky') return undefined;
   if (cell.phase === 'setup') return `setup failed${cell.message ? `: ${cell.message}` : ''}`;
-  if (cell.step !== undefined) return `step "${cell.step}" ${cell.status === 'failed' ? `exited ${cell.exitCode}` : cell.status}`;
+  if (cell.step !== undefined)
+    return `step "${cell.step}" ${cell.status === 'failed' ? `exited ${cell.exitCode}` : cell.status}`;
   return cell.message;
 }
 
@@ -239,4 +248,3 @@ export class BisectCancelled extends Error {
 function cancelled(): BisectCancelled {
   return new BisectCancelled();
 }
-

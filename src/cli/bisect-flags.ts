@@ -13,7 +13,7 @@ export const bisectDescription = [
   'the bisection runs in a clone in the store, removed at the end and on Ctrl-C.',
   '',
   'A commit is good when the cell passes, bad when it fails, times out or runs out of memory, and skipped',
-  '(git bisect\'s exit 125) when its setup fails or its config has no such cell. Prints the first bad commit,',
+  "(git bisect's exit 125) when its setup fails or its config has no such cell. Prints the first bad commit,",
   "its subject and the end of the cell's log at it; each commit's run is kept under .vmatrix/bisect/.",
   '',
   'Exit status: 0 found, 1 only skipped commits were left (it prints the candidates), 2 bad flags or',
@@ -26,7 +26,7 @@ export const bisectExamples = [
     command: '<%= config.bin %> bisect debian-11/build=release --good v1.2 --bad HEAD',
   },
   {
-    description: 'Bisect with one command instead of the config\'s test steps',
+    description: "Bisect with one command instead of the config's test steps",
     command: "<%= config.bin %> bisect debian-11/build=release --good v1.2 --bad HEAD --run 'make check'",
   },
   {

@@ -49,7 +49,9 @@ export default class Bisect extends BaseCommand {
       });
     } catch (e) {
       if (!(e instanceof BisectCancelled)) throw e;
-      process.stderr.write('vmatrix: bisect interrupted: no commit was marked, and its clone in the store is removed\n');
+      process.stderr.write(
+        'vmatrix: bisect interrupted: no commit was marked, and its clone in the store is removed\n',
+      );
       this.exit(130);
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -79,11 +81,14 @@ async function resultText(r: BisectResult, projectDir: string): Promise<string> 
   if (r.firstBad) {
     lines.push(`first bad commit in ${inertLine(r.cell)}: ${r.firstBad.commit}`, `  ${inertLine(r.firstBad.subject)}`);
     lines.push(`  ${searched}`);
-    for (const s of r.steps)
-      lines.push(`  ${s.commit.slice(0, 12)} ${s.verdict.padEnd(4)} ${inertLine(s.subject)}`);
+    for (const s of r.steps) lines.push(`  ${s.commit.slice(0, 12)} ${s.verdict.padEnd(4)} ${inertLine(s.subject)}`);
     if (r.firstBad.logPath) {
       const tail = await fileTail(join(projectDir, r.firstBad.logPath), LOG_LINES);
-      lines.push('', `its log (${r.firstBad.logPath}), last ${LOG_LINES} lines:`, ...(tail ?? []).map((l) => `  ${inert(l)}`));
+      lines.push(
+        '',
+        `its log (${r.firstBad.logPath}), last ${LOG_LINES} lines:`,
+        ...(tail ?? []).map((l) => `  ${inert(l)}`),
+      );
     }
   } else {
     lines.push(

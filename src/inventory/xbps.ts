@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser } from '../util/xml.js';
 import type { InstalledPackage } from './types.js';
 import type { OverlayView } from './overlay.js';
 import { DATABASE_CAP } from './read.js';

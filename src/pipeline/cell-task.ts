@@ -17,6 +17,7 @@ import { keepScratch, settleKept, shouldKeep, type KeepMode } from '../cell/keep
 import { artifactsDir, saveArtifacts } from '../cell/artifacts.js';
 import { combineAttempts, shouldRetry } from '../cell/attempts.js';
 import type { Prepared, RunShared } from './inputs.js';
+import { writeInventory, type InventoryMemo } from './inventory.js';
 
 // A cell's life within a run: wait for its image and setup layer, run its test steps, turn what happened
 // into a CellResult, and keep a log that tells the whole story (setup output included).
@@ -37,6 +38,8 @@ export interface RunContext extends RunShared {
   emit?: EventSink;
   /** The cgroup limits of the run's test cells (resources.ts). */
   resources?: CellResources;
+  /** The run's package inventories, read once per image and setup layer (inventory.ts). */
+  inventories: InventoryMemo;
 }
 
 /** One cell of the run: its plan, its inputs (started by the pool: see test-run.ts), where its log goes. */
@@ -183,6 +186,16 @@ async function runAttempt(
   const end = outcome.message ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.exitCode}`);
   log.write(`# ${outcome.status} (${end}) in ${formatDuration(outcome.durationMs)}\n`);
   if (outcome.bootMs !== undefined) log.write(`# its system came up in ${formatDuration(outcome.bootMs)}\n`);
+  const inventory = await writeInventory({
+    plan: cp,
+    lowerdirs,
+    image: image.id,
+    layer: layer?.id,
+    env,
+    runDir: r.runDir,
+    projectDir: plan.projectDir,
+    memo: r.inventories,
+  }).catch((e: unknown) => ({ failed: `its inventory could not be written: ${messageOf(e)}` }));
   const again = shouldRetry({ status: outcome.status, phase: 'test' }, attempt, r.retries, r.signal?.aborted);
   const saved =
     keeping && cp.artifacts.length > 0
@@ -240,9 +253,11 @@ async function runAttempt(
       steps: outcome.steps,
       ...(outcome.step !== undefined && { step: outcome.step }),
       ...(outcome.message !== undefined && { message: outcome.message }),
+      ...(typeof inventory === 'string' && { inventory }),
       ...(boot && { system: await bootFiles(plan.projectDir, boot, outcome.bootMs) }),
       ...(group && { services: servicesOf(r, plan.projectDir, group.services) }),
       ...saved,
+      ...(typeof inventory !== 'string' && { warnings: [...(saved.warnings ?? []), inventory.failed] }),
       ...(kept && { kept }),
     },
   };

@@ -145,6 +145,7 @@ export async function runTests(o: TestRunOptions): Promise<RunResult> {
     logCap: logCap(),
     emit: o.emit,
     resources: limits.test,
+    inventories: new Map(),
   };
   const skipped = await runPool(
     slowestFirst(plan.cellPlans, plan.durations),

@@ -36,6 +36,10 @@ pre { margin: 0; padding: .5rem .6rem; overflow-x: auto; background: #f6f8fa; fo
 pre span { display: block; white-space: pre-wrap; }
 pre span[hidden] { display: none; }
 mark { background: #fff8c5; outline: 1px solid #d4a72c; }
+section.explain { margin: .4rem .6rem; } section.explain h3 { font-size: .9rem; margin: .3rem 0; }
+pre.explain { background: #fff8f0; border-left: 3px solid var(--fail); white-space: pre-wrap; }
+table.packages { font-family: ui-monospace, monospace; font-size: .8rem; margin: .3rem .6rem; }
+table.packages td { padding: 0 8px; } .note { margin: .3rem .6rem; color: #59636e; }
 `;
 
 export const REPORT_JS = `

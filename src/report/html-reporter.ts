@@ -3,7 +3,9 @@ import { writeFileAtomic } from '../util/fs.js';
 import { readEnd } from '../util/tail.js';
 import { formatSize } from '../util/size.js';
 import type { CellResult, RunResult } from '../results/types.js';
-import { renderHtml } from './html.js';
+import { renderHtml, type CellTriage } from './html.js';
+import { explainCell, explanationLines, parseInventory } from '../triage/index.js';
+import { isProjectFailure } from '../results/status.js';
 import type { EventOf, Reporter } from './types.js';
 
 /**
@@ -32,7 +34,31 @@ export async function writeHtmlReport(
   file: string,
   runDirs?: string[],
 ): Promise<void> {
-  await writeFileAtomic(file, renderHtml(result, await readCellLogs(result, projectDir, LOG_CAP_BYTES, runDirs)));
+  const logs = await readCellLogs(result, projectDir, LOG_CAP_BYTES, runDirs);
+  await writeFileAtomic(file, renderHtml(result, logs, await readTriage(result, projectDir, runDirs)));
+}
+
+/** The most of an inventory.json, or of a log's end, that the report reads to explain a failure. */
+const TRIAGE_CAP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Each cell's inventory, and for each cell that failed its tests what `vmatrix explain` says of it: the report
+ * shows the same comparison as the command. A cell whose files cannot be read simply has none.
+ */
+async function readTriage(result: RunResult, projectDir: string, runDirs?: string[]): Promise<CellTriage> {
+  const readText = async (path: string) =>
+    (await readEnd(join(projectDir, path), TRIAGE_CAP_BYTES, runDirs).catch(() => undefined))?.bytes.toString('utf8');
+  const triage: CellTriage = { inventories: new Map(), explanations: new Map() };
+  for (const cell of result.cells) {
+    const inventory = cell.inventory ? await readText(cell.inventory) : undefined;
+    const parsed = inventory === undefined ? undefined : parseInventory(inventory);
+    if (parsed) triage.inventories.set(cell.id, parsed);
+    if (isProjectFailure(cell.status) && cell.phase === 'test') {
+      const explained = await explainCell({ run: result, readText }, cell.id).catch(() => undefined);
+      if (explained) triage.explanations.set(cell.id, explanationLines(explained));
+    }
+  }
+  return triage;
 }
 
 /** Cell id → log text, the tail of a long log with a first line saying so; a missing log is left out. */

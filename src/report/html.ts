@@ -1,5 +1,6 @@
 import { formatDuration } from '../util/duration.js';
 import type { CellResult, RunResult } from '../results/types.js';
+import type { CellInventory } from '../inventory/index.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { html, trusted, type Html, type HtmlValue } from './html-escape.js';
 import { gridLayout, type GridColumn } from './html-grid.js';
@@ -12,8 +13,19 @@ import { stripAnsi } from '../util/ansi.js';
 // distro × configuration grid coloured by status, the time of each phase per cell, the images, and every
 // cell's log, collapsible and searchable. Every value from the run goes through `html`, which escapes it.
 
+/** What the report shows of a run's triage, by cell id: the inventories read, and the explanations of failures. */
+export interface CellTriage {
+  inventories: Map<string, CellInventory>;
+  /** `vmatrix explain`'s lines for each cell that failed its tests. */
+  explanations: Map<string, string[]>;
+}
+
 /** The page for a run; `logs` maps a cell id to its log text (a cell without one says its log was not found). */
-export function renderHtml(result: RunResult, logs: Map<string, string>): string {
+export function renderHtml(
+  result: RunResult,
+  logs: Map<string, string>,
+  triage: CellTriage = { inventories: new Map(), explanations: new Map() },
+): string {
   return html`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>vmatrix ${result.runId}: ${summaryLine(result.summary)}</title>
@@ -27,7 +39,7 @@ ${timings(result.cells)}
 <h2>Images</h2>
 ${images(result.cells)}
 <h2>Logs</h2>
-${result.cells.map((c) => logSection(c, logs.get(c.id), companions(c, logs)))}
+${result.cells.map((c) => [...explained(c, triage), logSection(c, logs.get(c.id), [...companions(c, logs), ...inventoryOf(c, triage)])])}
 <script>${trusted(REPORT_JS)}</script>
 </body></html>
 `.text;
@@ -133,6 +145,37 @@ function companions(cell: CellResult, logs: Map<string, string>): Html[] {
 <pre>${lines.map((line) => html`<span>${line}\n</span>`)}</pre></details>
 `;
   });
+}
+
+/** Under a cell that failed its tests: what differs where its nearest cells passed (`vmatrix explain`). */
+function explained(cell: CellResult, triage: CellTriage): Html[] {
+  const lines = triage.explanations.get(cell.id);
+  if (!lines) return [];
+  return [
+    html`<section class="explain" id="explain-${cell.slug}"><h3>${cell.id}: what differs where it passed <small>(vmatrix explain)</small></h3>
+<pre class="explain">${lines.join('\n')}</pre></section>
+`,
+  ];
+}
+
+/** A cell's inventory: its C library, compilers, kernel and arch, and every package with its version. */
+function inventoryOf(cell: CellResult, triage: CellTriage): Html[] {
+  const inv = triage.inventories.get(cell.id);
+  if (!inv) return [];
+  const facts = [
+    inv.libc ? `${inv.libc.name} ${inv.libc.version}` : undefined,
+    ...inv.compilers.map((c) => `${c.name} ${c.version}`),
+    `${inv.packages.length} packages (${inv.packageManager})`,
+    `kernel ${inv.kernel}`,
+    inv.arch,
+  ].filter((f): f is string => f !== undefined);
+  return [
+    html`<details class="log companion inventory"><summary>inventory · ${facts.join(' · ')} · ${cell.inventory ?? ''}</summary>
+${inv.packagesNote ? html`<p class="note">${inv.packagesNote}</p>` : ''}<table class="packages"><thead><tr><th>package</th><th>version</th><th>arch</th></tr></thead><tbody>${inv.packages.map(
+      (p) => html`<tr><td>${p.name}</td><td>${p.version}</td><td>${p.arch ?? ''}</td></tr>`,
+    )}</tbody></table></details>
+`,
+  ];
 }
 
 function logSection(cell: CellResult, log: string | undefined, more: Html[] = []): Html {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser } from '../util/xml.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { readRunFile } from '../util/host-fs.js';
 import { fileTail } from '../util/tail.js';

@@ -1,4 +1,4 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { XMLBuilder } from '../util/xml.js';
 import type { CellResult, RunResult } from '../results/types.js';
 import { describeFailure } from './plain.js';
 import { stripAnsi } from '../util/ansi.js';

@@ -1,3 +1,4 @@
+import { explainHint } from './explain-hint.js';
 import { join, relative } from 'node:path';
 import { fileTail, TAIL_LINES } from '../util/tail.js';
 import { formatDuration } from '../util/duration.js';
@@ -120,6 +121,8 @@ export class PlainReporter implements Reporter {
     this.out.write(
       paint(this.color, 'dim', `results: ${relative(process.cwd(), join(runDir, 'results.json'))}`) + '\n',
     );
+    const hint = explainHint(result);
+    if (hint) this.out.write(`${paint(this.color, 'dim', hint)}\n`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { explainHint } from './explain-hint.js';
 import { formatDuration } from '../util/duration.js';
 import { inert, inertLine } from '../util/inert.js';
 import type { RunResult, RunSummary } from '../results/types.js';
@@ -40,6 +41,8 @@ export function formatResultsText(result: RunResult, { color = false, notRun = [
     '',
     `${paint(color, ok ? 'green' : 'red', summaryLine(s))} in ${formatDuration(result.durationMs)}${parts}`,
   );
+  const hint = result.mergedFrom ? undefined : explainHint(result, false);
+  if (hint) lines.push(paint(color, 'dim', hint));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,3 +1,4 @@
+import { explainHint } from './explain-hint.js';
 import type { createLogUpdate } from 'log-update';
 import type { Cell } from '../matrix/types.js';
 import { isPass } from '../results/index.js';
@@ -104,6 +105,8 @@ export class TtyReporter implements Reporter {
       for (const w of r.warnings ?? []) lines.push(paint(this.o.color, 'yellow', `! ${inertLine(r.id)}: ${inert(w)}`));
     const ok = result.summary.passed === result.summary.total;
     lines.push(`${paint(this.o.color, ok ? 'green' : 'red', summaryLine(result.summary))}`);
+    const hint = explainHint(result);
+    if (hint) lines.push(paint(this.o.color, 'dim', hint));
     this.out.write(`${lines.join('\n')}\n`);
   }
 }

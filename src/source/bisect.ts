@@ -33,15 +33,25 @@ export class Bisection {
    * (full commit ids); NOT_AN_ANCESTOR (exit 2) when `good` is not an ancestor of `bad`.
    */
   static async start(
-    projectDir: string, staging: string, good: string, bad: string): Promise<[Bisection, BisectState]> {
+    projectDir: string,
+    staging: string,
+    good: string,
+    bad: string,
+  ): Promise<[Bisection, BisectState]> {
     const user = await ProjectGit.repository(projectDir);
     const [gitDir, prefix = ''] = (await user.output(['rev-parse', '--absolute-git-dir', '--show-prefix'])).split('\n');
     const dir = join(staging, 'repo.git');
     const git = await ProjectGit.cloneShared(gitDir, dir);
     if (good === bad || !(await isAncestor(git, good, bad))) {
-      throw usageError('NOT_AN_ANCESTOR', `--good ${good.slice(0, 12)} is not an earlier commit of --bad ${bad.slice(0, 12)}`, {
-        hint: 'give --good a commit that passes and --bad a later one, on the same line of history (git log --oneline --graph)',
-      });
+      throw usageError(
+        'NOT_AN_ANCESTOR',
+        `--good ${good.slice(0, 12)} is not an earlier commit of --bad ${bad.slice(0, 12)}`,
+        {
+          hint:
+            'give --good a commit that passes and --bad a later one on the same line of history ' +
+            '(git log --oneline --graph shows it)',
+        },
+      );
     }
     const b = new Bisection(git, dir, prefix.trim());
     return [b, b.state(await git.output(['bisect', 'start', '--no-checkout', bad, good], [0], C))];
@@ -78,9 +88,8 @@ export class Bisection {
       const after = out.slice(out.indexOf('could be any of:'));
       return { kind: 'ambiguous', candidates: [...after.matchAll(/^([0-9a-f]{40,64})$/gm)].map((m) => m[1]) };
     }
-    const next = /^Bisecting: (\d+) revisions? left to test after this \(roughly (\d+) steps?\)\n\[([0-9a-f]{40,64})\]/m.exec(
-      out,
-    );
+    const next =
+      /^Bisecting: (\d+) revisions? left to test after this \(roughly (\d+) steps?\)\n\[([0-9a-f]{40,64})\]/m.exec(out);
     if (!next) throw new Error(`git bisect said something vmatrix does not understand: ${out.slice(0, 300)}`);
     return { kind: 'next', commit: next[3], left: Number(next[1]), steps: Number(next[2]) };
   }

@@ -6,6 +6,7 @@
 // The only module that runs the OCI runtime binary.
 export type { CellNetwork, CellResources, CellRunResult, CellRunSpec, Runtime } from './types.js';
 export { CELL_PACKAGE_CACHE } from './types.js';
+export { cellEnvironment } from './oci-spec.js';
 export { cellRuntime, detectRuntime, runtimeHasSeccomp, seccompEnabled } from './runtime.js';
 export { bootNeedsRoot, runCell } from './run-cell.js';
 export { sweepCells, sweepStagedCells } from './sweep.js';

@@ -219,9 +219,12 @@ function processOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>
 }
 
 /** The caller's variables, plus what a login would set when the caller did not. */
+export function cellEnvironment(env: Record<string, string>): Record<string, string> {
+  return { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'xterm', ...env };
+}
+
 export function envList(env: Record<string, string>): string[] {
-  const full: Record<string, string> = { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'xterm', ...env };
-  return Object.entries(full).map(([k, v]) => `${k}=${v}`);
+  return Object.entries(cellEnvironment(env)).map(([k, v]) => `${k}=${v}`);
 }
 
 function mountsOf(spec: CellRunSpec, host: HostLimits): Record<string, unknown>[] {

@@ -131,7 +131,18 @@ describe('Bisection', () => {
 
 describe('verdictOf', () => {
   const cell = (c: Partial<CellResult>): CellResult =>
-    ({ id: 'x', slug: 'x', distro: 'd', axes: {}, exitCode: 0, durationMs: 1, logPath: 'l', phases: { image: 0, setup: 0, test: 0 }, status: 'passed', ...c }) as CellResult;
+    ({
+      id: 'x',
+      slug: 'x',
+      distro: 'd',
+      axes: {},
+      exitCode: 0,
+      durationMs: 1,
+      logPath: 'l',
+      phases: { image: 0, setup: 0, test: 0 },
+      status: 'passed',
+      ...c,
+    }) as CellResult;
 
   it("is vmatrix's verdict, never the step's exit code", () => {
     expect(verdictOf(cell({ status: 'passed' }))).toBe('good');
