@@ -3,6 +3,7 @@ import { renderHtml } from '../../../src/report/html.js';
 import { escapeHtml, html } from '../../../src/report/html-escape.js';
 import { gridLayout } from '../../../src/report/html-grid.js';
 import type { CellResult, CellStatus, RunResult } from '../../../src/results/types.js';
+import type { CellInventory } from '../../../src/inventory/index.js';
 
 function cell(distro: string, axes: Record<string, string>, status: CellStatus = 'passed'): CellResult {
   const id = [
@@ -126,5 +127,49 @@ describe('renderHtml', () => {
     expect(page).toContain('<span class="phase-test" style="width:75.00%"');
     expect(page).toContain('<span class="phase-test" style="width:22.50%"'); // 900 ms of 4 s
     expect(page).not.toContain('<span class="phase-setup" style="width:0'); // a zero phase draws nothing
+  });
+});
+
+describe('renderHtml: triage', () => {
+  const inventory = (id: string, libc: string): CellInventory => ({
+    version: 1,
+    cell: id,
+    distro: 'debian-11',
+    arch: 'amd64',
+    kernel: '6.1.0',
+    image: 'img',
+    packageManager: 'apt',
+    packages: [
+      { name: 'libc6', version: libc, arch: 'amd64' },
+      { name: '<script>alert(1)</script>', version: '1&2' },
+    ],
+    libc: { name: 'glibc', version: libc, from: 'libc6' },
+    compilers: [{ name: 'gcc', version: '10.2.1-6', from: 'gcc-10' }],
+    env: {},
+    steps: ['make check'],
+    readMs: 2,
+  });
+
+  it("shows the explanation above a failed cell's log and every cell's inventory, escaped", () => {
+    const failed = { ...cell('debian-11', { b: 'x' }, 'failed'), inventory: 'inv-a.json' };
+    const passed = { ...cell('debian-12', { b: 'x' }), inventory: 'inv-b.json' };
+    const page = renderHtml(run([failed, passed]), new Map(), {
+      inventories: new Map([
+        [failed.id, inventory(failed.id, '2.31-13')],
+        [passed.id, inventory(passed.id, '2.36-9')],
+      ]),
+      explanations: new Map([[failed.id, ['debian-11/b=x failed', '  libc  glibc 2.31-13 ≠ 2.36-9 <b>']]]),
+    });
+    const explain = page.indexOf('id="explain-debian-11-b-x"');
+    expect(explain).toBeGreaterThan(0);
+    // Above the cell's log, so that it is seen without opening the log.
+    expect(explain).toBeLessThan(page.indexOf(`id="log-${failed.slug}"`));
+    expect(page).toContain('glibc 2.31-13 ≠ 2.36-9 &lt;b&gt;');
+    expect(page).not.toContain('id="explain-debian-12-b-x"');
+    expect(page).toContain('inventory · glibc 2.31-13 · gcc 10.2.1-6 · 2 packages (apt) · kernel 6.1.0 · amd64');
+    expect(page).toContain('inventory · glibc 2.36-9');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).toContain('<td>1&amp;2</td>');
   });
 });
