@@ -6,19 +6,19 @@ import { allowHostNetworkFlag } from './common-flags.js';
 export const bisectSummary = 'Find the commit that broke one cell: git bisect, each commit in a fresh cell.';
 
 export const bisectDescription = [
-  'Runs git bisect of the project between --good (a commit where the cell passes) and --bad (a later one',
-  'where it fails), testing each commit git picks in a fresh copy-on-write cell of exactly that cell: its',
-  'distro, axes and setup layer (cached; built again only when a commit changes the recipe), with that',
-  "commit's own vmatrix.yml (or --config) and its files. Your repository and working tree are not touched:",
-  'the bisection runs in a clone in the store, removed at the end and on Ctrl-C.',
-  '',
-  'A commit is good when the cell passes, bad when it fails, times out or runs out of memory, and skipped',
-  "(git bisect's exit 125) when its setup fails or its config has no such cell. Prints the first bad commit,",
-  "its subject and the end of the cell's log at it; each commit's run is kept under .vmatrix/bisect/.",
-  '',
-  'Exit status: 0 found, 1 only skipped commits were left (it prints the candidates), 2 bad flags or',
-  'commits (--good not an ancestor of --bad, --bad passes), 3 a host problem, 130 interrupted.',
-].join('\n');
+  'Runs git bisect of the project between --good (a commit where the cell passes) and --bad (a ' +
+    'later one where it fails), testing each commit git picks in a fresh copy-on-write cell of ' +
+    'exactly that cell: its distro, axes and setup layer (cached; built again only when a commit ' +
+    "changes the recipe), with that commit's own vmatrix.yml (or --config) and its files. Your " +
+    'repository and working tree are not touched: the bisection runs in a clone in the store, ' +
+    'removed at the end and on Ctrl-C.',
+  'A commit is good when the cell passes, bad when it fails, times out or runs out of memory, and ' +
+    "skipped (git bisect's exit 125) when its setup fails or its config has no such cell. Prints the " +
+    "first bad commit, its subject and the end of the cell's log at it; each commit's run is kept " +
+    'under .vmatrix/bisect/.',
+  'Exit status: 0 found, 1 only skipped commits were left (it prints the candidates), 2 bad flags ' +
+    'or commits (--good not an ancestor of --bad, --bad passes), 3 a host problem, 130 interrupted.',
+].join('\n\n');
 
 export const bisectExamples = [
   {
@@ -45,13 +45,14 @@ export const bisectArgs = {
 export const bisectFlags = {
   good: Flags.string({ description: 'A commit (sha, branch, tag, HEAD~N) where the cell passes.', required: true }),
   bad: Flags.string({
-    description: 'A later commit where the cell fails (default HEAD).',
+    description: 'A later commit where the cell fails.',
     default: 'HEAD',
   }),
   run: Flags.string({ description: 'One shell command to run in the cell instead of its test steps.' }),
   config: Flags.string({
     char: 'c',
-    description: "Path of a config file to use for every commit (default: each commit's own vmatrix.yml).",
+    description:
+      "The config file. Given, it is used for every commit; not given, each commit's own vmatrix.yml is read.",
     default: 'vmatrix.yml',
   }),
   json: Flags.boolean({ description: 'Print the result as one JSON object.' }),

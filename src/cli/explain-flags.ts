@@ -5,16 +5,16 @@ import { Args, Flags } from './oclif.js';
 export const explainSummary = 'Say why a cell failed where its nearest cells passed: what differs between them.';
 
 export const explainDescription = [
-  'Compares a failing cell of a run with the passing cells nearest to it: the same configuration on other',
-  'distros, and the same distro with other axis values. It prints what differs, most telling first: the axis',
-  'values; the C library, the compilers and the versions of the packages that differ (toolchain and',
-  "libraries first; from each cell's inventory.json, read on the host after the cell ran); the environment",
-  "the steps got; and the first line where the failing step's log departs from the passing cell's (the logs",
-  "aligned by their steps, with timestamps, temp paths, addresses, durations and the cells' own names masked).",
-  '',
-  'Reads the newest run of the project (.vmatrix/runs/latest) unless --run names another. Exit status: 0',
-  'explained, 2 no such run or cell, or the cell did not fail.',
-].join('\n');
+  'Compares a failing cell of a run with the passing cells nearest to it: the same configuration ' +
+    'on other distros, and the same distro with other axis values. It prints what differs, most ' +
+    'telling first: the axis values; the C library, the compilers and the versions of the packages ' +
+    "that differ (toolchain and libraries first; from each cell's inventory.json, read on the host " +
+    "after the cell ran); the environment the steps got; and the first line where the failing step's " +
+    "log departs from the passing cell's (the logs aligned by their steps, with timestamps, temp " +
+    "paths, addresses, durations and the cells' own names masked).",
+  'Reads the newest run of the project (.vmatrix/runs/latest) unless --run names another. Exit ' +
+    'status: 0 explained, 2 no such run or cell, or the cell did not fail.',
+].join('\n\n');
 
 export const explainExamples = [
   {
