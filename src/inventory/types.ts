@@ -22,7 +22,10 @@ export interface Component {
 
 /** What a cell's root (image plus setup layer) has installed. */
 export interface PackageInventory {
-  /** The catalog's package manager of the distro (`apt`, `apk`, `dnf`, `zypper`, `pacman`, `xbps`, `emerge`, `none`). */
+  /**
+   * The catalog's package manager of the distro (`apt`, `apk`, `dnf`, `zypper`, `pacman`, `xbps`, `emerge`,
+   * `none`).
+   */
   packageManager: string;
   /** Sorted by name, then arch. Empty when none could be read: `packagesNote` says why. */
   packages: InstalledPackage[];
