@@ -289,6 +289,8 @@ describe('vmatrix bisect', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const b = JSON.parse(r.stdout) as Bisection;
     expect(b.cell).toBe(FAILING);
+    expect(b.good).toBe(ids[0]);
+    expect(['HEAD', ids[29]]).toContain(b.bad); // as given, or resolved
     expect(b.firstBad, r.stdout).not.toBeNull();
     expect(b.firstBad!.commit).toBe(bug);
     expect(b.firstBad!.subject).toBe(BUG_SUBJECT);
