@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { planRun, type Plan } from '../plan/index.js';
 import { runTests, type TestRunOptions } from '../pipeline/index.js';
-import { Bisection, commitOf, type BisectState, type Verdict } from '../source/index.js';
+import { Bisection, commitOf, requireRepository, type BisectState, type Verdict } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { isVmError, messageOf, usageError } from '../util/errors.js';
 import type { CellResult, RunEvent } from '../results/index.js';
@@ -68,6 +68,7 @@ export interface BisectResult {
 
 /** The bisection's outcome; a Ctrl-C (signal) throws CANCELLED, a host problem in a cell throws. */
 export async function bisectCell(o: BisectOptions): Promise<BisectResult> {
+  await requireRepository(o.projectDir);
   const good = await commitOf(o.projectDir, o.good, 'this repository');
   const bad = await commitOf(o.projectDir, o.bad, 'this repository');
   await o.store.init();

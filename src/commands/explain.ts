@@ -46,7 +46,14 @@ export default class Explain extends BaseCommand {
 
 /** The results.json of `--run` (an id, a run directory or a results.json), or of the newest run. */
 async function resultsFileOf(run: string | undefined): Promise<string> {
-  if (run === undefined) return checkedLastResultsFile(process.cwd());
+  if (run === undefined) {
+    const last = await checkedLastResultsFile(process.cwd());
+    if (!(await stat(last).catch(() => undefined)))
+      throw usageError('NO_RUN', `${process.cwd()} has no run yet (.vmatrix/runs/latest)`, {
+        hint: 'run the matrix with vmatrix test, then explain a cell that failed; or name a run with --run',
+      });
+    return last;
+  }
   const named = !run.includes('/') && run !== '.' && run !== '..';
   const path = named ? join(process.cwd(), '.vmatrix', 'runs', run) : resolve(run);
   const st = await stat(path).catch(() => undefined);

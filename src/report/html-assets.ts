@@ -59,7 +59,9 @@ export const REPORT_JS = `
     return m;
   });
   for (const box of document.querySelectorAll('details.log')) {
-    const input = box.querySelector('input[type=search]');
+    // A log's own box has the search tools; a box within it (a service's log, the inventory) has none.
+    const input = box.querySelector(':scope > .tools input[type=search]');
+    if (!input) continue;
     const only = box.querySelector('input[type=checkbox]');
     const count = box.querySelector('.count');
     const lines = [...box.querySelectorAll('pre > span')];

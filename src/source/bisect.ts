@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { usageError } from '../util/errors.js';
+import { isVmError, usageError } from '../util/errors.js';
 import { GitFailed, ProjectGit } from './git.js';
 
 // `vmatrix bisect`'s git side: `git bisect` of the project, run in a bare clone in the store that borrows the
@@ -93,6 +93,17 @@ export class Bisection {
     if (!next) throw new Error(`git bisect said something vmatrix does not understand: ${out.slice(0, 300)}`);
     return { kind: 'next', commit: next[3], left: Number(next[1]), steps: Number(next[2]) };
   }
+}
+
+/** NOT_A_GIT_REPO (exit 2) when `projectDir` is in no git repository: there is no history to bisect. */
+export async function requireRepository(projectDir: string): Promise<void> {
+  await ProjectGit.open(projectDir).catch((e: unknown) => {
+    throw isVmError(e) && e.code === 'NOT_A_GIT_REPO'
+      ? usageError('NOT_A_GIT_REPO', `${projectDir} is not inside a git repository: there is no history to bisect`, {
+          hint: 'vmatrix bisect runs git bisect of the project: run it in a clone of the project',
+        })
+      : e;
+  });
 }
 
 async function isAncestor(git: ProjectGit, a: string, b: string): Promise<boolean> {

@@ -3,4 +3,4 @@
 // git.ts runs git on a project that is not trusted; project-fs.ts reads its files without following symlinks.
 export { snapshotProject, snapshotTree, type SourceSnapshot } from './snapshot.js';
 export { snapshotRevision, repositoryFor, fileAtRef, commitOf } from './revision.js';
-export { Bisection, type BisectState, type Verdict } from './bisect.js';
+export { Bisection, requireRepository, type BisectState, type Verdict } from './bisect.js';

@@ -70,6 +70,19 @@ describe('report.html of a busybox run, in Chromium', () => {
     expect(all).toBeGreaterThan(2);
   });
 
+  it('shows, above each cell that failed its tests, what differs where the others passed, and every inventory', async () => {
+    const failedExplain = page.locator('section.explain#explain-busybox-mode-fail');
+    expect(await failedExplain.isVisible()).toBe(true);
+    const text = (await failedExplain.locator('pre').textContent())!;
+    expect(text).toContain('busybox/mode=fail failed at step "sh ./check.sh fail" (exit 3)');
+    expect(text).toMatch(/compared with busybox\/mode=ok \(passed; other configuration\)/);
+    expect(text).toContain('failing on purpose');
+    // The timed-out cell is explained too; the passed ones are not.
+    expect(await page.locator('section.explain').count()).toBe(2);
+    expect(await page.locator('details.inventory').count()).toBe(4);
+    expect(await page.locator('details.inventory summary').first().textContent()).toContain('0 packages (none)');
+  });
+
   it("takes a screenshot of the grid: a PNG of the grid's size, red where the failed cell is", async () => {
     const grid = page.locator('#grid');
     await page.evaluate(() => window.scrollTo(0, 0));
