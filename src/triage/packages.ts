@@ -28,11 +28,23 @@ const LIBC = new Set([
   'sys-libs/musl',
 ]);
 
-/** The toolchain: compilers, binutils, build tools and the compilers' runtime libraries. */
+/** The C and C++ toolchain: compilers, binutils, build tools and the compilers' runtime libraries. */
 const TOOLCHAIN = new RegExp(
   '^(?:sys-devel/|dev-build/)?' +
     '(?:gcc|g\\+\\+|cpp|clang|llvm|lld|binutils|cmake|make|ninja|meson|libstdc\\+\\+|libgcc|pkg-?config|pkgconf' +
     '|autoconf|automake|libtool)(?:$|[-_.0-9:])',
+);
+
+/**
+ * Language toolchains, named exactly (a prefix such as `go` or `perl` would take in `go-md2man` and every Perl
+ * module): Go, Rust, Python, Node.js, Java, Ruby, Perl, PHP, Erlang, Haskell, in Debian's, Alpine's, Fedora's,
+ * Arch's and Gentoo's spellings.
+ */
+const LANGUAGE = new RegExp(
+  '^(?:dev-lang/)?(?:golang(?:-[0-9.]+)?(?:-go|-src)?|go|rust|rustc|cargo|python[0-9.]*(?:-minimal)?' +
+    '|libpython[0-9.]+(?:-stdlib|-minimal)?|nodejs|nodejs-current|java-[0-9]+-openjdk(?:-devel|-headless)?' +
+    '|openjdk[0-9-]*(?:-jdk|-jre)?(?:-headless)?|default-jdk|ruby[0-9.]*|perl|perl-base|php[0-9.]*(?:-cli)?' +
+    '|erlang(?:-base)?|ghc)$',
 );
 
 const RANK_ORDER: readonly PackageRank[] = ['libc', 'toolchain', 'library', 'other'];
@@ -40,7 +52,7 @@ const RANK_ORDER: readonly PackageRank[] = ['libc', 'toolchain', 'library', 'oth
 /** How telling a difference in this package is. */
 export function packageRank(name: string): PackageRank {
   if (LIBC.has(name) || /^(?:glibc|musl)(?:$|-)/.test(name)) return 'libc';
-  if (TOOLCHAIN.test(name)) return 'toolchain';
+  if (TOOLCHAIN.test(name) || LANGUAGE.test(name)) return 'toolchain';
   if (/^(?:[a-z0-9-]+\/)?lib/.test(name)) return 'library';
   return 'other';
 }

@@ -74,6 +74,14 @@ describe('package differences', () => {
     ).toEqual(['toolchain', 'other', 'other', 'toolchain', 'toolchain', 'toolchain', 'toolchain', 'library', 'other']);
   });
 
+  it('ranks language toolchains with the C toolchain, by their exact names', () => {
+    const toolchains = ['golang-1.19-go', 'golang-go', 'go', 'rustc', 'cargo', 'python3.11', 'python3', 'nodejs'];
+    const more = ['openjdk-17-jdk-headless', 'java-21-openjdk-devel', 'ruby3.1', 'perl', 'dev-lang/go', 'ghc'];
+    for (const name of [...toolchains, ...more]) expect(packageRank(name), name).toBe('toolchain');
+    for (const name of ['go-md2man', 'golang-github-foo-dev', 'python3-yaml', 'perl-modules-5.36', 'rustfmt'])
+      expect(packageRank(name), name).not.toBe('toolchain');
+  });
+
   it('joins the versions of a package installed for several arches', () => {
     const a = inventory(f, {
       packages: [
