@@ -1,7 +1,7 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debianTarballCatalog } from '../fixtures/catalog.js';
 import { runCli } from '../helpers/cli.js';
 import { hostArch } from '../../src/util/arch.js';
@@ -10,13 +10,20 @@ import { hostArch } from '../../src/util/arch.js';
 
 let env: Record<string, string>;
 
+/** The store and catalog, removed at the end (a Debian 12 image: ~230 MB). */
+let work = '';
+
 beforeAll(async () => {
-  const work = await mkdtemp(join(tmpdir(), 'vmx-run-'));
+  work = await mkdtemp(join(tmpdir(), 'vmx-run-'));
   env = {
     VMATRIX_HOME: join(work, 'store'),
     VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog'), ['12']),
   };
 }, 900_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
 
 describe('vmatrix run', () => {
   it('runs one command in a fresh busybox cell and prints its output', async () => {

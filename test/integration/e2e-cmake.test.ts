@@ -25,8 +25,11 @@ async function checkout(dir: string): Promise<Map<string, NodeFacts>> {
   return tree;
 }
 
+/** The run's store and catalog: ~2 GB of images and layers, removed with the project at the end. */
+let work = '';
+
 beforeAll(async () => {
-  const work = await mkdtemp(join(tmpdir(), 'vmx-e2e-'));
+  work = await mkdtemp(join(tmpdir(), 'vmx-e2e-'));
   env = { VMATRIX_HOME: join(work, 'store'), VMATRIX_CATALOG: await debianTarballCatalog(join(work, 'catalog')) };
   project = await gitProject('cmake-lib');
   // Ignored host files that must never leak into a cell (the first test step checks for them).
@@ -40,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(project, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function results(): Promise<RunResult> {
