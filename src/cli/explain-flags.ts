@@ -29,8 +29,8 @@ export const explainExamples = [
 
 export const explainArgs = {
   cell: Args.string({
-    description: 'The failed cell: its id as the run lists it (debian-11/build=release).',
-    required: true,
+    description:
+      'The failed cell: its id as the run lists it (debian-11/build=release). Default: the first cell that failed.',
   }),
 };
 

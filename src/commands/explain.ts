@@ -1,6 +1,14 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { checkedLastResultsFile, projectDirOf, readResults } from '../results/index.js';
+import {
+  checkedLastResultsFile,
+  isFailure,
+  isProjectFailure,
+  projectDirOf,
+  readResults,
+  type RunResult,
+} from '../results/index.js';
+import { inertLine } from '../util/inert.js';
 import { explainCell, explanationLines } from '../triage/index.js';
 import { usageError } from '../util/errors.js';
 import { readEnd } from '../util/tail.js';
@@ -27,7 +35,7 @@ export default class Explain extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Explain);
     const file = await resultsFileOf(flags.run);
-    const run = await readResults(file);
+    const run = await readResults(file, { follow: false });
     const projectDir = projectDirOf(file, run);
     // results.json names the files to read: only those inside its own run directory, never through a link.
     const runDirs = [dirname(resolve(file))];
@@ -36,12 +44,31 @@ export default class Explain extends BaseCommand {
         run,
         readText: async (path) => (await readEnd(resolve(projectDir, path), READ_CAP, runDirs))?.bytes.toString('utf8'),
       },
-      args.cell,
+      args.cell ?? firstFailed(run),
     );
+    const others = args.cell ? [] : failedCells(run).filter((c) => c !== explanation.cell.id);
     process.stdout.write(
       flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : `${explanationLines(explanation).join('\n')}\n`,
     );
+    if (others.length > 0 && !flags.json)
+      process.stderr.write(`vmatrix: also failed: ${inertLine(others.join(' '))} (vmatrix explain CELL for each)\n`);
   }
+}
+
+/** The cells of a run that failed their tests, then those that failed otherwise, in matrix order. */
+function failedCells(run: RunResult): string[] {
+  const tests = run.cells.filter((c) => isProjectFailure(c.status) && c.phase === 'test');
+  return [...tests, ...run.cells.filter((c) => isFailure(c.status) && !tests.includes(c))].map((c) => c.id);
+}
+
+/** Without a cell named: the first that failed (its tests first), or NOTHING_FAILED (exit 2). */
+function firstFailed(run: RunResult): string {
+  const [first] = failedCells(run);
+  if (first === undefined)
+    throw usageError('NOTHING_FAILED', `no cell failed in run ${run.runId}: there is nothing to explain`, {
+      hint: 'vmatrix explain takes a cell that failed; --run names an earlier run',
+    });
+  return first;
 }
 
 /** The results.json of `--run` (an id, a run directory or a results.json), or of the newest run. */

@@ -245,6 +245,13 @@ describe('vmatrix explain', () => {
     expect(ranked[0]!.rank ?? ranked[0]!.kind, JSON.stringify(ranked[0])).toBe('libc');
   });
 
+  it('without a cell, explains the first that failed and names the others', async () => {
+    const r = await runCli(['explain'], { cwd: project, env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^debian-11\/build=debug failed at step "make check BUILD=debug"/);
+    expect(r.stderr).toContain(`also failed: ${FAILING}`);
+  });
+
   it('exits 2 for a cell that passed, saying so, and for a cell the run does not have', async () => {
     const passed = await runCli(['explain', PASSING], { cwd: project, env });
     expect(passed.code, passed.stdout + passed.stderr).toBe(2);
