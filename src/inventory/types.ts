@@ -47,6 +47,11 @@ export interface CellInventory extends PackageInventory {
   kernel: string;
   image: string;
   layer?: string;
+  /**
+   * The packages the cell's config asked for (its setup recipe, in the distro's names): what `vmatrix explain`
+   * lists right after the C library when their versions differ.
+   */
+  requested?: string[];
   /** The environment the test steps got (the plan's, plus what vmatrix sets in every cell). */
   env: Record<string, string>;
   /** The test steps' full text, in order: how a log's `+ <step>` markers are found. */

@@ -45,6 +45,7 @@ export async function writeInventory(o: InventoryOf): Promise<string> {
     image: o.image,
     ...(o.layer && { layer: o.layer }),
     ...(await packages),
+    requested: [...o.plan.recipe.packages],
     env: cellEnvironment(o.env),
     steps: o.plan.steps.map((s) => s.run),
     readMs: 0,

@@ -61,7 +61,8 @@ export function parseInventory(text: string): CellInventory | undefined {
     inv.compilers.every(isComponent) &&
     (inv.libc === undefined || isComponent(inv.libc)) &&
     Array.isArray(inv.steps) &&
-    inv.steps.every(isString);
+    inv.steps.every(isString) &&
+    (inv.requested === undefined || (Array.isArray(inv.requested) && inv.requested.every(isString)));
   return ok ? inv : undefined;
 }
 

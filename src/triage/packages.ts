@@ -47,11 +47,12 @@ const LANGUAGE = new RegExp(
     '|erlang(?:-base)?|ghc)$',
 );
 
-const RANK_ORDER: readonly PackageRank[] = ['libc', 'toolchain', 'library', 'other'];
+const RANK_ORDER: readonly PackageRank[] = ['libc', 'requested', 'toolchain', 'library', 'other'];
 
-/** How telling a difference in this package is. */
-export function packageRank(name: string): PackageRank {
+/** How telling a difference in this package is; `requested`: the packages the cells' configs asked for. */
+export function packageRank(name: string, requested: ReadonlySet<string> = new Set()): PackageRank {
   if (LIBC.has(name) || /^(?:glibc|musl)(?:$|-)/.test(name)) return 'libc';
+  if (requested.has(name)) return 'requested';
   if (TOOLCHAIN.test(name) || LANGUAGE.test(name)) return 'toolchain';
   if (/^(?:[a-z0-9-]+\/)?lib/.test(name)) return 'library';
   return 'other';
@@ -72,10 +73,16 @@ function versions(inv: CellInventory): Map<string, string> {
   return new Map([...all].map(([name, list]) => [name, list.sort().join(', ')]));
 }
 
+/** A package as a config names it, without a version or arch it may pin (`gcc=4:12.2.0-3`, `libc6:i386`). */
+function packageName(asked: string): string {
+  return asked.split(/[=<>:~\s]/)[0];
+}
+
 /** Every package that differs, most telling first. */
 export function packageDifferences(failing: CellInventory, passing: CellInventory): PackageDifferences {
   const f = versions(failing);
   const p = versions(passing);
+  const requested = new Set([...(failing.requested ?? []), ...(passing.requested ?? [])].map(packageName));
   const differences: PackageDifference[] = [];
   for (const name of new Set([...f.keys(), ...p.keys()])) {
     const a = f.get(name);
@@ -83,7 +90,7 @@ export function packageDifferences(failing: CellInventory, passing: CellInventor
     if (a === b) continue;
     differences.push({
       name,
-      rank: packageRank(name),
+      rank: packageRank(name, requested),
       ...(a !== undefined && { failing: a }),
       ...(b !== undefined && { passing: b }),
     });

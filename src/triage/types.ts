@@ -49,8 +49,11 @@ export interface CompilerDifference {
   passing: Component[];
 }
 
-/** How telling a package's difference is, most first. */
-export type PackageRank = 'libc' | 'toolchain' | 'library' | 'other';
+/**
+ * How telling a package's difference is, most first: the C library, then what the project's config asked for
+ * (`packages:`), then the toolchain, libraries, the rest.
+ */
+export type PackageRank = 'libc' | 'requested' | 'toolchain' | 'library' | 'other';
 
 /** A package whose version differs, or that only one of the two cells has. */
 export interface PackageDifference {

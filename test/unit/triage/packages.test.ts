@@ -68,10 +68,25 @@ describe('package differences', () => {
 
   it('ranks toolchain names exactly, not by prefix alone', () => {
     expect(
-      ['make', 'makedev', 'cppcheck', 'g++-12', 'pkgconf', 'libgcc-s1', 'ninja-build', 'libfoo', 'curl'].map(
-        packageRank,
+      ['make', 'makedev', 'cppcheck', 'g++-12', 'pkgconf', 'libgcc-s1', 'ninja-build', 'libfoo', 'curl'].map((name) =>
+        packageRank(name),
       ),
     ).toEqual(['toolchain', 'other', 'other', 'toolchain', 'toolchain', 'toolchain', 'toolchain', 'library', 'other']);
+  });
+
+  it('puts what the config asked for right after the C library, before the toolchain', () => {
+    const a = inventory(f, {
+      packages: pkgs({ libc6: '2.31', 'golang-go': '2:1.15~1', gcc: '10', libfoo: '1' }),
+      requested: ['golang-go', 'libfoo=1'],
+    });
+    const b = inventory(p, { packages: pkgs({ libc6: '2.36', 'golang-go': '2:1.19~1', gcc: '12', libfoo: '2' }) });
+    const diff = packageDifferences(a, b).differences;
+    expect(diff.map((x) => [x.rank, x.name])).toEqual([
+      ['libc', 'libc6'],
+      ['requested', 'golang-go'],
+      ['requested', 'libfoo'],
+      ['toolchain', 'gcc'],
+    ]);
   });
 
   it('ranks language toolchains with the C toolchain, by their exact names', () => {
