@@ -14,8 +14,9 @@ import { RPMDB_CAP } from './read.js';
 // a missing epoch as 0 (an explicit `Epoch: 0` and none are the same version in every cell).
 //
 // The file is read whole through the view (never opened where it lies) and opened by sql.js, SQLite compiled
-// to WebAssembly, from that buffer in its own memory: no native code, no file on the host, no process. Each
-// read gets a fresh instance of the module, dropped after it, so a hostile database leaves nothing behind.
+// to WebAssembly, from that buffer in its own memory: no native code, no file on the host, no process. sql.js
+// keeps one instance of its module per process (initSqlJs hands back the first); each database is closed once
+// read, and a read runs start to end without an await, so two cells' reads never interleave in it.
 // Per SQLite's advice on untrusted files (https://www.sqlite.org/security.html): the schema is not trusted
 // (trusted_schema=OFF), cell sizes are checked, and only a real table's stored column is read, never a view
 // or a generated column, which could compute for as long as they like; the rows are capped.
@@ -158,8 +159,9 @@ export function packageOf(blob: Uint8Array): InstalledPackage | undefined {
 }
 
 /**
- * A fresh sql.js module: loaded only when an rpm database is read (a dynamic import, so no other command
- * pays for it), its wasm file found beside its JavaScript in node_modules by Node's own resolution.
+ * sql.js's module: loaded only when an rpm database is read (a dynamic import, so no other command pays for it),
+ * its wasm file found beside its JavaScript in node_modules by Node's own resolution, from dist/ as from the
+ * bundle (scripts/bundle.mjs leaves the dependencies in node_modules).
  */
 async function sqlJs(): Promise<import('sql.js').SqlJsStatic> {
   const initSqlJs = (await import('sql.js')).default;
