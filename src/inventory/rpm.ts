@@ -84,7 +84,7 @@ async function readSqlite(view: OverlayView, path: string, bytes: Buffer): Promi
     }
     const out: InstalledPackage[] = [];
     let malformed = 0;
-    const rows = db.prepare(`SELECT blob FROM Packages ORDER BY hnum LIMIT ${RPM_ROW_CAP + 1}`);
+    const rows = db.prepare(`SELECT blob FROM Packages LIMIT ${RPM_ROW_CAP + 1}`);
     try {
       let n = 0;
       while (rows.step()) {
@@ -110,10 +110,14 @@ async function readSqlite(view: OverlayView, path: string, bytes: Buffer): Promi
   }
 }
 
-/** Why `db`'s Packages is not a table whose blob column is stored as written, or undefined when it is. */
+/**
+ * Why `db`'s Packages is not a table whose blob column is stored as written (rather than a view, a virtual table
+ * or a generated column, which compute when read), or undefined when it is.
+ */
 function notRpmsTable(db: import('sql.js').Database): string | undefined {
-  const type = db.exec("SELECT type FROM sqlite_schema WHERE name = 'Packages'")[0]?.values[0]?.[0];
+  const [type, sql] = db.exec("SELECT type, sql FROM sqlite_schema WHERE name = 'Packages'")[0]?.values[0] ?? [];
   if (type !== 'table') return type === undefined ? 'no Packages table' : `Packages is a ${String(type)}`;
+  if (/^\s*CREATE\s+VIRTUAL\b/i.test(String(sql))) return 'Packages is a virtual table';
   // table_xinfo's `hidden`: 0 a stored column, 2 and 3 generated ones (computed on every read).
   const columns = db.exec("SELECT name, hidden FROM pragma_table_xinfo('Packages')")[0]?.values ?? [];
   const blob = columns.find((c) => c[0] === 'blob');

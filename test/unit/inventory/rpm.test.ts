@@ -200,7 +200,7 @@ describe('rpm, refused or in part', () => {
     expect(inv.packagesNote).toBe(`${SYSIMAGE}/rpmdb.sqlite: 4 malformed package header(s) skipped`);
   });
 
-  it('reads no view and no generated column, which could compute without end', async () => {
+  it('reads no view, virtual table or generated column, which could compute without end', async () => {
     const view =
       'CREATE VIEW Packages AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) ' +
       'SELECT x AS hnum, x AS blob FROM c';
@@ -212,6 +212,14 @@ describe('rpm, refused or in part', () => {
     await put(l.lower, `${SYSIMAGE}/rpmdb.sqlite`, await database([], generated));
     expect((await readPackageInventory(l.lowerdirs, 'dnf')).packagesNote).toBe(
       `${SYSIMAGE}/rpmdb.sqlite: not rpm's database (Packages has a generated column)`,
+    );
+    await put(
+      l.lower,
+      `${SYSIMAGE}/rpmdb.sqlite`,
+      await database([], 'CREATE VIRTUAL TABLE Packages USING fts4(blob)'),
+    );
+    expect((await readPackageInventory(l.lowerdirs, 'dnf')).packagesNote).toBe(
+      `${SYSIMAGE}/rpmdb.sqlite: not rpm's database (Packages is a virtual table)`,
     );
     await put(l.lower, `${SYSIMAGE}/rpmdb.sqlite`, await database([], 'CREATE TABLE Other (x)'));
     expect((await readPackageInventory(l.lowerdirs, 'dnf')).packagesNote).toBe(
