@@ -28,7 +28,9 @@ cd "$(dirname "$0")/.."
 # getcap, with which it compares the file capabilities of vmatrix's extraction and GNU tar's; fuse-overlayfs: the
 # copy-on-write roots of rootless cells where the kernel cannot mount overlayfs in a user namespace (it is tested
 # with VMATRIX_OVERLAY=fuse here).
-packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl libcap2-bin fuse-overlayfs)
+# rpm: rpm and rpmbuild, which make the real rpm databases (rpmdb.sqlite) test/unit/inventory/rpm.test.ts reads
+# on the host; vmatrix itself never runs rpm.
+packages=(runc mmdebstrap busybox-static util-linux xz-utils zstd bzip2 attr git ca-certificates docker-registry skopeo nginx-light libxml2-utils chromium fonts-dejavu-core strace gcc libc6-dev openssl slirp4netns nftables iproute2 dnsmasq-base gpgv gnupg qemu-user-static arch-test uidmap acl libcap2-bin fuse-overlayfs rpm)
 
 . "$(dirname "$0")/apt-packages.sh"
 install_missing setup-host "${packages[@]}"

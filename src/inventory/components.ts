@@ -32,6 +32,13 @@ const families: Record<string, Names> = {
     ],
     compiler: plain,
   },
+  // Fedora, EL and Amazon Linux: `gcc` and `clang` are the compilers themselves (gcc-c++ is only g++ beside
+  // gcc). openSUSE's `gcc` and `clang` are only dependencies on its versioned gcc14, clang19, listed too.
+  dnf: { libc: [['glibc', 'glibc']], compiler: plain },
+  zypper: {
+    libc: [['glibc', 'glibc']],
+    compiler: (n) => (/^gcc\d*$/.test(n) ? 'gcc' : /^clang\d*$/.test(n) ? 'clang' : undefined),
+  },
   emerge: {
     libc: [
       ['sys-libs/glibc', 'glibc'],
@@ -41,6 +48,8 @@ const families: Record<string, Names> = {
       n === 'sys-devel/gcc' ? 'gcc' : n === 'sys-devel/clang' || n === 'llvm-core/clang' ? 'clang' : undefined,
   },
 };
+
+families.yum = families.dnf;
 
 function plain(name: string): 'gcc' | 'clang' | undefined {
   return name === 'gcc' || name === 'clang' ? name : undefined;

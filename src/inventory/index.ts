@@ -1,6 +1,7 @@
 // What a cell had installed, read on the host from its image and setup layer without running anything in it
 // (see types.ts for the shapes): each package manager's database read through the overlay's layers
-// (overlay.ts) without following a link out of them, then the C library and the compilers among the packages.
+// (overlay.ts) without following a link out of them (rpm's sqlite one opened in memory by sql.js: rpm.ts),
+// then the C library and the compilers among the packages.
 import { inertLine } from '../util/inert.js';
 import { readApk } from './apk.js';
 import { byText, compilersOf, libcOf } from './components.js';
@@ -9,14 +10,13 @@ import { libcFromFiles } from './libc.js';
 import { OverlayView } from './overlay.js';
 import { readPacman } from './pacman.js';
 import { readPortage } from './portage.js';
+import { readRpm } from './rpm.js';
 import type { InstalledPackage, PackageInventory } from './types.js';
 import { readXbps } from './xbps.js';
 
 export type { CellInventory, Component, InstalledPackage, PackageInventory } from './types.js';
 
 type Reader = (view: OverlayView) => Promise<InstalledPackage[]>;
-
-const RPM = "rpm's package database is binary: its packages are not read on the host";
 
 /** Each catalog package manager: the reader of its database, or why there is none. */
 const readers: Record<string, Reader | string> = {
@@ -25,9 +25,9 @@ const readers: Record<string, Reader | string> = {
   pacman: readPacman,
   xbps: readXbps,
   emerge: readPortage,
-  dnf: RPM,
-  yum: RPM,
-  zypper: RPM,
+  dnf: readRpm,
+  yum: readRpm,
+  zypper: readRpm,
   none: 'the image has no package manager',
 };
 

@@ -2,7 +2,7 @@ import type { Component } from './types.js';
 import type { OverlayView } from './overlay.js';
 import { LIBRARY_CAP } from './read.js';
 
-// The C library when no package says (rpm's database is not read, busybox has none): glibc's libc.so.6
+// The C library when no package says (rpm's BerkeleyDB database is not read, busybox has none): glibc's libc.so.6
 // carries its banner, `GNU C Library (<vendor>) stable release version 2.34.`, which `/lib/libc.so.6` prints
 // when run; here it is searched for in the file's bytes instead. musl carries no such marker (its version is
 // only printed by its loader when run as ldd), so a musl root without apk's word has no libc entry.

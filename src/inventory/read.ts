@@ -9,6 +9,11 @@ import { formatSize } from '../util/size.js';
 
 /** A package manager's whole database (dpkg's status, apk's installed, xbps's pkgdb). */
 export const DATABASE_CAP = 32 * 2 ** 20;
+/**
+ * rpm's rpmdb.sqlite, which holds every package's whole header (its file list too): 5–60 MB on Fedora, more
+ * with many packages; as much as BYTES_CAP, the most one inventory reads.
+ */
+export const RPMDB_CAP = 256 * 2 ** 20;
 /** One package's own file (pacman's desc, one of dpkg's updates). */
 export const PACKAGE_FILE_CAP = 4 * 2 ** 20;
 /** How much of a C library is searched for its version string. */

@@ -29,7 +29,7 @@ export interface PackageInventory {
   packageManager: string;
   /** Sorted by name, then arch. Empty when none could be read: `packagesNote` says why. */
   packages: InstalledPackage[];
-  /** Why `packages` is empty or partial (`rpm's database is binary: not read on the host`). */
+  /** Why `packages` is empty or partial (`/var/lib/dpkg/status: not found`, rpm's BerkeleyDB database). */
   packagesNote?: string;
   libc?: Component;
   /** The C and C++ compilers installed (gcc-12 and clang-16 side by side are two entries). */

@@ -166,7 +166,7 @@ describe('portage', () => {
 });
 
 describe('rpm and none', () => {
-  it('reads no rpm database but finds glibc from its libc.so.6', async () => {
+  it('says an rpm root without a database has none, and finds glibc from its libc.so.6', async () => {
     const banner = 'GNU C Library (GNU libc) stable release version 2.34.\nCopyright (C) 2021 Free Software Foundation';
     await put(
       l.lower,
@@ -177,7 +177,7 @@ describe('rpm and none', () => {
     expect(inv).toEqual({
       packageManager: 'dnf',
       packages: [],
-      packagesNote: "rpm's package database is binary: its packages are not read on the host",
+      packagesNote: 'no rpm database found (/usr/lib/sysimage/rpm/rpmdb.sqlite, /var/lib/rpm/rpmdb.sqlite)',
       libc: { name: 'glibc', version: '2.34', from: '/usr/lib64/libc.so.6' },
       compilers: [],
     });
