@@ -1,6 +1,7 @@
 import type { Component, InstalledPackage } from './types.js';
 
-// The C library and the compilers among a package manager's packages, by the names each family gives them.
+// The C library and the compilers (C, C++, Go, Rust) among a package manager's packages, by the names each
+// family gives them.
 // Debian's `gcc` and `clang` are only dependencies on gcc-N and clang-N, which are the compilers themselves.
 
 interface Names {
@@ -75,12 +76,23 @@ export function compilersOf(packageManager: string, packages: readonly Installed
   if (!compiler) return [];
   const out = new Map<string, Component>();
   for (const p of packages) {
-    const name = compiler(p.name);
+    const name = compiler(p.name) ?? languageCompiler(p.name);
     if (name) out.set(`${p.name} ${p.version}`, { name, version: p.version, from: p.name });
   }
   return [...out.values()].sort(
     (a, b) => byText(a.name, b.name) || a.version.localeCompare(b.version, 'en', { numeric: true }),
   );
+}
+
+/**
+ * The Go and Rust compilers, in every family's names: Debian's golang-1.19-go (its `golang-go` is only a
+ * dependency on it) and rustc; Alpine's, Arch's and Void's go and rust; Fedora's golang; Gentoo's dev-lang/go,
+ * dev-lang/rust and rust-bin.
+ */
+function languageCompiler(name: string): 'go' | 'rust' | undefined {
+  if (/^(?:golang-\d+\.\d+-go|go|golang|dev-lang\/go)$/.test(name)) return 'go';
+  if (/^(?:rustc|rust|dev-lang\/rust(?:-bin)?)$/.test(name)) return 'rust';
+  return undefined;
 }
 
 function commonest(values: (string | undefined)[]): string | undefined {

@@ -32,7 +32,7 @@ export interface PackageInventory {
   /** Why `packages` is empty or partial (`/var/lib/dpkg/status: not found`, rpm's BerkeleyDB database). */
   packagesNote?: string;
   libc?: Component;
-  /** The C and C++ compilers installed (gcc-12 and clang-16 side by side are two entries). */
+  /** The compilers installed: C and C++, Go, Rust (gcc-12 and clang-16 side by side are two entries). */
   compilers: Component[];
 }
 
