@@ -62,7 +62,9 @@ export const inventoryCases = [
       "runCell of `true` in a plain Debian 12 cell, then readPackageInventory of its layers (dpkg's status, " +
       'libc6, compilers) on the host, vs the plain cell alone; the read alone noted apart',
     baseline: 'plain cell',
-    target: 1.05,
+    // Issue 21 bounds the inventory at 150 ms a cell; a plain cell here lives ~110 ms, so 1.10 (~11 ms) holds it to
+    // a tenth of that. The first cell of each image and layer in a run pays this read; the others reuse it.
+    target: 1.1,
     rounds: 10,
     setup,
     teardown,
