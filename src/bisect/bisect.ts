@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { planRun, type Plan } from '../plan/index.js';
-import { runTests, type TestRunOptions } from '../pipeline/index.js';
+import { giveToInvoker, makeRunsDir, runTests, type TestRunOptions } from '../pipeline/index.js';
+import { realDirs } from '../util/host-fs.js';
 import { Bisection, commitOf, requireRepository, type BisectState, type Verdict } from '../source/index.js';
 import type { Store } from '../store/index.js';
 import { isVmError, messageOf, usageError } from '../util/errors.js';
@@ -29,8 +29,8 @@ export interface BisectOptions extends Pick<
   bad: string;
   /** `--run CMD`: the one test step, instead of the config's. */
   run?: string;
-  /** Where the runs of the bisection go (one run directory per commit tested). */
-  output: string;
+  /** The bisection's id: its runs go to `.vmatrix/bisect/<id>/` of the project, one run directory per commit. */
+  id: string;
   /** One line per thing worth saying (the commit under test, its verdict). */
   onProgress?: (line: string) => void;
   /** The runs' events (setup layers, image downloads), for a reporter. */
@@ -72,16 +72,21 @@ export async function bisectCell(o: BisectOptions): Promise<BisectResult> {
   const good = await commitOf(o.projectDir, o.good, 'this repository');
   const bad = await commitOf(o.projectDir, o.bad, 'this repository');
   await o.store.init();
+  // Real directories of the project's, never a link it committed (rule 29), given to sudo's user at the end.
+  const made = [
+    ...(await makeRunsDir(o.projectDir)).made,
+    ...(await realDirs(o.projectDir, ['.vmatrix', 'bisect', o.id])),
+  ];
+  const output = join(o.projectDir, '.vmatrix', 'bisect', o.id);
   const staging = await o.store.staging('bisect');
   try {
     const [bisection, first] = await Bisection.start(o.projectDir, staging, good, bad);
-    await mkdir(o.output, { recursive: true });
     const span = await bisection.span(good, bad);
     o.onProgress?.(
       `${o.cell}: ${span} commit${span === 1 ? '' : 's'} after ${good.slice(0, 12)} up to ${bad.slice(0, 12)}` +
         (first.kind === 'next' ? `, about ${first.steps + 1} cells` : ''),
     );
-    const tester = new CommitTester(o, bisection);
+    const tester = new CommitTester(o, bisection, output);
     const steps: BisectStep[] = [];
     let state: BisectState = first;
     while (state.kind === 'next') {
@@ -95,7 +100,7 @@ export async function bisectCell(o: BisectOptions): Promise<BisectResult> {
       bad,
       steps,
       cells: steps.length,
-      output: relative(o.projectDir, o.output),
+      output: relative(o.projectDir, output),
     };
     if (state.kind === 'ambiguous') return { ...result, candidates: state.candidates };
     const found = state.commit;
@@ -118,6 +123,7 @@ export async function bisectCell(o: BisectOptions): Promise<BisectResult> {
     };
   } finally {
     await o.store.discard(staging);
+    await giveToInvoker(made);
   }
 }
 
@@ -126,6 +132,8 @@ class CommitTester {
   constructor(
     private readonly o: BisectOptions,
     private readonly bisection: Bisection,
+    /** Where each commit's run directory goes. */
+    private readonly output: string,
   ) {}
 
   async test(commit: string, n: number, stepsLeft: number): Promise<BisectStep> {
@@ -167,7 +175,7 @@ class CommitTester {
       source: { repoDir: this.bisection.dir, ref: commit, label: 'this repository' },
       store: o.store,
       jobs: 1,
-      output: o.output,
+      output: this.output,
       runtime: o.runtime,
       offline: o.offline,
       ceilings: o.ceilings,

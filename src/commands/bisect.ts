@@ -39,7 +39,7 @@ export default class Bisect extends BaseCommand {
         good: flags.good,
         bad: flags.bad,
         ...(flags.run !== undefined && { run: flags.run }),
-        output: join(projectDir, '.vmatrix', 'bisect', newRunId()),
+        id: newRunId(),
         runtime: flags.runtime,
         offline: flags.offline,
         allowHostNetwork: flags['allow-host-network'],

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -353,6 +353,23 @@ describe('vmatrix bisect', () => {
     expect([...(b.candidates ?? [])].sort()).toEqual([broken, after].sort());
     expect(await repoState()).toEqual(before);
   }, 300_000);
+
+  it('refuses a project whose .vmatrix is a link, before writing anything through it', async () => {
+    const hostile = await mkdtemp(join(work, 'hostile-'));
+    const elsewhere = await mkdtemp(join(work, 'elsewhere-'));
+    await writeFile(join(hostile, 'vmatrix.yml'), 'distros: [busybox]\ntest: [true]\n');
+    const at = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: hostile });
+    at('init', '-q');
+    at('add', '-A');
+    at('commit', '-qm', 'one');
+    at('commit', '-q', '--allow-empty', '-m', 'two');
+    await symlink(elsewhere, join(hostile, '.vmatrix'));
+    const r = await runCli(['bisect', 'busybox', '--good', 'HEAD~1', '--run', 'true'], { cwd: hostile, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/\.vmatrix is a symbolic link/);
+    expect(await readdir(elsewhere)).toEqual([]);
+  });
 
   it('on Ctrl-C: exits 130 and leaves no process, mount, cell or bisect clone, and the repository as it was', async () => {
     const tmpBefore = await readdir(join(store, 'tmp')).catch(() => []);
