@@ -38,25 +38,39 @@ export async function writeHtmlReport(
   await writeFileAtomic(file, renderHtml(result, logs, await readTriage(result, projectDir, runDirs)));
 }
 
-/** The most of an inventory.json, or of a log's end, that the report reads to explain a failure. */
-const TRIAGE_CAP_BYTES = 32 * 1024 * 1024;
+/**
+ * The most of an inventory.json, or of a log's end, that the report reads to explain a failure (less than
+ * `vmatrix explain` reads: a report is written at the end of every run).
+ */
+const TRIAGE_CAP_BYTES = 8 * 1024 * 1024;
+
+/** How many failed cells the report explains; the rest say which command does. */
+export const EXPLAINED_CELLS = 20;
 
 /**
  * Each cell's inventory, and for each cell that failed its tests what `vmatrix explain` says of it: the report
- * shows the same comparison as the command. A cell whose files cannot be read simply has none.
+ * shows the same comparison as the command, for the first EXPLAINED_CELLS of them, so that a run where
+ * everything failed does not spend minutes writing its report. A cell whose files cannot be read has none.
  */
 async function readTriage(result: RunResult, projectDir: string, runDirs?: string[]): Promise<CellTriage> {
   const readText = async (path: string) =>
     (await readEnd(join(projectDir, path), TRIAGE_CAP_BYTES, runDirs).catch(() => undefined))?.bytes.toString('utf8');
   const triage: CellTriage = { inventories: new Map(), explanations: new Map() };
+  let explained = 0;
   for (const cell of result.cells) {
     const inventory = cell.inventory ? await readText(cell.inventory) : undefined;
     const parsed = inventory === undefined ? undefined : parseInventory(inventory);
     if (parsed) triage.inventories.set(cell.id, parsed);
-    if (isProjectFailure(cell.status) && cell.phase === 'test') {
-      const explained = await explainCell({ run: result, readText }, cell.id).catch(() => undefined);
-      if (explained) triage.explanations.set(cell.id, explanationLines(explained));
+    if (!isProjectFailure(cell.status) || cell.phase !== 'test') continue;
+    if (++explained > EXPLAINED_CELLS) {
+      triage.explanations.set(cell.id, [
+        `(the report explains the first ${EXPLAINED_CELLS} failed cells: vmatrix explain --run ${result.runId} ` +
+          `${cell.id} explains this one)`,
+      ]);
+      continue;
     }
+    const explanation = await explainCell({ run: result, readText }, cell.id).catch(() => undefined);
+    if (explanation) triage.explanations.set(cell.id, explanationLines(explanation));
   }
   return triage;
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HtmlReporter, readCellLogs } from '../../../src/report/html-reporter.js';
+import { EXPLAINED_CELLS, HtmlReporter, readCellLogs, writeHtmlReport } from '../../../src/report/html-reporter.js';
 import type { CellResult, RunResult } from '../../../src/results/types.js';
 import { dispatcher } from '../../../src/report/dispatch.js';
 
@@ -77,6 +77,29 @@ describe('HtmlReporter', () => {
     await reporters.flush();
     const page = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(page).toContain('<span>hello from the cell\n</span>');
+  });
+
+  it('explains the first EXPLAINED_CELLS failed cells and points the others at vmatrix explain', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'vmx-html-'));
+    const runDir = join(project, '.vmatrix/runs/r');
+    await mkdir(runDir, { recursive: true });
+    await writeFile(join(runDir, 'log.txt'), '+ make check\nok\n# passed (exit 0) in 1ms\n');
+    const failed = Array.from({ length: EXPLAINED_CELLS + 2 }, (_, i): CellResult => ({
+      ...cell(`d/n=${i}`, '.vmatrix/runs/r/log.txt'),
+      slug: `d-n-${i}`,
+      distro: 'd',
+      axes: { n: String(i) },
+      status: 'failed',
+      phase: 'test',
+      exitCode: 1,
+    }));
+    const passed = { ...cell('d/n=ok', '.vmatrix/runs/r/log.txt'), distro: 'd', axes: { n: 'ok' } };
+    const result = run(project, [passed, ...failed]);
+    await writeHtmlReport(result, project, join(runDir, 'report.html'), [runDir]);
+    const page = await readFile(join(runDir, 'report.html'), 'utf8');
+    expect(page.match(/<section class="explain"/g)).toHaveLength(EXPLAINED_CELLS + 2);
+    expect(page.match(/compared with d\/n=ok/g)).toHaveLength(EXPLAINED_CELLS);
+    expect(page).toContain(`vmatrix explain --run r d/n=${EXPLAINED_CELLS + 1} explains this one`);
   });
 
   it('reads a log only inside the run directories given, not through a link, and only a regular file', async () => {
