@@ -1,15 +1,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import {
-  checkedLastResultsFile,
-  isFailure,
-  isProjectFailure,
-  projectDirOf,
-  readResults,
-  type RunResult,
-} from '../results/index.js';
+import { checkedLastResultsFile, projectDirOf, readResults, type RunResult } from '../results/index.js';
 import { inertLine } from '../util/inert.js';
-import { explainCell, explanationLines } from '../triage/index.js';
+import { explainCell, explanationLines, failedCells } from '../triage/index.js';
 import { usageError } from '../util/errors.js';
 import { readEnd } from '../util/tail.js';
 import {
@@ -53,12 +46,6 @@ export default class Explain extends BaseCommand {
     if (others.length > 0 && !flags.json)
       process.stderr.write(`vmatrix: also failed: ${inertLine(others.join(' '))} (vmatrix explain CELL for each)\n`);
   }
-}
-
-/** The cells of a run that failed their tests, then those that failed otherwise, in matrix order. */
-function failedCells(run: RunResult): string[] {
-  const tests = run.cells.filter((c) => isProjectFailure(c.status) && c.phase === 'test');
-  return [...tests, ...run.cells.filter((c) => isFailure(c.status) && !tests.includes(c))].map((c) => c.id);
 }
 
 /** Without a cell named: the first that failed (its tests first), or NOTHING_FAILED (exit 2). */

@@ -5,7 +5,8 @@ import { usageError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
 import { cutLog, firstDeparture, sameSection, stepSection, testsSection, type CutLog, type StepMarker } from './log.js';
 import { masker } from './mask.js';
-import { isPassing, nearestPassing, type Neighbour } from './neighbours.js';
+import { nearestPassing, type Neighbour } from './neighbours.js';
+import { isFailure, isPass, isProjectFailure } from '../results/status.js';
 import { compilerDifferences, envDifferences, libcDifference, packageDifferences } from './packages.js';
 import type { AxisDifference, Comparison, ExplainedCell, Explanation, LogComparison } from './types.js';
 
@@ -194,12 +195,18 @@ function compare(failing: Side, fLog: CutLog | undefined, n: Neighbour, passing:
   return c;
 }
 
+/** The cells of a run that failed their tests, then those that failed otherwise (setup, error), in matrix order. */
+export function failedCells(run: RunResult): string[] {
+  const tests = run.cells.filter((c) => isProjectFailure(c.status) && c.phase === 'test');
+  return [...tests, ...run.cells.filter((c) => isFailure(c.status) && !tests.includes(c))].map((c) => c.id);
+}
+
 function unknownCell(run: RunResult, cellId: string): Error {
   const near = closest(
     cellId,
     run.cells.map((c) => c.id),
   );
-  const failed = run.cells.filter((c) => !isPassing(c) && c.status !== 'cancelled').map((c) => c.id);
+  const failed = failedCells(run);
   const hint = near
     ? `did you mean ${near}?`
     : failed.length > 0
@@ -209,7 +216,7 @@ function unknownCell(run: RunResult, cellId: string): Error {
 }
 
 function nothingToExplain(run: RunResult, cell: CellResult): Error {
-  const failed = run.cells.filter((c) => !isPassing(c) && c.status !== 'cancelled').map((c) => c.id);
+  const failed = failedCells(run);
   const why =
     cell.status === 'cancelled'
       ? 'was cancelled: it did not run to the end'
@@ -229,7 +236,7 @@ export async function explainCell(src: ExplainSource, cellId: string): Promise<E
   const { run } = src;
   const cell = run.cells.find((c) => c.id === cellId);
   if (!cell) throw unknownCell(run, cellId);
-  if (isPassing(cell) || cell.status === 'cancelled') throw nothingToExplain(run, cell);
+  if (isPass(cell.status) || cell.status === 'cancelled') throw nothingToExplain(run, cell);
   const notes: string[] = [];
   // A cell that failed before its test steps has no test log to compare: its setup log says why.
   const testLog = cell.phase === undefined || cell.phase === 'test';

@@ -2,7 +2,7 @@
 // nearest passing cells (the same configuration on other distros, then the same distro's other configurations):
 // axis values, the C library and compilers, packages ranked C library and toolchain first, the environment, and
 // the first line where the failed step's log departs from theirs, masked of times, temp paths and ids.
-export { explainCell, parseInventory, type ExplainSource } from './explain.js';
+export { explainCell, failedCells, parseInventory, type ExplainSource } from './explain.js';
 export { explanationLines, PACKAGES_SHOWN } from './text.js';
 export { PER_RELATION } from './neighbours.js';
 export type {

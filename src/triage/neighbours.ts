@@ -1,4 +1,5 @@
-import type { CellResult, CellStatus } from '../results/types.js';
+import { isPass } from '../results/status.js';
+import type { CellResult } from '../results/types.js';
 import type { Relation } from './types.js';
 
 // Which passing cells a failing one is compared with: the same configuration on other distros (those of the same
@@ -6,12 +7,6 @@ import type { Relation } from './types.js';
 
 /** At most this many compared cells of each relation. */
 export const PER_RELATION = 2;
-
-const PASSING: ReadonlySet<CellStatus> = new Set(['passed', 'flaky']);
-
-export function isPassing(cell: CellResult): boolean {
-  return PASSING.has(cell.status);
-}
 
 function archOf(cell: CellResult): string | undefined {
   return cell.arch ?? cell.axes.arch;
@@ -51,7 +46,7 @@ export function nearestPassing(
   perRelation = PER_RELATION,
 ): { neighbours: Neighbour[]; notes: string[] } {
   const order = new Map(cells.map((c, i) => [c.id, i]));
-  const passing = cells.filter((c) => c.id !== failing.id && isPassing(c));
+  const passing = cells.filter((c) => c.id !== failing.id && isPass(c.status));
   const otherDistro = passing
     .filter((c) => c.distro !== failing.distro && sameConfiguration(c, failing))
     .map((c) => ({ c, key: [archOf(c) === archOf(failing) ? 0 : 1, order.get(c.id)!] }));

@@ -11,11 +11,6 @@ export const PACKAGES_SHOWN = 12;
 const WIDTH = 100;
 const LABEL = 11;
 
-/** Shown as one line, cut to fit. */
-function t(text: string): string {
-  return inertLine(text);
-}
-
 function fit(line: string): string {
   return line.length <= WIDTH ? line : `${line.slice(0, WIDTH - 1)}…`;
 }
@@ -41,30 +36,30 @@ function rows(label: string, text: string): string[] {
 }
 
 function headline(c: ExplainedCell): string {
-  const at = c.step !== undefined ? ` at ${c.phase === 'setup' ? 'setup ' : ''}step "${t(c.step)}"` : '';
+  const at = c.step !== undefined ? ` at ${c.phase === 'setup' ? 'setup ' : ''}step "${inertLine(c.step)}"` : '';
   const exit = c.exitCode !== null ? ` (exit ${c.exitCode})` : '';
   switch (c.status) {
     case 'timed-out':
-      return `${t(c.id)} timed out${at}`;
+      return `${inertLine(c.id)} timed out${at}`;
     case 'oom-killed':
-      return `${t(c.id)} was killed for lack of memory${at}${exit}`;
+      return `${inertLine(c.id)} was killed for lack of memory${at}${exit}`;
     case 'error':
-      return `${t(c.id)} could not run${at}`;
+      return `${inertLine(c.id)} could not run${at}`;
     default:
-      return `${t(c.id)} ${c.status}${c.phase === 'setup' || c.phase === 'image' ? ` in ${c.phase}` : ''}${at}${exit}`;
+      return `${inertLine(c.id)} ${c.status}${c.phase === 'setup' || c.phase === 'image' ? ` in ${c.phase}` : ''}${at}${exit}`;
   }
 }
 
 function component(c: Component | undefined): string {
-  return c ? `${t(c.name)} ${t(c.version)}` : '(none found)';
+  return c ? `${inertLine(c.name)} ${inertLine(c.version)}` : '(none found)';
 }
 
 function versions(list: Component[]): string {
-  return list.length === 0 ? '(none)' : list.map((c) => t(c.version)).join(', ');
+  return list.length === 0 ? '(none)' : list.map((c) => inertLine(c.version)).join(', ');
 }
 
 function from(list: Component[]): string {
-  return list.length === 0 ? '-' : list.map((c) => t(c.from)).join(', ');
+  return list.length === 0 ? '-' : list.map((c) => inertLine(c.from)).join(', ');
 }
 
 function packageLines(c: Comparison): string[] {
@@ -72,12 +67,12 @@ function packageLines(c: Comparison): string[] {
   const { total, differences } = c.packages;
   if (total === 0) return [row('packages', '(none differ)')];
   const shown = differences.slice(0, PACKAGES_SHOWN);
-  const width = Math.min(28, Math.max(...shown.map((d) => t(d.name).length)) + 2);
+  const width = Math.min(28, Math.max(...shown.map((d) => inertLine(d.name).length)) + 2);
   const lines = [row('packages', `${total} differ${total > shown.length ? '; most telling first' : ''}:`)];
   for (const d of shown)
     lines.push(
-      `${INDENT}${t(d.name).padEnd(width)}${d.failing !== undefined ? t(d.failing) : '(not installed)'} ≠ ` +
-        `${d.passing !== undefined ? t(d.passing) : '(not installed)'}`,
+      `${INDENT}${inertLine(d.name).padEnd(width)}${d.failing !== undefined ? inertLine(d.failing) : '(not installed)'} ≠ ` +
+        `${d.passing !== undefined ? inertLine(d.passing) : '(not installed)'}`,
     );
   if (total > shown.length) lines.push(`${INDENT}and ${total - shown.length} more`);
   return lines;
@@ -89,72 +84,84 @@ function envLines(c: Comparison): string[] {
   return c.env.map((e, i) =>
     row(
       i === 0 ? 'env' : '',
-      `${t(e.name)}: ${e.failing !== undefined ? t(e.failing) : '(unset)'} ≠ ` +
-        `${e.passing !== undefined ? t(e.passing) : '(unset)'}`,
+      `${inertLine(e.name)}: ${e.failing !== undefined ? inertLine(e.failing) : '(unset)'} ≠ ` +
+        `${e.passing !== undefined ? inertLine(e.passing) : '(unset)'}`,
     ),
   );
 }
 
 function logLine(mark: string, l: LogLine): string {
-  return `${INDENT}${mark} ${String(l.line).padStart(5)}  ${t(l.text)}`;
+  return `${INDENT}${mark} ${String(l.line).padStart(5)}  ${inertLine(l.text)}`;
 }
 
 function logLines(c: Comparison, log: LogComparison): string[] {
-  const what = log.scope === 'step' ? `step "${t(log.step)}"` : 'the test steps';
+  const what = log.scope === 'step' ? `step "${inertLine(log.step)}"` : 'the test steps';
   const lines: string[] = [];
   const d = log.departure;
   if (!d) {
     if (log.notes.length === 0 || log.scope === 'tests')
       lines.push(...rows('log', `${what}: the same in both logs once masked (times, paths, ids)`));
   } else {
-    const where = d.failing ? `its line ${d.failing.line} departs:` : `its output stops short of ${t(c.cell.id)}'s:`;
+    const where = d.failing
+      ? `its line ${d.failing.line} departs:`
+      : `its output stops short of ${inertLine(c.cell.id)}'s:`;
     lines.push(...rows('log', `${what}, ${where}`));
     for (const l of d.context) lines.push(logLine(l.line === d.failing?.line ? '-' : ' ', l));
-    if (d.failing && d.failing.masked !== d.failing.text) lines.push(`${INDENT}  masked: ${t(d.failing.masked)}`);
+    if (d.failing && d.failing.masked !== d.failing.text)
+      lines.push(`${INDENT}  masked: ${inertLine(d.failing.masked)}`);
     if (d.passing) {
-      lines.push(`${INDENT}${t(c.cell.id)} had instead, at its line ${d.passing.line}:`);
+      lines.push(`${INDENT}${inertLine(c.cell.id)} had instead, at its line ${d.passing.line}:`);
       lines.push(logLine('+', d.passing));
     }
   }
-  for (const note of log.notes) lines.push(...rows(lines.length === 0 ? 'log' : '', t(note)));
+  for (const note of log.notes) lines.push(...rows(lines.length === 0 ? 'log' : '', inertLine(note)));
   if (log.earlierSteps.length > 0)
-    lines.push(...rows('earlier', `steps that differ too: ${log.earlierSteps.map((s) => `"${t(s)}"`).join(', ')}`));
+    lines.push(
+      ...rows('earlier', `steps that differ too: ${log.earlierSteps.map((s) => `"${inertLine(s)}"`).join(', ')}`),
+    );
   return lines;
 }
 
 function comparisonLines(c: Comparison): string[] {
-  const lines = [`vs ${t(c.cell.id)} (${c.cell.status}; ${c.relation})`];
+  const lines = [`vs ${inertLine(c.cell.id)} (${c.cell.status}; ${c.relation})`];
   for (const a of c.axes)
     lines.push(
       row(
-        t(a.name),
-        `${a.failing !== undefined ? t(a.failing) : '(none)'} ≠ ${a.passing !== undefined ? t(a.passing) : '(none)'}`,
+        inertLine(a.name),
+        `${a.failing !== undefined ? inertLine(a.failing) : '(none)'} ≠ ${a.passing !== undefined ? inertLine(a.passing) : '(none)'}`,
       ),
     );
   if (c.libc) {
     const { failing: f, passing: p } = c.libc;
-    lines.push(row('libc', `${component(f)} ≠ ${component(p)}   (${f ? t(f.from) : '-'} / ${p ? t(p.from) : '-'})`));
+    lines.push(
+      row(
+        'libc',
+        `${component(f)} ≠ ${component(p)}   (${f ? inertLine(f.from) : '-'} / ${p ? inertLine(p.from) : '-'})`,
+      ),
+    );
   }
   for (const x of c.compilers)
     lines.push(
       row(
         'compiler',
-        `${t(x.name)} ${versions(x.failing)} ≠ ${versions(x.passing)}   (${from(x.failing)} / ${from(x.passing)})`,
+        `${inertLine(x.name)} ${versions(x.failing)} ≠ ${versions(x.passing)}   (${from(x.failing)} / ${from(x.passing)})`,
       ),
     );
   lines.push(...packageLines(c), ...envLines(c));
   if (c.log) lines.push(...logLines(c, c.log));
-  for (const note of c.notes) lines.push(...rows('note', t(note)));
+  for (const note of c.notes) lines.push(...rows('note', inertLine(note)));
   return lines;
 }
 
 /** The explanation as text: plain, one string per line, no colour. */
 export function explanationLines(e: Explanation): string[] {
-  const lines = [headline(e.cell), `log: ${t(e.cell.logPath)}`];
+  const lines = [headline(e.cell), `log: ${inertLine(e.cell.logPath)}`];
   e.compared.forEach((c, i) =>
-    lines.push(`${i === 0 ? 'compared with' : '          and'} ${t(c.cell.id)} (${c.cell.status}; ${c.relation})`),
+    lines.push(
+      `${i === 0 ? 'compared with' : '          and'} ${inertLine(c.cell.id)} (${c.cell.status}; ${c.relation})`,
+    ),
   );
-  for (const note of e.notes) lines.push(`note: ${t(note)}`);
+  for (const note of e.notes) lines.push(`note: ${inertLine(note)}`);
   for (const c of e.compared) lines.push('', ...comparisonLines(c));
   return lines.map(fit);
 }
