@@ -53,8 +53,17 @@ export const EXPLAINED_CELLS = 20;
  * everything failed does not spend minutes writing its report. A cell whose files cannot be read has none.
  */
 async function readTriage(result: RunResult, projectDir: string, runDirs?: string[]): Promise<CellTriage> {
-  const readText = async (path: string) =>
+  const read = async (path: string) =>
     (await readEnd(join(projectDir, path), TRIAGE_CAP_BYTES, runDirs).catch(() => undefined))?.bytes.toString('utf8');
+  // Inventories are small and every explanation reads its neighbours' again: each is read once. Logs are not
+  // kept (up to 8 MiB each).
+  const inventories = new Map<string, Promise<string | undefined>>();
+  const inventoryPaths = new Set(result.cells.map((c) => c.inventory));
+  const readText = (path: string) => {
+    if (!inventoryPaths.has(path)) return read(path);
+    if (!inventories.has(path)) inventories.set(path, read(path));
+    return inventories.get(path)!;
+  };
   const triage: CellTriage = { inventories: new Map(), explanations: new Map() };
   let explained = 0;
   for (const cell of result.cells) {
