@@ -81,12 +81,15 @@ export async function bisectCell(o: BisectOptions): Promise<BisectResult> {
   const staging = await o.store.staging('bisect');
   try {
     const [bisection, first] = await Bisection.start(o.projectDir, staging, good, bad);
+    const tester = new CommitTester(o, bisection, output);
+    // The cell must be one of --bad's matrix: a cell id mistyped would otherwise be a skip at every commit.
+    await tester.plan(bad);
     const span = await bisection.span(good, bad);
+    const cells = first.kind === 'next' ? first.steps + 1 : 0;
     o.onProgress?.(
       `${o.cell}: ${span} commit${span === 1 ? '' : 's'} after ${good.slice(0, 12)} up to ${bad.slice(0, 12)}` +
-        (first.kind === 'next' ? `, about ${first.steps + 1} cells` : ''),
+        (cells > 0 ? `, about ${cells} cell${cells === 1 ? '' : 's'}` : ''),
     );
-    const tester = new CommitTester(o, bisection, output);
     const steps: BisectStep[] = [];
     let state: BisectState = first;
     while (state.kind === 'next') {
@@ -208,7 +211,7 @@ class CommitTester {
   }
 
   /** The plan of the one cell at `commit`: that commit's config (or the one given), its steps or --run's. */
-  private async plan(commit: string): Promise<Plan> {
+  async plan(commit: string): Promise<Plan> {
     const { o } = this;
     const select = { cellIds: [o.cell], store: o.store, projectDir: o.projectDir };
     let plan: Plan;

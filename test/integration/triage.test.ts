@@ -354,6 +354,13 @@ describe('vmatrix bisect', () => {
     expect(await repoState()).toEqual(before);
   }, 300_000);
 
+  it('refuses a cell that is not in the matrix before running any, rather than skipping every commit', async () => {
+    const r = await runCli(['bisect', 'debian-12/build=nosuch', '--good', ids[0]!], { cwd: project, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('debian-12/build=nosuch');
+    expect(r.stderr).not.toMatch(/\[1\]/);
+  });
+
   it('refuses a project whose .vmatrix is a link, before writing anything through it', async () => {
     const hostile = await mkdtemp(join(work, 'hostile-'));
     const elsewhere = await mkdtemp(join(work, 'elsewhere-'));
