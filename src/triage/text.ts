@@ -38,6 +38,7 @@ function rows(label: string, text: string): string[] {
 function headline(c: ExplainedCell): string {
   const at = c.step !== undefined ? ` at ${c.phase === 'setup' ? 'setup ' : ''}step "${inertLine(c.step)}"` : '';
   const exit = c.exitCode !== null ? ` (exit ${c.exitCode})` : '';
+  const where = c.phase === 'setup' || c.phase === 'image' ? ` in ${c.phase}` : '';
   switch (c.status) {
     case 'timed-out':
       return `${inertLine(c.id)} timed out${at}`;
@@ -46,7 +47,7 @@ function headline(c: ExplainedCell): string {
     case 'error':
       return `${inertLine(c.id)} could not run${at}`;
     default:
-      return `${inertLine(c.id)} ${c.status}${c.phase === 'setup' || c.phase === 'image' ? ` in ${c.phase}` : ''}${at}${exit}`;
+      return `${inertLine(c.id)} ${c.status}${where}${at}${exit}`;
   }
 }
 
@@ -71,7 +72,8 @@ function packageLines(c: Comparison): string[] {
   const lines = [row('packages', `${total} differ${total > shown.length ? '; most telling first' : ''}:`)];
   for (const d of shown)
     lines.push(
-      `${INDENT}${inertLine(d.name).padEnd(width)}${d.failing !== undefined ? inertLine(d.failing) : '(not installed)'} ≠ ` +
+      `${INDENT}${inertLine(d.name).padEnd(width)}` +
+        `${d.failing !== undefined ? inertLine(d.failing) : '(not installed)'} ≠ ` +
         `${d.passing !== undefined ? inertLine(d.passing) : '(not installed)'}`,
     );
   if (total > shown.length) lines.push(`${INDENT}and ${total - shown.length} more`);
@@ -128,7 +130,8 @@ function comparisonLines(c: Comparison): string[] {
     lines.push(
       row(
         inertLine(a.name),
-        `${a.failing !== undefined ? inertLine(a.failing) : '(none)'} ≠ ${a.passing !== undefined ? inertLine(a.passing) : '(none)'}`,
+        `${a.failing !== undefined ? inertLine(a.failing) : '(none)'} ≠ ` +
+          `${a.passing !== undefined ? inertLine(a.passing) : '(none)'}`,
       ),
     );
   if (c.libc) {
@@ -144,7 +147,8 @@ function comparisonLines(c: Comparison): string[] {
     lines.push(
       row(
         'compiler',
-        `${inertLine(x.name)} ${versions(x.failing)} ≠ ${versions(x.passing)}   (${from(x.failing)} / ${from(x.passing)})`,
+        `${inertLine(x.name)} ${versions(x.failing)} ≠ ${versions(x.passing)}   ` +
+          `(${from(x.failing)} / ${from(x.passing)})`,
       ),
     );
   lines.push(...packageLines(c), ...envLines(c));
